@@ -1,0 +1,310 @@
+//! The command line: every command and flag, parsed by clap.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Tickler: remembers every contact and every touch, and tells you whom to follow up with today.
+#[derive(Debug, Parser)]
+#[command(name = "tickler", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The database: a SQLite file path, or a postgres:// URL [default: tickler.db in your data directory]
+    #[arg(long, global = true, env = "TICKLER_DATABASE")]
+    pub database: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Your time zone for this command (IANA name), overriding the account setting
+    #[arg(long, global = true, env = "TICKLER_TZ")]
+    pub tz: Option<String>,
+    /// Pretend it is this instant (RFC 3339, e.g. 2026-11-24T09:00:00-05:00); for scripts and tests
+    #[arg(long, global = true, env = "TICKLER_NOW")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a demo database with sample contacts and print today's agenda
+    Demo(DemoArgs),
+    /// Add a contact
+    Add(ContactArgs),
+    /// List contacts
+    Contacts(ListContactsArgs),
+    /// Show one contact
+    Show(ContactRef),
+    /// Change a contact's fields
+    Edit(EditArgs),
+    /// Delete a contact and everything recorded about them
+    Rm(RemoveArgs),
+    /// Record a touch (call, email, meeting…)
+    Log(LogArgs),
+    /// Schedule a follow-up
+    Follow(FollowArgs),
+    /// Today's agenda: overdue, today, the next days, promises at risk
+    Today(TodayArgs),
+    /// Mark a follow-up done, optionally recording the touch
+    Done(DoneArgs),
+    /// Move a follow-up to a later time
+    Snooze(SnoozeArgs),
+    /// Skip a follow-up
+    Skip(IdArg),
+    /// Record a promise made to a contact
+    Promise(PromiseArgs),
+    /// List open promises with the time left
+    Promises,
+    /// Mark a promise kept
+    Kept(IdArg),
+    /// Set a contact's consent: active, not-now or never
+    Consent(ConsentArgs),
+    /// Every touch, follow-up, promise and consent change of a contact, newest first
+    Timeline(ContactRef),
+    /// Resolve natural-language dates ("next tuesday 3pm"); reads phrases from stdin when none is given
+    When(WhenArgs),
+    /// Show or change your settings: zone, working hours and days, pacing gap
+    Settings(SettingsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep an existing demo database instead of recreating it
+    #[arg(long)]
+    pub keep: bool,
+}
+
+/// Fields of a contact, shared by `add` and `edit`.
+#[derive(Debug, Args, Default)]
+pub struct ContactFields {
+    /// Email address (repeatable)
+    #[arg(long = "email")]
+    pub emails: Vec<String>,
+    /// Phone number (repeatable)
+    #[arg(long = "phone")]
+    pub phones: Vec<String>,
+    /// Organisation
+    #[arg(long)]
+    pub org: Option<String>,
+    /// Time zone (IANA name, e.g. America/New_York)
+    #[arg(long = "contact-tz", visible_alias = "zone")]
+    pub zone: Option<String>,
+    /// Tag (repeatable)
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Birthday: YYYY-MM-DD, or --MM-DD when the year is unknown
+    #[arg(long, allow_hyphen_values = true)]
+    pub birthday: Option<String>,
+    /// Stage: lead, prospect, client, candidate, employer, partner, network, other
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Where the contact came from
+    #[arg(long)]
+    pub source: Option<String>,
+    /// The contact who referred them (id, email or name)
+    #[arg(long)]
+    pub referred_by: Option<String>,
+    /// Preferred channel (email, call, text, …)
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// Minimum days between touches for this contact
+    #[arg(long)]
+    pub pacing: Option<u32>,
+    /// A note about the contact
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactArgs {
+    /// The contact's name
+    pub name: String,
+    #[command(flatten)]
+    pub fields: ContactFields,
+}
+
+#[derive(Debug, Args)]
+pub struct ListContactsArgs {
+    /// Only contacts with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only contacts whose name, organisation or email contains this
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Only contacts in this stage
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Only contacts in this consent state (active, not-now, never)
+    #[arg(long)]
+    pub consent: Option<String>,
+    /// At most this many
+    #[arg(long, default_value_t = 200)]
+    pub limit: u32,
+    /// Skip this many first
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactRef {
+    /// The contact: id, email, or any unambiguous part of the name
+    pub contact: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The contact: id, email, or any unambiguous part of the name
+    pub contact: String,
+    /// New name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Remove this email (repeatable)
+    #[arg(long = "remove-email")]
+    pub remove_emails: Vec<String>,
+    /// Remove this tag (repeatable)
+    #[arg(long = "remove-tag")]
+    pub remove_tags: Vec<String>,
+    #[command(flatten)]
+    pub fields: ContactFields,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The contact: id, email, or any unambiguous part of the name
+    pub contact: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The contact: id, email, or any unambiguous part of the name
+    pub contact: String,
+    /// Channel: email, call, voicemail, text, letter, postcard, note, meeting, visit, social, other
+    pub channel: String,
+    /// What happened
+    pub summary: String,
+    /// When it happened (natural language, e.g. "yesterday 3pm"; default now)
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Outcome: interested, no-answer, voicemail, replied, not-now, never, meeting-booked, bought
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// They contacted you (an inbound touch)
+    #[arg(long = "in")]
+    pub inbound: bool,
+    /// With --outcome not-now: when to ask again (default "in 3 months")
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FollowArgs {
+    /// The contact: id, email, or any unambiguous part of the name
+    pub contact: String,
+    /// When: a day ("next tuesday") or a time ("tomorrow 3pm")
+    pub when: String,
+    /// Channel to use (default: the contact's preferred channel, else email)
+    #[arg(long)]
+    pub via: Option<String>,
+    /// What the follow-up is for
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Schedule even inside the contact's pacing gap
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TodayArgs {
+    /// How many days ahead to show after today
+    #[arg(long, default_value_t = 7)]
+    pub days: u32,
+    /// At most this many follow-ups
+    #[arg(long, default_value_t = 500)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    /// The follow-up's id
+    pub id: i64,
+    /// Record a touch with this summary
+    #[arg(long)]
+    pub log: Option<String>,
+    /// The touch's outcome
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// The touch's channel (default: the follow-up's)
+    #[arg(long)]
+    pub via: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SnoozeArgs {
+    /// The follow-up's id
+    pub id: i64,
+    /// Until when ("in 2 days", "monday 9am")
+    pub when: String,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArg {
+    /// The id
+    pub id: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct PromiseArgs {
+    /// The contact: id, email, or any unambiguous part of the name
+    pub contact: String,
+    /// What you promised
+    pub what: String,
+    /// Your internal target ("in 1 hour", "tomorrow noon")
+    #[arg(long)]
+    pub aim: Option<String>,
+    /// The deadline you told the contact ("friday", "end of day"); proposed from --aim when omitted
+    #[arg(long)]
+    pub told: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsentArgs {
+    /// The contact: id, email, or any unambiguous part of the name
+    pub contact: String,
+    /// active, not-now or never
+    pub state: String,
+    /// For not-now: when to ask again (default "in 3 months")
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Why (recorded with the change)
+    #[arg(long, default_value = "")]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct WhenArgs {
+    /// The phrase; when omitted, phrases are read from standard input, one per line
+    pub phrase: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Set your time zone (IANA name) for this account
+    #[arg(long = "set-tz")]
+    pub zone: Option<String>,
+    /// Set the default minimum days between touches
+    #[arg(long)]
+    pub pacing: Option<u32>,
+    /// Set the start of the working day (HH:MM)
+    #[arg(long)]
+    pub work_start: Option<String>,
+    /// Set the end of the working day (HH:MM)
+    #[arg(long)]
+    pub work_end: Option<String>,
+    /// Set the work days, e.g. mon-fri or mon,tue,thu
+    #[arg(long)]
+    pub work_days: Option<String>,
+}

@@ -1,0 +1,40 @@
+//! `consent`: active, not-now (with a re-ask) or never.
+
+use tickler_core::consent::ConsentState;
+
+use crate::app::App;
+use crate::args::ConsentArgs;
+use crate::commands::touches::re_ask_day;
+use crate::failure::Outcome;
+use crate::render;
+
+pub async fn run(app: &App, args: ConsentArgs) -> Outcome {
+    let contact = app.store.find_contact(app.account_id(), &args.contact).await?;
+    let state = ConsentState::parse(&args.state)?;
+    let until = match (state, &args.until) {
+        (ConsentState::NotNow, Some(phrase)) => Some(re_ask_day(app, phrase)?),
+        (ConsentState::NotNow, None) => Some(re_ask_day(app, "in 3 months")?),
+        (_, Some(_)) => {
+            return Err(tickler_core::Error::invalid("until", "only applies to not-now (when to ask again)").into());
+        }
+        (_, None) => None,
+    };
+    let change =
+        app.store.set_consent(app.account_id(), contact.id, state, until, &args.reason, app.now.timestamp()).await?;
+    if app.json {
+        return render::json(&change);
+    }
+    match state {
+        ConsentState::Active => println!("{} is active again.", contact.name.as_str()),
+        ConsentState::NotNow => println!(
+            "{} said not now: newsletters only; open follow-ups cancelled; re-ask scheduled for {}.",
+            contact.name.as_str(),
+            until.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        ConsentState::DoNotContact => println!(
+            "{} is marked do-not-contact: open follow-ups and promises cancelled; nothing more may be scheduled.",
+            contact.name.as_str()
+        ),
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! `add`, `contacts`, `show`, `edit`, `rm`.
+
+use tickler_core::consent::ConsentState;
+use tickler_core::contact::{
+    ContactDraft, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, optional_text, parse_birthday,
+};
+use tickler_core::touch::Channel;
+use tickler_store::ContactFilter;
+
+use crate::app::App;
+use crate::args::{ContactArgs, ContactFields, EditArgs, ListContactsArgs};
+use crate::failure::Outcome;
+use crate::render;
+
+pub async fn add(app: &App, args: ContactArgs) -> Outcome {
+    let draft = ContactDraft::named(ContactName::parse(&args.name)?);
+    let draft = apply_fields(app, draft, &args.fields).await?;
+    let contact = app.store.create_contact(app.account_id(), &draft, app.now.timestamp()).await?;
+    if app.json {
+        return render::json(&contact);
+    }
+    println!("Added {}", render::contact_line(&contact).trim_start());
+    Ok(())
+}
+
+pub async fn list(app: &App, args: ListContactsArgs) -> Outcome {
+    let filter = ContactFilter {
+        tag: args.tag.as_deref().map(Tag::parse).transpose()?,
+        search: args.search.clone(),
+        stage: args.stage.as_deref().map(Stage::parse).transpose()?,
+        consent: args.consent.as_deref().map(ConsentState::parse).transpose()?,
+        limit: Some(args.limit),
+        offset: args.offset,
+    };
+    let contacts = app.store.contacts(app.account_id(), &filter).await?;
+    if app.json {
+        return render::json(&contacts);
+    }
+    if contacts.is_empty() {
+        println!("No contacts match. Add one with: tickler add \"Ann Lee\" --email ann@acme.com");
+    }
+    for contact in &contacts {
+        println!("{}", render::contact_line(contact));
+    }
+    Ok(())
+}
+
+pub async fn show(app: &App, reference: &str) -> Outcome {
+    let contact = app.store.find_contact(app.account_id(), reference).await?;
+    let last_touch = app.store.last_touch(app.account_id(), contact.id).await?;
+    let open: Vec<_> = app
+        .store
+        .follow_ups_of(app.account_id(), contact.id)
+        .await?
+        .into_iter()
+        .filter(|f| f.state == tickler_core::follow_up::FollowUpState::Open)
+        .collect();
+    if app.json {
+        return render::json(
+            &serde_json::json!({ "contact": contact, "last_touch": last_touch, "open_follow_ups": open }),
+        );
+    }
+    println!("{}", render::contact_details(&contact));
+    if let Some(touch) = last_touch {
+        println!(
+            "  {:<13}{} {} ({}): {}",
+            "last touch",
+            touch.channel.as_str(),
+            render::local_time(touch.at, &app.now),
+            tickler_core::agenda::ago(touch.at, app.now.timestamp()),
+            touch.summary
+        );
+    }
+    for follow_up in open {
+        println!("  {:<13}{}", "follow-up", render::follow_up_line(&follow_up));
+    }
+    Ok(())
+}
+
+pub async fn edit(app: &App, args: EditArgs) -> Outcome {
+    let contact = app.store.find_contact(app.account_id(), &args.contact).await?;
+    let mut draft = contact.draft();
+    if let Some(name) = &args.name {
+        draft.name = ContactName::parse(name)?;
+    }
+    for email in &args.remove_emails {
+        let email = EmailAddress::parse(email)?;
+        draft.emails.retain(|e| *e != email);
+    }
+    for tag in &args.remove_tags {
+        let tag = Tag::parse(tag)?;
+        draft.tags.retain(|t| *t != tag);
+    }
+    let draft = apply_fields(app, draft, &args.fields).await?;
+    let contact = app.store.update_contact(app.account_id(), contact.id, &draft, app.now.timestamp()).await?;
+    if app.json {
+        return render::json(&contact);
+    }
+    println!("Updated {}", render::contact_line(&contact).trim_start());
+    Ok(())
+}
+
+pub async fn remove(app: &App, reference: &str) -> Outcome {
+    let contact = app.store.find_contact(app.account_id(), reference).await?;
+    app.store.delete_contact(app.account_id(), contact.id).await?;
+    if app.json {
+        return render::json(&serde_json::json!({ "deleted": contact.id }));
+    }
+    println!("Deleted {} (id {}) and everything recorded about them", contact.name.as_str(), contact.id);
+    Ok(())
+}
+
+/// Parse every given field onto the draft; emails, phones and tags are added.
+async fn apply_fields(app: &App, mut draft: ContactDraft, fields: &ContactFields) -> Outcome<ContactDraft> {
+    for email in &fields.emails {
+        draft.emails.push(EmailAddress::parse(email)?);
+    }
+    for phone in &fields.phones {
+        draft.phones.push(Phone::parse(phone)?);
+    }
+    for tag in &fields.tags {
+        draft.tags.push(Tag::parse(tag)?);
+    }
+    if fields.org.is_some() {
+        draft.organisation = optional_text("org", fields.org.as_deref())?;
+    }
+    if let Some(zone) = &fields.zone {
+        draft.zone = Some(ZoneName::parse(zone)?);
+    }
+    if let Some(birthday) = &fields.birthday {
+        draft.birthday = Some(parse_birthday(birthday)?);
+    }
+    if let Some(stage) = &fields.stage {
+        draft.stage = Some(Stage::parse(stage)?);
+    }
+    if fields.source.is_some() {
+        draft.source = optional_text("source", fields.source.as_deref())?;
+    }
+    if let Some(referrer) = &fields.referred_by {
+        draft.referred_by = Some(app.store.find_contact(app.account_id(), referrer).await?.id);
+    }
+    if let Some(channel) = &fields.channel {
+        draft.preferred_channel = Some(Channel::parse(channel)?);
+    }
+    if let Some(days) = fields.pacing {
+        draft.pacing_gap_days = Some(days);
+    }
+    if let Some(note) = &fields.note {
+        draft.notes =
+            if draft.notes.is_empty() { note.trim().to_string() } else { format!("{}\n{}", draft.notes, note.trim()) };
+    }
+    Ok(draft)
+}

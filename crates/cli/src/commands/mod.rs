@@ -1,0 +1,49 @@
+//! One module per group of commands; `run` dispatches.
+
+mod consent;
+mod contacts;
+mod demo;
+mod follow_ups;
+mod promises;
+mod settings;
+mod timeline;
+mod today;
+mod touches;
+mod when;
+
+use crate::app::App;
+use crate::args::{Cli, Command};
+use crate::failure::Outcome;
+
+/// Run one parsed command line.
+pub async fn run(cli: Cli) -> Outcome {
+    let global = cli.global;
+    if let Command::When(args) = &cli.command {
+        return when::run(&global, args);
+    }
+    if let Command::Demo(args) = &cli.command {
+        return demo::run(&global, args).await;
+    }
+    let app = App::open(&global).await?;
+    let result = match cli.command {
+        Command::Add(args) => contacts::add(&app, args).await,
+        Command::Contacts(args) => contacts::list(&app, args).await,
+        Command::Show(args) => contacts::show(&app, &args.contact).await,
+        Command::Edit(args) => contacts::edit(&app, args).await,
+        Command::Rm(args) => contacts::remove(&app, &args.contact).await,
+        Command::Log(args) => touches::log(&app, args).await,
+        Command::Follow(args) => follow_ups::follow(&app, args).await,
+        Command::Today(args) => today::run(&app, &args).await,
+        Command::Done(args) => follow_ups::done(&app, args).await,
+        Command::Snooze(args) => follow_ups::snooze(&app, args).await,
+        Command::Skip(args) => follow_ups::skip(&app, args.id).await,
+        Command::Promise(args) => promises::promise(&app, args).await,
+        Command::Promises => promises::list(&app).await,
+        Command::Kept(args) => promises::kept(&app, args.id).await,
+        Command::Consent(args) => consent::run(&app, args).await,
+        Command::Timeline(args) => timeline::run(&app, &args.contact).await,
+        Command::Settings(args) => settings::run(app, args).await,
+        Command::When(_) | Command::Demo(_) => Ok(()),
+    };
+    result
+}

@@ -1,0 +1,156 @@
+//! `today`: the agenda — promises at risk, overdue (with how late), today, and the next days.
+
+use serde::Serialize;
+use tickler_core::agenda::{Bucket, ago, bucket, lateness, window_end};
+use tickler_core::pacing::{self, Neighbour};
+use tickler_core::promise::Promise;
+use tickler_store::AgendaRow;
+
+use crate::app::App;
+use crate::args::TodayArgs;
+use crate::failure::Outcome;
+use crate::render;
+
+/// One agenda line with what the agenda decided about it.
+#[derive(Serialize)]
+struct Item {
+    #[serde(flatten)]
+    row: AgendaRow,
+    bucket: Bucket,
+    late: Option<String>,
+    /// The pacing rule this item breaks, if any.
+    pacing: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Agenda {
+    now: String,
+    promises_at_risk: Vec<PromiseItem>,
+    overdue: Vec<Item>,
+    today: Vec<Item>,
+    upcoming: Vec<Item>,
+}
+
+#[derive(Serialize)]
+struct PromiseItem {
+    #[serde(flatten)]
+    promise: Promise,
+    contact_name: String,
+}
+
+pub async fn run(app: &App, args: &TodayArgs) -> Outcome {
+    let rows = app.store.agenda(app.account_id(), window_end(&app.now, args.days), args.limit).await?;
+    let at_risk: Vec<PromiseItem> = app
+        .store
+        .open_promises(app.account_id())
+        .await?
+        .into_iter()
+        .filter(|(promise, _)| promise.is_at_risk(app.now.timestamp()))
+        .map(|(promise, contact_name)| PromiseItem { promise, contact_name })
+        .collect();
+    let mut agenda = Agenda {
+        now: app.now.to_string(),
+        promises_at_risk: at_risk,
+        overdue: Vec::new(),
+        today: Vec::new(),
+        upcoming: Vec::new(),
+    };
+    for row in rows {
+        let item = judge(app, row);
+        match item.bucket {
+            Bucket::Overdue => agenda.overdue.push(item),
+            Bucket::Today => agenda.today.push(item),
+            Bucket::Upcoming => agenda.upcoming.push(item),
+        }
+    }
+    if app.json {
+        return render::json(&agenda);
+    }
+    print_text(app, &agenda, args.days);
+    Ok(())
+}
+
+fn judge(app: &App, row: AgendaRow) -> Item {
+    let due = &row.follow_up.due;
+    let contact_zone = row
+        .contact_zone
+        .as_deref()
+        .and_then(|name| tickler_core::contact::ZoneName::parse(name).ok())
+        .unwrap_or_else(|| app.zone.clone())
+        .time_zone();
+    let gap = row.contact_gap_days.unwrap_or(app.account.settings.pacing_gap_days);
+    let neighbours: Vec<Neighbour> =
+        row.last_touch_at.iter().map(|at| Neighbour::at(*at, &contact_zone, "last touch")).collect();
+    let pacing = pacing::check(due.date_in(&contact_zone), &neighbours, gap).map(|warning| warning.message());
+    Item { bucket: bucket(due, &app.now), late: lateness(due, &app.now), pacing, row }
+}
+
+fn print_text(app: &App, agenda: &Agenda, days: u32) {
+    println!("Agenda for {}", app.now.strftime("%A %-d %B %Y, %H:%M %Z"));
+    if !agenda.promises_at_risk.is_empty() {
+        println!("\nPromises at risk");
+        for item in &agenda.promises_at_risk {
+            println!("  {}", render::promise_line(&item.promise, &item.contact_name, &app.now));
+        }
+    }
+    let sections =
+        [(Bucket::Overdue, &agenda.overdue), (Bucket::Today, &agenda.today), (Bucket::Upcoming, &agenda.upcoming)];
+    for (bucket, items) in sections {
+        if items.is_empty() {
+            continue;
+        }
+        let heading = match bucket {
+            Bucket::Upcoming => format!("Next {days} days"),
+            other => other.heading().to_string(),
+        };
+        println!("\n{heading}");
+        for item in items {
+            println!("{}", line(app, item));
+        }
+    }
+    if agenda.overdue.is_empty() && agenda.today.is_empty() && agenda.upcoming.is_empty() {
+        println!(
+            "\nNothing due in the next {days} days. Schedule one with: tickler follow ann \"next tuesday\" --via call"
+        );
+    }
+}
+
+fn line(app: &App, item: &Item) -> String {
+    let follow_up = &item.row.follow_up;
+    let when = match (item.bucket, &item.late) {
+        (Bucket::Overdue, Some(late)) => format!("{late} late"),
+        (Bucket::Today, _) => follow_up.due.time.map_or("today".to_string(), |_| local_due(app, item)),
+        _ => local_due(app, item),
+    };
+    let purpose = if follow_up.purpose.is_empty() { String::new() } else { format!(" — {}", follow_up.purpose) };
+    let mut text = format!(
+        "  #{:<6} {:<22} {:<9} {}{purpose}",
+        follow_up.id,
+        item.row.contact_name,
+        follow_up.channel.as_str(),
+        when
+    );
+    if let (Some(at), Some(channel)) = (item.row.last_touch_at, item.row.last_touch_channel) {
+        let summary = item.row.last_touch_summary.as_deref().unwrap_or("");
+        let summary = if summary.chars().count() > 50 {
+            format!("{}…", summary.chars().take(49).collect::<String>())
+        } else {
+            summary.to_string()
+        };
+        text.push_str(&format!("\n           last: {} {}: {summary}", channel.as_str(), ago(at, app.now.timestamp())));
+    } else {
+        text.push_str("\n           last: never touched");
+    }
+    if let Some(pacing) = &item.pacing {
+        text.push_str(&format!("\n           ! {pacing}"));
+    }
+    text
+}
+
+fn local_due(app: &App, item: &Item) -> String {
+    let due = &item.row.follow_up.due;
+    match due.time {
+        None => due.date.strftime("%a %Y-%m-%d").to_string(),
+        Some(_) => due.instant().to_zoned_datetime(app.zone.time_zone()).strftime("%a %Y-%m-%d %H:%M").to_string(),
+    }
+}

@@ -1,0 +1,102 @@
+//! Text rendering shared by the commands; JSON goes through serde.
+
+use jiff::{Timestamp, ZonedDateTime};
+use serde::Serialize;
+use tickler_core::agenda::{ago, time_left};
+use tickler_core::contact::Contact;
+use tickler_core::follow_up::FollowUp;
+use tickler_core::promise::Promise;
+
+use crate::failure::Outcome;
+
+/// Print a value as pretty JSON on standard output.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Outcome {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// "Ann Lee (Acme)" with the id.
+pub fn contact_line(contact: &Contact) -> String {
+    let mut line = format!("{:>5}  {}", contact.id, contact.name.as_str());
+    if let Some(organisation) = &contact.organisation {
+        line.push_str(&format!(" ({organisation})"));
+    }
+    if let Some(email) = contact.emails.first() {
+        line.push_str(&format!("  <{}>", email.as_str()));
+    }
+    if !contact.tags.is_empty() {
+        let tags: Vec<String> = contact.tags.iter().map(|tag| format!("#{}", tag.as_str())).collect();
+        line.push_str(&format!("  {}", tags.join(" ")));
+    }
+    if contact.consent.state != tickler_core::consent::ConsentState::Active {
+        line.push_str(&format!("  [{}]", contact.consent.state.as_str()));
+    }
+    line
+}
+
+/// Every field of a contact, one per line.
+pub fn contact_details(contact: &Contact) -> String {
+    let mut lines = vec![format!("{} (id {})", contact.name.as_str(), contact.id)];
+    let mut field = |label: &str, value: Option<String>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            lines.push(format!("  {label:<13}{value}"));
+        }
+    };
+    let join = |items: Vec<&str>| Some(items.join(", "));
+    field("organisation", contact.organisation.clone());
+    field("email", join(contact.emails.iter().map(|e| e.as_str()).collect()));
+    field("phone", join(contact.phones.iter().map(|p| p.as_str()).collect()));
+    field("tags", join(contact.tags.iter().map(|t| t.as_str()).collect()));
+    field("stage", contact.stage.map(|s| s.as_str().to_string()));
+    field("time zone", contact.zone.as_ref().map(|z| z.as_str().to_string()));
+    field("birthday", contact.birthday.map(birthday_text));
+    field("source", contact.source.clone());
+    field("referred by", contact.referred_by.map(|id| format!("contact {id}")));
+    field("channel", contact.preferred_channel.map(|c| c.as_str().to_string()));
+    let consent = match contact.consent.until {
+        Some(until) => format!("{} until {until}", contact.consent.state.as_str()),
+        None => contact.consent.state.as_str().to_string(),
+    };
+    field("consent", Some(consent));
+    field("pacing", contact.pacing_gap_days.map(|days| format!("at least {days} days between touches")));
+    field("notes", Some(contact.notes.clone()));
+    lines.join("\n")
+}
+
+fn birthday_text(day: jiff::civil::Date) -> String {
+    if day.year() == tickler_core::contact::BIRTHDAY_UNKNOWN_YEAR {
+        day.strftime("%B %-d").to_string()
+    } else {
+        day.to_string()
+    }
+}
+
+/// "#12 2026-11-26 call: send the proposal".
+pub fn follow_up_line(follow_up: &FollowUp) -> String {
+    let purpose = if follow_up.purpose.is_empty() { String::new() } else { format!(": {}", follow_up.purpose) };
+    format!("#{} {} {}{purpose}", follow_up.id, follow_up.due.display(), follow_up.channel.as_str())
+}
+
+/// A promise with its deadlines in the user's zone and the time left.
+pub fn promise_line(promise: &Promise, contact_name: &str, now: &ZonedDateTime) -> String {
+    let zone = now.time_zone().clone();
+    let local = |instant: Timestamp| instant.to_zoned_datetime(zone.clone()).strftime("%a %Y-%m-%d %H:%M").to_string();
+    let risk = if promise.is_at_risk(now.timestamp()) { "  AT RISK" } else { "" };
+    format!(
+        "#{} {contact_name}: {}  (aim {}, told {}; {}){risk}",
+        promise.id,
+        promise.what,
+        local(promise.aim),
+        local(promise.told),
+        deadline_words(promise.told, now.timestamp()),
+    )
+}
+
+fn deadline_words(told: Timestamp, now: Timestamp) -> String {
+    if told > now { format!("due {}", time_left(told, now)) } else { format!("deadline passed {}", ago(told, now)) }
+}
+
+/// An instant shown in the user's zone.
+pub fn local_time(instant: Timestamp, now: &ZonedDateTime) -> String {
+    instant.to_zoned_datetime(now.time_zone().clone()).strftime("%Y-%m-%d %H:%M").to_string()
+}

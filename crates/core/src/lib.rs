@@ -1,0 +1,17 @@
+//! Tickler's domain: every decision (what is due, may we contact, what does
+//! "next Tuesday" mean) lives here, free of I/O, with time passed in explicitly.
+
+pub mod account;
+pub mod agenda;
+pub mod consent;
+pub mod contact;
+pub mod error;
+pub mod follow_up;
+pub mod pacing;
+pub mod promise;
+pub mod timeline;
+pub mod touch;
+pub mod when;
+pub mod work_week;
+
+pub use error::{Error, Result};

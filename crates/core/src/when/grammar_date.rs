@@ -1,0 +1,301 @@
+//! Day phrases: "tomorrow", weekdays with this/next/last, "next month",
+//! absolute dates (ISO, US numeric, "March 3rd, 2015", "3 March"),
+//! ordinals ("first tuesday of october", "the 20th of next month"),
+//! quarters, holidays and business phrases ("next business day").
+
+use super::grammar::{DateSpec, MonthRef, PResult, Parser, TimeSpec, WeekdayMode};
+use super::holiday::Holiday;
+use super::lexer::Kind;
+use super::words::{Kw, Period, Unit};
+
+impl Parser<'_, '_> {
+    /// A day phrase, recorded as the date part.
+    pub(super) fn date(&mut self) -> PResult<bool> {
+        let from = self.pos;
+        if self.is(0, Kw::Last) && self.is(1, Kw::Period(Period::Night)) {
+            self.pos += 2;
+            self.set_date(DateSpec::Offset(-1), from)?;
+            let night = TimeSpec::Period { period: Period::Night, today: false };
+            return self.set_time(night, from);
+        }
+        match self.date_spec()? {
+            Some(spec) => self.set_date(spec, from),
+            None => {
+                self.pos = from;
+                Ok(false)
+            }
+        }
+    }
+
+    fn date_spec(&mut self) -> PResult<Option<DateSpec>> {
+        let (k0, k1, k2) = (self.kw(0), self.kw(1), self.kw(2));
+        let day = Some(Kw::Unit(Unit::Day));
+        let (spec, used) = match (k0, k1, k2) {
+            (Some(Kw::Today), ..) => (DateSpec::Offset(0), 1),
+            (Some(Kw::Tomorrow), ..) => (DateSpec::Offset(1), 1),
+            (Some(Kw::Yesterday), ..) => (DateSpec::Offset(-1), 1),
+            (d, Some(Kw::After), Some(Kw::Tomorrow)) if d == day => (DateSpec::Offset(2), 3),
+            (d, Some(Kw::Before), Some(Kw::Yesterday)) if d == day => (DateSpec::Offset(-2), 3),
+            (Some(Kw::Weekday(day)), ..) => {
+                self.pos += 1;
+                return self.after_weekday(day);
+            }
+            (Some(Kw::This | Kw::Next | Kw::Last | Kw::Coming), ..) => return Ok(self.qualified()),
+            (Some(Kw::Early), Some(Kw::Next), Some(Kw::Unit(Unit::Week))) => (DateSpec::EarlyNextWeek, 3),
+            (Some(Kw::Later), Some(Kw::This), Some(Kw::Unit(Unit::Week))) => (DateSpec::LaterThisWeek, 3),
+            (Some(Kw::Q), ..) => {
+                let q = match self.kind(1) {
+                    Some(Kind::Num { value: q @ 1..=4, .. }) => q as u8,
+                    _ => return Ok(None),
+                };
+                self.pos += 2;
+                let year = self.year();
+                return Ok(Some(DateSpec::Quarter { q, year }));
+            }
+            _ => {
+                if let Some(holiday) = self.holiday() {
+                    let year = self.year();
+                    return Ok(Some(DateSpec::Holiday { holiday, year }));
+                }
+                if let Some(spec) = self.ordinal_led()? {
+                    return Ok(Some(spec));
+                }
+                return self.absolute();
+            }
+        };
+        self.pos += used;
+        Ok(Some(spec))
+    }
+
+    /// After a weekday name: "after next", "of next week", a date ("Fri, Jul 18").
+    fn after_weekday(&mut self, day: u8) -> PResult<Option<DateSpec>> {
+        if self.is(0, Kw::After) && self.is(1, Kw::Next) {
+            self.pos += 2;
+            return Ok(Some(DateSpec::Weekday { day, mode: WeekdayMode::AfterNext }));
+        }
+        let of = usize::from(self.is(0, Kw::Of));
+        let week = match self.kw(of) {
+            Some(Kw::This) => Some(0),
+            Some(Kw::Next) => Some(1),
+            Some(Kw::Last) => Some(-1),
+            _ => None,
+        };
+        if let Some(week) = week.filter(|_| self.is(of + 1, Kw::Unit(Unit::Week))) {
+            self.pos += of + 2;
+            return Ok(Some(DateSpec::Weekday { day, mode: WeekdayMode::OfWeek(week) }));
+        }
+        let here = self.pos;
+        if let Some(spec) = self.absolute()? {
+            return Ok(Some(spec));
+        }
+        self.pos = here;
+        Ok(Some(DateSpec::Weekday { day, mode: WeekdayMode::Bare }))
+    }
+
+    /// this/next/last/coming + weekday, week, month, year, quarter, business day.
+    fn qualified(&mut self) -> Option<DateSpec> {
+        let q = self.kw(0)?;
+        let mut next = 1;
+        if q == Kw::This && self.is(1, Kw::Coming) {
+            next = 2;
+        }
+        let offset = match q {
+            Kw::Next => 1,
+            Kw::Last => -1,
+            _ => 0,
+        };
+        let spec = match (self.kw(next)?, q) {
+            (Kw::Weekday(day), _) => {
+                let mode = match q {
+                    Kw::This if next == 1 => WeekdayMode::This,
+                    Kw::Next => WeekdayMode::OfWeek(1),
+                    Kw::Last => WeekdayMode::Last,
+                    _ => WeekdayMode::Bare,
+                };
+                DateSpec::Weekday { day, mode }
+            }
+            (Kw::Unit(Unit::Week), Kw::Next | Kw::Last) => DateSpec::WeekStart(offset),
+            (Kw::Unit(Unit::Month), Kw::Next | Kw::Last) => DateSpec::MonthStart(offset),
+            (Kw::Unit(Unit::Year), Kw::Next | Kw::Last) => DateSpec::YearStart(offset),
+            (Kw::Quarter, Kw::Next | Kw::Last | Kw::This) => DateSpec::QuarterStart(offset),
+            (Kw::Unit(Unit::Day), Kw::Next) => DateSpec::Offset(1),
+            (Kw::Unit(Unit::BusinessDay), Kw::Next) => DateSpec::NextBusinessDay,
+            (Kw::Business, Kw::Next) if self.is(next + 1, Kw::Unit(Unit::Day)) => {
+                next += 1;
+                DateSpec::NextBusinessDay
+            }
+            (Kw::Unit(Unit::Day), Kw::Last) if self.is(next + 1, Kw::Of) => {
+                self.pos += next + 2;
+                return self.month_ref().map(DateSpec::LastDay);
+            }
+            _ => return None,
+        };
+        if let (Kw::Last, DateSpec::Weekday { day, .. }) = (q, spec) {
+            if self.is(next + 1, Kw::Of) || self.is(next + 1, Kw::In) {
+                self.pos += next + 2;
+                let month = self.month_ref()?;
+                return Some(DateSpec::NthWeekday { nth: -1, day, month });
+            }
+        }
+        self.pos += next + 1;
+        Some(spec)
+    }
+
+    /// "the month", "this month", "next month", "last month", "october", "october 2027".
+    fn month_ref(&mut self) -> Option<MonthRef> {
+        let (r, used) = match (self.kw(0), self.kw(1)) {
+            (Some(Kw::Unit(Unit::Month)), _) => (MonthRef::Current, 1),
+            (Some(Kw::This), Some(Kw::Unit(Unit::Month))) => (MonthRef::Current, 2),
+            (Some(Kw::Next), Some(Kw::Unit(Unit::Month))) => (MonthRef::Offset(1), 2),
+            (Some(Kw::Last), Some(Kw::Unit(Unit::Month))) => (MonthRef::Offset(-1), 2),
+            (Some(Kw::Month(m)), _) => {
+                self.pos += 1;
+                let year = self.year();
+                return Some(MonthRef::Named { month: m as i8, year });
+            }
+            _ => return None,
+        };
+        self.pos += used;
+        Some(r)
+    }
+
+    /// A four-digit year.
+    fn year(&mut self) -> Option<i16> {
+        match self.kind(0) {
+            Some(Kind::Num { value, digits: 4 }) => {
+                self.pos += 1;
+                i16::try_from(value).ok()
+            }
+            _ => None,
+        }
+    }
+
+    /// An ordinal: "3rd", "third", "twenty first".
+    fn ordinal(&mut self) -> Option<u64> {
+        let (n, used) = match (self.kind(0), self.kw(1)) {
+            (Some(Kind::Ordinal(n)), _) => (n, 1),
+            (Some(Kind::Word(Kw::Ordinal(n))), _) => (u64::from(n), 1),
+            (Some(Kind::Word(Kw::Number(t @ (20 | 30)))), Some(Kw::Ordinal(u))) if u < 10 => (u64::from(t + u), 2),
+            _ => return None,
+        };
+        self.pos += used;
+        Some(n)
+    }
+
+    /// Phrases led by an ordinal: "first tuesday of october", "1st day of next month",
+    /// "3rd of March", "the 20th of next month", "the 20th".
+    fn ordinal_led(&mut self) -> PResult<Option<DateSpec>> {
+        let start = self.pos;
+        let Some(n) = self.ordinal() else {
+            return Ok(None);
+        };
+        if let Some(Kw::Weekday(day)) = self.kw(0) {
+            if !(self.is(1, Kw::Of) || self.is(1, Kw::In)) || n > 5 {
+                return Err(super::grammar::GrammarError::Unexpected(self.pos));
+            }
+            self.pos += 2;
+            return match self.month_ref() {
+                Some(month) => Ok(Some(DateSpec::NthWeekday { nth: n as i8, day, month })),
+                None => Err(super::grammar::GrammarError::Unexpected(self.pos)),
+            };
+        }
+        let of_day = self.is(0, Kw::Unit(Unit::Day)) && self.is(1, Kw::Of);
+        if of_day {
+            self.pos += 2;
+        } else {
+            self.eat(Kw::Of);
+        }
+        let here = self.pos;
+        match self.month_ref() {
+            Some(MonthRef::Named { month, year }) if !of_day => {
+                Ok(Some(DateSpec::Ymd { year, month: month as u64, day: n }))
+            }
+            Some(month) => Ok(Some(DateSpec::DayOf { day: n, month })),
+            None if of_day || here != start + 1 => Err(super::grammar::GrammarError::Unexpected(here)),
+            None => Ok(Some(DateSpec::DayOfMonth(n))),
+        }
+    }
+
+    /// Absolute dates: ISO, US numeric, "March 3 2015", "3 March", "March 2027".
+    fn absolute(&mut self) -> PResult<Option<DateSpec>> {
+        let start = self.pos;
+        match self.kind(0) {
+            Some(Kind::IsoDate { year, month, day }) => {
+                self.pos += 1;
+                let Ok(year) = i16::try_from(year) else {
+                    return self.invalid(start, "date");
+                };
+                Ok(Some(DateSpec::Ymd { year: Some(year), month, day }))
+            }
+            Some(Kind::Slash { a, b, c }) => {
+                self.pos += 1;
+                let year = match c {
+                    None => None,
+                    Some((y, 2)) => Some(2000 + y as i16),
+                    Some((y, 4)) => i16::try_from(y).ok(),
+                    Some(_) => return self.invalid(start, "date"),
+                };
+                Ok(Some(DateSpec::Ymd { year, month: a, day: b }))
+            }
+            Some(Kind::Word(Kw::Month(m))) => {
+                self.pos += 1;
+                let day = match self.kind(0) {
+                    Some(Kind::Num { value, digits: 1 | 2 }) => {
+                        self.pos += 1;
+                        Some(value)
+                    }
+                    _ => self.ordinal(),
+                };
+                let year = self.year();
+                match (day, year) {
+                    (Some(day), _) => Ok(Some(DateSpec::Ymd { year, month: m.into(), day })),
+                    (None, Some(_)) => Ok(Some(DateSpec::Ymd { year, month: m.into(), day: 1 })),
+                    (None, None) => Ok(None),
+                }
+            }
+            Some(Kind::Num { value, digits: 1 | 2 }) => {
+                self.pos += 1;
+                self.eat(Kw::Of);
+                let Some(Kw::Month(m)) = self.kw(0) else {
+                    return Ok(None);
+                };
+                self.pos += 1;
+                let year = self.year();
+                Ok(Some(DateSpec::Ymd { year, month: m.into(), day: value }))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// A holiday name.
+    fn holiday(&mut self) -> Option<Holiday> {
+        use Holiday::*;
+        let day = |p: &Self, i| p.is(i, Kw::Unit(Unit::Day));
+        let (h, used) = match (self.kw(0)?, self.kw(1)) {
+            (Kw::Christmas, Some(Kw::Eve)) => (ChristmasEve, 2),
+            (Kw::Christmas, _) => (Christmas, 1 + usize::from(day(self, 1))),
+            (Kw::New, Some(Kw::Unit(Unit::Year))) if self.is(2, Kw::Eve) => (NewYearsEve, 3),
+            (Kw::New, Some(Kw::Unit(Unit::Year))) => (NewYear, 2 + usize::from(day(self, 2))),
+            (Kw::Thanksgiving, _) => (Thanksgiving, 1 + usize::from(day(self, 1))),
+            (Kw::Easter, Some(Kw::Weekday(6))) => (Easter, 2),
+            (Kw::Easter, _) => (Easter, 1),
+            (Kw::Halloween, _) => (Halloween, 1),
+            (Kw::Valentines, _) => (Valentines, 1 + usize::from(day(self, 1))),
+            (kw, _) if day(self, 1) => {
+                let h = match kw {
+                    Kw::Labor => LaborDay,
+                    Kw::Memorial => MemorialDay,
+                    Kw::Independence => IndependenceDay,
+                    Kw::Boxing => BoxingDay,
+                    Kw::Mothers => MothersDay,
+                    Kw::Fathers => FathersDay,
+                    _ => return None,
+                };
+                (h, 2)
+            }
+            _ => return None,
+        };
+        self.pos += used;
+        Some(h)
+    }
+}

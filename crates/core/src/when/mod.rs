@@ -1,0 +1,213 @@
+//! Natural-language dates: "next tuesday", "in 3 days", "tomorrow 3pm",
+//! "end of day", "first tuesday of october", "4pm Europe/Paris".
+//!
+//! [`resolve`] reads a phrase against a [`Context`] (the current moment, its
+//! zone, the work week) and names either a whole day ([`Resolved::Day`]) or a
+//! moment ([`Resolved::Moment`]). Matching is case-insensitive; commas,
+//! periods and the words "on", "by", "the", "due", "please" are ignored.
+//!
+//! # Rules for ambiguous phrases
+//!
+//! * **Weekdays.** A bare weekday ("friday", "coming friday") is the next one
+//!   strictly after today: on a Friday, "friday" is 7 days later. "this friday"
+//!   is today if today is Friday, else the coming one. "next friday" is the
+//!   Friday of next week (weeks start on Monday), the same as "friday of next
+//!   week" / "friday next week"; "last friday" is the most recent Friday before
+//!   today; "friday after next" is the bare Friday plus 7 days.
+//! * **Periods.** "next week" / "early next week" = Monday of next week;
+//!   "next month" = the 1st of next month; "next year" = January 1; "next
+//!   quarter" / "this quarter" = the first day of that quarter; "Q3" = July 1,
+//!   this year's if not past, else next year's. "later this week" = two days
+//!   from today, capped at this week's last work day, never before tomorrow.
+//! * **Dates without a year** ("March 3", "3/3", "the 20th", holidays,
+//!   "first tuesday of october") are the next occurrence, today included.
+//!   Numeric dates are US order: month/day[/year]; two-digit years are 20xx.
+//!   A weekday prefix ("Fri, Jul 18") is allowed and not checked.
+//!   "the month" / "this month" in ordinal phrases rolls to next month when
+//!   the day named has passed ("last friday of the month").
+//! * **Times.** Hours without am/pm: 1–7 are afternoon (3 o'clock = 15:00),
+//!   8–11 morning, 12 noon; "08:00" with a leading zero and 13–23 are as
+//!   written. A time alone ("3pm", "noon", "morning") is today if still ahead,
+//!   else tomorrow. "midnight" is the end of the day: alone, the coming
+//!   00:00; "tomorrow midnight" = 00:00 after tomorrow. Morning = 09:00,
+//!   afternoon = 14:00, evening = 18:00, night/tonight = 20:00; "this
+//!   morning" and "tonight" are today even once past.
+//! * **Business.** "end of day"/"eod"/"cob"/"close of business" = today at
+//!   the work week's end time, or the next work day's end once past; "end of
+//!   week"/"eow" = the last work day of this week at end time (next week's
+//!   once past); "end of month"/"eom", "end of the quarter", "end of year" =
+//!   that period's last calendar day at end time. All are moments.
+//!   "next business day", "in 3 business days" count work days.
+//! * **Holidays** (US): New Year's Day, Valentine's Day, Easter, Mother's Day,
+//!   Memorial Day, Father's Day, Independence Day, Labor Day, Halloween,
+//!   Thanksgiving (4th Thursday of November), Christmas Eve, Christmas, Boxing
+//!   Day, New Year's Eve; "christmas 2027" for a given year.
+//! * **Zones.** "Thursday 8:00 PST": the day is read in the context zone, the
+//!   clock time in the named zone, and the moment is expressed in the named
+//!   zone. Abbreviations name a place ("PST" = America/Los_Angeles, so PST in
+//!   July is PDT). A time alone with a zone is that zone's next such time.
+//! * **Daylight saving.** Local times in a gap move forward (02:30 on the
+//!   spring-forward day in New York = 03:30 EDT); in a fold the earlier one
+//!   is taken. "in N days/weeks/months" is calendar arithmetic (a day);
+//!   "in N hours/minutes/seconds" is exact elapsed time from now.
+
+mod delay;
+mod grammar;
+mod grammar_date;
+mod grammar_time;
+mod holiday;
+mod lexer;
+mod resolve;
+mod words;
+mod zone;
+
+pub use delay::{Delay, parse_delay};
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
+
+use crate::work_week::WorkWeek;
+use lexer::Kind;
+
+/// What a phrase is read against: the current moment (and its zone) and the work week.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The current moment, in the user's zone.
+    pub now: ZonedDateTime,
+    /// Work days and hours for business phrases and "end of day".
+    pub work_week: WorkWeek,
+}
+
+impl Context {
+    /// A context at `now` with the default work week (Mon–Fri 09:00–17:00).
+    pub fn new(now: ZonedDateTime) -> Self {
+        Context { now, work_week: WorkWeek::default() }
+    }
+}
+
+/// What a phrase names: a whole day or a moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// A calendar day ("next tuesday", "in 3 days").
+    Day(Date),
+    /// A moment in a zone ("tomorrow 3pm", "in 2 hours", "eod").
+    Moment(ZonedDateTime),
+}
+
+impl Resolved {
+    /// "YYYY-MM-DD" for Day, "YYYY-MM-DDTHH:MM:SS±HH:MM" (local time in the zone, with its offset) for Moment.
+    pub fn to_canonical_string(&self) -> String {
+        match self {
+            Resolved::Day(d) => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            Resolved::Moment(z) => {
+                let secs = z.offset().seconds();
+                let sign = if secs < 0 { '-' } else { '+' };
+                let abs = secs.unsigned_abs();
+                format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+                    z.year(),
+                    z.month(),
+                    z.day(),
+                    z.hour(),
+                    z.minute(),
+                    z.second(),
+                    abs / 3600,
+                    abs % 3600 / 60
+                )
+            }
+        }
+    }
+
+    /// The instant this names: Moment as is; Day = start of that day in `zone`.
+    pub fn start_instant(&self, zone: &TimeZone) -> Timestamp {
+        match self {
+            Resolved::Moment(z) => z.timestamp(),
+            Resolved::Day(d) => d.to_zoned_datetime(zone.clone()).map(|z| z.timestamp()).unwrap_or(if d.year() < 0 {
+                Timestamp::MIN
+            } else {
+                Timestamp::MAX
+            }),
+        }
+    }
+}
+
+/// Why a phrase could not be read; every message quotes the phrase and suggests what works.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WhenError {
+    /// The phrase was empty or blank.
+    #[error("no date given; try e.g. \"next tuesday\", \"in 3 days\", \"tomorrow 3pm\"")]
+    Empty,
+    /// The phrase is longer than any date phrase needs to be.
+    #[error("cannot read \"{phrase}\": too long; try e.g. \"next tuesday\", \"in 3 days\", \"tomorrow 3pm\"")]
+    TooLong {
+        /// The phrase as given.
+        phrase: String,
+    },
+    /// A word outside the vocabulary.
+    #[error(
+        "cannot read \"{phrase}\": unknown word \"{word}\"; try e.g. \"next tuesday\", \"in 3 days\", \"tomorrow 3pm\""
+    )]
+    UnknownWord {
+        /// The phrase as given.
+        phrase: String,
+        /// The word not understood.
+        word: String,
+    },
+    /// Known words in an order the grammar does not read.
+    #[error(
+        "cannot read \"{phrase}\": did not understand \"{near}\"; try e.g. \"next tuesday\", \"in 3 days\", \"tomorrow 3pm\""
+    )]
+    Unexpected {
+        /// The phrase as given.
+        phrase: String,
+        /// The part of the phrase where reading stopped.
+        near: String,
+    },
+    /// Read, but it names no real day or time (e.g. "February 30", "25:00").
+    #[error("cannot read \"{phrase}\": {reason}; try e.g. \"next tuesday\", \"in 3 days\", \"tomorrow 3pm\"")]
+    Invalid {
+        /// The phrase as given.
+        phrase: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Reads `phrase` against `context` and names the day or moment it means.
+pub fn resolve(phrase: &str, context: &Context) -> Result<Resolved, WhenError> {
+    let parsed = parse(phrase)?;
+    resolve::resolve(&parsed, context).map_err(|reason| WhenError::Invalid { phrase: phrase.to_string(), reason })
+}
+
+/// Lexes and parses a phrase, mapping failures to [`WhenError`].
+fn parse(phrase: &str) -> Result<grammar::Parsed<'_>, WhenError> {
+    if phrase.trim().is_empty() {
+        return Err(WhenError::Empty);
+    }
+    let owned = || phrase.to_string();
+    let tokens = lexer::lex(phrase).map_err(|_| WhenError::TooLong { phrase: owned() })?;
+    let toks = tokens.as_slice();
+    if toks.is_empty() {
+        return Err(WhenError::Unexpected { phrase: owned(), near: phrase.trim().to_string() });
+    }
+    if let Some(word) = toks.iter().find_map(|t| match t.kind {
+        Kind::Unknown(w) => Some(w),
+        _ => None,
+    }) {
+        return Err(WhenError::UnknownWord { phrase: owned(), word: word.to_string() });
+    }
+    grammar::parse(toks, phrase).map_err(|e| match e {
+        grammar::GrammarError::Unexpected(i) => {
+            let near = match toks.get(i) {
+                Some(t) => phrase.get(t.start..t.end).unwrap_or(""),
+                None => "the end",
+            };
+            WhenError::Unexpected { phrase: owned(), near: near.to_string() }
+        }
+        grammar::GrammarError::Invalid(reason) => WhenError::Invalid { phrase: owned(), reason },
+    })
+}
+
+#[cfg(test)]
+mod tests;

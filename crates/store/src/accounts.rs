@@ -1,0 +1,104 @@
+//! Accounts and their settings.
+
+use jiff::Timestamp;
+use jiff::civil::Time;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use tickler_core::account::{Account, Settings};
+use tickler_core::contact::ZoneName;
+use tickler_core::work_week::WorkWeek;
+
+use crate::Store;
+use crate::error::{Error, Result};
+use crate::rows::{parsed, seconds, time_text};
+
+impl Store {
+    /// The account a single-user install works in: the first one, created
+    /// with `zone` when the database is new.
+    pub async fn default_account(&self, zone: &ZoneName, now: Timestamp) -> Result<Account> {
+        if let Some(row) = sqlx::query(
+            "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days FROM accounts ORDER BY id LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        {
+            return account_from_row(&row);
+        }
+        self.create_account("default", &Settings::new(zone.clone()), now).await
+    }
+
+    /// Create an account with its settings.
+    pub async fn create_account(&self, name: &str, settings: &Settings, now: Timestamp) -> Result<Account> {
+        let row = sqlx::query(
+            "INSERT INTO accounts (name, zone, pacing_gap_days, work_start, work_end, work_days, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             RETURNING id, name, zone, pacing_gap_days, work_start, work_end, work_days",
+        )
+        .bind(name)
+        .bind(settings.zone.as_str())
+        .bind(i64::from(settings.pacing_gap_days))
+        .bind(time_text(settings.work_week.start))
+        .bind(time_text(settings.work_week.end))
+        .bind(work_days_text(&settings.work_week))
+        .bind(seconds(now))
+        .fetch_one(&self.pool)
+        .await?;
+        account_from_row(&row)
+    }
+
+    /// One account by id.
+    pub async fn account(&self, id: i64) -> Result<Account> {
+        let row = sqlx::query(
+            "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days FROM accounts WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::not_found("account", id))?;
+        account_from_row(&row)
+    }
+
+    /// Save an account's settings.
+    pub async fn update_settings(&self, account_id: i64, settings: &Settings) -> Result<Account> {
+        let row = sqlx::query(
+            "UPDATE accounts SET zone = $2, pacing_gap_days = $3, work_start = $4, work_end = $5, work_days = $6 \
+             WHERE id = $1 RETURNING id, name, zone, pacing_gap_days, work_start, work_end, work_days",
+        )
+        .bind(account_id)
+        .bind(settings.zone.as_str())
+        .bind(i64::from(settings.pacing_gap_days))
+        .bind(time_text(settings.work_week.start))
+        .bind(time_text(settings.work_week.end))
+        .bind(work_days_text(&settings.work_week))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::not_found("account", account_id))?;
+        account_from_row(&row)
+    }
+}
+
+fn work_days_text(work_week: &WorkWeek) -> String {
+    work_week.days.iter().map(|on| if *on { '1' } else { '0' }).collect()
+}
+
+fn account_from_row(row: &AnyRow) -> Result<Account> {
+    let parse_time = |column: &str| -> Result<Time> {
+        let text: String = row.try_get(column)?;
+        text.parse().map_err(|error| Error::Corrupt(format!("{column}: {error}")))
+    };
+    let days_text: String = row.try_get("work_days")?;
+    let mut days = [false; 7];
+    for (day, flag) in days.iter_mut().zip(days_text.chars()) {
+        *day = flag == '1';
+    }
+    let gap: i64 = row.try_get("pacing_gap_days")?;
+    Ok(Account {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        settings: Settings {
+            zone: parsed(row, "zone", ZoneName::parse)?,
+            work_week: WorkWeek { start: parse_time("work_start")?, end: parse_time("work_end")?, days },
+            pacing_gap_days: u32::try_from(gap).unwrap_or(0),
+        },
+    })
+}

@@ -1,0 +1,59 @@
+//! The agenda query: open follow-ups due before the end of the window, each
+//! with its contact and the contact's last touch.
+
+use jiff::Timestamp;
+use sqlx::Row;
+use tickler_core::touch::{Channel, Outcome};
+
+use crate::Store;
+use crate::error::Result;
+use crate::follow_ups::{FOLLOW_UP_COLUMNS, follow_up_from_row};
+use crate::rows::{optional_instant, optional_parsed, seconds};
+
+/// One agenda line: the follow-up, who it is for, and what happened last.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AgendaRow {
+    pub follow_up: tickler_core::follow_up::FollowUp,
+    pub contact_name: String,
+    pub contact_zone: Option<String>,
+    /// The contact's own pacing gap, when set.
+    pub contact_gap_days: Option<u32>,
+    pub last_touch_at: Option<Timestamp>,
+    pub last_touch_channel: Option<Channel>,
+    pub last_touch_summary: Option<String>,
+    pub last_touch_outcome: Option<Outcome>,
+}
+
+impl Store {
+    /// Open follow-ups due before `until` (overdue ones included), by due; at most `limit`.
+    pub async fn agenda(&self, account_id: i64, until: Timestamp, limit: u32) -> Result<Vec<AgendaRow>> {
+        let statement = format!(
+            "SELECT {FOLLOW_UP_COLUMNS}, c.name AS contact_name, c.zone AS contact_zone, c.pacing_gap_days AS contact_gap, \
+             t.at AS last_at, t.channel AS last_channel, t.summary AS last_summary, t.outcome AS last_outcome \
+             FROM follow_ups f JOIN contacts c ON c.id = f.contact_id \
+             LEFT JOIN touches t ON t.id = (SELECT l.id FROM touches l WHERE l.contact_id = f.contact_id ORDER BY l.at DESC, l.id DESC LIMIT 1) \
+             WHERE f.account_id = $1 AND f.state = 'open' AND f.due_at < $2 ORDER BY f.due_at, f.id LIMIT $3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
+            .bind(account_id)
+            .bind(seconds(until))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let gap: Option<i64> = row.try_get("contact_gap")?;
+                Ok(AgendaRow {
+                    follow_up: follow_up_from_row(row)?,
+                    contact_name: row.try_get("contact_name")?,
+                    contact_zone: row.try_get("contact_zone")?,
+                    contact_gap_days: gap.map(|days| u32::try_from(days).unwrap_or(0)),
+                    last_touch_at: optional_instant(row, "last_at")?,
+                    last_touch_channel: optional_parsed(row, "last_channel", Channel::parse)?,
+                    last_touch_summary: row.try_get("last_summary")?,
+                    last_touch_outcome: optional_parsed(row, "last_outcome", Outcome::parse)?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,166 @@
+//! Consent changes: recorded with when and why, and applied to the contact's
+//! open follow-ups and promises in the same transaction.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use tickler_core::consent::{ConsentChange, ConsentState};
+use tickler_core::contact::Contact;
+use tickler_core::follow_up::{Due, FollowUpState, Origin};
+use tickler_core::promise::PromiseState;
+use tickler_core::touch::Channel;
+
+use crate::Store;
+use crate::contacts::contact_in;
+use crate::error::Result;
+use crate::follow_ups::insert_follow_up;
+use crate::rows::{instant, optional_date, parsed, seconds};
+
+/// A consent change to make.
+#[derive(Debug, Clone)]
+pub(crate) struct ConsentRequest<'a> {
+    pub state: ConsentState,
+    /// For "not now": the day to ask again; a re-ask follow-up is scheduled for it.
+    pub until: Option<Date>,
+    pub reason: &'a str,
+}
+
+impl Store {
+    /// Change a contact's consent, record why, and apply it: "never" cancels
+    /// every open follow-up and promise; "not now" cancels open follow-ups and
+    /// schedules the re-ask for `until`.
+    pub async fn set_consent(
+        &self,
+        account_id: i64,
+        contact_id: i64,
+        state: ConsentState,
+        until: Option<Date>,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<ConsentChange> {
+        let mut tx = self.begin_write().await?;
+        let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
+        let change = apply(&mut tx, account_id, &contact, &ConsentRequest { state, until, reason }, now).await?;
+        tx.commit().await?;
+        Ok(change)
+    }
+
+    /// Read a contact and, on PostgreSQL, lock its row until the transaction
+    /// ends, so consent read here cannot change before the transaction's writes.
+    pub(crate) async fn lock_contact(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        account_id: i64,
+        id: i64,
+    ) -> Result<Contact> {
+        sqlx::query(self.backend.pick(
+            "SELECT id FROM contacts WHERE account_id = $1 AND id = $2",
+            "SELECT id FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE",
+        ))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        contact_in(tx, account_id, id).await
+    }
+
+    /// The consent history of a contact, oldest first.
+    pub async fn consent_changes(&self, account_id: i64, contact_id: i64) -> Result<Vec<ConsentChange>> {
+        let rows = sqlx::query(
+            "SELECT id, contact_id, state, until_date, reason, at FROM consent_changes \
+             WHERE account_id = $1 AND contact_id = $2 ORDER BY at, id",
+        )
+        .bind(account_id)
+        .bind(contact_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(change_from_row).collect()
+    }
+}
+
+/// Apply a consent change inside `tx` (shared by [`Store::set_consent`] and touches with a consent outcome).
+pub(crate) async fn apply(
+    tx: &mut Transaction<'_, Any>,
+    account_id: i64,
+    contact: &Contact,
+    request: &ConsentRequest<'_>,
+    now: Timestamp,
+) -> Result<ConsentChange> {
+    let until = match request.state {
+        ConsentState::NotNow => request.until,
+        _ => None,
+    };
+    sqlx::query(
+        "UPDATE contacts SET consent = $3, consent_until = $4, updated_at = $5 WHERE account_id = $1 AND id = $2",
+    )
+    .bind(account_id)
+    .bind(contact.id)
+    .bind(request.state.as_str())
+    .bind(until.map(|day| day.to_string()))
+    .bind(seconds(now))
+    .execute(&mut **tx)
+    .await?;
+    let row = sqlx::query(
+        "INSERT INTO consent_changes (account_id, contact_id, state, until_date, reason, at) VALUES ($1, $2, $3, $4, $5, $6) \
+         RETURNING id, contact_id, state, until_date, reason, at",
+    )
+    .bind(account_id)
+    .bind(contact.id)
+    .bind(request.state.as_str())
+    .bind(until.map(|day| day.to_string()))
+    .bind(request.reason.trim())
+    .bind(seconds(now))
+    .fetch_one(&mut **tx)
+    .await?;
+    if request.state != ConsentState::Active {
+        sqlx::query("UPDATE follow_ups SET state = $3, closed_at = $4 WHERE account_id = $1 AND contact_id = $2 AND state = 'open'")
+            .bind(account_id)
+            .bind(contact.id)
+            .bind(FollowUpState::Cancelled.as_str())
+            .bind(seconds(now))
+            .execute(&mut **tx)
+            .await?;
+    }
+    if request.state == ConsentState::DoNotContact {
+        sqlx::query("UPDATE promises SET state = $3, closed_at = $4 WHERE account_id = $1 AND contact_id = $2 AND state = 'open'")
+            .bind(account_id)
+            .bind(contact.id)
+            .bind(PromiseState::Cancelled.as_str())
+            .bind(seconds(now))
+            .execute(&mut **tx)
+            .await?;
+    }
+    if let (ConsentState::NotNow, Some(day)) = (request.state, until) {
+        let zone = match &contact.zone {
+            Some(zone) => zone.clone(),
+            None => account_zone(tx, account_id).await?,
+        };
+        let reason = request.reason.trim();
+        let purpose = if reason.is_empty() {
+            "Re-ask: they said \"not now\"".to_string()
+        } else {
+            format!("Re-ask: they said \"not now\" ({reason})")
+        };
+        let due = Due { date: day, time: None, zone };
+        let channel = contact.preferred_channel.unwrap_or(Channel::Email);
+        insert_follow_up(tx, account_id, contact.id, &due, channel, &purpose, Origin::ReAsk, now).await?;
+    }
+    change_from_row(&row)
+}
+
+async fn account_zone(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result<tickler_core::contact::ZoneName> {
+    let row = sqlx::query("SELECT zone FROM accounts WHERE id = $1").bind(account_id).fetch_one(&mut **tx).await?;
+    parsed(&row, "zone", tickler_core::contact::ZoneName::parse)
+}
+
+fn change_from_row(row: &AnyRow) -> Result<ConsentChange> {
+    Ok(ConsentChange {
+        id: row.try_get("id")?,
+        contact_id: row.try_get("contact_id")?,
+        state: parsed(row, "state", ConsentState::parse)?,
+        until: optional_date(row, "until_date")?,
+        reason: row.try_get("reason")?,
+        at: instant(row, "at")?,
+    })
+}

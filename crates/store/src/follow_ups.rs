@@ -1,0 +1,271 @@
+//! Follow-ups: schedule (guarded by consent and pacing), complete with a
+//! touch, snooze, skip.
+
+use jiff::{Timestamp, ZonedDateTime};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use tickler_core::follow_up::{Due, FollowUp, FollowUpDraft, FollowUpState, Origin, ensure_snooze_in_future};
+use tickler_core::pacing::{self, Neighbour, PacingWarning};
+use tickler_core::touch::{Channel, TouchDraft};
+
+use crate::Store;
+use crate::error::{Error, Result};
+use crate::rows::{due, due_columns, instant, optional_instant, parsed, seconds};
+use crate::touches::{Logged, insert_touch};
+
+/// A scheduled follow-up and the pacing warning that was overridden, if any.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Scheduled {
+    pub follow_up: FollowUp,
+    pub pacing: Option<PacingWarning>,
+}
+
+pub(crate) const FOLLOW_UP_COLUMNS: &str = "f.id, f.contact_id, f.due_date, f.due_time, f.due_zone, f.channel, f.purpose, \
+     f.origin, f.state, f.snoozes, f.created_at, f.closed_at";
+
+impl Store {
+    /// Schedule a follow-up. Refused when the contact's consent forbids it;
+    /// refused with [`Error::Pacing`] inside the pacing gap unless `force`.
+    /// Consent is read and the row written in one transaction.
+    pub async fn schedule_follow_up(
+        &self,
+        account_id: i64,
+        draft: &FollowUpDraft,
+        force: bool,
+        now: Timestamp,
+    ) -> Result<Scheduled> {
+        let mut tx = self.begin_write().await?;
+        let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
+        contact.consent.ensure_may_follow_up(contact.name.as_str(), draft.origin == Origin::ReAsk)?;
+        let zone = contact.zone_or(&draft.due.zone.time_zone());
+        let gap = match contact.pacing_gap_days {
+            Some(days) => days,
+            None => account_gap(&mut tx, account_id).await?,
+        };
+        let neighbours = neighbours(&mut tx, account_id, contact.id, &zone).await?;
+        let warning = pacing::check(draft.due.date_in(&zone), &neighbours, gap);
+        if let (Some(warning), false) = (&warning, force) {
+            return Err(Error::Pacing(warning.clone()));
+        }
+        let id = insert_follow_up(
+            &mut tx,
+            account_id,
+            contact.id,
+            &draft.due,
+            draft.channel,
+            &draft.purpose,
+            draft.origin,
+            now,
+        )
+        .await?;
+        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+        tx.commit().await?;
+        Ok(Scheduled { follow_up, pacing: warning })
+    }
+
+    /// One follow-up by id.
+    pub async fn follow_up(&self, account_id: i64, id: i64) -> Result<FollowUp> {
+        let mut tx = self.pool.begin().await?;
+        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+        tx.commit().await?;
+        Ok(follow_up)
+    }
+
+    /// Mark an open follow-up done and, when given, record the touch that did it — one transaction.
+    pub async fn complete_follow_up(
+        &self,
+        account_id: i64,
+        id: i64,
+        touch: Option<&TouchDraft>,
+        now: Timestamp,
+    ) -> Result<(FollowUp, Option<Logged>)> {
+        let mut tx = self.begin_write().await?;
+        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+        follow_up.state.ensure_open(id)?;
+        close(&mut tx, account_id, id, FollowUpState::Done, now).await?;
+        let logged = match touch {
+            Some(draft) => {
+                let contact = self.lock_contact(&mut tx, account_id, follow_up.contact_id).await?;
+                let draft = TouchDraft { contact_id: follow_up.contact_id, ..draft.clone() };
+                Some(insert_touch(&mut tx, account_id, &contact, &draft, None, now).await?)
+            }
+            None => None,
+        };
+        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+        tx.commit().await?;
+        Ok((follow_up, logged))
+    }
+
+    /// Mark an open follow-up skipped.
+    pub async fn skip_follow_up(&self, account_id: i64, id: i64, now: Timestamp) -> Result<FollowUp> {
+        let mut tx = self.begin_write().await?;
+        follow_up_in(&mut tx, account_id, id).await?.state.ensure_open(id)?;
+        close(&mut tx, account_id, id, FollowUpState::Skipped, now).await?;
+        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+        tx.commit().await?;
+        Ok(follow_up)
+    }
+
+    /// Move an open follow-up to a later due, keeping the history.
+    pub async fn snooze_follow_up(&self, account_id: i64, id: i64, to: &Due, now: &ZonedDateTime) -> Result<FollowUp> {
+        ensure_snooze_in_future(to, now)?;
+        let mut tx = self.begin_write().await?;
+        let before = follow_up_in(&mut tx, account_id, id).await?;
+        before.state.ensure_open(id)?;
+        let (from_date, from_time, from_zone) = due_columns(&before.due);
+        let (to_date, to_time, to_zone) = due_columns(to);
+        sqlx::query(
+            "INSERT INTO follow_up_snoozes (follow_up_id, from_date, from_time, from_zone, to_date, to_time, to_zone, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(from_date)
+        .bind(from_time)
+        .bind(from_zone)
+        .bind(&to_date)
+        .bind(&to_time)
+        .bind(&to_zone)
+        .bind(seconds(now.timestamp()))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE follow_ups SET due_date = $3, due_time = $4, due_zone = $5, due_at = $6, snoozes = snoozes + 1 \
+             WHERE account_id = $1 AND id = $2",
+        )
+        .bind(account_id)
+        .bind(id)
+        .bind(to_date)
+        .bind(to_time)
+        .bind(to_zone)
+        .bind(seconds(to.instant()))
+        .execute(&mut *tx)
+        .await?;
+        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+        tx.commit().await?;
+        Ok(follow_up)
+    }
+
+    /// A contact's follow-ups in every state, by due.
+    pub async fn follow_ups_of(&self, account_id: i64, contact_id: i64) -> Result<Vec<FollowUp>> {
+        let statement = format!(
+            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 ORDER BY f.due_at, f.id"
+        );
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+        rows.iter().map(follow_up_from_row).collect()
+    }
+}
+
+/// Insert an open follow-up inside `tx`; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_follow_up(
+    tx: &mut Transaction<'_, Any>,
+    account_id: i64,
+    contact_id: i64,
+    due: &Due,
+    channel: Channel,
+    purpose: &str,
+    origin: Origin,
+    now: Timestamp,
+) -> Result<i64> {
+    let (date, time, zone) = due_columns(due);
+    Ok(sqlx::query(
+        "INSERT INTO follow_ups (account_id, contact_id, due_date, due_time, due_zone, due_at, channel, purpose, origin, \
+         state, snoozes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', 0, $10) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(contact_id)
+    .bind(date)
+    .bind(time)
+    .bind(zone)
+    .bind(seconds(due.instant()))
+    .bind(channel.as_str())
+    .bind(purpose)
+    .bind(origin.as_str())
+    .bind(seconds(now))
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?)
+}
+
+async fn close(
+    tx: &mut Transaction<'_, Any>,
+    account_id: i64,
+    id: i64,
+    state: FollowUpState,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query("UPDATE follow_ups SET state = $3, closed_at = $4 WHERE account_id = $1 AND id = $2")
+        .bind(account_id)
+        .bind(id)
+        .bind(state.as_str())
+        .bind(seconds(now))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn follow_up_in(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64) -> Result<FollowUp> {
+    let statement = format!("SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| Error::not_found("follow-up", id))?;
+    follow_up_from_row(&row)
+}
+
+async fn account_gap(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result<u32> {
+    let gap: i64 = sqlx::query("SELECT pacing_gap_days FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("pacing_gap_days")?;
+    Ok(u32::try_from(gap).unwrap_or(0))
+}
+
+/// The contact's last touch and open follow-ups, as days on the contact's calendar.
+async fn neighbours(
+    tx: &mut Transaction<'_, Any>,
+    account_id: i64,
+    contact_id: i64,
+    zone: &jiff::tz::TimeZone,
+) -> Result<Vec<Neighbour>> {
+    let mut neighbours = Vec::new();
+    let last_touch = sqlx::query("SELECT MAX(at) AS at FROM touches WHERE account_id = $1 AND contact_id = $2")
+        .bind(account_id)
+        .bind(contact_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if let Some(at) = optional_instant(&last_touch, "at")? {
+        neighbours.push(Neighbour::at(at, zone, "last touch"));
+    }
+    let statement = format!(
+        "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 AND f.state = 'open'"
+    );
+    for row in
+        sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&mut **tx).await?
+    {
+        let follow_up = follow_up_from_row(&row)?;
+        neighbours.push(Neighbour { day: follow_up.due.date_in(zone), what: format!("follow-up {}", follow_up.id) });
+    }
+    Ok(neighbours)
+}
+
+/// Read a follow-up from a row with [`FOLLOW_UP_COLUMNS`].
+pub(crate) fn follow_up_from_row(row: &AnyRow) -> Result<FollowUp> {
+    let snoozes: i64 = row.try_get("snoozes")?;
+    Ok(FollowUp {
+        id: row.try_get("id")?,
+        contact_id: row.try_get("contact_id")?,
+        due: due(row, "due")?,
+        channel: parsed(row, "channel", Channel::parse)?,
+        purpose: row.try_get("purpose")?,
+        origin: parsed(row, "origin", Origin::parse)?,
+        state: parsed(row, "state", FollowUpState::parse)?,
+        snoozes: u32::try_from(snoozes).unwrap_or(0),
+        created_at: instant(row, "created_at")?,
+        closed_at: optional_instant(row, "closed_at")?,
+    })
+}

@@ -1,0 +1,103 @@
+//! Tickler's persistence: one [`Store`] over SQLite (embedded default, WAL)
+//! and PostgreSQL. Both speak the same SQL through sqlx's `Any` driver; the
+//! backends differ only in their migration sets and the few dialect
+//! fragments in [`dialect`]. Every method takes the account it acts for, and
+//! every query is scoped to it.
+
+mod accounts;
+mod agenda;
+mod consent;
+mod contacts;
+pub mod dialect;
+mod error;
+mod follow_ups;
+mod promises;
+mod rows;
+mod timeline;
+mod touches;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use agenda::AgendaRow;
+pub use contacts::ContactFilter;
+pub use dialect::Backend;
+pub use error::{Error, Result};
+pub use follow_ups::Scheduled;
+pub use touches::Logged;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The one interface to Tickler's data.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Open (creating when missing) the database at `url` — a SQLite path or
+    /// `sqlite:` URL, or a `postgres://` URL — and bring its schema up to date.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url);
+        let url = match backend {
+            Backend::Sqlite => dialect::sqlite_url(url),
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|error| Error::Config(format!("database \"{}\": {error}", dialect::redact(&url))))?;
+        let pool_options = match backend {
+            // One writer at a time is SQLite's nature; a small pool serves readers under WAL.
+            Backend::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection
+                        .execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+        };
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await
+            .map_err(|error| Error::Config(format!("cannot open database {}: {error}", dialect::redact(&url))))?;
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Which backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection pool, for benchmarks that measure the bare SQL beside the store.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Begin a transaction that will write. SQLite takes the write lock at
+    /// once (`BEGIN IMMEDIATE`), so a read inside it cannot go stale before
+    /// the write; PostgreSQL locks the rows it reads `FOR UPDATE`.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(self.pool.begin_with(self.backend.pick("BEGIN IMMEDIATE", "BEGIN")).await?)
+    }
+
+    /// Close every connection (SQLite checkpoints its WAL).
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,19 @@
+//! A contact's whole timeline, gathered from every table that records them.
+
+use tickler_core::timeline::{Entry, merge};
+
+use crate::Store;
+use crate::error::Result;
+
+impl Store {
+    /// Every touch, follow-up, promise and consent change of a contact, newest first.
+    pub async fn timeline(&self, account_id: i64, contact_id: i64) -> Result<Vec<Entry>> {
+        self.contact(account_id, contact_id).await?;
+        Ok(merge(
+            self.touches(account_id, contact_id).await?,
+            self.follow_ups_of(account_id, contact_id).await?,
+            self.promises_of(account_id, contact_id).await?,
+            self.consent_changes(account_id, contact_id).await?,
+        ))
+    }
+}

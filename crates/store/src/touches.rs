@@ -1,0 +1,114 @@
+//! Touches: recording an interaction, with the consent change its outcome implies.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use tickler_core::consent::ConsentChange;
+use tickler_core::contact::Contact;
+use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
+
+use crate::Store;
+use crate::consent::{ConsentRequest, apply};
+use crate::error::Result;
+use crate::rows::{instant, optional_parsed, parsed, seconds};
+
+/// A recorded touch and the consent change its outcome caused, if any.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Logged {
+    pub touch: Touch,
+    pub consent: Option<ConsentChange>,
+}
+
+const TOUCH_COLUMNS: &str = "id, contact_id, at, channel, direction, summary, outcome, created_at";
+
+impl Store {
+    /// Record a touch. An outcome of "not now" (re-ask on `not_now_until`) or
+    /// "never" changes consent in the same transaction.
+    pub async fn log_touch(
+        &self,
+        account_id: i64,
+        draft: &TouchDraft,
+        not_now_until: Option<Date>,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let mut tx = self.begin_write().await?;
+        let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
+        let logged = insert_touch(&mut tx, account_id, &contact, draft, not_now_until, now).await?;
+        tx.commit().await?;
+        Ok(logged)
+    }
+
+    /// A contact's touches, newest first.
+    pub async fn touches(&self, account_id: i64, contact_id: i64) -> Result<Vec<Touch>> {
+        let statement = format!(
+            "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC"
+        );
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+        rows.iter().map(touch_from_row).collect()
+    }
+
+    /// The most recent touch of a contact.
+    pub async fn last_touch(&self, account_id: i64, contact_id: i64) -> Result<Option<Touch>> {
+        let statement = format!(
+            "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC LIMIT 1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(statement))
+            .bind(account_id)
+            .bind(contact_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(touch_from_row).transpose()
+    }
+}
+
+/// Insert a touch inside `tx` and apply its outcome's consent effect.
+pub(crate) async fn insert_touch(
+    tx: &mut Transaction<'_, Any>,
+    account_id: i64,
+    contact: &Contact,
+    draft: &TouchDraft,
+    not_now_until: Option<Date>,
+    now: Timestamp,
+) -> Result<Logged> {
+    let statement = format!(
+        "INSERT INTO touches (account_id, contact_id, at, channel, direction, summary, outcome, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {TOUCH_COLUMNS}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(account_id)
+        .bind(contact.id)
+        .bind(seconds(draft.at))
+        .bind(draft.channel.as_str())
+        .bind(draft.direction.as_str())
+        .bind(&draft.summary)
+        .bind(draft.outcome.map(Outcome::as_str))
+        .bind(seconds(now))
+        .fetch_one(&mut **tx)
+        .await?;
+    let touch = touch_from_row(&row)?;
+    let consent = match draft.outcome.and_then(Outcome::consent_effect) {
+        Some(state) => {
+            let reason =
+                format!("{} {}: {}", draft.channel.as_str(), draft.outcome.map_or("", Outcome::as_str), draft.summary);
+            let request = ConsentRequest { state, until: not_now_until, reason: reason.trim_end_matches([':', ' ']) };
+            Some(apply(tx, account_id, contact, &request, now).await?)
+        }
+        None => None,
+    };
+    Ok(Logged { touch, consent })
+}
+
+pub(crate) fn touch_from_row(row: &AnyRow) -> Result<Touch> {
+    Ok(Touch {
+        id: row.try_get("id")?,
+        contact_id: row.try_get("contact_id")?,
+        at: instant(row, "at")?,
+        channel: parsed(row, "channel", Channel::parse)?,
+        direction: parsed(row, "direction", Direction::parse)?,
+        summary: row.try_get("summary")?,
+        outcome: optional_parsed(row, "outcome", Outcome::parse)?,
+        created_at: instant(row, "created_at")?,
+    })
+}
