@@ -269,3 +269,73 @@ pub(crate) fn follow_up_from_row(row: &AnyRow) -> Result<FollowUp> {
         closed_at: optional_instant(row, "closed_at")?,
     })
 }
+
+/// Rows per multi-row INSERT in [`Store::import_follow_ups`]: 12 parameters
+/// each stays well under both backends' limits on bound parameters.
+const IMPORT_BATCH: usize = 1_000;
+
+impl Store {
+    /// Schedule many follow-ups at once, in one transaction: all or nothing.
+    /// Every contact must be in the account and may be followed up (consent);
+    /// pacing is not checked, as for a plan or an import the schedule is deliberate.
+    pub async fn import_follow_ups(&self, account_id: i64, drafts: &[FollowUpDraft], now: Timestamp) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let mut consent = std::collections::HashMap::new();
+        for row in sqlx::query("SELECT id, name, consent FROM contacts WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            let state = parsed(&row, "consent", tickler_core::consent::ConsentState::parse)?;
+            consent.insert(row.try_get::<i64, _>("id")?, (state, row.try_get::<String, _>("name")?));
+        }
+        for draft in drafts {
+            let (state, name) = consent.get(&draft.contact_id).ok_or_else(|| Error::not_found("contact", draft.contact_id))?;
+            tickler_core::consent::Consent { state: *state, until: None }
+                .ensure_may_follow_up(name, draft.origin == Origin::ReAsk)?;
+        }
+        let mut inserted = 0;
+        for batch in drafts.chunks(IMPORT_BATCH) {
+            let statement = import_statement(batch.len());
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
+            for draft in batch {
+                let (date, time, zone) = due_columns(&draft.due);
+                query = query
+                    .bind(account_id)
+                    .bind(draft.contact_id)
+                    .bind(date)
+                    .bind(time)
+                    .bind(zone)
+                    .bind(seconds(draft.due.instant()))
+                    .bind(draft.channel.as_str())
+                    .bind(draft.purpose.clone())
+                    .bind(draft.origin.as_str())
+                    .bind(FollowUpState::Open.as_str())
+                    .bind(0_i64)
+                    .bind(seconds(now));
+            }
+            inserted += query.execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+}
+
+/// `INSERT … VALUES (…), (…)` for `rows` follow-ups of 12 parameters each.
+fn import_statement(rows: usize) -> String {
+    let mut statement = String::from(
+        "INSERT INTO follow_ups (account_id, contact_id, due_date, due_time, due_zone, due_at, channel, purpose, origin, \
+         state, snoozes, created_at) VALUES ",
+    );
+    for row in 0..rows {
+        if row > 0 {
+            statement.push(',');
+        }
+        let base = row * 12;
+        let placeholders: Vec<String> = (1..=12).map(|column| format!("${}", base + column)).collect();
+        statement.push('(');
+        statement.push_str(&placeholders.join(","));
+        statement.push(')');
+    }
+    statement
+}
