@@ -277,11 +277,13 @@ impl ContactDraft {
         }
     }
 
-    /// Drop repeated emails, phones and tags, keeping the first of each.
+    /// Drop repeated emails and phones (keeping the first of each, the first
+    /// being the primary); tags are a set, kept sorted.
     pub fn deduplicated(mut self) -> Self {
         dedup_keep_order(&mut self.emails);
         dedup_keep_order(&mut self.phones);
-        dedup_keep_order(&mut self.tags);
+        self.tags.sort();
+        self.tags.dedup();
         self
     }
 }

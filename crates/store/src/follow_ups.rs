@@ -290,7 +290,8 @@ impl Store {
             consent.insert(row.try_get::<i64, _>("id")?, (state, row.try_get::<String, _>("name")?));
         }
         for draft in drafts {
-            let (state, name) = consent.get(&draft.contact_id).ok_or_else(|| Error::not_found("contact", draft.contact_id))?;
+            let (state, name) =
+                consent.get(&draft.contact_id).ok_or_else(|| Error::not_found("contact", draft.contact_id))?;
             tickler_core::consent::Consent { state: *state, until: None }
                 .ensure_may_follow_up(name, draft.origin == Origin::ReAsk)?;
         }

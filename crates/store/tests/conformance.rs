@@ -1,0 +1,12 @@
+//! The store's behaviour, run identically on SQLite and PostgreSQL.
+
+mod common;
+
+#[path = "conformance/consent.rs"]
+mod consent;
+#[path = "conformance/contacts.rs"]
+mod contacts;
+#[path = "conformance/follow_ups.rs"]
+mod follow_ups;
+#[path = "conformance/promises.rs"]
+mod promises;
