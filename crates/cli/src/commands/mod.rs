@@ -42,8 +42,10 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Kept(args) => promises::kept(&app, args.id).await,
         Command::Consent(args) => consent::run(&app, args).await,
         Command::Timeline(args) => timeline::run(&app, &args.contact).await,
-        Command::Settings(args) => settings::run(app, args).await,
+        Command::Settings(args) => settings::run(&app, args).await,
         Command::When(_) | Command::Demo(_) => Ok(()),
     };
+    // Closing checkpoints SQLite's write-ahead log, leaving one tidy file.
+    app.store.close().await;
     result
 }

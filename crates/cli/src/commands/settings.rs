@@ -11,7 +11,7 @@ use crate::render;
 
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-pub async fn run(app: App, args: SettingsArgs) -> Outcome {
+pub async fn run(app: &App, args: SettingsArgs) -> Outcome {
     let mut settings = app.account.settings.clone();
     let changing = args.zone.is_some()
         || args.pacing.is_some()

@@ -17,7 +17,10 @@ pub async fn run(app: &App, reference: &str) -> Outcome {
         println!("  Nothing yet. Log a touch with: tickler log {} call \"what was said\"", contact.id);
     }
     for entry in &entries {
-        let when = render::local_time(entry.at(), &app.now);
+        let when = match entry {
+            Entry::FollowUp(follow_up) if follow_up.due.is_all_day() => format!("{:<16}", follow_up.due.date),
+            _ => render::local_time(entry.at(), &app.now),
+        };
         let text = match entry {
             Entry::Touch(touch) => format!(
                 "{} {}{}: {}",
@@ -27,7 +30,14 @@ pub async fn run(app: &App, reference: &str) -> Outcome {
                 touch.summary
             ),
             Entry::FollowUp(follow_up) => {
-                format!("follow-up {} [{}]", render::follow_up_line(follow_up), follow_up.state.as_str())
+                let purpose =
+                    if follow_up.purpose.is_empty() { String::new() } else { format!(": {}", follow_up.purpose) };
+                format!(
+                    "follow-up #{} {} [{}]{purpose}",
+                    follow_up.id,
+                    follow_up.channel.as_str(),
+                    follow_up.state.as_str()
+                )
             }
             Entry::Promise(promise) => {
                 format!("promise #{} [{}]: {}", promise.id, promise.state.as_str(), promise.what)
