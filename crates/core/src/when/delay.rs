@@ -6,6 +6,7 @@ use jiff::{SignedDuration, Span, ZonedDateTime};
 use super::WhenError;
 use super::grammar::Parser;
 use super::lexer::{Kind, lex};
+use super::resolve::step_work_day;
 use super::words::{Kw, Unit};
 use crate::work_week::WorkWeek;
 
@@ -44,8 +45,17 @@ impl Delay {
             Delay::Hours(n) => from.checked_add(SignedDuration::from_hours(n.into())),
             Delay::Minutes(n) => from.checked_add(SignedDuration::from_mins(n.into())),
             Delay::BusinessDays(n) => {
-                let day = work_week.add_work_days(from.date(), n);
-                day.to_datetime(from.time()).to_zoned_datetime(from.time_zone().clone())
+                let mut day = Ok(from.date());
+                for _ in 0..n {
+                    day = day.and_then(|d| step_work_day(work_week, d, true));
+                    if day.is_err() {
+                        break;
+                    }
+                }
+                match day {
+                    Ok(day) => day.to_datetime(from.time()).to_zoned_datetime(from.time_zone().clone()),
+                    Err(_) => return from.clone(),
+                }
             }
         };
         result.unwrap_or_else(|_| from.clone())

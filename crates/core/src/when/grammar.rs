@@ -103,11 +103,13 @@ pub enum GrammarError {
     Invalid(String),
 }
 
+/// A grammar step's result.
 pub(super) type PResult<T> = Result<T, GrammarError>;
 
 /// Biggest amount accepted in "in N units".
 const MAX_AMOUNT: u64 = 1_000_000;
 
+/// A cursor over a phrase's tokens, collecting what it reads into `out`.
 pub(super) struct Parser<'t, 'a> {
     pub toks: &'t [Tok<'a>],
     pub text: &'a str,
@@ -122,7 +124,7 @@ pub fn parse<'a>(toks: &[Tok<'a>], text: &'a str) -> PResult<Parsed<'a>> {
         if p.special()? || p.relative()? || p.date()? || p.time()? || p.zone()? {
             continue;
         }
-        if p.kw(0) == Some(Kw::At) {
+        if p.kw(0) == Some(Kw::At) && p.pos + 1 < toks.len() {
             p.pos += 1; // "at" before something that is not a clock time
             continue;
         }
@@ -135,10 +137,12 @@ pub fn parse<'a>(toks: &[Tok<'a>], text: &'a str) -> PResult<Parsed<'a>> {
 }
 
 impl<'a> Parser<'_, 'a> {
+    /// The token kind `ahead` tokens from the cursor.
     pub fn kind(&self, ahead: usize) -> Option<Kind<'a>> {
         self.toks.get(self.pos + ahead).map(|t| t.kind)
     }
 
+    /// The keyword `ahead` tokens from the cursor, if that token is one.
     pub fn kw(&self, ahead: usize) -> Option<Kw> {
         match self.kind(ahead) {
             Some(Kind::Word(kw)) => Some(kw),
@@ -146,6 +150,7 @@ impl<'a> Parser<'_, 'a> {
         }
     }
 
+    /// Whether the token `ahead` of the cursor is `kw`.
     pub fn is(&self, ahead: usize, kw: Kw) -> bool {
         self.kw(ahead) == Some(kw)
     }
@@ -166,10 +171,12 @@ impl<'a> Parser<'_, 'a> {
         self.text.get(start..end).unwrap_or("")
     }
 
+    /// An error saying the text read since token `from` is not a valid `what`.
     pub fn invalid<T>(&self, from: usize, what: &str) -> PResult<T> {
         Err(GrammarError::Invalid(format!("\"{}\" is not a valid {what}", self.text_since(from))))
     }
 
+    /// Records the date part; a second date is an error.
     pub fn set_date(&mut self, date: DateSpec, from: usize) -> PResult<bool> {
         if self.out.date.is_some() || self.out.shift.is_some() || self.out.special.is_some() {
             return Err(GrammarError::Invalid(format!("\"{}\" names a second day", self.text_since(from))));
@@ -178,6 +185,7 @@ impl<'a> Parser<'_, 'a> {
         Ok(true)
     }
 
+    /// Records the clock part; a second time is an error.
     pub fn set_time(&mut self, time: TimeSpec, from: usize) -> PResult<bool> {
         if self.out.time.is_some() || self.out.shift.is_some() || self.out.special.is_some() {
             return Err(GrammarError::Invalid(format!("\"{}\" names a second time of day", self.text_since(from))));
@@ -323,7 +331,7 @@ impl<'a> Parser<'_, 'a> {
             1
         } else {
             match (self.kw(0), self.kw(1)) {
-                (Some(Kw::From), Some(Kw::Now)) => {
+                (Some(Kw::From), Some(Kw::Now | Kw::Today)) => {
                     self.pos += 2;
                     1
                 }

@@ -130,12 +130,12 @@ impl Parser<'_, '_> {
             }
             _ => return None,
         };
-        if let (Kw::Last, DateSpec::Weekday { day, .. }) = (q, spec) {
-            if self.is(next + 1, Kw::Of) || self.is(next + 1, Kw::In) {
-                self.pos += next + 2;
-                let month = self.month_ref()?;
-                return Some(DateSpec::NthWeekday { nth: -1, day, month });
-            }
+        if let (Kw::Last, DateSpec::Weekday { day, .. }) = (q, spec)
+            && (self.is(next + 1, Kw::Of) || self.is(next + 1, Kw::In))
+        {
+            self.pos += next + 2;
+            let month = self.month_ref()?;
+            return Some(DateSpec::NthWeekday { nth: -1, day, month });
         }
         self.pos += next + 1;
         Some(spec)
@@ -185,7 +185,6 @@ impl Parser<'_, '_> {
     /// Phrases led by an ordinal: "first tuesday of october", "1st day of next month",
     /// "3rd of March", "the 20th of next month", "the 20th".
     fn ordinal_led(&mut self) -> PResult<Option<DateSpec>> {
-        let start = self.pos;
         let Some(n) = self.ordinal() else {
             return Ok(None);
         };
@@ -200,18 +199,19 @@ impl Parser<'_, '_> {
             };
         }
         let of_day = self.is(0, Kw::Unit(Unit::Day)) && self.is(1, Kw::Of);
-        if of_day {
+        let of = if of_day {
             self.pos += 2;
+            true
         } else {
-            self.eat(Kw::Of);
-        }
+            self.eat(Kw::Of)
+        };
         let here = self.pos;
         match self.month_ref() {
             Some(MonthRef::Named { month, year }) if !of_day => {
                 Ok(Some(DateSpec::Ymd { year, month: month as u64, day: n }))
             }
             Some(month) => Ok(Some(DateSpec::DayOf { day: n, month })),
-            None if of_day || here != start + 1 => Err(super::grammar::GrammarError::Unexpected(here)),
+            None if of => Err(super::grammar::GrammarError::Unexpected(here)),
             None => Ok(Some(DateSpec::DayOfMonth(n))),
         }
     }

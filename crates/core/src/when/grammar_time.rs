@@ -96,6 +96,10 @@ impl Parser<'_, '_> {
                 self.pos += 2;
                 Ok(Some(TimeSpec::Period { period, today: true }))
             }
+            (Some(Kind::Word(Kw::In)), Some(Kw::Period(period))) => {
+                self.pos += 2;
+                Ok(Some(TimeSpec::Period { period, today: false }))
+            }
             (Some(Kind::Word(Kw::Period(period))), _) => {
                 self.pos += 1;
                 Ok(Some(TimeSpec::Period { period, today: false }))

@@ -199,11 +199,15 @@ fn parse(phrase: &str) -> Result<grammar::Parsed<'_>, WhenError> {
     }
     grammar::parse(toks, phrase).map_err(|e| match e {
         grammar::GrammarError::Unexpected(i) => {
-            let near = match toks.get(i) {
-                Some(t) => phrase.get(t.start..t.end).unwrap_or(""),
-                None => "the end",
-            };
-            WhenError::Unexpected { phrase: owned(), near: near.to_string() }
+            // A stray symbol ("in -3 days") is the likeliest culprit.
+            let symbol = toks.iter().find(|t| matches!(t.kind, Kind::Dash | Kind::Symbol));
+            match symbol.or_else(|| toks.get(i)) {
+                Some(t) => WhenError::Unexpected {
+                    phrase: owned(),
+                    near: phrase.get(t.start..).unwrap_or("").trim_end().to_string(),
+                },
+                None => WhenError::Invalid { phrase: owned(), reason: "it ends too early".into() },
+            }
         }
         grammar::GrammarError::Invalid(reason) => WhenError::Invalid { phrase: owned(), reason },
     })

@@ -10,6 +10,7 @@ use super::holiday;
 use super::words::{Period, Unit};
 use super::zone;
 use super::{Context, Resolved};
+use crate::work_week::WorkWeek;
 
 /// Why a parsed phrase names no day or moment (the text after "cannot read …: ").
 pub type Reason = String;
@@ -36,6 +37,7 @@ fn out_of_range() -> Reason {
     "the date is out of range".into()
 }
 
+/// `date` plus `days` calendar days, or an out-of-range reason.
 pub fn add_days(date: Date, days: i64) -> Result<Date, Reason> {
     Span::new().try_days(days).and_then(|s| date.checked_add(s)).map_err(|_| out_of_range())
 }
@@ -146,7 +148,7 @@ fn time_alone(time: TimeSpec, tz: &TimeZone, ctx: &Context) -> Result<ZonedDateT
         return Ok(candidate);
     }
     let next = match time {
-        TimeSpec::WorkEnd => ctx.work_week.next_work_day(today),
+        TimeSpec::WorkEnd => step_work_day(&ctx.work_week, today, true)?,
         _ => add_days(today, 1)?,
     };
     at(next, minutes, second, tz)
@@ -274,7 +276,7 @@ pub fn date_of(spec: DateSpec, ctx: &Context) -> Result<Date, Reason> {
             let tomorrow = add_days(today, 1)?;
             Ok(add_days(today, 2)?.min(last_work).max(tomorrow))
         }
-        DateSpec::NextBusinessDay => Ok(ww.next_work_day(today)),
+        DateSpec::NextBusinessDay => step_work_day(ww, today, true),
     }
 }
 
@@ -313,7 +315,7 @@ fn relative(today: Date, amount: i64, unit: Unit, ctx: &Context) -> Result<Date,
             }
             let mut day = today;
             for _ in 0..amount.abs() {
-                day = if amount > 0 { ctx.work_week.next_work_day(day) } else { previous_work_day(day, ctx)? };
+                day = step_work_day(&ctx.work_week, day, amount > 0)?;
             }
             return Ok(day);
         }
@@ -322,12 +324,18 @@ fn relative(today: Date, amount: i64, unit: Unit, ctx: &Context) -> Result<Date,
     span.and_then(|s| today.checked_add(s)).map_err(|_| out_of_range())
 }
 
-fn previous_work_day(day: Date, ctx: &Context) -> Result<Date, Reason> {
-    let mut d = day;
+/// The next (or previous) work day, checked against the calendar's ends.
+/// With no work days at all, `date` itself (as `WorkWeek::next_work_day`).
+pub fn step_work_day(ww: &WorkWeek, date: Date, forward: bool) -> Result<Date, Reason> {
+    if !ww.days.iter().any(|d| *d) {
+        return Ok(date);
+    }
+    let step = if forward { 1 } else { -1 };
+    let mut d = date;
     for _ in 0..7 {
-        d = add_days(d, -1)?;
-        if ctx.work_week.is_work_day(d) {
-            return Ok(d);
+        d = add_days(d, step)?;
+        if ww.is_work_day(d) {
+            break;
         }
     }
     Ok(d)

@@ -54,3 +54,38 @@ fn start_instant_of_a_day() {
     let tz = jiff::tz::TimeZone::get("America/New_York").unwrap();
     assert_eq!(r.start_instant(&tz).to_string(), "2026-11-25T05:00:00Z");
 }
+
+#[test]
+#[ignore = "prints messages for review"]
+fn print_error_messages() {
+    for p in [
+        "",
+        "next blursday",
+        "13/45/2020",
+        "25:00",
+        "February 30",
+        "in -3 days",
+        "tomorrow tomorrow",
+        "3pm 4pm",
+        "in 3",
+        "next",
+        "the 32nd",
+        "13pm",
+        "tomorrow EST",
+        "3pm Mars/Olympus",
+        "in 99999999 years",
+        "half past",
+        "first tuesday",
+        "at",
+        "on the",
+        "31/12/2026",
+        "q5",
+        "tomorrow at",
+        "fifth monday of february",
+        "2015-02-29",
+        "!!!",
+        "in 2.5 days",
+    ] {
+        println!("{p:?} => {}", resolve(p, &ctx(TUE)).unwrap_err());
+    }
+}
