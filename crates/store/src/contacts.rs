@@ -1,7 +1,8 @@
 //! Contacts: create, change, find by id, email or part of a name, list, delete.
 
 use jiff::Timestamp;
-use sqlx::any::AnyRow;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::{Consent, ConsentState};
 use tickler_core::contact::{Contact, ContactDraft, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName};
@@ -49,28 +50,13 @@ impl Store {
         if let Some(referrer) = draft.referred_by {
             ensure_contact_exists(&mut tx, account_id, referrer).await?;
         }
-        let id: i64 = sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO contacts (account_id, name, name_key, search_text, organisation, zone, birthday, stage, source, \
-             referred_by, preferred_channel, consent, pacing_gap_days, notes, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $14, $14) RETURNING id",
+             referred_by, preferred_channel, pacing_gap_days, notes, updated_at, created_at, consent) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 'active') RETURNING id",
         )
-        .bind(account_id)
-        .bind(draft.name.as_str())
-        .bind(name_key(&draft.name))
-        .bind(search_text(&draft))
-        .bind(draft.organisation.as_deref())
-        .bind(draft.zone.as_ref().map(ZoneName::as_str))
-        .bind(draft.birthday.map(|day| day.to_string()))
-        .bind(draft.stage.map(Stage::as_str))
-        .bind(draft.source.as_deref())
-        .bind(draft.referred_by)
-        .bind(draft.preferred_channel.map(Channel::as_str))
-        .bind(draft.pacing_gap_days.map(i64::from))
-        .bind(&draft.notes)
-        .bind(seconds(now))
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .bind(account_id);
+        let id: i64 = bind_fields(insert, &draft, now).fetch_one(&mut *tx).await?.try_get("id")?;
         insert_parts(&mut tx, account_id, id, &draft).await?;
         let contact = contact_in(&mut tx, account_id, id).await?;
         tx.commit().await?;
@@ -95,28 +81,13 @@ impl Store {
             }
             ensure_contact_exists(&mut tx, account_id, referrer).await?;
         }
-        sqlx::query(
-            "UPDATE contacts SET name = $3, name_key = $4, search_text = $5, organisation = $6, zone = $7, birthday = $8, \
-             stage = $9, source = $10, referred_by = $11, preferred_channel = $12, pacing_gap_days = $13, notes = $14, \
-             updated_at = $15 WHERE account_id = $1 AND id = $2",
+        let update = sqlx::query(
+            "UPDATE contacts SET name = $2, name_key = $3, search_text = $4, organisation = $5, zone = $6, birthday = $7, \
+             stage = $8, source = $9, referred_by = $10, preferred_channel = $11, pacing_gap_days = $12, notes = $13, \
+             updated_at = $14 WHERE id = $1 AND account_id = $15",
         )
-        .bind(account_id)
-        .bind(id)
-        .bind(draft.name.as_str())
-        .bind(name_key(&draft.name))
-        .bind(search_text(&draft))
-        .bind(draft.organisation.as_deref())
-        .bind(draft.zone.as_ref().map(ZoneName::as_str))
-        .bind(draft.birthday.map(|day| day.to_string()))
-        .bind(draft.stage.map(Stage::as_str))
-        .bind(draft.source.as_deref())
-        .bind(draft.referred_by)
-        .bind(draft.preferred_channel.map(Channel::as_str))
-        .bind(draft.pacing_gap_days.map(i64::from))
-        .bind(&draft.notes)
-        .bind(seconds(now))
-        .execute(&mut *tx)
-        .await?;
+        .bind(id);
+        bind_fields(update, &draft, now).bind(account_id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM contact_emails WHERE contact_id = $1").bind(id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM contact_phones WHERE contact_id = $1").bind(id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM contact_tags WHERE contact_id = $1").bind(id).execute(&mut *tx).await?;
@@ -368,6 +339,28 @@ pub(crate) fn contact_from_row(row: &AnyRow) -> Result<Contact> {
         created_at: instant(row, "created_at")?,
         updated_at: instant(row, "updated_at")?,
     })
+}
+
+/// Bind a draft's columns, in the order both the INSERT and the UPDATE list them, then the change time.
+fn bind_fields<'q>(
+    query: Query<'q, Any, AnyArguments>,
+    draft: &'q ContactDraft,
+    now: Timestamp,
+) -> Query<'q, Any, AnyArguments> {
+    query
+        .bind(draft.name.as_str())
+        .bind(name_key(&draft.name))
+        .bind(search_text(draft))
+        .bind(draft.organisation.as_deref())
+        .bind(draft.zone.as_ref().map(ZoneName::as_str))
+        .bind(draft.birthday.map(|day| day.to_string()))
+        .bind(draft.stage.map(Stage::as_str))
+        .bind(draft.source.as_deref())
+        .bind(draft.referred_by)
+        .bind(draft.preferred_channel.map(Channel::as_str))
+        .bind(draft.pacing_gap_days.map(i64::from))
+        .bind(draft.notes.as_str())
+        .bind(seconds(now))
 }
 
 fn name_key(name: &ContactName) -> String {
