@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::parse_named;
 use crate::error::{Error, Result};
+use crate::touch::Outcome;
 
 /// The three consent states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +54,14 @@ impl Consent {
     /// The state of a new contact.
     pub fn active() -> Self {
         Consent { state: ConsentState::Active, until: None }
+    }
+
+    /// The consent a touch's outcome moves the contact to, if any. A touch
+    /// never lifts "do not contact": only an explicit consent change may.
+    pub fn after_outcome(&self, outcome: Outcome) -> Option<ConsentState> {
+        outcome
+            .consent_effect()
+            .filter(|state| self.state != ConsentState::DoNotContact || *state == ConsentState::DoNotContact)
     }
 
     /// Whether a personal follow-up (call, email, task) may be scheduled.
@@ -102,6 +111,15 @@ mod tests {
         let error = not_now.ensure_may_follow_up("Ann", false).unwrap_err().to_string();
         assert!(error.contains("until 2027-02-01"), "{error}");
         assert!(Consent::active().ensure_may_follow_up("Ann", false).is_ok());
+    }
+
+    #[test]
+    fn a_touch_never_lifts_do_not_contact() {
+        let never = Consent { state: ConsentState::DoNotContact, until: None };
+        assert_eq!(never.after_outcome(Outcome::NotNow), None);
+        assert_eq!(never.after_outcome(Outcome::Never), Some(ConsentState::DoNotContact));
+        assert_eq!(Consent::active().after_outcome(Outcome::NotNow), Some(ConsentState::NotNow));
+        assert_eq!(Consent::active().after_outcome(Outcome::Replied), None);
     }
 
     #[test]

@@ -133,7 +133,8 @@ impl Outcome {
         parse_named("outcome", raw, &Self::ALL, Self::as_str)
     }
 
-    /// The consent state this outcome puts the contact in, if any.
+    /// The consent state this outcome asks for, if any (see
+    /// [`crate::consent::Consent::after_outcome`] for whether it applies).
     pub fn consent_effect(self) -> Option<ConsentState> {
         match self {
             Outcome::NotNow => Some(ConsentState::NotNow),

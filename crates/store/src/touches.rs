@@ -88,7 +88,7 @@ pub(crate) async fn insert_touch(
         .fetch_one(&mut **tx)
         .await?;
     let touch = touch_from_row(&row)?;
-    let consent = match draft.outcome.and_then(Outcome::consent_effect) {
+    let consent = match draft.outcome.and_then(|outcome| contact.consent.after_outcome(outcome)) {
         Some(state) => {
             let reason =
                 format!("{} {}: {}", draft.channel.as_str(), draft.outcome.map_or("", Outcome::as_str), draft.summary);

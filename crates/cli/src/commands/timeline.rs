@@ -18,7 +18,9 @@ pub async fn run(app: &App, reference: &str) -> Outcome {
     }
     for entry in &entries {
         let when = match entry {
-            Entry::FollowUp(follow_up) if follow_up.due.is_all_day() => format!("{:<16}", follow_up.due.date.to_string()),
+            Entry::FollowUp(follow_up) if follow_up.due.is_all_day() => {
+                format!("{:<16}", follow_up.due.date.to_string())
+            }
             _ => render::local_time(entry.at(), &app.now),
         };
         let text = match entry {

@@ -1,0 +1,359 @@
+//! Harness for the CLI tests: runs the real `tickler` binary against a fresh
+//! database per test, on SQLite and on PostgreSQL.
+//!
+//! Every run passes `--database`, `--tz` and `--now` so results are
+//! deterministic; the default "now" is Tuesday 24 November 2026, 10:00 in
+//! New York. `both!(name, |t| { ... })` runs one body on both stores as
+//! `name::sqlite` and `name::postgres`.
+//!
+//! PostgreSQL is reached through `TICKLER_TEST_POSTGRES` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`) with the `psql` client; a
+//! test fails (it never skips) when the server cannot be reached.
+#![allow(dead_code)]
+
+use std::fmt;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+/// The default "now": a Tuesday morning in New York.
+pub const NOW: &str = "2026-11-24T10:00:00-05:00";
+/// The default zone of every run.
+pub const TZ: &str = "America/New_York";
+/// The PostgreSQL server used when `TICKLER_TEST_POSTGRES` is not set.
+pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// Run one test body on SQLite and on PostgreSQL, as `name::sqlite` and `name::postgres`.
+macro_rules! both {
+    ($name:ident, |$t:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            fn case($t: &$crate::common::Tickler) $body
+
+            #[test]
+            fn sqlite() {
+                case(&$crate::common::Tickler::new($crate::common::Backend::Sqlite));
+            }
+
+            #[test]
+            fn postgres() {
+                case(&$crate::common::Tickler::new($crate::common::Backend::Postgres));
+            }
+        }
+    };
+}
+
+/// Which store a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A unique name for this process's next database.
+fn unique_name() -> String {
+    format!("tickler_cli_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A database that exists for one test and is removed when dropped.
+#[derive(Debug)]
+enum Database {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String, url: String },
+}
+
+impl Database {
+    fn create(backend: Backend) -> Database {
+        match backend {
+            Backend::Sqlite => Database::Sqlite(std::env::temp_dir().join(format!("{}.db", unique_name()))),
+            Backend::Postgres => {
+                let admin_url = std::env::var("TICKLER_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.to_string());
+                let name = unique_name();
+                psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                psql(&admin_url, &format!("CREATE DATABASE {name}"));
+                let url = with_database_name(&admin_url, &name);
+                Database::Postgres { admin_url, name, url }
+            }
+        }
+    }
+
+    /// What `--database` is given.
+    fn locator(&self) -> String {
+        match self {
+            Database::Sqlite(path) => path.to_string_lossy().into_owned(),
+            Database::Postgres { url, .. } => url.clone(),
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        match self {
+            Database::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Database::Postgres { admin_url, name, .. } => {
+                // Never panic in drop (it would abort a failing test); a leftover
+                // database is named after the process and dropped on the next run.
+                let _ = run_psql(admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// Run one SQL statement with `psql`, failing the test with a clear message when it cannot.
+fn psql(admin_url: &str, sql: &str) {
+    if let Err(problem) = run_psql(admin_url, sql) {
+        panic!(
+            "PostgreSQL tests need a server at {admin_url} (set TICKLER_TEST_POSTGRES to use another); \
+             `psql -c \"{sql}\"` failed: {problem}"
+        );
+    }
+}
+
+fn run_psql(admin_url: &str, sql: &str) -> Result<(), String> {
+    let output = Command::new("psql")
+        .arg(admin_url)
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .env("PGCONNECT_TIMEOUT", "5")
+        .output()
+        .map_err(|error| format!("cannot run psql: {error}"))?;
+    if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).trim().to_string()) }
+}
+
+/// `postgres://user@host:port/postgres?x=y` with the database name replaced.
+fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let authority_start = base.find("://").map_or(0, |at| at + 3);
+    let base = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    format!("{base}/{name}{query}")
+}
+
+/// The `tickler` binary bound to one test database, a "now" and a zone.
+/// Cloning (through [`Tickler::at`] or [`Tickler::in_zone`]) shares the database.
+#[derive(Clone)]
+pub struct Tickler {
+    database: Rc<Database>,
+    pub backend: Backend,
+    now: String,
+    tz: String,
+}
+
+impl Tickler {
+    /// A fresh, empty database on `backend`; the store creates its tables on first use.
+    pub fn new(backend: Backend) -> Tickler {
+        Tickler { database: Rc::new(Database::create(backend)), backend, now: NOW.to_string(), tz: TZ.to_string() }
+    }
+
+    /// The same database, seen at another instant (RFC 3339).
+    pub fn at(&self, now: &str) -> Tickler {
+        Tickler { now: now.to_string(), ..self.clone() }
+    }
+
+    /// The same database, seen from another zone.
+    pub fn in_zone(&self, tz: &str) -> Tickler {
+        Tickler { tz: tz.to_string(), ..self.clone() }
+    }
+
+    /// What `--database` is given.
+    pub fn database(&self) -> String {
+        self.database.locator()
+    }
+
+    /// Run `tickler --database … --tz … --now … ARGS`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, None)
+    }
+
+    /// Run with `input` on standard input.
+    pub fn run_with_stdin(&self, args: &[&str], input: Option<&str>) -> Output {
+        let database = self.database();
+        let mut full: Vec<String> = vec!["--database".into(), database, "--tz".into(), self.tz.clone()];
+        full.extend(["--now".to_string(), self.now.clone()]);
+        full.extend(args.iter().map(|arg| arg.to_string()));
+        run_binary(&full, input)
+    }
+
+    /// Run and require success.
+    pub fn ok(&self, args: &[&str]) -> Output {
+        self.run(args).success()
+    }
+
+    /// Run with `--json`, require success, and parse standard output.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut args = args.to_vec();
+        args.push("--json");
+        self.ok(&args).json()
+    }
+
+    /// `contacts --json`.
+    pub fn contacts(&self) -> Vec<Value> {
+        array(self.json(&["contacts"]))
+    }
+
+    /// `timeline CONTACT --json`.
+    pub fn timeline(&self, contact: &str) -> Vec<Value> {
+        array(self.json(&["timeline", contact]))
+    }
+
+    /// `today --json`.
+    pub fn agenda(&self, extra: &[&str]) -> Value {
+        let mut args = vec!["today"];
+        args.extend_from_slice(extra);
+        self.json(&args)
+    }
+
+    /// Add a contact and return its id.
+    pub fn add(&self, name: &str, flags: &[&str]) -> i64 {
+        let mut args = vec!["add", name];
+        args.extend_from_slice(flags);
+        id(&self.json(&args))
+    }
+
+    /// Everything a user can see: settings, contacts with their timelines, the
+    /// agenda of the coming year and the open promises. Two equal snapshots
+    /// mean nothing was written in between.
+    pub fn snapshot(&self) -> Value {
+        let contacts = self.contacts();
+        let timelines: Vec<Value> =
+            contacts.iter().map(|contact| Value::Array(self.timeline(&id(contact).to_string()))).collect();
+        serde_json::json!({
+            "settings": self.json(&["settings"]),
+            "contacts": contacts,
+            "timelines": timelines,
+            "agenda": self.agenda(&["--days", "400"]),
+            "promises": self.json(&["promises"]),
+        })
+    }
+
+    /// Run a command that must fail with `code` and a one-line error
+    /// mentioning every one of `needles`, and must leave the data untouched.
+    /// Returns the error line.
+    pub fn rejects(&self, args: &[&str], code: i32, needles: &[&str]) -> String {
+        let before = self.snapshot();
+        let output = self.run(args).failure(code);
+        let line = output.error_line();
+        for needle in needles {
+            assert!(line.contains(needle), "the error for {output:?} should mention {needle:?}");
+        }
+        assert_eq!(before, self.snapshot(), "`{}` failed but changed the data", output.command);
+        line
+    }
+}
+
+/// Run the binary with exactly these arguments and no TICKLER_* environment.
+pub fn run_binary(args: &[String], input: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tickler"));
+    command.args(args);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("TICKLER_") {
+            command.env_remove(key);
+        }
+    }
+    command.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() });
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().expect("cannot start the tickler binary");
+    if let Some(input) = input {
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        stdin.write_all(input.as_bytes()).expect("cannot write to tickler's stdin");
+    }
+    let output = child.wait_with_output().expect("cannot wait for tickler");
+    Output {
+        command: format!("tickler {}", args.join(" ")),
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// What one run of the binary produced.
+pub struct Output {
+    pub command: String,
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl fmt::Debug for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` exited {}\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.command, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Output {
+    /// Require exit code 0.
+    pub fn success(self) -> Output {
+        assert_eq!(self.code, 0, "expected success: {self:?}");
+        self
+    }
+
+    /// Require this exit code.
+    pub fn failure(self, code: i32) -> Output {
+        assert_eq!(self.code, code, "expected exit code {code}: {self:?}");
+        self
+    }
+
+    /// Standard output as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|error| panic!("stdout is not JSON ({error}): {self:?}"))
+    }
+
+    /// The error, which must be exactly one line on stderr starting "error: ", with nothing on stdout.
+    pub fn error_line(&self) -> String {
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "expected a one-line error: {self:?}");
+        assert!(lines[0].starts_with("error: "), "expected \"error: …\": {self:?}");
+        assert!(self.stdout.is_empty(), "a failed command printed output: {self:?}");
+        lines[0].to_string()
+    }
+}
+
+/// A JSON array's items.
+pub fn array(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        other => panic!("expected a JSON array, got {other}"),
+    }
+}
+
+/// The `id` field of a JSON object.
+pub fn id(value: &Value) -> i64 {
+    value["id"].as_i64().unwrap_or_else(|| panic!("no id in {value}"))
+}
+
+/// The `kind` of every timeline entry, in order.
+pub fn kinds(timeline: &[Value]) -> Vec<&str> {
+    timeline.iter().map(|entry| entry["kind"].as_str().expect("timeline entries have a kind")).collect()
+}
+
+/// The follow-up ids in one agenda section ("overdue", "today", "upcoming").
+pub fn section_ids(agenda: &Value, section: &str) -> Vec<i64> {
+    agenda[section]
+        .as_array()
+        .unwrap_or_else(|| panic!("agenda has no {section} section: {agenda}"))
+        .iter()
+        .map(|item| item["follow_up"]["id"].as_i64().expect("agenda items carry their follow-up"))
+        .collect()
+}
