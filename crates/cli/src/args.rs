@@ -21,8 +21,8 @@ pub struct Global {
     /// Print JSON instead of text
     #[arg(long, global = true)]
     pub json: bool,
-    /// Your time zone for this command (IANA name), overriding the account setting
-    #[arg(long, global = true, env = "TICKLER_TZ")]
+    /// Your time zone for this command (IANA name), overriding the account setting; give it before the command
+    #[arg(long, env = "TICKLER_TZ")]
     pub tz: Option<String>,
     /// Pretend it is this instant (RFC 3339, e.g. 2026-11-24T09:00:00-05:00); for scripts and tests
     #[arg(long, global = true, env = "TICKLER_NOW")]
@@ -90,8 +90,8 @@ pub struct ContactFields {
     /// Organisation
     #[arg(long)]
     pub org: Option<String>,
-    /// Time zone (IANA name, e.g. America/New_York)
-    #[arg(long = "contact-tz", visible_alias = "zone")]
+    /// The contact's time zone (IANA name, e.g. America/New_York)
+    #[arg(long = "tz", visible_alias = "contact-tz")]
     pub zone: Option<String>,
     /// Tag (repeatable)
     #[arg(long = "tag")]
@@ -288,12 +288,15 @@ pub struct ConsentArgs {
 pub struct WhenArgs {
     /// The phrase; when omitted, phrases are read from standard input, one per line
     pub phrase: Vec<String>,
+    /// The zone to resolve in (IANA name) [default: your zone]
+    #[arg(long)]
+    pub tz: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct SettingsArgs {
     /// Set your time zone (IANA name) for this account
-    #[arg(long = "set-tz")]
+    #[arg(long = "tz", visible_alias = "set-tz")]
     pub zone: Option<String>,
     /// Set the default minimum days between touches
     #[arg(long)]

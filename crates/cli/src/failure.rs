@@ -42,7 +42,16 @@ impl From<StoreError> for Failure {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Domain(error) => error.into(),
-            StoreError::NotFound { .. } | StoreError::Ambiguous { .. } => Failure::Usage(error.to_string()),
+            StoreError::NotFound { what, .. } => {
+                let hint = match what {
+                    "contact" => "; name a contact by id, email or part of the name (see: tickler contacts)",
+                    "follow-up" => "; see the ids with: tickler today",
+                    "promise" => "; see the ids with: tickler promises",
+                    _ => "",
+                };
+                Failure::Usage(format!("{error}{hint}"))
+            }
+            StoreError::Ambiguous { .. } => Failure::Usage(error.to_string()),
             StoreError::Pacing(warning) => {
                 Failure::Refused(format!("{}; add --force to schedule it anyway", warning.message()))
             }

@@ -20,7 +20,7 @@ both!(never_cancels_everything_open_and_refuses_anything_new, |t| {
     assert_eq!(t.agenda(&[])["upcoming"].as_array().unwrap().len(), 3);
 
     let change = t.json(&["consent", "ann", "never", "--reason", "asked not to be contacted"]);
-    assert_eq!(change["state"], "do-not-contact");
+    assert_eq!(change["state"], "never");
     assert_eq!(change["reason"], "asked not to be contacted");
     assert_eq!(change["at"], "2026-11-24T15:00:00Z");
 
@@ -43,7 +43,7 @@ both!(never_cancels_everything_open_and_refuses_anything_new, |t| {
     assert!(refused.contains("nothing may be scheduled"), "{refused}");
     t.rejects(&["follow", "ann", "friday", "--force"], 1, &["do-not-contact"]);
     t.rejects(&["promise", "ann", "a call back", "--aim", "in 2 hours"], 1, &["do-not-contact"]);
-    assert_eq!(t.json(&["show", "ann"])["contact"]["consent"]["state"], "do-not-contact");
+    assert_eq!(t.json(&["show", "ann"])["contact"]["consent"]["state"], "never");
     let listed = t.ok(&["contacts", "--consent", "never"]).stdout;
     assert!(listed.contains("Ann Lee") && !listed.contains("Dan Brown"), "{listed}");
 });
@@ -52,7 +52,7 @@ both!(a_touch_with_outcome_never_sets_do_not_contact, |t| {
     t.add("Ann Lee", &[]);
     t.ok(&["follow", "ann", "next tuesday"]);
     let logged = t.json(&["log", "ann", "call", "Please stop calling me", "--outcome", "never"]);
-    assert_eq!(logged["consent"]["state"], "do-not-contact");
+    assert_eq!(logged["consent"]["state"], "never");
     assert!(open_follow_ups(t, "ann").is_empty());
     t.rejects(&["follow", "ann", "friday"], 1, &["do-not-contact"]);
 });
@@ -64,7 +64,7 @@ both!(a_later_touch_does_not_lift_never, |t| {
     let logged = t.json(&["log", "ann", "call", "She called to say not now", "--in", "--outcome", "not-now"]);
     assert_eq!(logged["touch"]["outcome"], "not-now");
     assert_eq!(logged["consent"], json!(null), "a touch does not change do-not-contact");
-    assert_eq!(t.json(&["show", "ann"])["contact"]["consent"]["state"], "do-not-contact");
+    assert_eq!(t.json(&["show", "ann"])["contact"]["consent"]["state"], "never");
     assert!(open_follow_ups(t, "ann").is_empty(), "no re-ask is scheduled for a do-not-contact contact");
     t.rejects(&["follow", "ann", "friday"], 1, &["do-not-contact"]);
 });

@@ -14,7 +14,7 @@ both!(add_records_every_field, |t| {
         "ann@acme.com",
         "--org",
         "Acme",
-        "--contact-tz",
+        "--tz",
         "Europe/Paris",
         "--tag",
         "prospect",

@@ -24,7 +24,7 @@ fn demo_creates_a_database_and_prints_the_agenda() {
     assert_eq!(contacts.len(), 10);
     let agenda = t.agenda(&[]);
     assert!(!section_ids(&agenda, "overdue").is_empty() && !section_ids(&agenda, "today").is_empty(), "{agenda}");
-    let never: Vec<_> = contacts.iter().filter(|c| c["consent"]["state"] == "do-not-contact").collect();
+    let never: Vec<_> = contacts.iter().filter(|c| c["consent"]["state"] == "never").collect();
     assert_eq!(never.len(), 1, "the demo includes a do-not-contact contact");
 
     // Running it again starts over rather than doubling the data.

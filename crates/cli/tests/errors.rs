@@ -25,8 +25,8 @@ both!(an_invalid_email_is_refused, |t| {
 
 both!(an_unknown_time_zone_is_refused, |t| {
     book(t);
-    t.rejects(&["add", "Bob Ray", "--contact-tz", "Mars/Base"], 2, &["tz", "\"Mars/Base\""]);
-    t.rejects(&["edit", "ann", "--contact-tz", "Mars/Base", "--org", "Mars Inc"], 2, &["tz", "\"Mars/Base\""]);
+    t.rejects(&["add", "Bob Ray", "--tz", "Mars/Base"], 2, &["tz", "\"Mars/Base\""]);
+    t.rejects(&["edit", "ann", "--tz", "Mars/Base", "--org", "Mars Inc"], 2, &["tz", "\"Mars/Base\""]);
 });
 
 both!(an_empty_name_is_refused, |t| {
@@ -103,4 +103,11 @@ both!(a_bad_now_or_zone_flag_is_a_usage_error, |t| {
     assert!(line.contains("now") && line.contains("last tuesday"), "{line}");
     let line = t.in_zone("Mars/Base").run(&["contacts"]).failure(2).error_line();
     assert!(line.contains("Mars/Base"), "{line}");
+});
+
+both!(unknown_ids_say_where_to_find_the_right_one, |t| {
+    t.add("Ann Lee", &[]);
+    t.rejects(&["show", "zed"], 2, &["no contact matches \"zed\"", "tickler contacts"]);
+    t.rejects(&["done", "4242"], 2, &["no follow-up matches \"4242\"", "tickler today"]);
+    t.rejects(&["kept", "4242"], 2, &["no promise matches \"4242\"", "tickler promises"]);
 });

@@ -15,6 +15,8 @@ use crate::touch::Outcome;
 pub enum ConsentState {
     Active,
     NotNow,
+    /// "Never": shown, stored and serialized as `never`.
+    #[serde(rename = "never")]
     DoNotContact,
 }
 

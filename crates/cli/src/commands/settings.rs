@@ -31,7 +31,19 @@ pub async fn run(app: &App, args: SettingsArgs) -> Outcome {
         settings.work_week.end = parse_clock("work-end", end)?;
     }
     if settings.work_week.start >= settings.work_week.end {
-        return Err(Error::invalid("work-end", "must be after the start of the working day").into());
+        let (field, message) = match args.work_end {
+            Some(_) => ("work-end", "must be after the start of the working day"),
+            None => ("work-start", "must be before the end of the working day"),
+        };
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{message} ({}–{})",
+                settings.work_week.start.strftime("%H:%M"),
+                settings.work_week.end.strftime("%H:%M")
+            ),
+        )
+        .into());
     }
     if let Some(days) = &args.work_days {
         settings.work_week.days = parse_days(days)?;

@@ -100,7 +100,7 @@ fn print_text(app: &App, agenda: &Agenda, days: u32) {
             continue;
         }
         let heading = match bucket {
-            Bucket::Upcoming => format!("Next {days} days"),
+            Bucket::Upcoming => format!("Next {}", tickler_core::agenda::plural(days.into(), "day")),
             other => other.heading().to_string(),
         };
         println!("\n{heading}");

@@ -10,9 +10,10 @@ use crate::app::{now_instant, system_zone, when_context};
 use crate::args::{Global, WhenArgs};
 use crate::failure::{Failure, Outcome};
 
-/// Resolves without opening the database: the zone is `--tz`, else the system's.
+/// Resolves without opening the database: the zone is `when --tz`, else
+/// `tickler --tz` / `TICKLER_TZ`, else the system's.
 pub fn run(global: &Global, args: &WhenArgs) -> Outcome {
-    let zone = match global.tz.as_deref() {
+    let zone = match args.tz.as_deref().or(global.tz.as_deref()) {
         Some(name) => ZoneName::parse(name)?,
         None => system_zone(),
     };
