@@ -1,1 +1,22 @@
-//! Shared helpers of the benchmark binaries.
+//! Shared helpers of the benchmark binaries (`bench-when`, `bench-agenda`,
+//! `bench-bulk`): flags, timing statistics, the databases the store
+//! benchmarks run on, and the synthetic data they are seeded with.
+//!
+//! Every benchmark measures Tickler beside a reference in the same process
+//! and prints one JSON document on standard output; `scripts/bench` collects
+//! them and renders the tables.
+
+pub mod args;
+pub mod corpus;
+pub mod database;
+pub mod rows;
+pub mod seed;
+pub mod stats;
+
+/// The result of a benchmark binary: boxed errors are enough here.
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// Print a progress line on standard error (standard output carries the JSON result).
+pub fn progress(message: impl std::fmt::Display) {
+    eprintln!("  [bench] {message}");
+}
