@@ -1,6 +1,8 @@
 //! The agenda query: open follow-ups due before the end of the window, each
 //! with its contact and the contact's last touch.
 
+use std::sync::LazyLock;
+
 use jiff::Timestamp;
 use sqlx::Row;
 use tickler_core::touch::{Channel, Outcome};
@@ -9,6 +11,20 @@ use crate::Store;
 use crate::error::Result;
 use crate::follow_ups::{FOLLOW_UP_COLUMNS, follow_up_from_row};
 use crate::rows::{optional_instant, optional_parsed, seconds};
+
+/// The agenda query: open follow-ups of account `$1` due before `$2`, by due, at most `$3`,
+/// each with its contact and the contact's latest touch. Public so benchmarks
+/// can run the very same SQL without the store around it.
+pub static AGENDA_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {FOLLOW_UP_COLUMNS}, c.name AS contact_name, c.zone AS contact_zone, c.pacing_gap_days AS contact_gap, \
+         t.at AS last_at, t.channel AS last_channel, t.summary AS last_summary, t.outcome AS last_outcome \
+         FROM follow_ups f JOIN contacts c ON c.id = f.contact_id \
+         LEFT JOIN touches t ON t.id = (SELECT l.id FROM touches l WHERE l.contact_id = f.contact_id \
+         ORDER BY l.at DESC, l.id DESC LIMIT 1) \
+         WHERE f.account_id = $1 AND f.state = 'open' AND f.due_at < $2 ORDER BY f.due_at, f.id LIMIT $3"
+    )
+});
 
 /// One agenda line: the follow-up, who it is for, and what happened last.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -27,14 +43,7 @@ pub struct AgendaRow {
 impl Store {
     /// Open follow-ups due before `until` (overdue ones included), by due; at most `limit`.
     pub async fn agenda(&self, account_id: i64, until: Timestamp, limit: u32) -> Result<Vec<AgendaRow>> {
-        let statement = format!(
-            "SELECT {FOLLOW_UP_COLUMNS}, c.name AS contact_name, c.zone AS contact_zone, c.pacing_gap_days AS contact_gap, \
-             t.at AS last_at, t.channel AS last_channel, t.summary AS last_summary, t.outcome AS last_outcome \
-             FROM follow_ups f JOIN contacts c ON c.id = f.contact_id \
-             LEFT JOIN touches t ON t.id = (SELECT l.id FROM touches l WHERE l.contact_id = f.contact_id ORDER BY l.at DESC, l.id DESC LIMIT 1) \
-             WHERE f.account_id = $1 AND f.state = 'open' AND f.due_at < $2 ORDER BY f.due_at, f.id LIMIT $3"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
+        let rows = sqlx::query(AGENDA_SQL.as_str())
             .bind(account_id)
             .bind(seconds(until))
             .bind(i64::from(limit))

@@ -8,10 +8,10 @@ use tickler_core::follow_up::{Due, FollowUp, FollowUpDraft, FollowUpState, Origi
 use tickler_core::pacing::{self, Neighbour, PacingWarning};
 use tickler_core::touch::{Channel, TouchDraft};
 
-use crate::Store;
 use crate::error::{Error, Result};
 use crate::rows::{due, due_columns, instant, optional_instant, parsed, seconds};
 use crate::touches::{Logged, insert_touch};
+use crate::{Backend, Store};
 
 /// A scheduled follow-up and the pacing warning that was overridden, if any.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -272,7 +272,7 @@ pub(crate) fn follow_up_from_row(row: &AnyRow) -> Result<FollowUp> {
 
 /// Rows per multi-row INSERT in [`Store::import_follow_ups`]: 12 parameters
 /// each stays well under both backends' limits on bound parameters.
-const IMPORT_BATCH: usize = 1_000;
+pub const IMPORT_BATCH: usize = 1_000;
 
 impl Store {
     /// Schedule many follow-ups at once, in one transaction: all or nothing.
@@ -297,7 +297,7 @@ impl Store {
         }
         let mut inserted = 0;
         for batch in drafts.chunks(IMPORT_BATCH) {
-            let statement = import_statement(batch.len());
+            let statement = import_statement(self.backend, batch.len());
             let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
             for draft in batch {
                 let (date, time, zone) = due_columns(&draft.due);
@@ -323,7 +323,9 @@ impl Store {
 }
 
 /// `INSERT … VALUES (…), (…)` for `rows` follow-ups of 12 parameters each.
-fn import_statement(rows: usize) -> String {
+/// SQLite gets anonymous `?` placeholders: binding a named one (`$N`) looks
+/// its name up linearly, which is quadratic in a 12,000-parameter statement.
+fn import_statement(backend: Backend, rows: usize) -> String {
     let mut statement = String::from(
         "INSERT INTO follow_ups (account_id, contact_id, due_date, due_time, due_zone, due_at, channel, purpose, origin, \
          state, snoozes, created_at) VALUES ",
@@ -333,7 +335,12 @@ fn import_statement(rows: usize) -> String {
             statement.push(',');
         }
         let base = row * 12;
-        let placeholders: Vec<String> = (1..=12).map(|column| format!("${}", base + column)).collect();
+        let placeholders: Vec<String> = (1..=12)
+            .map(|column| match backend {
+                Backend::Sqlite => "?".to_string(),
+                Backend::Postgres => format!("${}", base + column),
+            })
+            .collect();
         statement.push('(');
         statement.push_str(&placeholders.join(","));
         statement.push(')');

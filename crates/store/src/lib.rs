@@ -22,11 +22,11 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use agenda::AgendaRow;
+pub use agenda::{AGENDA_SQL, AgendaRow};
 pub use contacts::ContactFilter;
 pub use dialect::Backend;
 pub use error::{Error, Result};
-pub use follow_ups::Scheduled;
+pub use follow_ups::{IMPORT_BATCH, Scheduled};
 pub use touches::Logged;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

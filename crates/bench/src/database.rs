@@ -1,0 +1,257 @@
+//! The database a store benchmark runs on: a fresh SQLite file or a fresh
+//! PostgreSQL database, opened both through [`tickler_store::Store`] and
+//! through a native sqlx pool for the reference measurements.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, Postgres, Sqlite};
+
+use crate::args::Args;
+use crate::rows::{BATCH, Insertable, Placeholders, insert};
+
+/// The PostgreSQL server used when `--postgres` and `TICKLER_BENCH_POSTGRES` are absent.
+pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// Where a store benchmark keeps its data.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A SQLite file (with its `-wal` and `-shm` companions).
+    Sqlite { path: PathBuf },
+    /// A database created on the server that `admin_url` reaches.
+    Postgres { admin_url: String, database: String },
+}
+
+/// A native (not `Any`) pool on the benchmark database.
+#[derive(Debug, Clone)]
+pub enum Native {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Target {
+    /// `--backend sqlite|postgres`, `--sqlite PATH`, `--postgres URL` (else
+    /// `TICKLER_BENCH_POSTGRES`, else the local server), `--database NAME`.
+    pub fn from_args(args: &Args, default_file: &str) -> crate::Result<Target> {
+        match args.text("backend", "sqlite").as_str() {
+            "sqlite" => Ok(Target::Sqlite { path: PathBuf::from(args.text("sqlite", default_file)) }),
+            "postgres" => {
+                let fallback = std::env::var("TICKLER_BENCH_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.to_string());
+                Ok(Target::Postgres {
+                    admin_url: args.text("postgres", &fallback),
+                    database: args.text("database", "tickler_bench"),
+                })
+            }
+            other => Err(format!("--backend {other:?}: use sqlite or postgres").into()),
+        }
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Target::Sqlite { .. } => "sqlite",
+            Target::Postgres { .. } => "postgres",
+        }
+    }
+
+    /// Remove any previous data and make an empty database; returns the URL for `Store::open`.
+    pub async fn create_fresh(&self) -> crate::Result<String> {
+        match self {
+            Target::Sqlite { path } => {
+                if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)?;
+                }
+                remove_sqlite_files(path)?;
+                Ok(path.display().to_string())
+            }
+            Target::Postgres { admin_url, database } => {
+                let mut admin = PgConnection::connect(admin_url)
+                    .await
+                    .map_err(|error| format!("cannot reach PostgreSQL at {admin_url}: {error}"))?;
+                admin.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"))).await?;
+                admin.execute(AssertSqlSafe(format!("CREATE DATABASE \"{database}\""))).await?;
+                admin.close().await?;
+                Ok(with_database(admin_url, database))
+            }
+        }
+    }
+
+    /// Delete the benchmark database.
+    pub async fn drop_database(&self) -> crate::Result<()> {
+        match self {
+            Target::Sqlite { path } => remove_sqlite_files(path),
+            Target::Postgres { admin_url, database } => {
+                let mut admin = PgConnection::connect(admin_url).await?;
+                admin.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"))).await?;
+                admin.close().await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// A native pool on the (already created and migrated) database, with
+    /// the connection settings the store uses.
+    pub async fn native(&self) -> crate::Result<Native> {
+        match self {
+            Target::Sqlite { path } => {
+                let options = SqliteConnectOptions::new()
+                    .filename(path)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                Ok(Native::Sqlite(SqlitePoolOptions::new().max_connections(4).connect_with(options).await?))
+            }
+            Target::Postgres { admin_url, database } => {
+                let options = PgConnectOptions::from_str(&with_database(admin_url, database))?;
+                Ok(Native::Postgres(PgPoolOptions::new().max_connections(4).connect_with(options).await?))
+            }
+        }
+    }
+}
+
+impl Native {
+    /// Run a statement without parameters (setup and housekeeping).
+    pub async fn execute(&self, statement: &str) -> crate::Result<()> {
+        match self {
+            Native::Sqlite(pool) => pool.execute(AssertSqlSafe(statement.to_string())).await.map(drop)?,
+            Native::Postgres(pool) => pool.execute(AssertSqlSafe(statement.to_string())).await.map(drop)?,
+        }
+        Ok(())
+    }
+
+    /// One integer from a query without parameters (counts).
+    pub async fn scalar(&self, statement: &str) -> crate::Result<i64> {
+        Ok(match self {
+            Native::Sqlite(pool) => sqlx::query_scalar(AssertSqlSafe(statement.to_string())).fetch_one(pool).await?,
+            Native::Postgres(pool) => sqlx::query_scalar(AssertSqlSafe(statement.to_string())).fetch_one(pool).await?,
+        })
+    }
+
+    /// The database engine's version, for the report.
+    pub async fn version(&self) -> crate::Result<String> {
+        Ok(match self {
+            Native::Sqlite(pool) => {
+                let version: String = sqlx::query_scalar("SELECT sqlite_version()").fetch_one(pool).await?;
+                format!("SQLite {version}")
+            }
+            Native::Postgres(pool) => {
+                let version: String = sqlx::query_scalar("SHOW server_version").fetch_one(pool).await?;
+                format!("PostgreSQL {version}")
+            }
+        })
+    }
+
+    /// Bring the planner's statistics up to date, as a settled database has them.
+    pub async fn analyze(&self) -> crate::Result<()> {
+        match self {
+            Native::Sqlite(_) => self.execute("ANALYZE").await,
+            Native::Postgres(_) => self.execute("VACUUM ANALYZE").await,
+        }
+    }
+
+    /// Write everything pending to the main database files, so that the next
+    /// timed run does not pay for an earlier one's checkpoint.
+    pub async fn checkpoint(&self) -> crate::Result<()> {
+        match self {
+            Native::Sqlite(_) => self.execute("PRAGMA wal_checkpoint(TRUNCATE)").await,
+            Native::Postgres(_) => self.execute("CHECKPOINT").await,
+        }
+    }
+
+    /// Insert `rows` in multi-row INSERTs of [`BATCH`] rows with the backend's
+    /// natural placeholders, in one transaction.
+    pub async fn insert_all<R: Insertable>(&self, rows: &[R]) -> crate::Result<()> {
+        let placeholders = Placeholders::native(self.backend());
+        self.insert_with(rows, placeholders).await
+    }
+
+    /// Insert `rows` in multi-row INSERTs of [`BATCH`] rows written with
+    /// `placeholders`, in one transaction (`BEGIN IMMEDIATE` on SQLite, as the store writes).
+    pub async fn insert_with<R: Insertable>(&self, rows: &[R], placeholders: Placeholders) -> crate::Result<()> {
+        match self {
+            Native::Sqlite(pool) => {
+                let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+                insert::<Sqlite, R>(&mut transaction, rows, BATCH, placeholders).await?;
+                transaction.commit().await?;
+            }
+            Native::Postgres(pool) => {
+                let mut transaction = pool.begin().await?;
+                insert::<Postgres, R>(&mut transaction, rows, BATCH, placeholders).await?;
+                transaction.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Native::Sqlite(_) => "sqlite",
+            Native::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The ids of an account's contacts, in order.
+    pub async fn contact_ids(&self, account_id: i64) -> crate::Result<Vec<i64>> {
+        const IDS: &str = "SELECT id FROM contacts WHERE account_id = $1 ORDER BY id";
+        Ok(match self {
+            Native::Sqlite(pool) => sqlx::query_scalar(IDS).bind(account_id).fetch_all(pool).await?,
+            Native::Postgres(pool) => sqlx::query_scalar(IDS).bind(account_id).fetch_all(pool).await?,
+        })
+    }
+
+    /// Close the pool.
+    pub async fn close(self) {
+        match self {
+            Native::Sqlite(pool) => pool.close().await,
+            Native::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// `url` with its database name replaced by `database` (query parameters kept).
+pub fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |index| index + 3);
+    let path_start = base[authority_start..].find('/').map_or(base.len(), |index| authority_start + index);
+    let mut result = format!("{}/{database}", &base[..path_start]);
+    if let Some(query) = query {
+        result.push('?');
+        result.push_str(query);
+    }
+    result
+}
+
+fn remove_sqlite_files(path: &std::path::Path) -> crate::Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        match std::fs::remove_file(&file) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error.into()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_name_is_replaced() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "tickler_bench"),
+            "postgres://postgres@127.0.0.1:5432/tickler_bench"
+        );
+        assert_eq!(with_database("postgres://u:p@db/x?sslmode=disable", "b"), "postgres://u:p@db/b?sslmode=disable");
+        assert_eq!(with_database("postgres://db:5432", "b"), "postgres://db:5432/b");
+    }
+}

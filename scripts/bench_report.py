@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Render the JSON results of scripts/bench as one table per benchmark.
+
+Usage: bench_report.py RESULTS_DIR --markdown OUT.md [--mode full|quick]
+                       [--command "scripts/bench"] [--seconds N]
+
+Prints the tables (markdown, aligned for a terminal) on standard output and
+writes them, with the machine notes and query plans, to OUT.md.
+"""
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+WHEN_TARGET = 1000.0  # Tickler phrases/s >= 1000x dateparser's
+AGENDA_TARGET = 2.0  # today p99 <= 2x the bare query's p99
+BULK_TARGET = 0.5  # import rows/s >= 0.5x the raw insert's
+
+BACKENDS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+
+def load(directory, name):
+    path = os.path.join(directory, name + ".json")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)
+
+
+def number(value, digits=0):
+    return f"{value:,.{digits}f}"
+
+
+def verdict(met):
+    return "met" if met else "**MISSED**"
+
+
+def table(header, rows):
+    """A markdown table padded so that it also reads well in a terminal."""
+    cells = [header] + rows
+    widths = [max(len(str(row[i])) for row in cells) for i in range(len(header))]
+
+    def line(row):
+        return "| " + " | ".join(str(cell).ljust(width) for cell, width in zip(row, widths)) + " |"
+
+    separator = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
+    return "\n".join([line(header), separator] + [line(row) for row in rows])
+
+
+def machine():
+    def first(path, prefix):
+        try:
+            with open(path, encoding="utf-8") as file:
+                for line in file:
+                    if line.startswith(prefix):
+                        return line.split(":", 1)[1].strip() if ":" in line else line.split("=", 1)[1].strip('"\n ')
+        except OSError:
+            pass
+        return "unknown"
+
+    memory = first("/proc/meminfo", "MemTotal")
+    if memory != "unknown":
+        memory = f"{int(memory.split()[0]) / 1024 / 1024:.0f} GiB"
+    try:
+        rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        rustc = "unknown"
+    return {
+        "cores": os.cpu_count(),
+        "cpu": first("/proc/cpuinfo", "model name"),
+        "memory": memory,
+        "os": first("/etc/os-release", "PRETTY_NAME="),
+        "kernel": platform.release(),
+        "rustc": rustc,
+    }
+
+
+def when_section(tickler, reference):
+    if not tickler or not reference:
+        return None, []
+    ratio = tickler["phrases_per_second"] / reference["phrases_per_second"]
+    rows = [
+        [
+            "Tickler `when::resolve`",
+            number(tickler["phrases_per_second"]),
+            number(1e9 / tickler["phrases_per_second"]),
+            f"{tickler['accuracy'] * 100:.1f}% ({tickler['correct']}/{tickler['phrases']})",
+        ],
+        [
+            f"dateparser {reference['version']} (Python {reference['python']})",
+            number(reference["phrases_per_second"]),
+            number(1e9 / reference["phrases_per_second"]),
+            f"{reference['accuracy'] * 100:.1f}% ({reference['correct']}/{reference['phrases']})",
+        ],
+    ]
+    text = [
+        f"### 1. `when` parse rate — {tickler['phrases']} corpus phrases",
+        "",
+        table(["parser", "phrases/s", "ns/phrase", "accuracy on the corpus"], rows),
+        "",
+        f"Tickler / dateparser: **{number(ratio)}×** (target ≥ {number(WHEN_TARGET)}×: {verdict(ratio >= WHEN_TARGET)})",
+    ]
+    details = []
+    if reference["misses"]:
+        details += ["dateparser's first misses:", ""] + [f"- {miss}" for miss in reference["misses"]] + [""]
+    if tickler["misses"]:
+        details += ["Tickler's first misses:", ""] + [f"- {miss}" for miss in tickler["misses"]] + [""]
+    return ("\n".join(text), [("when parse rate", ratio >= WHEN_TARGET)]), details
+
+
+def agenda_section(results):
+    results = [result for result in results if result]
+    if not results:
+        return None, []
+    first = results[0]
+    rows = []
+    met = []
+    for result in results:
+        store, bare = result["store"], result["bare"]
+        ok = result["p99_ratio"] <= AGENDA_TARGET
+        met.append((f"agenda on {BACKENDS[result['backend']]}", ok))
+        rows.append(
+            [
+                BACKENDS[result["backend"]],
+                result["rows_returned"],
+                f"{store['median_ms']:.2f}",
+                f"{store['p99_ms']:.2f}",
+                f"{bare['median_ms']:.2f}",
+                f"{bare['p99_ms']:.2f}",
+                f"{result['p99_ratio']:.2f}×",
+                verdict(ok),
+            ]
+        )
+    text = [
+        f"### 2. Agenda (`today`) — {number(first['contacts'])} contacts, {number(first['follow_ups'])} follow-ups "
+        f"({number(first['open_follow_ups'])} open), {number(first['touches'])} touches; "
+        f"{first['days']}-day window, limit {first['limit']}; {first['store']['runs']} runs each after warm-up",
+        "",
+        table(
+            [
+                "backend",
+                "rows",
+                "today median ms",
+                "today p99 ms",
+                "bare SQL median ms",
+                "bare SQL p99 ms",
+                "p99 ratio",
+                f"target ≤ {AGENDA_TARGET:g}×",
+            ],
+            rows,
+        ),
+        "",
+        "today = `Store::agenda` + `agenda::bucket` per row; bare SQL = the same query through a native sqlx pool, "
+        "`fetch_all`, no decoding; runs interleaved.",
+    ]
+    details = []
+    for result in results:
+        details += [
+            f"{BACKENDS[result['backend']]} ({result['database_version']}) plan for the agenda query:",
+            "",
+            "```",
+            *result["plan"],
+            "```",
+            "",
+        ]
+    return ("\n".join(text), met), details
+
+
+def bulk_section(results):
+    results = [result for result in results if result]
+    if not results:
+        return None, []
+    rows = []
+    met = []
+    notes = []
+    for result in results:
+        ok = result["ratio"] >= BULK_TARGET
+        met.append((f"bulk on {BACKENDS[result['backend']]}", ok))
+        placeholders = "`?`" if result["raw_placeholders"] == "anonymous" else "`$N`"
+        rows.append(
+            [
+                BACKENDS[result["backend"]],
+                number(result["rows"]),
+                number(result["store_rows_per_second"]),
+                f"{number(result['raw_rows_per_second'])} ({placeholders})",
+                f"{result['ratio']:.2f}×",
+                verdict(ok),
+            ]
+        )
+        diagnosis = {run["path"]: run for run in result.get("diagnosis") or []}
+        if {"raw-numbered", "any-anonymous", "raw"} <= diagnosis.keys():
+            base = diagnosis["raw"]["rows_per_second"]
+            notes.append(
+                f"{BACKENDS[result['backend']]} diagnosis on a {number(diagnosis['raw']['rows'])}-row sample: "
+                f"raw insert with `?` {number(base)} rows/s; the same raw insert written with the store's `$N` "
+                f"placeholders {number(diagnosis['raw-numbered']['rows_per_second'])} rows/s "
+                f"({diagnosis['raw-numbered']['rows_per_second'] / base:.2f}×); the store's `Any` pool with `?` "
+                f"{number(diagnosis['any-anonymous']['rows_per_second'])} rows/s "
+                f"({diagnosis['any-anonymous']['rows_per_second'] / base:.2f}×)."
+            )
+    text = [
+        f"### 3. Bulk creation — follow-ups in one transaction, {results[0]['batch']}-row multi-row INSERTs, "
+        f"{number(results[0]['contacts'])} contacts",
+        "",
+        table(
+            ["backend", "rows", "import_follow_ups rows/s", "raw insert rows/s", "ratio", f"target ≥ {BULK_TARGET:g}×"],
+            rows,
+        ),
+        "",
+        "raw insert = the same column values, prepared beforehand, through a native sqlx pool with the backend's "
+        "natural placeholders; `follow_ups` emptied and the log checkpointed before each run.",
+    ]
+    if notes:
+        text += [""] + notes
+    details = []
+    for result in results:
+        runs = ", ".join(f"{run['path']} {number(run['rows_per_second'])}/s" for run in result["runs"])
+        details.append(f"- {BACKENDS[result['backend']]} ({result['database_version']}) runs in order: {runs}")
+    return ("\n".join(text), met), details + [""]
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        raise SystemExit(__doc__)
+    directory = args[0]
+
+    def option(name, default):
+        return args[args.index(name) + 1] if name in args else default
+
+    markdown_path = option("--markdown", os.path.join(directory, "bench-results.md"))
+    mode = option("--mode", "full")
+    command = option("--command", "scripts/bench")
+    seconds = option("--seconds", None)
+
+    sections = [
+        when_section(load(directory, "when"), load(directory, "dateparser")),
+        agenda_section([load(directory, "agenda-sqlite"), load(directory, "agenda-postgres")]),
+        bulk_section([load(directory, "bulk-sqlite"), load(directory, "bulk-postgres")]),
+    ]
+    tables = [section for section, _ in sections if section]
+    host = machine()
+    notes = (
+        f"{host['cores']} cores ({host['cpu']}), {host['memory']} RAM, {host['os']}, Linux {host['kernel']}, "
+        f"{host['rustc']}"
+    )
+    targets = [target for _, section_targets in tables for target in section_targets]
+    missed = [name for name, met in targets if not met]
+    summary = f"Targets met: {len(targets) - len(missed)} of {len(targets)}" + (
+        f" (missed: {', '.join(missed)})" if missed else ""
+    )
+    printed = "\n\n".join(text for text, _ in tables)
+    print(printed)
+    print()
+    print(summary)
+
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    header = [
+        f"# Tickler benchmark results ({mode})",
+        "",
+        f"`{command}` on {when}" + (f", {int(seconds) // 60} min {int(seconds) % 60} s in all" if seconds else "") + ".",
+        "",
+        f"Machine: {notes}. Every figure is beside its reference measured in the same run.",
+        "",
+    ]
+    details = [line for _, lines in sections for line in lines]
+    body = header + [printed, "", summary, ""]
+    if details:
+        body += ["## Details", ""] + details
+    with open(markdown_path, "w", encoding="utf-8") as file:
+        file.write("\n".join(body).rstrip() + "\n")
+
+
+if __name__ == "__main__":
+    main()
