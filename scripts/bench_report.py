@@ -194,10 +194,11 @@ def bulk_section(results):
         if {"raw-numbered", "any-anonymous", "raw"} <= diagnosis.keys():
             base = diagnosis["raw"]["rows_per_second"]
             notes.append(
-                f"{BACKENDS[result['backend']]} diagnosis on a {number(diagnosis['raw']['rows'])}-row sample: "
-                f"raw insert with `?` {number(base)} rows/s; the same raw insert written with the store's `$N` "
-                f"placeholders {number(diagnosis['raw-numbered']['rows_per_second'])} rows/s "
-                f"({diagnosis['raw-numbered']['rows_per_second'] / base:.2f}×); the store's `Any` pool with `?` "
+                f"Why the store writes `?` on SQLite ({number(diagnosis['raw']['rows'])}-row sample): the raw insert "
+                f"with `?` {number(base)} rows/s; the same with numbered `$N` placeholders "
+                f"{number(diagnosis['raw-numbered']['rows_per_second'])} rows/s "
+                f"({diagnosis['raw-numbered']['rows_per_second'] / base:.2f}×: SQLite looks each named "
+                f"parameter up linearly); through the store's `Any` pool with `?` "
                 f"{number(diagnosis['any-anonymous']['rows_per_second'])} rows/s "
                 f"({diagnosis['any-anonymous']['rows_per_second'] / base:.2f}×)."
             )
