@@ -10,6 +10,9 @@ pub enum Failure {
     Usage(String),
     /// The action was refused or could not be done; exit code 1.
     Refused(String),
+    /// Standard output was closed by its reader (`| head`): stop quietly,
+    /// with the exit code of a process ended by SIGPIPE.
+    OutputClosed,
 }
 
 impl Failure {
@@ -18,6 +21,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => 2,
             Failure::Refused(_) => 1,
+            Failure::OutputClosed => 141,
         }
     }
 
@@ -25,6 +29,7 @@ impl Failure {
     pub fn message(&self) -> &str {
         match self {
             Failure::Usage(message) | Failure::Refused(message) => message,
+            Failure::OutputClosed => "",
         }
     }
 }
@@ -65,7 +70,10 @@ impl From<StoreError> for Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(error: std::io::Error) -> Self {
-        Failure::Refused(error.to_string())
+        match error.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::OutputClosed,
+            _ => Failure::Refused(error.to_string()),
+        }
     }
 }
 

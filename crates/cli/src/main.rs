@@ -1,11 +1,12 @@
 //! `tickler`: the command-line interface. Each command parses its input into
 //! domain types, calls the store, and renders the result as text or JSON.
 
+#[macro_use]
+mod render;
 mod app;
 mod args;
 mod commands;
 mod failure;
-mod render;
 
 use std::process::ExitCode;
 
@@ -23,7 +24,9 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message());
+            if !failure.message().is_empty() {
+                eprintln!("error: {}", failure.message());
+            }
             ExitCode::from(failure.exit_code() as u8)
         }
     }

@@ -7,11 +7,25 @@ use tickler_core::contact::Contact;
 use tickler_core::follow_up::FollowUp;
 use tickler_core::promise::Promise;
 
-use crate::failure::Outcome;
+use crate::failure::{Failure, Outcome};
+
+/// Print a line on standard output; a reader that went away (`tickler today | head`)
+/// ends the command quietly instead of a panic.
+macro_rules! say {
+    () => { $crate::render::write_line(format_args!(""))? };
+    ($($arg:tt)*) => { $crate::render::write_line(format_args!($($arg)*))? };
+}
+
+/// Write one line to standard output.
+pub fn write_line(text: std::fmt::Arguments<'_>) -> Outcome {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(text).and_then(|()| out.write_all(b"\n")).map_err(Failure::from)
+}
 
 /// Print a value as pretty JSON on standard output.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> Outcome {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    say!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 

@@ -119,3 +119,29 @@ fn json_output_parses() {
     assert_eq!(answers[1]["phrase"], "next blursday");
     assert!(answers[1]["error"].as_str().unwrap().contains("blursday"));
 }
+
+/// `tickler when < phrases | head -1`: once the reader goes away the command
+/// stops quietly with SIGPIPE's exit code, not a panic.
+#[test]
+fn a_reader_that_goes_away_ends_the_stream_quietly() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tickler"))
+        .args(["when", "--now", NOW, "--tz", LA])
+        .env_remove("TICKLER_DATABASE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tickler");
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().expect("stdin");
+    // The child may stop reading as soon as its output fails; later writes may fail too.
+    let _ = stdin.write_all("tomorrow 3pm\n".repeat(100_000).as_bytes());
+    drop(stdin);
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.trim().is_empty(), "nothing to say when the reader left: {stderr}");
+}

@@ -25,13 +25,13 @@ pub async fn run(app: &App, args: ConsentArgs) -> Outcome {
         return render::json(&change);
     }
     match state {
-        ConsentState::Active => println!("{} is active again.", contact.name.as_str()),
-        ConsentState::NotNow => println!(
+        ConsentState::Active => say!("{} is active again.", contact.name.as_str()),
+        ConsentState::NotNow => say!(
             "{} said not now: newsletters only; open follow-ups cancelled; re-ask scheduled for {}.",
             contact.name.as_str(),
             until.map(|d| d.to_string()).unwrap_or_default()
         ),
-        ConsentState::DoNotContact => println!(
+        ConsentState::DoNotContact => say!(
             "{} is marked do-not-contact: open follow-ups and promises cancelled; nothing more may be scheduled.",
             contact.name.as_str()
         ),

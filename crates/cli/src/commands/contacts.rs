@@ -19,7 +19,7 @@ pub async fn add(app: &App, args: ContactArgs) -> Outcome {
     if app.json {
         return render::json(&contact);
     }
-    println!("Added {}", render::contact_line(&contact).trim_start());
+    say!("Added {}", render::contact_line(&contact).trim_start());
     Ok(())
 }
 
@@ -37,10 +37,10 @@ pub async fn list(app: &App, args: ListContactsArgs) -> Outcome {
         return render::json(&contacts);
     }
     if contacts.is_empty() {
-        println!("No contacts match. Add one with: tickler add \"Ann Lee\" --email ann@acme.com");
+        say!("No contacts match. Add one with: tickler add \"Ann Lee\" --email ann@acme.com");
     }
     for contact in &contacts {
-        println!("{}", render::contact_line(contact));
+        say!("{}", render::contact_line(contact));
     }
     Ok(())
 }
@@ -60,9 +60,9 @@ pub async fn show(app: &App, reference: &str) -> Outcome {
             &serde_json::json!({ "contact": contact, "last_touch": last_touch, "open_follow_ups": open }),
         );
     }
-    println!("{}", render::contact_details(&contact));
+    say!("{}", render::contact_details(&contact));
     if let Some(touch) = last_touch {
-        println!(
+        say!(
             "  {:<13}{} {} ({}): {}",
             "last touch",
             touch.channel.as_str(),
@@ -72,7 +72,7 @@ pub async fn show(app: &App, reference: &str) -> Outcome {
         );
     }
     for follow_up in open {
-        println!("  {:<13}{}", "follow-up", render::follow_up_line(&follow_up));
+        say!("  {:<13}{}", "follow-up", render::follow_up_line(&follow_up));
     }
     Ok(())
 }
@@ -96,7 +96,7 @@ pub async fn edit(app: &App, args: EditArgs) -> Outcome {
     if app.json {
         return render::json(&contact);
     }
-    println!("Updated {}", render::contact_line(&contact).trim_start());
+    say!("Updated {}", render::contact_line(&contact).trim_start());
     Ok(())
 }
 
@@ -106,7 +106,7 @@ pub async fn remove(app: &App, reference: &str) -> Outcome {
     if app.json {
         return render::json(&serde_json::json!({ "deleted": contact.id }));
     }
-    println!("Deleted {} (id {}) and everything recorded about them", contact.name.as_str(), contact.id);
+    say!("Deleted {} (id {}) and everything recorded about them", contact.name.as_str(), contact.id);
     Ok(())
 }
 

@@ -45,15 +45,15 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Outcome {
     if app.store.count_contacts(app.account_id()).await? == 0 {
         seed(&app).await?;
     } else if !global.json {
-        println!("Keeping the existing demo data in {url}");
+        say!("Keeping the existing demo data in {url}");
     }
     if !global.json {
-        println!("Demo database: {url}\n");
+        say!("Demo database: {url}\n");
     }
     super::today::run(&app, &TodayArgs { days: 7, limit: 500 }).await?;
     if !global.json {
-        println!("\nTry: tickler --database {url} contacts");
-        println!("     tickler --database {url} timeline ann");
+        say!("\nTry: tickler --database {url} contacts");
+        say!("     tickler --database {url} timeline ann");
     }
     Ok(())
 }

@@ -28,9 +28,9 @@ pub async fn follow(app: &App, args: FollowArgs) -> Outcome {
     if app.json {
         return render::json(&scheduled);
     }
-    println!("Follow up with {}: {}", contact.name.as_str(), render::follow_up_line(&scheduled.follow_up));
+    say!("Follow up with {}: {}", contact.name.as_str(), render::follow_up_line(&scheduled.follow_up));
     if let Some(warning) = &scheduled.pacing {
-        println!("Note: {} (scheduled anyway with --force)", warning.message());
+        say!("Note: {} (scheduled anyway with --force)", warning.message());
     }
     Ok(())
 }
@@ -52,7 +52,7 @@ pub async fn done(app: &App, args: DoneArgs) -> Outcome {
     if app.json {
         return render::json(&serde_json::json!({ "follow_up": follow_up, "touch": logged }));
     }
-    println!("Done: {}", render::follow_up_line(&follow_up));
+    say!("Done: {}", render::follow_up_line(&follow_up));
     if let Some(logged) = &logged {
         let contact = app.store.contact(app.account_id(), follow_up.contact_id).await?;
         print_logged(app, contact.name.as_str(), logged)?;
@@ -67,7 +67,7 @@ pub async fn snooze(app: &App, args: SnoozeArgs) -> Outcome {
     if app.json {
         return render::json(&follow_up);
     }
-    println!("Snoozed to {} ({} snoozes so far)", render::follow_up_line(&follow_up), follow_up.snoozes);
+    say!("Snoozed to {} ({} snoozes so far)", render::follow_up_line(&follow_up), follow_up.snoozes);
     Ok(())
 }
 
@@ -76,6 +76,6 @@ pub async fn skip(app: &App, id: i64) -> Outcome {
     if app.json {
         return render::json(&follow_up);
     }
-    println!("Skipped {}", render::follow_up_line(&follow_up));
+    say!("Skipped {}", render::follow_up_line(&follow_up));
     Ok(())
 }

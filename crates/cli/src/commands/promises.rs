@@ -54,9 +54,9 @@ pub async fn promise(app: &App, args: PromiseArgs) -> Outcome {
     if app.json {
         return render::json(&promise);
     }
-    println!("Promise #{} to {}: {}", promise.id, contact.name.as_str(), promise.what);
-    println!("  aim for   {}", aim.strftime("%a %Y-%m-%d %H:%M %Z"));
-    println!("  tell them {}", told.strftime("%a %Y-%m-%d %H:%M %Z"));
+    say!("Promise #{} to {}: {}", promise.id, contact.name.as_str(), promise.what);
+    say!("  aim for   {}", aim.strftime("%a %Y-%m-%d %H:%M %Z"));
+    say!("  tell them {}", told.strftime("%a %Y-%m-%d %H:%M %Z"));
     Ok(())
 }
 
@@ -72,10 +72,10 @@ pub async fn list(app: &App) -> Outcome {
         return render::json(&items);
     }
     if promises.is_empty() {
-        println!("No open promises.");
+        say!("No open promises.");
     }
     for (promise, name) in &promises {
-        println!("{}", render::promise_line(promise, name, &app.now));
+        say!("{}", render::promise_line(promise, name, &app.now));
     }
     Ok(())
 }
@@ -85,6 +85,6 @@ pub async fn kept(app: &App, id: i64) -> Outcome {
     if app.json {
         return render::json(&promise);
     }
-    println!("Promise #{} {}: {}", promise.id, promise.state.as_str(), promise.what);
+    say!("Promise #{} {}: {}", promise.id, promise.state.as_str(), promise.what);
     Ok(())
 }

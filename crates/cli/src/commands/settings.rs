@@ -55,14 +55,10 @@ pub async fn run(app: &App, args: SettingsArgs) -> Outcome {
     }
     let days: Vec<&str> =
         DAY_NAMES.iter().zip(settings.work_week.days).filter(|(_, on)| *on).map(|(name, _)| *name).collect();
-    println!("time zone     {}", settings.zone.as_str());
-    println!(
-        "working hours {}–{}",
-        settings.work_week.start.strftime("%H:%M"),
-        settings.work_week.end.strftime("%H:%M")
-    );
-    println!("work days     {}", days.join(", "));
-    println!("pacing        at least {} days between touches of one contact", settings.pacing_gap_days);
+    say!("time zone     {}", settings.zone.as_str());
+    say!("working hours {}–{}", settings.work_week.start.strftime("%H:%M"), settings.work_week.end.strftime("%H:%M"));
+    say!("work days     {}", days.join(", "));
+    say!("pacing        at least {} days between touches of one contact", settings.pacing_gap_days);
     Ok(())
 }
 

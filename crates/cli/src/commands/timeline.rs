@@ -12,9 +12,9 @@ pub async fn run(app: &App, reference: &str) -> Outcome {
     if app.json {
         return render::json(&entries);
     }
-    println!("Timeline of {} (id {})", contact.name.as_str(), contact.id);
+    say!("Timeline of {} (id {})", contact.name.as_str(), contact.id);
     if entries.is_empty() {
-        println!("  Nothing yet. Log a touch with: tickler log {} call \"what was said\"", contact.id);
+        say!("  Nothing yet. Log a touch with: tickler log {} call \"what was said\"", contact.id);
     }
     for entry in &entries {
         let when = match entry {
@@ -51,7 +51,7 @@ pub async fn run(app: &App, reference: &str) -> Outcome {
                 if change.reason.is_empty() { String::new() } else { format!(": {}", change.reason) }
             ),
         };
-        println!("  {when}  {text}");
+        say!("  {when}  {text}");
     }
     Ok(())
 }

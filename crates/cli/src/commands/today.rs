@@ -66,8 +66,7 @@ pub async fn run(app: &App, args: &TodayArgs) -> Outcome {
     if app.json {
         return render::json(&agenda);
     }
-    print_text(app, &agenda, args.days);
-    Ok(())
+    print_text(app, &agenda, args.days)
 }
 
 fn judge(app: &App, row: AgendaRow) -> Item {
@@ -85,12 +84,12 @@ fn judge(app: &App, row: AgendaRow) -> Item {
     Item { bucket: bucket(due, &app.now), late: lateness(due, &app.now), pacing, row }
 }
 
-fn print_text(app: &App, agenda: &Agenda, days: u32) {
-    println!("Agenda for {}", app.now.strftime("%A %-d %B %Y, %H:%M %Z"));
+fn print_text(app: &App, agenda: &Agenda, days: u32) -> Outcome {
+    say!("Agenda for {}", app.now.strftime("%A %-d %B %Y, %H:%M %Z"));
     if !agenda.promises_at_risk.is_empty() {
-        println!("\nPromises at risk");
+        say!("\nPromises at risk");
         for item in &agenda.promises_at_risk {
-            println!("  {}", render::promise_line(&item.promise, &item.contact_name, &app.now));
+            say!("  {}", render::promise_line(&item.promise, &item.contact_name, &app.now));
         }
     }
     let sections =
@@ -103,16 +102,18 @@ fn print_text(app: &App, agenda: &Agenda, days: u32) {
             Bucket::Upcoming => format!("Next {}", tickler_core::agenda::plural(days.into(), "day")),
             other => other.heading().to_string(),
         };
-        println!("\n{heading}");
+        say!("\n{heading}");
         for item in items {
-            println!("{}", line(app, item));
+            say!("{}", line(app, item));
         }
     }
     if agenda.overdue.is_empty() && agenda.today.is_empty() && agenda.upcoming.is_empty() {
-        println!(
-            "\nNothing due in the next {days} days. Schedule one with: tickler follow ann \"next tuesday\" --via call"
+        say!(
+            "\nNothing due in the next {}. Schedule one with: tickler follow ann \"next tuesday\" --via call",
+            tickler_core::agenda::plural(days.into(), "day")
         );
     }
+    Ok(())
 }
 
 fn line(app: &App, item: &Item) -> String {

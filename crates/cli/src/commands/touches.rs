@@ -39,7 +39,7 @@ pub fn print_logged(app: &App, contact_name: &str, logged: &Logged) -> Outcome {
         return render::json(logged);
     }
     let touch = &logged.touch;
-    println!(
+    say!(
         "Logged {} {} with {contact_name} at {}{}",
         touch.direction.as_str(),
         touch.channel.as_str(),
@@ -48,7 +48,7 @@ pub fn print_logged(app: &App, contact_name: &str, logged: &Logged) -> Outcome {
     );
     if let Some(change) = &logged.consent {
         let until = change.until.map(|day| format!("; re-ask scheduled for {day}")).unwrap_or_default();
-        println!("Consent is now {}{until}; open follow-ups were cancelled", change.state.as_str());
+        say!("Consent is now {}{until}; open follow-ups were cancelled", change.state.as_str());
     }
     Ok(())
 }

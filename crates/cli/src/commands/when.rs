@@ -45,9 +45,9 @@ pub fn run(global: &Global, args: &WhenArgs) -> Outcome {
 
 fn print(json: bool, phrase: &str, resolved: &Resolved) -> Outcome {
     if json {
-        println!("{}", serde_json::to_string_pretty(&json_answer(phrase, resolved))?);
+        say!("{}", serde_json::to_string_pretty(&json_answer(phrase, resolved))?);
     } else {
-        println!("{}", resolved.to_canonical_string());
+        say!("{}", resolved.to_canonical_string());
     }
     Ok(())
 }
