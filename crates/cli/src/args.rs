@@ -240,6 +240,9 @@ pub struct DoneArgs {
     /// The touch's channel (default: the follow-up's)
     #[arg(long)]
     pub via: Option<String>,
+    /// With --outcome not-now: when to ask again (default "in 3 months")
+    #[arg(long)]
+    pub until: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -133,3 +133,25 @@ both!(active_again_allows_follow_ups, |t| {
         .collect();
     assert_eq!(reasons, ["called back early", "busy"]);
 });
+
+both!(done_with_a_not_now_outcome_schedules_the_re_ask, |t| {
+    t.add("Ann Lee", &[]);
+    t.add("Dan Brown", &[]);
+    let ann = id(&t.json(&["follow", "ann", "tomorrow", "--via", "call"])["follow_up"]);
+    let done =
+        t.json(&["done", &ann.to_string(), "--log", "Call me in spring", "--outcome", "not-now", "--until", "march 1"]);
+    assert_eq!(done["touch"]["consent"]["until"], "2027-03-01");
+    let open = open_follow_ups(t, "ann");
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0]["origin"].as_str(), open[0]["due"]["date"].as_str()), (Some("re-ask"), Some("2027-03-01")));
+
+    let dan = id(&t.json(&["follow", "dan", "tomorrow"])["follow_up"]);
+    let done = t.json(&["done", &dan.to_string(), "--outcome", "not-now"]);
+    assert_eq!(done["touch"]["consent"]["until"], "2027-02-24", "three months out by default");
+
+    // --until without a not-now outcome means nothing, so it is refused.
+    t.add("Eve Stone", &[]);
+    let eve = id(&t.json(&["follow", "eve", "tomorrow"])["follow_up"]);
+    t.rejects(&["done", &eve.to_string(), "--outcome", "replied", "--until", "march 1"], 2, &["until", "not-now"]);
+    t.rejects(&["log", "eve", "call", "hi", "--until", "march 1"], 2, &["until", "not-now"]);
+});

@@ -156,6 +156,8 @@ pub struct TouchDraft {
     pub direction: Direction,
     pub summary: String,
     pub outcome: Option<Outcome>,
+    /// With a "not now" outcome: the day to ask again (a re-ask follow-up is scheduled for it).
+    pub re_ask: Option<jiff::civil::Date>,
 }
 
 impl TouchDraft {
@@ -172,6 +174,7 @@ impl TouchDraft {
             direction: Direction::Out,
             summary: summary.to_string(),
             outcome: None,
+            re_ask: None,
         })
     }
 }

@@ -87,7 +87,7 @@ impl Store {
             Some(draft) => {
                 let contact = self.lock_contact(&mut tx, account_id, follow_up.contact_id).await?;
                 let draft = TouchDraft { contact_id: follow_up.contact_id, ..draft.clone() };
-                Some(insert_touch(&mut tx, account_id, &contact, &draft, None, now).await?)
+                Some(insert_touch(&mut tx, account_id, &contact, &draft, now).await?)
             }
             None => None,
         };

@@ -1,7 +1,6 @@
 //! Touches: recording an interaction, with the consent change its outcome implies.
 
 use jiff::Timestamp;
-use jiff::civil::Date;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentChange;
@@ -23,18 +22,12 @@ pub struct Logged {
 const TOUCH_COLUMNS: &str = "id, contact_id, at, channel, direction, summary, outcome, created_at";
 
 impl Store {
-    /// Record a touch. An outcome of "not now" (re-ask on `not_now_until`) or
-    /// "never" changes consent in the same transaction.
-    pub async fn log_touch(
-        &self,
-        account_id: i64,
-        draft: &TouchDraft,
-        not_now_until: Option<Date>,
-        now: Timestamp,
-    ) -> Result<Logged> {
+    /// Record a touch. An outcome of "not now" (re-asked on the draft's
+    /// `re_ask` day) or "never" changes consent in the same transaction.
+    pub async fn log_touch(&self, account_id: i64, draft: &TouchDraft, now: Timestamp) -> Result<Logged> {
         let mut tx = self.begin_write().await?;
         let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
-        let logged = insert_touch(&mut tx, account_id, &contact, draft, not_now_until, now).await?;
+        let logged = insert_touch(&mut tx, account_id, &contact, draft, now).await?;
         tx.commit().await?;
         Ok(logged)
     }
@@ -69,7 +62,6 @@ pub(crate) async fn insert_touch(
     account_id: i64,
     contact: &Contact,
     draft: &TouchDraft,
-    not_now_until: Option<Date>,
     now: Timestamp,
 ) -> Result<Logged> {
     let statement = format!(
@@ -92,7 +84,7 @@ pub(crate) async fn insert_touch(
         Some(state) => {
             let reason =
                 format!("{} {}: {}", draft.channel.as_str(), draft.outcome.map_or("", Outcome::as_str), draft.summary);
-            let request = ConsentRequest { state, until: not_now_until, reason: reason.trim_end_matches([':', ' ']) };
+            let request = ConsentRequest { state, until: draft.re_ask, reason: reason.trim_end_matches([':', ' ']) };
             Some(apply(tx, account_id, contact, &request, now).await?)
         }
         None => None,

@@ -4,7 +4,7 @@ use tickler_core::consent::ConsentState;
 
 use crate::app::App;
 use crate::args::ConsentArgs;
-use crate::commands::touches::re_ask_day;
+use crate::commands::touches::{DEFAULT_RE_ASK, re_ask_day};
 use crate::failure::Outcome;
 use crate::render;
 
@@ -13,7 +13,7 @@ pub async fn run(app: &App, args: ConsentArgs) -> Outcome {
     let state = ConsentState::parse(&args.state)?;
     let until = match (state, &args.until) {
         (ConsentState::NotNow, Some(phrase)) => Some(re_ask_day(app, phrase)?),
-        (ConsentState::NotNow, None) => Some(re_ask_day(app, "in 3 months")?),
+        (ConsentState::NotNow, None) => Some(re_ask_day(app, DEFAULT_RE_ASK)?),
         (_, Some(_)) => {
             return Err(tickler_core::Error::invalid("until", "only applies to not-now (when to ask again)").into());
         }

@@ -93,9 +93,9 @@ async fn seed(app: &App) -> Outcome {
     for (who, ago_hours, channel, summary, outcome) in touches {
         let mut draft = TouchDraft::new(ids[who], hours(ago_hours), channel, summary)?;
         draft.outcome = outcome;
-        let until =
+        draft.re_ask =
             (outcome == Some(TouchOutcome::NotNow)).then(|| app.now.date().saturating_add(jiff::Span::new().days(90)));
-        app.store.log_touch(account, &draft, until, hours(ago_hours)).await?;
+        app.store.log_touch(account, &draft, hours(ago_hours)).await?;
     }
     let today = app.now.date();
     let day = |offset: i64| today.saturating_add(jiff::Span::new().days(offset));

@@ -5,7 +5,7 @@ use tickler_core::touch::{Channel, Outcome as TouchOutcome, TouchDraft};
 
 use crate::app::App;
 use crate::args::{DoneArgs, FollowArgs, SnoozeArgs};
-use crate::commands::touches::print_logged;
+use crate::commands::touches::{print_logged, re_ask_for};
 use crate::failure::Outcome;
 use crate::render;
 
@@ -44,6 +44,7 @@ pub async fn done(app: &App, args: DoneArgs) -> Outcome {
             let mut draft =
                 TouchDraft::new(follow_up.contact_id, app.now.timestamp(), channel, summary.as_deref().unwrap_or(""))?;
             draft.outcome = outcome.as_deref().map(TouchOutcome::parse).transpose()?;
+            draft.re_ask = re_ask_for(app, draft.outcome, args.until.as_deref())?;
             Some(draft)
         }
     };

@@ -24,12 +24,8 @@ pub async fn log(app: &App, args: LogArgs) -> Outcome {
     let mut draft = TouchDraft::new(contact.id, at, channel, &args.summary)?;
     draft.outcome = args.outcome.as_deref().map(TouchOutcome::parse).transpose()?;
     draft.direction = if args.inbound { Direction::In } else { Direction::Out };
-    let until = match (&args.until, draft.outcome) {
-        (Some(phrase), _) => Some(re_ask_day(app, phrase)?),
-        (None, Some(TouchOutcome::NotNow)) => Some(re_ask_day(app, "in 3 months")?),
-        (None, _) => None,
-    };
-    let logged = app.store.log_touch(app.account_id(), &draft, until, app.now.timestamp()).await?;
+    draft.re_ask = re_ask_for(app, draft.outcome, args.until.as_deref())?;
+    let logged = app.store.log_touch(app.account_id(), &draft, app.now.timestamp()).await?;
     print_logged(app, contact.name.as_str(), &logged)
 }
 
@@ -67,6 +63,19 @@ fn touch_time(app: &App, phrase: &str) -> Outcome<Timestamp> {
     }
     Ok(at)
 }
+
+/// The re-ask day a touch carries: `--until` when given, else in 3 months for a "not now".
+pub fn re_ask_for(app: &App, outcome: Option<TouchOutcome>, until: Option<&str>) -> Outcome<Option<jiff::civil::Date>> {
+    match (until, outcome) {
+        (Some(phrase), Some(TouchOutcome::NotNow)) => Ok(Some(re_ask_day(app, phrase)?)),
+        (Some(_), _) => Err(Error::invalid("until", "only applies with --outcome not-now (when to ask again)").into()),
+        (None, Some(TouchOutcome::NotNow)) => Ok(Some(re_ask_day(app, DEFAULT_RE_ASK)?)),
+        (None, _) => Ok(None),
+    }
+}
+
+/// When to ask again after a "not now", unless told.
+pub const DEFAULT_RE_ASK: &str = "in 3 months";
 
 /// The day to ask again after a "not now".
 pub fn re_ask_day(app: &App, phrase: &str) -> Outcome<jiff::civil::Date> {

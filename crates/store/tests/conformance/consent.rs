@@ -23,7 +23,7 @@ async fn never_cancels_everything_and_refuses_more(db: &TestDb) {
     let promise = db.store.create_promise(account.id, &promise, now()).await.unwrap();
     let mut touch = TouchDraft::new(ann.id, now(), Channel::Email, "Please never contact me again").unwrap();
     touch.outcome = Some(Outcome::Never);
-    let logged = db.store.log_touch(account.id, &touch, None, now()).await.unwrap();
+    let logged = db.store.log_touch(account.id, &touch, now()).await.unwrap();
     let change = logged.consent.expect("a never outcome changes consent");
     assert_eq!(change.state, ConsentState::DoNotContact);
     assert!(change.reason.contains("never contact me"), "{}", change.reason);
@@ -83,7 +83,7 @@ async fn the_timeline_holds_every_kind_newest_first(db: &TestDb) {
     let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();
     let earlier = now() - jiff::SignedDuration::from_hours(50);
     db.store
-        .log_touch(account.id, &TouchDraft::new(ann.id, earlier, Channel::Meeting, "intro").unwrap(), None, now())
+        .log_touch(account.id, &TouchDraft::new(ann.id, earlier, Channel::Meeting, "intro").unwrap(), now())
         .await
         .unwrap();
     db.store.schedule_follow_up(account.id, &follow(ann.id, day_due(2026, 12, 1)), false, now()).await.unwrap();

@@ -151,7 +151,7 @@ async fn deleting_a_contact_removes_everything_about_them(db: &TestDb) {
     ann.referred_by = Some(referrer.id);
     let ann = db.store.create_contact(account.id, &ann, now()).await.unwrap();
     let touch = TouchDraft::new(referrer.id, now(), Channel::Call, "hello").unwrap();
-    db.store.log_touch(account.id, &touch, None, now()).await.unwrap();
+    db.store.log_touch(account.id, &touch, now()).await.unwrap();
     db.store.delete_contact(account.id, referrer.id).await.unwrap();
     assert!(matches!(db.store.contact(account.id, referrer.id).await, Err(Error::NotFound { .. })));
     assert!(db.store.touches(account.id, referrer.id).await.unwrap().is_empty());
@@ -177,7 +177,7 @@ async fn accounts_never_see_each_other(db: &TestDb) {
         Err(Error::NotFound { .. })
     ));
     let touch = TouchDraft::new(secret.id, now(), Channel::Call, "peek").unwrap();
-    assert!(matches!(db.store.log_touch(mine.id, &touch, None, now()).await, Err(Error::NotFound { .. })));
+    assert!(matches!(db.store.log_touch(mine.id, &touch, now()).await, Err(Error::NotFound { .. })));
     assert_eq!(db.store.contacts(mine.id, &ContactFilter::default()).await.unwrap().len(), 1);
     assert_eq!(db.store.contact(theirs.id, secret.id).await.unwrap().name.as_str(), "Secret Sam");
 }

@@ -60,7 +60,7 @@ async fn pacing_gap_refuses_unless_forced(db: &TestDb) {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();
     let touch = TouchDraft::new(ann.id, now(), Channel::Call, "talked").unwrap();
-    db.store.log_touch(account.id, &touch, None, now()).await.unwrap();
+    db.store.log_touch(account.id, &touch, now()).await.unwrap();
     let tomorrow = follow(ann.id, day_due(2026, 11, 25));
     match db.store.schedule_follow_up(account.id, &tomorrow, false, now()).await.unwrap_err() {
         Error::Pacing(warning) => {
@@ -138,8 +138,8 @@ async fn the_agenda_lists_open_items_due_before_the_window_end(db: &TestDb) {
     let bob = db.store.create_contact(account.id, &draft("Bob Stone", None), now()).await.unwrap();
     let older = TouchDraft::new(ann.id, now() - SignedDuration::from_hours(72), Channel::Email, "sent deck").unwrap();
     let newer = TouchDraft::new(ann.id, now() - SignedDuration::from_hours(48), Channel::Call, "pricing call").unwrap();
-    db.store.log_touch(account.id, &newer, None, now()).await.unwrap();
-    db.store.log_touch(account.id, &older, None, now()).await.unwrap();
+    db.store.log_touch(account.id, &newer, now()).await.unwrap();
+    db.store.log_touch(account.id, &older, now()).await.unwrap();
     let overdue =
         db.store.schedule_follow_up(account.id, &follow(bob.id, day_due(2026, 11, 20)), true, now()).await.unwrap();
     let today =
