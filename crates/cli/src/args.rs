@@ -168,6 +168,10 @@ pub struct EditArgs {
     /// Remove this tag (repeatable)
     #[arg(long = "remove-tag")]
     pub remove_tags: Vec<String>,
+    /// Empty a field before applying the others: org, tz, birthday, stage, source, referred-by,
+    /// channel, pacing, note, email, phone or tag (repeatable)
+    #[arg(long)]
+    pub clear: Vec<String>,
     #[command(flatten)]
     pub fields: ContactFields,
 }

@@ -160,3 +160,28 @@ both!(rm_deletes_the_contact_and_its_records, |t| {
     // The email is free again.
     t.add("Ann Lee", &["--email", "ann@acme.com"]);
 });
+
+both!(edit_clears_fields_it_is_told_to, |t| {
+    t.add("Ann Lee", &["--email", "ann@acme.com", "--org", "Acme", "--birthday", "1980-05-17", "--tag", "vip"]);
+    let edited = t.json(&["edit", "ann", "--clear", "birthday", "--clear", "org", "--clear", "tags", "--tag", "client"]);
+    assert_eq!(edited["birthday"], json!(null));
+    assert_eq!(edited["organisation"], json!(null));
+    assert_eq!(edited["tags"], json!(["client"]), "cleared first, then the new tag added");
+    assert_eq!(edited["emails"], json!(["ann@acme.com"]), "what was not cleared stays");
+    t.rejects(&["edit", "ann", "--clear", "shoe-size"], 2, &["clear", "shoe-size", "birthday"]);
+});
+
+both!(long_lists_say_they_were_cut, |t| {
+    for name in ["Ann", "Bea", "Cid"] {
+        t.add(name, &[]);
+        t.ok(&["follow", name, "tomorrow", "--force"]);
+    }
+    let listed = t.ok(&["contacts", "--limit", "2"]).stdout;
+    assert!(listed.contains("--offset 2"), "{listed}");
+    assert!(!t.ok(&["contacts"]).stdout.contains("--offset"));
+    let agenda = t.json(&["today", "--limit", "2"]);
+    assert_eq!(agenda["truncated"], json!(true));
+    assert_eq!(agenda["upcoming"].as_array().unwrap().len(), 2);
+    assert!(t.ok(&["today", "--limit", "2"]).stdout.contains("--limit"));
+    assert_eq!(t.json(&["today"])["truncated"], json!(false));
+});

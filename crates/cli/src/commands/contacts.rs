@@ -42,6 +42,9 @@ pub async fn list(app: &App, args: ListContactsArgs) -> Outcome {
     for contact in &contacts {
         say!("{}", render::contact_line(contact));
     }
+    if contacts.len() >= args.limit as usize {
+        say!("(The first {}; see more with --offset {})", args.limit, args.offset + args.limit);
+    }
     Ok(())
 }
 
@@ -91,6 +94,9 @@ pub async fn edit(app: &App, args: EditArgs) -> Outcome {
         let tag = Tag::parse(tag)?;
         draft.tags.retain(|t| *t != tag);
     }
+    for field in &args.clear {
+        clear(&mut draft, field)?;
+    }
     let draft = apply_fields(app, draft, &args.fields).await?;
     let contact = app.store.update_contact(app.account_id(), contact.id, &draft, app.now.timestamp()).await?;
     if app.json {
@@ -107,6 +113,33 @@ pub async fn remove(app: &App, reference: &str) -> Outcome {
         return render::json(&serde_json::json!({ "deleted": contact.id }));
     }
     say!("Deleted {} (id {}) and everything recorded about them", contact.name.as_str(), contact.id);
+    Ok(())
+}
+
+/// The fields `edit --clear` empties.
+const CLEARABLE: [&str; 12] =
+    ["org", "tz", "birthday", "stage", "source", "referred-by", "channel", "pacing", "note", "email", "phone", "tag"];
+
+/// Empty one field of a draft (`edit --clear birthday`); emails, phones and tags are cleared whole.
+fn clear(draft: &mut ContactDraft, field: &str) -> Outcome {
+    match field.trim().to_lowercase().trim_start_matches("--") {
+        "org" | "organisation" => draft.organisation = None,
+        "tz" | "zone" => draft.zone = None,
+        "birthday" => draft.birthday = None,
+        "stage" => draft.stage = None,
+        "source" => draft.source = None,
+        "referred-by" => draft.referred_by = None,
+        "channel" => draft.preferred_channel = None,
+        "pacing" => draft.pacing_gap_days = None,
+        "note" | "notes" => draft.notes.clear(),
+        "email" | "emails" => draft.emails.clear(),
+        "phone" | "phones" => draft.phones.clear(),
+        "tag" | "tags" => draft.tags.clear(),
+        other => {
+            let message = format!("cannot clear \"{other}\"; choose one of: {}", CLEARABLE.join(", "));
+            return Err(tickler_core::Error::invalid("clear", message).into());
+        }
+    }
     Ok(())
 }
 

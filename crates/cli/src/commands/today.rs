@@ -25,6 +25,8 @@ struct Item {
 #[derive(Serialize)]
 struct Agenda {
     now: String,
+    /// The follow-ups were cut at `--limit`; more are due in the window.
+    truncated: bool,
     promises_at_risk: Vec<PromiseItem>,
     overdue: Vec<Item>,
     today: Vec<Item>,
@@ -50,6 +52,7 @@ pub async fn run(app: &App, args: &TodayArgs) -> Outcome {
         .collect();
     let mut agenda = Agenda {
         now: app.now.to_string(),
+        truncated: rows.len() >= args.limit as usize,
         promises_at_risk: at_risk,
         overdue: Vec::new(),
         today: Vec::new(),
@@ -106,6 +109,12 @@ fn print_text(app: &App, agenda: &Agenda, days: u32) -> Outcome {
         for item in items {
             say!("{}", line(app, item));
         }
+    }
+    if agenda.truncated {
+        say!(
+            "\n(Only the first {} follow-ups are shown; more are due. See them with --limit.)",
+            agenda.overdue.len() + agenda.today.len() + agenda.upcoming.len()
+        );
     }
     if agenda.overdue.is_empty() && agenda.today.is_empty() && agenda.upcoming.is_empty() {
         say!(
