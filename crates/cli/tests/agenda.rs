@@ -117,7 +117,7 @@ both!(done_completes_and_logs_the_touch, |t| {
 both!(snooze_moves_a_follow_up_and_counts_snoozes, |t| {
     t.add("Ann Lee", &[]);
     let call = id(&follow(t, &["ann", "today", "--via", "call"]));
-    let snoozed = t.json(&["snooze", &call.to_string(), "in 2 days"]);
+    let snoozed = t.json(&["snooze", &call.to_string(), "in 2 days"])["follow_up"].clone();
     assert_eq!(snoozed["due"]["date"], "2026-11-26");
     assert_eq!(snoozed["snoozes"], 1);
     assert_eq!(snoozed["state"], "open");
@@ -127,10 +127,15 @@ both!(snooze_moves_a_follow_up_and_counts_snoozes, |t| {
 
     let text = t.ok(&["snooze", &call.to_string(), "friday"]).stdout;
     assert!(text.contains("2026-11-27") && text.contains("2 snoozes"), "{text}");
-    let timed = t.json(&["snooze", &call.to_string(), "tomorrow 3pm"]);
+    let timed = t.json(&["snooze", &call.to_string(), "tomorrow 3pm"])["follow_up"].clone();
     assert_eq!(timed["due"], json!({ "date": "2026-11-25", "time": "15:00:00", "zone": "America/New_York" }));
     assert_eq!(timed["snoozes"], 3);
     assert_eq!(t.json(&["show", "ann"])["open_follow_ups"][0]["snoozes"], 3);
+
+    // Snoozing into the pacing gap is the user's choice; it is allowed and noted.
+    t.ok(&["log", "ann", "call", "Spoke briefly"]);
+    let text = t.ok(&["snooze", &call.to_string(), "tomorrow"]).stdout;
+    assert!(text.contains("Note: inside the 2-day pacing gap"), "{text}");
 });
 
 both!(skip_closes_a_follow_up_without_a_touch, |t| {

@@ -163,7 +163,8 @@ both!(rm_deletes_the_contact_and_its_records, |t| {
 
 both!(edit_clears_fields_it_is_told_to, |t| {
     t.add("Ann Lee", &["--email", "ann@acme.com", "--org", "Acme", "--birthday", "1980-05-17", "--tag", "vip"]);
-    let edited = t.json(&["edit", "ann", "--clear", "birthday", "--clear", "org", "--clear", "tags", "--tag", "client"]);
+    let edited =
+        t.json(&["edit", "ann", "--clear", "birthday", "--clear", "org", "--clear", "tags", "--tag", "client"]);
     assert_eq!(edited["birthday"], json!(null));
     assert_eq!(edited["organisation"], json!(null));
     assert_eq!(edited["tags"], json!(["client"]), "cleared first, then the new tag added");

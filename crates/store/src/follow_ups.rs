@@ -4,6 +4,7 @@
 use jiff::{Timestamp, ZonedDateTime};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
+use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, FollowUp, FollowUpDraft, FollowUpState, Origin, ensure_snooze_in_future};
 use tickler_core::pacing::{self, Neighbour, PacingWarning};
 use tickler_core::touch::{Channel, TouchDraft};
@@ -37,13 +38,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
         contact.consent.ensure_may_follow_up(contact.name.as_str(), draft.origin == Origin::ReAsk)?;
-        let zone = contact.zone_or(&draft.due.zone.time_zone());
-        let gap = match contact.pacing_gap_days {
-            Some(days) => days,
-            None => account_gap(&mut tx, account_id).await?,
-        };
-        let neighbours = neighbours(&mut tx, account_id, contact.id, &zone).await?;
-        let warning = pacing::check(draft.due.date_in(&zone), &neighbours, gap);
+        let warning = pacing_warning(&mut tx, account_id, &contact, &draft.due, None).await?;
         if let (Some(warning), false) = (&warning, force) {
             return Err(Error::Pacing(warning.clone()));
         }
@@ -106,8 +101,9 @@ impl Store {
         Ok(follow_up)
     }
 
-    /// Move an open follow-up to a later due, keeping the history.
-    pub async fn snooze_follow_up(&self, account_id: i64, id: i64, to: &Due, now: &ZonedDateTime) -> Result<FollowUp> {
+    /// Move an open follow-up to a later due, keeping the history. A new due
+    /// inside the contact's pacing gap is allowed (the user chose it) and reported.
+    pub async fn snooze_follow_up(&self, account_id: i64, id: i64, to: &Due, now: &ZonedDateTime) -> Result<Scheduled> {
         ensure_snooze_in_future(to, now)?;
         let mut tx = self.begin_write().await?;
         let before = follow_up_in(&mut tx, account_id, id).await?;
@@ -140,9 +136,11 @@ impl Store {
         .bind(seconds(to.instant()))
         .execute(&mut *tx)
         .await?;
+        let contact = self.lock_contact(&mut tx, account_id, before.contact_id).await?;
+        let pacing = pacing_warning(&mut tx, account_id, &contact, to, Some(id)).await?;
         let follow_up = follow_up_in(&mut tx, account_id, id).await?;
         tx.commit().await?;
-        Ok(follow_up)
+        Ok(Scheduled { follow_up, pacing })
     }
 
     /// A contact's follow-ups in every state, by due.
@@ -225,12 +223,31 @@ async fn account_gap(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result<u
     Ok(u32::try_from(gap).unwrap_or(0))
 }
 
-/// The contact's last touch and open follow-ups, as days on the contact's calendar.
+/// Whether `due` falls inside the contact's pacing gap (their own, else the
+/// account's), next to their last touch or another open follow-up than `except`.
+async fn pacing_warning(
+    tx: &mut Transaction<'_, Any>,
+    account_id: i64,
+    contact: &Contact,
+    due: &Due,
+    except: Option<i64>,
+) -> Result<Option<PacingWarning>> {
+    let zone = contact.zone_or(&due.zone.time_zone());
+    let gap = match contact.pacing_gap_days {
+        Some(days) => days,
+        None => account_gap(tx, account_id).await?,
+    };
+    let neighbours = neighbours(tx, account_id, contact.id, &zone, except).await?;
+    Ok(pacing::check(due.date_in(&zone), &neighbours, gap))
+}
+
+/// The contact's last touch and open follow-ups (but `except`), as days on the contact's calendar.
 async fn neighbours(
     tx: &mut Transaction<'_, Any>,
     account_id: i64,
     contact_id: i64,
     zone: &jiff::tz::TimeZone,
+    except: Option<i64>,
 ) -> Result<Vec<Neighbour>> {
     let mut neighbours = Vec::new();
     let last_touch = sqlx::query("SELECT MAX(at) AS at FROM touches WHERE account_id = $1 AND contact_id = $2")
@@ -248,7 +265,10 @@ async fn neighbours(
         sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&mut **tx).await?
     {
         let follow_up = follow_up_from_row(&row)?;
-        neighbours.push(Neighbour { day: follow_up.due.date_in(zone), what: format!("follow-up {}", follow_up.id) });
+        if Some(follow_up.id) != except {
+            neighbours
+                .push(Neighbour { day: follow_up.due.date_in(zone), what: format!("follow-up {}", follow_up.id) });
+        }
     }
     Ok(neighbours)
 }

@@ -64,11 +64,15 @@ pub async fn done(app: &App, args: DoneArgs) -> Outcome {
 pub async fn snooze(app: &App, args: SnoozeArgs) -> Outcome {
     let resolved = app.resolve("when", &args.when)?;
     let due = Due::from_resolved(&resolved, &app.zone);
-    let follow_up = app.store.snooze_follow_up(app.account_id(), args.id, &due, &app.now).await?;
+    let snoozed = app.store.snooze_follow_up(app.account_id(), args.id, &due, &app.now).await?;
     if app.json {
-        return render::json(&follow_up);
+        return render::json(&snoozed);
     }
-    say!("Snoozed to {} ({} snoozes so far)", render::follow_up_line(&follow_up), follow_up.snoozes);
+    let follow_up = &snoozed.follow_up;
+    say!("Snoozed to {} ({} snoozes so far)", render::follow_up_line(follow_up), follow_up.snoozes);
+    if let Some(warning) = &snoozed.pacing {
+        say!("Note: {}", warning.message());
+    }
     Ok(())
 }
 

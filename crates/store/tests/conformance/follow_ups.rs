@@ -119,15 +119,26 @@ async fn snoozes_move_the_due_and_keep_count(db: &TestDb) {
         .id;
     let now_zoned = now().to_zoned_datetime(new_york().time_zone());
     let first = db.store.snooze_follow_up(account.id, id, &day_due(2026, 11, 26), &now_zoned).await.unwrap();
-    assert_eq!(first.due, day_due(2026, 11, 26));
-    assert_eq!(first.snoozes, 1);
+    assert_eq!(first.follow_up.due, day_due(2026, 11, 26));
+    assert_eq!(first.follow_up.snoozes, 1);
+    assert_eq!(first.pacing, None, "the follow-up is not its own neighbour");
     let timed = Due { date: date(2026, 11, 27), time: Some(Time::constant(15, 0, 0, 0)), zone: new_york() };
     let second = db.store.snooze_follow_up(account.id, id, &timed, &now_zoned).await.unwrap();
-    assert_eq!(second.due, timed);
-    assert_eq!(second.snoozes, 2);
+    assert_eq!(second.follow_up.due, timed);
+    assert_eq!(second.follow_up.snoozes, 2);
+    // Snoozing next to a touch is allowed, and reported.
+    let touch = TouchDraft::new(ann.id, now(), Channel::Call, "talked").unwrap();
+    db.store.log_touch(account.id, &touch, now()).await.unwrap();
+    let close = db.store.snooze_follow_up(account.id, id, &day_due(2026, 11, 25), &now_zoned).await.unwrap();
+    assert_eq!(close.follow_up.due, day_due(2026, 11, 25));
+    assert_eq!(close.pacing.expect("inside the gap").next_allowed, date(2026, 11, 26));
     let past = db.store.snooze_follow_up(account.id, id, &day_due(2026, 11, 20), &now_zoned).await;
     assert!(matches!(past, Err(Error::Domain(tickler_core::Error::Invalid { field: "when", .. }))));
-    assert_eq!(db.store.follow_up(account.id, id).await.unwrap().due, timed, "a refused snooze changes nothing");
+    assert_eq!(
+        db.store.follow_up(account.id, id).await.unwrap().due,
+        day_due(2026, 11, 25),
+        "a refused snooze changes nothing"
+    );
     let skipped = db.store.skip_follow_up(account.id, id, now()).await.unwrap();
     assert_eq!(skipped.state, FollowUpState::Skipped);
 }
