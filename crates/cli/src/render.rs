@@ -31,15 +31,15 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Outcome {
 
 /// "Ann Lee (Acme)" with the id.
 pub fn contact_line(contact: &Contact) -> String {
-    let mut line = format!("{:>5}  {}", contact.id, contact.name.as_str());
-    if let Some(organisation) = &contact.organisation {
+    let mut line = format!("{:>5}  {}", contact.id, contact.name());
+    if let Some(organisation) = &contact.details.organisation {
         line.push_str(&format!(" ({organisation})"));
     }
-    if let Some(email) = contact.emails.first() {
+    if let Some(email) = contact.details.emails.first() {
         line.push_str(&format!("  <{}>", email.as_str()));
     }
-    if !contact.tags.is_empty() {
-        let tags: Vec<String> = contact.tags.iter().map(|tag| format!("#{}", tag.as_str())).collect();
+    if !contact.details.tags.is_empty() {
+        let tags: Vec<String> = contact.details.tags.iter().map(|tag| format!("#{}", tag.as_str())).collect();
         line.push_str(&format!("  {}", tags.join(" ")));
     }
     if contact.consent.state != tickler_core::consent::ConsentState::Active {
@@ -50,30 +50,30 @@ pub fn contact_line(contact: &Contact) -> String {
 
 /// Every field of a contact, one per line.
 pub fn contact_details(contact: &Contact) -> String {
-    let mut lines = vec![format!("{} (id {})", contact.name.as_str(), contact.id)];
+    let mut lines = vec![format!("{} (id {})", contact.name(), contact.id)];
     let mut field = |label: &str, value: Option<String>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
             lines.push(format!("  {label:<13}{value}"));
         }
     };
     let join = |items: Vec<&str>| Some(items.join(", "));
-    field("organisation", contact.organisation.clone());
-    field("email", join(contact.emails.iter().map(|e| e.as_str()).collect()));
-    field("phone", join(contact.phones.iter().map(|p| p.as_str()).collect()));
-    field("tags", join(contact.tags.iter().map(|t| t.as_str()).collect()));
-    field("stage", contact.stage.map(|s| s.as_str().to_string()));
-    field("time zone", contact.zone.as_ref().map(|z| z.as_str().to_string()));
-    field("birthday", contact.birthday.map(birthday_text));
-    field("source", contact.source.clone());
-    field("referred by", contact.referred_by.map(|id| format!("contact {id}")));
-    field("channel", contact.preferred_channel.map(|c| c.as_str().to_string()));
+    field("organisation", contact.details.organisation.clone());
+    field("email", join(contact.details.emails.iter().map(|e| e.as_str()).collect()));
+    field("phone", join(contact.details.phones.iter().map(|p| p.as_str()).collect()));
+    field("tags", join(contact.details.tags.iter().map(|t| t.as_str()).collect()));
+    field("stage", contact.details.stage.map(|s| s.as_str().to_string()));
+    field("time zone", contact.details.zone.as_ref().map(|z| z.as_str().to_string()));
+    field("birthday", contact.details.birthday.map(birthday_text));
+    field("source", contact.details.source.clone());
+    field("referred by", contact.details.referred_by.map(|id| format!("contact {id}")));
+    field("channel", contact.details.preferred_channel.map(|c| c.as_str().to_string()));
     let consent = match contact.consent.until {
         Some(until) => format!("{} until {until}", contact.consent.state.as_str()),
         None => contact.consent.state.as_str().to_string(),
     };
     field("consent", Some(consent));
-    field("pacing", contact.pacing_gap_days.map(|days| format!("at least {days} days between touches")));
-    field("notes", Some(contact.notes.clone()));
+    field("pacing", contact.details.pacing_gap_days.map(|days| format!("at least {days} days between touches")));
+    field("notes", Some(contact.details.notes.clone()));
     lines.join("\n")
 }
 

@@ -216,32 +216,21 @@ impl ZoneName {
     }
 }
 
-/// A stored contact.
+/// A stored contact: its details as entered, its consent (changed only
+/// through consent changes), and when it was made and last changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
     pub id: i64,
-    pub name: ContactName,
-    pub organisation: Option<String>,
-    pub emails: Vec<EmailAddress>,
-    pub phones: Vec<Phone>,
-    pub tags: Vec<Tag>,
-    pub zone: Option<ZoneName>,
-    pub birthday: Option<Date>,
-    pub stage: Option<Stage>,
-    pub source: Option<String>,
-    pub referred_by: Option<i64>,
-    pub preferred_channel: Option<Channel>,
+    #[serde(flatten)]
+    pub details: ContactDetails,
     pub consent: Consent,
-    /// Minimum days between touches; `None` uses the account default.
-    pub pacing_gap_days: Option<u32>,
-    pub notes: String,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
 
-/// The fields of a contact as entered; every value already parsed.
+/// The fields of a contact a person enters and edits; every value already parsed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ContactDraft {
+pub struct ContactDetails {
     pub name: ContactName,
     pub organisation: Option<String>,
     pub emails: Vec<EmailAddress>,
@@ -253,14 +242,15 @@ pub struct ContactDraft {
     pub source: Option<String>,
     pub referred_by: Option<i64>,
     pub preferred_channel: Option<Channel>,
+    /// Minimum days between touches; `None` uses the account default.
     pub pacing_gap_days: Option<u32>,
     pub notes: String,
 }
 
-impl ContactDraft {
+impl ContactDetails {
     /// A draft with only a name.
     pub fn named(name: ContactName) -> Self {
-        ContactDraft {
+        ContactDetails {
             name,
             organisation: None,
             emails: Vec::new(),
@@ -289,28 +279,14 @@ impl ContactDraft {
 }
 
 impl Contact {
-    /// The editable fields of this contact, to change and save back.
-    pub fn draft(&self) -> ContactDraft {
-        ContactDraft {
-            name: self.name.clone(),
-            organisation: self.organisation.clone(),
-            emails: self.emails.clone(),
-            phones: self.phones.clone(),
-            tags: self.tags.clone(),
-            zone: self.zone.clone(),
-            birthday: self.birthday,
-            stage: self.stage,
-            source: self.source.clone(),
-            referred_by: self.referred_by,
-            preferred_channel: self.preferred_channel,
-            pacing_gap_days: self.pacing_gap_days,
-            notes: self.notes.clone(),
-        }
+    /// The contact's name.
+    pub fn name(&self) -> &str {
+        self.details.name.as_str()
     }
 
     /// The contact's zone, else `fallback` (the user's).
     pub fn zone_or(&self, fallback: &TimeZone) -> TimeZone {
-        self.zone.as_ref().map_or_else(|| fallback.clone(), ZoneName::time_zone)
+        self.details.zone.as_ref().map_or_else(|| fallback.clone(), ZoneName::time_zone)
     }
 }
 
@@ -426,7 +402,7 @@ mod tests {
 
     #[test]
     fn drafts_drop_repeats() {
-        let mut draft = ContactDraft::named(ContactName::parse("Ann").unwrap());
+        let mut draft = ContactDetails::named(ContactName::parse("Ann").unwrap());
         draft.tags = vec![Tag::parse("a").unwrap(), Tag::parse("A").unwrap(), Tag::parse("b").unwrap()];
         assert_eq!(draft.deduplicated().tags.len(), 2);
     }

@@ -132,7 +132,7 @@ pub(crate) async fn apply(
             .await?;
     }
     if let (ConsentState::NotNow, Some(day)) = (request.state, until) {
-        let zone = match &contact.zone {
+        let zone = match &contact.details.zone {
             Some(zone) => zone.clone(),
             None => account_zone(tx, account_id).await?,
         };
@@ -143,7 +143,7 @@ pub(crate) async fn apply(
             format!("Re-ask: they said \"not now\" ({reason})")
         };
         let due = Due { date: day, time: None, zone };
-        let channel = contact.preferred_channel.unwrap_or(Channel::Email);
+        let channel = contact.details.preferred_channel.unwrap_or(Channel::Email);
         insert_follow_up(tx, account_id, contact.id, &due, channel, &purpose, Origin::ReAsk, now).await?;
     }
     change_from_row(&row)

@@ -5,7 +5,7 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::{Consent, ConsentState};
-use tickler_core::contact::{Contact, ContactDraft, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName};
+use tickler_core::contact::{Contact, ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName};
 use tickler_core::touch::Channel;
 
 use crate::Store;
@@ -43,7 +43,7 @@ pub struct ContactFilter {
 
 impl Store {
     /// Create a contact with its emails, phones and tags, in one transaction.
-    pub async fn create_contact(&self, account_id: i64, draft: &ContactDraft, now: Timestamp) -> Result<Contact> {
+    pub async fn create_contact(&self, account_id: i64, draft: &ContactDetails, now: Timestamp) -> Result<Contact> {
         let draft = draft.clone().deduplicated();
         let mut tx = self.begin_write().await?;
         ensure_emails_free(&mut tx, account_id, &draft.emails, None).await?;
@@ -68,7 +68,7 @@ impl Store {
         &self,
         account_id: i64,
         id: i64,
-        draft: &ContactDraft,
+        draft: &ContactDetails,
         now: Timestamp,
     ) -> Result<Contact> {
         let draft = draft.clone().deduplicated();
@@ -272,7 +272,7 @@ async fn ensure_emails_free(
     Ok(())
 }
 
-async fn insert_parts(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64, draft: &ContactDraft) -> Result<()> {
+async fn insert_parts(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64, draft: &ContactDetails) -> Result<()> {
     for (position, email) in draft.emails.iter().enumerate() {
         sqlx::query("INSERT INTO contact_emails (account_id, contact_id, position, email) VALUES ($1, $2, $3, $4)")
             .bind(account_id)
@@ -309,8 +309,7 @@ pub(crate) fn contact_from_row(row: &AnyRow) -> Result<Contact> {
     };
     let corrupt = |column: &'static str| move |error: tickler_core::Error| Error::Corrupt(format!("{column}: {error}"));
     let gap: Option<i64> = row.try_get("pacing_gap_days")?;
-    Ok(Contact {
-        id: row.try_get("id")?,
+    let details = ContactDetails {
         name: parsed(row, "name", ContactName::parse)?,
         organisation: row.try_get("organisation")?,
         emails: split("emails")?
@@ -330,12 +329,16 @@ pub(crate) fn contact_from_row(row: &AnyRow) -> Result<Contact> {
         source: row.try_get("source")?,
         referred_by: row.try_get("referred_by")?,
         preferred_channel: optional_parsed(row, "preferred_channel", Channel::parse)?,
+        pacing_gap_days: gap.map(|days| u32::try_from(days).unwrap_or(0)),
+        notes: row.try_get("notes")?,
+    };
+    Ok(Contact {
+        id: row.try_get("id")?,
+        details,
         consent: Consent {
             state: parsed(row, "consent", ConsentState::parse)?,
             until: optional_date(row, "consent_until")?,
         },
-        pacing_gap_days: gap.map(|days| u32::try_from(days).unwrap_or(0)),
-        notes: row.try_get("notes")?,
         created_at: instant(row, "created_at")?,
         updated_at: instant(row, "updated_at")?,
     })
@@ -344,7 +347,7 @@ pub(crate) fn contact_from_row(row: &AnyRow) -> Result<Contact> {
 /// Bind a draft's columns, in the order both the INSERT and the UPDATE list them, then the change time.
 fn bind_fields<'q>(
     query: Query<'q, Any, AnyArguments>,
-    draft: &'q ContactDraft,
+    draft: &'q ContactDetails,
     now: Timestamp,
 ) -> Query<'q, Any, AnyArguments> {
     query
@@ -368,7 +371,7 @@ fn name_key(name: &ContactName) -> String {
 }
 
 /// What a search matches: name, organisation and emails, lower-cased.
-fn search_text(draft: &ContactDraft) -> String {
+fn search_text(draft: &ContactDetails) -> String {
     let mut text = draft.name.as_str().to_lowercase();
     if let Some(organisation) = &draft.organisation {
         text.push(' ');

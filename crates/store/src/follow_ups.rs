@@ -37,7 +37,7 @@ impl Store {
     ) -> Result<Scheduled> {
         let mut tx = self.begin_write().await?;
         let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
-        contact.consent.ensure_may_follow_up(contact.name.as_str(), draft.origin == Origin::ReAsk)?;
+        contact.consent.ensure_may_follow_up(contact.name(), draft.origin == Origin::ReAsk)?;
         let warning = pacing_warning(&mut tx, account_id, &contact, &draft.due, None).await?;
         if let (Some(warning), false) = (&warning, force) {
             return Err(Error::Pacing(warning.clone()));
@@ -233,7 +233,7 @@ async fn pacing_warning(
     except: Option<i64>,
 ) -> Result<Option<PacingWarning>> {
     let zone = contact.zone_or(&due.zone.time_zone());
-    let gap = match contact.pacing_gap_days {
+    let gap = match contact.details.pacing_gap_days {
         Some(days) => days,
         None => account_gap(tx, account_id).await?,
     };

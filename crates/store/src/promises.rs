@@ -20,7 +20,7 @@ impl Store {
     pub async fn create_promise(&self, account_id: i64, draft: &PromiseDraft, now: Timestamp) -> Result<Promise> {
         let mut tx = self.begin_write().await?;
         let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
-        contact.consent.ensure_may_follow_up(contact.name.as_str(), false)?;
+        contact.consent.ensure_may_follow_up(contact.name(), false)?;
         let statement = format!(
             "INSERT INTO promises (account_id, contact_id, what, aim_at, told_at, zone, state, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING {PROMISE_RETURNING}"

@@ -25,15 +25,15 @@ pub async fn run(app: &App, args: ConsentArgs) -> Outcome {
         return render::json(&change);
     }
     match state {
-        ConsentState::Active => say!("{} is active again.", contact.name.as_str()),
+        ConsentState::Active => say!("{} is active again.", contact.name()),
         ConsentState::NotNow => say!(
             "{} said not now: newsletters only; open follow-ups cancelled; re-ask scheduled for {}.",
-            contact.name.as_str(),
+            contact.name(),
             until.map(|d| d.to_string()).unwrap_or_default()
         ),
         ConsentState::DoNotContact => say!(
             "{} is marked do-not-contact: open follow-ups and promises cancelled; nothing more may be scheduled.",
-            contact.name.as_str()
+            contact.name()
         ),
     }
     Ok(())

@@ -2,7 +2,7 @@
 
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{
-    ContactDraft, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, optional_text, parse_birthday,
+    ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, optional_text, parse_birthday,
 };
 use tickler_core::touch::Channel;
 use tickler_store::ContactFilter;
@@ -13,7 +13,7 @@ use crate::failure::Outcome;
 use crate::render;
 
 pub async fn add(app: &App, args: ContactArgs) -> Outcome {
-    let draft = ContactDraft::named(ContactName::parse(&args.name)?);
+    let draft = ContactDetails::named(ContactName::parse(&args.name)?);
     let draft = apply_fields(app, draft, &args.fields).await?;
     let contact = app.store.create_contact(app.account_id(), &draft, app.now.timestamp()).await?;
     if app.json {
@@ -82,7 +82,7 @@ pub async fn show(app: &App, reference: &str) -> Outcome {
 
 pub async fn edit(app: &App, args: EditArgs) -> Outcome {
     let contact = app.store.find_contact(app.account_id(), &args.contact).await?;
-    let mut draft = contact.draft();
+    let mut draft = contact.details.clone();
     if let Some(name) = &args.name {
         draft.name = ContactName::parse(name)?;
     }
@@ -112,7 +112,7 @@ pub async fn remove(app: &App, reference: &str) -> Outcome {
     if app.json {
         return render::json(&serde_json::json!({ "deleted": contact.id }));
     }
-    say!("Deleted {} (id {}) and everything recorded about them", contact.name.as_str(), contact.id);
+    say!("Deleted {} (id {}) and everything recorded about them", contact.name(), contact.id);
     Ok(())
 }
 
@@ -121,7 +121,7 @@ const CLEARABLE: [&str; 12] =
     ["org", "tz", "birthday", "stage", "source", "referred-by", "channel", "pacing", "note", "email", "phone", "tag"];
 
 /// Empty one field of a draft (`edit --clear birthday`); emails, phones and tags are cleared whole.
-fn clear(draft: &mut ContactDraft, field: &str) -> Outcome {
+fn clear(draft: &mut ContactDetails, field: &str) -> Outcome {
     match field.trim().to_lowercase().trim_start_matches("--") {
         "org" | "organisation" => draft.organisation = None,
         "tz" | "zone" => draft.zone = None,
@@ -144,7 +144,7 @@ fn clear(draft: &mut ContactDraft, field: &str) -> Outcome {
 }
 
 /// Parse every given field onto the draft; emails, phones and tags are added.
-async fn apply_fields(app: &App, mut draft: ContactDraft, fields: &ContactFields) -> Outcome<ContactDraft> {
+async fn apply_fields(app: &App, mut draft: ContactDetails, fields: &ContactFields) -> Outcome<ContactDetails> {
     for email in &fields.emails {
         draft.emails.push(EmailAddress::parse(email)?);
     }

@@ -2,7 +2,7 @@
 
 use jiff::SignedDuration;
 use tickler_core::consent::ConsentState;
-use tickler_core::contact::{ContactDraft, ContactName, EmailAddress, Stage, Tag, ZoneName};
+use tickler_core::contact::{ContactDetails, ContactName, EmailAddress, Stage, Tag, ZoneName};
 use tickler_core::follow_up::{Due, FollowUpDraft, Origin};
 use tickler_core::promise::{PromiseDraft, propose_told};
 use tickler_core::touch::{Channel, Outcome as TouchOutcome, TouchDraft};
@@ -64,7 +64,7 @@ async fn seed(app: &App) -> Outcome {
     let hours = |h: i64| now - SignedDuration::from_hours(h);
     let mut ids = Vec::new();
     for (name, organisation, email, zone, tag, stage) in PEOPLE {
-        let mut draft = ContactDraft::named(ContactName::parse(name)?);
+        let mut draft = ContactDetails::named(ContactName::parse(name)?);
         draft.organisation = Some(organisation.to_string()).filter(|o| !o.is_empty());
         draft.emails = vec![EmailAddress::parse(email)?];
         draft.zone = Some(ZoneName::parse(zone)?);

@@ -21,14 +21,14 @@ pub async fn follow(app: &App, args: FollowArgs) -> Outcome {
     })?;
     let channel = match &args.via {
         Some(channel) => Channel::parse(channel)?,
-        None => contact.preferred_channel.unwrap_or(Channel::Email),
+        None => contact.details.preferred_channel.unwrap_or(Channel::Email),
     };
     let draft = FollowUpDraft::new(contact.id, due, channel, args.note.as_deref().unwrap_or(""), Origin::Manual)?;
     let scheduled = app.store.schedule_follow_up(app.account_id(), &draft, args.force, app.now.timestamp()).await?;
     if app.json {
         return render::json(&scheduled);
     }
-    say!("Follow up with {}: {}", contact.name.as_str(), render::follow_up_line(&scheduled.follow_up));
+    say!("Follow up with {}: {}", contact.name(), render::follow_up_line(&scheduled.follow_up));
     if let Some(warning) = &scheduled.pacing {
         say!("Note: {} (scheduled anyway with --force)", warning.message());
     }
@@ -56,7 +56,7 @@ pub async fn done(app: &App, args: DoneArgs) -> Outcome {
     say!("Done: {}", render::follow_up_line(&follow_up));
     if let Some(logged) = &logged {
         let contact = app.store.contact(app.account_id(), follow_up.contact_id).await?;
-        print_logged(app, contact.name.as_str(), logged)?;
+        print_logged(app, contact.name(), logged)?;
     }
     Ok(())
 }

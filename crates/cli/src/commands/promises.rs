@@ -54,7 +54,7 @@ pub async fn promise(app: &App, args: PromiseArgs) -> Outcome {
     if app.json {
         return render::json(&promise);
     }
-    say!("Promise #{} to {}: {}", promise.id, contact.name.as_str(), promise.what);
+    say!("Promise #{} to {}: {}", promise.id, contact.name(), promise.what);
     say!("  aim for   {}", aim.strftime("%a %Y-%m-%d %H:%M %Z"));
     say!("  tell them {}", told.strftime("%a %Y-%m-%d %H:%M %Z"));
     Ok(())

@@ -12,7 +12,7 @@ pub async fn run(app: &App, reference: &str) -> Outcome {
     if app.json {
         return render::json(&entries);
     }
-    say!("Timeline of {} (id {})", contact.name.as_str(), contact.id);
+    say!("Timeline of {} (id {})", contact.name(), contact.id);
     if entries.is_empty() {
         say!("  Nothing yet. Log a touch with: tickler log {} call \"what was said\"", contact.id);
     }

@@ -26,7 +26,7 @@ pub async fn log(app: &App, args: LogArgs) -> Outcome {
     draft.direction = if args.inbound { Direction::In } else { Direction::Out };
     draft.re_ask = re_ask_for(app, draft.outcome, args.until.as_deref())?;
     let logged = app.store.log_touch(app.account_id(), &draft, app.now.timestamp()).await?;
-    print_logged(app, contact.name.as_str(), &logged)
+    print_logged(app, contact.name(), &logged)
 }
 
 /// Print a recorded touch and its consent effect.

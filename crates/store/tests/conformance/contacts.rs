@@ -2,14 +2,14 @@
 //! by id, email and name part, filters, edits, deletes, account isolation.
 
 use tickler_core::consent::ConsentState;
-use tickler_core::contact::{ContactDraft, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, parse_birthday};
+use tickler_core::contact::{ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, parse_birthday};
 use tickler_core::touch::{Channel, TouchDraft};
 use tickler_store::{ContactFilter, Error};
 
 use crate::common::{TestDb, now};
 
-pub fn draft(name: &str, email: Option<&str>) -> ContactDraft {
-    let mut draft = ContactDraft::named(ContactName::parse(name).unwrap());
+pub fn draft(name: &str, email: Option<&str>) -> ContactDetails {
+    let mut draft = ContactDetails::named(ContactName::parse(name).unwrap());
     draft.emails = email.map(|e| EmailAddress::parse(e).unwrap()).into_iter().collect();
     draft
 }
@@ -33,8 +33,8 @@ async fn every_field_round_trips(db: &TestDb) {
     let created = db.store.create_contact(account.id, &full, now()).await.unwrap();
     let read = db.store.contact(account.id, created.id).await.unwrap();
     assert_eq!(read, created);
-    assert_eq!(read.draft(), full.clone().deduplicated());
-    assert_eq!(read.emails[0].as_str(), "ann@acme.com");
+    assert_eq!(read.details.clone(), full.clone().deduplicated());
+    assert_eq!(read.details.emails[0].as_str(), "ann@acme.com");
     assert_eq!(read.consent.state, ConsentState::Active);
     assert_eq!(read.created_at, now());
 }
@@ -71,7 +71,7 @@ async fn contacts_are_found_by_id_email_or_name_part(db: &TestDb) {
     assert_eq!(db.store.find_contact(account.id, "lee").await.unwrap().id, ann.id);
     assert_eq!(db.store.find_contact(account.id, "brown").await.unwrap().id, dan.id);
     // An exact full name wins over the names that merely contain it.
-    assert_eq!(db.store.find_contact(account.id, "ann").await.unwrap().name.as_str(), "Ann");
+    assert_eq!(db.store.find_contact(account.id, "ann").await.unwrap().name(), "Ann");
     match db.store.find_contact(account.id, "an").await.unwrap_err() {
         Error::Ambiguous { candidates, .. } => {
             assert_eq!(candidates.len(), 3);
@@ -116,23 +116,23 @@ async fn lists_filter_by_tag_search_stage_and_consent(db: &TestDb) {
     let page = ContactFilter { limit: Some(1), offset: 1, ..Default::default() };
     let second = db.store.contacts(account.id, &page).await.unwrap();
     assert_eq!(second.len(), 1);
-    assert_eq!(second[0].name.as_str(), "Ann Lee", "sorted by name: 100% Legit_Name, Ann Lee, Bob Stone");
+    assert_eq!(second[0].name(), "Ann Lee", "sorted by name: 100% Legit_Name, Ann Lee, Bob Stone");
 }
 
 async fn edits_replace_fields_and_guard_emails(db: &TestDb) {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap();
     let bob = db.store.create_contact(account.id, &draft("Bob", Some("bob@acme.com")), now()).await.unwrap();
-    let mut changed = ann.draft();
+    let mut changed = ann.details.clone();
     changed.name = ContactName::parse("Ann Lee-Smith").unwrap();
     changed.tags = vec![Tag::parse("client").unwrap()];
     let later = now() + jiff::SignedDuration::from_hours(1);
     let updated = db.store.update_contact(account.id, ann.id, &changed, later).await.unwrap();
-    assert_eq!(updated.name.as_str(), "Ann Lee-Smith");
-    assert_eq!(updated.emails, ann.emails);
+    assert_eq!(updated.name(), "Ann Lee-Smith");
+    assert_eq!(updated.details.emails, ann.details.emails);
     assert_eq!(updated.updated_at, later);
     assert_eq!(updated.created_at, ann.created_at);
-    let mut stealing = updated.draft();
+    let mut stealing = updated.details.clone();
     stealing.emails.push(EmailAddress::parse("bob@acme.com").unwrap());
     stealing.name = ContactName::parse("Should Not Stick").unwrap();
     assert!(matches!(
@@ -155,7 +155,7 @@ async fn deleting_a_contact_removes_everything_about_them(db: &TestDb) {
     db.store.delete_contact(account.id, referrer.id).await.unwrap();
     assert!(matches!(db.store.contact(account.id, referrer.id).await, Err(Error::NotFound { .. })));
     assert!(db.store.touches(account.id, referrer.id).await.unwrap().is_empty());
-    assert_eq!(db.store.contact(account.id, ann.id).await.unwrap().referred_by, None);
+    assert_eq!(db.store.contact(account.id, ann.id).await.unwrap().details.referred_by, None);
     // The email is free again.
     db.store.create_contact(account.id, &draft("Rita Again", Some("rita@x.example")), now()).await.unwrap();
 }
@@ -170,7 +170,7 @@ async fn accounts_never_see_each_other(db: &TestDb) {
     assert!(matches!(db.store.contact(mine.id, secret.id).await, Err(Error::NotFound { .. })));
     assert!(matches!(db.store.find_contact(mine.id, &secret.id.to_string()).await, Err(Error::NotFound { .. })));
     assert!(matches!(db.store.find_contact(mine.id, "secret").await, Err(Error::NotFound { .. })));
-    assert_eq!(db.store.find_contact(mine.id, "sam@acme.com").await.unwrap().name.as_str(), "My Sam");
+    assert_eq!(db.store.find_contact(mine.id, "sam@acme.com").await.unwrap().name(), "My Sam");
     assert!(matches!(db.store.delete_contact(mine.id, secret.id).await, Err(Error::NotFound { .. })));
     assert!(matches!(
         db.store.update_contact(mine.id, secret.id, &draft("Hijack", None), now()).await,
@@ -179,7 +179,7 @@ async fn accounts_never_see_each_other(db: &TestDb) {
     let touch = TouchDraft::new(secret.id, now(), Channel::Call, "peek").unwrap();
     assert!(matches!(db.store.log_touch(mine.id, &touch, now()).await, Err(Error::NotFound { .. })));
     assert_eq!(db.store.contacts(mine.id, &ContactFilter::default()).await.unwrap().len(), 1);
-    assert_eq!(db.store.contact(theirs.id, secret.id).await.unwrap().name.as_str(), "Secret Sam");
+    assert_eq!(db.store.contact(theirs.id, secret.id).await.unwrap().name(), "Secret Sam");
 }
 
 async fn settings_round_trip_and_migrations_rerun_cleanly(db: &TestDb) {

@@ -79,7 +79,7 @@ async fn pacing_gap_refuses_unless_forced(db: &TestDb) {
     let crowded = follow(ann.id, day_due(2026, 12, 2));
     assert!(matches!(db.store.schedule_follow_up(account.id, &crowded, false, now()).await, Err(Error::Pacing(_))));
     // A contact's own gap overrides the account default.
-    let mut relaxed = ann.draft();
+    let mut relaxed = ann.details.clone();
     relaxed.pacing_gap_days = Some(0);
     db.store.update_contact(account.id, ann.id, &relaxed, now()).await.unwrap();
     assert!(db.store.schedule_follow_up(account.id, &crowded, false, now()).await.unwrap().pacing.is_none());
