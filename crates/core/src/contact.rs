@@ -248,7 +248,7 @@ pub struct ContactDetails {
 }
 
 impl ContactDetails {
-    /// A draft with only a name.
+    /// Details with only a name.
     pub fn named(name: ContactName) -> Self {
         ContactDetails {
             name,
