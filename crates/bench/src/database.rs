@@ -241,6 +241,32 @@ fn remove_sqlite_files(path: &std::path::Path) -> crate::Result<()> {
     Ok(())
 }
 
+/// A fresh database on `target` with the store's schema, its default account
+/// and `contacts` contacts seeded through the native pool: the setup both
+/// store benchmarks start from.
+pub struct Seeded {
+    pub store: tickler_store::Store,
+    pub account: tickler_core::account::Account,
+    pub native: Native,
+    pub contact_ids: Vec<i64>,
+}
+
+impl Seeded {
+    /// Create the database and seed it; `label` prefixes the progress lines.
+    pub async fn contacts(target: &Target, label: &str, contacts: usize) -> crate::Result<Seeded> {
+        let now = crate::seed::now();
+        let url = target.create_fresh().await?;
+        let store = tickler_store::Store::open(&url).await?;
+        let zone = tickler_core::contact::ZoneName::parse(crate::seed::ZONE)?;
+        let account = store.default_account(&zone, now.timestamp()).await?;
+        let native = target.native().await?;
+        crate::progress(format!("{label}: seeding {contacts} contacts"));
+        native.insert_all(&crate::seed::contacts(account.id, contacts, &now)).await?;
+        let contact_ids = native.contact_ids(account.id).await?;
+        Ok(Seeded { store, account, native, contact_ids })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,12 +20,12 @@ use jiff::{Timestamp, ZonedDateTime};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 use tickler_bench::args::Args;
-use tickler_bench::database::{Native, Target};
+use tickler_bench::database::{Native, Seeded, Target};
 use tickler_bench::rows::AGENDA_SQL;
 use tickler_bench::stats::Latency;
 use tickler_bench::{Result, progress, seed};
 use tickler_core::agenda::{Bucket, bucket, window_end};
-use tickler_core::contact::ZoneName;
+
 use tickler_store::Store;
 
 #[derive(Serialize)]
@@ -160,13 +160,8 @@ async fn main() -> Result<()> {
     let now = seed::now();
 
     let seeding = Instant::now();
-    let url = target.create_fresh().await?;
-    let store = Store::open(&url).await?;
-    let account = store.default_account(&ZoneName::parse(seed::ZONE)?, now.timestamp()).await?;
-    let native = target.native().await?;
-    progress(format!("agenda/{backend}: seeding {contacts} contacts"));
-    native.insert_all(&seed::contacts(account.id, contacts, &now)).await?;
-    let contact_ids = native.contact_ids(account.id).await?;
+    let Seeded { store, account, native, contact_ids } =
+        Seeded::contacts(&target, &format!("agenda/{backend}"), contacts).await?;
     progress(format!("agenda/{backend}: seeding {touches} touches"));
     native.insert_all(&seed::touches(account.id, &contact_ids, touches, &now)).await?;
     progress(format!("agenda/{backend}: seeding {follow_ups} follow-ups ({:.1}% open)", open_share * 100.0));

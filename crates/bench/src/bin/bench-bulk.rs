@@ -28,10 +28,10 @@ use std::time::Instant;
 use serde::Serialize;
 use sqlx::Any;
 use tickler_bench::args::Args;
-use tickler_bench::database::{Native, Target};
+use tickler_bench::database::{Native, Seeded, Target};
 use tickler_bench::rows::{BATCH, ImportRow, Placeholders, insert};
 use tickler_bench::{Result, progress, seed};
-use tickler_core::contact::ZoneName;
+
 use tickler_core::follow_up::FollowUpDraft;
 use tickler_store::Store;
 
@@ -128,13 +128,8 @@ async fn main() -> Result<()> {
     let backend = target.backend();
     let now = seed::now();
 
-    let url = target.create_fresh().await?;
-    let store = Store::open(&url).await?;
-    let account = store.default_account(&ZoneName::parse(seed::ZONE)?, now.timestamp()).await?;
-    let native = target.native().await?;
-    progress(format!("bulk/{backend}: seeding {contacts} contacts"));
-    native.insert_all(&seed::contacts(account.id, contacts, &now)).await?;
-    let contact_ids = native.contact_ids(account.id).await?;
+    let Seeded { store, account, native, contact_ids } =
+        Seeded::contacts(&target, &format!("bulk/{backend}"), contacts).await?;
     native.analyze().await?;
     progress(format!("bulk/{backend}: preparing {rows} follow-ups"));
     let drafts = seed::drafts(&contact_ids, rows, &now);
