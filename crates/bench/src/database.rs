@@ -25,6 +25,18 @@ pub enum Target {
     Postgres { admin_url: String, database: String },
 }
 
+/// Run the same code on whichever native pool `native` holds: the two
+/// arms differ only in the pool's type.
+#[macro_export]
+macro_rules! with_pool {
+    ($native:expr, $pool:ident => $body:expr) => {
+        match $native {
+            $crate::database::Native::Sqlite($pool) => $body,
+            $crate::database::Native::Postgres($pool) => $body,
+        }
+    };
+}
+
 /// A native (not `Any`) pool on the benchmark database.
 #[derive(Debug, Clone)]
 pub enum Native {
@@ -116,19 +128,13 @@ impl Target {
 impl Native {
     /// Run a statement without parameters (setup and housekeeping).
     pub async fn execute(&self, statement: &str) -> crate::Result<()> {
-        match self {
-            Native::Sqlite(pool) => pool.execute(AssertSqlSafe(statement.to_string())).await.map(drop)?,
-            Native::Postgres(pool) => pool.execute(AssertSqlSafe(statement.to_string())).await.map(drop)?,
-        }
+        with_pool!(self, pool => pool.execute(AssertSqlSafe(statement.to_string())).await.map(drop)?);
         Ok(())
     }
 
     /// One integer from a query without parameters (counts).
     pub async fn scalar(&self, statement: &str) -> crate::Result<i64> {
-        Ok(match self {
-            Native::Sqlite(pool) => sqlx::query_scalar(AssertSqlSafe(statement.to_string())).fetch_one(pool).await?,
-            Native::Postgres(pool) => sqlx::query_scalar(AssertSqlSafe(statement.to_string())).fetch_one(pool).await?,
-        })
+        Ok(with_pool!(self, pool => sqlx::query_scalar(AssertSqlSafe(statement.to_string())).fetch_one(pool).await?))
     }
 
     /// The database engine's version, for the report.
@@ -252,6 +258,23 @@ pub struct Seeded {
 }
 
 impl Seeded {
+    /// Close both pools, drop the database unless `keep`, and print the report as JSON.
+    pub async fn finish(
+        store: tickler_store::Store,
+        native: Native,
+        target: &Target,
+        keep: bool,
+        report: &impl serde::Serialize,
+    ) -> crate::Result<()> {
+        store.close().await;
+        native.close().await;
+        if !keep {
+            target.drop_database().await?;
+        }
+        println!("{}", serde_json::to_string_pretty(report)?);
+        Ok(())
+    }
+
     /// Create the database and seed it; `label` prefixes the progress lines.
     pub async fn contacts(target: &Target, label: &str, contacts: usize) -> crate::Result<Seeded> {
         let now = crate::seed::now();

@@ -11,11 +11,11 @@ use tickler_core::follow_up::{Due, FollowUpState, Origin};
 use tickler_core::promise::PromiseState;
 use tickler_core::touch::Channel;
 
-use crate::Store;
 use crate::contacts::contact_in;
 use crate::error::Result;
 use crate::follow_ups::insert_follow_up;
 use crate::rows::{instant, optional_date, parsed, seconds};
+use crate::{Backend, Store};
 
 /// A consent change to make.
 #[derive(Debug, Clone)]
@@ -54,14 +54,14 @@ impl Store {
         account_id: i64,
         id: i64,
     ) -> Result<Contact> {
-        sqlx::query(self.backend.pick(
-            "SELECT id FROM contacts WHERE account_id = $1 AND id = $2",
-            "SELECT id FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE",
-        ))
-        .bind(account_id)
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
+        // SQLite's write transactions already hold the database's one write lock.
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT id FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE")
+                .bind(account_id)
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        }
         contact_in(tx, account_id, id).await
     }
 

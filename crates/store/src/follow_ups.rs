@@ -60,10 +60,8 @@ impl Store {
 
     /// One follow-up by id.
     pub async fn follow_up(&self, account_id: i64, id: i64) -> Result<FollowUp> {
-        let mut tx = self.pool.begin().await?;
-        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(follow_up)
+        let mut connection = self.pool.acquire().await?;
+        follow_up_in(&mut connection, account_id, id).await
     }
 
     /// Mark an open follow-up done and, when given, record the touch that did it — one transaction.
@@ -203,12 +201,12 @@ async fn close(
     Ok(())
 }
 
-async fn follow_up_in(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64) -> Result<FollowUp> {
+async fn follow_up_in(connection: &mut sqlx::AnyConnection, account_id: i64, id: i64) -> Result<FollowUp> {
     let statement = format!("SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.id = $2");
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
         .bind(account_id)
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *connection)
         .await?
         .ok_or_else(|| Error::not_found("follow-up", id))?;
     follow_up_from_row(&row)

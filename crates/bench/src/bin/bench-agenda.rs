@@ -23,6 +23,7 @@ use tickler_bench::args::Args;
 use tickler_bench::database::{Native, Seeded, Target};
 use tickler_bench::rows::AGENDA_SQL;
 use tickler_bench::stats::Latency;
+use tickler_bench::with_pool;
 use tickler_bench::{Result, progress, seed};
 use tickler_core::agenda::{Bucket, bucket, window_end};
 
@@ -80,40 +81,28 @@ impl Bench {
     /// The bare query: native pool, `fetch_all`, nothing decoded.
     async fn bare(&self) -> Result<usize> {
         let (account, until, limit) = (self.account_id, self.until.as_second(), i64::from(self.limit));
-        let rows = match &self.native {
-            Native::Sqlite(pool) => {
-                sqlx::query(AGENDA_SQL.as_str()).bind(account).bind(until).bind(limit).fetch_all(pool).await?.len()
-            }
-            Native::Postgres(pool) => {
-                sqlx::query(AGENDA_SQL.as_str()).bind(account).bind(until).bind(limit).fetch_all(pool).await?.len()
-            }
-        };
+        let rows = with_pool!(&self.native, pool => sqlx::query(AGENDA_SQL.as_str())
+            .bind(account)
+            .bind(until)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .len());
         Ok(black_box(rows))
     }
 
     /// The follow-up ids the bare query returns, to check it matches the store.
     async fn bare_ids(&self) -> Result<Vec<i64>> {
         let (account, until, limit) = (self.account_id, self.until.as_second(), i64::from(self.limit));
-        Ok(match &self.native {
-            Native::Sqlite(pool) => sqlx::query(AGENDA_SQL.as_str())
-                .bind(account)
-                .bind(until)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|row| row.get("id"))
-                .collect(),
-            Native::Postgres(pool) => sqlx::query(AGENDA_SQL.as_str())
-                .bind(account)
-                .bind(until)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|row| row.get("id"))
-                .collect(),
-        })
+        Ok(with_pool!(&self.native, pool => sqlx::query(AGENDA_SQL.as_str())
+            .bind(account)
+            .bind(until)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|row| row.get("id"))
+            .collect()))
     }
 
     /// How the database runs the query.
@@ -230,11 +219,5 @@ async fn main() -> Result<()> {
         report.store.p99_ms, report.bare.p99_ms, report.p99_ratio
     ));
     let Bench { store, native, .. } = bench;
-    store.close().await;
-    native.close().await;
-    if !args.flag("keep") {
-        target.drop_database().await?;
-    }
-    println!("{}", serde_json::to_string_pretty(&report)?);
-    Ok(())
+    Seeded::finish(store, native, &target, args.flag("keep"), &report).await
 }

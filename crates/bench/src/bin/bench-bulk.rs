@@ -167,11 +167,5 @@ async fn main() -> Result<()> {
         diagnosis,
     };
     let Bench { store, native, .. } = bench;
-    store.close().await;
-    native.close().await;
-    if !args.flag("keep") {
-        target.drop_database().await?;
-    }
-    println!("{}", serde_json::to_string_pretty(&report)?);
-    Ok(())
+    Seeded::finish(store, native, &target, args.flag("keep"), &report).await
 }
