@@ -9,7 +9,7 @@ use tickler_core::import::{ImportRow, RowIssue};
 
 use crate::csv_layout::{ColumnMap, Field, Layout, columns};
 use crate::error::{Error, Result};
-use crate::record::{RawBirthday, RawContact};
+use crate::record::{RawBirthday, RawContact, Strictness};
 use crate::text::decode;
 
 /// A contact read from one row or card, or why the row was rejected.
@@ -112,7 +112,7 @@ impl<R: Read> Iterator for CsvContacts<R> {
                     if raw.is_empty() {
                         continue;
                     }
-                    return Some(Ok(raw.into_import_row(self.row)));
+                    return Some(Ok(raw.into_import_row(self.row, Strictness::Reject)));
                 }
                 Err(error) if error.is_io_error() => return Some(Err(error.into())),
                 Err(error) => return Some(Ok(Err(RowIssue::new(self.row, "row", error.to_string())))),

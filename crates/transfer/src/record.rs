@@ -28,6 +28,17 @@ pub struct RawContact {
     pub source: Option<String>,
 }
 
+/// What a wrong email, phone or birthday does to its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    /// Reject the row, naming the field: for CSV, a cell the person can fix and import again.
+    Reject,
+    /// Drop the value with a warning and import the rest: for vCards, whose
+    /// address books keep free text in EMAIL and TEL (Outlook writes
+    /// placeholders such as "BusinessPhone").
+    Drop,
+}
+
 /// A birthday as text (CSV) or as the parts a vCard parser found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RawBirthday {
@@ -49,23 +60,33 @@ impl RawContact {
                 && self.notes.iter().all(|n| n.trim().is_empty()))
     }
 
-    /// Check every value. A row is rejected when it has no name to give the
-    /// contact (nor organisation, email or phone to name it by), when an email,
-    /// stage or zone is wrong, or a text is too long; a phone that is not a
-    /// number and a birthday that is not a date are dropped with a warning,
-    /// so one typo does not lose the whole contact.
-    pub fn into_import_row(self, row: u64) -> Result<ImportRow, RowIssue> {
+    /// Check every value. A row is rejected (never half-written) when it has
+    /// no name to give the contact (nor organisation, email or phone to name
+    /// it by), when a stage or zone is unknown or a text too long, and under
+    /// [`Strictness::Reject`] when an email, phone or birthday is wrong.
+    /// Under [`Strictness::Drop`] such a value is dropped with a warning.
+    pub fn into_import_row(self, row: u64, strictness: Strictness) -> Result<ImportRow, RowIssue> {
         let reject = |error: tickler_core::Error| RowIssue::from_error(row, &error);
         let mut warnings = Vec::new();
+        let mut bad_value = |field: &str, reason: String| match strictness {
+            Strictness::Reject => Err(RowIssue::new(row, field, reason)),
+            Strictness::Drop => {
+                warnings.push(RowIssue::new(row, field, format!("dropped: {reason}")));
+                Ok(())
+            }
+        };
         let mut emails = Vec::new();
         for raw in self.emails.iter().flat_map(|cell| split_list(cell)) {
-            emails.push(EmailAddress::parse(raw).map_err(reject)?);
+            match EmailAddress::parse(raw) {
+                Ok(email) => emails.push(email),
+                Err(error) => bad_value("email", message(&error))?,
+            }
         }
         let mut phones = Vec::new();
         for raw in self.phones.iter().flat_map(|cell| split_values(cell)) {
             match Phone::parse(raw) {
                 Ok(phone) => phones.push(phone),
-                Err(error) => warnings.push(RowIssue::new(row, "phone", format!("dropped: {}", message(&error)))),
+                Err(error) => bad_value("phone", message(&error))?,
             }
         }
         let birthday = match &self.birthday {
@@ -73,7 +94,7 @@ impl RawContact {
             Some(raw) => match birthday(raw) {
                 Ok(day) => day,
                 Err(reason) => {
-                    warnings.push(RowIssue::new(row, "birthday", format!("dropped: {reason}")));
+                    bad_value("birthday", reason)?;
                     None
                 }
             },
@@ -224,22 +245,25 @@ mod tests {
     #[test]
     fn names_come_from_parts_then_organisation_then_email() {
         let row = RawContact { given_name: Some("Ann".into()), family_name: Some(" Lee".into()), ..raw() };
-        assert_eq!(row.into_import_row(2).unwrap().details.name.as_str(), "Ann Lee");
+        assert_eq!(row.into_import_row(2, Strictness::Reject).unwrap().details.name.as_str(), "Ann Lee");
         let row = RawContact { emails: vec!["Ann@Acme.com".into()], ..raw() };
-        assert_eq!(row.into_import_row(2).unwrap().details.name.as_str(), "ann@acme.com");
-        let issue = RawContact { notes: vec!["orphan".into()], ..raw() }.into_import_row(7).unwrap_err();
+        assert_eq!(row.into_import_row(2, Strictness::Reject).unwrap().details.name.as_str(), "ann@acme.com");
+        let issue =
+            RawContact { notes: vec!["orphan".into()], ..raw() }.into_import_row(7, Strictness::Reject).unwrap_err();
         assert_eq!((issue.row, issue.field.as_str()), (7, "name"));
     }
 
     #[test]
-    fn a_bad_email_rejects_the_row_a_bad_phone_is_dropped() {
+    fn bad_values_reject_the_row_or_are_dropped_with_a_warning() {
         let row = RawContact { full_name: Some("Ann".into()), emails: vec!["ann at acme".into()], ..raw() };
-        let issue = row.into_import_row(3).unwrap_err();
+        let issue = row.clone().into_import_row(3, Strictness::Reject).unwrap_err();
         assert_eq!(issue.field, "email");
         assert!(issue.reason.contains("ann at acme"), "{issue:?}");
+        assert!(row.into_import_row(3, Strictness::Drop).unwrap().details.emails.is_empty());
         let row =
             RawContact { full_name: Some("Ann".into()), phones: vec!["BusinessPhone ::: 555 0100".into()], ..raw() };
-        let read = row.into_import_row(3).unwrap();
+        assert_eq!(row.clone().into_import_row(3, Strictness::Reject).unwrap_err().field, "phone");
+        let read = row.into_import_row(3, Strictness::Drop).unwrap();
         assert_eq!(read.details.phones.len(), 1);
         assert_eq!(read.warnings[0].field, "phone");
     }

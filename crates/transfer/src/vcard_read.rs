@@ -9,7 +9,7 @@ use tickler_core::import::RowIssue;
 
 use crate::csv_read::RowRead;
 use crate::error::{Error, Result};
-use crate::record::{RawBirthday, RawContact};
+use crate::record::{RawBirthday, RawContact, Strictness};
 use crate::text::decode;
 
 /// Tickler's own properties, written by the exporter so a round trip keeps them.
@@ -34,7 +34,7 @@ pub fn read_vcards(bytes: &[u8]) -> Result<Vec<RowRead>> {
         match parser.entry() {
             Entry::VCard(vcard) => {
                 card += 1;
-                rows.push(raw_contact(&vcard).into_import_row(card));
+                rows.push(raw_contact(&vcard).into_import_row(card, Strictness::Drop));
             }
             Entry::Eof => break,
             // Stray lines between cards carry nothing to import.
