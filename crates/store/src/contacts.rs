@@ -81,17 +81,7 @@ impl Store {
             }
             ensure_contact_exists(&mut tx, account_id, referrer).await?;
         }
-        let update = sqlx::query(
-            "UPDATE contacts SET name = $2, name_key = $3, search_text = $4, organisation = $5, zone = $6, birthday = $7, \
-             stage = $8, source = $9, referred_by = $10, preferred_channel = $11, pacing_gap_days = $12, notes = $13, \
-             updated_at = $14 WHERE id = $1 AND account_id = $15",
-        )
-        .bind(id);
-        bind_fields(update, &draft, now).bind(account_id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM contact_emails WHERE contact_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM contact_phones WHERE contact_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM contact_tags WHERE contact_id = $1").bind(id).execute(&mut *tx).await?;
-        insert_parts(&mut tx, account_id, id, &draft).await?;
+        replace_fields(&mut tx, account_id, id, &draft, now).await?;
         let contact = contact_in(&mut tx, account_id, id).await?;
         tx.commit().await?;
         Ok(contact)
@@ -272,6 +262,27 @@ async fn ensure_emails_free(
     Ok(())
 }
 
+/// Overwrite a contact's fields, emails, phones and tags inside `tx`; the caller has checked the emails are free.
+pub(crate) async fn replace_fields(
+    tx: &mut Transaction<'_, Any>,
+    account_id: i64,
+    id: i64,
+    draft: &ContactDetails,
+    now: Timestamp,
+) -> Result<()> {
+    let update = sqlx::query(
+        "UPDATE contacts SET name = $2, name_key = $3, search_text = $4, organisation = $5, zone = $6, birthday = $7, \
+         stage = $8, source = $9, referred_by = $10, preferred_channel = $11, pacing_gap_days = $12, notes = $13, \
+         updated_at = $14 WHERE id = $1 AND account_id = $15",
+    )
+    .bind(id);
+    bind_fields(update, draft, now).bind(account_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM contact_emails WHERE contact_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM contact_phones WHERE contact_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM contact_tags WHERE contact_id = $1").bind(id).execute(&mut **tx).await?;
+    insert_parts(tx, account_id, id, draft).await
+}
+
 async fn insert_parts(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64, draft: &ContactDetails) -> Result<()> {
     for (position, email) in draft.emails.iter().enumerate() {
         sqlx::query("INSERT INTO contact_emails (account_id, contact_id, position, email) VALUES ($1, $2, $3, $4)")
@@ -366,12 +377,12 @@ fn bind_fields<'q>(
         .bind(seconds(now))
 }
 
-fn name_key(name: &ContactName) -> String {
+pub(crate) fn name_key(name: &ContactName) -> String {
     name.as_str().to_lowercase()
 }
 
 /// What a search matches: name, organisation and emails, lower-cased.
-fn search_text(draft: &ContactDetails) -> String {
+pub(crate) fn search_text(draft: &ContactDetails) -> String {
     let mut text = draft.name.as_str().to_lowercase();
     if let Some(organisation) = &draft.organisation {
         text.push(' ');

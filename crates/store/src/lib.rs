@@ -6,11 +6,14 @@
 
 mod accounts;
 mod agenda;
+mod backup;
+mod backup_sections;
 mod consent;
 mod contacts;
 pub mod dialect;
 mod error;
 mod follow_ups;
+mod import;
 mod promises;
 mod rows;
 mod timeline;
@@ -23,10 +26,12 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use agenda::{AGENDA_SQL, AgendaRow};
+pub use backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, RestoreSummary};
 pub use contacts::ContactFilter;
 pub use dialect::Backend;
 pub use error::{Error, Result};
 pub use follow_ups::{IMPORT_BATCH, Scheduled};
+pub use import::{ContactImport, phone_key};
 pub use touches::Logged;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -1,0 +1,277 @@
+//! What a backup holds: one section per table of an account's data, each
+//! column with its kind, the checks its values must pass, and the ids it
+//! refers to. To back up a new table, add a [`Section`] here (after the
+//! sections it refers to); a file without that section still restores, so
+//! older backups stay readable.
+
+use tickler_core::consent::ConsentState;
+use tickler_core::contact::{ContactName, EmailAddress, Phone, Stage, Tag, ZoneName};
+use tickler_core::follow_up::{FollowUpState, Origin};
+use tickler_core::promise::PromiseState;
+use tickler_core::touch::{Channel, Direction, Outcome};
+
+/// One table's rows in a backup.
+#[derive(Debug)]
+pub(crate) struct Section {
+    /// The table, which is also the section's name in the file.
+    pub table: &'static str,
+    pub columns: &'static [Column],
+    /// Which rows belong to the account `$1`.
+    pub scope: &'static str,
+    /// A stable order, so two backups of the same data are the same file.
+    pub order: &'static str,
+}
+
+/// One column of a section.
+#[derive(Debug)]
+pub(crate) struct Column {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub nullable: bool,
+    pub role: Role,
+    /// A text value must pass this (a domain parser), so a restore never stores what the store cannot read.
+    pub check: Option<fn(&str) -> bool>,
+}
+
+/// How a value is stored: every column is an integer or a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Integer,
+    Text,
+}
+
+/// What a column means to a restore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Value,
+    /// The row's own id: kept on a plain restore, a new one on a merge.
+    Id,
+    /// The owning account: always the account restored into.
+    Account,
+    /// The id of a row of another section (mapped on a merge).
+    Refers(&'static str),
+}
+
+const fn column(name: &'static str, kind: Kind, nullable: bool, role: Role, check: Option<fn(&str) -> bool>) -> Column {
+    Column { name, kind, nullable, role, check }
+}
+const fn id() -> Column {
+    column("id", Kind::Integer, false, Role::Id, None)
+}
+const fn account() -> Column {
+    column("account_id", Kind::Integer, false, Role::Account, None)
+}
+const fn refers(name: &'static str, section: &'static str, nullable: bool) -> Column {
+    column(name, Kind::Integer, nullable, Role::Refers(section), None)
+}
+const fn integer(name: &'static str, nullable: bool) -> Column {
+    column(name, Kind::Integer, nullable, Role::Value, None)
+}
+const fn text(name: &'static str, nullable: bool) -> Column {
+    column(name, Kind::Text, nullable, Role::Value, None)
+}
+const fn checked(name: &'static str, nullable: bool, check: fn(&str) -> bool) -> Column {
+    column(name, Kind::Text, nullable, Role::Value, Some(check))
+}
+
+fn is_date(text: &str) -> bool {
+    text.parse::<jiff::civil::Date>().is_ok()
+}
+fn is_time(text: &str) -> bool {
+    text.parse::<jiff::civil::Time>().is_ok()
+}
+fn is_zone(text: &str) -> bool {
+    ZoneName::parse(text).is_ok()
+}
+fn is_name(text: &str) -> bool {
+    ContactName::parse(text).is_ok_and(|name| name.as_str() == text)
+}
+fn is_email(text: &str) -> bool {
+    EmailAddress::parse(text).is_ok_and(|email| email.as_str() == text)
+}
+fn is_phone(text: &str) -> bool {
+    Phone::parse(text).is_ok()
+}
+fn is_tag(text: &str) -> bool {
+    Tag::parse(text).is_ok_and(|tag| tag.as_str() == text)
+}
+fn is_stage(text: &str) -> bool {
+    Stage::parse(text).is_ok()
+}
+fn is_consent(text: &str) -> bool {
+    ConsentState::parse(text).is_ok()
+}
+fn is_channel(text: &str) -> bool {
+    Channel::parse(text).is_ok()
+}
+fn is_direction(text: &str) -> bool {
+    Direction::parse(text).is_ok()
+}
+fn is_outcome(text: &str) -> bool {
+    Outcome::parse(text).is_ok()
+}
+fn is_origin(text: &str) -> bool {
+    Origin::parse(text).is_ok()
+}
+fn is_follow_up_state(text: &str) -> bool {
+    FollowUpState::parse(text).is_ok()
+}
+fn is_promise_state(text: &str) -> bool {
+    PromiseState::parse(text).is_ok()
+}
+
+/// Every section, parents before children (a restore inserts in this order).
+pub(crate) const SECTIONS: &[Section] = &[
+    Section {
+        table: "contacts",
+        columns: &[
+            id(),
+            account(),
+            checked("name", false, is_name),
+            text("name_key", false),
+            text("search_text", false),
+            text("organisation", true),
+            checked("zone", true, is_zone),
+            checked("birthday", true, is_date),
+            checked("stage", true, is_stage),
+            text("source", true),
+            refers("referred_by", "contacts", true),
+            checked("preferred_channel", true, is_channel),
+            checked("consent", false, is_consent),
+            checked("consent_until", true, is_date),
+            integer("pacing_gap_days", true),
+            text("notes", false),
+            integer("created_at", false),
+            integer("updated_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+    },
+    Section {
+        table: "contact_emails",
+        columns: &[
+            account(),
+            refers("contact_id", "contacts", false),
+            integer("position", false),
+            checked("email", false, is_email),
+        ],
+        scope: "account_id = $1",
+        order: "contact_id, position",
+    },
+    Section {
+        table: "contact_phones",
+        columns: &[
+            refers("contact_id", "contacts", false),
+            integer("position", false),
+            checked("phone", false, is_phone),
+        ],
+        scope: "contact_id IN (SELECT id FROM contacts WHERE account_id = $1)",
+        order: "contact_id, position",
+    },
+    Section {
+        table: "contact_tags",
+        columns: &[account(), refers("contact_id", "contacts", false), checked("tag", false, is_tag)],
+        scope: "account_id = $1",
+        order: "contact_id, tag",
+    },
+    Section {
+        table: "touches",
+        columns: &[
+            id(),
+            account(),
+            refers("contact_id", "contacts", false),
+            integer("at", false),
+            checked("channel", false, is_channel),
+            checked("direction", false, is_direction),
+            text("summary", false),
+            checked("outcome", true, is_outcome),
+            integer("created_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+    },
+    Section {
+        table: "follow_ups",
+        columns: &[
+            id(),
+            account(),
+            refers("contact_id", "contacts", false),
+            checked("due_date", false, is_date),
+            checked("due_time", true, is_time),
+            checked("due_zone", false, is_zone),
+            integer("due_at", false),
+            checked("channel", false, is_channel),
+            text("purpose", false),
+            checked("origin", false, is_origin),
+            checked("state", false, is_follow_up_state),
+            integer("snoozes", false),
+            integer("created_at", false),
+            integer("closed_at", true),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+    },
+    Section {
+        table: "follow_up_snoozes",
+        columns: &[
+            id(),
+            refers("follow_up_id", "follow_ups", false),
+            checked("from_date", false, is_date),
+            checked("from_time", true, is_time),
+            checked("from_zone", false, is_zone),
+            checked("to_date", false, is_date),
+            checked("to_time", true, is_time),
+            checked("to_zone", false, is_zone),
+            integer("at", false),
+        ],
+        scope: "follow_up_id IN (SELECT id FROM follow_ups WHERE account_id = $1)",
+        order: "id",
+    },
+    Section {
+        table: "promises",
+        columns: &[
+            id(),
+            account(),
+            refers("contact_id", "contacts", false),
+            text("what", false),
+            integer("aim_at", false),
+            integer("told_at", false),
+            checked("zone", false, is_zone),
+            checked("state", false, is_promise_state),
+            integer("created_at", false),
+            integer("closed_at", true),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+    },
+    Section {
+        table: "consent_changes",
+        columns: &[
+            id(),
+            account(),
+            refers("contact_id", "contacts", false),
+            checked("state", false, is_consent),
+            checked("until_date", true, is_date),
+            text("reason", false),
+            integer("at", false),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+    },
+];
+
+/// The account's own settings, kept in the file's `account` object.
+pub(crate) const ACCOUNT_COLUMNS: &[Column] = &[
+    text("name", false),
+    checked("zone", false, is_zone),
+    integer("pacing_gap_days", false),
+    checked("work_start", false, is_time),
+    checked("work_end", false, is_time),
+    text("work_days", false),
+    integer("created_at", false),
+];
+
+/// The section of a table.
+pub(crate) fn section(table: &str) -> Option<&'static Section> {
+    SECTIONS.iter().find(|section| section.table == table)
+}
