@@ -108,15 +108,13 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| Error::not_found("account", account_id))?;
-        let header = serde_json::json!({
-            "format": BACKUP_FORMAT,
-            "version": BACKUP_VERSION,
-            "created_at": now.to_string(),
-            "account": row_object(&account, ACCOUNT_COLUMNS)?,
-        })
-        .to_string();
-        // The header object, left open for the sections.
-        out.write_all(&header.as_bytes()[..header.len() - 1]).map_err(written)?;
+        // Written by hand so the format and version come first for a person opening the file.
+        write!(
+            out,
+            "{{\"format\":\"{BACKUP_FORMAT}\",\"version\":{BACKUP_VERSION},\"created_at\":\"{now}\",\"account\":{}",
+            Value::Object(row_object(&account, ACCOUNT_COLUMNS)?)
+        )
+        .map_err(written)?;
         out.write_all(b",\"sections\":{").map_err(written)?;
         let mut counts = BTreeMap::new();
         for (index, section) in SECTIONS.iter().enumerate() {

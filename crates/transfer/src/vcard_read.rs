@@ -57,22 +57,14 @@ fn raw_contact(card: &VCard) -> RawContact {
     let mut raw = RawContact::default();
     for entry in &card.entries {
         match &entry.name {
-            VCardProperty::Fn => {
-                if raw.full_name.is_none() {
-                    raw.full_name = text(entry);
-                }
-            }
+            VCardProperty::Fn if raw.full_name.is_none() => raw.full_name = text(entry),
             VCardProperty::N => {
                 let part = |index: usize| entry.values.get(index).map(value_text).filter(|t| !t.trim().is_empty());
                 raw.family_name = part(0);
                 raw.given_name = part(1);
                 raw.middle_name = part(2);
             }
-            VCardProperty::Org => {
-                if raw.organisation.is_none() {
-                    raw.organisation = text(entry);
-                }
-            }
+            VCardProperty::Org if raw.organisation.is_none() => raw.organisation = text(entry),
             VCardProperty::Email => raw.emails.extend(text(entry)),
             VCardProperty::Tel => raw.phones.extend(text(entry).map(|t| phone_text(&t))),
             VCardProperty::Bday => raw.birthday = birthday(entry),
