@@ -69,6 +69,14 @@ pub enum Command {
     When(WhenArgs),
     /// Show or change your settings: zone, working hours and days, pacing gap
     Settings(SettingsArgs),
+    /// Import contacts from a CSV (Google, Outlook or plain) or vCard file
+    Import(ImportArgs),
+    /// Export contacts as CSV or vCard
+    Export(ExportArgs),
+    /// Write every record of the account to a JSON backup file
+    Backup(BackupArgs),
+    /// Restore a JSON backup into an empty database (or beside existing records with --merge)
+    Restore(RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -317,4 +325,51 @@ pub struct SettingsArgs {
     /// Set the work days, e.g. mon-fri or mon,tue,thu
     #[arg(long)]
     pub work_days: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file: .csv (Google Contacts, Outlook or any CSV with a header) or .vcf; - reads standard input
+    pub file: String,
+    /// The file's format when its name does not say: csv or vcf
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Say what an unusual CSV column holds, e.g. --map "E-mail Address=email" (repeatable); fields:
+    /// name, first-name, middle-name, last-name, organisation, email, phone, birthday, notes, tags,
+    /// stage, zone, source, ignore
+    #[arg(long = "map")]
+    pub maps: Vec<String>,
+    /// What to do with a row whose email (else phone) a contact already has: skip, update or keep-both
+    #[arg(long, default_value = "skip")]
+    pub on_duplicate: String,
+    /// Read the whole file and print the summary without writing anything
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export: contacts
+    pub what: String,
+    /// csv or vcf [default: from --output's extension, else csv]
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Write to this file instead of standard output
+    #[arg(long, short)]
+    pub output: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write (- for standard output)
+    pub file: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file to read (- for standard input)
+    pub file: String,
+    /// Add the backup's records beside the ones already in the database
+    #[arg(long)]
+    pub merge: bool,
 }

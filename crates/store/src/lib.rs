@@ -12,6 +12,7 @@ mod consent;
 mod contacts;
 pub mod dialect;
 mod error;
+mod export;
 mod follow_ups;
 mod import;
 mod promises;

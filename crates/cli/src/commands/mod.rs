@@ -1,9 +1,13 @@
 //! One module per group of commands; `run` dispatches.
 
+mod backup;
 mod consent;
 mod contacts;
 mod demo;
+mod export;
 mod follow_ups;
+mod import;
+mod progress;
 mod promises;
 mod settings;
 mod timeline;
@@ -43,6 +47,10 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Consent(args) => consent::run(&app, args).await,
         Command::Timeline(args) => timeline::run(&app, &args.contact).await,
         Command::Settings(args) => settings::run(&app, args).await,
+        Command::Import(args) => import::run(&app, args).await,
+        Command::Export(args) => export::run(&app, args).await,
+        Command::Backup(args) => backup::backup(&app, args).await,
+        Command::Restore(args) => backup::restore(&app, args).await,
         Command::When(_) | Command::Demo(_) => Ok(()),
     };
     // Closing checkpoints SQLite's write-ahead log, leaving one tidy file.
