@@ -169,7 +169,7 @@ fn split_list(cell: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Read a birthday: ISO `1980-04-15`, `19800415`, no-year `--04-15` or
-/// `--0415`, US `4/15/1980`, or vCard date parts. Outlook's empty `0/0/00` is none.
+/// `--0415`, US `4/15/1980` (or `31/12/1990` when the first number cannot be a month), or vCard date parts. Outlook's empty `0/0/00` is none.
 fn birthday(raw: &RawBirthday) -> Result<Option<Date>, String> {
     match raw {
         RawBirthday::Parts { year, month: Some(month), day: Some(day) } => {
@@ -208,7 +208,10 @@ fn birthday_text(text: &str) -> Result<Option<Date>, String> {
         let (year, month, day) = if slashed[0].len() == 4 {
             (number(slashed[0])?, number(slashed[1])?, number(slashed[2])?)
         } else {
-            (number(slashed[2])?, number(slashed[0])?, number(slashed[1])?)
+            // Month first, as Outlook writes it in the US, unless the first number cannot be a month (31/12/1990).
+            let (first, second) = (number(slashed[0])?, number(slashed[1])?);
+            let (month, day) = if first > 12 && second <= 12 { (second, first) } else { (first, second) };
+            (number(slashed[2])?, month, day)
         };
         let year = match year {
             0..=99 => return Err(format!("\"{text}\" has a two-digit year; use four digits")),
@@ -277,6 +280,7 @@ mod tests {
         assert_eq!(day("--04-15").as_deref(), Some("1904-04-15"));
         assert_eq!(day("4/15/1980").as_deref(), Some("1980-04-15"));
         assert_eq!(day("1980/04/15").as_deref(), Some("1980-04-15"));
+        assert_eq!(day("31/12/1990").as_deref(), Some("1990-12-31"), "day first when it cannot be a month");
         assert_eq!(day("1980-04-15T00:00:00Z").as_deref(), Some("1980-04-15"));
         assert_eq!(day("0/0/00"), None);
         assert!(birthday_text("4/15/80").is_err());

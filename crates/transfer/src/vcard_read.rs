@@ -2,7 +2,7 @@
 //! `calcard` parser, which unfolds lines and decodes quoted-printable and
 //! charsets. Photos, logos, keys and unknown properties are skipped.
 
-use calcard::vcard::{VCard, VCardEntry, VCardProperty, VCardValue};
+use calcard::vcard::{VCard, VCardEntry, VCardParameterName, VCardProperty, VCardValue};
 use calcard::{Entry, Parser};
 use tickler_core::contact::ZoneName;
 use tickler_core::import::RowIssue;
@@ -109,7 +109,12 @@ fn phone_text(value: &str) -> String {
 fn birthday(entry: &VCardEntry) -> Option<RawBirthday> {
     match entry.values.first()? {
         VCardValue::PartialDateTime(date) => {
-            Some(RawBirthday::Parts { year: date.year, month: date.month, day: date.day })
+            // Apple writes a birthday without a year as year 1604 with X-APPLE-OMIT-YEAR=1604.
+            let omitted = entry.params.iter().any(|param| {
+                matches!(&param.name, VCardParameterName::Other(name) if name.eq_ignore_ascii_case("X-APPLE-OMIT-YEAR"))
+            });
+            let year = date.year.filter(|_| !omitted);
+            Some(RawBirthday::Parts { year, month: date.month, day: date.day })
         }
         other => Some(RawBirthday::Text(value_text(other))).filter(|b| *b != RawBirthday::Text(String::new())),
     }
