@@ -40,7 +40,7 @@ pub async fn run(app: &App, args: ExportArgs) -> Outcome {
     // On standard output the bar would share the terminal with the data.
     let bar = if args.output.is_some() { progress::bar(total.max(0) as u64, "contacts") } else { None };
     let mut sink = match format {
-        Format::Csv => Sink::Csv(CsvWriter::new(out).map_err(failure)?),
+        Format::Csv => Sink::Csv(Box::new(CsvWriter::new(out).map_err(failure)?)),
         Format::Vcf => Sink::Vcf(out),
     };
     let mut written = 0_u64;
@@ -72,7 +72,7 @@ pub async fn run(app: &App, args: ExportArgs) -> Outcome {
 
 /// Where the contacts go, in their format.
 enum Sink<W: Write> {
-    Csv(CsvWriter<W>),
+    Csv(Box<CsvWriter<W>>),
     Vcf(W),
 }
 
