@@ -1,4 +1,4 @@
-//! Shared helpers of the benchmark binaries (`bench-when`, `bench-agenda`,
+//! Shared helpers of the benchmark binaries (`bench-when`, `bench-agenda`, `bench-import`,
 //! `bench-bulk`): flags, timing statistics, the databases the store
 //! benchmarks run on, and the synthetic data they are seeded with.
 //!
@@ -9,6 +9,7 @@
 pub mod args;
 pub mod corpus;
 pub mod database;
+pub mod people;
 pub mod rows;
 pub mod seed;
 pub mod stats;
