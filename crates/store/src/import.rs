@@ -23,6 +23,9 @@ use crate::{Backend, Store};
 const PHONE_KEY_SQL: &str =
     "replace(replace(replace(replace(replace(p.phone, ' ', ''), '-', ''), '(', ''), ')', ''), '.', '')";
 
+/// Refreshes the statistics of the tables an import reads and grows.
+const ANALYZE: &str = "ANALYZE contacts, contact_emails, contact_phones";
+
 /// Values per `IN (…)` lookup: well under both backends' limits on bound parameters.
 const LOOKUP_CHUNK: usize = 500;
 
@@ -42,6 +45,8 @@ pub struct ContactImport {
     on_duplicate: OnDuplicate,
     now: Timestamp,
     summary: ImportSummary,
+    /// Batches written so far.
+    batches: u64,
 }
 
 /// Who a row's email or phone already belongs to.
@@ -70,6 +75,7 @@ impl Store {
             on_duplicate,
             now,
             summary: ImportSummary { dry_run, ..ImportSummary::default() },
+            batches: 0,
         })
     }
 }
@@ -100,10 +106,20 @@ impl ContactImport {
             self.place(&mut tx, &mut batch, row).await?;
         }
         insert_new(&mut tx, self.store.backend(), self.account_id, &batch.new, self.now).await?;
+        self.batches += 1;
+        // PostgreSQL plans the lookups from its statistics, which a large import outdates at once
+        // (an empty table's plan walks every contact per batch); refresh them as the tables double.
+        let analyze = self.store.backend() == Backend::Postgres && self.batches.is_power_of_two();
         if dry_run {
+            if analyze {
+                sqlx::query(ANALYZE).execute(&mut *tx).await?;
+            }
             self.tx = Some(tx);
         } else {
             tx.commit().await?;
+            if analyze {
+                sqlx::query(ANALYZE).execute(self.store.pool()).await?;
+            }
         }
         Ok(())
     }
