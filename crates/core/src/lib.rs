@@ -11,6 +11,7 @@ pub mod pacing;
 pub mod promise;
 pub mod timeline;
 pub mod touch;
+pub mod user;
 pub mod when;
 pub mod work_week;
 

@@ -6,15 +6,19 @@
 
 mod accounts;
 mod agenda;
+mod api_tokens;
 mod consent;
 mod contacts;
+mod demo;
 pub mod dialect;
 mod error;
 mod follow_ups;
 mod promises;
 mod rows;
+mod sessions;
 mod timeline;
 mod touches;
+mod users;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -27,7 +31,9 @@ pub use contacts::ContactFilter;
 pub use dialect::Backend;
 pub use error::{Error, Result};
 pub use follow_ups::{IMPORT_BATCH, Scheduled};
+pub use sessions::Session;
 pub use touches::Logged;
+pub use users::Credentials;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

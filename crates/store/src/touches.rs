@@ -14,6 +14,7 @@ use crate::rows::{instant, optional_parsed, parsed, seconds};
 
 /// A recorded touch and the consent change its outcome caused, if any.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Logged {
     pub touch: Touch,
     pub consent: Option<ConsentChange>,
