@@ -7,6 +7,7 @@ pub mod consent;
 pub mod contact;
 pub mod error;
 pub mod follow_up;
+pub mod intake;
 pub mod pacing;
 pub mod promise;
 pub mod timeline;

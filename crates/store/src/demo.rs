@@ -89,7 +89,11 @@ impl Store {
             (7, 6, None, Channel::Call, "Quarterly review"),
         ];
         for (who, offset, hour, channel, purpose) in follow_ups {
-            let due = Due { date: day(offset), time: hour.map(|h| jiff::civil::Time::constant(h, 0, 0, 0)), zone: zone.clone() };
+            let due = Due {
+                date: day(offset),
+                time: hour.map(|h| jiff::civil::Time::constant(h, 0, 0, 0)),
+                zone: zone.clone(),
+            };
             let draft = FollowUpDraft::new(ids[who], due, channel, purpose, Origin::Manual)?;
             store.schedule_follow_up(account_id, &draft, true, hours(24)).await?;
         }

@@ -1,6 +1,5 @@
 //! `demo`: a fresh database with a small, realistic book of contacts, then today's agenda.
 
-
 use crate::app::{App, database_url, default_data_dir};
 use crate::args::{DemoArgs, Global, TodayArgs};
 use crate::failure::{Failure, Outcome};
