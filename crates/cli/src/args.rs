@@ -69,6 +69,47 @@ pub enum Command {
     When(WhenArgs),
     /// Show or change your settings: zone, working hours and days, pacing gap
     Settings(SettingsArgs),
+    /// Run the web app, JSON API and calendar feed
+    Serve(ServeArgs),
+    /// Manage the people who sign in to the web app
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, e.g. 127.0.0.1:8080 or :8080 [default: 127.0.0.1:8080]
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// Settings file [default: ./tickler.toml when it exists]
+    #[arg(long)]
+    pub config: Option<std::path::PathBuf>,
+    /// Start on a fresh demo database with sample data and a demo login
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from stdin, or made up and printed when stdin is a terminal
+    Add(UserAddArgs),
+    /// List the users of every account
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// The email they sign in with
+    pub email: String,
+    /// Their display name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Let them manage users and settings
+    #[arg(long)]
+    pub admin: bool,
+    /// Put them in a new, separate account with this name (they become its admin)
+    #[arg(long)]
+    pub new_account: Option<String>,
 }
 
 #[derive(Debug, Args)]

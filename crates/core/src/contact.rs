@@ -323,6 +323,16 @@ pub fn parse_birthday(raw: &str) -> Result<Date> {
 /// The year stored for a birthday whose year is not known (a leap year, so 29 February fits).
 pub const BIRTHDAY_UNKNOWN_YEAR: i16 = 1904;
 
+/// A birthday for reading: "April 12" when the year is unknown, else `1980-04-12`.
+pub fn birthday_display(day: Date) -> String {
+    if day.year() == BIRTHDAY_UNKNOWN_YEAR { day.strftime("%B %-d").to_string() } else { day.to_string() }
+}
+
+/// A birthday as [`parse_birthday`] reads it back: `--04-12` when the year is unknown.
+pub fn birthday_input(day: Date) -> String {
+    if day.year() == BIRTHDAY_UNKNOWN_YEAR { day.strftime("--%m-%d").to_string() } else { day.to_string() }
+}
+
 /// Pick a named value from a fixed list, with an error listing the choices.
 pub(crate) fn parse_named<T: Copy>(
     field: &'static str,

@@ -104,7 +104,7 @@ impl Store {
         let promise = PromiseDraft::new(ids[0], "Send the revised quote", aim.timestamp(), told, zone.clone())?;
         store.create_promise(account_id, &promise, made).await?;
         let aim = now_zoned.saturating_add(SignedDuration::from_hours(24 * 3));
-        let told = propose_told(&aim, &now_zoned, &account.settings.work_week);
+        let told = propose_told(&aim, now_zoned, &account.settings.work_week);
         let promise = PromiseDraft::new(
             ids[7],
             "Introduce her to our print partner",

@@ -5,10 +5,12 @@ mod contacts;
 mod demo;
 mod follow_ups;
 mod promises;
+mod serve;
 mod settings;
 mod timeline;
 mod today;
 mod touches;
+mod users;
 mod when;
 
 use crate::app::App;
@@ -23,6 +25,9 @@ pub async fn run(cli: Cli) -> Outcome {
     }
     if let Command::Demo(args) = &cli.command {
         return demo::run(&global, args).await;
+    }
+    if let Command::Serve(args) = &cli.command {
+        return serve::run(&global, args).await;
     }
     let app = App::open(&global).await?;
     let result = match cli.command {
@@ -43,7 +48,8 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Consent(args) => consent::run(&app, args).await,
         Command::Timeline(args) => timeline::run(&app, &args.contact).await,
         Command::Settings(args) => settings::run(&app, args).await,
-        Command::When(_) | Command::Demo(_) => Ok(()),
+        Command::User(command) => users::run(&app, command).await,
+        Command::When(_) | Command::Demo(_) | Command::Serve(_) => Ok(()),
     };
     // Closing checkpoints SQLite's write-ahead log, leaving one tidy file.
     app.store.close().await;

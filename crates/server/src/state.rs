@@ -1,0 +1,42 @@
+//! What every request handler shares: the store, the settings, the sign-in
+//! limiter and the page templates.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tickler_store::Store;
+
+use crate::auth::rate_limit::RateLimiter;
+use crate::config::Config;
+
+/// Cheap to clone: one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub store: Store,
+    pub config: Config,
+    pub limiter: RateLimiter,
+    pub pages: minijinja::Environment<'static>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        let limiter = RateLimiter::new(Duration::from_secs(config.login_window_seconds));
+        AppState(Arc::new(Shared { store, config, limiter, pages: crate::web::view::environment() }))
+    }
+
+    /// "Now": the configured instant (demos, tests) or the clock.
+    pub fn now(&self) -> Timestamp {
+        self.0.config.now.unwrap_or_else(Timestamp::now)
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
