@@ -72,7 +72,7 @@ impl ContactInput {
                 .collect::<tickler_core::Result<_>>()?;
         }
         if self.zone.is_some() {
-            draft.zone = non_blank(&self.zone).map(ZoneName::parse).transpose()?;
+            draft.zone = non_blank(&self.zone).map(ZoneName::parse).transpose().map_err(|e| named(e, "zone"))?;
         }
         if self.birthday.is_some() {
             draft.birthday = non_blank(&self.birthday).map(parse_birthday).transpose()?;
@@ -190,7 +190,7 @@ impl SettingsInput {
     pub fn apply(&self, mut settings: Settings) -> tickler_core::Result<Settings> {
         use tickler_core::Error;
         if let Some(zone) = &self.zone {
-            settings.zone = ZoneName::parse(zone)?;
+            settings.zone = ZoneName::parse(zone).map_err(|e| named(e, "zone"))?;
         }
         let time = |field: &'static str, text: &str| -> tickler_core::Result<jiff::civil::Time> {
             text.trim()
@@ -227,6 +227,14 @@ impl SettingsInput {
             settings.pacing_gap_days = gap;
         }
         Ok(settings)
+    }
+}
+
+/// The same error, naming the field as the request calls it (the domain says `tz`; the API says `zone`).
+fn named(error: tickler_core::Error, field: &'static str) -> tickler_core::Error {
+    match error {
+        tickler_core::Error::Invalid { message, .. } => tickler_core::Error::Invalid { field, message },
+        other => other,
     }
 }
 
