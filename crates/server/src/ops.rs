@@ -51,25 +51,13 @@ impl ContactInput {
             draft.organisation = optional_text("organisation", non_blank(&self.organisation))?;
         }
         if let Some(emails) = &self.emails {
-            draft.emails = emails
-                .iter()
-                .filter(|e| !e.trim().is_empty())
-                .map(|e| EmailAddress::parse(e))
-                .collect::<tickler_core::Result<_>>()?;
+            draft.emails = each(emails, "emails", EmailAddress::parse)?;
         }
         if let Some(phones) = &self.phones {
-            draft.phones = phones
-                .iter()
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| Phone::parse(p))
-                .collect::<tickler_core::Result<_>>()?;
+            draft.phones = each(phones, "phones", Phone::parse)?;
         }
         if let Some(tags) = &self.tags {
-            draft.tags = tags
-                .iter()
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| Tag::parse(t))
-                .collect::<tickler_core::Result<_>>()?;
+            draft.tags = each(tags, "tags", Tag::parse)?;
         }
         if self.zone.is_some() {
             draft.zone = non_blank(&self.zone).map(ZoneName::parse).transpose().map_err(|e| named(e, "zone"))?;
@@ -228,6 +216,15 @@ impl SettingsInput {
         }
         Ok(settings)
     }
+}
+
+/// Parse each non-blank item of a list field, naming the list on failure.
+fn each<T>(
+    items: &[String],
+    field: &'static str,
+    parse: fn(&str) -> tickler_core::Result<T>,
+) -> tickler_core::Result<Vec<T>> {
+    items.iter().filter(|item| !item.trim().is_empty()).map(|item| parse(item).map_err(|e| named(e, field))).collect()
 }
 
 /// The same error, naming the field as the request calls it (the domain says `tz`; the API says `zone`).
