@@ -138,6 +138,22 @@ both!(a_contact_is_added_followed_up_and_done_through_forms, |server| {
         .unwrap();
     let skipped = browser.form(&format!("/follow-ups/{}/skip", next.id), &[("return_to", "//evil.example/")]).await;
     assert_eq!(location(&skipped), "/today?notice=skipped");
+    // One click marks done without recording a touch.
+    browser.form(&format!("/contacts/{id}/follow-ups"), &[("when", "in 4 days"), ("force", "true")]).await;
+    let open = server
+        .db
+        .store
+        .follow_ups_of(ann.account_id, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.state.as_str() == "open")
+        .unwrap();
+    let touches = server.db.store.touches(ann.account_id, id).await.unwrap().len();
+    let done = browser.form(&format!("/follow-ups/{}/done", open.id), &[("return_to", "/today")]).await;
+    assert_eq!(location(&done), "/today?notice=done");
+    assert_eq!(server.db.store.follow_up(ann.account_id, open.id).await.unwrap().state.as_str(), "done");
+    assert_eq!(server.db.store.touches(ann.account_id, id).await.unwrap().len(), touches);
 });
 
 both!(settings_tokens_and_the_calendar_feed, |server| {
