@@ -1,0 +1,3 @@
+//! Tickler server.
+
+pub mod scheduler;
