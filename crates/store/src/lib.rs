@@ -9,8 +9,12 @@ mod agenda;
 mod consent;
 mod contacts;
 pub mod dialect;
+mod enrollments;
 mod error;
 mod follow_ups;
+mod jobs;
+mod outbox;
+mod plans;
 mod promises;
 mod rows;
 mod timeline;
@@ -24,9 +28,13 @@ use sqlx::{AnyPool, Executor};
 
 pub use agenda::{AGENDA_SQL, AgendaRow};
 pub use contacts::ContactFilter;
+pub use enrollments::BulkEnrolled;
 pub use dialect::Backend;
 pub use error::{Error, Result};
 pub use follow_ups::{IMPORT_BATCH, Scheduled};
+pub use jobs::{Job, MAX_CLAIMS, kind as job_kind};
+pub use outbox::{MAX_SEND_ATTEMPTS, OutboundEmail, SendFailure, StepRun, backoff};
+pub use plans::MailSettings;
 pub use touches::Logged;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
