@@ -4,12 +4,15 @@ mod consent;
 mod contacts;
 mod demo;
 mod follow_ups;
+mod mail;
+mod plans;
 mod promises;
 mod settings;
 mod timeline;
 mod today;
 mod touches;
 mod when;
+mod worker;
 
 use crate::app::App;
 use crate::args::{Cli, Command};
@@ -43,6 +46,12 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Consent(args) => consent::run(&app, args).await,
         Command::Timeline(args) => timeline::run(&app, &args.contact).await,
         Command::Settings(args) => settings::run(&app, args).await,
+        Command::Plan(command) => plans::run(&app, command).await,
+        Command::Enroll(args) => plans::enroll(&app, args).await,
+        Command::Enrollments(args) => plans::enrollments(&app, args).await,
+        Command::Template(command) => plans::template(&app, command).await,
+        Command::Mail(command) => mail::run(&app, command).await,
+        Command::Worker(args) => worker::run(&app, args).await,
         Command::When(_) | Command::Demo(_) => Ok(()),
     };
     // Closing checkpoints SQLite's write-ahead log, leaving one tidy file.
