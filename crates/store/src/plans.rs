@@ -146,10 +146,17 @@ impl Store {
     }
 
     /// Save the account's sender settings.
-    pub async fn update_mail_settings(&self, account_id: i64, settings: &MailSettings) -> Result<MailSettings> {
+    pub async fn update_mail_settings(
+        &self,
+        account_id: i64,
+        settings: &MailSettings,
+        now: Timestamp,
+    ) -> Result<MailSettings> {
         if settings.digest_hour > 23 {
             return Err(DomainError::invalid("digest-hour", "is an hour from 0 to 23").into());
         }
+        // The settings row marks the one-time setup: make sure the starter plans come with it.
+        self.ensure_plan_setup(account_id, now).await?;
         sqlx::query(
             "INSERT INTO mail_settings (account_id, from_name, from_address, signature, digest_hour, digest_enabled) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO UPDATE SET from_name = $2, \

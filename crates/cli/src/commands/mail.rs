@@ -85,7 +85,7 @@ pub async fn run(app: &App, command: MailCommand) -> Outcome {
                 settings.digest_hour = hour;
             }
             if changing {
-                settings = app.store.update_mail_settings(app.account_id(), &settings).await?;
+                settings = app.store.update_mail_settings(app.account_id(), &settings, app.now.timestamp()).await?;
             }
             if app.json {
                 return render::json(&settings);
