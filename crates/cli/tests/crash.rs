@@ -22,7 +22,7 @@ use tickler_store::{MailSettings, Store};
 
 use smtp_sink::SmtpSink;
 
-const CONTACTS: usize = 1_500;
+const CONTACTS: usize = 1_250;
 const STEPS: usize = 2;
 const KILLS: usize = 6;
 const CONCURRENCY: usize = 8;

@@ -10,3 +10,5 @@ mod contacts;
 mod follow_ups;
 #[path = "conformance/promises.rs"]
 mod promises;
+#[path = "conformance/plans.rs"]
+mod plans;
