@@ -40,7 +40,7 @@ fn seed(database: &str, start: Timestamp) {
             from_address: "sam@stone.example".into(),
             signature: "Sam".into(),
             digest_hour: 8,
-            digest_enabled: true,
+            digest_enabled: false,
         };
         store.update_mail_settings(account.id, &sender, start).await.unwrap();
         let steps = vec![

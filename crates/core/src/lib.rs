@@ -5,6 +5,7 @@ pub mod account;
 pub mod agenda;
 pub mod consent;
 pub mod contact;
+pub mod digest;
 pub mod error;
 pub mod follow_up;
 pub mod pacing;

@@ -50,7 +50,7 @@ async fn setup(db: &TestDb) -> (Account, Plan) {
         from_address: "sam@stone.example".into(),
         signature: "Sam Stone\nStone Consulting".into(),
         digest_hour: 8,
-        digest_enabled: true,
+        digest_enabled: false,
     };
     db.store.update_mail_settings(account.id, &settings, now()).await.unwrap();
     let steps = vec![
@@ -216,7 +216,44 @@ async fn do_not_contact_wins_the_race_with_the_worker(db: &TestDb) {
     assert_eq!(others, 2 * (ids.len() - claimed_before.len()));
 }
 
+/// The user's own emails: a promise-at-risk alert with a drafted "running late"
+/// message before the told deadline, and one digest a day at the chosen hour.
+async fn the_user_gets_promise_alerts_and_one_daily_digest(db: &TestDb) {
+    let sink = SmtpSink::start();
+    let (account, _) = setup(db).await;
+    let mut settings = db.store.mail_settings(account.id).await.unwrap();
+    settings.digest_enabled = true;
+    db.store.update_mail_settings(account.id, &settings, now()).await.unwrap();
+    let ann = contact(db, &account, "Ann Lee", "ann@acme.com", None).await;
+    let due = tickler_core::follow_up::Due { date: jiff::civil::date(2026, 11, 24), time: None, zone: account.settings.zone.clone() };
+    let follow_up = tickler_core::follow_up::FollowUpDraft::new(ann, due, Channel::Call, "call about pricing", tickler_core::follow_up::Origin::Manual).unwrap();
+    db.store.schedule_follow_up(account.id, &follow_up, true, now()).await.unwrap();
+    let aim = now() + SignedDuration::from_hours(1);
+    let told = now() + SignedDuration::from_hours(7);
+    let promise = tickler_core::promise::PromiseDraft::new(ann, "the revised quote", aim, told, account.settings.zone.clone()).unwrap();
+    db.store.create_promise(account.id, &promise, now()).await.unwrap();
+    // 12:00: the aim has passed; the alert goes out once, however often the worker runs.
+    let noon = now() + SignedDuration::from_hours(2);
+    run_worker(&db.store, &sink, noon).await;
+    run_worker(&db.store, &sink, noon + SignedDuration::from_mins(10)).await;
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let alert = &messages[0];
+    assert_eq!(alert.header("to"), Some("sam@stone.example"));
+    assert_eq!(alert.header("subject"), Some("Promise at risk: the revised quote for Ann Lee"));
+    assert!(alert.body.contains("Hi Ann,") && alert.body.contains("You will have it by"), "{}", alert.body);
+    // Wednesday 08:00: the digest, once.
+    let morning: Timestamp = "2026-11-25T13:00:00Z".parse().unwrap();
+    run_worker(&db.store, &sink, morning).await;
+    run_worker(&db.store, &sink, morning + SignedDuration::from_mins(30)).await;
+    let digests: Vec<_> = sink.messages().into_iter().filter(|m| m.header("subject").unwrap().starts_with("Today:")).collect();
+    assert_eq!(digests.len(), 1);
+    assert_eq!(digests[0].header("subject"), Some("Today: 1 follow-up"));
+    assert!(digests[0].body.contains("Overdue (1)") && digests[0].body.contains("Ann Lee · call · call about pricing (1 day late)"), "{}", digests[0].body);
+}
+
 crate::conformance!(
+    the_user_gets_promise_alerts_and_one_daily_digest,
     plan_emails_arrive_threaded_with_headers_and_text,
     nothing_goes_to_do_not_contact,
     a_reply_stops_the_plan,

@@ -36,7 +36,8 @@ pub const MAX_SEND_ATTEMPTS: u32 = 5;
 pub struct OutboundEmail {
     pub outbox_id: i64,
     pub account_id: i64,
-    pub contact_id: i64,
+    /// The contact it goes to; `None` for notices to the user (digest, alerts).
+    pub contact_id: Option<i64>,
     pub enrollment_id: Option<i64>,
     pub step: Option<u32>,
     pub message_id: String,
@@ -175,7 +176,10 @@ impl Store {
     ) -> Result<()> {
         let account_id = email.account_id;
         let mut tx = self.begin_write().await?;
-        let contact = self.lock_contact(&mut tx, account_id, email.contact_id).await?;
+        let contact = match email.contact_id {
+            Some(id) => Some(self.lock_contact(&mut tx, account_id, id).await?),
+            None => None,
+        };
         let enrollment = match email.enrollment_id {
             Some(id) => Some(enrollment_in(&mut tx, account_id, id).await?),
             None => None,
@@ -194,12 +198,14 @@ impl Store {
                     Some(enrollment) => format!("{}: {}", enrollment.plan_name, email.subject),
                     None => email.subject.clone(),
                 };
-                let mut touch = TouchDraft::new(contact.id, now, Channel::Email, &summary)?;
-                touch.direction = Direction::Out;
-                insert_touch(&mut tx, account_id, &contact, &touch, now).await?;
-                if let Some(enrollment) = enrollment.filter(|e| Some(e.next_step) == email.step) {
+                if let Some(contact) = &contact {
+                    let mut touch = TouchDraft::new(contact.id, now, Channel::Email, &summary)?;
+                    touch.direction = Direction::Out;
+                    insert_touch(&mut tx, account_id, contact, &touch, now).await?;
+                }
+                if let (Some(enrollment), Some(contact)) = (enrollment.filter(|e| Some(e.next_step) == email.step), &contact) {
                     let plan = plan_in(&mut tx, account_id, enrollment.plan_id).await?;
-                    let zone = contact_zone(&mut tx, account_id, &contact).await?;
+                    let zone = contact_zone(&mut tx, account_id, contact).await?;
                     advance(&mut tx, account_id, &enrollment, &plan, &zone, now).await?;
                 }
                 close_job(&mut tx, job, None, now).await?;
@@ -226,11 +232,14 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                let zone = contact_zone(&mut tx, account_id, &contact).await?;
-                let purpose = format!("{reason}; send it yourself or fix the address, then resume the plan");
-                let due = Due { date: now.to_zoned_datetime(zone.clone()).date(), time: None, zone: zone_name(&zone) };
-                insert_follow_up(&mut tx, account_id, contact.id, &due, Channel::Email, &purpose, Origin::PlanStep, now)
-                    .await?;
+                if let Some(contact) = &contact {
+                    let zone = contact_zone(&mut tx, account_id, contact).await?;
+                    let purpose = format!("{reason}; send it yourself or fix the address, then resume the plan");
+                    let date = now.to_zoned_datetime(zone.clone()).date();
+                    let due = Due { date, time: None, zone: zone_name(&zone) };
+                    insert_follow_up(&mut tx, account_id, contact.id, &due, Channel::Email, &purpose, Origin::PlanStep, now)
+                        .await?;
+                }
                 close_job(&mut tx, job, Some(&reason), now).await?;
             }
             Err(failure) => {
@@ -280,6 +289,104 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|row| Ok((email_from_row(row)?, row.try_get("outbox_state")?))).collect()
+    }
+}
+
+impl Store {
+    /// Queue a notice to the user (digest, promise alert) under `key` for the
+    /// claimed `job`, at most once: `None` when it was already sent.
+    pub async fn queue_notice(
+        &self,
+        job: &Job,
+        key: &str,
+        to: &str,
+        rendered: &Rendered,
+        now: Timestamp,
+    ) -> Result<Option<OutboundEmail>> {
+        let mut tx = self.begin_write().await?;
+        let settings = mail_settings_in(&mut tx, job.account_id).await?;
+        let domain = settings.from_address.rsplit_once('@').map_or("tickler.localhost", |(_, domain)| domain);
+        let message_id = format!("<{}.{}@{domain}>", key.replace([':', ' '], "."), job.account_id);
+        sqlx::query(
+            "INSERT INTO outbox (account_id, dedupe_key, message_id, refs, to_address, subject, body, state, attempts, \
+             created_at) VALUES ($1, $2, $3, '', $4, $5, $6, 'queued', 0, $7) ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(job.account_id)
+        .bind(key)
+        .bind(&message_id)
+        .bind(to)
+        .bind(&rendered.subject)
+        .bind(&rendered.body)
+        .bind(seconds(now))
+        .execute(&mut *tx)
+        .await?;
+        let statement = format!("{EMAIL_SELECT} WHERE o.dedupe_key = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(key).fetch_one(&mut *tx).await?;
+        let state: String = row.try_get("state")?;
+        let email = email_from_row(&row)?;
+        if state == "sent" || state == "failed" {
+            close_job(&mut tx, job, None, now).await?;
+            tx.commit().await?;
+            return Ok(None);
+        }
+        sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1")
+            .bind(email.outbox_id)
+            .execute(&mut *tx)
+            .await?;
+        let email = email_in(&mut tx, email.outbox_id).await?;
+        tx.commit().await?;
+        Ok(Some(email))
+    }
+
+    /// Add the jobs of recurring work that are due by `now`: each account's
+    /// digest (at its hour, in its zone; a digest missed by less than two hours
+    /// still goes), and an alert for each open promise that became at risk
+    /// before its told deadline passed.
+    pub async fn schedule_recurring(&self, now: Timestamp) -> Result<()> {
+        let accounts = sqlx::query(
+            "SELECT a.id, a.zone, m.digest_hour FROM accounts a JOIN mail_settings m ON m.account_id = a.id \
+             WHERE m.digest_enabled = 1 AND m.from_address <> ''",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let promises = sqlx::query(
+            "SELECT p.id, p.account_id FROM promises p JOIN mail_settings m ON m.account_id = p.account_id \
+             WHERE p.state = 'open' AND m.from_address <> '' AND p.told_at > $1 \
+             AND (p.aim_at <= $1 OR p.created_at + (p.told_at - p.created_at) * 3 / 4 <= $1)",
+        )
+        .bind(seconds(now))
+        .fetch_all(&self.pool)
+        .await?;
+        if accounts.is_empty() && promises.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        for row in &accounts {
+            let account_id: i64 = row.try_get("id")?;
+            let zone = crate::rows::parsed(row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone();
+            let hour: i64 = row.try_get("digest_hour")?;
+            let local = now.to_zoned_datetime(zone.clone());
+            for day in [local.date(), local.date().tomorrow().unwrap_or(local.date())] {
+                let at = day
+                    .to_datetime(Time::new(i8::try_from(hour.clamp(0, 23)).unwrap_or(8), 0, 0, 0).unwrap_or(Time::midnight()))
+                    .to_zoned_datetime(zone.clone())
+                    .map(|moment| moment.timestamp())
+                    .unwrap_or(now);
+                if now.duration_until(at) < -SignedDuration::from_hours(2) {
+                    continue;
+                }
+                let key = format!("digest:{account_id}:{day}");
+                crate::jobs::insert_job(&mut tx, kind::DIGEST, account_id, &day.to_string(), &key, at, now).await?;
+            }
+        }
+        for row in &promises {
+            let id: i64 = row.try_get("id")?;
+            let account_id: i64 = row.try_get("account_id")?;
+            let key = format!("promise:{id}");
+            crate::jobs::insert_job(&mut tx, kind::PROMISE_ALERT, account_id, &id.to_string(), &key, now, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -1,9 +1,10 @@
 //! The scheduler: claims due jobs in batches under a lease, runs each (plan
-//! steps now; the kinds are in [`tickler_store::job_kind`]), and sends email
+//! steps, daily digests, promise-at-risk alerts: [`tickler_store::job_kind`]), and sends email
 //! only after the claiming transaction committed. It reads time from a
 //! [`Clock`] so tests and `--now` control it.
 
 mod clock;
+mod notices;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -73,6 +74,7 @@ pub struct SchedulerError(#[from] tickler_store::Error);
 /// Claim one batch of due jobs and run it.
 pub async fn run_once(store: &Store, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
     let now = config.clock.now();
+    store.schedule_recurring(now).await?;
     let jobs = store.claim_jobs(&config.owner, now, config.lease, config.batch).await?;
     let mut report = PassReport { claimed: jobs.len() as u64, ..PassReport::default() };
     let limit = Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1)));
@@ -159,6 +161,34 @@ async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Re
                 store.record_send(job, &email, result, clock.now()).await?;
             }
         },
+        job_kind::DIGEST | job_kind::PROMISE_ALERT => {
+            let now = clock.now();
+            let notice = match job.kind.as_str() {
+                job_kind::DIGEST => notices::digest(store, job, now).await?,
+                _ => notices::promise_alert(store, job, now).await?,
+            };
+            let Some((to, rendered)) = notice else {
+                store.finish_job(job, None, now).await?;
+                report.closed += 1;
+                return Ok(report);
+            };
+            let key = format!("{}:{}:{}", job.kind, job.account_id, job.payload);
+            match store.queue_notice(job, &key, &to, &rendered, now).await? {
+                None => report.closed += 1,
+                Some(email) => {
+                    let result = mailer.send(&to_email(&email)).await.map_err(|error| SendFailure {
+                        permanent: error.is_permanent(),
+                        reason: error.to_string(),
+                    });
+                    if result.is_ok() {
+                        report.sent += 1;
+                    } else {
+                        report.failed += 1;
+                    }
+                    store.record_send(job, &email, result, clock.now()).await?;
+                }
+            }
+        }
         other => {
             store.finish_job(job, Some(&format!("unknown job kind \"{other}\"")), clock.now()).await?;
             report.failed += 1;

@@ -61,7 +61,7 @@ CREATE INDEX jobs_due ON jobs (run_at) WHERE state = 'pending';
 CREATE TABLE outbox (
     id            INTEGER PRIMARY KEY,
     account_id    INTEGER NOT NULL,
-    contact_id    INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    contact_id    INTEGER REFERENCES contacts (id) ON DELETE CASCADE,
     enrollment_id INTEGER REFERENCES enrollments (id) ON DELETE CASCADE,
     step          INTEGER,
     dedupe_key    TEXT    NOT NULL,
