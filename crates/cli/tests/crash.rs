@@ -44,10 +44,18 @@ fn seed(database: &str, start: Timestamp) {
         };
         store.update_mail_settings(account.id, &sender, start).await.unwrap();
         let steps = vec![
-            Step::email("same day", "Hello {{ contact.first_name }}", "Hi {{ contact.first_name }},\n\nA useful idea.\n").unwrap(),
+            Step::email(
+                "same day",
+                "Hello {{ contact.first_name }}",
+                "Hi {{ contact.first_name }},\n\nA useful idea.\n",
+            )
+            .unwrap(),
             Step::email("same day", "And a guide", "Hi {{ contact.first_name }},\n\nThe guide I mentioned.\n").unwrap(),
         ];
-        let plan = store.create_plan(account.id, &PlanDraft::new("Crash plan", "", false, steps).unwrap(), start).await.unwrap();
+        let plan = store
+            .create_plan(account.id, &PlanDraft::new("Crash plan", "", false, steps).unwrap(), start)
+            .await
+            .unwrap();
         let tag = Tag::parse("crash").unwrap();
         for index in 0..CONTACTS {
             let mut details = ContactDetails::named(ContactName::parse(&format!("Person {index}")).unwrap());
@@ -119,7 +127,11 @@ both!(every_due_email_arrives_once_per_step_across_sigkills, |t| {
     assert_eq!(by_id.len(), steps.len());
     assert_eq!(steps.len(), CONTACTS * STEPS, "every due (enrollment, step) arrives");
     for copies in by_id.values() {
-        assert!(copies.iter().all(|copy| copy.body == copies[0].body && copy.header("subject") == copies[0].header("subject")));
+        assert!(
+            copies
+                .iter()
+                .all(|copy| copy.body == copies[0].body && copy.header("subject") == copies[0].header("subject"))
+        );
     }
     let redelivered = messages.len() - by_id.len();
     eprintln!("{kills} kills, {} messages, {redelivered} redelivered in-flight message(s)", messages.len());

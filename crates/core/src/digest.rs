@@ -99,7 +99,10 @@ pub fn compose(day: &str, overdue: &[DigestItem], today: &[DigestItem], at_risk:
         body.push_str(&format!("\n{title} ({})\n", items.len()));
         for item in items {
             let plan = if item.plan_task { " [plan]" } else { "" };
-            body.push_str(&format!("  - {} · {} · {} ({}){plan}\n", item.contact, item.channel, item.purpose, item.when));
+            body.push_str(&format!(
+                "  - {} · {} · {} ({}){plan}\n",
+                item.contact, item.channel, item.purpose, item.when
+            ));
         }
     };
     section("Overdue", overdue);
@@ -163,6 +166,8 @@ mod tests {
         };
         let digest = compose("Tuesday", &[item(false)], &[item(true), item(false)], &[]).unwrap();
         assert_eq!(digest.subject, "Today: 3 follow-ups, 1 from plans");
-        assert!(digest.body.contains("Overdue (1)") && digest.body.contains("Today (2)") && digest.body.contains("[plan]"));
+        assert!(
+            digest.body.contains("Overdue (1)") && digest.body.contains("Today (2)") && digest.body.contains("[plan]")
+        );
     }
 }

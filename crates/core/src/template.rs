@@ -184,7 +184,9 @@ mod tests {
         assert!(error.starts_with("body: unknown field {{ contact.frist_name }}"), "{error}");
         let error = check("subject", "Hi {{ contact.first_name").unwrap_err().to_string();
         assert!(error.starts_with("subject: the template does not compile: line 1"), "{error}");
-        let error = check("body", "{% include 'x' %}").map(|_| ()).and_then(|_| render("x", "{% include 'x' %}", &ann()).map(|_| ()));
+        let error = check("body", "{% include 'x' %}")
+            .map(|_| ())
+            .and_then(|_| render("x", "{% include 'x' %}", &ann()).map(|_| ()));
         assert!(error.is_err());
     }
 }

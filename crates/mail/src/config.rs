@@ -152,8 +152,9 @@ mod tests {
     #[test]
     fn the_environment_overrides_the_file() {
         let file = "# relay\nhost = smtp.example.org\nport = 587\nusername = sam\npassword = \"s3cret\"\n";
-        let config = SmtpConfig::from_sources(Some(file), |key| (key == "TICKLER_SMTP_HOST").then(|| "relay.local".into()))
-            .unwrap();
+        let config =
+            SmtpConfig::from_sources(Some(file), |key| (key == "TICKLER_SMTP_HOST").then(|| "relay.local".into()))
+                .unwrap();
         assert_eq!(config.host, "relay.local");
         assert_eq!((config.port, config.security), (587, Security::StartTls));
         assert_eq!(config.password.as_deref(), Some("s3cret"));

@@ -39,8 +39,10 @@ impl Email {
             });
         }
         let from = mailbox("from_address", name, address)?;
-        let to: Mailboxes =
-            self.to.parse().map_err(|error| MailError::Config { field: "to", message: format!("{}: {error}", self.to) })?;
+        let to: Mailboxes = self
+            .to
+            .parse()
+            .map_err(|error| MailError::Config { field: "to", message: format!("{}: {error}", self.to) })?;
         let mut builder = Message::builder()
             .from(from)
             .mailbox(lettre::message::header::To::from(to))
@@ -53,15 +55,17 @@ impl Email {
         if !self.references.is_empty() {
             builder = builder.references(self.references.join(" "));
         }
-        builder.body(self.body.clone()).map_err(|error| MailError::Config { field: "message", message: error.to_string() })
+        builder
+            .body(self.body.clone())
+            .map_err(|error| MailError::Config { field: "message", message: error.to_string() })
     }
 }
 
 fn mailbox(field: &'static str, name: &str, address: &str) -> Result<Mailbox, MailError> {
-    let address = address
-        .trim()
-        .parse()
-        .map_err(|error| MailError::Config { field, message: format!("\"{address}\" is not an email address: {error}") })?;
+    let address = address.trim().parse().map_err(|error| MailError::Config {
+        field,
+        message: format!("\"{address}\" is not an email address: {error}"),
+    })?;
     let name = name.trim();
     Ok(Mailbox::new((!name.is_empty()).then(|| name.to_string()), address))
 }
@@ -86,7 +90,10 @@ mod tests {
         assert!(text.contains("Message-ID: <plan.1.2.2.0@x.org>"), "{text}");
         assert!(text.contains("In-Reply-To: <plan.1.2.1.0@x.org>"), "{text}");
         assert!(text.contains("References: <plan.1.2.1.0@x.org>"), "{text}");
-        assert!(text.contains("From: \"Sam Stone\" <sam@x.org>") || text.contains("From: Sam Stone <sam@x.org>"), "{text}");
+        assert!(
+            text.contains("From: \"Sam Stone\" <sam@x.org>") || text.contains("From: Sam Stone <sam@x.org>"),
+            "{text}"
+        );
     }
 
     #[test]

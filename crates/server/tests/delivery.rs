@@ -24,12 +24,8 @@ use common::{TestDb, now};
 use smtp_sink::SmtpSink;
 
 fn mailer(sink: &SmtpSink) -> Mailer {
-    let config = SmtpConfig {
-        host: "127.0.0.1".into(),
-        port: sink.port,
-        security: Security::None,
-        ..SmtpConfig::default()
-    };
+    let config =
+        SmtpConfig { host: "127.0.0.1".into(), port: sink.port, security: Security::None, ..SmtpConfig::default() };
     Mailer::new(&config).unwrap()
 }
 
@@ -54,10 +50,17 @@ async fn setup(db: &TestDb) -> (Account, Plan) {
     };
     db.store.update_mail_settings(account.id, &settings, now()).await.unwrap();
     let steps = vec![
-        Step::email("same day", "Thank you, {{ contact.first_name }}", "Hi {{ contact.first_name }},\n\nThank you.\n\n{{ sender.signature }}\n").unwrap(),
-        Step::email("2 days", "One more idea", "Hi {{ contact.first_name }},\n\nHere is the guide I mentioned.\n").unwrap(),
+        Step::email(
+            "same day",
+            "Thank you, {{ contact.first_name }}",
+            "Hi {{ contact.first_name }},\n\nThank you.\n\n{{ sender.signature }}\n",
+        )
+        .unwrap(),
+        Step::email("2 days", "One more idea", "Hi {{ contact.first_name }},\n\nHere is the guide I mentioned.\n")
+            .unwrap(),
     ];
-    let plan = db.store.create_plan(account.id, &PlanDraft::new("Test plan", "", false, steps).unwrap(), now()).await.unwrap();
+    let plan =
+        db.store.create_plan(account.id, &PlanDraft::new("Test plan", "", false, steps).unwrap(), now()).await.unwrap();
     (account, plan)
 }
 
@@ -80,7 +83,10 @@ async fn plan_emails_arrive_threaded_with_headers_and_text(db: &TestDb) {
     let first = &first[0];
     assert_eq!(first.header("subject"), Some("Thank you, Ann"));
     assert_eq!(first.header("to"), Some("ann@acme.com"));
-    assert!(first.header("from").unwrap().contains("Sam Stone") && first.header("from").unwrap().contains("<sam@stone.example>"));
+    assert!(
+        first.header("from").unwrap().contains("Sam Stone")
+            && first.header("from").unwrap().contains("<sam@stone.example>")
+    );
     assert!(first.body.contains("Hi Ann,") && first.body.contains("Sam Stone\nStone Consulting"), "{}", first.body);
     assert_eq!(first.header("in-reply-to"), None);
     let first_id = first.header("message-id").unwrap().to_string();
@@ -107,7 +113,10 @@ async fn nothing_goes_to_do_not_contact(db: &TestDb) {
     let (account, plan) = setup(db).await;
     let bob = contact(db, &account, "Bob Ray", "bob@ray.example", None).await;
     let enrollment = db.store.enroll(account.id, plan.id, bob, now()).await.unwrap();
-    db.store.set_consent(account.id, bob, ConsentState::DoNotContact, None, "asked not to be contacted", now()).await.unwrap();
+    db.store
+        .set_consent(account.id, bob, ConsentState::DoNotContact, None, "asked not to be contacted", now())
+        .await
+        .unwrap();
     run_worker(&db.store, &sink, now()).await;
     run_worker(&db.store, &sink, now() + SignedDuration::from_hours(72)).await;
     assert!(sink.messages().is_empty());
@@ -123,7 +132,8 @@ async fn a_reply_stops_the_plan(db: &TestDb) {
     let ann = contact(db, &account, "Ann Lee", "ann@acme.com", None).await;
     db.store.enroll(account.id, plan.id, ann, now()).await.unwrap();
     run_worker(&db.store, &sink, now()).await;
-    let mut reply = TouchDraft::new(ann, now() + SignedDuration::from_hours(1), Channel::Email, "Thanks, let's talk").unwrap();
+    let mut reply =
+        TouchDraft::new(ann, now() + SignedDuration::from_hours(1), Channel::Email, "Thanks, let's talk").unwrap();
     reply.direction = tickler_core::touch::Direction::In;
     db.store.log_touch(account.id, &reply, now() + SignedDuration::from_hours(1)).await.unwrap();
     run_worker(&db.store, &sink, now() + SignedDuration::from_hours(72)).await;
@@ -139,7 +149,8 @@ async fn nothing_is_sent_outside_business_hours_or_inside_the_pacing_gap(db: &Te
     let ann = contact(db, &account, "Ann Lee", "ann@acme.com", None).await;
     let kenji = contact(db, &account, "Kenji Sato", "kenji@sato.example", Some("Asia/Tokyo")).await;
     let cleo = contact(db, &account, "Cleo Park", "cleo@park.example", None).await;
-    let mut yesterday = TouchDraft::new(cleo, now() - SignedDuration::from_hours(20), Channel::Email, "sent the proposal").unwrap();
+    let mut yesterday =
+        TouchDraft::new(cleo, now() - SignedDuration::from_hours(20), Channel::Email, "sent the proposal").unwrap();
     yesterday.direction = tickler_core::touch::Direction::Out;
     db.store.log_touch(account.id, &yesterday, now()).await.unwrap();
     // Tuesday 10:00 in New York is midnight in Tokyo, and Cleo was emailed yesterday.
@@ -153,7 +164,9 @@ async fn nothing_is_sent_outside_business_hours_or_inside_the_pacing_gap(db: &Te
     // Tuesday 20:00 in New York (Wednesday 10:00 in Tokyo): Kenji's goes, Ann's waits.
     let enrolled_ann = db.store.enroll(account.id, plan.id, ann, evening).await.unwrap();
     run_worker(&db.store, &sink, evening).await;
-    let to = |sink: &SmtpSink| -> HashSet<String> { sink.messages().iter().map(|m| m.header("to").unwrap().to_string()).collect() };
+    let to = |sink: &SmtpSink| -> HashSet<String> {
+        sink.messages().iter().map(|m| m.header("to").unwrap().to_string()).collect()
+    };
     assert_eq!(to(&sink), HashSet::from(["kenji@sato.example".to_string()]));
     assert!(waiting(enrolled_ann.id).await.contains("outside business hours in America/New_York"));
     // Wednesday 09:30 in New York: Ann's goes, and Cleo's gap (last touch Monday) has ended.
@@ -225,12 +238,25 @@ async fn the_user_gets_promise_alerts_and_one_daily_digest(db: &TestDb) {
     settings.digest_enabled = true;
     db.store.update_mail_settings(account.id, &settings, now()).await.unwrap();
     let ann = contact(db, &account, "Ann Lee", "ann@acme.com", None).await;
-    let due = tickler_core::follow_up::Due { date: jiff::civil::date(2026, 11, 24), time: None, zone: account.settings.zone.clone() };
-    let follow_up = tickler_core::follow_up::FollowUpDraft::new(ann, due, Channel::Call, "call about pricing", tickler_core::follow_up::Origin::Manual).unwrap();
+    let due = tickler_core::follow_up::Due {
+        date: jiff::civil::date(2026, 11, 24),
+        time: None,
+        zone: account.settings.zone.clone(),
+    };
+    let follow_up = tickler_core::follow_up::FollowUpDraft::new(
+        ann,
+        due,
+        Channel::Call,
+        "call about pricing",
+        tickler_core::follow_up::Origin::Manual,
+    )
+    .unwrap();
     db.store.schedule_follow_up(account.id, &follow_up, true, now()).await.unwrap();
     let aim = now() + SignedDuration::from_hours(1);
     let told = now() + SignedDuration::from_hours(7);
-    let promise = tickler_core::promise::PromiseDraft::new(ann, "the revised quote", aim, told, account.settings.zone.clone()).unwrap();
+    let promise =
+        tickler_core::promise::PromiseDraft::new(ann, "the revised quote", aim, told, account.settings.zone.clone())
+            .unwrap();
     db.store.create_promise(account.id, &promise, now()).await.unwrap();
     // 12:00: the aim has passed; the alert goes out once, however often the worker runs.
     let noon = now() + SignedDuration::from_hours(2);
@@ -246,10 +272,16 @@ async fn the_user_gets_promise_alerts_and_one_daily_digest(db: &TestDb) {
     let morning: Timestamp = "2026-11-25T13:00:00Z".parse().unwrap();
     run_worker(&db.store, &sink, morning).await;
     run_worker(&db.store, &sink, morning + SignedDuration::from_mins(30)).await;
-    let digests: Vec<_> = sink.messages().into_iter().filter(|m| m.header("subject").unwrap().starts_with("Today:")).collect();
+    let digests: Vec<_> =
+        sink.messages().into_iter().filter(|m| m.header("subject").unwrap().starts_with("Today:")).collect();
     assert_eq!(digests.len(), 1);
     assert_eq!(digests[0].header("subject"), Some("Today: 1 follow-up"));
-    assert!(digests[0].body.contains("Overdue (1)") && digests[0].body.contains("Ann Lee · call · call about pricing (1 day late)"), "{}", digests[0].body);
+    assert!(
+        digests[0].body.contains("Overdue (1)")
+            && digests[0].body.contains("Ann Lee · call · call about pricing (1 day late)"),
+        "{}",
+        digests[0].body
+    );
 }
 
 crate::conformance!(

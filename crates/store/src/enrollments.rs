@@ -9,11 +9,11 @@ use tickler_core::consent::ConsentState;
 use tickler_core::contact::{Contact, Tag};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
 
+use crate::Store;
 use crate::error::{Error, Result};
 use crate::jobs::{kind, schedule_job};
 use crate::plans::plan_in;
 use crate::rows::{instant, optional_instant, parsed, seconds};
-use crate::Store;
 
 const ENROLLMENT_COLUMNS: &str = "e.id, e.plan_id, p.name AS plan_name, e.contact_id, e.state, e.next_step, \
      e.next_run_at, e.waiting, e.stop_reason, e.started_at, e.updated_at";
@@ -49,16 +49,15 @@ impl Store {
     pub async fn enroll_tag(&self, account_id: i64, plan_id: i64, tag: &Tag, now: Timestamp) -> Result<BulkEnrolled> {
         let mut tx = self.begin_write().await?;
         let plan = plan_in(&mut tx, account_id, plan_id).await?;
-        let ids: Vec<i64> = sqlx::query(
-            "SELECT contact_id FROM contact_tags WHERE account_id = $1 AND tag = $2 ORDER BY contact_id",
-        )
-        .bind(account_id)
-        .bind(tag.as_str())
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|row| row.try_get("contact_id"))
-        .collect::<Result<_, _>>()?;
+        let ids: Vec<i64> =
+            sqlx::query("SELECT contact_id FROM contact_tags WHERE account_id = $1 AND tag = $2 ORDER BY contact_id")
+                .bind(account_id)
+                .bind(tag.as_str())
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|row| row.try_get("contact_id"))
+                .collect::<Result<_, _>>()?;
         let mut result = BulkEnrolled::default();
         for contact_id in ids {
             let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
@@ -118,14 +117,16 @@ impl Store {
             ))
             .into());
         }
-        sqlx::query("UPDATE enrollments SET state = $3, waiting = $4, updated_at = $5 WHERE account_id = $1 AND id = $2")
-            .bind(account_id)
-            .bind(id)
-            .bind(to.as_str())
-            .bind(waiting)
-            .bind(seconds(now))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE enrollments SET state = $3, waiting = $4, updated_at = $5 WHERE account_id = $1 AND id = $2",
+        )
+        .bind(account_id)
+        .bind(id)
+        .bind(to.as_str())
+        .bind(waiting)
+        .bind(seconds(now))
+        .execute(&mut *tx)
+        .await?;
         if to == EnrollmentState::Active {
             let run_at = enrollment.next_run_at.unwrap_or(now).max(now);
             let key = step_key(id, enrollment.next_step);
@@ -147,11 +148,8 @@ impl Store {
             "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
              WHERE e.account_id = $1 AND ($2 IS NULL OR e.contact_id = $2) ORDER BY e.id DESC"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
-            .bind(account_id)
-            .bind(contact_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
         rows.iter().map(enrollment_from_row).collect()
     }
 
@@ -286,7 +284,11 @@ pub(crate) async fn stop_contact_plans(
     Ok(())
 }
 
-pub(crate) async fn enrollment_in(connection: &mut sqlx::AnyConnection, account_id: i64, id: i64) -> Result<Enrollment> {
+pub(crate) async fn enrollment_in(
+    connection: &mut sqlx::AnyConnection,
+    account_id: i64,
+    id: i64,
+) -> Result<Enrollment> {
     let statement = format!(
         "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
          WHERE e.account_id = $1 AND e.id = $2"

@@ -7,9 +7,9 @@ use jiff::{SignedDuration, Timestamp};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+use crate::Store;
 use crate::error::Result;
 use crate::rows::{instant, seconds};
-use crate::Store;
 
 /// The kinds of job.
 pub mod kind {
@@ -66,12 +66,20 @@ impl Store {
 
     /// The earliest moment a pending job falls due, for the worker's sleep.
     pub async fn next_job_at(&self) -> Result<Option<Timestamp>> {
-        let row = sqlx::query("SELECT MIN(run_at) AS at FROM jobs WHERE state = 'pending'").fetch_one(&self.pool).await?;
+        let row =
+            sqlx::query("SELECT MIN(run_at) AS at FROM jobs WHERE state = 'pending'").fetch_one(&self.pool).await?;
         crate::rows::optional_instant(&row, "at")
     }
 
     /// Add a job unless one with the same key exists.
-    pub async fn add_job(&self, kind: &str, account_id: i64, payload: &str, key: &str, run_at: Timestamp) -> Result<()> {
+    pub async fn add_job(
+        &self,
+        kind: &str,
+        account_id: i64,
+        payload: &str,
+        key: &str,
+        run_at: Timestamp,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         insert_job(&mut tx, kind, account_id, payload, key, run_at, run_at).await?;
         tx.commit().await?;
@@ -148,7 +156,12 @@ pub(crate) async fn schedule_job(
 }
 
 /// Close a job in `tx`: done, or failed with `error`. Only the lease holder may close it.
-pub(crate) async fn close_job(tx: &mut Transaction<'_, Any>, job: &Job, error: Option<&str>, now: Timestamp) -> Result<bool> {
+pub(crate) async fn close_job(
+    tx: &mut Transaction<'_, Any>,
+    job: &Job,
+    error: Option<&str>,
+    now: Timestamp,
+) -> Result<bool> {
     let closed = sqlx::query(
         "UPDATE jobs SET state = $3, last_error = $4, finished_at = $5, lease_owner = NULL, lease_until = NULL \
          WHERE id = $1 AND lease_owner = $2 AND state = 'pending'",

@@ -28,8 +28,8 @@ use sqlx::{AnyPool, Executor};
 
 pub use agenda::{AGENDA_SQL, AgendaRow};
 pub use contacts::ContactFilter;
-pub use enrollments::BulkEnrolled;
 pub use dialect::Backend;
+pub use enrollments::BulkEnrolled;
 pub use error::{Error, Result};
 pub use follow_ups::{IMPORT_BATCH, Scheduled};
 pub use jobs::{Job, MAX_CLAIMS, kind as job_kind};

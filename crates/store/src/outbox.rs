@@ -13,12 +13,17 @@ use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
-use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, Step, StepAction};
+use tickler_core::plan::{
+    Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, Step, StepAction,
+};
 use tickler_core::send_window::{self, Hold};
-use tickler_core::template::{self, ContactFields, Fields, PlanFields, PromiseFields, Rendered, SenderFields, TouchFields};
+use tickler_core::template::{
+    self, ContactFields, Fields, PlanFields, PromiseFields, Rendered, SenderFields, TouchFields,
+};
 use tickler_core::touch::{Channel, Direction, TouchDraft};
 use tickler_core::work_week::WorkWeek;
 
+use crate::Store;
 use crate::enrollments::{contact_zone, enrollment_in, step_key, stop_in};
 use crate::error::{Error, Result};
 use crate::follow_ups::insert_follow_up;
@@ -26,7 +31,6 @@ use crate::jobs::{Job, close_job, kind, postpone_job, schedule_job};
 use crate::plans::{mail_settings_in, plan_in};
 use crate::rows::{optional_instant, seconds};
 use crate::touches::insert_touch;
-use crate::Store;
 
 /// Tries of one email before it is shown to the user as failed.
 pub const MAX_SEND_ATTEMPTS: u32 = 5;
@@ -138,13 +142,16 @@ impl Store {
                 let rendered = match template::render(subject, body, &fields) {
                     Ok(rendered) => rendered,
                     Err(error) => {
-                        let reason = format!("the template of step {} cannot be rendered: {error}", enrollment.next_step + 1);
-                        sqlx::query("UPDATE enrollments SET state = 'paused', waiting = $2, updated_at = $3 WHERE id = $1")
-                            .bind(enrollment.id)
-                            .bind(&reason)
-                            .bind(seconds(now))
-                            .execute(&mut *tx)
-                            .await?;
+                        let reason =
+                            format!("the template of step {} cannot be rendered: {error}", enrollment.next_step + 1);
+                        sqlx::query(
+                            "UPDATE enrollments SET state = 'paused', waiting = $2, updated_at = $3 WHERE id = $1",
+                        )
+                        .bind(enrollment.id)
+                        .bind(&reason)
+                        .bind(seconds(now))
+                        .execute(&mut *tx)
+                        .await?;
                         close_job(&mut tx, job, Some(&reason), now).await?;
                         tx.commit().await?;
                         return Ok(StepRun::Closed(reason));
@@ -203,7 +210,9 @@ impl Store {
                     touch.direction = Direction::Out;
                     insert_touch(&mut tx, account_id, contact, &touch, now).await?;
                 }
-                if let (Some(enrollment), Some(contact)) = (enrollment.filter(|e| Some(e.next_step) == email.step), &contact) {
+                if let (Some(enrollment), Some(contact)) =
+                    (enrollment.filter(|e| Some(e.next_step) == email.step), &contact)
+                {
                     let plan = plan_in(&mut tx, account_id, enrollment.plan_id).await?;
                     let zone = contact_zone(&mut tx, account_id, contact).await?;
                     advance(&mut tx, account_id, &enrollment, &plan, &zone, now).await?;
@@ -237,8 +246,17 @@ impl Store {
                     let purpose = format!("{reason}; send it yourself or fix the address, then resume the plan");
                     let date = now.to_zoned_datetime(zone.clone()).date();
                     let due = Due { date, time: None, zone: zone_name(&zone) };
-                    insert_follow_up(&mut tx, account_id, contact.id, &due, Channel::Email, &purpose, Origin::PlanStep, now)
-                        .await?;
+                    insert_follow_up(
+                        &mut tx,
+                        account_id,
+                        contact.id,
+                        &due,
+                        Channel::Email,
+                        &purpose,
+                        Origin::PlanStep,
+                        now,
+                    )
+                    .await?;
                 }
                 close_job(&mut tx, job, Some(&reason), now).await?;
             }
@@ -270,7 +288,11 @@ impl Store {
         now: Timestamp,
     ) -> Result<Rendered> {
         let Some(StepAction::Email { subject, body }) = plan.steps.get(step).map(|step| &step.action) else {
-            return Err(tickler_core::Error::invalid("step", format!("step {} of \"{}\" is not an email", step + 1, plan.name)).into());
+            return Err(tickler_core::Error::invalid(
+                "step",
+                format!("step {} of \"{}\" is not an email", step + 1, plan.name),
+            )
+            .into());
         };
         let mut connection = self.pool.acquire().await?;
         let zone = contact_zone(&mut connection, account_id, contact).await?;
@@ -368,7 +390,9 @@ impl Store {
             let local = now.to_zoned_datetime(zone.clone());
             for day in [local.date(), local.date().tomorrow().unwrap_or(local.date())] {
                 let at = day
-                    .to_datetime(Time::new(i8::try_from(hour.clamp(0, 23)).unwrap_or(8), 0, 0, 0).unwrap_or(Time::midnight()))
+                    .to_datetime(
+                        Time::new(i8::try_from(hour.clamp(0, 23)).unwrap_or(8), 0, 0, 0).unwrap_or(Time::midnight()),
+                    )
                     .to_zoned_datetime(zone.clone())
                     .map(|moment| moment.timestamp())
                     .unwrap_or(now);
@@ -620,7 +644,11 @@ async fn account_gap(connection: &mut sqlx::AnyConnection, account_id: i64) -> R
 
 /// The contact's last outreach: an outbound touch other than a meeting or a
 /// visit (a thank-you right after a meeting is the point, not pestering).
-async fn last_outreach(connection: &mut sqlx::AnyConnection, account_id: i64, contact_id: i64) -> Result<Option<Timestamp>> {
+async fn last_outreach(
+    connection: &mut sqlx::AnyConnection,
+    account_id: i64,
+    contact_id: i64,
+) -> Result<Option<Timestamp>> {
     let row = sqlx::query(
         "SELECT MAX(at) AS at FROM touches WHERE account_id = $1 AND contact_id = $2 AND direction = 'out' \
          AND channel NOT IN ('meeting', 'visit')",

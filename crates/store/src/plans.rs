@@ -4,9 +4,9 @@
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
+use tickler_core::Error as DomainError;
 use tickler_core::plan::{Plan, PlanDraft, Step, StepAction, starter_plans};
 use tickler_core::touch::Channel;
-use tickler_core::Error as DomainError;
 
 use crate::Store;
 use crate::error::{Error, Result};
@@ -35,13 +35,12 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO mail_settings (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING",
-        )
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let inserted =
+            sqlx::query("INSERT INTO mail_settings (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if inserted == 1 {
             for draft in starter_plans() {
                 insert_plan(&mut tx, account_id, &draft, now).await?;
@@ -286,4 +285,3 @@ pub(crate) async fn mail_settings_in(connection: &mut sqlx::AnyConnection, accou
         digest_enabled: enabled != 0,
     })
 }
-

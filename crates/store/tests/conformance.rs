@@ -8,7 +8,7 @@ mod consent;
 mod contacts;
 #[path = "conformance/follow_ups.rs"]
 mod follow_ups;
-#[path = "conformance/promises.rs"]
-mod promises;
 #[path = "conformance/plans.rs"]
 mod plans;
+#[path = "conformance/promises.rs"]
+mod promises;

@@ -46,7 +46,9 @@ async fn main() -> Result<()> {
     let now = seed::now().timestamp();
     progress(format!("claim: seeding {jobs} due jobs"));
     let numbers = match target.backend() {
-        "sqlite" => format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {jobs}) SELECT i FROM n"),
+        "sqlite" => {
+            format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {jobs}) SELECT i FROM n")
+        }
         _ => format!("SELECT generate_series(1, {jobs}) AS i"),
     };
     let day = 86_400;
@@ -76,7 +78,9 @@ async fn main() -> Result<()> {
             break;
         }
         let ids: Vec<String> = got.iter().map(|job| job.id.to_string()).collect();
-        native.execute(&format!("UPDATE jobs SET state = 'done', lease_owner = NULL WHERE id IN ({})", ids.join(","))).await?;
+        native
+            .execute(&format!("UPDATE jobs SET state = 'done', lease_owner = NULL WHERE id IN ({})", ids.join(",")))
+            .await?;
     }
     let seconds = total.as_secs_f64();
     let report = Report {

@@ -91,7 +91,9 @@ async fn main() -> Result<()> {
         )
         .await?;
     native.execute("DELETE FROM contact_tags").await?;
-    native.execute("INSERT INTO contact_tags (account_id, contact_id, tag) SELECT account_id, id, 'bench' FROM contacts").await?;
+    native
+        .execute("INSERT INTO contact_tags (account_id, contact_id, tag) SELECT account_id, id, 'bench' FROM contacts")
+        .await?;
     let mut settings = account.settings.clone();
     settings.pacing_gap_days = 0;
     store.update_settings(account.id, &settings).await?;
@@ -129,7 +131,8 @@ async fn main() -> Result<()> {
     if report.sent != emails as u64 {
         return Err(format!("sent {} of {emails} ({report:?})", report.sent).into());
     }
-    let sample = store.outbox(account.id, None).await?.into_iter().next().map(|(email, _)| email.body.len()).unwrap_or(600);
+    let sample =
+        store.outbox(account.id, None).await?.into_iter().next().map(|(email, _)| email.body.len()).unwrap_or(600);
     let message_bytes = sample + 400;
     progress(format!("send: smtp-source sends {emails} messages of {message_bytes} bytes"));
     let started = Instant::now();

@@ -59,7 +59,9 @@ pub async fn run(app: &App, command: MailCommand) -> Outcome {
             };
             let answer = mailer.send(&email).await?;
             if app.json {
-                return render::json(&serde_json::json!({ "to": email.to, "server": format!("{}:{}", config.host, config.port), "answer": answer, "message_id": email.message_id }));
+                return render::json(
+                    &serde_json::json!({ "to": email.to, "server": format!("{}:{}", config.host, config.port), "answer": answer, "message_id": email.message_id }),
+                );
             }
             say!("Sent to {} through {}:{}.", email.to, config.host, config.port);
             say!("The server answered: {answer}");

@@ -155,10 +155,13 @@ pub async fn template(app: &App, command: TemplateCommand) -> Outcome {
             let plan = app.store.find_plan(app.account_id(), &args.plan).await?;
             let index = step_index(&plan, args.step)?;
             let contact = app.store.find_contact(app.account_id(), &args.contact).await?;
-            let rendered = app.store.preview_step(app.account_id(), &plan, index, &contact, app.now.timestamp()).await?;
+            let rendered =
+                app.store.preview_step(app.account_id(), &plan, index, &contact, app.now.timestamp()).await?;
             let flags = tone::check(&format!("{}\n{}", rendered.subject, rendered.body));
             if app.json {
-                return render::json(&serde_json::json!({ "subject": rendered.subject, "body": rendered.body, "tone": flags }));
+                return render::json(
+                    &serde_json::json!({ "subject": rendered.subject, "body": rendered.body, "tone": flags }),
+                );
             }
             say!("Subject: {}", rendered.subject);
             say!();
@@ -207,7 +210,9 @@ fn step_from(fields: &StepFields, base: Option<&Step>) -> Outcome<Step> {
     let delay = match (&fields.delay, base) {
         (Some(delay), _) => delay.clone(),
         (None, Some(base)) => base.delay.clone(),
-        (None, None) => return Err(Error::invalid("delay", "give --delay, e.g. \"same day\" or \"3 business days\"").into()),
+        (None, None) => {
+            return Err(Error::invalid("delay", "give --delay, e.g. \"same day\" or \"3 business days\"").into());
+        }
     };
     let body = match (&fields.body, &fields.body_file) {
         (Some(_), Some(_)) => return Err(Error::invalid("body", "give --body or --body-file, not both").into()),
@@ -223,7 +228,9 @@ fn step_from(fields: &StepFields, base: Option<&Step>) -> Outcome<Step> {
     };
     if let Some(text) = &fields.task {
         if fields.subject.is_some() || body.is_some() {
-            return Err(Error::invalid("task", "a step is an email (--subject, --body) or a task (--task), not both").into());
+            return Err(
+                Error::invalid("task", "a step is an email (--subject, --body) or a task (--task), not both").into()
+            );
         }
         let channel = via.or(base.filter(|_| base_task.is_some()).map(|step| step.channel)).unwrap_or(Channel::Call);
         return Ok(Step::task(&delay, channel, text)?);
@@ -273,7 +280,13 @@ fn saved(app: &App, plan: &Plan, step: Option<usize>) -> Outcome {
 
 fn print_plan(plan: &Plan, full: bool) -> Outcome {
     let nurture = if plan.nurture { " [nurture: also for not-now contacts]" } else { "" };
-    say!("{:>5}  {} ({} step{}){nurture}", plan.id, plan.name, plan.steps.len(), if plan.steps.len() == 1 { "" } else { "s" });
+    say!(
+        "{:>5}  {} ({} step{}){nurture}",
+        plan.id,
+        plan.name,
+        plan.steps.len(),
+        if plan.steps.len() == 1 { "" } else { "s" }
+    );
     if full && !plan.description.is_empty() {
         say!("       {}", plan.description);
     }

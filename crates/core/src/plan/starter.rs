@@ -49,7 +49,11 @@ fn after_meeting() -> Starter {
                  And if you need a little longer on your side, that's completely fine.\n\n\
                  {{ sender.signature }}",
             ),
-            Step::task("3 weeks", Channel::Call, "Call to check in: ask how their plans are going and offer something useful"),
+            Step::task(
+                "3 weeks",
+                Channel::Call,
+                "Call to check in: ask how their plans are going and offer something useful",
+            ),
             Step::task("2 months", Channel::Postcard, "Send a holiday note: handwritten, personal, no ask"),
         ],
     )

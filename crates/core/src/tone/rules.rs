@@ -81,4 +81,3 @@ pub(super) fn gives_value(text: &str) -> bool {
         })
         .is_match(text)
 }
-

@@ -130,7 +130,8 @@ pub async fn run_worker(
         let now = config.clock.now();
         let wait = match store.next_job_at().await {
             Ok(Some(at)) if at > now => {
-                Duration::from_secs(u64::try_from(now.duration_until(at).as_secs()).unwrap_or(0).max(1)).min(config.idle)
+                Duration::from_secs(u64::try_from(now.duration_until(at).as_secs()).unwrap_or(0).max(1))
+                    .min(config.idle)
             }
             Ok(Some(_)) => Duration::from_secs(1),
             _ => config.idle,
@@ -149,10 +150,10 @@ async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Re
             StepRun::Closed(_) => report.closed += 1,
             StepRun::Held(_) => report.held += 1,
             StepRun::Send(email) => {
-                let result = mailer.send(&to_email(&email)).await.map_err(|error| SendFailure {
-                    permanent: error.is_permanent(),
-                    reason: error.to_string(),
-                });
+                let result = mailer
+                    .send(&to_email(&email))
+                    .await
+                    .map_err(|error| SendFailure { permanent: error.is_permanent(), reason: error.to_string() });
                 if result.is_ok() {
                     report.sent += 1;
                 } else {
@@ -176,10 +177,10 @@ async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Re
             match store.queue_notice(job, &key, &to, &rendered, now).await? {
                 None => report.closed += 1,
                 Some(email) => {
-                    let result = mailer.send(&to_email(&email)).await.map_err(|error| SendFailure {
-                        permanent: error.is_permanent(),
-                        reason: error.to_string(),
-                    });
+                    let result = mailer
+                        .send(&to_email(&email))
+                        .await
+                        .map_err(|error| SendFailure { permanent: error.is_permanent(), reason: error.to_string() });
                     if result.is_ok() {
                         report.sent += 1;
                     } else {

@@ -52,8 +52,12 @@ pub async fn promise_alert(store: &Store, job: &Job, now: Timestamp) -> Result<N
     let settings = store.mail_settings(job.account_id).await?;
     let now = now.to_zoned_datetime(account.settings.zone.time_zone());
     let risks =
-        at_risk(store, job.account_id, &settings.signature, &now, &account.settings.work_week, Some(promise_id)).await?;
-    Ok(risks.first().filter(|_| !settings.from_address.is_empty()).map(|risk| (settings.from_address, digest::alert(risk))))
+        at_risk(store, job.account_id, &settings.signature, &now, &account.settings.work_week, Some(promise_id))
+            .await?;
+    Ok(risks
+        .first()
+        .filter(|_| !settings.from_address.is_empty())
+        .map(|risk| (settings.from_address, digest::alert(risk))))
 }
 
 async fn at_risk(

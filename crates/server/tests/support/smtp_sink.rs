@@ -39,7 +39,11 @@ impl SmtpSink {
             std::path::Path::new(binary).exists(),
             "the mail tests need Postfix's smtp-sink at {binary}; scripts/test installs it (apt-get install postfix)"
         );
-        let dir = std::env::temp_dir().join(format!("tickler-sink-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+        let dir = std::env::temp_dir().join(format!(
+            "tickler-sink-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         // smtp-sink drops privileges to the -u user, who must be able to write the files.
@@ -84,7 +88,12 @@ impl SmtpSink {
         let mut files: Vec<PathBuf> =
             std::fs::read_dir(&self.dir).unwrap().filter_map(|entry| entry.ok().map(|e| e.path())).collect();
         files.sort();
-        files.iter().filter_map(|path| std::fs::read_to_string(path).ok()).filter(|raw| raw.contains("\n\n") || raw.contains("\r\n\r\n")).map(|raw| parse(&raw)).collect()
+        files
+            .iter()
+            .filter_map(|path| std::fs::read_to_string(path).ok())
+            .filter(|raw| raw.contains("\n\n") || raw.contains("\r\n\r\n"))
+            .map(|raw| parse(&raw))
+            .collect()
     }
 }
 
@@ -131,7 +140,8 @@ fn decode_quoted_printable(text: &str) -> String {
     let mut index = 0;
     while index < bytes.len() {
         if bytes[index] == b'=' && index + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap_or("zz"), 16) {
+            if let Ok(byte) = u8::from_str_radix(std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap_or("zz"), 16)
+            {
                 out.push(byte);
                 index += 3;
                 continue;
