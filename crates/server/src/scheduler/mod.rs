@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use jiff::SignedDuration;
 use tickler_mail::{Email, Mailer};
-use tickler_store::{Job, OutboundEmail, SendFailure, StepRun, Store, job_kind};
+use tickler_store::{Job, MAX_CLAIMS, OutboundEmail, SendFailure, StepRun, Store, job_kind};
 use tokio::task::JoinSet;
 
 pub use clock::Clock;
@@ -145,6 +145,13 @@ pub async fn run_worker(
 
 async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Result<PassReport, SchedulerError> {
     let mut report = PassReport::default();
+    if job.attempts > MAX_CLAIMS {
+        // The job took its worker down every time it was claimed: park it rather than loop.
+        let reason = format!("claimed {} times without finishing; parked", job.attempts);
+        store.finish_job(job, Some(&reason), clock.now()).await?;
+        report.failed += 1;
+        return Ok(report);
+    }
     match job.kind.as_str() {
         job_kind::PLAN_STEP => match store.claim_plan_step(job, clock.now()).await? {
             StepRun::Closed(_) => report.closed += 1,
