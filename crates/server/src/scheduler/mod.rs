@@ -78,12 +78,17 @@ pub async fn run_once(store: &Store, mailer: &Mailer, config: &WorkerConfig) -> 
     let jobs = store.claim_jobs(&config.owner, now, config.lease, config.batch).await?;
     let mut report = PassReport { claimed: jobs.len() as u64, ..PassReport::default() };
     let limit = Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1)));
+    // SQLite has one writer: queueing this process's transactions here, rather than in
+    // SQLite's busy handler (which sleeps), keeps the SMTP sessions busy.
+    let writer = Arc::new(tokio::sync::Mutex::new(()));
+    let serialize = store.backend() == tickler_store::Backend::Sqlite;
     let mut running = JoinSet::new();
     for job in jobs {
         let (store, mailer, clock, limit) = (store.clone(), mailer.clone(), config.clock.clone(), limit.clone());
+        let writer = serialize.then(|| writer.clone());
         running.spawn(async move {
             let _permit = limit.acquire_owned().await;
-            run_job(&store, &mailer, &clock, &job).await
+            run_job(&Worker { store: &store, mailer: &mailer, clock: &clock, writer: writer.as_deref() }, &job).await
         });
     }
     let mut first_error = None;
@@ -143,7 +148,26 @@ pub async fn run_worker(
     }
 }
 
-async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Result<PassReport, SchedulerError> {
+/// What a job runs with: the store, the mailer, the clock, and on SQLite the writer queue.
+struct Worker<'a> {
+    store: &'a Store,
+    mailer: &'a Mailer,
+    clock: &'a Clock,
+    writer: Option<&'a tokio::sync::Mutex<()>>,
+}
+
+impl Worker<'_> {
+    /// Wait for this process's turn to write (SQLite only).
+    async fn turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.writer {
+            Some(writer) => Some(writer.lock().await),
+            None => None,
+        }
+    }
+}
+
+async fn run_job(worker: &Worker<'_>, job: &Job) -> Result<PassReport, SchedulerError> {
+    let (store, mailer, clock) = (worker.store, worker.mailer, worker.clock);
     let mut report = PassReport::default();
     if job.attempts > MAX_CLAIMS {
         // The job took its worker down every time it was claimed: park it rather than loop.
@@ -153,7 +177,10 @@ async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Re
         return Ok(report);
     }
     match job.kind.as_str() {
-        job_kind::PLAN_STEP => match store.claim_plan_step(job, clock.now()).await? {
+        job_kind::PLAN_STEP => match {
+            let _turn = worker.turn().await;
+            store.claim_plan_step(job, clock.now()).await?
+        } {
             StepRun::Closed(_) => report.closed += 1,
             StepRun::Held(_) => report.held += 1,
             StepRun::Send(email) => {
@@ -166,6 +193,7 @@ async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Re
                 } else {
                     report.failed += 1;
                 }
+                let _turn = worker.turn().await;
                 store.record_send(job, &email, result, clock.now()).await?;
             }
         },
