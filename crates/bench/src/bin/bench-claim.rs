@@ -49,7 +49,7 @@ async fn main() -> Result<()> {
         "sqlite" => {
             format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {jobs}) SELECT i FROM n")
         }
-        _ => format!("SELECT generate_series(1, {jobs}) AS i"),
+        _ => format!("SELECT generate_series(CAST(1 AS BIGINT), {jobs}) AS i"),
     };
     let day = 86_400;
     native
