@@ -65,7 +65,7 @@ pub enum StepRun {
     /// The step waits (business hours, pacing gap); the job runs again at `hold.until`.
     Held(Hold),
     /// Send this email, then record the result with [`Store::record_send`].
-    Send(OutboundEmail),
+    Send(Box<OutboundEmail>),
 }
 
 /// Why sending failed, as the mail server or the network said.
@@ -167,7 +167,7 @@ impl Store {
             .await?;
         let email = email_in(&mut tx, outbox_id).await?;
         tx.commit().await?;
-        Ok(StepRun::Send(email))
+        Ok(StepRun::Send(Box::new(email)))
     }
 
     /// Record what the mail server said about a plan email: sent (the

@@ -177,10 +177,7 @@ async fn run_job(worker: &Worker<'_>, job: &Job) -> Result<PassReport, Scheduler
         return Ok(report);
     }
     match job.kind.as_str() {
-        job_kind::PLAN_STEP => match {
-            let _turn = worker.turn().await;
-            store.claim_plan_step(job, clock.now()).await?
-        } {
+        job_kind::PLAN_STEP => match claim_step(worker, job).await? {
             StepRun::Closed(_) => report.closed += 1,
             StepRun::Held(_) => report.held += 1,
             StepRun::Send(email) => {
@@ -231,6 +228,11 @@ async fn run_job(worker: &Worker<'_>, job: &Job) -> Result<PassReport, Scheduler
         }
     }
     Ok(report)
+}
+
+async fn claim_step(worker: &Worker<'_>, job: &Job) -> Result<StepRun, tickler_store::Error> {
+    let _turn = worker.turn().await;
+    worker.store.claim_plan_step(job, worker.clock.now()).await
 }
 
 /// The mail crate's view of an outbox row.
