@@ -2,6 +2,8 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::args_plans::*;
+
 /// Tickler: remembers every contact and every touch, and tells you whom to follow up with today.
 #[derive(Debug, Parser)]
 #[command(name = "tickler", version, about, propagate_version = true)]
@@ -69,6 +71,21 @@ pub enum Command {
     When(WhenArgs),
     /// Show or change your settings: zone, working hours and days, pacing gap
     Settings(SettingsArgs),
+    /// Action plans: list, show, create and edit steps; pause, resume or stop enrollments
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Enroll a contact in a plan (`enroll ann "After interview"`), or every contact with --tag
+    Enroll(EnrollArgs),
+    /// List enrollments: each contact's plans, next step and why it waits
+    Enrollments(EnrollmentsArgs),
+    /// Email templates: preview for a contact, tone check
+    #[command(subcommand)]
+    Template(TemplateCommand),
+    /// Outbound email: test the relay, set your From and signature
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Run the scheduler: plan steps and their emails (alone, or --once for what is due now)
+    Worker(WorkerArgs),
     /// Run the web app, JSON API and calendar feed
     Serve(ServeArgs),
     /// Manage the people who sign in to the web app
@@ -87,6 +104,11 @@ pub struct ServeArgs {
     /// Start on a fresh demo database with sample data and a demo login
     #[arg(long)]
     pub demo: bool,
+    /// Serve the web app only; run the scheduler elsewhere (`tickler worker`)
+    #[arg(long)]
+    pub no_worker: bool,
+    #[command(flatten)]
+    pub smtp: crate::args_plans::SmtpArgs,
 }
 
 #[derive(Debug, Subcommand)]

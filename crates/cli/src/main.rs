@@ -5,6 +5,7 @@
 mod render;
 mod app;
 mod args;
+mod args_plans;
 mod commands;
 mod failure;
 

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod config;
 pub mod error;
 pub mod ops;
+pub mod scheduler;
 pub mod state;
 pub mod users;
 pub mod web;

@@ -1,4 +1,4 @@
-//! Adding users and signing them in: the password rules, Argon2id hashing
+//! Adding users (a new account also gets the starter plans) and signing them in: the password rules, Argon2id hashing
 //! off the async threads, and the per-login and per-address limits.
 
 use std::net::IpAddr;
@@ -42,7 +42,9 @@ pub async fn add_user(store: &Store, account_id: i64, input: &UserInput, now: Ti
 /// (the one the CLI has been using, so its data is theirs).
 pub async fn add_first_user(store: &Store, input: &UserInput, zone: &ZoneName, now: Timestamp) -> Result<User> {
     let account = store.default_account(zone, now).await?;
-    add_user(store, account.id, &UserInput { admin: true, ..input.clone() }, now).await
+    let user = add_user(store, account.id, &UserInput { admin: true, ..input.clone() }, now).await?;
+    store.ensure_plan_setup(account.id, now).await?;
+    Ok(user)
 }
 
 /// Create a new, separate account with its first (admin) user.
@@ -64,6 +66,7 @@ pub async fn add_account(
     }
     let account = store.create_account(name, &Settings::new(zone.clone()), now).await?;
     let user = add_user(store, account.id, &UserInput { admin: true, ..input.clone() }, now).await?;
+    store.ensure_plan_setup(account.id, now).await?;
     Ok((account, user))
 }
 

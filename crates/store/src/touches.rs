@@ -90,6 +90,11 @@ pub(crate) async fn insert_touch(
         }
         None => None,
     };
+    // Plans stop when the contact answers or decides; a "not now" keeps its nurture plan.
+    if let Some(reason) = tickler_core::plan::stop_reason_for_touch(draft.direction, draft.outcome) {
+        let keep_nurture = draft.outcome == Some(Outcome::NotNow);
+        crate::enrollments::stop_contact_plans(tx, account_id, contact.id, &reason, keep_nurture, now).await?;
+    }
     Ok(Logged { touch, consent })
 }
 

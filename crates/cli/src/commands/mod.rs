@@ -4,6 +4,8 @@ mod consent;
 mod contacts;
 mod demo;
 mod follow_ups;
+mod mail;
+mod plans;
 mod promises;
 mod serve;
 mod settings;
@@ -12,6 +14,7 @@ mod today;
 mod touches;
 mod users;
 mod when;
+mod worker;
 
 use crate::app::App;
 use crate::args::{Cli, Command};
@@ -48,6 +51,12 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Consent(args) => consent::run(&app, args).await,
         Command::Timeline(args) => timeline::run(&app, &args.contact).await,
         Command::Settings(args) => settings::run(&app, args).await,
+        Command::Plan(command) => plans::run(&app, command).await,
+        Command::Enroll(args) => plans::enroll(&app, args).await,
+        Command::Enrollments(args) => plans::enrollments(&app, args).await,
+        Command::Template(command) => plans::template(&app, command).await,
+        Command::Mail(command) => mail::run(&app, command).await,
+        Command::Worker(args) => worker::run(&app, args).await,
         Command::User(command) => users::run(&app, command).await,
         Command::When(_) | Command::Demo(_) | Command::Serve(_) => Ok(()),
     };

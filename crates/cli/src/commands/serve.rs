@@ -1,13 +1,17 @@
-//! `serve`: the web app, JSON API and calendar feed on one address.
+//! `serve`: the web app, JSON API and calendar feed on one address, and the
+//! scheduler (plan steps, alerts, digests) beside them unless `--no-worker`.
 
 use std::path::PathBuf;
 
+use tickler_mail::Mailer;
+use tickler_server::scheduler::{self, Clock, WorkerConfig};
 use tickler_server::users::{UserInput, add_first_user};
 use tickler_server::{AppState, Config};
 use tickler_store::Store;
 
 use crate::app::{database_url, default_data_dir, now_instant, system_zone};
 use crate::args::{Global, ServeArgs};
+use crate::commands::mail::smtp_config;
 use crate::failure::{Failure, Outcome};
 
 /// The demo login printed by `serve --demo` and shown on its sign-in page.
@@ -36,11 +40,47 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
     } else if store.count_users().await? == 0 {
         say!("Open {url} to create the first user.");
     }
+    if args.no_worker {
+        say!("The scheduler is not running here (--no-worker); run `tickler worker` beside it.");
+    }
     say!("Press Ctrl+C to stop.");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = if args.no_worker {
+        None
+    } else {
+        let mailer = Mailer::new(&smtp_config(&args.smtp)?)?;
+        let clock = match config.now {
+            Some(now) => Clock::starting_at(now),
+            None => Clock::system(),
+        };
+        let mut stopped = stopped.clone();
+        let worker_store = store.clone();
+        Some(tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            };
+            scheduler::run_worker(worker_store, mailer, WorkerConfig::new(clock), shutdown).await
+        }))
+    };
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
     let state = AppState::new(store.clone(), config);
-    tickler_server::serve(listener, state, shutdown_signal())
+    let mut web_stopped = stopped.clone();
+    let web_shutdown = async move {
+        let _ = web_stopped.wait_for(|stop| *stop).await;
+    };
+    tickler_server::serve(listener, state, web_shutdown)
         .await
         .map_err(|error| Failure::Refused(format!("server stopped: {error}")))?;
+    if let Some(worker) = worker {
+        match worker.await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => eprintln!("worker: {error}"),
+            Err(error) => eprintln!("worker: {error}"),
+        }
+    }
     store.close().await;
     Ok(())
 }
