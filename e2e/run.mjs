@@ -53,7 +53,7 @@ async function signUp(page) {
   await page.fill("#f-setup-name", "Tess Tester");
   await page.fill("#f-setup-email", "tess@example.com");
   await page.fill("#f-setup-password", "correct horse battery");
-  await page.getByRole("button", { name: "Create user and start" }).click();
+  await page.getByRole("button", { name: "Create user and start", exact: true }).click();
   await page.waitForURL(url("/today"));
   check((await page.locator("h1").innerText()).startsWith("Today"), "the new user lands on Today");
   check(await page.getByText("Nothing due in the next").isVisible(), "an empty Today says so");
@@ -63,7 +63,7 @@ async function addContact(page, name, email) {
   await page.goto(url("/contacts/new"));
   await page.fill("#f-contact-name", name);
   if (email) await page.fill("#f-contact-emails", email);
-  await submit(page, page.getByRole("button", { name: "Save" }));
+  await submit(page, page.getByRole("button", { name: "Save", exact: true }));
   check(/^\/contacts\/\d+$/.test(pathOf(page)), `saving a contact opens its page (at ${page.url()})`);
   return Number(pathOf(page).split("/").pop());
 }
@@ -95,10 +95,10 @@ async function flow(browser) {
   // The no-JavaScript path: "Preview date" submits and the server fills the preview.
   await page.fill("#f-follow-when", "next tuesday 3pm");
   await page.fill("#f-follow-note", "send the proposal");
-  await submit(page, page.getByRole("button", { name: "Preview date" }));
+  await submit(page, page.getByRole("button", { name: "Preview date", exact: true }));
   check((await page.locator("#p-follow-when").innerText()).includes("Tue 1 Dec 2026, 15:00"), "the server previews");
   check((await page.inputValue("#f-follow-when")) === "next tuesday 3pm", "the preview keeps what was typed");
-  await submit(page, page.getByRole("button", { name: "Schedule" }));
+  await submit(page, page.getByRole("button", { name: "Schedule", exact: true }));
 
   // Today lists it in the coming days.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Today" }).click();
@@ -131,7 +131,7 @@ async function flow(browser) {
   const outcomes = await outcome.locator("option").evaluateAll((options) => options.map((o) => o.value));
   check(outcomes.includes("voicemail"), `"voicemail" is an outcome (${outcomes})`);
   await outcome.selectOption("voicemail");
-  await submit(page, item.getByRole("button", { name: "Mark done" }));
+  await submit(page, item.getByRole("button", { name: "Mark done", exact: true }));
   check(pathOf(page) === "/today", "marking done returns to Today");
   check((await page.locator("li.item", { hasText: "Ann Lee" }).count()) === 0, "a done follow-up leaves Today");
 
@@ -154,7 +154,7 @@ async function flow(browser) {
   await page.goto(url(`/contacts/${evil}`));
   await page.fill("#f-follow-when", "tomorrow");
   await page.fill("#f-follow-note", payload);
-  await submit(page, page.getByRole("button", { name: "Schedule" }));
+  await submit(page, page.getByRole("button", { name: "Schedule", exact: true }));
   await page.goto(url("/today"));
   check((await page.locator("li.item", { hasText: payload }).count()) === 1, "Today shows the name as text");
   check((await page.locator("main img, main script").count()) === 0, "Today gains no element");
@@ -179,7 +179,7 @@ async function demo(browser) {
   check(email && password, `the sign-in page shows the demo login (${notice})`);
   await page.fill("#f-login-email", email);
   await page.fill("#f-login-password", password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(url("/today"));
   for (const heading of ["Promises at risk", "Overdue"]) {
     check(await page.getByRole("heading", { name: heading }).isVisible(), `demo Today shows "${heading}"`);
