@@ -58,8 +58,10 @@ fn feed_checks(backend: Backend) {
     let cara = contact(json!({ "name": "Cara Diaz, PhD; Esq.", "birthday": "--06-30" }));
 
     let schedule = |contact: i64, body: Value| {
-        let scheduled =
-            server.send_json("POST", &format!("/api/v1/contacts/{contact}/follow-ups"), &token, &body).expect(201).json();
+        let scheduled = server
+            .send_json("POST", &format!("/api/v1/contacts/{contact}/follow-ups"), &token, &body)
+            .expect(201)
+            .json();
         scheduled["follow_up"]["id"].as_i64().unwrap_or_else(|| panic!("no follow-up id in {scheduled}"))
     };
     let timed = schedule(ann, json!({ "when": "next tuesday 3pm", "channel": "call", "note": "the proposal" }));
@@ -75,7 +77,8 @@ fn feed_checks(backend: Backend) {
         .json();
     let promise = promise["id"].as_i64().unwrap_or_else(|| panic!("no promise id in {promise}"));
 
-    let url = server.get("/api/v1/calendar", &token).expect(200).json()["url"].as_str().expect("a feed URL").to_string();
+    let url =
+        server.get("/api/v1/calendar", &token).expect(200).json()["url"].as_str().expect("a feed URL").to_string();
     assert!(url.starts_with(&format!("{}/calendar/", server.url)) && url.ends_with(".ics"), "{url}");
     let path = path_of(&url);
 

@@ -237,7 +237,8 @@ pub fn http(address: &str, method: &str, path: &str, headers: &[(&str, &str)], b
     stream.write_all(request.as_bytes()).and_then(|()| stream.write_all(body)).expect("cannot send the request");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("cannot read the response");
-    parse_response(&raw).unwrap_or_else(|| panic!("{method} {path}: malformed response {:?}", String::from_utf8_lossy(&raw)))
+    parse_response(&raw)
+        .unwrap_or_else(|| panic!("{method} {path}: malformed response {:?}", String::from_utf8_lossy(&raw)))
 }
 
 fn parse_response(raw: &[u8]) -> Option<Response> {
