@@ -67,6 +67,7 @@ impl Server {
         // Keep reading so the server never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         let Some(url) = first.trim().strip_prefix("Tickler is running at ") else {
+            let _ = child.kill();
             let _ = child.wait();
             let stderr = stderr.lock().expect("stderr buffer").clone();
             panic!("`tickler serve` did not start: first line {first:?}\n--- stderr ---\n{stderr}");
