@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn domain_errors_name_their_field() {
-        let failure: Failure = tickler_core::Error::invalid("email", "email: \"x\" is not an email address").into();
+        let failure: Failure = tickler_core::Error::invalid("email", "\"x\" is not an email address").into();
         assert_eq!(failure.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(failure.field.as_deref(), Some("email"));
         assert_eq!(failure.message_for_field(), "\"x\" is not an email address");
