@@ -22,7 +22,8 @@ const MAX_EXAMPLES: &str = "25";
 fn fuzz(backend: Backend) {
     let t = Tickler::new(backend);
     let server = Server::start(&t.database(), &[]);
-    let token = server.token();
+    let session = server.set_up_first_user("Tess Tester", "tess@example.com");
+    let token = server.create_token(&session, "schemathesis");
 
     // Some data, so ids 1 and 2 exist and the responses carry every kind of record.
     for (name, birthday) in [("Ann Lee", "1980-04-12"), ("Bob Stone", "--06-30")] {
@@ -53,6 +54,13 @@ fn fuzz(backend: Backend) {
         assert_eq!(refused["field"], field, "{refused}");
     }
     server.get("/api/v1/contacts?q=%00", &token).expect(422);
+    let csrf =
+        live::hidden_csrf(&server.request("GET", "/contacts/new", &[("Cookie", &session)], None).expect(200).text());
+    let form = live::form(&[("csrf", &csrf), ("name", "Nul\u{0}Person")]);
+    let headers = [("Cookie", session.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
+    server.request("POST", "/contacts/new", &headers, Some(form.as_bytes())).expect(422);
+    let contacts = server.get("/api/v1/contacts", &token).expect(200).json();
+    assert_eq!(contacts["items"].as_array().map(Vec::len), Some(2), "only the seeded contacts exist: {contacts}");
     server.request("GET", "/calendar/%00.ics", &[], None).expect(404);
 
     // What schemathesis does not check: every operation has an operationId of its own (OpenAPI 3.1 §4.8.10).
