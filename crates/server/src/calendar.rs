@@ -152,7 +152,12 @@ fn fold(line: &str, out: &mut String) {
 /// `GET /calendar/<secret>.ics`: no session needed, the secret is the key.
 pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response> {
     let secret = file.strip_suffix(".ics").unwrap_or(&file);
-    let user = match state.store.user_by_calendar_secret(secret).await? {
+    let well_formed = secret.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+    let found = match well_formed {
+        true => state.store.user_by_calendar_secret(secret).await?,
+        false => None,
+    };
+    let user = match found {
         Some(user) => user,
         None => return Err(Failure::not_found("no calendar feed at this address; copy the URL from Settings again")),
     };

@@ -58,6 +58,9 @@ fn text(value: &Option<String>) -> Option<&str> {
 
 /// The filter a contact query asks for.
 pub fn contact_filter(query: &ContactQuery) -> Result<ContactFilter> {
+    for (field, value) in [("q", &query.q), ("tag", &query.tag), ("stage", &query.stage), ("consent", &query.consent)] {
+        crate::auth::refuse_nul(field, value.as_deref().unwrap_or_default())?;
+    }
     Ok(ContactFilter {
         tag: text(&query.tag).map(Tag::parse).transpose()?,
         search: text(&query.q).map(str::to_string),
@@ -97,7 +100,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(contact)))
 }
 
-#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", operation_id = "show_contact", params(("id" = i64, Path)),
     responses((status = 200, body = Contact), Errors))]
 pub async fn show(
     axum::extract::State(state): axum::extract::State<AppState>,

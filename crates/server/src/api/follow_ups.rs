@@ -75,7 +75,8 @@ pub async fn agenda(
     Ok(Json(Agenda { items, more }))
 }
 
-#[utoipa::path(get, path = "/api/v1/follow-ups/{id}", tag = "follow-ups", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/follow-ups/{id}", tag = "follow-ups", operation_id = "show_follow_up",
+    params(("id" = i64, Path)),
     responses((status = 200, body = FollowUp), Errors))]
 pub async fn show(
     State(state): State<AppState>,

@@ -86,6 +86,15 @@ pub fn is_https(state: &AppState, headers: &HeaderMap) -> bool {
         || headers.get("x-forwarded-proto").and_then(|value| value.to_str().ok()) == Some("https")
 }
 
+/// Refuse text holding a NUL character: PostgreSQL cannot store it in text
+/// (SQLite can), so it is turned away on input and both backends agree.
+pub fn refuse_nul(field: &str, value: &str) -> Result<()> {
+    match value.contains('\0') {
+        true => Err(Failure::invalid(field, format!("{field}: must not contain NUL characters"))),
+        false => Ok(()),
+    }
+}
+
 /// Find the caller of a request, if any. A bearer token that is wrong is an error, not "anonymous".
 pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>> {
     let now = state.now();
@@ -169,6 +178,10 @@ pub fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>> {
         serde_urlencoded::from_bytes(body).map_err(|error| Failure::bad_request(format!("form: {error}")))?;
     if let Some((field, _)) = pairs.iter().find(|(_, value)| value.chars().count() > MAX_FIELD_CHARS) {
         return Err(Failure::invalid(field, format!("{field}: is longer than {MAX_FIELD_CHARS} characters")));
+    }
+    for (field, value) in &pairs {
+        refuse_nul(field, field)?;
+        refuse_nul(field, value)?;
     }
     Ok(pairs)
 }
