@@ -246,3 +246,49 @@ both!(the_openapi_document_describes_every_route, |server| {
         }
     }
 });
+
+both!(contacts_are_enrolled_in_plans_paused_resumed_and_stopped, |server| {
+    let user = server.first_user("ann@example.com").await;
+    let api = server.api(&user).await;
+    let (status, plans) = api.get("/api/v1/plans").await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<&str> = plans.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    for starter in ["After an interview or meeting", "Cold prospect", "After a purchase", "Client retention", "Not now"]
+    {
+        assert!(names.contains(&starter), "{names:?}");
+    }
+    let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea", "emails": ["bea@q.example"] })).await;
+    let id = bea["id"].as_i64().unwrap();
+    let (status, enrollment) =
+        api.post(&format!("/api/v1/contacts/{id}/enrollments"), json!({ "plan": "interview" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{enrollment}");
+    assert_eq!(
+        (enrollment["plan_name"].as_str(), enrollment["state"].as_str()),
+        (Some("After an interview or meeting"), Some("active"))
+    );
+    let enrollment_id = enrollment["id"].as_i64().unwrap();
+    let (_, paused) = api.post(&format!("/api/v1/enrollments/{enrollment_id}/pause"), json!({})).await;
+    assert_eq!(paused["state"], "paused");
+    let (_, resumed) = api.post(&format!("/api/v1/enrollments/{enrollment_id}/resume"), json!({})).await;
+    assert_eq!(resumed["state"], "active");
+    let (status, error) = api.post(&format!("/api/v1/enrollments/{enrollment_id}/restart"), json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    let mallory = server.other_account("mallory@example.com").await;
+    let theirs = server.api(&mallory).await;
+    let (status, _) = theirs.post(&format!("/api/v1/enrollments/{enrollment_id}/stop"), json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another account cannot stop it");
+    let (status, _) = theirs.get(&format!("/api/v1/contacts/{id}/enrollments")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, stopped) = api.post(&format!("/api/v1/enrollments/{enrollment_id}/stop"), json!({})).await;
+    assert_eq!(stopped["state"], "stopped");
+    let (_, listed) = api.get(&format!("/api/v1/contacts/{id}/enrollments")).await;
+    assert_eq!(listed[0]["state"], "stopped");
+    let (status, error) =
+        api.post(&format!("/api/v1/contacts/{id}/enrollments"), json!({ "plan": "no such plan" })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{error}");
+    // Do-not-contact contacts cannot be enrolled.
+    api.post(&format!("/api/v1/contacts/{id}/consent"), json!({ "state": "never" })).await;
+    let (status, error) =
+        api.post(&format!("/api/v1/contacts/{id}/enrollments"), json!({ "plan": "Cold prospect" })).await;
+    assert!(status == StatusCode::CONFLICT || status == StatusCode::UNPROCESSABLE_ENTITY, "{status} {error}");
+});

@@ -232,3 +232,22 @@ both!(settings_tokens_and_the_calendar_feed, |server| {
     let text = reqwest::get(format!("{}/{path}", server.base)).await.unwrap().text().await.unwrap();
     assert_eq!(text.matches("BEGIN:VEVENT").count(), 0, "another account's feed has none of these");
 });
+
+both!(a_contact_joins_a_plan_from_their_page, |server| {
+    let ann = server.first_user("ann@example.com").await;
+    let api = server.api(&ann).await;
+    let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea", "emails": ["bea@q.example"] })).await;
+    let id = bea["id"].as_i64().unwrap();
+    let browser = server.browser("ann@example.com").await;
+    let (_, page) = browser.page(&format!("/contacts/{id}")).await;
+    assert!(page.contains("Not in any plan") && page.contains("<option value=\"Client retention\""), "{page}");
+    let enrolled = browser.form(&format!("/contacts/{id}/enrollments"), &[("plan", "Client retention")]).await;
+    assert_eq!(location(&enrolled), format!("/contacts/{id}?notice=enrolled"));
+    let (_, page) = browser.page(&format!("/contacts/{id}")).await;
+    assert!(page.contains("<strong>Client retention</strong> · active"), "{page}");
+    let enrollment = server.db.store.enrollments(ann.account_id, Some(id)).await.unwrap()[0].id;
+    let paused = browser.form(&format!("/enrollments/{enrollment}/pause"), &[]).await;
+    assert_eq!(location(&paused), format!("/contacts/{id}?notice=plan"));
+    let (_, page) = browser.page(&format!("/contacts/{id}")).await;
+    assert!(page.contains("· paused") && page.contains(">Resume</button>"), "{page}");
+});

@@ -25,6 +25,7 @@ pub const MAX_STEPS: usize = 50;
 
 /// What a step does when it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum StepAction {
     /// An email rendered from a template and sent automatically.
@@ -45,6 +46,7 @@ impl StepAction {
 
 /// One step of a plan; valid by construction (its delay parses, its template compiles).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     /// The delay as the user wrote it ("3 business days"), counted from the previous step.
     pub delay: String,
@@ -130,6 +132,7 @@ impl PlanDraft {
 
 /// A stored plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub id: i64,
     pub name: String,
@@ -140,6 +143,7 @@ pub struct Plan {
 
 /// The life of an enrollment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum EnrollmentState {
     Active,
@@ -176,6 +180,7 @@ impl EnrollmentState {
 
 /// A contact in a plan: where they are and when the next step runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enrollment {
     pub id: i64,
     pub plan_id: i64,

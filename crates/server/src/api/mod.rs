@@ -6,6 +6,7 @@ pub mod account;
 pub mod contacts;
 mod extract;
 mod follow_ups;
+pub mod plans;
 
 use axum::Json;
 use axum::response::IntoResponse;
@@ -100,6 +101,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(follow_ups::skip))
         .routes(routes!(follow_ups::promises))
         .routes(routes!(follow_ups::keep))
+        .routes(routes!(plans::plans))
+        .routes(routes!(plans::create, plans::of_contact))
+        .routes(routes!(plans::update))
         .split_for_parts();
     let document = openapi.clone();
     let router = router

@@ -63,6 +63,26 @@ async fn context(state: &AppState, caller: &Caller, id: i64) -> Result<minijinja
     let last = state.store.last_touch(caller.account_id(), id).await?;
     let timeline: Vec<minijinja::Value> =
         state.store.timeline(caller.account_id(), id).await?.iter().map(|entry| timeline_entry(entry, &now)).collect();
+    state.store.ensure_plan_setup(caller.account_id(), state.now()).await?;
+    let plans: Vec<String> = state.store.plans(caller.account_id()).await?.into_iter().map(|plan| plan.name).collect();
+    let enrollments: Vec<minijinja::Value> = state
+        .store
+        .enrollments(caller.account_id(), Some(id))
+        .await?
+        .into_iter()
+        .map(|enrollment| {
+            minijinja::context! {
+                id => enrollment.id,
+                plan => enrollment.plan_name,
+                state => enrollment.state.as_str(),
+                live => enrollment.state.is_live(),
+                step => enrollment.next_step + 1,
+                next => enrollment.next_run_at.map(|at| moment_text(at, &now)),
+                waiting => enrollment.waiting,
+                stop_reason => enrollment.stop_reason,
+            }
+        })
+        .collect();
     let zone = contact.zone_or(now.time_zone());
     let local_time = contact
         .details
@@ -80,6 +100,8 @@ async fn context(state: &AppState, caller: &Caller, id: i64) -> Result<minijinja
         outcomes => Outcome::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
         consents => ["active", "not-now", "never"],
         timeline,
+        plans,
+        enrollments,
         contact,
     })
 }
@@ -290,5 +312,29 @@ pub async fn consent(State(state): State<AppState>, Path(id): Path<i64>, form: P
     match ops::set_consent(&state, &caller, id, &input).await {
         Ok(_) => done_redirect(&format!("/contacts/{id}"), "consent"),
         Err(failure) => sent_back(&state, &caller, id, "consent", &form, failure).await,
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct EnrollForm {
+    plan: String,
+}
+
+pub async fn enroll(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<EnrollForm>) -> Response {
+    let PageForm { caller, form } = form;
+    match crate::api::plans::enroll(&state, caller.account_id(), id, &form.plan).await {
+        Ok(_) => done_redirect(&format!("/contacts/{id}"), "enrolled"),
+        Err(failure) => sent_back(&state, &caller, id, "plan", &form, failure).await,
+    }
+}
+
+pub async fn change_enrollment(
+    State(state): State<AppState>,
+    Path((id, change)): Path<(i64, crate::api::plans::Change)>,
+    form: PageForm<super::ReturnTo>,
+) -> Response {
+    match crate::api::plans::change(&state, form.caller.account_id(), id, change).await {
+        Ok(enrollment) => done_redirect(&format!("/contacts/{}", enrollment.contact_id), "plan"),
+        Err(failure) => failure_page(&state, &failure),
     }
 }

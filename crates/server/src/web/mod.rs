@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}/touches", post(contact::log_touch))
         .route("/contacts/{id}/promises", post(contact::promise))
         .route("/contacts/{id}/consent", post(contact::consent))
+        .route("/contacts/{id}/enrollments", post(contact::enroll))
+        .route("/enrollments/{id}/{change}", post(contact::change_enrollment))
         .route("/follow-ups/{id}/done", post(follow_ups::done))
         .route("/follow-ups/{id}/snooze", post(follow_ups::snooze))
         .route("/follow-ups/{id}/skip", post(follow_ups::skip))
@@ -108,6 +110,8 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "rotated" => "New calendar address made; update your calendar app.",
         "revoked" => "Token revoked.",
         "user" => "User added.",
+        "enrolled" => "Enrolled in the plan.",
+        "plan" => "Plan updated.",
         _ => return None,
     })
 }
