@@ -9,6 +9,7 @@ mod serve;
 mod settings;
 mod timeline;
 mod today;
+mod tokens;
 mod touches;
 mod users;
 mod when;
@@ -49,6 +50,7 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Timeline(args) => timeline::run(&app, &args.contact).await,
         Command::Settings(args) => settings::run(&app, args).await,
         Command::User(command) => users::run(&app, command).await,
+        Command::Token(command) => tokens::run(&app, command).await,
         Command::When(_) | Command::Demo(_) | Command::Serve(_) => Ok(()),
     };
     // Closing checkpoints SQLite's write-ahead log, leaving one tidy file.
