@@ -140,7 +140,9 @@ impl Tickler {
         child.stdin.take().ok_or("stdin is piped")?.write_all(input.as_bytes())?;
         let output = child.wait_with_output()?;
         if !output.status.success() {
-            return Err(format!("tickler {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim()).into());
+            return Err(
+                format!("tickler {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim()).into()
+            );
         }
         Ok(String::from_utf8(output.stdout)?)
     }
@@ -220,7 +222,9 @@ impl Wrk {
             .arg("-v")
             .output()
             .ok()
-            .map(|output| String::from_utf8_lossy(&output.stdout).split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+            .map(|output| {
+                String::from_utf8_lossy(&output.stdout).split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+            })
             .filter(|version| !version.is_empty())
             .unwrap_or_else(|| "wrk".to_string())
     }
@@ -251,7 +255,9 @@ impl Wrk {
             .ok_or_else(|| format!("wrk printed no result for {url} (is {} wrk 4?):\n{text}", self.lua))?;
         let result: WrkResult = serde_json::from_str(line)?;
         if result.errors.status > 0 {
-            return Err(format!("{url}: {} of {} answers were not 2xx or 3xx", result.errors.status, result.requests).into());
+            return Err(
+                format!("{url}: {} of {} answers were not 2xx or 3xx", result.errors.status, result.requests).into()
+            );
         }
         let ms = |us: f64| us / 1_000.0;
         Ok(Load {

@@ -23,12 +23,13 @@ async fn create(app: &App, args: TokenCreateArgs) -> Outcome {
             email.as_str()
         )));
     };
-    let created = create_api_token(&app.store, &credentials.user, &args.name, app.now.timestamp()).await.map_err(
-        |failure| match failure.status.as_u16() {
-            400 | 422 => Failure::Usage(failure.message),
-            _ => Failure::Refused(failure.message),
-        },
-    )?;
+    let created =
+        create_api_token(&app.store, &credentials.user, &args.name, app.now.timestamp()).await.map_err(|failure| {
+            match failure.status.as_u16() {
+                400 | 422 => Failure::Usage(failure.message),
+                _ => Failure::Refused(failure.message),
+            }
+        })?;
     if app.json {
         return render::json(&created);
     }
