@@ -16,17 +16,24 @@ struct Server {
 
 impl Server {
     fn start(database: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tickler"))
-            .args(["--database", database, "serve", "--listen", "127.0.0.1:0"])
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tickler"));
+        command.args(["--database", database, "serve", "--listen", "127.0.0.1:0"]);
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("TICKLER_") {
+                command.env_remove(key);
+            }
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("cannot start tickler serve");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout is piped"))
-            .read_line(&mut line)
-            .expect("tickler serve prints its address");
+        stdout.read_line(&mut line).expect("tickler serve prints its address");
+        // Keep reading what it prints: a closed pipe would stop the server.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         let address = line
             .trim()
             .strip_prefix("Tickler is running at http://")
