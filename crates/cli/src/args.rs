@@ -91,6 +91,9 @@ pub enum Command {
     /// Manage the people who sign in to the web app
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the API tokens of the people who sign in
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +135,21 @@ pub struct UserAddArgs {
     /// Put them in a new, separate account with this name (they become its admin)
     #[arg(long)]
     pub new_account: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print its secret (shown once)
+    Create(TokenCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The email of the user the token acts as
+    #[arg(long)]
+    pub user: String,
+    /// What the token is for
+    pub name: String,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod serve;
 mod settings;
 mod timeline;
 mod today;
+mod tokens;
 mod touches;
 mod users;
 mod when;
@@ -58,6 +59,7 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Mail(command) => mail::run(&app, command).await,
         Command::Worker(args) => worker::run(&app, args).await,
         Command::User(command) => users::run(&app, command).await,
+        Command::Token(command) => tokens::run(&app, command).await,
         Command::When(_) | Command::Demo(_) | Command::Serve(_) => Ok(()),
     };
     // Closing checkpoints SQLite's write-ahead log, leaving one tidy file.

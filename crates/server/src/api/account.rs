@@ -4,9 +4,11 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tickler_core::account::Account;
 use tickler_core::user::{ApiToken, User, token_name};
+use tickler_store::Store;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiJson, ApiPath, ApiQuery, Errors};
@@ -97,10 +99,16 @@ pub struct CreatedToken {
 
 /// Create an API token for `caller`, returning it with its secret.
 pub async fn new_token(state: &AppState, user: &User, name: &str) -> Result<CreatedToken> {
+    create_api_token(&state.store, user, name, state.now()).await
+}
+
+/// Create an API token for `user` straight on the store (the CLI's `token create`),
+/// returning it with its secret.
+pub async fn create_api_token(store: &Store, user: &User, name: &str, now: Timestamp) -> Result<CreatedToken> {
     let name = token_name(name)?;
     let secret = secret::new_api_token();
     let prefix: String = secret.chars().take(secret::TOKEN_PREFIX.len() + 6).collect();
-    let token = state.store.create_api_token(user, &name, &prefix, &secret::hash_secret(&secret), state.now()).await?;
+    let token = store.create_api_token(user, &name, &prefix, &secret::hash_secret(&secret), now).await?;
     Ok(CreatedToken { token, secret })
 }
 
