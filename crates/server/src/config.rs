@@ -28,6 +28,8 @@ pub struct Config {
     pub session_days: i64,
     /// The demo login (email, password) shown on the sign-in page of `serve --demo`.
     pub demo_login: Option<(String, String)>,
+    /// How long token lookups and agenda responses are reused, in milliseconds (0: never).
+    pub cache_ms: u64,
 }
 
 impl Config {
@@ -43,6 +45,7 @@ impl Config {
             login_window_seconds: 15 * 60,
             session_days: 30,
             demo_login: None,
+            cache_ms: 1000,
         }
     }
 
@@ -69,16 +72,23 @@ impl Config {
         if let Some(days) = file.session_days {
             self.session_days = days.max(1);
         }
+        if let Some(ms) = file.cache_ms {
+            self.cache_ms = ms;
+        }
         Ok(())
     }
 
-    /// Apply `TICKLER_LISTEN`, `TICKLER_DATABASE`, `TICKLER_SECURE_COOKIES`, `TICKLER_NOW` from `var`.
+    /// Apply `TICKLER_LISTEN`, `TICKLER_DATABASE`, `TICKLER_SECURE_COOKIES`, `TICKLER_CACHE_MS` from `var`.
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), String> {
         if let Some(listen) = var("TICKLER_LISTEN") {
             self.listen = parse_listen(&listen).map_err(|error| format!("TICKLER_LISTEN: {error}"))?;
         }
         if let Some(database) = var("TICKLER_DATABASE").filter(|value| !value.trim().is_empty()) {
             self.database = database;
+        }
+        if let Some(ms) = var("TICKLER_CACHE_MS") {
+            self.cache_ms =
+                ms.trim().parse().map_err(|_| format!("TICKLER_CACHE_MS: \"{ms}\" is not a number of milliseconds"))?;
         }
         if let Some(secure) = var("TICKLER_SECURE_COOKIES") {
             self.secure_cookies = match secure.trim() {
@@ -107,6 +117,7 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     login_attempts: Option<u32>,
     session_days: Option<i64>,
+    cache_ms: Option<u64>,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod calendar;
 pub mod config;
 pub mod error;
@@ -33,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .route("/health", get(|| async { "ok" }))
         .route("/calendar/{file}", get(calendar::feed))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::invalidate_on_write))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(SetResponseHeaderLayer::if_not_present(

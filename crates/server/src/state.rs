@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use tickler_store::Store;
 
 use crate::auth::rate_limit::RateLimiter;
+use crate::cache::Caches;
 use crate::config::Config;
 
 /// Cheap to clone: one `Arc`.
@@ -19,12 +20,14 @@ pub struct Shared {
     pub config: Config,
     pub limiter: RateLimiter,
     pub pages: minijinja::Environment<'static>,
+    pub caches: Caches,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let limiter = RateLimiter::new(Duration::from_secs(config.login_window_seconds));
-        AppState(Arc::new(Shared { store, config, limiter, pages: crate::web::view::environment() }))
+        let caches = Caches::new(Duration::from_millis(config.cache_ms));
+        AppState(Arc::new(Shared { store, config, limiter, pages: crate::web::view::environment(), caches }))
     }
 
     /// "Now": the configured instant (demos, tests) or the clock.

@@ -292,3 +292,20 @@ both!(contacts_are_enrolled_in_plans_paused_resumed_and_stopped, |server| {
         api.post(&format!("/api/v1/contacts/{id}/enrollments"), json!({ "plan": "Cold prospect" })).await;
     assert!(status == StatusCode::CONFLICT || status == StatusCode::UNPROCESSABLE_ENTITY, "{status} {error}");
 });
+
+both!(a_change_shows_at_once_although_reads_are_cached, |server| {
+    let user = server.first_user("ann@example.com").await;
+    let api = server.api(&user).await;
+    let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea" })).await;
+    let (_, empty) = api.get("/api/v1/agenda").await;
+    assert_eq!(empty["items"], json!([]));
+    let (_, again) = api.get("/api/v1/agenda").await;
+    assert_eq!(again, empty, "the second read may be the cached one");
+    api.post(&format!("/api/v1/contacts/{}/follow-ups", bea["id"]), json!({ "when": "tomorrow" })).await;
+    let (_, after) = api.get("/api/v1/agenda").await;
+    assert_eq!(after["items"].as_array().unwrap().len(), 1, "a write drops the cached agenda: {after}");
+    let (_, settings) = api.call(Method::PATCH, "/api/v1/settings", Some(json!({ "zone": "Asia/Tokyo" }))).await;
+    assert_eq!(settings["settings"]["zone"], "Asia/Tokyo");
+    let (_, me) = api.get("/api/v1/me").await;
+    assert_eq!(me["account"]["settings"]["zone"], "Asia/Tokyo", "the cached account behind the token was dropped");
+});

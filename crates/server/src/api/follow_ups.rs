@@ -1,8 +1,10 @@
 //! `/api/v1/agenda`, `/api/v1/follow-ups` and `/api/v1/promises`.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tickler_core::follow_up::FollowUp;
 use tickler_core::promise::Promise;
@@ -62,17 +64,30 @@ pub async fn agenda(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<AgendaQuery>,
-) -> Result<Json<Agenda>> {
+) -> Result<Response> {
     let days = query.days.unwrap_or(7);
     if days > 366 {
         return Err(Failure::invalid("days", "days: at most 366"));
     }
     let limit = page_size(query.limit)?;
+    // The agenda is the page every client polls: a response is reused for a moment (see crate::cache).
+    let key = (caller.account_id(), days, limit);
+    if let Some(body) = state.caches.agenda(key) {
+        return Ok(json_body(body));
+    }
+    let stamp = state.caches.stamp();
     let until = tickler_core::agenda::window_end(&caller.now(&state), days);
     let mut items = state.store.agenda(caller.account_id(), until, limit + 1).await?;
     let more = items.len() > limit as usize;
     items.truncate(limit as usize);
-    Ok(Json(Agenda { items, more }))
+    let body = Bytes::from(serde_json::to_vec(&Agenda { items, more }).map_err(Failure::internal)?);
+    state.caches.put_agenda(key, stamp, body.clone());
+    Ok(json_body(body))
+}
+
+/// A JSON response from bytes already serialized.
+fn json_body(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 #[utoipa::path(get, path = "/api/v1/follow-ups/{id}", tag = "follow-ups", operation_id = "show_follow_up",

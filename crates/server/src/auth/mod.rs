@@ -105,8 +105,17 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
             .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or_else(|| Failure::bad_request("Authorization: expected \"Bearer <token>\""))?;
-        match state.store.user_by_api_token(&secret::hash_secret(token), now).await? {
-            Some(user) => (user, None, None),
+        let hash = secret::hash_secret(token);
+        if let Some((user, account)) = state.caches.token(&hash) {
+            return Ok(Some(Caller { user, account, csrf: None, session_hash: None }));
+        }
+        let stamp = state.caches.stamp();
+        match state.store.user_by_api_token(&hash, now).await? {
+            Some(user) => {
+                let account = state.store.account(user.account_id).await?;
+                state.caches.put_token(&hash, stamp, (user.clone(), account.clone()));
+                return Ok(Some(Caller { user, account, csrf: None, session_hash: None }));
+            }
             None => {
                 let mut failure = Failure::unauthorized();
                 failure.message = "the API token is unknown or revoked".to_string();
