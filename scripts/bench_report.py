@@ -18,6 +18,8 @@ import sys
 WHEN_TARGET = 1000.0  # Tickler phrases/s >= 1000x dateparser's
 AGENDA_TARGET = 2.0  # today p99 <= 2x the bare query's p99
 BULK_TARGET = 0.5  # import rows/s >= 0.5x the raw insert's
+WEB_TARGET = 0.5  # agenda requests/s >= 0.5x the health endpoint's
+RSS_TARGET_MB = 50.0  # tickler serve's resident memory, idle after start and after the load
 IMPORT_TARGET = 0.5  # CSV import rows/s >= 0.5x the raw insert's
 IMPORT_MEMORY_MB = 200.0  # the import process's peak resident memory
 
@@ -247,7 +249,7 @@ def import_section(results):
             ]
         )
     text = [
-        f"### 4. CSV import — {number(results[0]['rows'])} contacts ({results[0]['csv_megabytes']:.0f} MB CSV) "
+        f"### 7. CSV import — {number(results[0]['rows'])} contacts ({results[0]['csv_megabytes']:.0f} MB CSV) "
         "through `tickler import`",
         "",
         table(
@@ -273,6 +275,81 @@ def import_section(results):
     return ("\n".join(text), met), details + [""]
 
 
+def web_section(results):
+    results = [result for result in results if result]
+    if not results:
+        return None, []
+    first = results[0]
+    rows = []
+    memory = []
+    met = []
+    for result in results:
+        name = BACKENDS[result["backend"]]
+        agenda, health = result["agenda"], result["health"]
+        ok = result["ratio"] >= WEB_TARGET
+        met.append((f"web agenda throughput on {name}", ok))
+        rows.append(
+            [
+                name,
+                number(agenda["requests_per_second"]),
+                f"{agenda['p50_ms']:.2f} / {agenda['p99_ms']:.2f}",
+                number(health["requests_per_second"]),
+                f"{health['p50_ms']:.2f} / {health['p99_ms']:.2f}",
+                f"{result['ratio']:.3f}×",
+                verdict(ok),
+            ]
+        )
+        idle, after = result["rss_idle_mb"], result["rss_after_load_mb"]
+        memory_ok = max(idle, after) < RSS_TARGET_MB
+        met.append((f"web memory on {name}", memory_ok))
+        memory.append([name, f"{idle:.1f}", f"{after:.1f}", f"{result['rss_peak_mb']:.1f}", verdict(memory_ok)])
+    text = [
+        f"### 4. Web — `GET {first['agenda_path']}` beside `GET /health`; {number(first['contacts'])} contacts, "
+        f"{number(first['follow_ups'])} follow-ups ({number(first['open_follow_ups'])} open), "
+        f"{number(first['touches'])} touches; {first['connections']} connections ({first['wrk_version']}, "
+        f"{first['threads']} threads on the same machine), best of {first['rounds']} × {first['seconds']} s "
+        "per endpoint",
+        "",
+        table(
+            [
+                "backend",
+                "agenda req/s",
+                "agenda p50 / p99 ms",
+                "health req/s",
+                "health p50 / p99 ms",
+                "ratio",
+                f"target ≥ {WEB_TARGET:g}×",
+            ],
+            rows,
+        ),
+        "",
+        table(
+            [
+                "backend",
+                "RSS idle after start MiB",
+                "RSS idle after the load MiB",
+                "peak MiB",
+                f"target < {RSS_TARGET_MB:g} MB",
+            ],
+            memory,
+        ),
+        "",
+        f"Each agenda response: {first['rows_returned']} items, {number(first['agenda_bytes'])} bytes, bearer token "
+        "(one token lookup and one account read per request before the agenda query); rounds alternate which endpoint "
+        "goes first, after a warm-up of each.",
+    ]
+    details = []
+    for result in results:
+        runs = ", ".join(
+            f"{run['endpoint']} {number(run['requests_per_second'])}/s (p99 {run['p99_ms']:.2f} ms"
+            + (f", {run['socket_errors']} socket errors" if run["socket_errors"] else "")
+            + ")"
+            for run in result["runs"]
+        )
+        details.append(f"- web on {BACKENDS[result['backend']]} ({result['database_version']}) runs in order: {runs}")
+    return ("\n".join(text), met), details + [""]
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -291,6 +368,7 @@ def main():
         when_section(load(directory, "when"), load(directory, "dateparser")),
         agenda_section([load(directory, "agenda-sqlite"), load(directory, "agenda-postgres")]),
         bulk_section([load(directory, "bulk-sqlite"), load(directory, "bulk-postgres")]),
+        web_section([load(directory, "web-sqlite"), load(directory, "web-postgres")]),
         import_section([load(directory, "import-sqlite"), load(directory, "import-postgres")]),
     ]
     tables = [section for section, _ in sections if section]

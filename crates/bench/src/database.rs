@@ -69,6 +69,14 @@ impl Target {
         }
     }
 
+    /// The URL `Store::open` (and `tickler --database`) takes for this database.
+    pub fn url(&self) -> String {
+        match self {
+            Target::Sqlite { path } => path.display().to_string(),
+            Target::Postgres { admin_url, database } => with_database(admin_url, database),
+        }
+    }
+
     /// Remove any previous data and make an empty database; returns the URL for `Store::open`.
     pub async fn create_fresh(&self) -> crate::Result<String> {
         match self {
@@ -77,7 +85,7 @@ impl Target {
                     std::fs::create_dir_all(parent)?;
                 }
                 remove_sqlite_files(path)?;
-                Ok(path.display().to_string())
+                Ok(self.url())
             }
             Target::Postgres { admin_url, database } => {
                 let mut admin = PgConnection::connect(admin_url)
@@ -86,7 +94,7 @@ impl Target {
                 admin.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"))).await?;
                 admin.execute(AssertSqlSafe(format!("CREATE DATABASE \"{database}\""))).await?;
                 admin.close().await?;
-                Ok(with_database(admin_url, database))
+                Ok(self.url())
             }
         }
     }

@@ -2,6 +2,8 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::args_plans::*;
+
 /// Tickler: remembers every contact and every touch, and tells you whom to follow up with today.
 #[derive(Debug, Parser)]
 #[command(name = "tickler", version, about, propagate_version = true)]
@@ -77,6 +79,85 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restore a JSON backup into an empty database (or beside existing records with --merge)
     Restore(RestoreArgs),
+    /// Action plans: list, show, create and edit steps; pause, resume or stop enrollments
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Enroll a contact in a plan (`enroll ann "After interview"`), or every contact with --tag
+    Enroll(EnrollArgs),
+    /// List enrollments: each contact's plans, next step and why it waits
+    Enrollments(EnrollmentsArgs),
+    /// Email templates: preview for a contact, tone check
+    #[command(subcommand)]
+    Template(TemplateCommand),
+    /// Outbound email: test the relay, set your From and signature
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Run the scheduler: plan steps and their emails (alone, or --once for what is due now)
+    Worker(WorkerArgs),
+    /// Run the web app, JSON API and calendar feed
+    Serve(ServeArgs),
+    /// Manage the people who sign in to the web app
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage the API tokens of the people who sign in
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, e.g. 127.0.0.1:8080 or :8080 [default: 127.0.0.1:8080]
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// Settings file [default: ./tickler.toml when it exists]
+    #[arg(long)]
+    pub config: Option<std::path::PathBuf>,
+    /// Start on a fresh demo database with sample data and a demo login
+    #[arg(long)]
+    pub demo: bool,
+    /// Serve the web app only; run the scheduler elsewhere (`tickler worker`)
+    #[arg(long)]
+    pub no_worker: bool,
+    #[command(flatten)]
+    pub smtp: crate::args_plans::SmtpArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from stdin, or made up and printed when stdin is a terminal
+    Add(UserAddArgs),
+    /// List the users of every account
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// The email they sign in with
+    pub email: String,
+    /// Their display name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Let them manage users and settings
+    #[arg(long)]
+    pub admin: bool,
+    /// Put them in a new, separate account with this name (they become its admin)
+    #[arg(long)]
+    pub new_account: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print its secret (shown once)
+    Create(TokenCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The email of the user the token acts as
+    #[arg(long)]
+    pub user: String,
+    /// What the token is for
+    pub name: String,
 }
 
 #[derive(Debug, Args)]

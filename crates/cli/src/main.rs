@@ -5,6 +5,7 @@
 mod render;
 mod app;
 mod args;
+mod args_plans;
 mod commands;
 mod failure;
 
@@ -14,7 +15,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    // The server uses every core; a command needs one thread.
+    let mut builder = match cli.command {
+        args::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_current_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start: {error}");

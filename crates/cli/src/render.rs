@@ -63,7 +63,7 @@ pub fn contact_details(contact: &Contact) -> String {
     field("tags", join(contact.details.tags.iter().map(|t| t.as_str()).collect()));
     field("stage", contact.details.stage.map(|s| s.as_str().to_string()));
     field("time zone", contact.details.zone.as_ref().map(|z| z.as_str().to_string()));
-    field("birthday", contact.details.birthday.map(birthday_text));
+    field("birthday", contact.details.birthday.map(tickler_core::contact::birthday_display));
     field("source", contact.details.source.clone());
     field("referred by", contact.details.referred_by.map(|id| format!("contact {id}")));
     field("channel", contact.details.preferred_channel.map(|c| c.as_str().to_string()));
@@ -75,14 +75,6 @@ pub fn contact_details(contact: &Contact) -> String {
     field("pacing", contact.details.pacing_gap_days.map(|days| format!("at least {days} days between touches")));
     field("notes", Some(contact.details.notes.clone()));
     lines.join("\n")
-}
-
-fn birthday_text(day: jiff::civil::Date) -> String {
-    if day.year() == tickler_core::contact::BIRTHDAY_UNKNOWN_YEAR {
-        day.strftime("%B %-d").to_string()
-    } else {
-        day.to_string()
-    }
 }
 
 /// "#12 2026-11-26 call: send the proposal".

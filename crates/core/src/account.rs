@@ -7,6 +7,7 @@ use crate::work_week::WorkWeek;
 
 /// An account and its settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     pub id: i64,
     pub name: String,
@@ -15,6 +16,7 @@ pub struct Account {
 
 /// What the account works by: its zone, working week and pacing default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settings {
     pub zone: ZoneName,
     pub work_week: WorkWeek,

@@ -11,6 +11,7 @@ use crate::touch::Outcome;
 
 /// The three consent states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ConsentState {
     Active,
@@ -46,6 +47,7 @@ impl ConsentState {
 
 /// A contact's current consent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Consent {
     pub state: ConsentState,
     /// For "not now": the day to ask again.
@@ -86,6 +88,7 @@ impl Consent {
 
 /// A recorded change of consent: what, until when, why and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentChange {
     pub id: i64,
     pub contact_id: i64,

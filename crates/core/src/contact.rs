@@ -15,6 +15,7 @@ const MAX_SHORT_TEXT: usize = 200;
 
 /// A contact's display name: trimmed, never empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct ContactName(String);
 
@@ -42,6 +43,7 @@ impl ContactName {
 
 /// An email address, lower-cased so that lookups and uniqueness ignore case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct EmailAddress(String);
 
@@ -82,6 +84,7 @@ impl EmailAddress {
 
 /// A phone number as the user wrote it, checked to hold digits and only phone punctuation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Phone(String);
 
@@ -110,6 +113,7 @@ impl Phone {
 
 /// A tag: lower-case letters, digits, `-` and `_`, used to group contacts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Tag(String);
 
@@ -137,6 +141,7 @@ impl Tag {
 
 /// Where a contact stands in the user's work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
     Lead,
@@ -184,6 +189,7 @@ impl Stage {
 
 /// An IANA time zone name that the bundled database knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct ZoneName(String);
 
@@ -219,6 +225,7 @@ impl ZoneName {
 /// A stored contact: its details as entered, its consent (changed only
 /// through consent changes), and when it was made and last changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     pub id: i64,
     #[serde(flatten)]
@@ -230,6 +237,7 @@ pub struct Contact {
 
 /// The fields of a contact a person enters and edits; every value already parsed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactDetails {
     pub name: ContactName,
     pub organisation: Option<String>,
@@ -314,6 +322,16 @@ pub fn parse_birthday(raw: &str) -> Result<Date> {
 
 /// The year stored for a birthday whose year is not known (a leap year, so 29 February fits).
 pub const BIRTHDAY_UNKNOWN_YEAR: i16 = 1904;
+
+/// A birthday for reading: "April 12" when the year is unknown, else `1980-04-12`.
+pub fn birthday_display(day: Date) -> String {
+    if day.year() == BIRTHDAY_UNKNOWN_YEAR { day.strftime("%B %-d").to_string() } else { day.to_string() }
+}
+
+/// A birthday as [`parse_birthday`] reads it back: `--04-12` when the year is unknown.
+pub fn birthday_input(day: Date) -> String {
+    if day.year() == BIRTHDAY_UNKNOWN_YEAR { day.strftime("--%m-%d").to_string() } else { day.to_string() }
+}
 
 /// Pick a named value from a fixed list, with an error listing the choices.
 pub(crate) fn parse_named<T: Copy>(

@@ -14,8 +14,10 @@ use crate::when::Resolved;
 /// When a follow-up is due: a civil date, an optional wall-clock time, and the
 /// zone both are read in. Never a naive local time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Due {
     pub date: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "15:00:00"))]
     pub time: Option<Time>,
     pub zone: ZoneName,
 }
@@ -73,6 +75,7 @@ impl Due {
 
 /// Where a follow-up came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
     Manual,
@@ -105,6 +108,7 @@ impl Origin {
 
 /// The life of a follow-up: open until done, skipped or cancelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum FollowUpState {
     Open,
@@ -168,6 +172,7 @@ impl FollowUpDraft {
 
 /// A stored follow-up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUp {
     pub id: i64,
     pub contact_id: i64,

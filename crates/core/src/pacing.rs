@@ -13,6 +13,7 @@ pub const DEFAULT_GAP_DAYS: u32 = 2;
 
 /// Why a planned touch is too close to another one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PacingWarning {
     /// The gap in force, in days.
     pub gap_days: u32,

@@ -12,6 +12,7 @@ use crate::work_week::WorkWeek;
 
 /// The life of a promise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PromiseState {
     Open,
@@ -84,6 +85,7 @@ impl PromiseDraft {
 
 /// A stored promise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Promise {
     pub id: i64,
     pub contact_id: i64,

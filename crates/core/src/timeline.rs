@@ -11,6 +11,7 @@ use crate::touch::Touch;
 
 /// One event on a timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Entry {
     Touch(Touch),

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 
 /// How a touch happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Channel {
     Email,
@@ -66,6 +67,7 @@ impl Channel {
 
 /// Whether we reached out or they did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
     Out,
@@ -89,6 +91,7 @@ impl Direction {
 
 /// What came of a touch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Interested,
@@ -181,6 +184,7 @@ impl TouchDraft {
 
 /// A recorded touch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Touch {
     pub id: i64,
     pub contact_id: i64,

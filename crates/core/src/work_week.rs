@@ -7,10 +7,13 @@ use serde::{Deserialize, Serialize};
 
 /// Work days and working hours, in whatever zone the caller applies them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkWeek {
     /// Start of the working day (e.g. 09:00).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "09:00:00"))]
     pub start: Time,
     /// End of the working day (e.g. 17:00); "end of day" resolves here.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "17:00:00"))]
     pub end: Time,
     /// Work days, Monday first.
     pub days: [bool; 7],

@@ -28,6 +28,7 @@ pub static AGENDA_SQL: LazyLock<String> = LazyLock::new(|| {
 
 /// One agenda line: the follow-up, who it is for, and what happened last.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgendaRow {
     pub follow_up: tickler_core::follow_up::FollowUp,
     pub contact_name: String,

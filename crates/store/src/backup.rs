@@ -166,7 +166,7 @@ impl Store {
         if merge {
             restore.match_contacts(backup).await?;
         }
-        for section in SECTIONS {
+        for section in SECTIONS.iter().filter(|section| !merge || section.merge) {
             let rows = backup.sections.get(section.table).map_or(&[][..], Vec::as_slice);
             restore.section(section, rows).await?;
         }

@@ -20,6 +20,10 @@ pub(crate) struct Section {
     pub scope: &'static str,
     /// A stable order, so two backups of the same data are the same file.
     pub order: &'static str,
+    /// Whether a `--merge` restore adds these rows. Plans, their enrollments
+    /// and the worker's queue refer to each other by name and inside text
+    /// payloads, so they come back only into an empty account.
+    pub merge: bool,
 }
 
 /// One column of a section.
@@ -146,6 +150,7 @@ pub(crate) const SECTIONS: &[Section] = &[
         ],
         scope: "account_id = $1",
         order: "id",
+        merge: true,
     },
     Section {
         table: "contact_emails",
@@ -157,6 +162,7 @@ pub(crate) const SECTIONS: &[Section] = &[
         ],
         scope: "account_id = $1",
         order: "contact_id, position",
+        merge: true,
     },
     Section {
         table: "contact_phones",
@@ -167,12 +173,14 @@ pub(crate) const SECTIONS: &[Section] = &[
         ],
         scope: "contact_id IN (SELECT id FROM contacts WHERE account_id = $1)",
         order: "contact_id, position",
+        merge: true,
     },
     Section {
         table: "contact_tags",
         columns: &[account(), refers("contact_id", "contacts", false), checked("tag", false, is_tag)],
         scope: "account_id = $1",
         order: "contact_id, tag",
+        merge: true,
     },
     Section {
         table: "touches",
@@ -189,6 +197,7 @@ pub(crate) const SECTIONS: &[Section] = &[
         ],
         scope: "account_id = $1",
         order: "id",
+        merge: true,
     },
     Section {
         table: "follow_ups",
@@ -210,6 +219,7 @@ pub(crate) const SECTIONS: &[Section] = &[
         ],
         scope: "account_id = $1",
         order: "id",
+        merge: true,
     },
     Section {
         table: "follow_up_snoozes",
@@ -226,6 +236,7 @@ pub(crate) const SECTIONS: &[Section] = &[
         ],
         scope: "follow_up_id IN (SELECT id FROM follow_ups WHERE account_id = $1)",
         order: "id",
+        merge: true,
     },
     Section {
         table: "promises",
@@ -243,6 +254,7 @@ pub(crate) const SECTIONS: &[Section] = &[
         ],
         scope: "account_id = $1",
         order: "id",
+        merge: true,
     },
     Section {
         table: "consent_changes",
@@ -257,6 +269,118 @@ pub(crate) const SECTIONS: &[Section] = &[
         ],
         scope: "account_id = $1",
         order: "id",
+        merge: true,
+    },
+    Section {
+        table: "plans",
+        columns: &[
+            id(),
+            account(),
+            text("name", false),
+            text("name_key", false),
+            text("description", false),
+            integer("nurture", false),
+            integer("created_at", false),
+            integer("updated_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+        merge: false,
+    },
+    Section {
+        table: "plan_steps",
+        columns: &[
+            refers("plan_id", "plans", false),
+            integer("position", false),
+            text("delay", false),
+            checked("channel", false, is_channel),
+            text("kind", false),
+            text("subject", false),
+            text("body", false),
+        ],
+        scope: "plan_id IN (SELECT id FROM plans WHERE account_id = $1)",
+        order: "plan_id, position",
+        merge: false,
+    },
+    Section {
+        table: "enrollments",
+        columns: &[
+            id(),
+            account(),
+            refers("plan_id", "plans", false),
+            refers("contact_id", "contacts", false),
+            text("state", false),
+            integer("next_step", false),
+            integer("next_run_at", true),
+            text("waiting", true),
+            text("stop_reason", true),
+            integer("started_at", false),
+            integer("updated_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+        merge: false,
+    },
+    Section {
+        table: "outbox",
+        columns: &[
+            id(),
+            account(),
+            refers("contact_id", "contacts", true),
+            refers("enrollment_id", "enrollments", true),
+            integer("step", true),
+            text("dedupe_key", false),
+            text("message_id", false),
+            text("in_reply_to", true),
+            text("refs", false),
+            text("to_address", false),
+            text("subject", false),
+            text("body", false),
+            text("state", false),
+            integer("attempts", false),
+            text("last_error", true),
+            text("server_reply", true),
+            integer("created_at", false),
+            integer("sent_at", true),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+        merge: false,
+    },
+    Section {
+        table: "jobs",
+        columns: &[
+            id(),
+            text("kind", false),
+            account(),
+            text("payload", false),
+            text("dedupe_key", false),
+            integer("run_at", false),
+            text("state", false),
+            text("lease_owner", true),
+            integer("lease_until", true),
+            integer("attempts", false),
+            text("last_error", true),
+            integer("created_at", false),
+            integer("finished_at", true),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+        merge: false,
+    },
+    Section {
+        table: "mail_settings",
+        columns: &[
+            account(),
+            text("from_name", false),
+            text("from_address", false),
+            text("signature", false),
+            integer("digest_hour", false),
+            integer("digest_enabled", false),
+        ],
+        scope: "account_id = $1",
+        order: "account_id",
+        merge: false,
     },
 ];
 

@@ -131,6 +131,13 @@ pub(crate) async fn apply(
             .execute(&mut **tx)
             .await?;
     }
+    if request.state != ConsentState::Active {
+        let (reason, keep_nurture) = match request.state {
+            ConsentState::DoNotContact => (tickler_core::plan::STOPPED_DO_NOT_CONTACT, false),
+            _ => (tickler_core::plan::STOPPED_NOT_NOW, true),
+        };
+        crate::enrollments::stop_contact_plans(tx, account_id, contact.id, reason, keep_nurture, now).await?;
+    }
     if let (ConsentState::NotNow, Some(day)) = (request.state, until) {
         let zone = match &contact.details.zone {
             Some(zone) => zone.clone(),

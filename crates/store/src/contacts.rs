@@ -207,6 +207,23 @@ impl Store {
             .await?
             .try_get("n")?)
     }
+
+    /// Every contact with a known birthday: (id, name, birthday), for the calendar feed.
+    pub async fn birthdays(&self, account_id: i64) -> Result<Vec<(i64, String, jiff::civil::Date)>> {
+        let rows = sqlx::query(
+            "SELECT id, name, birthday FROM contacts WHERE account_id = $1 AND birthday IS NOT NULL ORDER BY id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let day = crate::rows::optional_date(row, "birthday")?
+                    .ok_or_else(|| Error::Corrupt("birthday: missing".to_string()))?;
+                Ok((row.try_get("id")?, row.try_get("name")?, day))
+            })
+            .collect()
+    }
 }
 
 /// One contact, read inside a transaction or on a connection.

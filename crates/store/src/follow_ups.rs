@@ -16,6 +16,7 @@ use crate::{Backend, Store};
 
 /// A scheduled follow-up and the pacing warning that was overridden, if any.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scheduled {
     pub follow_up: FollowUp,
     pub pacing: Option<PacingWarning>,

@@ -6,19 +6,27 @@
 
 mod accounts;
 mod agenda;
+mod api_tokens;
 mod backup;
 mod backup_sections;
 mod consent;
 mod contacts;
+mod demo;
 pub mod dialect;
+mod enrollments;
 mod error;
 mod export;
 mod follow_ups;
 mod import;
+mod jobs;
+mod outbox;
+mod plans;
 mod promises;
 mod rows;
+mod sessions;
 mod timeline;
 mod touches;
+mod users;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -30,10 +38,16 @@ pub use agenda::{AGENDA_SQL, AgendaRow};
 pub use backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, RestoreSummary};
 pub use contacts::ContactFilter;
 pub use dialect::Backend;
+pub use enrollments::BulkEnrolled;
 pub use error::{Error, Result};
 pub use follow_ups::{IMPORT_BATCH, Scheduled};
 pub use import::{ContactImport, phone_key};
+pub use jobs::{Job, MAX_CLAIMS, kind as job_kind};
+pub use outbox::{MAX_SEND_ATTEMPTS, OutboundEmail, SendFailure, StepRun, backoff};
+pub use plans::MailSettings;
+pub use sessions::Session;
 pub use touches::Logged;
+pub use users::Credentials;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

@@ -14,6 +14,7 @@ use crate::rows::{instant, optional_parsed, parsed, seconds};
 
 /// A recorded touch and the consent change its outcome caused, if any.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Logged {
     pub touch: Touch,
     pub consent: Option<ConsentChange>,
@@ -89,6 +90,11 @@ pub(crate) async fn insert_touch(
         }
         None => None,
     };
+    // Plans stop when the contact answers or decides; a "not now" keeps its nurture plan.
+    if let Some(reason) = tickler_core::plan::stop_reason_for_touch(draft.direction, draft.outcome) {
+        let keep_nurture = draft.outcome == Some(Outcome::NotNow);
+        crate::enrollments::stop_contact_plans(tx, account_id, contact.id, &reason, keep_nurture, now).await?;
+    }
     Ok(Logged { touch, consent })
 }
 

@@ -8,7 +8,11 @@ mod consent;
 mod contacts;
 #[path = "conformance/follow_ups.rs"]
 mod follow_ups;
+#[path = "conformance/plans.rs"]
+mod plans;
 #[path = "conformance/promises.rs"]
 mod promises;
 #[path = "conformance/transfer.rs"]
 mod transfer;
+#[path = "conformance/users.rs"]
+mod users;

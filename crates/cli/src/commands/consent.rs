@@ -4,16 +4,16 @@ use tickler_core::consent::ConsentState;
 
 use crate::app::App;
 use crate::args::ConsentArgs;
-use crate::commands::touches::{DEFAULT_RE_ASK, re_ask_day};
 use crate::failure::Outcome;
 use crate::render;
+use tickler_core::intake::{DEFAULT_RE_ASK, re_ask_day};
 
 pub async fn run(app: &App, args: ConsentArgs) -> Outcome {
     let contact = app.store.find_contact(app.account_id(), &args.contact).await?;
     let state = ConsentState::parse(&args.state)?;
     let until = match (state, &args.until) {
-        (ConsentState::NotNow, Some(phrase)) => Some(re_ask_day(app, phrase)?),
-        (ConsentState::NotNow, None) => Some(re_ask_day(app, DEFAULT_RE_ASK)?),
+        (ConsentState::NotNow, Some(phrase)) => Some(re_ask_day(phrase, &app.when_context())?),
+        (ConsentState::NotNow, None) => Some(re_ask_day(DEFAULT_RE_ASK, &app.when_context())?),
         (_, Some(_)) => {
             return Err(tickler_core::Error::invalid("until", "only applies to not-now (when to ask again)").into());
         }

@@ -1,29 +1,8 @@
 //! `demo`: a fresh database with a small, realistic book of contacts, then today's agenda.
 
-use jiff::SignedDuration;
-use tickler_core::consent::ConsentState;
-use tickler_core::contact::{ContactDetails, ContactName, EmailAddress, Stage, Tag, ZoneName};
-use tickler_core::follow_up::{Due, FollowUpDraft, Origin};
-use tickler_core::promise::{PromiseDraft, propose_told};
-use tickler_core::touch::{Channel, Outcome as TouchOutcome, TouchDraft};
-
 use crate::app::{App, database_url, default_data_dir};
 use crate::args::{DemoArgs, Global, TodayArgs};
 use crate::failure::{Failure, Outcome};
-
-/// (name, organisation, email, zone, tag, stage)
-const PEOPLE: [(&str, &str, &str, &str, &str, Stage); 10] = [
-    ("Ann Lee", "Acme Corp", "ann@acme.example", "America/New_York", "prospect", Stage::Prospect),
-    ("Bruno Costa", "Lisbon Labs", "bruno@lisbonlabs.example", "Europe/Lisbon", "client", Stage::Client),
-    ("Chloé Martin", "Atelier Martin", "chloe@ateliermartin.example", "Europe/Paris", "client", Stage::Client),
-    ("Dev Patel", "Northwind", "dev.patel@northwind.example", "America/Chicago", "interview", Stage::Employer),
-    ("Emma Schulz", "Kraftwerk GmbH", "emma@kraftwerk.example", "Europe/Berlin", "prospect", Stage::Prospect),
-    ("Farah Haddad", "", "farah@haddad.example", "Asia/Dubai", "network", Stage::Network),
-    ("Greg Olsen", "Fjord Freight", "greg@fjord.example", "Europe/Oslo", "prospect", Stage::Lead),
-    ("Hana Sato", "Sakura Design", "hana@sakura.example", "Asia/Tokyo", "client", Stage::Client),
-    ("Ian Brooks", "Brooks & Sons", "ian@brooks.example", "America/Los_Angeles", "prospect", Stage::Prospect),
-    ("Julia Rossi", "Rossi Studio", "julia@rossi.example", "Europe/Rome", "referral", Stage::Partner),
-];
 
 pub async fn run(global: &Global, args: &DemoArgs) -> Outcome {
     let url = match &global.database {
@@ -43,7 +22,7 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Outcome {
     }
     let app = App::open_at(global, &url).await?;
     if app.store.count_contacts(app.account_id()).await? == 0 {
-        seed(&app).await?;
+        app.store.seed_demo(&app.account, &app.zone, &app.now).await?;
     } else if !global.json {
         say!("Keeping the existing demo data in {url}");
     }
@@ -55,83 +34,5 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Outcome {
         say!("\nTry: tickler --database {url} contacts");
         say!("     tickler --database {url} timeline ann");
     }
-    Ok(())
-}
-
-async fn seed(app: &App) -> Outcome {
-    let account = app.account_id();
-    let now = app.now.timestamp();
-    let hours = |h: i64| now - SignedDuration::from_hours(h);
-    let mut ids = Vec::new();
-    for (name, organisation, email, zone, tag, stage) in PEOPLE {
-        let mut draft = ContactDetails::named(ContactName::parse(name)?);
-        draft.organisation = Some(organisation.to_string()).filter(|o| !o.is_empty());
-        draft.emails = vec![EmailAddress::parse(email)?];
-        draft.zone = Some(ZoneName::parse(zone)?);
-        draft.tags = vec![Tag::parse(tag)?];
-        draft.stage = Some(stage);
-        draft.preferred_channel = Some(if ids.len() % 3 == 0 { Channel::Call } else { Channel::Email });
-        ids.push(app.store.create_contact(account, &draft, hours(24 * 40)).await?.id);
-    }
-    let touches: [(usize, i64, Channel, &str, Option<TouchOutcome>); 9] = [
-        (0, 24 * 6, Channel::Call, "Discussed pricing; wants a proposal by next week", Some(TouchOutcome::Interested)),
-        (1, 24 * 20, Channel::Meeting, "Quarterly review: happy with delivery, asked about training", None),
-        (2, 24 * 3, Channel::Email, "Sent the invoice and the delivery notes", None),
-        (
-            3,
-            24 * 2,
-            Channel::Meeting,
-            "Second interview with the hiring panel; decision in two weeks",
-            Some(TouchOutcome::Interested),
-        ),
-        (4, 24 * 9, Channel::Voicemail, "Left a voicemail about the pilot project", Some(TouchOutcome::Voicemail)),
-        (5, 24 * 30, Channel::Social, "Met at the product meetup; swapped cards", None),
-        (6, 24 * 4, Channel::Call, "Not this quarter — budget frozen until spring", Some(TouchOutcome::NotNow)),
-        (7, 24 * 12, Channel::Email, "Shared the case study she asked for", Some(TouchOutcome::Replied)),
-        (8, 24 * 15, Channel::Email, "Asked us never to contact him again", Some(TouchOutcome::Never)),
-    ];
-    for (who, ago_hours, channel, summary, outcome) in touches {
-        let mut draft = TouchDraft::new(ids[who], hours(ago_hours), channel, summary)?;
-        draft.outcome = outcome;
-        draft.re_ask =
-            (outcome == Some(TouchOutcome::NotNow)).then(|| app.now.date().saturating_add(jiff::Span::new().days(90)));
-        app.store.log_touch(account, &draft, hours(ago_hours)).await?;
-    }
-    let today = app.now.date();
-    let day = |offset: i64| today.saturating_add(jiff::Span::new().days(offset));
-    let follow_ups: [(usize, i64, Option<i8>, Channel, &str); 7] = [
-        (0, -2, None, Channel::Call, "Send the proposal and walk through pricing"),
-        (4, -1, Some(10), Channel::Call, "Call back about the pilot project"),
-        (2, 0, None, Channel::Call, "Check the delivery arrived and everything works"),
-        (3, 0, Some(16), Channel::Email, "Thank-you note after the second interview"),
-        (1, 2, None, Channel::Email, "Send the training options he asked about"),
-        (5, 5, Some(9), Channel::Email, "Share the article on remote onboarding"),
-        (7, 6, None, Channel::Call, "Quarterly review"),
-    ];
-    for (who, offset, hour, channel, purpose) in follow_ups {
-        let zone = app.zone.clone();
-        let due = Due { date: day(offset), time: hour.map(|h| jiff::civil::Time::constant(h, 0, 0, 0)), zone };
-        let draft = FollowUpDraft::new(ids[who], due, channel, purpose, Origin::Manual)?;
-        app.store.schedule_follow_up(account, &draft, true, hours(24)).await?;
-    }
-    // One promise made this morning that is now at risk, one comfortably ahead.
-    let made = hours(5);
-    let aim = made.to_zoned_datetime(app.zone.time_zone()).saturating_add(SignedDuration::from_hours(3));
-    let told = aim.timestamp() + SignedDuration::from_hours(3);
-    let promise = PromiseDraft::new(ids[0], "Send the revised quote", aim.timestamp(), told, app.zone.clone())?;
-    app.store.create_promise(account, &promise, made).await?;
-    let aim = app.now.saturating_add(SignedDuration::from_hours(24 * 3));
-    let told = propose_told(&aim, &app.now, &app.account.settings.work_week);
-    let promise = PromiseDraft::new(
-        ids[7],
-        "Introduce her to our print partner",
-        aim.timestamp(),
-        told.timestamp(),
-        app.zone.clone(),
-    )?;
-    app.store.create_promise(account, &promise, now).await?;
-    app.store
-        .set_consent(account, ids[9], ConsentState::Active, None, "referred by Chloé; happy to hear from us", now)
-        .await?;
     Ok(())
 }

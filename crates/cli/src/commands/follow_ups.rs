@@ -11,14 +11,7 @@ use crate::render;
 
 pub async fn follow(app: &App, args: FollowArgs) -> Outcome {
     let contact = app.store.find_contact(app.account_id(), &args.contact).await?;
-    let resolved = app.resolve("when", &args.when)?;
-    let due = Due::from_resolved(&resolved, &app.zone);
-    tickler_core::follow_up::ensure_snooze_in_future(&due, &app.now).map_err(|_| {
-        tickler_core::Error::invalid(
-            "when",
-            format!("\"{}\" ({}) is in the past; give a future day or time", args.when, due.display()),
-        )
-    })?;
+    let due = tickler_core::intake::future_due("when", &args.when, &app.when_context(), &app.zone)?;
     let channel = match &args.via {
         Some(channel) => Channel::parse(channel)?,
         None => contact.details.preferred_channel.unwrap_or(Channel::Email),

@@ -7,13 +7,19 @@ mod demo;
 mod export;
 mod follow_ups;
 mod import;
+mod mail;
+mod plans;
 mod progress;
 mod promises;
+mod serve;
 mod settings;
 mod timeline;
 mod today;
+mod tokens;
 mod touches;
+mod users;
 mod when;
+mod worker;
 
 use crate::app::App;
 use crate::args::{Cli, Command};
@@ -27,6 +33,9 @@ pub async fn run(cli: Cli) -> Outcome {
     }
     if let Command::Demo(args) = &cli.command {
         return demo::run(&global, args).await;
+    }
+    if let Command::Serve(args) = &cli.command {
+        return serve::run(&global, args).await;
     }
     let app = App::open(&global).await?;
     let result = match cli.command {
@@ -51,7 +60,15 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Export(args) => export::run(&app, args).await,
         Command::Backup(args) => backup::backup(&app, args).await,
         Command::Restore(args) => backup::restore(&app, args).await,
-        Command::When(_) | Command::Demo(_) => Ok(()),
+        Command::Plan(command) => plans::run(&app, command).await,
+        Command::Enroll(args) => plans::enroll(&app, args).await,
+        Command::Enrollments(args) => plans::enrollments(&app, args).await,
+        Command::Template(command) => plans::template(&app, command).await,
+        Command::Mail(command) => mail::run(&app, command).await,
+        Command::Worker(args) => worker::run(&app, args).await,
+        Command::User(command) => users::run(&app, command).await,
+        Command::Token(command) => tokens::run(&app, command).await,
+        Command::When(_) | Command::Demo(_) | Command::Serve(_) => Ok(()),
     };
     // Closing checkpoints SQLite's write-ahead log, leaving one tidy file.
     app.store.close().await;

@@ -66,29 +66,5 @@ fn touch_time(app: &App, phrase: &str) -> Outcome<Timestamp> {
 
 /// The re-ask day a touch carries: `--until` when given, else in 3 months for a "not now".
 pub fn re_ask_for(app: &App, outcome: Option<TouchOutcome>, until: Option<&str>) -> Outcome<Option<jiff::civil::Date>> {
-    match (until, outcome) {
-        (Some(phrase), Some(TouchOutcome::NotNow)) => Ok(Some(re_ask_day(app, phrase)?)),
-        (Some(_), _) => Err(Error::invalid("until", "only applies with --outcome not-now (when to ask again)").into()),
-        (None, Some(TouchOutcome::NotNow)) => Ok(Some(re_ask_day(app, DEFAULT_RE_ASK)?)),
-        (None, _) => Ok(None),
-    }
-}
-
-/// When to ask again after a "not now", unless told.
-pub const DEFAULT_RE_ASK: &str = "in 3 months";
-
-/// The day to ask again after a "not now".
-pub fn re_ask_day(app: &App, phrase: &str) -> Outcome<jiff::civil::Date> {
-    let day = match app.resolve("until", phrase)? {
-        Resolved::Day(day) => day,
-        Resolved::Moment(moment) => moment.date(),
-    };
-    if day <= app.now.date() {
-        return Err(Error::invalid(
-            "until",
-            format!("\"{phrase}\" is not in the future; give when to ask again, e.g. \"in 3 months\""),
-        )
-        .into());
-    }
-    Ok(day)
+    Ok(tickler_core::intake::re_ask(outcome, until, &app.when_context())?)
 }

@@ -160,6 +160,10 @@ async fn populate(store: &Store, account: i64) {
         .await
         .unwrap();
     store.set_consent(account, referrer.id, ConsentState::DoNotContact, None, "asked to stop", now()).await.unwrap();
+    // Plans with their steps, an enrollment and its queued step, the sender settings.
+    store.ensure_plan_setup(account, now()).await.unwrap();
+    let plan = store.plans(account).await.unwrap()[0].id;
+    store.enroll(account, plan, ann.id, now()).await.unwrap();
 }
 
 /// Every row of every table (whatever tables the schema has), as sorted text, for comparison.

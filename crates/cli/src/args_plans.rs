@@ -1,0 +1,200 @@
+//! The command line of plans, enrollments, templates, email and the worker.
+
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// List the plans with their steps
+    List,
+    /// Show one plan, step by step, with the tone check of its emails
+    Show(PlanRef),
+    /// Create an empty plan (add steps with `plan add-step`)
+    Add(PlanAddArgs),
+    /// Append a step to a plan
+    AddStep(StepArgs),
+    /// Change one step of a plan (numbered from 1)
+    EditStep(EditStepArgs),
+    /// Remove one step of a plan (numbered from 1)
+    RmStep(StepRef),
+    /// Delete a plan and its enrollments
+    Rm(PlanRef),
+    /// Pause an enrollment: its next step waits until resumed
+    Pause(EnrollmentRef),
+    /// Resume a paused enrollment
+    Resume(EnrollmentRef),
+    /// Stop an enrollment for good
+    Stop(EnrollmentRef),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanRef {
+    /// The plan: id, name, or an unambiguous part of the name
+    pub plan: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanAddArgs {
+    /// The plan's name
+    pub name: String,
+    /// What the plan is for
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// Also run for contacts who said "not now" (newsletters, the re-ask)
+    #[arg(long)]
+    pub nurture: bool,
+}
+
+/// What a step is: an email (subject and body) or a task.
+#[derive(Debug, Args, Default)]
+pub struct StepFields {
+    /// How long after the previous step: "same day", "2 days", "3 business days", "1 month"
+    #[arg(long)]
+    pub delay: Option<String>,
+    /// Email subject (a template, e.g. "Thank you, {{ contact.first_name }}")
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// Email body (a template)
+    #[arg(long)]
+    pub body: Option<String>,
+    /// Read the email body from this file ("-" for standard input)
+    #[arg(long)]
+    pub body_file: Option<String>,
+    /// A task put on the agenda instead of an email ("call to ask how the first week went")
+    #[arg(long)]
+    pub task: Option<String>,
+    /// The task's channel: call, note, letter, postcard, meeting… (default call)
+    #[arg(long)]
+    pub via: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StepArgs {
+    /// The plan: id, name, or an unambiguous part of the name
+    pub plan: String,
+    #[command(flatten)]
+    pub fields: StepFields,
+}
+
+#[derive(Debug, Args)]
+pub struct EditStepArgs {
+    /// The plan: id, name, or an unambiguous part of the name
+    pub plan: String,
+    /// The step number, from 1
+    pub step: usize,
+    #[command(flatten)]
+    pub fields: StepFields,
+}
+
+#[derive(Debug, Args)]
+pub struct StepRef {
+    /// The plan: id, name, or an unambiguous part of the name
+    pub plan: String,
+    /// The step number, from 1
+    pub step: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct EnrollmentRef {
+    /// The enrollment's id (see: tickler enrollments)
+    pub id: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    /// CONTACT PLAN, or only PLAN with --tag
+    #[arg(num_args = 1..=2, required = true)]
+    pub targets: Vec<String>,
+    /// Enroll every contact with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EnrollmentsArgs {
+    /// Only this contact's enrollments
+    #[arg(long)]
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Render a plan's email step for a contact, with the tone check
+    Preview(PreviewArgs),
+    /// Check a draft's tone (from the argument or standard input)
+    Tone(ToneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The plan: id, name, or an unambiguous part of the name
+    pub plan: String,
+    /// The step number, from 1
+    pub step: usize,
+    /// The contact: id, email, or any unambiguous part of the name
+    pub contact: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ToneArgs {
+    /// The text; read from standard input when omitted
+    pub text: Option<String>,
+}
+
+/// Where the SMTP relay settings come from.
+#[derive(Debug, Args)]
+pub struct SmtpArgs {
+    /// A file of SMTP settings (key = value: host, port, security, username, password, from_address, from_name);
+    /// TICKLER_SMTP_* variables override it
+    #[arg(long, env = "TICKLER_MAIL_CONFIG")]
+    pub mail_config: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Send a test message and print the server's answer
+    Test(MailTestArgs),
+    /// Show or set the From name, address and signature of your emails, and the digest hour
+    From(MailFromArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailTestArgs {
+    /// Where to send the test message
+    pub to: String,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MailFromArgs {
+    /// Your name as it appears in From
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Your email address
+    #[arg(long)]
+    pub address: Option<String>,
+    /// The signature templates insert with {{ sender.signature }}
+    #[arg(long)]
+    pub signature: Option<String>,
+    /// The hour (0-23, your zone) of the daily digest
+    #[arg(long)]
+    pub digest_hour: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Run what is due now, then exit
+    #[arg(long)]
+    pub once: bool,
+    /// Jobs claimed per batch
+    #[arg(long, default_value_t = 64)]
+    pub batch: u32,
+    /// Seconds a claim lasts before another worker may take the job over
+    #[arg(long, default_value_t = 300)]
+    pub lease_seconds: u32,
+    /// Jobs worked on at once
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+}

@@ -1,0 +1,176 @@
+//! `serve`: the web app, JSON API and calendar feed on one address, and the
+//! scheduler (plan steps, alerts, digests) beside them unless `--no-worker`.
+
+use std::path::PathBuf;
+
+use tickler_mail::Mailer;
+use tickler_server::scheduler::{self, Clock, WorkerConfig};
+use tickler_server::users::{UserInput, add_first_user};
+use tickler_server::{AppState, Config};
+use tickler_store::Store;
+
+use crate::app::{database_url, default_data_dir, now_instant, system_zone};
+use crate::args::{Global, ServeArgs};
+use crate::commands::mail::smtp_config;
+use crate::failure::{Failure, Outcome};
+
+/// The demo login printed by `serve --demo` and shown on its sign-in page.
+const DEMO_EMAIL: &str = "demo@tickler.example";
+const DEMO_PASSWORD: &str = "tickler-demo";
+
+pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
+    let config = config(global, args)?;
+    let store = Store::open(&config.database).await?;
+    let mut config = config;
+    if args.demo {
+        config.demo_login = Some(seed_demo(&store, global, &config).await?);
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|error| Failure::Refused(format!("listen: cannot listen on {}: {error}", config.listen)))?;
+    let address = listener.local_addr()?;
+    let url = match address.ip().is_unspecified() {
+        true => format!("http://localhost:{}/", address.port()),
+        false => format!("http://{address}/"),
+    };
+    say!("Tickler is running at {url}");
+    say!("Database: {}", tickler_store::dialect::redact(&config.database));
+    if let Some((email, password)) = &config.demo_login {
+        say!("Sign in as {email} with password {password}");
+    } else if store.count_users().await? == 0 {
+        say!("Open {url} to create the first user.");
+    }
+    if args.no_worker {
+        say!("The scheduler is not running here (--no-worker); run `tickler worker` beside it.");
+    }
+    say!("Press Ctrl+C to stop.");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = if args.no_worker {
+        None
+    } else {
+        let mailer = Mailer::new(&smtp_config(&args.smtp)?)?;
+        let clock = match config.now {
+            Some(now) => Clock::starting_at(now),
+            None => Clock::system(),
+        };
+        let mut stopped = stopped.clone();
+        let worker_store = store.clone();
+        Some(tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            };
+            scheduler::run_worker(worker_store, mailer, WorkerConfig::new(clock), shutdown).await
+        }))
+    };
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let state = AppState::new(store.clone(), config);
+    let mut web_stopped = stopped.clone();
+    let web_shutdown = async move {
+        let _ = web_stopped.wait_for(|stop| *stop).await;
+    };
+    tickler_server::serve(listener, state, web_shutdown)
+        .await
+        .map_err(|error| Failure::Refused(format!("server stopped: {error}")))?;
+    if let Some(worker) = worker {
+        match worker.await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => eprintln!("worker: {error}"),
+            Err(error) => eprintln!("worker: {error}"),
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Settings: defaults, then the config file, then `TICKLER_*`, then flags.
+fn config(global: &Global, args: &ServeArgs) -> Outcome<Config> {
+    let database = match (&global.database, args.demo) {
+        (Some(url), _) => database_url(Some(url))?,
+        (None, true) => fresh_demo_file()?,
+        (None, false) => database_url(None)?,
+    };
+    let mut config = Config::new(database.clone());
+    let file = args.config.clone().or_else(|| Some(PathBuf::from("tickler.toml")).filter(|path| path.exists()));
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|error| Failure::Usage(format!("config: cannot read {}: {error}", path.display())))?;
+        config.apply_file(&path, &text).map_err(Failure::Usage)?;
+    }
+    config.apply_env(|name| std::env::var(name).ok()).map_err(Failure::Usage)?;
+    // The global flag (or TICKLER_DATABASE, read by the flag parser) wins over the file.
+    if global.database.is_some() || args.demo {
+        config.database = database;
+    }
+    if let Some(listen) = &args.listen {
+        config.listen =
+            tickler_server::config::parse_listen(listen).map_err(|error| Failure::Usage(format!("listen: {error}")))?;
+    }
+    if global.now.is_some() {
+        config.now = Some(now_instant(global.now.as_deref())?);
+    }
+    Ok(config)
+}
+
+/// A new, empty demo database file (the last demo's is replaced).
+fn fresh_demo_file() -> Outcome<String> {
+    let path = default_data_dir()?.join("serve-demo.db").to_string_lossy().into_owned();
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{path}{suffix}");
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(Failure::Refused(format!("database: cannot remove {file}: {error}"))),
+        }
+    }
+    Ok(path)
+}
+
+/// Fill an empty database with the demo book and its login.
+async fn seed_demo(store: &Store, global: &Global, config: &Config) -> Outcome<(String, String)> {
+    let zone = match &global.tz {
+        Some(zone) => tickler_core::contact::ZoneName::parse(zone)?,
+        None => system_zone(),
+    };
+    let now = config.now.unwrap_or_else(jiff::Timestamp::now);
+    let account = store.default_account(&zone, now).await?;
+    if store.count_contacts(account.id).await? == 0 {
+        store
+            .seed_demo(&account, &account.settings.zone, &now.to_zoned_datetime(account.settings.zone.time_zone()))
+            .await?;
+    }
+    if store.count_users().await? == 0 {
+        let input = UserInput {
+            email: DEMO_EMAIL.to_string(),
+            name: Some("Demo".to_string()),
+            password: DEMO_PASSWORD.to_string(),
+            admin: true,
+        };
+        add_first_user(store, &input, &account.settings.zone, now).await.map_err(|f| Failure::Refused(f.message))?;
+    }
+    Ok((DEMO_EMAIL.to_string(), DEMO_PASSWORD.to_string()))
+}
+
+/// Resolves on Ctrl+C or SIGTERM, so connections finish and SQLite checkpoints.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,50 @@
+//! `worker`: run the scheduler alone (`--once` for what is due now).
+
+use jiff::SignedDuration;
+use tickler_mail::Mailer;
+use tickler_server::scheduler::{self, Clock, WorkerConfig};
+
+use crate::app::App;
+use crate::args::WorkerArgs;
+use crate::commands::mail::smtp_config;
+use crate::failure::{Failure, Outcome};
+use crate::render;
+
+pub async fn run(app: &App, args: WorkerArgs) -> Outcome {
+    let mailer = Mailer::new(&smtp_config(&args.smtp)?)?;
+    // With --now the calendar is fixed at that instant and time runs on from it, so leases still expire.
+    let clock = match std::env::args().any(|arg| arg == "--now" || arg.starts_with("--now="))
+        || std::env::var_os("TICKLER_NOW").is_some()
+    {
+        true => Clock::starting_at(app.now.timestamp()),
+        false => Clock::system(),
+    };
+    let mut config = WorkerConfig::new(clock);
+    config.batch = args.batch.max(1);
+    config.lease = SignedDuration::from_secs(i64::from(args.lease_seconds.max(1)));
+    config.concurrency = args.concurrency.max(1);
+    let failed = |error: scheduler::SchedulerError| Failure::Refused(error.to_string());
+    if args.once {
+        let report = scheduler::drain(&app.store, &mailer, &config).await.map_err(failed)?;
+        if app.json {
+            return render::json(&serde_json::json!({
+                "claimed": report.claimed, "sent": report.sent, "held": report.held,
+                "closed": report.closed, "failed": report.failed,
+            }));
+        }
+        say!(
+            "Claimed {} job(s): {} email(s) sent, {} waiting, {} closed, {} failed.",
+            report.claimed,
+            report.sent,
+            report.held,
+            report.closed,
+            report.failed
+        );
+        return Ok(());
+    }
+    eprintln!("worker: running (owner {}); stop with Ctrl-C", config.owner);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    scheduler::run_worker(app.store.clone(), mailer, config, shutdown).await.map_err(failed)
+}

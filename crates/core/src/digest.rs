@@ -1,0 +1,173 @@
+//! The daily digest and the promise-at-risk alert: what the user reads each
+//! morning (overdue, today, promises at risk, plan tasks), and the drafted
+//! "running late" message that offers a new, reasonable deadline before the
+//! old one passes. Pure text composition; the worker sends it.
+
+use jiff::{SignedDuration, ZonedDateTime};
+use serde::Serialize;
+
+use crate::promise::{Promise, propose_told};
+use crate::template::Rendered;
+use crate::work_week::WorkWeek;
+
+/// One agenda line of the digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DigestItem {
+    pub contact: String,
+    pub purpose: String,
+    pub channel: String,
+    /// "2 days late", "09:30", "today".
+    pub when: String,
+    /// Put on the agenda by a plan step.
+    pub plan_task: bool,
+}
+
+/// A promise at risk with its new deadline and the drafted message to the contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AtRisk {
+    pub contact: String,
+    pub what: String,
+    pub told: String,
+    pub new_told: String,
+    pub draft: Rendered,
+}
+
+/// The new deadline to offer for a promise running late: half the original
+/// lead time again (at least an hour) as the aim, told by the usual rule
+/// (aim for the hour, promise the end of the day).
+pub fn new_deadline(promise: &Promise, now: &ZonedDateTime, work_week: &WorkWeek) -> ZonedDateTime {
+    let lead = SignedDuration::from_secs(promise.told.as_second() - promise.created_at.as_second());
+    let extra = (lead / 2).max(SignedDuration::from_hours(1));
+    let aim = now.checked_add(extra).unwrap_or_else(|_| now.clone());
+    propose_told(&aim, now, work_week)
+}
+
+/// The promise at risk, with a light, specific "running late" draft.
+pub fn at_risk(
+    promise: &Promise,
+    contact_name: &str,
+    first_name: &str,
+    signature: &str,
+    now: &ZonedDateTime,
+    work_week: &WorkWeek,
+) -> AtRisk {
+    let zone = now.time_zone().clone();
+    let told = promise.told.to_zoned_datetime(zone);
+    let new_told = new_deadline(promise, now, work_week);
+    let when = new_told.strftime("%A %-d %B by %-I:%M %P").to_string();
+    let draft = Rendered {
+        subject: format!("An update on {}", promise.what),
+        body: format!(
+            "Hi {first_name},\n\nA quick update on {}: it is taking a little longer than I planned, and I want \
+             to get it right for you. You will have it by {when}.\n\nThank you for your patience.\n\n{}\n",
+            promise.what,
+            signature.trim()
+        ),
+    };
+    AtRisk {
+        contact: contact_name.to_string(),
+        what: promise.what.clone(),
+        told: told.strftime("%a %Y-%m-%d %H:%M").to_string(),
+        new_told: new_told.strftime("%a %Y-%m-%d %H:%M").to_string(),
+        draft,
+    }
+}
+
+/// The alert sent when a promise becomes at risk.
+pub fn alert(risk: &AtRisk) -> Rendered {
+    Rendered {
+        subject: format!("Promise at risk: {} for {}", risk.what, risk.contact),
+        body: format!(
+            "You told {} you would deliver \"{}\" by {}. That deadline is at risk.\n\n\
+             Let them know before it passes. A new deadline of {} is reasonable; here is a draft:\n\n\
+             Subject: {}\n\n{}\n",
+            risk.contact, risk.what, risk.told, risk.new_told, risk.draft.subject, risk.draft.body
+        ),
+    }
+}
+
+/// The digest email, or `None` when there is nothing to say.
+pub fn compose(day: &str, overdue: &[DigestItem], today: &[DigestItem], at_risk: &[AtRisk]) -> Option<Rendered> {
+    if overdue.is_empty() && today.is_empty() && at_risk.is_empty() {
+        return None;
+    }
+    let mut body = format!("Your follow-ups for {day}.\n");
+    let mut section = |title: &str, items: &[DigestItem]| {
+        if items.is_empty() {
+            return;
+        }
+        body.push_str(&format!("\n{title} ({})\n", items.len()));
+        for item in items {
+            let plan = if item.plan_task { " [plan]" } else { "" };
+            body.push_str(&format!(
+                "  - {} · {} · {} ({}){plan}\n",
+                item.contact, item.channel, item.purpose, item.when
+            ));
+        }
+    };
+    section("Overdue", overdue);
+    section("Today", today);
+    if !at_risk.is_empty() {
+        body.push_str(&format!("\nPromises at risk ({})\n", at_risk.len()));
+        for risk in at_risk {
+            body.push_str(&format!(
+                "  - {}: \"{}\" told for {}; offer {} (draft: tickler promises)\n",
+                risk.contact, risk.what, risk.told, risk.new_told
+            ));
+        }
+    }
+    let tasks = overdue.iter().chain(today).filter(|item| item.plan_task).count();
+    let subject = format!(
+        "Today: {} follow-up{}{}{}",
+        overdue.len() + today.len(),
+        if overdue.len() + today.len() == 1 { "" } else { "s" },
+        if tasks > 0 { format!(", {tasks} from plans") } else { String::new() },
+        if at_risk.is_empty() { String::new() } else { format!(", {} promise(s) at risk", at_risk.len()) }
+    );
+    Some(Rendered { subject, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contact::ZoneName;
+    use crate::promise::PromiseState;
+
+    #[test]
+    fn a_late_promise_gets_a_later_reasonable_deadline_and_a_light_draft() {
+        let now: ZonedDateTime = "2026-11-24T15:00:00-05:00[America/New_York]".parse().unwrap();
+        let promise = Promise {
+            id: 1,
+            contact_id: 1,
+            what: "the revised quote".into(),
+            aim: "2026-11-24T19:00:00Z".parse().unwrap(),
+            told: "2026-11-24T22:00:00Z".parse().unwrap(),
+            zone: ZoneName::parse("America/New_York").unwrap(),
+            state: PromiseState::Open,
+            created_at: "2026-11-24T14:00:00Z".parse().unwrap(),
+            closed_at: None,
+        };
+        let risk = at_risk(&promise, "Ann Lee", "Ann", "Sam", &now, &WorkWeek::default());
+        assert_eq!(risk.new_told, "Wed 2026-11-25 11:00");
+        assert!(risk.draft.body.contains("by Wednesday 25 November by 11:00 am"), "{}", risk.draft.body);
+        assert!(crate::tone::check(&risk.draft.body).is_empty());
+        assert!(alert(&risk).body.contains("Wed 2026-11-25 11:00"));
+    }
+
+    #[test]
+    fn the_digest_lists_each_section_and_says_nothing_when_empty() {
+        assert_eq!(compose("Tuesday", &[], &[], &[]), None);
+        let item = |plan_task| DigestItem {
+            contact: "Ann Lee".into(),
+            purpose: "call back".into(),
+            channel: "call".into(),
+            when: "today".into(),
+            plan_task,
+        };
+        let digest = compose("Tuesday", &[item(false)], &[item(true), item(false)], &[]).unwrap();
+        assert_eq!(digest.subject, "Today: 3 follow-ups, 1 from plans");
+        assert!(
+            digest.body.contains("Overdue (1)") && digest.body.contains("Today (2)") && digest.body.contains("[plan]")
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! User email templates, rendered with minijinja in a sandbox: no loader (so
+//! no includes, imports or file access), no auto-escaping (the email is plain
+//! text), and only the fields listed in [`FIELDS`]. An unknown field is caught
+//! when the template is saved, naming the field, not when the email is due.
+
+use std::sync::OnceLock;
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Every field a template may use.
+pub const FIELDS: [&str; 17] = [
+    "contact.first_name",
+    "contact.name",
+    "contact.organisation",
+    "contact.email",
+    "last_touch.summary",
+    "last_touch.channel",
+    "last_touch.date",
+    "sender.name",
+    "sender.email",
+    "sender.signature",
+    "promise.what",
+    "promise.deadline",
+    "promise.new_deadline",
+    "plan.name",
+    "today",
+    "contact",
+    "sender",
+];
+
+/// Objects that may be tested or used whole (`{% if last_touch %}`).
+const OBJECTS: [&str; 5] = ["contact", "last_touch", "sender", "promise", "plan"];
+
+/// The values a template is rendered with.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Fields {
+    pub contact: ContactFields,
+    pub last_touch: Option<TouchFields>,
+    pub sender: SenderFields,
+    pub promise: Option<PromiseFields>,
+    pub plan: Option<PlanFields>,
+    /// Today's date on the contact's calendar, e.g. "Tuesday 24 November 2026".
+    pub today: String,
+}
+
+/// The contact's fields.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ContactFields {
+    pub first_name: String,
+    pub name: String,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The last touch with the contact.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TouchFields {
+    pub summary: String,
+    pub channel: String,
+    pub date: String,
+}
+
+/// Who sends the email.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SenderFields {
+    pub name: String,
+    pub email: String,
+    pub signature: String,
+}
+
+/// A promise, for "running late" drafts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PromiseFields {
+    pub what: String,
+    pub deadline: String,
+    pub new_deadline: String,
+}
+
+/// The plan an email belongs to.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PlanFields {
+    pub name: String,
+}
+
+/// A rendered subject and body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rendered {
+    pub subject: String,
+    pub body: String,
+}
+
+fn environment() -> &'static Environment<'static> {
+    static ENVIRONMENT: OnceLock<Environment<'static>> = OnceLock::new();
+    ENVIRONMENT.get_or_init(|| {
+        let mut environment = Environment::new();
+        environment.set_auto_escape_callback(|_| AutoEscape::None);
+        environment.set_undefined_behavior(UndefinedBehavior::Lenient);
+        environment.set_keep_trailing_newline(true);
+        environment
+    })
+}
+
+/// Check that `source` compiles and uses only known fields; `field` names the input in the error.
+pub fn check(field: &'static str, source: &str) -> Result<()> {
+    if source.len() > 100_000 {
+        return Err(Error::invalid(field, "the template is longer than 100,000 characters"));
+    }
+    let template = environment()
+        .template_from_str(source)
+        .map_err(|error| Error::invalid(field, format!("the template does not compile: {}", describe(&error))))?;
+    let mut unknown: Vec<String> = template
+        .undeclared_variables(true)
+        .into_iter()
+        .filter(|name| !FIELDS.contains(&name.as_str()) && !OBJECTS.contains(&name.as_str()))
+        .collect();
+    unknown.sort();
+    match unknown.first() {
+        None => Ok(()),
+        Some(name) => Err(Error::invalid(
+            field,
+            format!("unknown field {{{{ {name} }}}}; the fields are: {}", FIELDS[..15].join(", ")),
+        )),
+    }
+}
+
+/// Render a subject and body; the subject is kept to one line.
+pub fn render(subject: &str, body: &str, fields: &Fields) -> Result<Rendered> {
+    let one = |field: &'static str, source: &str| -> Result<String> {
+        check(field, source)?;
+        environment()
+            .render_str(source, fields)
+            .map_err(|error| Error::invalid(field, format!("cannot render: {}", describe(&error))))
+    };
+    let subject = one("subject", subject)?.split_whitespace().collect::<Vec<_>>().join(" ");
+    let body = one("body", body)?;
+    Ok(Rendered { subject, body })
+}
+
+fn describe(error: &minijinja::Error) -> String {
+    match error.line() {
+        Some(line) => format!("line {line}: {}", error.detail().unwrap_or("syntax error")),
+        None => error.detail().map_or_else(|| error.to_string(), str::to_string),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ann() -> Fields {
+        Fields {
+            contact: ContactFields {
+                first_name: "Ann".into(),
+                name: "Ann Lee".into(),
+                organisation: Some("Acme".into()),
+                email: Some("ann@acme.com".into()),
+            },
+            sender: SenderFields { name: "Sam".into(), email: "sam@x.org".into(), signature: "Sam\nx.org".into() },
+            ..Fields::default()
+        }
+    }
+
+    #[test]
+    fn fields_render_without_escaping() {
+        let rendered =
+            render("Hi {{ contact.first_name }}", "<{{ contact.organisation }}> & {{ sender.signature }}", &ann())
+                .unwrap();
+        assert_eq!(rendered.subject, "Hi Ann");
+        assert_eq!(rendered.body, "<Acme> & Sam\nx.org");
+    }
+
+    #[test]
+    fn a_missing_optional_object_renders_empty() {
+        let rendered = render("x", "{% if last_touch %}seen{% endif %}[{{ promise.what }}]", &ann()).unwrap();
+        assert_eq!(rendered.body, "[]");
+    }
+
+    #[test]
+    fn bad_templates_name_the_field() {
+        let error = check("body", "Hi {{ contact.frist_name }}").unwrap_err().to_string();
+        assert!(error.starts_with("body: unknown field {{ contact.frist_name }}"), "{error}");
+        let error = check("subject", "Hi {{ contact.first_name").unwrap_err().to_string();
+        assert!(error.starts_with("subject: the template does not compile: line 1"), "{error}");
+        let error = check("body", "{% include 'x' %}")
+            .map(|_| ())
+            .and_then(|_| render("x", "{% include 'x' %}", &ann()).map(|_| ()));
+        assert!(error.is_err());
+    }
+}

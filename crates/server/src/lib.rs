@@ -1,0 +1,63 @@
+//! Tickler's web app, JSON API and calendar feed: one axum application over
+//! the store. Handlers parse the request, call [`ops`] (or the store), and
+//! render; every decision lives in `tickler-core`.
+
+pub mod api;
+pub mod auth;
+pub mod cache;
+pub mod calendar;
+pub mod config;
+pub mod error;
+pub mod ops;
+pub mod scheduler;
+pub mod state;
+pub mod users;
+pub mod web;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// The whole application: pages, API, OpenAPI document, calendar feed.
+pub fn app(state: AppState) -> Router {
+    let (api, _) = api::router();
+    let limit = state.config.max_body_bytes;
+    Router::new()
+        .merge(web::router())
+        .merge(api)
+        .route("/health", get(|| async { "ok" }))
+        .route("/calendar/{file}", get(calendar::feed))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::invalidate_on_write))
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+}
+
+/// Serve `app` on a bound listener until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

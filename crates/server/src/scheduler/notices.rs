@@ -1,0 +1,82 @@
+//! The user's own emails: the daily digest and promise-at-risk alerts,
+//! composed by `core::digest` from the agenda and the open promises.
+
+use jiff::Timestamp;
+use tickler_core::agenda::{Bucket, bucket, lateness, window_end};
+use tickler_core::contact::ContactName;
+use tickler_core::digest::{self, AtRisk, DigestItem};
+use tickler_core::follow_up::Origin;
+use tickler_core::template::Rendered;
+use tickler_store::{Job, Store};
+
+/// What a notice job comes to: the address and the email, or nothing to send.
+pub type Notice = Option<(String, Rendered)>;
+
+/// The digest of `job`'s account at `now`, or `None` when there is nothing to report or no address.
+pub async fn digest(store: &Store, job: &Job, now: Timestamp) -> Result<Notice, tickler_store::Error> {
+    let account = store.account(job.account_id).await?;
+    let settings = store.mail_settings(job.account_id).await?;
+    if settings.from_address.is_empty() {
+        return Ok(None);
+    }
+    let now = now.to_zoned_datetime(account.settings.zone.time_zone());
+    let rows = store.agenda(job.account_id, window_end(&now, 1), 500).await?;
+    let (mut overdue, mut today) = (Vec::new(), Vec::new());
+    for row in rows {
+        let place = bucket(&row.follow_up.due, &now);
+        let item = DigestItem {
+            contact: row.contact_name.clone(),
+            purpose: row.follow_up.purpose.clone(),
+            channel: row.follow_up.channel.as_str().to_string(),
+            when: lateness(&row.follow_up.due, &now)
+                .map(|late| format!("{late} late"))
+                .or_else(|| row.follow_up.due.time.map(|time| time.strftime("%H:%M").to_string()))
+                .unwrap_or_else(|| "today".into()),
+            plan_task: row.follow_up.origin == Origin::PlanStep,
+        };
+        match place {
+            Bucket::Overdue => overdue.push(item),
+            Bucket::Today => today.push(item),
+            Bucket::Upcoming => {}
+        }
+    }
+    let risks = at_risk(store, job.account_id, &settings.signature, &now, &account.settings.work_week, None).await?;
+    let day = now.strftime("%A %-d %B %Y").to_string();
+    Ok(digest::compose(&day, &overdue, &today, &risks).map(|rendered| (settings.from_address, rendered)))
+}
+
+/// The alert for the promise named by `job`, while it is open and at risk.
+pub async fn promise_alert(store: &Store, job: &Job, now: Timestamp) -> Result<Notice, tickler_store::Error> {
+    let promise_id: i64 = job.payload.parse().unwrap_or_default();
+    let account = store.account(job.account_id).await?;
+    let settings = store.mail_settings(job.account_id).await?;
+    let now = now.to_zoned_datetime(account.settings.zone.time_zone());
+    let risks =
+        at_risk(store, job.account_id, &settings.signature, &now, &account.settings.work_week, Some(promise_id))
+            .await?;
+    Ok(risks
+        .first()
+        .filter(|_| !settings.from_address.is_empty())
+        .map(|risk| (settings.from_address, digest::alert(risk))))
+}
+
+async fn at_risk(
+    store: &Store,
+    account_id: i64,
+    signature: &str,
+    now: &jiff::ZonedDateTime,
+    work_week: &tickler_core::work_week::WorkWeek,
+    only: Option<i64>,
+) -> Result<Vec<AtRisk>, tickler_store::Error> {
+    Ok(store
+        .open_promises(account_id)
+        .await?
+        .into_iter()
+        .filter(|(promise, _)| only.is_none_or(|id| id == promise.id))
+        .filter(|(promise, _)| promise.is_at_risk(now.timestamp()) && promise.told > now.timestamp())
+        .map(|(promise, name)| {
+            let first = ContactName::parse(&name).map(|n| n.first_name().to_string()).unwrap_or_else(|_| name.clone());
+            digest::at_risk(&promise, &name, &first, signature, now, work_week)
+        })
+        .collect())
+}

@@ -1,0 +1,45 @@
+//! What every request handler shares: the store, the settings, the sign-in
+//! limiter and the page templates.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tickler_store::Store;
+
+use crate::auth::rate_limit::RateLimiter;
+use crate::cache::Caches;
+use crate::config::Config;
+
+/// Cheap to clone: one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub store: Store,
+    pub config: Config,
+    pub limiter: RateLimiter,
+    pub pages: minijinja::Environment<'static>,
+    pub caches: Caches,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        let limiter = RateLimiter::new(Duration::from_secs(config.login_window_seconds));
+        let caches = Caches::new(Duration::from_millis(config.cache_ms));
+        AppState(Arc::new(Shared { store, config, limiter, pages: crate::web::view::environment(), caches }))
+    }
+
+    /// "Now": the configured instant (demos, tests) or the clock.
+    pub fn now(&self) -> Timestamp {
+        self.0.config.now.unwrap_or_else(Timestamp::now)
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}

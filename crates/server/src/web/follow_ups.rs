@@ -1,0 +1,79 @@
+//! Page forms that act on one follow-up or promise: done, snooze, skip, kept.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::view::failure_page;
+use super::{FormErrors, done_redirect, local_path, place, today};
+use crate::auth::PageForm;
+use crate::error::Failure;
+use crate::ops::{self, DoneInput, SnoozeInput};
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneForm {
+    note: Option<String>,
+    outcome: Option<String>,
+    until: Option<String>,
+    return_to: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SnoozeForm {
+    when: String,
+    return_to: Option<String>,
+}
+
+/// Show Today again with `failure` beside the field of `form`.
+async fn today_with(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    form: &str,
+    failure: Failure,
+    value: Option<(String, String)>,
+) -> Response {
+    if failure.field.is_none() {
+        return failure_page(state, &failure);
+    }
+    let mut errors = FormErrors::new();
+    place(form, &failure, &mut errors);
+    let values = value.map(|(key, value)| {
+        minijinja::Value::from_serialize([(key, value)].into_iter().collect::<std::collections::BTreeMap<_, _>>())
+    });
+    today::show(state, caller, failure.status, errors, values, minijinja::context! {}).await
+}
+
+pub async fn done(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<DoneForm>) -> Response {
+    let PageForm { caller, form } = form;
+    let input = DoneInput { note: form.note, outcome: form.outcome, channel: None, until: form.until };
+    match ops::complete(&state, &caller, id, &input).await {
+        Ok(_) => done_redirect(&local_path(form.return_to.as_deref(), "/today"), "done"),
+        Err(failure) => today_with(&state, &caller, &format!("done-{id}"), failure, None).await,
+    }
+}
+
+pub async fn snooze(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<SnoozeForm>) -> Response {
+    let PageForm { caller, form } = form;
+    match ops::snooze(&state, &caller, id, &SnoozeInput { when: form.when.clone() }).await {
+        Ok(_) => done_redirect(&local_path(form.return_to.as_deref(), "/today"), "snoozed"),
+        Err(failure) => {
+            let value = Some((format!("snooze-{id}"), form.when));
+            today_with(&state, &caller, &format!("snooze-{id}"), failure, value).await
+        }
+    }
+}
+
+pub async fn skip(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<super::ReturnTo>) -> Response {
+    match state.store.skip_follow_up(form.caller.account_id(), id, state.now()).await {
+        Ok(_) => done_redirect(&local_path(form.form.return_to.as_deref(), "/today"), "skipped"),
+        Err(error) => failure_page(&state, &error.into()),
+    }
+}
+
+pub async fn kept(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<super::ReturnTo>) -> Response {
+    match state.store.keep_promise(form.caller.account_id(), id, state.now()).await {
+        Ok(_) => done_redirect(&local_path(form.form.return_to.as_deref(), "/today"), "kept"),
+        Err(error) => failure_page(&state, &error.into()),
+    }
+}

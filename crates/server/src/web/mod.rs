@@ -1,0 +1,123 @@
+//! The server-rendered pages. Forms post to these handlers, which read the
+//! fields, call the same actions as the API ([`crate::ops`]), then redirect
+//! (or show the form again with each error beside its field).
+
+mod contact;
+mod contacts;
+mod follow_ups;
+mod settings;
+mod sign_in;
+mod today;
+pub mod view;
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::error::Failure;
+use crate::state::AppState;
+
+/// The page routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/today") }))
+        .route("/setup", get(sign_in::setup_page).post(sign_in::setup))
+        .route("/login", get(sign_in::login_page).post(sign_in::login))
+        .route("/logout", post(sign_in::logout))
+        .route("/today", get(today::page))
+        .route("/contacts", get(contacts::list))
+        .route("/contacts/new", get(contacts::new_page).post(contacts::create))
+        .route("/contacts/{id}", get(contact::page))
+        .route("/contacts/{id}/edit", get(contacts::edit_page).post(contacts::edit))
+        .route("/contacts/{id}/delete", post(contacts::delete))
+        .route("/contacts/{id}/follow-ups", post(contact::follow_up))
+        .route("/contacts/{id}/touches", post(contact::log_touch))
+        .route("/contacts/{id}/promises", post(contact::promise))
+        .route("/contacts/{id}/consent", post(contact::consent))
+        .route("/contacts/{id}/enrollments", post(contact::enroll))
+        .route("/enrollments/{id}/{change}", post(contact::change_enrollment))
+        .route("/follow-ups/{id}/done", post(follow_ups::done))
+        .route("/follow-ups/{id}/snooze", post(follow_ups::snooze))
+        .route("/follow-ups/{id}/skip", post(follow_ups::skip))
+        .route("/promises/{id}/kept", post(follow_ups::kept))
+        .route("/settings", get(settings::page).post(settings::save))
+        .route("/settings/tokens", post(settings::create_token))
+        .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
+        .route("/settings/calendar/rotate", post(settings::rotate_calendar))
+        .route("/settings/users", post(settings::add_user))
+        .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("assets/app.css")) }))
+        .route(
+            "/assets/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", include_str!("assets/app.js")) }),
+        )
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+/// Errors of a form sent back, keyed `form.field`.
+pub type FormErrors = BTreeMap<String, String>;
+
+/// Place a failure beside its field in `form`, or, with no field, as the page's alert.
+pub fn place(form: &str, failure: &Failure, errors: &mut FormErrors) -> Option<String> {
+    match &failure.field {
+        Some(field) => {
+            errors.insert(format!("{form}.{field}"), failure.message_for_field().to_string());
+            None
+        }
+        None => Some(failure.message.clone()),
+    }
+}
+
+/// Where a form wants to go back to: only a local path, never another site.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReturnTo {
+    pub return_to: Option<String>,
+}
+
+pub fn local_path(path: Option<&str>, fallback: &str) -> String {
+    match path {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        _ => fallback.to_string(),
+    }
+}
+
+/// Redirect after a successful form, with a notice code the next page shows.
+pub fn done_redirect(path: &str, notice: &str) -> Response {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{separator}notice={notice}")).into_response()
+}
+
+/// The words for a notice code (codes only, so a link cannot put words in the page's mouth).
+pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "done" => "Marked done.",
+        "snoozed" => "Snoozed.",
+        "skipped" => "Skipped.",
+        "scheduled" => "Follow-up scheduled.",
+        "logged" => "Touch logged.",
+        "promised" => "Promise saved.",
+        "kept" => "Promise kept. Nicely done.",
+        "consent" => "Consent saved.",
+        "saved" => "Saved.",
+        "created" => "Contact added.",
+        "deleted" => "Contact deleted.",
+        "rotated" => "New calendar address made; update your calendar app.",
+        "revoked" => "Token revoked.",
+        "user" => "User added.",
+        "enrolled" => "Enrolled in the plan.",
+        "plan" => "Plan updated.",
+        _ => return None,
+    })
+}
+
+/// Query parameters every page reads.
+#[derive(Debug, Default, Deserialize)]
+pub struct Notice {
+    pub notice: Option<String>,
+}

@@ -1,0 +1,121 @@
+//! The Today page: promises at risk first, then overdue (how late), today,
+//! and the next days, each with done, snooze and skip.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use tickler_core::agenda::{self, Bucket};
+use tickler_core::touch::Outcome;
+
+use super::view::{due_text, failure_page, moment_text, render_status};
+use super::{FormErrors, Notice, notice_text};
+use crate::auth::{Caller, PageCaller};
+use crate::error::Result;
+use crate::state::AppState;
+
+/// Days after today the page looks ahead.
+const DAYS_AHEAD: u32 = 7;
+/// The most items the page lists.
+const MAX_ITEMS: u32 = 200;
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(notice): Query<Notice>,
+) -> Response {
+    let context = minijinja::context! { notice => notice_text(notice.notice.as_deref()) };
+    show(&state, &caller, StatusCode::OK, FormErrors::new(), None, context).await
+}
+
+/// The page, with `errors` beside their fields (a snooze phrase that did not read, say).
+pub async fn show(
+    state: &AppState,
+    caller: &Caller,
+    status: StatusCode,
+    errors: FormErrors,
+    values: Option<minijinja::Value>,
+    extra: minijinja::Value,
+) -> Response {
+    match context(state, caller).await {
+        Ok(context) => render_status(
+            state,
+            status,
+            "today.html",
+            Some(caller),
+            minijinja::context! { errors, values, ..minijinja::context! { ..extra, ..context } },
+        ),
+        Err(failure) => failure_page(state, &failure),
+    }
+}
+
+async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> {
+    let now = caller.now(state);
+    let until = agenda::window_end(&now, DAYS_AHEAD);
+    let mut rows = state.store.agenda(caller.account_id(), until, MAX_ITEMS + 1).await?;
+    let more = rows.len() > MAX_ITEMS as usize;
+    rows.truncate(MAX_ITEMS as usize);
+    let mut buckets: Vec<(Bucket, Vec<minijinja::Value>)> = Vec::new();
+    for row in &rows {
+        let bucket = agenda::bucket(&row.follow_up.due, &now);
+        let last_touch = row.last_touch_at.map(|at| {
+            let summary = row.last_touch_summary.as_deref().filter(|s| !s.is_empty()).unwrap_or("no summary");
+            format!(
+                "{} {} — {summary}",
+                row.last_touch_channel.map(|c| c.as_str()).unwrap_or(""),
+                agenda::ago(at, now.timestamp())
+            )
+        });
+        let item = minijinja::context! {
+            id => row.follow_up.id,
+            contact_id => row.follow_up.contact_id,
+            contact_name => row.contact_name.clone(),
+            purpose => row.follow_up.purpose.clone(),
+            channel => row.follow_up.channel.as_str(),
+            due_text => due_text(&row.follow_up.due, &now),
+            late => agenda::lateness(&row.follow_up.due, &now),
+            last_touch,
+        };
+        match buckets.last_mut() {
+            Some((last, items)) if *last == bucket => items.push(item),
+            _ => buckets.push((bucket, vec![item])),
+        }
+    }
+    let buckets: Vec<minijinja::Value> = buckets
+        .into_iter()
+        .map(|(bucket, items)| {
+            let key = match bucket {
+                Bucket::Overdue => "overdue",
+                Bucket::Today => "today",
+                Bucket::Upcoming => "upcoming",
+            };
+            minijinja::context! { heading => bucket.heading(), key, items }
+        })
+        .collect();
+    let at_risk: Vec<minijinja::Value> = state
+        .store
+        .open_promises(caller.account_id())
+        .await?
+        .into_iter()
+        .filter(|(promise, _)| promise.is_at_risk(now.timestamp()))
+        .map(|(promise, contact_name)| {
+            minijinja::context! {
+                id => promise.id,
+                contact_id => promise.contact_id,
+                contact_name,
+                what => promise.what.clone(),
+                told_text => moment_text(promise.told, &now),
+                left => agenda::time_left(promise.told, now.timestamp()),
+            }
+        })
+        .collect();
+    let outcomes: Vec<&str> = Outcome::ALL.iter().map(|outcome| outcome.as_str()).collect();
+    Ok(minijinja::context! {
+        page => "today",
+        today => now.strftime("%A %-d %B").to_string(),
+        days => DAYS_AHEAD,
+        buckets,
+        more,
+        at_risk,
+        outcomes,
+    })
+}

@@ -1,0 +1,320 @@
+//! Enrollments: a contact in a plan, one by one or in bulk by tag; pause,
+//! resume and stop; and the stop rules applied when a touch or a consent
+//! change lands.
+
+use jiff::Timestamp;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use tickler_core::consent::ConsentState;
+use tickler_core::contact::{Contact, Tag};
+use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
+
+use crate::Store;
+use crate::error::{Error, Result};
+use crate::jobs::{kind, schedule_job};
+use crate::plans::plan_in;
+use crate::rows::{instant, optional_instant, parsed, seconds};
+
+const ENROLLMENT_COLUMNS: &str = "e.id, e.plan_id, p.name AS plan_name, e.contact_id, e.state, e.next_step, \
+     e.next_run_at, e.waiting, e.stop_reason, e.started_at, e.updated_at";
+
+/// The job key of an enrollment's step: one job per (enrollment, step).
+pub(crate) fn step_key(enrollment_id: i64, step: u32) -> String {
+    format!("step:{enrollment_id}:{step}")
+}
+
+/// What a bulk enrollment did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BulkEnrolled {
+    pub enrolled: Vec<Enrollment>,
+    /// Contacts left out, with why (do-not-contact, not now, already in the plan).
+    pub skipped: Vec<(String, String)>,
+}
+
+impl Store {
+    /// Enroll a contact in a plan; its first step is scheduled after its delay from `now`.
+    /// Refused for do-not-contact, for "not now" unless the plan is a nurture plan, and
+    /// when the contact is already in the plan.
+    pub async fn enroll(&self, account_id: i64, plan_id: i64, contact_id: i64, now: Timestamp) -> Result<Enrollment> {
+        let mut tx = self.begin_write().await?;
+        let plan = plan_in(&mut tx, account_id, plan_id).await?;
+        let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
+        let id = enroll_in(&mut tx, account_id, &plan, &contact, now).await?;
+        let enrollment = enrollment_in(&mut tx, account_id, id).await?;
+        tx.commit().await?;
+        Ok(enrollment)
+    }
+
+    /// Enroll every contact with `tag`, in one transaction; those who may not be enrolled are listed, not failed.
+    pub async fn enroll_tag(&self, account_id: i64, plan_id: i64, tag: &Tag, now: Timestamp) -> Result<BulkEnrolled> {
+        let mut tx = self.begin_write().await?;
+        let plan = plan_in(&mut tx, account_id, plan_id).await?;
+        let ids: Vec<i64> =
+            sqlx::query("SELECT contact_id FROM contact_tags WHERE account_id = $1 AND tag = $2 ORDER BY contact_id")
+                .bind(account_id)
+                .bind(tag.as_str())
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|row| row.try_get("contact_id"))
+                .collect::<Result<_, _>>()?;
+        let mut result = BulkEnrolled::default();
+        for contact_id in ids {
+            let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
+            match enroll_in(&mut tx, account_id, &plan, &contact, now).await {
+                Ok(id) => result.enrolled.push(enrollment_in(&mut tx, account_id, id).await?),
+                Err(Error::Domain(error)) => result.skipped.push((contact.name().to_string(), error.to_string())),
+                Err(error) => return Err(error),
+            }
+        }
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    /// Pause an active enrollment: its next step waits until resumed.
+    pub async fn pause_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
+        self.change_state(account_id, id, EnrollmentState::Active, EnrollmentState::Paused, None, now).await
+    }
+
+    /// Resume a paused enrollment: a step that fell due meanwhile runs now (in business hours).
+    pub async fn resume_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
+        self.change_state(account_id, id, EnrollmentState::Paused, EnrollmentState::Active, None, now).await
+    }
+
+    /// Stop an enrollment for good, by a person.
+    pub async fn stop_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
+        let mut tx = self.begin_write().await?;
+        let enrollment = enrollment_in(&mut tx, account_id, id).await?;
+        if !enrollment.state.is_live() {
+            return Err(tickler_core::Error::Refused(format!(
+                "enrollment {id} is already {}",
+                enrollment.state.as_str()
+            ))
+            .into());
+        }
+        stop_in(&mut tx, account_id, id, STOPPED_BY_PERSON, now).await?;
+        let enrollment = enrollment_in(&mut tx, account_id, id).await?;
+        tx.commit().await?;
+        Ok(enrollment)
+    }
+
+    async fn change_state(
+        &self,
+        account_id: i64,
+        id: i64,
+        from: EnrollmentState,
+        to: EnrollmentState,
+        waiting: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Enrollment> {
+        let mut tx = self.begin_write().await?;
+        let enrollment = enrollment_in(&mut tx, account_id, id).await?;
+        if enrollment.state != from {
+            return Err(tickler_core::Error::Refused(format!(
+                "enrollment {id} is {}, not {}",
+                enrollment.state.as_str(),
+                from.as_str()
+            ))
+            .into());
+        }
+        sqlx::query(
+            "UPDATE enrollments SET state = $3, waiting = $4, updated_at = $5 WHERE account_id = $1 AND id = $2",
+        )
+        .bind(account_id)
+        .bind(id)
+        .bind(to.as_str())
+        .bind(waiting)
+        .bind(seconds(now))
+        .execute(&mut *tx)
+        .await?;
+        if to == EnrollmentState::Active {
+            let run_at = enrollment.next_run_at.unwrap_or(now).max(now);
+            let key = step_key(id, enrollment.next_step);
+            schedule_job(&mut tx, kind::PLAN_STEP, account_id, &id.to_string(), &key, run_at, now).await?;
+            sqlx::query("UPDATE enrollments SET next_run_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(seconds(run_at))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let enrollment = enrollment_in(&mut tx, account_id, id).await?;
+        tx.commit().await?;
+        Ok(enrollment)
+    }
+
+    /// Enrollments of the account (all, or one contact's), newest first.
+    pub async fn enrollments(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<Enrollment>> {
+        let statement = format!(
+            "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
+             WHERE e.account_id = $1 AND ($2 IS NULL OR e.contact_id = $2) ORDER BY e.id DESC"
+        );
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+        rows.iter().map(enrollment_from_row).collect()
+    }
+
+    /// One enrollment.
+    pub async fn enrollment(&self, account_id: i64, id: i64) -> Result<Enrollment> {
+        let mut connection = self.pool.acquire().await?;
+        enrollment_in(&mut connection, account_id, id).await
+    }
+}
+
+async fn enroll_in(
+    tx: &mut Transaction<'_, Any>,
+    account_id: i64,
+    plan: &Plan,
+    contact: &Contact,
+    now: Timestamp,
+) -> Result<i64> {
+    match contact.consent.state {
+        ConsentState::DoNotContact => {
+            return Err(tickler_core::Error::Refused(format!(
+                "{} is marked do-not-contact; they cannot be enrolled in a plan",
+                contact.name()
+            ))
+            .into());
+        }
+        ConsentState::NotNow if !plan.nurture => {
+            return Err(tickler_core::Error::Refused(format!(
+                "{} said \"not now\"; only a nurture plan such as \"Not now\" may run for them",
+                contact.name()
+            ))
+            .into());
+        }
+        _ => {}
+    }
+    let Some(first) = plan.steps.first() else {
+        return Err(tickler_core::Error::invalid("plan", format!("\"{}\" has no steps yet", plan.name)).into());
+    };
+    let zone = contact_zone(tx, account_id, contact).await?;
+    let work_week = crate::outbox::work_week_of(tx, account_id).await?;
+    let run_at = first.run_at(now, &zone, &work_week);
+    let row = sqlx::query(
+        "INSERT INTO enrollments (account_id, plan_id, contact_id, state, next_step, next_run_at, started_at, updated_at) \
+         VALUES ($1, $2, $3, 'active', 0, $4, $5, $5) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(plan.id)
+    .bind(contact.id)
+    .bind(seconds(run_at))
+    .bind(seconds(now))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|error| match &error {
+        sqlx::Error::Database(database) if database.is_unique_violation() => {
+            Error::Domain(tickler_core::Error::Refused(format!("{} is already in \"{}\"", contact.name(), plan.name)))
+        }
+        _ => Error::Database(error),
+    })?;
+    let id: i64 = row.try_get("id")?;
+    schedule_job(tx, kind::PLAN_STEP, account_id, &id.to_string(), &step_key(id, 0), run_at, now).await?;
+    Ok(id)
+}
+
+/// The zone a contact's plan runs in: theirs, else the account's.
+pub(crate) async fn contact_zone(
+    tx: &mut sqlx::AnyConnection,
+    account_id: i64,
+    contact: &Contact,
+) -> Result<jiff::tz::TimeZone> {
+    if let Some(zone) = &contact.details.zone {
+        return Ok(zone.time_zone());
+    }
+    let row = sqlx::query("SELECT zone FROM accounts WHERE id = $1").bind(account_id).fetch_one(&mut *tx).await?;
+    Ok(parsed(&row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone())
+}
+
+/// Stop an enrollment in `tx` with `reason`; its pending step job is closed.
+pub(crate) async fn stop_in(
+    tx: &mut Transaction<'_, Any>,
+    account_id: i64,
+    id: i64,
+    reason: &str,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE enrollments SET state = 'stopped', stop_reason = $3, next_run_at = NULL, waiting = NULL, updated_at = $4 \
+         WHERE account_id = $1 AND id = $2 AND state IN ('active', 'paused')",
+    )
+    .bind(account_id)
+    .bind(id)
+    .bind(reason)
+    .bind(seconds(now))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE jobs SET state = 'done', last_error = $3, finished_at = $4 \
+         WHERE kind = 'plan-step' AND account_id = $1 AND payload = $2 AND state = 'pending'",
+    )
+    .bind(account_id)
+    .bind(id.to_string())
+    .bind(format!("stopped: {reason}"))
+    .bind(seconds(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Stop every live enrollment of a contact (a reply, a decision, do-not-contact);
+/// with `keep_nurture`, nurture plans go on (a "not now" keeps its newsletter).
+pub(crate) async fn stop_contact_plans(
+    tx: &mut Transaction<'_, Any>,
+    account_id: i64,
+    contact_id: i64,
+    reason: &str,
+    keep_nurture: bool,
+    now: Timestamp,
+) -> Result<()> {
+    let ids: Vec<i64> = sqlx::query(
+        "SELECT e.id FROM enrollments e JOIN plans p ON p.id = e.plan_id WHERE e.account_id = $1 AND e.contact_id = $2 \
+         AND e.state IN ('active', 'paused') AND ($3 = 0 OR p.nurture = 0)",
+    )
+    .bind(account_id)
+    .bind(contact_id)
+    .bind(i64::from(keep_nurture))
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|row| row.try_get("id"))
+    .collect::<Result<_, _>>()?;
+    for id in ids {
+        stop_in(tx, account_id, id, reason, now).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn enrollment_in(
+    connection: &mut sqlx::AnyConnection,
+    account_id: i64,
+    id: i64,
+) -> Result<Enrollment> {
+    let statement = format!(
+        "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
+         WHERE e.account_id = $1 AND e.id = $2"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(&mut *connection)
+        .await?
+        .ok_or_else(|| Error::not_found("enrollment", id))?;
+    enrollment_from_row(&row)
+}
+
+fn enrollment_from_row(row: &AnyRow) -> Result<Enrollment> {
+    let next_step: i64 = row.try_get("next_step")?;
+    Ok(Enrollment {
+        id: row.try_get("id")?,
+        plan_id: row.try_get("plan_id")?,
+        plan_name: row.try_get("plan_name")?,
+        contact_id: row.try_get("contact_id")?,
+        state: parsed(row, "state", EnrollmentState::parse)?,
+        next_step: u32::try_from(next_step).unwrap_or(0),
+        next_run_at: optional_instant(row, "next_run_at")?,
+        waiting: row.try_get("waiting")?,
+        stop_reason: row.try_get("stop_reason")?,
+        started_at: instant(row, "started_at")?,
+        updated_at: instant(row, "updated_at")?,
+    })
+}

@@ -1,0 +1,213 @@
+//! Due work as rows: the worker claims a batch of due jobs under a lease
+//! (`FOR UPDATE SKIP LOCKED` on PostgreSQL, the one writer on SQLite), does
+//! each, and closes it in the transaction that records the result. A crashed
+//! worker's lease runs out and another worker takes the job.
+
+use jiff::{SignedDuration, Timestamp};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::Store;
+use crate::error::Result;
+use crate::rows::{instant, seconds};
+
+/// The kinds of job.
+pub mod kind {
+    /// Run the next step of an enrollment; payload: the enrollment id.
+    pub const PLAN_STEP: &str = "plan-step";
+    /// Send the daily digest of an account; payload: the local date.
+    pub const DIGEST: &str = "digest";
+    /// Alert the user that a promise is at risk; payload: the promise id.
+    pub const PROMISE_ALERT: &str = "promise-alert";
+}
+
+/// A claimed job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub account_id: i64,
+    pub payload: String,
+    pub run_at: Timestamp,
+    /// How many times the job has been claimed, this claim included.
+    pub attempts: u32,
+    /// Who holds the lease.
+    pub lease_owner: String,
+}
+
+/// A claim stops being renewed after this many tries: a job that crashes its worker every time is parked.
+pub const MAX_CLAIMS: u32 = 25;
+
+const CLAIM_SQLITE: &str = "UPDATE jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+     WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND run_at <= $3 \
+     AND (lease_until IS NULL OR lease_until <= $3) ORDER BY run_at LIMIT $4) \
+     RETURNING id, kind, account_id, payload, run_at, attempts";
+const CLAIM_POSTGRES: &str = "UPDATE jobs SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+     WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND run_at <= $3 \
+     AND (lease_until IS NULL OR lease_until <= $3) ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+     RETURNING id, kind, account_id, payload, run_at, attempts";
+
+impl Store {
+    /// Claim up to `limit` due jobs for `owner` until `now + lease`; the claim commits before any work starts.
+    pub async fn claim_jobs(&self, owner: &str, now: Timestamp, lease: SignedDuration, limit: u32) -> Result<Vec<Job>> {
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(self.backend.pick(CLAIM_SQLITE, CLAIM_POSTGRES))
+            .bind(owner)
+            .bind(seconds(now.saturating_add(lease).unwrap_or(now)))
+            .bind(seconds(now))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let mut jobs = rows.iter().map(|row| job_from_row(row, owner)).collect::<Result<Vec<_>>>()?;
+        jobs.sort_by_key(|job| (job.run_at, job.id));
+        Ok(jobs)
+    }
+
+    /// The earliest moment a pending job falls due, for the worker's sleep.
+    pub async fn next_job_at(&self) -> Result<Option<Timestamp>> {
+        let row =
+            sqlx::query("SELECT MIN(run_at) AS at FROM jobs WHERE state = 'pending'").fetch_one(&self.pool).await?;
+        crate::rows::optional_instant(&row, "at")
+    }
+
+    /// Add a job unless one with the same key exists.
+    pub async fn add_job(
+        &self,
+        kind: &str,
+        account_id: i64,
+        payload: &str,
+        key: &str,
+        run_at: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        insert_job(&mut tx, kind, account_id, payload, key, run_at, run_at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Count jobs per state, for status and tests.
+    pub async fn job_counts(&self) -> Result<Vec<(String, i64)>> {
+        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state ORDER BY state")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| Ok((row.try_get("state")?, row.try_get("n")?))).collect()
+    }
+
+    /// Close a job done (or failed with `error`), unless another worker took it over.
+    pub async fn finish_job(&self, job: &Job, error: Option<&str>, now: Timestamp) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        close_job(&mut tx, job, error, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Insert a job in `tx` unless one with the same key exists.
+pub(crate) async fn insert_job(
+    tx: &mut Transaction<'_, Any>,
+    kind: &str,
+    account_id: i64,
+    payload: &str,
+    key: &str,
+    run_at: Timestamp,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, account_id, payload, dedupe_key, run_at, state, attempts, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6) ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(kind)
+    .bind(account_id)
+    .bind(payload)
+    .bind(key)
+    .bind(seconds(run_at))
+    .bind(seconds(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Make the job with `key` pending at `run_at` with a fresh count, creating it when missing.
+pub(crate) async fn schedule_job(
+    tx: &mut Transaction<'_, Any>,
+    kind: &str,
+    account_id: i64,
+    payload: &str,
+    key: &str,
+    run_at: Timestamp,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, account_id, payload, dedupe_key, run_at, state, attempts, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6) ON CONFLICT (dedupe_key) DO UPDATE SET \
+         run_at = $5, state = 'pending', attempts = 0, lease_owner = NULL, lease_until = NULL, last_error = NULL, \
+         finished_at = NULL",
+    )
+    .bind(kind)
+    .bind(account_id)
+    .bind(payload)
+    .bind(key)
+    .bind(seconds(run_at))
+    .bind(seconds(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Close a job in `tx`: done, or failed with `error`. Only the lease holder may close it.
+pub(crate) async fn close_job(
+    tx: &mut Transaction<'_, Any>,
+    job: &Job,
+    error: Option<&str>,
+    now: Timestamp,
+) -> Result<bool> {
+    let closed = sqlx::query(
+        "UPDATE jobs SET state = $3, last_error = $4, finished_at = $5, lease_owner = NULL, lease_until = NULL \
+         WHERE id = $1 AND lease_owner = $2 AND state = 'pending'",
+    )
+    .bind(job.id)
+    .bind(&job.lease_owner)
+    .bind(if error.is_some() { "failed" } else { "done" })
+    .bind(error)
+    .bind(seconds(now))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(closed == 1)
+}
+
+/// Put a claimed job back to run at `run_at` (a hold or a retry), recording why.
+pub(crate) async fn postpone_job(
+    tx: &mut Transaction<'_, Any>,
+    job: &Job,
+    run_at: Timestamp,
+    reason: &str,
+    count_attempt: bool,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE jobs SET run_at = $3, last_error = $4, lease_owner = NULL, lease_until = NULL, \
+         attempts = CASE WHEN $5 = 1 THEN attempts ELSE attempts - 1 END WHERE id = $1 AND lease_owner = $2",
+    )
+    .bind(job.id)
+    .bind(&job.lease_owner)
+    .bind(seconds(run_at))
+    .bind(reason)
+    .bind(i64::from(count_attempt))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn job_from_row(row: &AnyRow, owner: &str) -> Result<Job> {
+    let attempts: i64 = row.try_get("attempts")?;
+    Ok(Job {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        account_id: row.try_get("account_id")?,
+        payload: row.try_get("payload")?,
+        run_at: instant(row, "run_at")?,
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        lease_owner: owner.to_string(),
+    })
+}

@@ -1,0 +1,287 @@
+//! Plans and their steps, the starter plans every account begins with, and
+//! the account's sender settings (kept with the plans: both are set up once).
+
+use jiff::Timestamp;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use tickler_core::Error as DomainError;
+use tickler_core::plan::{Plan, PlanDraft, Step, StepAction, starter_plans};
+use tickler_core::touch::Channel;
+
+use crate::Store;
+use crate::error::{Error, Result};
+use crate::rows::{parsed, seconds};
+
+/// Who automatic emails come from, and when the daily digest goes out.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MailSettings {
+    pub from_name: String,
+    pub from_address: String,
+    pub signature: String,
+    /// The hour (0–23, in the user's zone) the digest is sent.
+    pub digest_hour: u32,
+    pub digest_enabled: bool,
+}
+
+impl Store {
+    /// Give a new account its starter plans and sender settings, once: a
+    /// starter plan the user deleted does not come back.
+    pub async fn ensure_plan_setup(&self, account_id: i64, now: Timestamp) -> Result<()> {
+        let exists = sqlx::query("SELECT account_id FROM mail_settings WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        if exists.is_some() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        let inserted =
+            sqlx::query("INSERT INTO mail_settings (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if inserted == 1 {
+            for draft in starter_plans() {
+                insert_plan(&mut tx, account_id, &draft, now).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Create a plan; its name must be new in the account.
+    pub async fn create_plan(&self, account_id: i64, draft: &PlanDraft, now: Timestamp) -> Result<Plan> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_plan(&mut tx, account_id, draft, now).await?;
+        let plan = plan_in(&mut tx, account_id, id).await?;
+        tx.commit().await?;
+        Ok(plan)
+    }
+
+    /// Every plan of the account, by name.
+    pub async fn plans(&self, account_id: i64) -> Result<Vec<Plan>> {
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM plans WHERE account_id = $1 ORDER BY name_key")
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| row.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        let mut connection = self.pool.acquire().await?;
+        let mut plans = Vec::with_capacity(ids.len());
+        for id in ids {
+            plans.push(plan_in(&mut connection, account_id, id).await?);
+        }
+        Ok(plans)
+    }
+
+    /// The plan a person means: an id, the exact name, or an unambiguous part of it.
+    pub async fn find_plan(&self, account_id: i64, reference: &str) -> Result<Plan> {
+        let reference = reference.trim();
+        if let Ok(id) = reference.parse::<i64>() {
+            let mut connection = self.pool.acquire().await?;
+            return plan_in(&mut connection, account_id, id).await;
+        }
+        let key = reference.to_lowercase();
+        let plans = self.plans(account_id).await?;
+        if let Some(plan) = plans.iter().find(|plan| plan.name.to_lowercase() == key) {
+            return Ok(plan.clone());
+        }
+        let matching: Vec<&Plan> = plans.iter().filter(|plan| plan.name.to_lowercase().contains(&key)).collect();
+        match matching.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(Error::not_found("plan", reference)),
+            several => Err(Error::Ambiguous {
+                reference: reference.to_string(),
+                candidates: several.iter().map(|plan| format!("{} (id {})", plan.name, plan.id)).collect(),
+            }),
+        }
+    }
+
+    /// Replace a plan's steps (and its name and description). Running
+    /// enrollments keep their place: step N stays step N.
+    pub async fn update_plan(&self, account_id: i64, plan_id: i64, draft: &PlanDraft, now: Timestamp) -> Result<Plan> {
+        let mut tx = self.begin_write().await?;
+        plan_in(&mut tx, account_id, plan_id).await?;
+        sqlx::query(
+            "UPDATE plans SET name = $3, name_key = $4, description = $5, nurture = $6, updated_at = $7 \
+             WHERE account_id = $1 AND id = $2",
+        )
+        .bind(account_id)
+        .bind(plan_id)
+        .bind(&draft.name)
+        .bind(draft.name.to_lowercase())
+        .bind(&draft.description)
+        .bind(i64::from(draft.nurture))
+        .bind(seconds(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| duplicate_name(error, &draft.name))?;
+        sqlx::query("DELETE FROM plan_steps WHERE plan_id = $1").bind(plan_id).execute(&mut *tx).await?;
+        insert_steps(&mut tx, plan_id, &draft.steps).await?;
+        let plan = plan_in(&mut tx, account_id, plan_id).await?;
+        tx.commit().await?;
+        Ok(plan)
+    }
+
+    /// Delete a plan and its enrollments.
+    pub async fn delete_plan(&self, account_id: i64, plan_id: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        plan_in(&mut tx, account_id, plan_id).await?;
+        sqlx::query("DELETE FROM plans WHERE account_id = $1 AND id = $2")
+            .bind(account_id)
+            .bind(plan_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The account's sender settings (defaults until set).
+    pub async fn mail_settings(&self, account_id: i64) -> Result<MailSettings> {
+        let mut connection = self.pool.acquire().await?;
+        mail_settings_in(&mut connection, account_id).await
+    }
+
+    /// Save the account's sender settings.
+    pub async fn update_mail_settings(
+        &self,
+        account_id: i64,
+        settings: &MailSettings,
+        now: Timestamp,
+    ) -> Result<MailSettings> {
+        if settings.digest_hour > 23 {
+            return Err(DomainError::invalid("digest-hour", "is an hour from 0 to 23").into());
+        }
+        // The settings row marks the one-time setup: make sure the starter plans come with it.
+        self.ensure_plan_setup(account_id, now).await?;
+        sqlx::query(
+            "INSERT INTO mail_settings (account_id, from_name, from_address, signature, digest_hour, digest_enabled) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO UPDATE SET from_name = $2, \
+             from_address = $3, signature = $4, digest_hour = $5, digest_enabled = $6",
+        )
+        .bind(account_id)
+        .bind(&settings.from_name)
+        .bind(&settings.from_address)
+        .bind(&settings.signature)
+        .bind(i64::from(settings.digest_hour))
+        .bind(i64::from(settings.digest_enabled))
+        .execute(&self.pool)
+        .await?;
+        self.mail_settings(account_id).await
+    }
+}
+
+async fn insert_plan(tx: &mut Transaction<'_, Any>, account_id: i64, draft: &PlanDraft, now: Timestamp) -> Result<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO plans (account_id, name, name_key, description, nurture, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(&draft.name)
+    .bind(draft.name.to_lowercase())
+    .bind(&draft.description)
+    .bind(i64::from(draft.nurture))
+    .bind(seconds(now))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|error| duplicate_name(error, &draft.name))?
+    .try_get("id")?;
+    insert_steps(tx, id, &draft.steps).await?;
+    Ok(id)
+}
+
+fn duplicate_name(error: sqlx::Error, name: &str) -> Error {
+    match &error {
+        sqlx::Error::Database(database) if database.is_unique_violation() => {
+            Error::Duplicate { field: "name", value: name.to_string(), owner: "another plan".to_string() }
+        }
+        _ => Error::Database(error),
+    }
+}
+
+async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: i64, steps: &[Step]) -> Result<()> {
+    for (position, step) in steps.iter().enumerate() {
+        let (subject, body) = match &step.action {
+            StepAction::Email { subject, body } => (subject.as_str(), body.as_str()),
+            StepAction::Task { text } => ("", text.as_str()),
+        };
+        sqlx::query(
+            "INSERT INTO plan_steps (plan_id, position, delay, channel, kind, subject, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(plan_id)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(&step.delay)
+        .bind(step.channel.as_str())
+        .bind(step.action.kind())
+        .bind(subject)
+        .bind(body)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One plan with its steps, read on a connection or inside a transaction.
+pub(crate) async fn plan_in(connection: &mut sqlx::AnyConnection, account_id: i64, id: i64) -> Result<Plan> {
+    let row = sqlx::query("SELECT id, name, description, nurture FROM plans WHERE account_id = $1 AND id = $2")
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(&mut *connection)
+        .await?
+        .ok_or_else(|| Error::not_found("plan", id))?;
+    let steps = sqlx::query(
+        "SELECT position, delay, channel, kind, subject, body FROM plan_steps WHERE plan_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *connection)
+    .await?;
+    let nurture: i64 = row.try_get("nurture")?;
+    Ok(Plan {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        nurture: nurture != 0,
+        steps: steps.iter().map(step_from_row).collect::<Result<_>>()?,
+    })
+}
+
+fn step_from_row(row: &AnyRow) -> Result<Step> {
+    let kind: String = row.try_get("kind")?;
+    let body: String = row.try_get("body")?;
+    let action = match kind.as_str() {
+        "email" => StepAction::Email { subject: row.try_get("subject")?, body },
+        _ => StepAction::Task { text: body },
+    };
+    // Stored steps were checked when saved; read them as they are.
+    Ok(Step { delay: row.try_get("delay")?, channel: parsed(row, "channel", Channel::parse)?, action })
+}
+
+pub(crate) async fn mail_settings_in(connection: &mut sqlx::AnyConnection, account_id: i64) -> Result<MailSettings> {
+    let row = sqlx::query(
+        "SELECT from_name, from_address, signature, digest_hour, digest_enabled FROM mail_settings WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    let Some(row) = row else {
+        return Ok(MailSettings {
+            from_name: String::new(),
+            from_address: String::new(),
+            signature: String::new(),
+            digest_hour: 8,
+            digest_enabled: true,
+        });
+    };
+    let hour: i64 = row.try_get("digest_hour")?;
+    let enabled: i64 = row.try_get("digest_enabled")?;
+    Ok(MailSettings {
+        from_name: row.try_get("from_name")?,
+        from_address: row.try_get("from_address")?,
+        signature: row.try_get("signature")?,
+        digest_hour: u32::try_from(hour).unwrap_or(8),
+        digest_enabled: enabled != 0,
+    })
+}

@@ -1,0 +1,133 @@
+//! Plans, enrollments and the jobs table: starter plans once per account,
+//! consent at enrollment, stop rules, pause/resume, and leased claims that
+//! never hand one job to two workers.
+
+use std::collections::HashSet;
+
+use jiff::SignedDuration;
+use tickler_core::consent::ConsentState;
+use tickler_core::contact::Tag;
+use tickler_core::plan::{EnrollmentState, PlanDraft, Step, starter_plans};
+use tickler_core::touch::{Channel, Outcome, TouchDraft};
+use tickler_store::{Error, job_kind};
+
+use crate::common::{TestDb, now};
+use crate::contacts::draft;
+
+fn one_step_plan(name: &str, nurture: bool) -> PlanDraft {
+    PlanDraft::new(name, "", nurture, vec![Step::task("2 days", Channel::Call, "call them").unwrap()]).unwrap()
+}
+
+async fn starter_plans_are_created_once_and_stay_deleted(db: &TestDb) {
+    let account = db.account().await;
+    db.store.ensure_plan_setup(account.id, now()).await.unwrap();
+    let plans = db.store.plans(account.id).await.unwrap();
+    assert_eq!(plans.len(), starter_plans().len());
+    let cold = db.store.find_plan(account.id, "cold").await.unwrap();
+    assert_eq!(cold.name, "Cold prospect");
+    assert_eq!(cold.steps, starter_plans()[1].steps);
+    db.store.delete_plan(account.id, cold.id).await.unwrap();
+    db.store.ensure_plan_setup(account.id, now()).await.unwrap();
+    assert_eq!(db.store.plans(account.id).await.unwrap().len(), starter_plans().len() - 1);
+    let duplicate = db.store.create_plan(account.id, &one_step_plan("not now", false), now()).await;
+    assert!(matches!(duplicate, Err(Error::Duplicate { field: "name", .. })), "{duplicate:?}");
+    assert!(matches!(db.store.find_plan(account.id, "after").await, Err(Error::Ambiguous { .. })));
+}
+
+async fn consent_decides_who_may_be_enrolled(db: &TestDb) {
+    let account = db.account().await;
+    let plan = db.store.create_plan(account.id, &one_step_plan("Calls", false), now()).await.unwrap();
+    let nurture = db.store.create_plan(account.id, &one_step_plan("Nurture", true), now()).await.unwrap();
+    let tag = Tag::parse("lead").unwrap();
+    let mut ids = Vec::new();
+    for name in ["Ann Lee", "Bob Ray", "Cleo Park"] {
+        let mut details = draft(name, None);
+        details.tags = vec![tag.clone()];
+        ids.push(db.store.create_contact(account.id, &details, now()).await.unwrap().id);
+    }
+    db.store.set_consent(account.id, ids[1], ConsentState::DoNotContact, None, "no", now()).await.unwrap();
+    let until = jiff::civil::date(2027, 3, 1);
+    db.store.set_consent(account.id, ids[2], ConsentState::NotNow, Some(until), "busy", now()).await.unwrap();
+    let bulk = db.store.enroll_tag(account.id, plan.id, &tag, now()).await.unwrap();
+    assert_eq!(bulk.enrolled.len(), 1);
+    assert_eq!(bulk.skipped.len(), 2);
+    assert!(matches!(db.store.enroll(account.id, plan.id, ids[0], now()).await, Err(Error::Domain(_))));
+    assert!(db.store.enroll(account.id, nurture.id, ids[2], now()).await.is_ok());
+    assert!(db.store.enroll(account.id, nurture.id, ids[1], now()).await.is_err());
+    let enrollment = &bulk.enrolled[0];
+    assert_eq!(enrollment.next_run_at, Some(now() + SignedDuration::from_hours(48)));
+}
+
+async fn outcomes_stop_plans_and_pause_resume_reschedules(db: &TestDb) {
+    let account = db.account().await;
+    let plan = db.store.create_plan(account.id, &one_step_plan("Calls", false), now()).await.unwrap();
+    let ann = db.store.create_contact(account.id, &draft("Ann Lee", None), now()).await.unwrap();
+    let enrollment = db.store.enroll(account.id, plan.id, ann.id, now()).await.unwrap();
+    let paused = db.store.pause_enrollment(account.id, enrollment.id, now()).await.unwrap();
+    assert_eq!(paused.state, EnrollmentState::Paused);
+    assert!(db.store.pause_enrollment(account.id, enrollment.id, now()).await.is_err());
+    let later = now() + SignedDuration::from_hours(72);
+    let resumed = db.store.resume_enrollment(account.id, enrollment.id, later).await.unwrap();
+    assert_eq!((resumed.state, resumed.next_run_at), (EnrollmentState::Active, Some(later)));
+    let mut bought = TouchDraft::new(ann.id, later, Channel::Call, "signed the order").unwrap();
+    bought.outcome = Some(Outcome::Bought);
+    db.store.log_touch(account.id, &bought, later).await.unwrap();
+    let stopped = db.store.enrollment(account.id, enrollment.id).await.unwrap();
+    assert_eq!((stopped.state, stopped.stop_reason.as_deref()), (EnrollmentState::Stopped, Some("outcome bought")));
+    assert!(db.store.claim_jobs("w", later, SignedDuration::from_mins(5), 10).await.unwrap().is_empty());
+    // Stopped by a person, after a fresh enrollment.
+    let again = db.store.enroll(account.id, plan.id, ann.id, later).await.unwrap();
+    let stopped = db.store.stop_enrollment(account.id, again.id, later).await.unwrap();
+    assert_eq!(stopped.stop_reason.as_deref(), Some(tickler_core::plan::STOPPED_BY_PERSON));
+}
+
+async fn claims_are_leased_and_never_shared(db: &TestDb) {
+    let account = db.account().await;
+    for index in 0..200 {
+        let key = format!("digest:{index}");
+        db.store.add_job(job_kind::DIGEST, account.id, "x", &key, now()).await.unwrap();
+    }
+    db.store.add_job(job_kind::DIGEST, account.id, "x", "digest:0", now()).await.unwrap();
+    db.store.add_job(job_kind::DIGEST, account.id, "x", "later", now() + SignedDuration::from_hours(1)).await.unwrap();
+    let lease = SignedDuration::from_mins(5);
+    let other = db.reopen().await;
+    let mut claimers = Vec::new();
+    for (index, store) in [db.store.clone(), other.clone(), db.store.clone(), other].into_iter().enumerate() {
+        claimers.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let batch = store.claim_jobs(&format!("w{index}"), now(), lease, 7).await.unwrap();
+                if batch.is_empty() {
+                    return mine;
+                }
+                mine.extend(batch.into_iter().map(|job| job.id));
+            }
+        }));
+    }
+    let mut seen = HashSet::new();
+    for claimer in claimers {
+        for id in claimer.await.unwrap() {
+            assert!(seen.insert(id), "job {id} was claimed twice");
+        }
+    }
+    assert_eq!(seen.len(), 200);
+    // A crashed worker's lease runs out; the job is claimed again.
+    let after = now() + SignedDuration::from_mins(6);
+    let again = db.store.claim_jobs("w9", after, lease, 500).await.unwrap();
+    assert_eq!(again.len(), 200);
+    assert!(again.iter().all(|job| job.attempts == 2));
+    for job in &again {
+        db.store.finish_job(job, None, after).await.unwrap();
+    }
+    let late = now() + SignedDuration::from_hours(2);
+    let remaining = db.store.claim_jobs("w9", late, lease, 500).await.unwrap();
+    assert_eq!(remaining.len(), 1);
+    assert_eq!(db.store.job_counts().await.unwrap(), vec![("done".to_string(), 200), ("pending".to_string(), 1)]);
+}
+
+crate::conformance!(
+    starter_plans_are_created_once_and_stay_deleted,
+    consent_decides_who_may_be_enrolled,
+    outcomes_stop_plans_and_pause_resume_reschedules,
+    claims_are_leased_and_never_shared,
+);

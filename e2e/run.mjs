@@ -1,0 +1,211 @@
+// Browser end-to-end checks of Tickler's web app: playwright-core drives the
+// system's Chromium (Debian's `chromium`, never a downloaded build).
+//
+//   node e2e/run.mjs flow URL             a fresh installation: first user, contact,
+//                                         follow-up with its date preview, Today, done
+//                                         with a note, timeline, sign out; a phone-sized
+//                                         screen; a script payload in a name
+//   node e2e/run.mjs demo URL [PNG]       a `serve --demo` installation: sign in as the
+//                                         demo user, check Today, save a screenshot
+//
+// The server must run with `--now 2026-11-24T10:00:00-05:00` (a Tuesday), so
+// "next tuesday 3pm" is Tue 1 Dec 2026, 15:00. Exits non-zero on the first
+// failed check. CHROMIUM overrides the browser's path.
+import { chromium } from "playwright-core";
+
+const [mode, base, screenshot] = process.argv.slice(2);
+if (!["flow", "demo"].includes(mode) || !base) {
+  console.error("usage: node e2e/run.mjs flow|demo URL [SCREENSHOT.png]");
+  process.exit(2);
+}
+const url = (path) => new URL(path, base).toString();
+const STEP_TIMEOUT = 15_000;
+
+let passed = 0;
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+  passed += 1;
+}
+
+/** Click a button that submits a form, and wait for the page it leads to. */
+async function submit(page, button) {
+  await Promise.all([page.waitForEvent("load"), button.click()]);
+}
+
+/** The path of the page's current URL. */
+const pathOf = (page) => new URL(page.url()).pathname;
+
+/** Fail when the page scrolls sideways. */
+async function checkNoHorizontalScroll(page, what) {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: document.documentElement.clientWidth,
+  }));
+  check(scroll <= width, `${what} fits a ${width}px wide screen (content is ${scroll}px wide)`);
+}
+
+async function signUp(page) {
+  await page.goto(url("/"));
+  check(pathOf(page) === "/setup", `a fresh installation opens the first-user form (at ${page.url()})`);
+  // The zone field is filled from the browser's zone by the page's script.
+  await page.waitForFunction(() => document.querySelector("#f-setup-zone")?.value !== "");
+  check((await page.inputValue("#f-setup-zone")) === "America/New_York", "the zone comes from the browser");
+  await page.fill("#f-setup-name", "Tess Tester");
+  await page.fill("#f-setup-email", "tess@example.com");
+  await page.fill("#f-setup-password", "correct horse battery");
+  await page.getByRole("button", { name: "Create user and start", exact: true }).click();
+  await page.waitForURL(url("/today"));
+  check((await page.locator("h1").innerText()).startsWith("Today"), "the new user lands on Today");
+  check(await page.getByText("Nothing due in the next").isVisible(), "an empty Today says so");
+}
+
+async function addContact(page, name, email) {
+  await page.goto(url("/contacts/new"));
+  await page.fill("#f-contact-name", name);
+  if (email) await page.fill("#f-contact-emails", email);
+  await submit(page, page.getByRole("button", { name: "Save", exact: true }));
+  check(/^\/contacts\/\d+$/.test(pathOf(page)), `saving a contact opens its page (at ${page.url()})`);
+  return Number(pathOf(page).split("/").pop());
+}
+
+async function flow(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "America/New_York" });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  const dialogs = [];
+  page.on("dialog", async (dialog) => {
+    dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+
+  await signUp(page);
+
+  const ann = await addContact(page, "Ann Lee", "ann@example.com");
+  check((await page.locator("h1").innerText()).includes("Ann Lee"), "the new contact's page shows the name");
+
+  // The date field shows what the phrase means before saving (live, from /api/v1/when).
+  await page.fill("#f-follow-when", "next tuesday 3pm");
+  const preview = page.locator("#p-follow-when");
+  await preview.filter({ hasText: "Tue 1 Dec 2026, 15:00" }).waitFor();
+  check((await preview.innerText()).trim() === "→ Tue 1 Dec 2026, 15:00", "the live preview reads the phrase");
+  await page.fill("#f-follow-when", "next blursday");
+  await preview.and(page.locator(".bad")).waitFor();
+  check(!(await preview.innerText()).includes("Dec"), "a phrase that does not parse shows a problem, not a date");
+
+  // The no-JavaScript path: "Preview date" submits and the server fills the preview.
+  await page.fill("#f-follow-when", "next tuesday 3pm");
+  await page.fill("#f-follow-note", "send the proposal");
+  await submit(page, page.getByRole("button", { name: "Preview date", exact: true }));
+  check((await page.locator("#p-follow-when").innerText()).includes("Tue 1 Dec 2026, 15:00"), "the server previews");
+  check((await page.inputValue("#f-follow-when")) === "next tuesday 3pm", "the preview keeps what was typed");
+  await submit(page, page.getByRole("button", { name: "Schedule", exact: true }));
+
+  // Today lists it in the coming days.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Today" }).click();
+  await page.waitForURL(url("/today"));
+  const item = page.locator("li.item", { hasText: "Ann Lee" });
+  check((await item.count()) === 1, "the follow-up is on Today");
+  check((await item.innerText()).includes("send the proposal"), "with what it is about");
+  const itemId = (await item.getAttribute("id")).replace("follow-up-", "");
+
+  // A phone-sized screen: nothing scrolls sideways.
+  const phone = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+    storageState: await context.storageState(),
+  });
+  phone.setDefaultTimeout(STEP_TIMEOUT);
+  const small = await phone.newPage();
+  for (const path of ["/today", `/contacts/${ann}`, "/contacts", "/settings"]) {
+    await small.goto(url(path));
+    check(pathOf(small) === path, `the phone is signed in at ${path}`);
+    await checkNoHorizontalScroll(small, path);
+  }
+  await phone.close();
+
+  // Done, with a note and an outcome.
+  await item.locator("summary", { hasText: "Done" }).click();
+  await page.fill(`#f-done-${itemId}-note`, "Left a voicemail; she calls back Friday");
+  const outcome = page.locator(`#f-done-${itemId}-outcome`);
+  const outcomes = await outcome.locator("option").evaluateAll((options) => options.map((o) => o.value));
+  check(outcomes.includes("voicemail"), `"voicemail" is an outcome (${outcomes})`);
+  await outcome.selectOption("voicemail");
+  await submit(page, item.getByRole("button", { name: "Mark done", exact: true }));
+  check(pathOf(page) === "/today", "marking done returns to Today");
+  check((await page.locator("li.item", { hasText: "Ann Lee" }).count()) === 0, "a done follow-up leaves Today");
+
+  // The note is on the contact's timeline.
+  await page.goto(url(`/contacts/${ann}`));
+  const timeline = page.locator("ol.timeline");
+  check(
+    (await timeline.innerText()).includes("Left a voicemail; she calls back Friday"),
+    "the note is on the timeline",
+  );
+
+  // Whatever a user types is text, never markup: no dialog, no injected element.
+  const payload = `<img src=x onerror="alert('img')"><script>alert('script')</script>"'&`;
+  const evil = await addContact(page, payload);
+  check((await page.locator("h1").innerText()).includes(payload), "the name shows as typed on its page");
+  check((await page.locator("main img, main script").count()) === 0, "the name adds no element to the page");
+  await page.goto(url("/contacts"));
+  check((await page.locator("main").innerText()).includes(payload), "the name shows as typed in the list");
+  check((await page.locator("main img, main script").count()) === 0, "the list gains no element");
+  await page.goto(url(`/contacts/${evil}`));
+  await page.fill("#f-follow-when", "tomorrow");
+  await page.fill("#f-follow-note", payload);
+  await submit(page, page.getByRole("button", { name: "Schedule", exact: true }));
+  await page.goto(url("/today"));
+  check((await page.locator("li.item", { hasText: payload }).count()) === 1, "Today shows the name as text");
+  check((await page.locator("main img, main script").count()) === 0, "Today gains no element");
+  check(dialogs.length === 0, `no script ran (dialogs: ${dialogs})`);
+
+  // Sign out: the session ends.
+  await page.getByRole("button", { name: /Sign out/ }).click();
+  await page.waitForURL(url("/login"));
+  await page.goto(url("/today"));
+  check(pathOf(page) === "/login", "after signing out, Today asks to sign in");
+  await context.close();
+}
+
+async function demo(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "America/New_York" });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  await page.goto(url("/"));
+  check(pathOf(page) === "/login", "the demo asks to sign in");
+  const notice = (await page.locator(".notice").innerText()).trim();
+  const [, email, password] = notice.match(/sign in as (\S+) with password (\S+?)\.?$/) ?? [];
+  check(email && password, `the sign-in page shows the demo login (${notice})`);
+  await page.fill("#f-login-email", email);
+  await page.fill("#f-login-password", password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(url("/today"));
+  for (const heading of ["Promises at risk", "Overdue"]) {
+    check(await page.getByRole("heading", { name: heading }).isVisible(), `demo Today shows "${heading}"`);
+  }
+  check((await page.locator("li.item").count()) >= 5, "demo Today lists follow-ups");
+  await checkNoHorizontalScroll(page, "demo /today");
+  if (screenshot) {
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`screenshot: ${screenshot}`);
+  }
+  await context.close();
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+});
+let failed = false;
+try {
+  await (mode === "flow" ? flow(browser) : demo(browser));
+} catch (error) {
+  failed = true;
+  console.error(`FAIL (${mode}) after ${passed} checks: ${error.stack || error}`);
+} finally {
+  await browser.close();
+}
+console.log(`${mode}: ${passed} checks passed${failed ? ", then one failed" : ""}`);
+process.exit(failed ? 1 : 0);
