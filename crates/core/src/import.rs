@@ -10,6 +10,7 @@ use crate::error::Result;
 
 /// What an import does with a row whose email (else phone) already belongs to a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum OnDuplicate {
     /// Leave the existing contact as it is and count the row as skipped.
@@ -52,6 +53,7 @@ pub struct ImportRow {
 
 /// A problem with one row of an import file, named so the person can find and fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RowIssue {
     pub row: u64,
     pub field: String,
@@ -78,6 +80,7 @@ pub const LISTED_ISSUES: usize = 1_000;
 
 /// What an import did, or would do on a dry run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportSummary {
     /// True when nothing was written.
     pub dry_run: bool,

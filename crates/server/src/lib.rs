@@ -11,6 +11,7 @@ pub mod error;
 pub mod ops;
 pub mod scheduler;
 pub mod state;
+pub mod transfer;
 pub mod users;
 pub mod web;
 

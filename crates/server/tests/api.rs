@@ -309,3 +309,51 @@ both!(a_change_shows_at_once_although_reads_are_cached, |server| {
     let (_, me) = api.get("/api/v1/me").await;
     assert_eq!(me["account"]["settings"]["zone"], "Asia/Tokyo", "the cached account behind the token was dropped");
 });
+
+both!(contact_files_are_imported_and_exported, |server| {
+    let user = server.first_user("ann@example.com").await;
+    let api = server.api(&user).await;
+    let csv = "Name,E-mail Address,Phone\nBea Quinn,bea@q.example,+1 212 555 0100\nBad Row,not-an-email,\nCarl Dee,carl@d.example,\n";
+    let upload = |query: &'static str| api.request(Method::POST, &format!("/api/v1/import{query}")).body(csv).send();
+    let (status, dry) = common::json(upload("?dry_run=true&format=csv").await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{dry}");
+    assert_eq!(
+        (dry["created"].as_u64(), dry["rejected_count"].as_u64(), dry["dry_run"].as_bool()),
+        (Some(2), Some(1), Some(true))
+    );
+    assert_eq!(dry["rejected"][0]["row"], 3, "the row number names the bad row: {dry}");
+    let (_, none) = api.get("/api/v1/contacts").await;
+    assert_eq!(none["items"], json!([]), "a dry run writes nothing");
+    let (status, done) = common::json(upload("").await.unwrap()).await;
+    assert_eq!((status, done["created"].as_u64()), (StatusCode::OK, Some(2)), "{done}");
+    let (_, again) = common::json(upload("?on_duplicate=skip").await.unwrap()).await;
+    assert_eq!((again["created"].as_u64(), again["skipped"].as_u64()), (Some(0), Some(2)), "{again}");
+    let (status, error) =
+        common::json(api.request(Method::POST, "/api/v1/import?format=xls").body("x").send().await.unwrap()).await;
+    assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("format")));
+    let exported = api.request(Method::GET, "/api/v1/export?format=csv").send().await.unwrap();
+    assert_eq!(exported.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = exported.text().await.unwrap();
+    assert!(text.contains("Bea Quinn") && text.contains("carl@d.example") && !text.contains("Bad Row"), "{text}");
+    let vcf = api.request(Method::GET, "/api/v1/export?format=vcf").send().await.unwrap().text().await.unwrap();
+    assert_eq!(vcf.matches("BEGIN:VCARD").count(), 2);
+    let mallory = server.other_account("mallory@example.com").await;
+    let theirs = server.api(&mallory).await;
+    let theirs_csv = theirs.request(Method::GET, "/api/v1/export").send().await.unwrap().text().await.unwrap();
+    assert!(!theirs_csv.contains("Bea"), "another account's export has none of these");
+    // The upload page gives the same summary.
+    let browser = server.browser("ann@example.com").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", browser.csrf.clone().unwrap())
+        .text("on_duplicate", "update")
+        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("contacts.csv"));
+    let page = browser.request(Method::POST, "/contacts/import").multipart(form).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<strong>2</strong> updated") && html.contains("not-an-email"), "{html}");
+    let forged = reqwest::multipart::Form::new()
+        .text("csrf", "guess")
+        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()));
+    let refused = browser.request(Method::POST, "/contacts/import").multipart(forged).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+});

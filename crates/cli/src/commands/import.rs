@@ -6,7 +6,8 @@ use std::io::{BufRead, BufReader, Read};
 
 use serde::Serialize;
 use tickler_core::import::{ImportSummary, OnDuplicate, RowIssue};
-use tickler_transfer::{ColumnMap, CsvContacts, Format, Layout, RowRead};
+use tickler_server::transfer::{ImportFailure, ImportRequest, import};
+use tickler_transfer::{ColumnMap, Format, Layout};
 
 use crate::app::App;
 use crate::args::ImportArgs;
@@ -15,8 +16,6 @@ use crate::failure::{Failure, Outcome};
 use crate::render;
 
 /// Rows written per transaction: large enough that commits cost little, small enough to bound memory.
-const ROWS_PER_TRANSACTION: usize = 5_000;
-
 /// The summary as `--json` prints it.
 #[derive(Serialize)]
 struct Report<'a> {
@@ -55,31 +54,19 @@ pub async fn run(app: &App, args: ImportArgs) -> Outcome {
     if format == Format::Vcf && !maps.is_empty() {
         return Err(Failure::Usage("map: --map applies to CSV columns; a vCard names its fields itself".into()));
     }
-    let mut import = app.store.begin_import(app.account_id(), on_duplicate, args.dry_run, app.now.timestamp()).await?;
-    let mut layout = None;
-    match format {
-        Format::Csv => {
-            let rows = CsvContacts::new(input, &maps).map_err(failure)?;
-            layout = Some(rows.layout());
-            let mut batch: Vec<RowRead> = Vec::with_capacity(ROWS_PER_TRANSACTION);
-            for row in rows {
-                batch.push(row.map_err(failure)?);
-                if batch.len() == ROWS_PER_TRANSACTION {
-                    import.add_batch(std::mem::take(&mut batch)).await?;
-                }
-            }
-            import.add_batch(batch).await?;
-        }
-        Format::Vcf => {
-            let mut bytes = Vec::new();
-            input.read_to_end(&mut bytes)?;
-            let mut cards = tickler_transfer::read_vcards(&bytes).map_err(failure)?.into_iter().peekable();
-            while cards.peek().is_some() {
-                import.add_batch(cards.by_ref().take(ROWS_PER_TRANSACTION).collect()).await?;
-            }
-        }
-    }
-    let summary = import.finish().await?;
+    let request = ImportRequest {
+        account_id: app.account_id(),
+        format,
+        maps: &maps,
+        on_duplicate,
+        dry_run: args.dry_run,
+        now: app.now.timestamp(),
+    };
+    let (summary, layout) = match import(&app.store, &request, input).await {
+        Ok(done) => done,
+        Err(ImportFailure::File(error)) => return Err(failure(error)),
+        Err(ImportFailure::Store(error)) => return Err(error.into()),
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -7,6 +7,7 @@ pub mod contacts;
 mod extract;
 mod follow_ups;
 pub mod plans;
+pub mod transfer;
 
 use axum::Json;
 use axum::response::IntoResponse;
@@ -104,6 +105,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plans::plans))
         .routes(routes!(plans::create, plans::of_contact))
         .routes(routes!(plans::update))
+        .routes(routes!(transfer::import_contacts))
+        .routes(routes!(transfer::export_contacts))
         .split_for_parts();
     let document = openapi.clone();
     let router = router

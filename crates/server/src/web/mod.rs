@@ -8,6 +8,7 @@ mod follow_ups;
 mod settings;
 mod sign_in;
 mod today;
+mod transfer;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/today", get(today::page))
         .route("/contacts", get(contacts::list))
         .route("/contacts/new", get(contacts::new_page).post(contacts::create))
+        .route("/contacts/import", get(transfer::page).post(transfer::import))
+        .route("/contacts/export", get(transfer::export))
         .route("/contacts/{id}", get(contact::page))
         .route("/contacts/{id}/edit", get(contacts::edit_page).post(contacts::edit))
         .route("/contacts/{id}/delete", post(contacts::delete))

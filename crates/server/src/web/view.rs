@@ -12,7 +12,7 @@ use crate::error::Failure;
 use crate::state::AppState;
 
 /// Every page template, compiled into the binary.
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 10] = [
     ("base.html", include_str!("templates/base.html")),
     ("forms.html", include_str!("templates/forms.html")),
     ("sign_in.html", include_str!("templates/sign_in.html")),
@@ -22,6 +22,7 @@ const TEMPLATES: [(&str, &str); 9] = [
     ("contact_form.html", include_str!("templates/contact_form.html")),
     ("settings.html", include_str!("templates/settings.html")),
     ("error.html", include_str!("templates/error.html")),
+    ("import.html", include_str!("templates/import.html")),
 ];
 
 /// The page templates; `.html` templates escape every value unless marked safe.
