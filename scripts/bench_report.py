@@ -335,7 +335,7 @@ def web_section(results):
         ),
         "",
         f"Each agenda response: {first['rows_returned']} items, {number(first['agenda_bytes'])} bytes, bearer token "
-        "(one token lookup and one account read per request before the agenda query); rounds alternate which endpoint "
+        "(the server reuses a token lookup and an agenda response for up to cache_ms, 1 s by default, and drops them on any write); rounds alternate which endpoint "
         "goes first, after a warm-up of each.",
     ]
     details = []
