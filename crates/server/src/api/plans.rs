@@ -36,7 +36,7 @@ pub async fn enroll(state: &AppState, account_id: i64, contact_id: i64, referenc
     Ok(state.store.enroll(account_id, plan.id, contact.id, state.now()).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts/{id}/enrollments", tag = "plans", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/enrollments", tag = "plans", operation_id = "enroll_contact", params(("id" = i64, Path)),
     request_body = EnrollInput, responses((status = 201, body = Enrollment), Errors))]
 pub async fn create(
     State(state): State<AppState>,
@@ -47,7 +47,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(enroll(&state, caller.account_id(), id, &input.plan).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/contacts/{id}/enrollments", tag = "plans", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/enrollments", tag = "plans", operation_id = "contact_enrollments", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Enrollment>), Errors))]
 pub async fn of_contact(
     State(state): State<AppState>,
@@ -77,8 +77,8 @@ pub async fn change(state: &AppState, account_id: i64, id: i64, change: Change) 
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/enrollments/{id}/{change}", tag = "plans",
-    params(("id" = i64, Path), ("change" = Change, Path, description = "pause, resume or stop")),
+#[utoipa::path(post, path = "/api/v1/enrollments/{id}/{change}", tag = "plans", operation_id = "change_enrollment",
+    params(("id" = i64, Path), ("change" = String, Path, description = "pause, resume or stop")),
     responses((status = 200, body = Enrollment), Errors))]
 pub async fn update(
     State(state): State<AppState>,
