@@ -251,3 +251,68 @@ both!(a_contact_joins_a_plan_from_their_page, |server| {
     let (_, page) = browser.page(&format!("/contacts/{id}")).await;
     assert!(page.contains("· paused") && page.contains(">Resume</button>"), "{page}");
 });
+
+both!(plans_are_edited_with_tone_advice_and_a_preview, |server| {
+    let ann = server.first_user("ann@example.com").await;
+    let api = server.api(&ann).await;
+    let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea Quinn", "emails": ["bea@q.example"] })).await;
+    let browser = server.browser("ann@example.com").await;
+    let (status, list) = browser.page("/plans").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("After an interview or meeting") && list.contains("Cold prospect"), "{list}");
+    let created = browser.form("/plans", &[("name", "Webinar follow-up"), ("description", "After the webinar")]).await;
+    let plan_page = location(&created);
+    let id: i64 = plan_page.trim_start_matches("/plans/").split('?').next().unwrap().parse().unwrap();
+    let bad = browser
+        .form(
+            &format!("/plans/{id}/steps"),
+            &[("kind", "email"), ("delay", "same day"), ("subject", "Hi"), ("body", "Hello {{ contact.frist_name }}")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("frist_name"), "the template error names the field");
+    let added = browser
+        .form(
+            &format!("/plans/{id}/steps"),
+            &[
+                ("kind", "email"),
+                ("delay", "same day"),
+                ("subject", "Thanks, {{ contact.first_name }}"),
+                ("body", "Just checking in, {{ contact.first_name }}."),
+            ],
+        )
+        .await;
+    assert_eq!(location(&added), format!("/plans/{id}?notice=saved"));
+    let (_, page) = browser.page(&format!("/plans/{id}?contact={}", bea["id"])).await;
+    assert!(page.contains("Tone</strong>"), "the tone check flags \"just checking in\": {page}");
+    assert!(page.contains("Thanks, Bea"), "the preview renders for Bea: {page}");
+    let task = browser
+        .form(
+            &format!("/plans/{id}/steps"),
+            &[
+                ("kind", "task"),
+                ("delay", "3 business days"),
+                ("channel", "call"),
+                ("text", "call to answer questions"),
+            ],
+        )
+        .await;
+    assert_eq!(task.status(), StatusCode::SEE_OTHER);
+    let edited = browser
+        .form(
+            &format!("/plans/{id}/steps/2"),
+            &[("kind", "task"), ("delay", "1 week"), ("channel", "call"), ("text", "call back")],
+        )
+        .await;
+    assert_eq!(edited.status(), StatusCode::SEE_OTHER);
+    let removed = browser.form(&format!("/plans/{id}/steps/1/delete"), &[]).await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    let plan = server.db.store.plans(ann.account_id).await.unwrap().into_iter().find(|p| p.id == id).unwrap();
+    assert_eq!(plan.steps.len(), 1);
+    assert_eq!(plan.steps[0].delay, "1 week");
+    server.other_account("mallory@example.com").await;
+    let theirs = server.browser("mallory@example.com").await;
+    let (status, html) = theirs.page(&format!("/plans/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html.contains("Webinar"));
+});

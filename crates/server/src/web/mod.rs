@@ -5,6 +5,7 @@
 mod contact;
 mod contacts;
 mod follow_ups;
+mod plans;
 mod settings;
 mod sign_in;
 mod today;
@@ -47,6 +48,11 @@ pub fn router() -> Router<AppState> {
         .route("/follow-ups/{id}/snooze", post(follow_ups::snooze))
         .route("/follow-ups/{id}/skip", post(follow_ups::skip))
         .route("/promises/{id}/kept", post(follow_ups::kept))
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/{id}", get(plans::page))
+        .route("/plans/{id}/steps", post(plans::add_step))
+        .route("/plans/{id}/steps/{number}", post(plans::edit_step))
+        .route("/plans/{id}/steps/{number}/delete", post(plans::remove_step))
         .route("/settings", get(settings::page).post(settings::save))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))

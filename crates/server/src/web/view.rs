@@ -12,7 +12,7 @@ use crate::error::Failure;
 use crate::state::AppState;
 
 /// Every page template, compiled into the binary.
-const TEMPLATES: [(&str, &str); 10] = [
+const TEMPLATES: [(&str, &str); 12] = [
     ("base.html", include_str!("templates/base.html")),
     ("forms.html", include_str!("templates/forms.html")),
     ("sign_in.html", include_str!("templates/sign_in.html")),
@@ -23,6 +23,8 @@ const TEMPLATES: [(&str, &str); 10] = [
     ("settings.html", include_str!("templates/settings.html")),
     ("error.html", include_str!("templates/error.html")),
     ("import.html", include_str!("templates/import.html")),
+    ("plans.html", include_str!("templates/plans.html")),
+    ("plan.html", include_str!("templates/plan.html")),
 ];
 
 /// The page templates; `.html` templates escape every value unless marked safe.
