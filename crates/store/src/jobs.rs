@@ -113,19 +113,7 @@ pub(crate) async fn insert_job(
     run_at: Timestamp,
     now: Timestamp,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO jobs (kind, account_id, payload, dedupe_key, run_at, state, attempts, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6) ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(kind)
-    .bind(account_id)
-    .bind(payload)
-    .bind(key)
-    .bind(seconds(run_at))
-    .bind(seconds(now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    write_job(tx, "DO NOTHING", kind, account_id, payload, key, run_at, now).await
 }
 
 /// Make the job with `key` pending at `run_at` with a fresh count, creating it when missing.
@@ -138,12 +126,27 @@ pub(crate) async fn schedule_job(
     run_at: Timestamp,
     now: Timestamp,
 ) -> Result<()> {
-    sqlx::query(
+    let reset = "DO UPDATE SET run_at = $5, state = 'pending', attempts = 0, lease_owner = NULL, \
+                 lease_until = NULL, last_error = NULL, finished_at = NULL";
+    write_job(tx, reset, kind, account_id, payload, key, run_at, now).await
+}
+
+/// The one INSERT of a job; `on_conflict` says what an existing job with the same key becomes.
+#[allow(clippy::too_many_arguments)]
+async fn write_job(
+    tx: &mut Transaction<'_, Any>,
+    on_conflict: &'static str,
+    kind: &str,
+    account_id: i64,
+    payload: &str,
+    key: &str,
+    run_at: Timestamp,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO jobs (kind, account_id, payload, dedupe_key, run_at, state, attempts, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6) ON CONFLICT (dedupe_key) DO UPDATE SET \
-         run_at = $5, state = 'pending', attempts = 0, lease_owner = NULL, lease_until = NULL, last_error = NULL, \
-         finished_at = NULL",
-    )
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6) ON CONFLICT (dedupe_key) {on_conflict}"
+    )))
     .bind(kind)
     .bind(account_id)
     .bind(payload)
