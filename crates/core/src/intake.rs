@@ -101,7 +101,7 @@ pub fn promise_deadlines(
 }
 
 /// `text` unless it is missing or only spaces (an empty form field).
-fn non_blank(text: Option<&str>) -> Option<&str> {
+pub fn non_blank(text: Option<&str>) -> Option<&str> {
     text.map(str::trim).filter(|text| !text.is_empty())
 }
 

@@ -9,7 +9,7 @@ use tickler_core::contact::{
     ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, optional_text, parse_birthday,
 };
 use tickler_core::follow_up::{FollowUp, FollowUpDraft, Origin};
-use tickler_core::intake;
+use tickler_core::intake::{self, non_blank};
 use tickler_core::promise::{Promise, PromiseDraft};
 use tickler_core::touch::{Channel, Direction, Outcome, TouchDraft};
 use tickler_core::when::Resolved;
@@ -48,7 +48,7 @@ impl ContactInput {
             draft.name = ContactName::parse(name)?;
         }
         if self.organisation.is_some() {
-            draft.organisation = optional_text("organisation", non_blank(&self.organisation))?;
+            draft.organisation = optional_text("organisation", non_blank(self.organisation.as_deref()))?;
         }
         if let Some(emails) = &self.emails {
             draft.emails = each(emails, "emails", EmailAddress::parse)?;
@@ -60,19 +60,20 @@ impl ContactInput {
             draft.tags = each(tags, "tags", Tag::parse)?;
         }
         if self.zone.is_some() {
-            draft.zone = non_blank(&self.zone).map(ZoneName::parse).transpose().map_err(|e| named(e, "zone"))?;
+            draft.zone =
+                non_blank(self.zone.as_deref()).map(ZoneName::parse).transpose().map_err(|e| named(e, "zone"))?;
         }
         if self.birthday.is_some() {
-            draft.birthday = non_blank(&self.birthday).map(parse_birthday).transpose()?;
+            draft.birthday = non_blank(self.birthday.as_deref()).map(parse_birthday).transpose()?;
         }
         if self.stage.is_some() {
-            draft.stage = non_blank(&self.stage).map(Stage::parse).transpose()?;
+            draft.stage = non_blank(self.stage.as_deref()).map(Stage::parse).transpose()?;
         }
         if self.source.is_some() {
-            draft.source = optional_text("source", non_blank(&self.source))?;
+            draft.source = optional_text("source", non_blank(self.source.as_deref()))?;
         }
         if self.preferred_channel.is_some() {
-            draft.preferred_channel = non_blank(&self.preferred_channel).map(Channel::parse).transpose()?;
+            draft.preferred_channel = non_blank(self.preferred_channel.as_deref()).map(Channel::parse).transpose()?;
         }
         if self.pacing_gap_days.is_some() {
             draft.pacing_gap_days = self.pacing_gap_days;
@@ -235,19 +236,16 @@ fn named(error: tickler_core::Error, field: &'static str) -> tickler_core::Error
     }
 }
 
-fn non_blank(text: &Option<String>) -> Option<&str> {
-    text.as_deref().map(str::trim).filter(|text| !text.is_empty())
-}
-
 /// Schedule a follow-up with a contact.
 pub async fn schedule(state: &AppState, caller: &Caller, contact_id: i64, input: &FollowUpInput) -> Result<Scheduled> {
     let contact = state.store.contact(caller.account_id(), contact_id).await?;
     let due = intake::future_due("when", &input.when, &caller.when_context(state), caller.zone())?;
-    let channel = match non_blank(&input.channel) {
+    let channel = match non_blank(input.channel.as_deref()) {
         Some(channel) => Channel::parse(channel)?,
         None => contact.details.preferred_channel.unwrap_or(Channel::Email),
     };
-    let draft = FollowUpDraft::new(contact.id, due, channel, non_blank(&input.note).unwrap_or(""), Origin::Manual)?;
+    let draft =
+        FollowUpDraft::new(contact.id, due, channel, non_blank(input.note.as_deref()).unwrap_or(""), Origin::Manual)?;
     Ok(state.store.schedule_follow_up(caller.account_id(), &draft, input.force, state.now()).await?)
 }
 
@@ -259,15 +257,15 @@ pub async fn complete(
     input: &DoneInput,
 ) -> Result<(FollowUp, Option<Logged>)> {
     let follow_up = state.store.follow_up(caller.account_id(), id).await?;
-    let outcome = non_blank(&input.outcome).map(Outcome::parse).transpose()?;
-    let note = non_blank(&input.note);
+    let outcome = non_blank(input.outcome.as_deref()).map(Outcome::parse).transpose()?;
+    let note = non_blank(input.note.as_deref());
     let touch = if note.is_none() && outcome.is_none() {
         None
     } else {
-        let channel = non_blank(&input.channel).map(Channel::parse).transpose()?.unwrap_or(follow_up.channel);
+        let channel = non_blank(input.channel.as_deref()).map(Channel::parse).transpose()?.unwrap_or(follow_up.channel);
         let mut draft = TouchDraft::new(follow_up.contact_id, state.now(), channel, note.unwrap_or(""))?;
         draft.outcome = outcome;
-        draft.re_ask = intake::re_ask(outcome, non_blank(&input.until), &caller.when_context(state))?;
+        draft.re_ask = intake::re_ask(outcome, non_blank(input.until.as_deref()), &caller.when_context(state))?;
         Some(draft)
     };
     Ok(state.store.complete_follow_up(caller.account_id(), id, touch.as_ref(), state.now()).await?)
@@ -283,9 +281,10 @@ pub async fn snooze(state: &AppState, caller: &Caller, id: i64, input: &SnoozeIn
 pub async fn log_touch(state: &AppState, caller: &Caller, contact_id: i64, input: &TouchInput) -> Result<Logged> {
     let contact = state.store.contact(caller.account_id(), contact_id).await?;
     let mut draft = TouchDraft::new(contact.id, state.now(), Channel::parse(&input.channel)?, &input.summary)?;
-    draft.outcome = non_blank(&input.outcome).map(Outcome::parse).transpose()?;
-    draft.direction = non_blank(&input.direction).map(Direction::parse).transpose()?.unwrap_or(Direction::Out);
-    draft.re_ask = intake::re_ask(draft.outcome, non_blank(&input.until), &caller.when_context(state))?;
+    draft.outcome = non_blank(input.outcome.as_deref()).map(Outcome::parse).transpose()?;
+    draft.direction =
+        non_blank(input.direction.as_deref()).map(Direction::parse).transpose()?.unwrap_or(Direction::Out);
+    draft.re_ask = intake::re_ask(draft.outcome, non_blank(input.until.as_deref()), &caller.when_context(state))?;
     Ok(state.store.log_touch(caller.account_id(), &draft, state.now()).await?)
 }
 
@@ -293,7 +292,7 @@ pub async fn log_touch(state: &AppState, caller: &Caller, contact_id: i64, input
 pub async fn promise(state: &AppState, caller: &Caller, contact_id: i64, input: &PromiseInput) -> Result<Promise> {
     let contact = state.store.contact(caller.account_id(), contact_id).await?;
     let (aim, told) =
-        intake::promise_deadlines(non_blank(&input.aim), non_blank(&input.told), &caller.when_context(state))?;
+        intake::promise_deadlines(input.aim.as_deref(), input.told.as_deref(), &caller.when_context(state))?;
     let draft = PromiseDraft::new(contact.id, &input.what, aim.timestamp(), told.timestamp(), caller.zone().clone())?;
     Ok(state.store.create_promise(caller.account_id(), &draft, state.now()).await?)
 }
@@ -307,13 +306,13 @@ pub async fn set_consent(
 ) -> Result<ConsentChange> {
     let consent = ConsentState::parse(&input.state)?;
     let context = caller.when_context(state);
-    let until = match (consent, non_blank(&input.until)) {
+    let until = match (consent, non_blank(input.until.as_deref())) {
         (ConsentState::NotNow, Some(phrase)) => Some(intake::re_ask_day(phrase, &context)?),
         (ConsentState::NotNow, None) => Some(intake::re_ask_day(intake::DEFAULT_RE_ASK, &context)?),
         (_, Some(_)) => return Err(Failure::invalid("until", "until: only applies to not-now (when to ask again)")),
         (_, None) => None,
     };
-    let reason = non_blank(&input.reason).unwrap_or("");
+    let reason = non_blank(input.reason.as_deref()).unwrap_or("");
     if reason.chars().count() > 2000 {
         return Err(Failure::invalid("reason", "reason: is longer than 2000 characters"));
     }

@@ -9,6 +9,8 @@ use tickler_core::timeline::Entry;
 use tickler_store::{ContactFilter, Logged};
 use utoipa::{IntoParams, ToSchema};
 
+use tickler_core::intake::non_blank;
+
 use super::{ApiJson, ApiPath, ApiQuery, Errors};
 use crate::auth::ApiCaller;
 use crate::error::{Failure, Result};
@@ -51,21 +53,16 @@ pub fn page_size(limit: Option<u32>) -> Result<u32> {
     }
 }
 
-/// Text that is not only spaces.
-fn text(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|value| !value.is_empty())
-}
-
 /// The filter a contact query asks for.
 pub fn contact_filter(query: &ContactQuery) -> Result<ContactFilter> {
     for (field, value) in [("q", &query.q), ("tag", &query.tag), ("stage", &query.stage), ("consent", &query.consent)] {
         crate::auth::refuse_nul(field, value.as_deref().unwrap_or_default())?;
     }
     Ok(ContactFilter {
-        tag: text(&query.tag).map(Tag::parse).transpose()?,
-        search: text(&query.q).map(str::to_string),
-        stage: text(&query.stage).map(Stage::parse).transpose()?,
-        consent: text(&query.consent).map(ConsentState::parse).transpose()?,
+        tag: non_blank(query.tag.as_deref()).map(Tag::parse).transpose()?,
+        search: non_blank(query.q.as_deref()).map(str::to_string),
+        stage: non_blank(query.stage.as_deref()).map(Stage::parse).transpose()?,
+        consent: non_blank(query.consent.as_deref()).map(ConsentState::parse).transpose()?,
         limit: None,
         offset: query.offset.unwrap_or(0),
     })

@@ -266,13 +266,8 @@ pub async fn promise(State(state): State<AppState>, Path(id): Path<i64>, form: P
     if form.intent.as_deref() == Some("preview") {
         let mut feedback = Feedback::default();
         let context = caller.when_context(&state);
-        let blank =
-            |text: &Option<String>| text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
-        match tickler_core::intake::promise_deadlines(
-            blank(&form.aim).as_deref(),
-            blank(&form.told).as_deref(),
-            &context,
-        ) {
+        // `promise_deadlines` treats an empty field as left out.
+        match tickler_core::intake::promise_deadlines(form.aim.as_deref(), form.told.as_deref(), &context) {
             Ok((aim, told)) => {
                 let now = caller.now(&state);
                 feedback

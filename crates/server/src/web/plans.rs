@@ -98,13 +98,7 @@ pub struct PreviewFor {
 
 /// One plan of the caller's account.
 async fn plan_of(state: &AppState, caller: &Caller, id: i64) -> Result<Plan> {
-    state
-        .store
-        .plans(caller.account_id())
-        .await?
-        .into_iter()
-        .find(|plan| plan.id == id)
-        .ok_or_else(|| Failure::not_found(format!("no plan matches \"{id}\"")))
+    Ok(state.store.find_plan(caller.account_id(), &id.to_string()).await?)
 }
 
 pub async fn page(
