@@ -14,22 +14,29 @@ pub fn draft(name: &str, email: Option<&str>) -> ContactDetails {
     draft
 }
 
-async fn every_field_round_trips(db: &TestDb) {
-    let account = db.account().await;
-    let referrer = db.store.create_contact(account.id, &draft("Rita Referrer", None), now()).await.unwrap();
+/// Ann Lee with every field set (mixed-case email, a leap-day birthday with
+/// no year, text with a newline, quotes and non-ASCII), referred by `referrer`.
+pub fn every_field(referrer: i64) -> ContactDetails {
     let mut full = draft("Ann Lee", Some("Ann@Acme.com"));
-    full.emails.push(EmailAddress::parse("ann.lee@home.example").unwrap());
+    full.emails.push(EmailAddress::parse("ann@home.example").unwrap());
     full.phones = vec![Phone::parse("+1 212 555 0100").unwrap(), Phone::parse("(212) 555-0199").unwrap()];
-    full.tags = vec![Tag::parse("prospect").unwrap(), Tag::parse("conference-2026").unwrap()];
+    full.tags = vec![Tag::parse("prospect").unwrap(), Tag::parse("vip").unwrap()];
     full.organisation = Some("Acme".into());
-    full.zone = Some(ZoneName::parse("America/New_York").unwrap());
+    full.zone = Some(ZoneName::parse("Europe/Paris").unwrap());
     full.birthday = Some(parse_birthday("--02-29").unwrap());
     full.stage = Some(Stage::Prospect);
     full.source = Some("Web summit".into());
-    full.referred_by = Some(referrer.id);
+    full.referred_by = Some(referrer);
     full.preferred_channel = Some(Channel::Call);
     full.pacing_gap_days = Some(5);
-    full.notes = "Prefers mornings. Ünïcødé ✓".into();
+    full.notes = "Prefers mornings.\nÜnïcødé ✓ \"quoted\"".into();
+    full
+}
+
+async fn every_field_round_trips(db: &TestDb) {
+    let account = db.account().await;
+    let referrer = db.store.create_contact(account.id, &draft("Rita Referrer", None), now()).await.unwrap();
+    let full = every_field(referrer.id);
     let created = db.store.create_contact(account.id, &full, now()).await.unwrap();
     let read = db.store.contact(account.id, created.id).await.unwrap();
     assert_eq!(read, created);

@@ -4,7 +4,7 @@
 
 use jiff::civil::{Time, date};
 use tickler_core::consent::ConsentState;
-use tickler_core::contact::{EmailAddress, Phone, Stage, Tag, ZoneName, parse_birthday};
+use tickler_core::contact::{EmailAddress, Phone, ZoneName};
 use tickler_core::follow_up::Due;
 use tickler_core::import::{ImportRow, OnDuplicate, RowIssue};
 use tickler_core::promise::PromiseDraft;
@@ -116,19 +116,7 @@ async fn a_dry_run_writes_nothing_but_counts_exactly(db: &TestDb) {
 async fn populate(store: &Store, account: i64) {
     let referrer =
         store.create_contact(account, &draft("Rita Referrer", Some("rita@example.com")), now()).await.unwrap();
-    let mut full = draft("Ann Lee", Some("ann@acme.com"));
-    full.emails.push(EmailAddress::parse("ann@home.example").unwrap());
-    full.phones = vec![Phone::parse("+1 212 555 0100").unwrap(), Phone::parse("(212) 555-0199").unwrap()];
-    full.tags = vec![Tag::parse("prospect").unwrap(), Tag::parse("vip").unwrap()];
-    full.organisation = Some("Acme".into());
-    full.zone = Some(ZoneName::parse("Europe/Paris").unwrap());
-    full.birthday = Some(parse_birthday("--02-29").unwrap());
-    full.stage = Some(Stage::Prospect);
-    full.source = Some("Web summit".into());
-    full.referred_by = Some(referrer.id);
-    full.preferred_channel = Some(Channel::Call);
-    full.pacing_gap_days = Some(5);
-    full.notes = "Prefers mornings.\nÜnïcødé ✓ \"quoted\"".into();
+    let full = crate::contacts::every_field(referrer.id);
     let ann = store.create_contact(account, &full, now()).await.unwrap();
     // A referrer created after the contact it refers to: restored ids must still resolve.
     let late = store.create_contact(account, &draft("Late Larry", None), now()).await.unwrap();
