@@ -283,6 +283,29 @@ impl Seeded {
         Ok(())
     }
 
+    /// The agenda benchmarks' book: `contacts` contacts, `touches` touches and
+    /// `follow_ups` follow-ups of which `open_share` are open, analysed; returns
+    /// the seeded database and how many follow-ups are open.
+    pub async fn agenda_book(
+        target: &Target,
+        label: &str,
+        contacts: usize,
+        touches: usize,
+        follow_ups: usize,
+        open_share: f64,
+        now: &jiff::ZonedDateTime,
+    ) -> crate::Result<(Seeded, i64)> {
+        let seeded = Seeded::contacts(target, label, contacts).await?;
+        let (account, native, ids) = (seeded.account.id, &seeded.native, &seeded.contact_ids);
+        crate::progress(format!("{label}: seeding {touches} touches"));
+        native.insert_all(&crate::seed::touches(account, ids, touches, now)).await?;
+        crate::progress(format!("{label}: seeding {follow_ups} follow-ups ({:.1}% open)", open_share * 100.0));
+        native.insert_all(&crate::seed::follow_ups(account, ids, follow_ups, open_share, now)).await?;
+        native.analyze().await?;
+        let open = native.scalar("SELECT COUNT(*) FROM follow_ups WHERE state = 'open'").await?;
+        Ok((seeded, open))
+    }
+
     /// Create the database and seed it; `label` prefixes the progress lines.
     pub async fn contacts(target: &Target, label: &str, contacts: usize) -> crate::Result<Seeded> {
         let now = crate::seed::now();

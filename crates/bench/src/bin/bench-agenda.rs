@@ -149,14 +149,9 @@ async fn main() -> Result<()> {
     let now = seed::now();
 
     let seeding = Instant::now();
-    let Seeded { store, account, native, contact_ids } =
-        Seeded::contacts(&target, &format!("agenda/{backend}"), contacts).await?;
-    progress(format!("agenda/{backend}: seeding {touches} touches"));
-    native.insert_all(&seed::touches(account.id, &contact_ids, touches, &now)).await?;
-    progress(format!("agenda/{backend}: seeding {follow_ups} follow-ups ({:.1}% open)", open_share * 100.0));
-    native.insert_all(&seed::follow_ups(account.id, &contact_ids, follow_ups, open_share, &now)).await?;
-    native.analyze().await?;
-    let open_follow_ups = native.scalar("SELECT COUNT(*) FROM follow_ups WHERE state = 'open'").await?;
+    let (Seeded { store, account, native, .. }, open_follow_ups) =
+        Seeded::agenda_book(&target, &format!("agenda/{backend}"), contacts, touches, follow_ups, open_share, &now)
+            .await?;
     let seed_seconds = seeding.elapsed().as_secs_f64();
     progress(format!("agenda/{backend}: seeded in {seed_seconds:.1} s ({open_follow_ups} open follow-ups)"));
 

@@ -311,15 +311,10 @@ async fn main() -> Result<()> {
     let now = seed::now();
 
     let seeding = Instant::now();
-    let Seeded { store, account, native, contact_ids } =
-        Seeded::contacts(&target, &format!("web/{backend}"), contacts).await?;
-    progress(format!("web/{backend}: seeding {touches} touches"));
-    native.insert_all(&seed::touches(account.id, &contact_ids, touches, &now)).await?;
-    progress(format!("web/{backend}: seeding {follow_ups} follow-ups ({:.1}% open)", open_share * 100.0));
-    native.insert_all(&seed::follow_ups(account.id, &contact_ids, follow_ups, open_share, &now)).await?;
-    native.analyze().await?;
+    let (Seeded { store, native, .. }, open_follow_ups) =
+        Seeded::agenda_book(&target, &format!("web/{backend}"), contacts, touches, follow_ups, open_share, &now)
+            .await?;
     native.checkpoint().await?;
-    let open_follow_ups = native.scalar("SELECT COUNT(*) FROM follow_ups WHERE state = 'open'").await?;
     let database_version = native.version().await?;
     store.close().await;
     native.close().await;
