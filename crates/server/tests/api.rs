@@ -242,7 +242,9 @@ both!(the_openapi_document_describes_every_route, |server| {
     for (path, item) in paths {
         if item.get("get").is_some() && !path.contains('{') {
             let (status, body) = api.get(path).await;
-            assert!(status.is_success() || status == StatusCode::BAD_REQUEST, "{path}: {status} {body}");
+            // `when` needs its phrase (`q`); every other parameterless GET answers 200.
+            let expected = if path == "/api/v1/when" { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+            assert_eq!(status, expected, "{path}: {body}");
         }
     }
 });
@@ -290,7 +292,7 @@ both!(contacts_are_enrolled_in_plans_paused_resumed_and_stopped, |server| {
     api.post(&format!("/api/v1/contacts/{id}/consent"), json!({ "state": "never" })).await;
     let (status, error) =
         api.post(&format!("/api/v1/contacts/{id}/enrollments"), json!({ "plan": "Cold prospect" })).await;
-    assert!(status == StatusCode::CONFLICT || status == StatusCode::UNPROCESSABLE_ENTITY, "{status} {error}");
+    assert_eq!((status, error["error"].as_str()), (StatusCode::CONFLICT, Some("refused")), "{error}");
 });
 
 both!(a_change_shows_at_once_although_reads_are_cached, |server| {
