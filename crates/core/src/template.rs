@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, Template, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -105,6 +105,11 @@ fn environment() -> &'static Environment<'static> {
 
 /// Check that `source` compiles and uses only known fields; `field` names the input in the error.
 pub fn check(field: &'static str, source: &str) -> Result<()> {
+    compiled(field, source).map(drop)
+}
+
+/// `source` compiled, once it passed [`check`].
+fn compiled<'source>(field: &'static str, source: &'source str) -> Result<Template<'source, 'source>> {
     if source.len() > 100_000 {
         return Err(Error::invalid(field, "the template is longer than 100,000 characters"));
     }
@@ -118,7 +123,7 @@ pub fn check(field: &'static str, source: &str) -> Result<()> {
         .collect();
     unknown.sort();
     match unknown.first() {
-        None => Ok(()),
+        None => Ok(template),
         Some(name) => Err(Error::invalid(
             field,
             format!("unknown field {{{{ {name} }}}}; the fields are: {}", FIELDS[..15].join(", ")),
@@ -126,17 +131,39 @@ pub fn check(field: &'static str, source: &str) -> Result<()> {
     }
 }
 
+/// An email's subject and body compiled once, to render for many contacts.
+pub struct Compiled<'source> {
+    subject: Template<'source, 'source>,
+    body: Template<'source, 'source>,
+}
+
+impl std::fmt::Debug for Compiled<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Compiled")
+    }
+}
+
+/// Check and compile a subject and body.
+pub fn compile<'source>(subject: &'source str, body: &'source str) -> Result<Compiled<'source>> {
+    Ok(Compiled { subject: compiled("subject", subject)?, body: compiled("body", body)? })
+}
+
+impl Compiled<'_> {
+    /// Render for one contact; the subject is kept to one line.
+    pub fn render(&self, fields: &Fields) -> Result<Rendered> {
+        let one = |field: &'static str, template: &Template<'_, '_>| -> Result<String> {
+            template
+                .render(fields)
+                .map_err(|error| Error::invalid(field, format!("cannot render: {}", describe(&error))))
+        };
+        let subject = one("subject", &self.subject)?.split_whitespace().collect::<Vec<_>>().join(" ");
+        Ok(Rendered { subject, body: one("body", &self.body)? })
+    }
+}
+
 /// Render a subject and body; the subject is kept to one line.
 pub fn render(subject: &str, body: &str, fields: &Fields) -> Result<Rendered> {
-    let one = |field: &'static str, source: &str| -> Result<String> {
-        check(field, source)?;
-        environment()
-            .render_str(source, fields)
-            .map_err(|error| Error::invalid(field, format!("cannot render: {}", describe(&error))))
-    };
-    let subject = one("subject", subject)?.split_whitespace().collect::<Vec<_>>().join(" ");
-    let body = one("body", body)?;
-    Ok(Rendered { subject, body })
+    compile(subject, body)?.render(fields)
 }
 
 fn describe(error: &minijinja::Error) -> String {

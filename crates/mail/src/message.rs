@@ -94,7 +94,7 @@ mod tests {
         assert!(text.contains("Message-ID: <plan.1.2.2.0@x.org>"), "{text}");
         assert!(text.contains("In-Reply-To: <plan.1.2.1.0@x.org>"), "{text}");
         assert!(text.contains("References: <plan.1.2.1.0@x.org>"), "{text}");
-        assert!(text.contains("Date: Mon, 18 Nov 2026 03:46:40 +0000"), "{text}");
+        assert!(text.contains("Date: Wed, 18 Nov 2026 11:06:40 +0000"), "{text}");
         assert!(
             text.contains("From: \"Sam Stone\" <sam@x.org>") || text.contains("From: Sam Stone <sam@x.org>"),
             "{text}"

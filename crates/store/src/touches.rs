@@ -57,6 +57,44 @@ impl Store {
     }
 }
 
+/// Rows per multi-row INSERT of sent emails (8 values each, within every backend's bind limit).
+const SENT_CHUNK: usize = 64;
+
+/// Record emails the worker sent as outbound email touches, many rows per
+/// statement: (account, contact, summary). Outbound with no outcome, they
+/// change no consent and stop no plan, so [`insert_touch`]'s rules do not apply.
+pub(crate) async fn insert_sent_emails(
+    tx: &mut Transaction<'_, Any>,
+    sent: &[(i64, i64, String)],
+    now: Timestamp,
+) -> Result<()> {
+    for chunk in sent.chunks(SENT_CHUNK) {
+        let values = (0..chunk.len())
+            .map(|row| {
+                let first = row * 4;
+                format!(
+                    "(${}, ${}, ${}, 'email', 'out', ${}, NULL, ${})",
+                    first + 1,
+                    first + 2,
+                    first + 3,
+                    first + 4,
+                    first + 3
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let statement = format!(
+            "INSERT INTO touches (account_id, contact_id, at, channel, direction, summary, outcome, created_at) VALUES {values}"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
+        for (account_id, contact_id, summary) in chunk {
+            query = query.bind(*account_id).bind(*contact_id).bind(seconds(now)).bind(summary.as_str());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// Insert a touch inside `tx` and apply its outcome's consent effect.
 pub(crate) async fn insert_touch(
     tx: &mut Transaction<'_, Any>,

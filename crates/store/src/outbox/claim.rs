@@ -15,7 +15,7 @@ use tickler_core::consent::ConsentState;
 use tickler_core::contact::Contact;
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, StepAction};
 use tickler_core::send_window;
-use tickler_core::template::{self, Rendered};
+use tickler_core::template::{self, Compiled, Rendered};
 use tickler_core::work_week::WorkWeek;
 
 use super::{EMAIL_SELECT, OutboundEmail, StepRun, add_task, advance, email_from_row, fields, id_list, set_waiting};
@@ -195,8 +195,9 @@ impl Store {
             outbox.insert((enrollment_id, step), (email, state));
         }
         let mut sending_to: HashSet<i64> = HashSet::new();
+        let mut templates = HashMap::new();
         let mut runs = Vec::with_capacity(jobs.len());
-        let mut to_mark = Vec::new();
+        let (mut fresh, mut retried) = (Vec::new(), Vec::new());
         for (job, (_, enrollment_id)) in jobs.iter().zip(targets) {
             let known = |enrollment: &&Enrollment| {
                 batch.contacts.contains_key(&enrollment.contact_id)
@@ -204,28 +205,36 @@ impl Store {
                     && batch.accounts.contains_key(&job.account_id)
             };
             let run = match batch.enrollments.get(&enrollment_id).filter(known) {
-                None => closed(&mut tx, job, now, "the enrollment was deleted").await?,
+                None => Some(closed(&mut tx, job, now, "the enrollment was deleted").await?),
                 Some(enrollment) => {
                     let decision = Decision { batch: &batch, facts: &facts, job, enrollment, now };
-                    match decision.decide(&mut tx, &outbox, &threads, &mut sending_to).await? {
-                        Claimed::Run(run) => run,
-                        Claimed::Send { email, fresh } => {
-                            let email = if fresh { insert_email(&mut tx, &email, now).await? } else { email };
-                            to_mark.push(email.outbox_id);
-                            StepRun::Send(Box::new(OutboundEmail { attempts: email.attempts + 1, ..email }))
+                    match decision.decide(&mut tx, &outbox, &threads, &mut sending_to, &mut templates).await? {
+                        Claimed::Run(run) => Some(run),
+                        Claimed::Send { email, fresh: true } => {
+                            fresh.push((runs.len(), email));
+                            None
+                        }
+                        Claimed::Send { email, fresh: false } => {
+                            retried.push(email.outbox_id);
+                            Some(StepRun::Send(Box::new(OutboundEmail { attempts: email.attempts + 1, ..email })))
                         }
                     }
                 }
             };
             runs.push(run);
         }
-        if !to_mark.is_empty() {
+        for (place, email) in insert_emails(&mut tx, fresh, now).await? {
+            runs[place] = Some(StepRun::Send(Box::new(email)));
+        }
+        if !retried.is_empty() {
             let statement = format!(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id IN ({})",
-                id_list(to_mark.into_iter())
+                id_list(retried.into_iter())
             );
             sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await?;
         }
+        let runs = runs.into_iter().map(|run| run.ok_or_else(|| Error::Corrupt("an unclaimed step".into())));
+        let runs = runs.collect::<Result<Vec<_>>>()?;
         tx.commit().await?;
         Ok(runs)
     }
@@ -249,13 +258,17 @@ struct Decision<'a> {
     now: Timestamp,
 }
 
-impl Decision<'_> {
+/// Each step's template, compiled once per batch (or why it does not compile).
+type Templates<'a> = HashMap<(i64, u32), std::result::Result<Compiled<'a>, tickler_core::Error>>;
+
+impl<'a> Decision<'a> {
     async fn decide(
         &self,
         tx: &mut Transaction<'static, Any>,
         outbox: &HashMap<(i64, u32), (OutboundEmail, String)>,
         threads: &HashMap<i64, (u32, String, Vec<String>)>,
         sending_to: &mut HashSet<i64>,
+        templates: &mut Templates<'a>,
     ) -> Result<Claimed> {
         let (batch, job, enrollment, now) = (self.batch, self.job, self.enrollment, self.now);
         let account_id = job.account_id;
@@ -321,7 +334,9 @@ impl Decision<'_> {
         let last_touch = self.facts.last_touch.get(&contact.id);
         let promise = self.facts.promise.get(&contact.id);
         let fields = fields(contact, Some(plan), &zone, &rules.settings, last_touch, promise, now);
-        let rendered = match template::render(subject, body, &fields) {
+        let compiled =
+            templates.entry((plan.id, enrollment.next_step)).or_insert_with(|| template::compile(subject, body));
+        let rendered = match compiled.as_ref().map_err(Clone::clone).and_then(|compiled| compiled.render(&fields)) {
             Ok(rendered) => rendered,
             Err(error) => {
                 let reason = format!("the template of step {} cannot be rendered: {error}", enrollment.next_step + 1);
@@ -385,31 +400,61 @@ fn new_email(
     }
 }
 
-/// Insert a new email's outbox row (queued, no tries yet); returns it with its id.
-async fn insert_email(tx: &mut Transaction<'_, Any>, email: &OutboundEmail, now: Timestamp) -> Result<OutboundEmail> {
-    let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else {
-        return Err(Error::Corrupt("a plan email without its enrollment".into()));
-    };
-    let row = sqlx::query(
-        "INSERT INTO outbox (account_id, contact_id, enrollment_id, step, dedupe_key, message_id, in_reply_to, refs, \
-         to_address, subject, body, state, attempts, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', 0, $12) RETURNING id",
-    )
-    .bind(email.account_id)
-    .bind(email.contact_id)
-    .bind(enrollment_id)
-    .bind(i64::from(step))
-    .bind(step_key(enrollment_id, step))
-    .bind(&email.message_id)
-    .bind(&email.in_reply_to)
-    .bind(email.references.join(" "))
-    .bind(&email.to)
-    .bind(&email.subject)
-    .bind(&email.body)
-    .bind(seconds(now))
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(OutboundEmail { outbox_id: row.try_get("id")?, ..email.clone() })
+/// Rows per multi-row INSERT of new emails (12 values each, within every backend's bind limit).
+const INSERT_CHUNK: usize = 32;
+
+/// Insert new emails' outbox rows, being sent (first try), many per
+/// statement; each comes back with its id, beside its place in the batch.
+async fn insert_emails(
+    tx: &mut Transaction<'_, Any>,
+    emails: Vec<(usize, OutboundEmail)>,
+    now: Timestamp,
+) -> Result<Vec<(usize, OutboundEmail)>> {
+    let mut inserted = Vec::with_capacity(emails.len());
+    for chunk in emails.chunks(INSERT_CHUNK) {
+        let values = (0..chunk.len())
+            .map(|row| {
+                let columns = (1..=11).map(|column| format!("${}", row * 11 + column)).collect::<Vec<_>>().join(", ");
+                format!("({columns}, 'sending', 1, $0)")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let last = chunk.len() * 11 + 1;
+        let statement = format!(
+            "INSERT INTO outbox (account_id, contact_id, enrollment_id, step, dedupe_key, message_id, in_reply_to, refs, \
+             to_address, subject, body, state, attempts, created_at) VALUES {} RETURNING id, dedupe_key",
+            values.replace("$0", &format!("${last}"))
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
+        let mut places = HashMap::new();
+        for (place, email) in chunk {
+            let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else {
+                return Err(Error::Corrupt("a plan email without its enrollment".into()));
+            };
+            let key = step_key(enrollment_id, step);
+            places.insert(key.clone(), (*place, email));
+            query = query
+                .bind(email.account_id)
+                .bind(email.contact_id)
+                .bind(enrollment_id)
+                .bind(i64::from(step))
+                .bind(key)
+                .bind(email.message_id.as_str())
+                .bind(email.in_reply_to.as_deref())
+                .bind(email.references.join(" "))
+                .bind(email.to.as_str())
+                .bind(email.subject.as_str())
+                .bind(email.body.as_str());
+        }
+        for row in query.bind(seconds(now)).fetch_all(&mut **tx).await? {
+            let key: String = row.try_get("dedupe_key")?;
+            let Some((place, email)) = places.remove(&key) else {
+                return Err(Error::Corrupt(format!("outbox row {key} came back unasked")));
+            };
+            inserted.push((place, OutboundEmail { outbox_id: row.try_get("id")?, attempts: 1, ..email.clone() }));
+        }
+    }
+    Ok(inserted)
 }
 
 async fn closed(tx: &mut Transaction<'_, Any>, job: &Job, now: Timestamp, what: &str) -> Result<StepRun> {

@@ -17,7 +17,7 @@ use tickler_core::send_window::Hold;
 use tickler_core::template::{
     self, ContactFields, Fields, PlanFields, PromiseFields, Rendered, SenderFields, TouchFields,
 };
-use tickler_core::touch::{Channel, Direction, TouchDraft};
+use tickler_core::touch::Channel;
 use tickler_core::work_week::WorkWeek;
 
 mod claim;
@@ -31,7 +31,10 @@ use crate::follow_ups::insert_follow_up;
 use crate::jobs::{Job, close_job, close_jobs, kind, postpone_job, schedule_job};
 use crate::plans::mail_settings_in;
 use crate::rows::seconds;
-use crate::touches::insert_touch;
+use crate::touches::insert_sent_emails;
+
+/// Emails marked delivered per statement.
+const MARK_CHUNK: usize = 64;
 
 /// Tries of one email before it is shown to the user as failed.
 pub const MAX_SEND_ATTEMPTS: u32 = 5;
@@ -101,18 +104,22 @@ impl Store {
     /// transaction: called as they are taken, so a worker that dies before
     /// recording its batch does not send them again.
     pub async fn mark_delivered(&self, accepted: &[(i64, String)], now: Timestamp) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        for (outbox_id, reply) in accepted {
-            sqlx::query(
-                "UPDATE outbox SET state = 'sent', server_reply = $2, sent_at = $3, last_error = NULL WHERE id = $1",
-            )
-            .bind(outbox_id)
-            .bind(reply)
-            .bind(seconds(now))
-            .execute(&mut *tx)
-            .await?;
+        for chunk in accepted.chunks(MARK_CHUNK) {
+            let cases =
+                (0..chunk.len()).map(|n| format!("WHEN ${} THEN ${}", n * 2 + 2, n * 2 + 3)).collect::<Vec<_>>();
+            let ids = (0..chunk.len()).map(|n| format!("${}", n * 2 + 2)).collect::<Vec<_>>();
+            let statement = format!(
+                "UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL, server_reply = CASE id {} END \
+                 WHERE id IN ({})",
+                cases.join(" "),
+                ids.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(seconds(now));
+            for (outbox_id, reply) in chunk {
+                query = query.bind(*outbox_id).bind(reply.as_str());
+            }
+            query.execute(&self.pool).await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -141,6 +148,7 @@ impl Store {
             sqlx::query(sqlx::AssertSqlSafe(statement)).bind(seconds(now)).execute(&mut *tx).await?;
         }
         let mut done: HashMap<&str, Vec<i64>> = HashMap::new();
+        let (mut touches, mut finished) = (Vec::new(), Vec::new());
         for Delivery { job, email, result } in deliveries {
             let account_id = email.account_id;
             let contact = email.contact_id.and_then(|id| contacts.get(&id));
@@ -152,9 +160,7 @@ impl Store {
                         None => email.subject.clone(),
                     };
                     if let Some(contact) = contact {
-                        let mut touch = TouchDraft::new(contact.id, now, Channel::Email, &summary)?;
-                        touch.direction = Direction::Out;
-                        insert_touch(&mut tx, account_id, contact, &touch, now).await?;
+                        touches.push((account_id, contact.id, summary));
                     }
                     let current =
                         enrollment.filter(|e| e.state == EnrollmentState::Active && Some(e.next_step) == email.step);
@@ -162,8 +168,12 @@ impl Store {
                         && let (Some(plan), Some(rules)) =
                             (batch.plans.get(&enrollment.plan_id), batch.accounts.get(&account_id))
                     {
-                        let zone = batch.zone(account_id, contact);
-                        advance(&mut tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
+                        if plan.steps.get(enrollment.next_step as usize + 1).is_none() {
+                            finished.push(enrollment.id);
+                        } else {
+                            let zone = batch.zone(account_id, contact);
+                            advance(&mut tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
+                        }
                     }
                     done.entry(job.lease_owner.as_str()).or_default().push(job.id);
                 }
@@ -225,6 +235,8 @@ impl Store {
                 }
             }
         }
+        insert_sent_emails(&mut tx, &touches, now).await?;
+        finish_enrollments(&mut tx, &finished, now).await?;
         for (owner, ids) in done {
             close_jobs(&mut tx, owner, &ids, now).await?;
         }
@@ -409,19 +421,23 @@ pub(super) async fn advance(
                 schedule_job(tx, kind::PLAN_STEP, account_id, &enrollment.id.to_string(), &key, run_at, now).await?;
             }
         }
-        None => {
-            sqlx::query(
-                "UPDATE enrollments SET state = 'finished', next_step = $2, next_run_at = NULL, waiting = NULL, \
-                 updated_at = $3 WHERE id = $1 AND next_step = $4 AND state = 'active'",
-            )
-            .bind(enrollment.id)
-            .bind(i64::from(next))
-            .bind(seconds(now))
-            .bind(i64::from(enrollment.next_step))
-            .execute(&mut **tx)
-            .await?;
-        }
+        None => finish_enrollments(tx, &[enrollment.id], now).await?,
     }
+    Ok(())
+}
+
+/// Finish enrollments whose last step is done, in one statement (read under
+/// this transaction's lock, so their step is the one just done).
+async fn finish_enrollments(tx: &mut Transaction<'_, Any>, ids: &[i64], now: Timestamp) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let statement = format!(
+        "UPDATE enrollments SET state = 'finished', next_step = next_step + 1, next_run_at = NULL, waiting = NULL, \
+         updated_at = $1 WHERE id IN ({}) AND state = 'active'",
+        id_list(ids.iter().copied())
+    );
+    sqlx::query(sqlx::AssertSqlSafe(statement)).bind(seconds(now)).execute(&mut **tx).await?;
     Ok(())
 }
 
