@@ -76,6 +76,34 @@ pub struct SchedulerError(#[from] tickler_store::Error);
 /// delivered the moment the server takes it, one recording transaction), then
 /// the notices one by one.
 pub async fn run_once(store: &Store, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
+    pass(store, mailer, config, &Writer::for_store(store)).await
+}
+
+/// SQLite has one writer: the passes of one process queue their transactions
+/// here rather than in SQLite's busy handler, which sleeps.
+#[derive(Clone, Default)]
+struct Writer(Option<Arc<tokio::sync::Mutex<()>>>);
+
+impl Writer {
+    fn for_store(store: &Store) -> Writer {
+        Writer((store.backend() == tickler_store::Backend::Sqlite).then(Default::default))
+    }
+
+    /// Wait for this process's turn to write (SQLite only).
+    async fn turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.0 {
+            Some(writer) => Some(writer.lock().await),
+            None => None,
+        }
+    }
+}
+
+async fn pass(
+    store: &Store,
+    mailer: &Mailer,
+    config: &WorkerConfig,
+    writer: &Writer,
+) -> Result<PassReport, SchedulerError> {
     let now = config.clock.now();
     store.schedule_recurring(now).await?;
     let jobs = store.claim_jobs(&config.owner, now, config.lease, config.batch).await?;
@@ -83,7 +111,7 @@ pub async fn run_once(store: &Store, mailer: &Mailer, config: &WorkerConfig) -> 
     let (steps, others): (Vec<Job>, Vec<Job>) =
         jobs.into_iter().partition(|job| job.kind == job_kind::PLAN_STEP && job.attempts <= MAX_CLAIMS);
     if !steps.is_empty() {
-        report.add(&run_steps(store, mailer, config, &steps).await?);
+        report.add(&run_steps(store, mailer, config, writer, &steps).await?);
     }
     let mut first_error = None;
     for job in &others {
@@ -106,11 +134,15 @@ async fn run_steps(
     store: &Store,
     mailer: &Mailer,
     config: &WorkerConfig,
+    writer: &Writer,
     jobs: &[Job],
 ) -> Result<PassReport, SchedulerError> {
-    let runs = store.claim_plan_steps(jobs, config.clock.now()).await?;
+    let runs = {
+        let _turn = writer.turn().await;
+        store.claim_plan_steps(jobs, config.clock.now()).await?
+    };
     let mut report = PassReport::default();
-    let marker = Marker::start(store.clone(), config.clock.clone());
+    let marker = Marker::start(store.clone(), config.clock.clone(), writer.clone());
     let limit = Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1)));
     let mut sending = JoinSet::new();
     let mut deliveries = Vec::new();
@@ -151,6 +183,7 @@ async fn run_steps(
         }
     }
     marker.finish().await;
+    let _turn = writer.turn().await;
     store.record_sends(&deliveries, config.clock.now()).await?;
     Ok(report)
 }
@@ -163,7 +196,7 @@ struct Marker {
 }
 
 impl Marker {
-    fn start(store: Store, clock: Clock) -> Marker {
+    fn start(store: Store, clock: Clock, writer: Writer) -> Marker {
         let (sender, mut accepted) = tokio::sync::mpsc::unbounded_channel();
         let task = tokio::spawn(async move {
             while let Some(first) = accepted.recv().await {
@@ -172,6 +205,7 @@ impl Marker {
                     group.push(next);
                 }
                 // On failure the batch's record marks them; only a crash in between resends.
+                let _turn = writer.turn().await;
                 if let Err(error) = store.mark_delivered(&group, clock.now()).await {
                     eprintln!("worker: marking {} email(s) delivered: {error}", group.len());
                 }
@@ -196,15 +230,33 @@ async fn send(mailer: &Mailer, email: &OutboundEmail, clock: &Clock) -> Result<S
 }
 
 /// Run passes until nothing is due (for `tickler worker --once` and tests).
+/// On PostgreSQL two lanes of passes overlap, so one claims and records while
+/// the other's emails are on the wire (a step for a contact with an email in
+/// flight in the other lane waits out the pacing gap like any other). SQLite
+/// has one writer: a second lane's transactions would hold back the marks of
+/// emails the server took, widening the window in which a crash sends one twice.
 pub async fn drain(store: &Store, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
-    let mut total = PassReport::default();
-    loop {
-        let pass = run_once(store, mailer, config).await?;
-        total.add(&pass);
-        if pass.claimed == 0 || pass.claimed == pass.held {
-            return Ok(total);
+    let writer = Writer::for_store(store);
+    let lane = |active: bool| {
+        let writer = &writer;
+        async move {
+            let mut total = PassReport::default();
+            if active {
+                loop {
+                    let pass = pass(store, mailer, config, writer).await?;
+                    total.add(&pass);
+                    if pass.claimed == 0 || pass.claimed == pass.held {
+                        break;
+                    }
+                }
+            }
+            Ok::<_, SchedulerError>(total)
         }
-    }
+    };
+    let (first, second) = tokio::join!(lane(true), lane(writer.0.is_none()));
+    let mut total = first?;
+    total.add(&second?);
+    Ok(total)
 }
 
 /// Run until `shutdown` completes: drain what is due, then sleep until the next job (at most `config.idle`).

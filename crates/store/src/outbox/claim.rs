@@ -6,6 +6,7 @@
 //! with one query per kind rather than per job, so the cost of a step is the
 //! row it writes.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
@@ -80,11 +81,11 @@ impl Batch {
         let (mut plans, mut accounts) = (HashMap::new(), HashMap::new());
         for &(account_id, id) in targets {
             let Some(enrollment) = enrollments.get(&id) else { continue };
-            if !plans.contains_key(&enrollment.plan_id) {
-                plans.insert(enrollment.plan_id, plan_in(tx, account_id, enrollment.plan_id).await?);
+            if let Entry::Vacant(place) = plans.entry(enrollment.plan_id) {
+                place.insert(plan_in(tx, account_id, enrollment.plan_id).await?);
             }
-            if !accounts.contains_key(&account_id) {
-                accounts.insert(account_id, account_rules(tx, account_id).await?);
+            if let Entry::Vacant(place) = accounts.entry(account_id) {
+                place.insert(account_rules(tx, account_id).await?);
             }
         }
         Ok(Batch { enrollments, contacts, plans, accounts })
@@ -117,6 +118,8 @@ async fn account_rules(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result
 /// The per-contact facts a send decision and a render need, for every contact of a batch.
 struct ContactFacts {
     last_outreach: HashMap<i64, Timestamp>,
+    /// Plan emails being sent right now (by this or another worker): (enrollment, step) per contact.
+    in_flight: HashMap<i64, Vec<(i64, u32)>>,
     last_touch: HashMap<i64, (String, String, Timestamp)>,
     promise: HashMap<i64, (String, Timestamp)>,
 }
@@ -131,6 +134,28 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
     let mut last_outreach = HashMap::new();
     for row in sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await? {
         last_outreach.insert(row.try_get("contact_id")?, instant(&row, "at")?);
+    }
+    // A plan email the server took counts from then, before its touch is recorded.
+    let statement = format!(
+        "SELECT contact_id, MAX(sent_at) AS at FROM outbox WHERE contact_id IN ({contact_ids}) AND state = 'sent' \
+         GROUP BY contact_id"
+    );
+    for row in sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await? {
+        let (contact_id, at): (i64, Timestamp) = (row.try_get("contact_id")?, instant(&row, "at")?);
+        let last = last_outreach.entry(contact_id).or_insert(at);
+        *last = (*last).max(at);
+    }
+    let statement = format!(
+        "SELECT contact_id, enrollment_id, step FROM outbox WHERE contact_id IN ({contact_ids}) AND state = 'sending' \
+         AND enrollment_id IS NOT NULL"
+    );
+    let mut in_flight: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
+    for row in sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await? {
+        let step: i64 = row.try_get("step")?;
+        in_flight
+            .entry(row.try_get("contact_id")?)
+            .or_default()
+            .push((row.try_get("enrollment_id")?, u32::try_from(step).unwrap_or(0)));
     }
     let statement = format!(
         "SELECT contact_id, summary, channel, at FROM (SELECT contact_id, summary, channel, at, \
@@ -153,7 +178,7 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
     for row in sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await? {
         promise.insert(row.try_get("contact_id")?, (row.try_get("what")?, instant(&row, "told_at")?));
     }
-    Ok(ContactFacts { last_outreach, last_touch, promise })
+    Ok(ContactFacts { last_outreach, in_flight, last_touch, promise })
 }
 
 /// The outbox rows of a batch's enrollments, with their states.
@@ -211,12 +236,12 @@ impl Store {
                     match decision.decide(&mut tx, &outbox, &threads, &mut sending_to, &mut templates).await? {
                         Claimed::Run(run) => Some(run),
                         Claimed::Send { email, fresh: true } => {
-                            fresh.push((runs.len(), email));
+                            fresh.push((runs.len(), *email));
                             None
                         }
                         Claimed::Send { email, fresh: false } => {
                             retried.push(email.outbox_id);
-                            Some(StepRun::Send(Box::new(OutboundEmail { attempts: email.attempts + 1, ..email })))
+                            Some(StepRun::Send(Box::new(OutboundEmail { attempts: email.attempts + 1, ..*email })))
                         }
                     }
                 }
@@ -245,7 +270,7 @@ enum Claimed {
     Run(StepRun),
     /// Send this email; `fresh` when its outbox row is still to be inserted.
     Send {
-        email: OutboundEmail,
+        email: Box<OutboundEmail>,
         fresh: bool,
     },
 }
@@ -316,8 +341,13 @@ impl<'a> Decision<'a> {
             return Ok(Claimed::Run(StepRun::Sent(Box::new(email.clone()))));
         }
         let gap = contact.details.pacing_gap_days.unwrap_or(rules.gap_days);
-        // An email to the same contact earlier in this batch counts as outreach now.
-        let last = if sending_to.contains(&contact.id) {
+        // An email to the same contact earlier in this batch, or in flight from
+        // another batch or worker, counts as outreach now.
+        let elsewhere =
+            self.facts.in_flight.get(&contact.id).is_some_and(|emails| {
+                emails.iter().any(|&(id, step)| (id, step) != (enrollment.id, enrollment.next_step))
+            });
+        let last = if sending_to.contains(&contact.id) || elsewhere {
             Some(now)
         } else {
             self.facts.last_outreach.get(&contact.id).copied()
@@ -329,7 +359,7 @@ impl<'a> Decision<'a> {
         }
         sending_to.insert(contact.id);
         if let Some((email, _)) = existing {
-            return Ok(Claimed::Send { email: email.clone(), fresh: false });
+            return Ok(Claimed::Send { email: Box::new(email.clone()), fresh: false });
         }
         let last_touch = self.facts.last_touch.get(&contact.id);
         let promise = self.facts.promise.get(&contact.id);
@@ -351,7 +381,7 @@ impl<'a> Decision<'a> {
             }
         };
         let email = new_email(job, contact, enrollment, to.as_str(), &rules.settings, rendered, threads);
-        Ok(Claimed::Send { email, fresh: true })
+        Ok(Claimed::Send { email: Box::new(email), fresh: true })
     }
 }
 
