@@ -177,8 +177,9 @@ pub enum MailCommand {
 pub struct CheckRepliesArgs {
     #[command(flatten)]
     pub smtp: SmtpArgs,
-    #[command(flatten)]
-    pub imap: ImapArgs,
+    /// The IMAP mailbox replies arrive in [default: INBOX]
+    #[arg(long)]
+    pub imap_mailbox: Option<String>,
 }
 
 #[derive(Debug, Args)]

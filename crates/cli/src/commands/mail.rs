@@ -128,7 +128,8 @@ pub async fn run(app: &App, command: MailCommand) -> Outcome {
             Ok(())
         }
         MailCommand::CheckReplies(args) => {
-            let Some(imap) = imap_config(&args.smtp, &args.imap)? else {
+            let flags = ImapArgs { poll_seconds: None, imap_mailbox: args.imap_mailbox };
+            let Some(imap) = imap_config(&args.smtp, &flags)? else {
                 return Err(Failure::Usage(
                     "imap.host: not set; give it in the [imap] section of --mail-config or TICKLER_IMAP_HOST".into(),
                 ));
