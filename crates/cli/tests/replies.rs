@@ -98,3 +98,56 @@ both!(check_replies_names_the_missing_or_wrong_setting, |t| {
     let missing = SettingsFile::new(&format!("{}mailbox = Nowhere\n", dovecot.settings()));
     t.rejects(&["mail", "check-replies", "--mail-config", missing.path()], 2, &["imap.mailbox", "Nowhere"]);
 });
+
+/// `mail check-replies --json` with `settings`, trusting `certificate` (through `SSL_CERT_FILE`) or nothing extra.
+fn check_replies_trusting(
+    t: &Tickler,
+    settings: &SettingsFile,
+    certificate: Option<&std::path::Path>,
+) -> common::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tickler"));
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy().into_owned();
+        if key.starts_with("TICKLER_") || key.starts_with("SSL_CERT_") {
+            command.env_remove(key);
+        }
+    }
+    if let Some(certificate) = certificate {
+        command.env("SSL_CERT_FILE", certificate);
+    }
+    let database = t.database();
+    let args = ["--database", &database, "--now", common::NOW, "mail", "check-replies", "--json"];
+    let output = command.args(args).args(["--mail-config", settings.path()]).output().unwrap();
+    common::Output {
+        command: format!("tickler {} --mail-config {}", args.join(" "), settings.path()),
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn check_replies_speaks_tls_and_starttls_and_checks_the_certificate() {
+    let t = Tickler::new(common::Backend::Sqlite);
+    let dovecot = Dovecot::start_tls();
+    dovecot.append("From: someone@else.example\nSubject: Hello\nMessage-ID: <m1@else.example>\n\nHello.\n");
+    let settings = |security: &str, port: u16| {
+        SettingsFile::new(&format!(
+            "[imap]\nhost = localhost\nport = {port}\nsecurity = {security}\nusername = {}\npassword = {}\n",
+            dovecot::USER,
+            dovecot::PASSWORD
+        ))
+    };
+    let tls = settings("tls", dovecot.tls_port.unwrap());
+    let starttls = settings("starttls", dovecot.port);
+    for file in [&tls, &starttls] {
+        let output = check_replies_trusting(&t, file, Some(&dovecot.certificate())).success();
+        let report = output.json();
+        assert_eq!((report["messages"].as_u64(), report["unmatched"].as_u64()), (Some(1), Some(1)), "{output:?}");
+    }
+    // A certificate nobody vouches for is refused, and the error says why.
+    for file in [&tls, &starttls] {
+        let output = check_replies_trusting(&t, file, None).failure(1);
+        assert!(output.error_line().contains("TLS failed"), "{output:?}");
+    }
+}

@@ -132,7 +132,7 @@ pub const IMAP_KEYS: [&str; 8] =
     ["host", "port", "security", "username", "password", "mailbox", "poll_seconds", "timeout"];
 
 /// The mailbox watched for replies, and how often.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct ImapConfig {
     pub host: String,
     pub port: u16,
@@ -146,6 +146,21 @@ pub struct ImapConfig {
     pub poll_seconds: u64,
     /// Seconds to wait for the server.
     pub timeout_seconds: u64,
+}
+
+impl std::fmt::Debug for ImapConfig {
+    /// Everything but the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("mailbox", &self.mailbox)
+            .field("poll_seconds", &self.poll_seconds)
+            .field("timeout_seconds", &self.timeout_seconds)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ImapConfig {
@@ -326,6 +341,7 @@ mod tests {
         assert_eq!((imap.host.as_str(), imap.port, imap.security), ("imap.example.org", 993, Security::Tls));
         assert_eq!((imap.mailbox.as_str(), imap.poll_seconds), ("INBOX", 60));
         assert_eq!(imap.mailbox_key(), "imap://sam@imap.example.org:993/INBOX");
+        assert!(!format!("{imap:?}").contains("s3cret"));
         let env = |key: &str| match key {
             "TICKLER_IMAP_PORT" => Some("143".to_string()),
             "TICKLER_IMAP_MAILBOX" => Some("Replies".to_string()),

@@ -153,7 +153,17 @@ impl ReplyPoller {
             return;
         }
         let mut again = Duration::from_secs(imap.poll_seconds);
-        match check_replies(store, imap, clock).await {
+        // Each step has its own timeout; the whole check is bounded too, so a slow
+        // server cannot hold up the plan emails for long. What was read is kept.
+        let limit = Duration::from_secs(imap.timeout_seconds.saturating_mul(2));
+        let checked = tokio::time::timeout(limit, check_replies(store, imap, clock)).await.unwrap_or_else(|_| {
+            Err(ReplyError::Mail(MailError::Transient(format!(
+                "imap {}: the check took longer than {} s; it goes on at the next check",
+                imap.mailbox_key(),
+                limit.as_secs()
+            ))))
+        });
+        match checked {
             Ok(report) => {
                 for reply in &report.replies {
                     let stopped = match reply.stopped.as_slice() {

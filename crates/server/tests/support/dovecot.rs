@@ -1,7 +1,9 @@
 //! Dovecot, a real IMAP server, started for one test: its own configuration,
 //! Maildir, passwd-file user and log in a temp directory, listening on a free
-//! loopback port, without TLS. It runs unprivileged (as `nobody` when the
-//! tests run as root). Messages are put in the mailbox with a plain IMAP
+//! loopback port, without TLS (or, from [`Dovecot::start_tls`], with STARTTLS
+//! there and TLS on a second port, under a self-signed certificate for
+//! `localhost` made with `openssl`). It runs unprivileged (as `nobody` when
+//! the tests run as root). Messages are put in the mailbox with a plain IMAP
 //! APPEND spoken over a socket, sharing no code with Tickler's IMAP client.
 #![allow(dead_code)]
 
@@ -22,13 +24,29 @@ pub const PASSWORD: &str = "imap-secret";
 /// A running Dovecot, stopped and cleaned up when dropped.
 pub struct Dovecot {
     pub port: u16,
+    /// The TLS port, when started with TLS.
+    pub tls_port: Option<u16>,
     dir: PathBuf,
     child: Child,
 }
 
 impl Dovecot {
-    /// Start Dovecot on a free loopback port; waits until it greets.
+    /// Start Dovecot on a free loopback port, without TLS; waits until it greets.
     pub fn start() -> Dovecot {
+        Dovecot::launch(false)
+    }
+
+    /// Start Dovecot with STARTTLS on `port` and TLS on `tls_port`; [`Dovecot::certificate`] is its certificate.
+    pub fn start_tls() -> Dovecot {
+        Dovecot::launch(true)
+    }
+
+    /// The PEM file of the self-signed certificate (a client trusts it through `SSL_CERT_FILE`).
+    pub fn certificate(&self) -> PathBuf {
+        self.dir.join("cert.pem")
+    }
+
+    fn launch(tls: bool) -> Dovecot {
         let binary = "/usr/sbin/dovecot";
         assert!(
             Path::new(binary).exists(),
@@ -44,13 +62,27 @@ impl Dovecot {
             std::fs::create_dir_all(dir.join(sub)).unwrap();
         }
         std::fs::write(dir.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).unwrap();
+        if tls {
+            let made = Command::new("openssl")
+                .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"])
+                .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout"])
+                .arg(dir.join("key.pem"))
+                .arg("-out")
+                .arg(dir.join("cert.pem"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("run openssl");
+            assert!(made.success(), "openssl could not make a certificate");
+        }
         // Dovecot runs as an unprivileged user, who must be able to write here.
         Command::new("chmod").args(["-R", "a+rwX"]).arg(&dir).status().unwrap();
         let (user, group) = identity();
         for _ in 0..20 {
-            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let port = free_port();
+            let tls_port = tls.then(free_port);
             let config = dir.join("dovecot.conf");
-            std::fs::write(&config, configuration(&dir, port, &user, &group)).unwrap();
+            std::fs::write(&config, configuration(&dir, port, tls_port, &user, &group)).unwrap();
             let mut command = if is_root() {
                 let mut command = Command::new("setpriv");
                 command.args(["--reuid", &user, "--regid", &group, "--clear-groups", binary]);
@@ -67,7 +99,7 @@ impl Dovecot {
                 .stderr(Stdio::null())
                 .spawn()
                 .expect("start dovecot");
-            let mut dovecot = Dovecot { port, dir: dir.clone(), child };
+            let mut dovecot = Dovecot { port, tls_port, dir: dir.clone(), child };
             for _ in 0..500 {
                 if greets(port) {
                     return dovecot;
@@ -151,15 +183,23 @@ impl Drop for Dovecot {
     }
 }
 
-fn configuration(dir: &Path, port: u16, user: &str, group: &str) -> String {
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn configuration(dir: &Path, port: u16, tls_port: Option<u16>, user: &str, group: &str) -> String {
     let dir = dir.display();
+    let (ssl, tls_port) = match tls_port {
+        Some(tls_port) => (format!("yes\nssl_cert = <{dir}/cert.pem\nssl_key = <{dir}/key.pem"), tls_port),
+        None => ("no".to_string(), 0),
+    };
     format!(
         "base_dir = {dir}/run\n\
          state_dir = {dir}/state\n\
          instance_name = tickler-test-{port}\n\
          listen = 127.0.0.1\n\
          protocols = imap\n\
-         ssl = no\n\
+         ssl = {ssl}\n\
          disable_plaintext_auth = no\n\
          auth_mechanisms = plain login\n\
          log_path = {dir}/dovecot.log\n\
@@ -170,7 +210,7 @@ fn configuration(dir: &Path, port: u16, user: &str, group: &str) -> String {
          passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {dir}/users\n}}\n\
          userdb {{\n  driver = static\n  args = uid={user} gid={group} home={dir}/mail/%u\n}}\n\
          service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  \
-         inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+         inet_listener imaps {{\n    address = 127.0.0.1\n    port = {tls_port}\n  }}\n}}\n\
          service anvil {{\n  chroot =\n}}\n"
     )
 }
