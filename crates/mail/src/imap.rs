@@ -167,7 +167,7 @@ where
 }
 
 async fn encrypt(config: &ImapConfig, tcp: TcpStream) -> Result<tokio_native_tls::TlsStream<TcpStream>, MailError> {
-    let connector = tokio_native_tls::native_tls::TlsConnector::new()
+    let connector = native_tls::TlsConnector::new()
         .map_err(|error| MailError::Config { field: "imap.security", message: error.to_string() })?;
     tokio_native_tls::TlsConnector::from(connector)
         .connect(&config.host, tcp)

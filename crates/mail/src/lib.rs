@@ -11,14 +11,11 @@ pub mod headers;
 mod imap;
 mod inbound;
 mod message;
+mod relay;
 
-use std::time::Duration;
+use std::sync::Arc;
 
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::transport::smtp::response::Response;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 pub use config::{ImapConfig, Security, SmtpConfig};
 pub use imap::{Inbox, MailboxStatus};
@@ -49,7 +46,7 @@ impl MailError {
 /// A connection pool to one SMTP relay.
 #[derive(Clone)]
 pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    relay: Arc<relay::Relay>,
     config: SmtpConfig,
 }
 
@@ -62,24 +59,7 @@ impl std::fmt::Debug for Mailer {
 impl Mailer {
     /// A mailer for the relay in `config`; connections open on first use.
     pub fn new(config: &SmtpConfig) -> Result<Mailer, MailError> {
-        let tls = |field| {
-            TlsParameters::new(config.host.clone())
-                .map_err(|error| MailError::Config { field, message: error.to_string() })
-        };
-        let tls = match config.security {
-            Security::None => Tls::None,
-            Security::StartTls => Tls::Required(tls("security")?),
-            Security::Tls => Tls::Wrapper(tls("security")?),
-        };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(config.host.clone())
-            .port(config.port)
-            .tls(tls)
-            .timeout(Some(Duration::from_secs(config.timeout_seconds)))
-            .pool_config(PoolConfig::new().max_size(config.connections));
-        if let (Some(user), Some(password)) = (&config.username, &config.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-        }
-        Ok(Mailer { transport: builder.build(), config: config.clone() })
+        Ok(Mailer { relay: Arc::new(relay::Relay::new(config)?), config: config.clone() })
     }
 
     /// The settings this mailer uses.
@@ -90,11 +70,8 @@ impl Mailer {
     /// Deliver one message to the relay; returns the server's answer ("250 2.0.0 Ok: queued as …").
     pub async fn send(&self, email: &Email) -> Result<String, MailError> {
         let message = email.to_message(&self.config)?;
-        match self.transport.send(message).await {
-            Ok(response) => Ok(describe(&response)),
-            Err(error) if error.is_permanent() => Err(MailError::Permanent(error.to_string())),
-            Err(error) => Err(MailError::Transient(error.to_string())),
-        }
+        let response = self.relay.send(message.envelope(), &message.formatted()).await?;
+        Ok(describe(&response))
     }
 }
 

@@ -22,6 +22,8 @@ pub struct Email {
     pub in_reply_to: Option<String>,
     /// The thread's earlier Message-IDs, oldest first.
     pub references: Vec<String>,
+    /// The Date header: when the worker sends it, on its clock.
+    pub date: std::time::SystemTime,
 }
 
 impl Email {
@@ -48,6 +50,7 @@ impl Email {
             .mailbox(lettre::message::header::To::from(to))
             .subject(self.subject.clone())
             .message_id(Some(self.message_id.clone()))
+            .date(self.date)
             .header(ContentType::TEXT_PLAIN);
         if let Some(parent) = &self.in_reply_to {
             builder = builder.in_reply_to(parent.clone());
@@ -85,11 +88,13 @@ mod tests {
             body: "Hi Ann,\n\nThanks.\n".into(),
             in_reply_to: Some("<plan.1.2.1.0@x.org>".into()),
             references: vec!["<plan.1.2.1.0@x.org>".into()],
+            date: std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_000_000),
         };
         let text = String::from_utf8(email.to_message(&SmtpConfig::default()).unwrap().formatted()).unwrap();
         assert!(text.contains("Message-ID: <plan.1.2.2.0@x.org>"), "{text}");
         assert!(text.contains("In-Reply-To: <plan.1.2.1.0@x.org>"), "{text}");
         assert!(text.contains("References: <plan.1.2.1.0@x.org>"), "{text}");
+        assert!(text.contains("Date: Mon, 18 Nov 2026 03:46:40 +0000"), "{text}");
         assert!(
             text.contains("From: \"Sam Stone\" <sam@x.org>") || text.contains("From: Sam Stone <sam@x.org>"),
             "{text}"
@@ -107,6 +112,7 @@ mod tests {
             body: "y".into(),
             in_reply_to: None,
             references: vec![],
+            date: std::time::SystemTime::now(),
         };
         let error = email.to_message(&SmtpConfig::default()).unwrap_err().to_string();
         assert!(error.starts_with("from_address:"), "{error}");

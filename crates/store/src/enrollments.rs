@@ -15,7 +15,7 @@ use crate::jobs::{kind, schedule_job};
 use crate::plans::plan_in;
 use crate::rows::{instant, optional_instant, parsed, seconds};
 
-const ENROLLMENT_COLUMNS: &str = "e.id, e.plan_id, p.name AS plan_name, e.contact_id, e.state, e.next_step, \
+pub(crate) const ENROLLMENT_COLUMNS: &str = "e.id, e.plan_id, p.name AS plan_name, e.contact_id, e.state, e.next_step, \
      e.next_run_at, e.waiting, e.stop_reason, e.started_at, e.updated_at";
 
 /// The job key of an enrollment's step: one job per (enrollment, step).
@@ -302,7 +302,7 @@ pub(crate) async fn enrollment_in(
     enrollment_from_row(&row)
 }
 
-fn enrollment_from_row(row: &AnyRow) -> Result<Enrollment> {
+pub(crate) fn enrollment_from_row(row: &AnyRow) -> Result<Enrollment> {
     let next_step: i64 = row.try_get("next_step")?;
     Ok(Enrollment {
         id: row.try_get("id")?,

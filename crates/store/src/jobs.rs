@@ -180,6 +180,23 @@ pub(crate) async fn close_job(
     Ok(closed == 1)
 }
 
+/// Close jobs done in `tx`, in one statement; only those `owner` still holds.
+pub(crate) async fn close_jobs(tx: &mut Transaction<'_, Any>, owner: &str, ids: &[i64], now: Timestamp) -> Result<()> {
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    if list.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE jobs SET state = 'done', last_error = NULL, finished_at = $2, lease_owner = NULL, lease_until = NULL \
+         WHERE id IN ({list}) AND lease_owner = $1 AND state = 'pending'"
+    )))
+    .bind(owner)
+    .bind(seconds(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Put a claimed job back to run at `run_at` (a hold or a retry), recording why.
 pub(crate) async fn postpone_job(
     tx: &mut Transaction<'_, Any>,

@@ -44,7 +44,7 @@ pub use error::{Error, Result};
 pub use follow_ups::{IMPORT_BATCH, Scheduled};
 pub use import::{ContactImport, phone_key};
 pub use jobs::{Job, MAX_CLAIMS, kind as job_kind};
-pub use outbox::{MAX_SEND_ATTEMPTS, OutboundEmail, SendFailure, StepRun, backoff};
+pub use outbox::{Delivery, MAX_SEND_ATTEMPTS, OutboundEmail, SendFailure, StepRun, backoff};
 pub use plans::MailSettings;
 pub use replies::{MailboxPoll, RecordedReply, ReplyOutcome};
 pub use sessions::Session;

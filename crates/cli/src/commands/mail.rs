@@ -86,6 +86,7 @@ pub async fn run(app: &App, command: MailCommand) -> Outcome {
                 ),
                 in_reply_to: None,
                 references: Vec::new(),
+                date: std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(stamp).unwrap_or(0)),
             };
             let answer = mailer.send(&email).await?;
             if app.json {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use jiff::SignedDuration;
 use tickler_mail::{Email, ImapConfig, Mailer};
-use tickler_store::{Job, MAX_CLAIMS, OutboundEmail, SendFailure, StepRun, Store, job_kind};
+use tickler_store::{Delivery, Job, MAX_CLAIMS, OutboundEmail, SendFailure, StepRun, Store, job_kind};
 use tokio::task::JoinSet;
 
 pub use clock::Clock;
@@ -76,41 +76,128 @@ impl PassReport {
 #[error(transparent)]
 pub struct SchedulerError(#[from] tickler_store::Error);
 
-/// Claim one batch of due jobs and run it.
+/// Claim one batch of due jobs and run it: the plan steps together (one
+/// claiming transaction, the emails sent `concurrency` at a time, each marked
+/// delivered the moment the server takes it, one recording transaction), then
+/// the notices one by one.
 pub async fn run_once(store: &Store, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
     let now = config.clock.now();
     store.schedule_recurring(now).await?;
     let jobs = store.claim_jobs(&config.owner, now, config.lease, config.batch).await?;
     let mut report = PassReport { claimed: jobs.len() as u64, ..PassReport::default() };
-    let limit = Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1)));
-    // SQLite has one writer: queueing this process's transactions here, rather than in
-    // SQLite's busy handler (which sleeps), keeps the SMTP sessions busy.
-    let writer = Arc::new(tokio::sync::Mutex::new(()));
-    let serialize = store.backend() == tickler_store::Backend::Sqlite;
-    let mut running = JoinSet::new();
-    for job in jobs {
-        let (store, mailer, clock, limit) = (store.clone(), mailer.clone(), config.clock.clone(), limit.clone());
-        let writer = serialize.then(|| writer.clone());
-        running.spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            run_job(&Worker { store: &store, mailer: &mailer, clock: &clock, writer: writer.as_deref() }, &job).await
-        });
+    let (steps, others): (Vec<Job>, Vec<Job>) =
+        jobs.into_iter().partition(|job| job.kind == job_kind::PLAN_STEP && job.attempts <= MAX_CLAIMS);
+    if !steps.is_empty() {
+        report.add(&run_steps(store, mailer, config, &steps).await?);
     }
     let mut first_error = None;
-    while let Some(done) = running.join_next().await {
-        match done {
-            Ok(Ok(outcome)) => report.add(&outcome),
-            Ok(Err(error)) => {
+    for job in &others {
+        match run_job(store, mailer, &config.clock, job).await {
+            Ok(outcome) => report.add(&outcome),
+            Err(error) => {
                 eprintln!("worker: {error}");
                 first_error.get_or_insert(error);
             }
-            Err(panic) => eprintln!("worker: a job panicked: {panic}"),
         }
     }
     match first_error {
         Some(error) if report.sent + report.held + report.closed + report.failed == 0 => Err(error),
         _ => Ok(report),
     }
+}
+
+/// Claim, send and record a batch of plan steps.
+async fn run_steps(
+    store: &Store,
+    mailer: &Mailer,
+    config: &WorkerConfig,
+    jobs: &[Job],
+) -> Result<PassReport, SchedulerError> {
+    let runs = store.claim_plan_steps(jobs, config.clock.now()).await?;
+    let mut report = PassReport::default();
+    let marker = Marker::start(store.clone(), config.clock.clone());
+    let limit = Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1)));
+    let mut sending = JoinSet::new();
+    let mut deliveries = Vec::new();
+    for (job, run) in jobs.iter().zip(runs) {
+        match run {
+            StepRun::Closed(_) => report.closed += 1,
+            StepRun::Held(_) => report.held += 1,
+            StepRun::Sent(email) => {
+                report.sent += 1;
+                deliveries.push(Delivery { job: job.clone(), email: *email, result: Ok(()) });
+            }
+            StepRun::Send(email) => {
+                let (mailer, limit, marker, clock, job) =
+                    (mailer.clone(), limit.clone(), marker.sender.clone(), config.clock.clone(), job.clone());
+                sending.spawn(async move {
+                    let _permit = limit.acquire_owned().await;
+                    let result = send(&mailer, &email, &clock).await;
+                    let result = result.map(|reply| {
+                        let _ = marker.send((email.outbox_id, reply));
+                    });
+                    Delivery { job, email: *email, result }
+                });
+            }
+        }
+    }
+    while let Some(done) = sending.join_next().await {
+        match done {
+            Ok(delivery) => {
+                if delivery.result.is_ok() {
+                    report.sent += 1;
+                } else {
+                    report.failed += 1;
+                }
+                deliveries.push(delivery);
+            }
+            // The job's lease runs out and it is claimed again.
+            Err(panic) => eprintln!("worker: a send panicked: {panic}"),
+        }
+    }
+    marker.finish().await;
+    store.record_sends(&deliveries, config.clock.now()).await?;
+    Ok(report)
+}
+
+/// Marks emails delivered as the server takes them, a group per transaction:
+/// whatever arrived while the last group was being written.
+struct Marker {
+    sender: tokio::sync::mpsc::UnboundedSender<(i64, String)>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Marker {
+    fn start(store: Store, clock: Clock) -> Marker {
+        let (sender, mut accepted) = tokio::sync::mpsc::unbounded_channel();
+        let task = tokio::spawn(async move {
+            while let Some(first) = accepted.recv().await {
+                let mut group = vec![first];
+                while let Ok(next) = accepted.try_recv() {
+                    group.push(next);
+                }
+                // On failure the batch's record marks them; only a crash in between resends.
+                if let Err(error) = store.mark_delivered(&group, clock.now()).await {
+                    eprintln!("worker: marking {} email(s) delivered: {error}", group.len());
+                }
+            }
+        });
+        Marker { sender, task }
+    }
+
+    /// Wait until everything sent so far is marked.
+    async fn finish(self) {
+        drop(self.sender);
+        let _ = self.task.await;
+    }
+}
+
+/// Hand one email to the relay.
+async fn send(mailer: &Mailer, email: &OutboundEmail, clock: &Clock) -> Result<String, SendFailure> {
+    mailer
+        .send(&to_email(email, clock.now()))
+        .await
+        .map_err(|error| SendFailure { permanent: error.is_permanent(), reason: error.to_string() })
 }
 
 /// Run passes until nothing is due (for `tickler worker --once` and tests).
@@ -156,26 +243,8 @@ pub async fn run_worker(
     }
 }
 
-/// What a job runs with: the store, the mailer, the clock, and on SQLite the writer queue.
-struct Worker<'a> {
-    store: &'a Store,
-    mailer: &'a Mailer,
-    clock: &'a Clock,
-    writer: Option<&'a tokio::sync::Mutex<()>>,
-}
-
-impl Worker<'_> {
-    /// Wait for this process's turn to write (SQLite only).
-    async fn turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match self.writer {
-            Some(writer) => Some(writer.lock().await),
-            None => None,
-        }
-    }
-}
-
-async fn run_job(worker: &Worker<'_>, job: &Job) -> Result<PassReport, SchedulerError> {
-    let (store, mailer, clock) = (worker.store, worker.mailer, worker.clock);
+/// Run one job other than a plan step: a digest, a promise alert, or one parked after too many claims.
+async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Result<PassReport, SchedulerError> {
     let mut report = PassReport::default();
     if job.attempts > MAX_CLAIMS {
         // The job took its worker down every time it was claimed: park it rather than loop.
@@ -184,68 +253,46 @@ async fn run_job(worker: &Worker<'_>, job: &Job) -> Result<PassReport, Scheduler
         report.failed += 1;
         return Ok(report);
     }
-    match job.kind.as_str() {
-        job_kind::PLAN_STEP => match claim_step(worker, job).await? {
-            StepRun::Closed(_) => report.closed += 1,
-            StepRun::Held(_) => report.held += 1,
-            StepRun::Send(email) => {
-                let result = mailer
-                    .send(&to_email(&email))
-                    .await
-                    .map_err(|error| SendFailure { permanent: error.is_permanent(), reason: error.to_string() });
-                if result.is_ok() {
-                    report.sent += 1;
-                } else {
-                    report.failed += 1;
-                }
-                let _turn = worker.turn().await;
-                store.record_send(job, &email, result, clock.now()).await?;
-            }
-        },
-        job_kind::DIGEST | job_kind::PROMISE_ALERT => {
-            let now = clock.now();
-            let notice = match job.kind.as_str() {
-                job_kind::DIGEST => notices::digest(store, job, now).await?,
-                _ => notices::promise_alert(store, job, now).await?,
-            };
-            let Some((to, rendered)) = notice else {
-                store.finish_job(job, None, now).await?;
-                report.closed += 1;
-                return Ok(report);
-            };
-            let key = format!("{}:{}:{}", job.kind, job.account_id, job.payload);
-            match store.queue_notice(job, &key, &to, &rendered, now).await? {
-                None => report.closed += 1,
-                Some(email) => {
-                    let result = mailer
-                        .send(&to_email(&email))
-                        .await
-                        .map_err(|error| SendFailure { permanent: error.is_permanent(), reason: error.to_string() });
-                    if result.is_ok() {
-                        report.sent += 1;
-                    } else {
-                        report.failed += 1;
-                    }
-                    store.record_send(job, &email, result, clock.now()).await?;
-                }
-            }
-        }
+    let now = clock.now();
+    let notice = match job.kind.as_str() {
+        job_kind::DIGEST => notices::digest(store, job, now).await?,
+        job_kind::PROMISE_ALERT => notices::promise_alert(store, job, now).await?,
         other => {
-            store.finish_job(job, Some(&format!("unknown job kind \"{other}\"")), clock.now()).await?;
+            store.finish_job(job, Some(&format!("unknown job kind \"{other}\"")), now).await?;
             report.failed += 1;
+            return Ok(report);
         }
-    }
+    };
+    let Some((to, rendered)) = notice else {
+        store.finish_job(job, None, now).await?;
+        report.closed += 1;
+        return Ok(report);
+    };
+    let key = format!("{}:{}:{}", job.kind, job.account_id, job.payload);
+    let Some(email) = store.queue_notice(job, &key, &to, &rendered, now).await? else {
+        report.closed += 1;
+        return Ok(report);
+    };
+    let result = send(mailer, &email, clock).await;
+    let result = match result {
+        Ok(reply) => {
+            store.mark_delivered(&[(email.outbox_id, reply)], clock.now()).await?;
+            report.sent += 1;
+            Ok(())
+        }
+        Err(failure) => {
+            report.failed += 1;
+            Err(failure)
+        }
+    };
+    store.record_sends(&[Delivery { job: job.clone(), email, result }], clock.now()).await?;
     Ok(report)
 }
 
-async fn claim_step(worker: &Worker<'_>, job: &Job) -> Result<StepRun, tickler_store::Error> {
-    let _turn = worker.turn().await;
-    worker.store.claim_plan_step(job, worker.clock.now()).await
-}
-
 /// The mail crate's view of an outbox row.
-pub fn to_email(email: &OutboundEmail) -> Email {
+pub fn to_email(email: &OutboundEmail, date: jiff::Timestamp) -> Email {
     Email {
+        date: std::time::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.as_second()).unwrap_or(0)),
         message_id: email.message_id.clone(),
         from_name: email.from_name.clone(),
         from_address: email.from_address.clone(),

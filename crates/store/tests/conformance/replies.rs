@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use tickler_core::plan::{EnrollmentState, PlanDraft, Step};
 use tickler_core::reply::{InboundReply, ReplyParts};
 use tickler_core::touch::{Direction, Outcome};
-use tickler_store::{MailboxPoll, OutboundEmail, ReplyOutcome, StepRun};
+use tickler_store::{Delivery, MailboxPoll, OutboundEmail, ReplyOutcome, StepRun};
 
 use crate::common::{TestDb, now};
 use crate::contacts::draft;
@@ -32,7 +32,9 @@ async fn send_due(db: &TestDb, at: Timestamp) -> Vec<OutboundEmail> {
     let mut sent = Vec::new();
     for job in db.store.claim_jobs("test", at, SignedDuration::from_mins(5), 50).await.unwrap() {
         if let StepRun::Send(email) = db.store.claim_plan_step(&job, at).await.unwrap() {
-            db.store.record_send(&job, &email, Ok("250 ok".into()), at).await.unwrap();
+            db.store.mark_delivered(&[(email.outbox_id, "250 ok".into())], at).await.unwrap();
+            let delivery = Delivery { job, email: (*email).clone(), result: Ok(()) };
+            db.store.record_sends(&[delivery], at).await.unwrap();
             sent.push(*email);
         }
     }

@@ -11,7 +11,7 @@ use tickler_core::plan::{PlanDraft, Step};
 use tickler_core::promise::PromiseDraft;
 use tickler_core::reply::{InboundReply, ReplyParts};
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
-use tickler_store::{Backend, Backup, Error, ReplyOutcome, StepRun, Store};
+use tickler_store::{Backend, Backup, Delivery, Error, ReplyOutcome, StepRun, Store};
 
 use crate::common::{TestDb, now};
 use crate::contacts::draft;
@@ -164,8 +164,10 @@ async fn answered_plan_email(store: &Store, account: i64, contact: i64) {
     store.enroll(account, plan.id, contact, now()).await.unwrap();
     let job = store.claim_jobs("backup", now(), jiff::SignedDuration::from_mins(5), 1).await.unwrap().remove(0);
     let StepRun::Send(email) = store.claim_plan_step(&job, now()).await.unwrap() else { panic!("the email is due") };
-    store.record_send(&job, &email, Ok("250 ok".into()), now()).await.unwrap();
-    let thread = [email.message_id.clone()];
+    store.mark_delivered(&[(email.outbox_id, "250 ok".into())], now()).await.unwrap();
+    let message_id = email.message_id.clone();
+    store.record_sends(&[Delivery { job, email: *email, result: Ok(()) }], now()).await.unwrap();
+    let thread = [message_id];
     let parts = ReplyParts {
         message_id: Some("<reply@acme.com>"),
         in_reply_to: &thread,

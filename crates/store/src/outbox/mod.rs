@@ -10,26 +10,27 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
-use tickler_core::consent::ConsentState;
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
-use tickler_core::plan::{
-    Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, Step, StepAction,
-};
-use tickler_core::send_window::{self, Hold};
+use tickler_core::plan::{Enrollment, EnrollmentState, Plan, Step, StepAction};
+use tickler_core::send_window::Hold;
 use tickler_core::template::{
     self, ContactFields, Fields, PlanFields, PromiseFields, Rendered, SenderFields, TouchFields,
 };
 use tickler_core::touch::{Channel, Direction, TouchDraft};
 use tickler_core::work_week::WorkWeek;
 
+mod claim;
+
+use std::collections::HashMap;
+
 use crate::Store;
-use crate::enrollments::{contact_zone, enrollment_in, step_key, stop_in};
+use crate::enrollments::{contact_zone, step_key};
 use crate::error::{Error, Result};
 use crate::follow_ups::insert_follow_up;
-use crate::jobs::{Job, close_job, kind, postpone_job, schedule_job};
-use crate::plans::{mail_settings_in, plan_in};
-use crate::rows::{optional_instant, seconds};
+use crate::jobs::{Job, close_job, close_jobs, kind, postpone_job, schedule_job};
+use crate::plans::mail_settings_in;
+use crate::rows::seconds;
 use crate::touches::insert_touch;
 
 /// Tries of one email before it is shown to the user as failed.
@@ -64,8 +65,21 @@ pub enum StepRun {
     Closed(String),
     /// The step waits (business hours, pacing gap); the job runs again at `hold.until`.
     Held(Hold),
-    /// Send this email, then record the result with [`Store::record_send`].
+    /// Send this email, mark it delivered with [`Store::mark_delivered`] the
+    /// moment the server takes it, then record the batch with [`Store::record_sends`].
     Send(Box<OutboundEmail>),
+    /// The server already took this email (its worker stopped before recording
+    /// that): record it with [`Store::record_sends`], do not send it again.
+    Sent(Box<OutboundEmail>),
+}
+
+/// What became of one email: the job it belongs to, the email, and the server's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub job: Job,
+    pub email: OutboundEmail,
+    /// The server's answer; `Ok` for an email it took (already marked with [`Store::mark_delivered`]).
+    pub result: std::result::Result<(), SendFailure>,
 }
 
 /// Why sending failed, as the mail server or the network said.
@@ -77,73 +91,97 @@ pub struct SendFailure {
 }
 
 impl Store {
-    /// Claim the step a plan-step job stands for, inside one transaction that locks the contact.
+    /// Claim the step one plan-step job stands for (see [`Store::claim_plan_steps`]).
     pub async fn claim_plan_step(&self, job: &Job, now: Timestamp) -> Result<StepRun> {
-        let account_id = job.account_id;
-        let enrollment_id: i64 = job.payload.parse().map_err(|_| Error::Corrupt(format!("job {}: payload", job.id)))?;
+        let mut runs = self.claim_plan_steps(std::slice::from_ref(job), now).await?;
+        runs.pop().ok_or_else(|| Error::Corrupt(format!("job {}: no claim", job.id)))
+    }
+
+    /// Mark emails the mail server took as sent, with its answers, in one
+    /// transaction: called as they are taken, so a worker that dies before
+    /// recording its batch does not send them again.
+    pub async fn mark_delivered(&self, accepted: &[(i64, String)], now: Timestamp) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let contact_id = match enrollment_in(&mut tx, account_id, enrollment_id).await {
-            Ok(enrollment) => enrollment.contact_id,
-            Err(Error::NotFound { .. }) => return close(tx, job, now, "the enrollment was deleted").await,
-            Err(error) => return Err(error),
-        };
-        let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
-        let enrollment = enrollment_in(&mut tx, account_id, enrollment_id).await?;
-        if enrollment.state != EnrollmentState::Active {
-            let reason = format!("the enrollment is {}", enrollment.state.as_str());
-            return close(tx, job, now, &reason).await;
+        for (outbox_id, reply) in accepted {
+            sqlx::query(
+                "UPDATE outbox SET state = 'sent', server_reply = $2, sent_at = $3, last_error = NULL WHERE id = $1",
+            )
+            .bind(outbox_id)
+            .bind(reply)
+            .bind(seconds(now))
+            .execute(&mut *tx)
+            .await?;
         }
-        let plan = plan_in(&mut tx, account_id, enrollment.plan_id).await?;
-        let stop = match contact.consent.state {
-            ConsentState::DoNotContact => Some(STOPPED_DO_NOT_CONTACT),
-            ConsentState::NotNow if !plan.nurture => Some(STOPPED_NOT_NOW),
-            _ => None,
-        };
-        if let Some(reason) = stop {
-            stop_in(&mut tx, account_id, enrollment.id, reason, now).await?;
-            return close(tx, job, now, reason).await;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Record what became of a batch of emails, in one transaction. Sent: the
+    /// contact gets an outbound touch, the enrollment moves on, the job closes.
+    /// Failed: retried with backoff; after the last try (or a permanent
+    /// refusal) the enrollment pauses and the failure lands on the agenda with
+    /// the server's reason.
+    pub async fn record_sends(&self, deliveries: &[Delivery], now: Timestamp) -> Result<()> {
+        if deliveries.is_empty() {
+            return Ok(());
         }
-        let zone = contact_zone(&mut tx, account_id, &contact).await?;
-        let Some(step) = plan.steps.get(enrollment.next_step as usize) else {
-            advance(&mut tx, account_id, &enrollment, &plan, &zone, now).await?;
-            return close(tx, job, now, "the plan has no more steps").await;
-        };
-        let (subject, body) = match &step.action {
-            StepAction::Task { text } => {
-                add_task(&mut tx, account_id, &contact, &plan, step, text, &zone, now).await?;
-                advance(&mut tx, account_id, &enrollment, &plan, &zone, now).await?;
-                return close(tx, job, now, "the task is on the agenda").await;
-            }
-            StepAction::Email { subject, body } => (subject, body),
-        };
-        let Some(to) = contact.details.emails.first() else {
-            let text = format!("email \"{subject}\" by hand: {} has no email address", contact.name());
-            add_task(&mut tx, account_id, &contact, &plan, step, &text, &zone, now).await?;
-            advance(&mut tx, account_id, &enrollment, &plan, &zone, now).await?;
-            return close(tx, job, now, "no email address; a task was put on the agenda").await;
-        };
-        let work_week = work_week_of(&mut tx, account_id).await?;
-        let gap = match contact.details.pacing_gap_days {
-            Some(days) => days,
-            None => account_gap(&mut tx, account_id).await?,
-        };
-        let last = last_outreach(&mut tx, account_id, contact.id).await?;
-        if let Some(hold) = send_window::hold(now, &zone, &work_week, gap, last) {
-            postpone_job(&mut tx, job, hold.until, &hold.reason, false).await?;
-            set_waiting(&mut tx, enrollment.id, Some(&hold.reason), Some(hold.until), now).await?;
-            tx.commit().await?;
-            return Ok(StepRun::Held(hold));
+        let mut tx = self.begin_write().await?;
+        let targets: Vec<(i64, i64)> = deliveries
+            .iter()
+            .filter_map(|delivery| delivery.email.enrollment_id.map(|id| (delivery.email.account_id, id)))
+            .collect();
+        let batch = claim::Batch::load(self, &mut tx, &targets).await?;
+        let contacts = &batch.contacts;
+        let sent: Vec<i64> = deliveries.iter().filter(|d| d.result.is_ok()).map(|d| d.email.outbox_id).collect();
+        if !sent.is_empty() {
+            let statement = format!(
+                "UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL WHERE id IN ({}) AND state <> 'sent'",
+                id_list(sent.iter().copied())
+            );
+            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(seconds(now)).execute(&mut *tx).await?;
         }
-        let existing = outbox_of_step(&mut tx, enrollment.id, enrollment.next_step).await?;
-        let outbox_id = match existing {
-            Some(email) => email.outbox_id,
-            None => {
-                let fields = fields_for(&mut tx, account_id, &contact, Some(&plan), &zone, now).await?;
-                let rendered = match template::render(subject, body, &fields) {
-                    Ok(rendered) => rendered,
-                    Err(error) => {
-                        let reason =
-                            format!("the template of step {} cannot be rendered: {error}", enrollment.next_step + 1);
+        let mut done: HashMap<&str, Vec<i64>> = HashMap::new();
+        for Delivery { job, email, result } in deliveries {
+            let account_id = email.account_id;
+            let contact = email.contact_id.and_then(|id| contacts.get(&id));
+            let enrollment = email.enrollment_id.and_then(|id| batch.enrollments.get(&id));
+            match result {
+                Ok(()) => {
+                    let summary = match enrollment {
+                        Some(enrollment) => format!("{}: {}", enrollment.plan_name, email.subject),
+                        None => email.subject.clone(),
+                    };
+                    if let Some(contact) = contact {
+                        let mut touch = TouchDraft::new(contact.id, now, Channel::Email, &summary)?;
+                        touch.direction = Direction::Out;
+                        insert_touch(&mut tx, account_id, contact, &touch, now).await?;
+                    }
+                    let current =
+                        enrollment.filter(|e| e.state == EnrollmentState::Active && Some(e.next_step) == email.step);
+                    if let (Some(enrollment), Some(contact)) = (current, contact)
+                        && let (Some(plan), Some(rules)) =
+                            (batch.plans.get(&enrollment.plan_id), batch.accounts.get(&account_id))
+                    {
+                        let zone = batch.zone(account_id, contact);
+                        advance(&mut tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
+                    }
+                    done.entry(job.lease_owner.as_str()).or_default().push(job.id);
+                }
+                Err(failure) if failure.permanent || email.attempts >= MAX_SEND_ATTEMPTS => {
+                    let reason = format!(
+                        "email \"{}\" to {} failed after {} tr{}: {}",
+                        email.subject,
+                        email.to,
+                        email.attempts,
+                        if email.attempts == 1 { "y" } else { "ies" },
+                        failure.reason
+                    );
+                    sqlx::query("UPDATE outbox SET state = 'failed', last_error = $2 WHERE id = $1")
+                        .bind(email.outbox_id)
+                        .bind(&failure.reason)
+                        .execute(&mut *tx)
+                        .await?;
+                    if let Some(enrollment) = enrollment {
                         sqlx::query(
                             "UPDATE enrollments SET state = 'paused', waiting = $2, updated_at = $3 WHERE id = $1",
                         )
@@ -152,127 +190,43 @@ impl Store {
                         .bind(seconds(now))
                         .execute(&mut *tx)
                         .await?;
-                        close_job(&mut tx, job, Some(&reason), now).await?;
-                        tx.commit().await?;
-                        return Ok(StepRun::Closed(reason));
                     }
-                };
-                let settings = mail_settings_in(&mut tx, account_id).await?;
-                insert_email(&mut tx, account_id, &contact, &enrollment, to.as_str(), &settings, &rendered, now).await?
-            }
-        };
-        sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1")
-            .bind(outbox_id)
-            .execute(&mut *tx)
-            .await?;
-        let email = email_in(&mut tx, outbox_id).await?;
-        tx.commit().await?;
-        Ok(StepRun::Send(Box::new(email)))
-    }
-
-    /// Record what the mail server said about a plan email: sent (the
-    /// enrollment moves on and a touch is recorded) or failed (retried with
-    /// backoff; after the last try the enrollment pauses and the failure lands
-    /// on the agenda with the server's reason).
-    pub async fn record_send(
-        &self,
-        job: &Job,
-        email: &OutboundEmail,
-        result: std::result::Result<String, SendFailure>,
-        now: Timestamp,
-    ) -> Result<()> {
-        let account_id = email.account_id;
-        let mut tx = self.begin_write().await?;
-        let contact = match email.contact_id {
-            Some(id) => Some(self.lock_contact(&mut tx, account_id, id).await?),
-            None => None,
-        };
-        let enrollment = match email.enrollment_id {
-            Some(id) => Some(enrollment_in(&mut tx, account_id, id).await?),
-            None => None,
-        };
-        match result {
-            Ok(reply) => {
-                sqlx::query(
-                    "UPDATE outbox SET state = 'sent', server_reply = $2, sent_at = $3, last_error = NULL WHERE id = $1",
-                )
-                .bind(email.outbox_id)
-                .bind(&reply)
-                .bind(seconds(now))
-                .execute(&mut *tx)
-                .await?;
-                let summary = match &enrollment {
-                    Some(enrollment) => format!("{}: {}", enrollment.plan_name, email.subject),
-                    None => email.subject.clone(),
-                };
-                if let Some(contact) = &contact {
-                    let mut touch = TouchDraft::new(contact.id, now, Channel::Email, &summary)?;
-                    touch.direction = Direction::Out;
-                    insert_touch(&mut tx, account_id, contact, &touch, now).await?;
+                    if let Some(contact) = contact {
+                        let zone = contact_zone(&mut tx, account_id, contact).await?;
+                        let purpose = format!("{reason}; send it yourself or fix the address, then resume the plan");
+                        let date = now.to_zoned_datetime(zone.clone()).date();
+                        let due = Due { date, time: None, zone: zone_name(&zone) };
+                        insert_follow_up(
+                            &mut tx,
+                            account_id,
+                            contact.id,
+                            &due,
+                            Channel::Email,
+                            &purpose,
+                            Origin::PlanStep,
+                            now,
+                        )
+                        .await?;
+                    }
+                    close_job(&mut tx, job, Some(&reason), now).await?;
                 }
-                if let (Some(enrollment), Some(contact)) =
-                    (enrollment.filter(|e| Some(e.next_step) == email.step), &contact)
-                {
-                    let plan = plan_in(&mut tx, account_id, enrollment.plan_id).await?;
-                    let zone = contact_zone(&mut tx, account_id, contact).await?;
-                    advance(&mut tx, account_id, &enrollment, &plan, &zone, now).await?;
-                }
-                close_job(&mut tx, job, None, now).await?;
-            }
-            Err(failure) if failure.permanent || email.attempts >= MAX_SEND_ATTEMPTS => {
-                let reason = format!(
-                    "email \"{}\" to {} failed after {} tr{}: {}",
-                    email.subject,
-                    email.to,
-                    email.attempts,
-                    if email.attempts == 1 { "y" } else { "ies" },
-                    failure.reason
-                );
-                sqlx::query("UPDATE outbox SET state = 'failed', last_error = $2 WHERE id = $1")
-                    .bind(email.outbox_id)
-                    .bind(&failure.reason)
-                    .execute(&mut *tx)
-                    .await?;
-                if let Some(enrollment) = &enrollment {
-                    sqlx::query("UPDATE enrollments SET state = 'paused', waiting = $2, updated_at = $3 WHERE id = $1")
-                        .bind(enrollment.id)
-                        .bind(&reason)
-                        .bind(seconds(now))
+                Err(failure) => {
+                    let retry_at = now.saturating_add(backoff(email.attempts)).unwrap_or(now);
+                    let reason = format!("try {} failed ({}); retrying", email.attempts, failure.reason);
+                    sqlx::query("UPDATE outbox SET state = 'queued', last_error = $2 WHERE id = $1")
+                        .bind(email.outbox_id)
+                        .bind(&failure.reason)
                         .execute(&mut *tx)
                         .await?;
+                    if let Some(enrollment) = enrollment {
+                        set_waiting(&mut tx, enrollment.id, Some(&reason), Some(retry_at), now).await?;
+                    }
+                    postpone_job(&mut tx, job, retry_at, &reason, true).await?;
                 }
-                if let Some(contact) = &contact {
-                    let zone = contact_zone(&mut tx, account_id, contact).await?;
-                    let purpose = format!("{reason}; send it yourself or fix the address, then resume the plan");
-                    let date = now.to_zoned_datetime(zone.clone()).date();
-                    let due = Due { date, time: None, zone: zone_name(&zone) };
-                    insert_follow_up(
-                        &mut tx,
-                        account_id,
-                        contact.id,
-                        &due,
-                        Channel::Email,
-                        &purpose,
-                        Origin::PlanStep,
-                        now,
-                    )
-                    .await?;
-                }
-                close_job(&mut tx, job, Some(&reason), now).await?;
             }
-            Err(failure) => {
-                let retry_at = now.saturating_add(backoff(email.attempts)).unwrap_or(now);
-                let reason = format!("try {} failed ({}); retrying", email.attempts, failure.reason);
-                sqlx::query("UPDATE outbox SET state = 'queued', last_error = $2 WHERE id = $1")
-                    .bind(email.outbox_id)
-                    .bind(&failure.reason)
-                    .execute(&mut *tx)
-                    .await?;
-                if let Some(enrollment) = &enrollment {
-                    set_waiting(&mut tx, enrollment.id, Some(&reason), Some(retry_at), now).await?;
-                }
-                postpone_job(&mut tx, job, retry_at, &reason, true).await?;
-            }
+        }
+        for (owner, ids) in done {
+            close_jobs(&mut tx, owner, &ids, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -424,29 +378,23 @@ pub fn backoff(attempt: u32) -> SignedDuration {
     })
 }
 
-async fn close(mut tx: Transaction<'static, Any>, job: &Job, now: Timestamp, what: &str) -> Result<StepRun> {
-    close_job(&mut tx, job, None, now).await?;
-    tx.commit().await?;
-    Ok(StepRun::Closed(what.to_string()))
-}
-
 /// Move an enrollment past its current step: schedule the next one, or finish.
-async fn advance(
+pub(super) async fn advance(
     tx: &mut Transaction<'_, Any>,
     account_id: i64,
     enrollment: &Enrollment,
     plan: &Plan,
     zone: &TimeZone,
+    work_week: &WorkWeek,
     now: Timestamp,
 ) -> Result<()> {
     let next = enrollment.next_step + 1;
     match plan.steps.get(next as usize) {
         Some(step) => {
-            let work_week = work_week_of(tx, account_id).await?;
-            let run_at = step.run_at(now, zone, &work_week);
+            let run_at = step.run_at(now, zone, work_week);
             let moved = sqlx::query(
                 "UPDATE enrollments SET next_step = $2, next_run_at = $3, waiting = NULL, updated_at = $4 \
-                 WHERE id = $1 AND next_step = $5",
+                 WHERE id = $1 AND next_step = $5 AND state = 'active'",
             )
             .bind(enrollment.id)
             .bind(i64::from(next))
@@ -464,7 +412,7 @@ async fn advance(
         None => {
             sqlx::query(
                 "UPDATE enrollments SET state = 'finished', next_step = $2, next_run_at = NULL, waiting = NULL, \
-                 updated_at = $3 WHERE id = $1 AND next_step = $4",
+                 updated_at = $3 WHERE id = $1 AND next_step = $4 AND state = 'active'",
             )
             .bind(enrollment.id)
             .bind(i64::from(next))
@@ -477,7 +425,7 @@ async fn advance(
     Ok(())
 }
 
-async fn set_waiting(
+pub(super) async fn set_waiting(
     tx: &mut Transaction<'_, Any>,
     enrollment_id: i64,
     reason: Option<&str>,
@@ -495,7 +443,7 @@ async fn set_waiting(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn add_task(
+pub(super) async fn add_task(
     tx: &mut Transaction<'_, Any>,
     account_id: i64,
     contact: &Contact,
@@ -516,76 +464,8 @@ fn zone_name(zone: &TimeZone) -> tickler_core::contact::ZoneName {
         .unwrap_or_else(tickler_core::contact::ZoneName::utc)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert_email(
-    tx: &mut Transaction<'_, Any>,
-    account_id: i64,
-    contact: &Contact,
-    enrollment: &Enrollment,
-    to: &str,
-    settings: &crate::plans::MailSettings,
-    rendered: &Rendered,
-    now: Timestamp,
-) -> Result<i64> {
-    let previous = sqlx::query(
-        "SELECT message_id, refs FROM outbox WHERE enrollment_id = $1 AND step < $2 AND state = 'sent' \
-         ORDER BY step DESC LIMIT 1",
-    )
-    .bind(enrollment.id)
-    .bind(i64::from(enrollment.next_step))
-    .fetch_optional(&mut **tx)
-    .await?;
-    let (in_reply_to, refs) = match previous {
-        Some(row) => {
-            let id: String = row.try_get("message_id")?;
-            let refs: String = row.try_get("refs")?;
-            let refs = if refs.is_empty() { id.clone() } else { format!("{refs} {id}") };
-            (Some(id), refs)
-        }
-        None => (None, String::new()),
-    };
-    let domain = settings.from_address.rsplit_once('@').map_or("tickler.localhost", |(_, domain)| domain);
-    let message_id = format!(
-        "<plan.{}.{}.{}.{}@{domain}>",
-        account_id,
-        enrollment.id,
-        enrollment.next_step + 1,
-        enrollment.started_at.as_second()
-    );
-    let row = sqlx::query(
-        "INSERT INTO outbox (account_id, contact_id, enrollment_id, step, dedupe_key, message_id, in_reply_to, refs, \
-         to_address, subject, body, state, attempts, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', 0, $12) RETURNING id",
-    )
-    .bind(account_id)
-    .bind(contact.id)
-    .bind(enrollment.id)
-    .bind(i64::from(enrollment.next_step))
-    .bind(step_key(enrollment.id, enrollment.next_step))
-    .bind(message_id)
-    .bind(in_reply_to)
-    .bind(refs)
-    .bind(to)
-    .bind(&rendered.subject)
-    .bind(&rendered.body)
-    .bind(seconds(now))
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(row.try_get("id")?)
-}
-
-const EMAIL_SELECT: &str = "SELECT o.*, m.from_name, m.from_address FROM outbox o \
+pub(super) const EMAIL_SELECT: &str = "SELECT o.*, m.from_name, m.from_address FROM outbox o \
      LEFT JOIN mail_settings m ON m.account_id = o.account_id";
-
-async fn outbox_of_step(tx: &mut Transaction<'_, Any>, enrollment_id: i64, step: u32) -> Result<Option<OutboundEmail>> {
-    let statement = format!("{EMAIL_SELECT} WHERE o.enrollment_id = $1 AND o.step = $2");
-    let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-        .bind(enrollment_id)
-        .bind(i64::from(step))
-        .fetch_optional(&mut **tx)
-        .await?;
-    row.as_ref().map(email_from_row).transpose()
-}
 
 async fn email_in(tx: &mut Transaction<'_, Any>, outbox_id: i64) -> Result<OutboundEmail> {
     let statement = format!("{EMAIL_SELECT} WHERE o.id = $1");
@@ -593,7 +473,7 @@ async fn email_in(tx: &mut Transaction<'_, Any>, outbox_id: i64) -> Result<Outbo
     email_from_row(&row)
 }
 
-fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
+pub(super) fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
     let step: Option<i64> = row.try_get("step")?;
     let attempts: i64 = row.try_get("attempts")?;
     let refs: String = row.try_get("refs")?;
@@ -633,33 +513,6 @@ pub(crate) async fn work_week_of(connection: &mut sqlx::AnyConnection, account_i
     Ok(WorkWeek { start: time("work_start")?, end: time("work_end")?, days })
 }
 
-async fn account_gap(connection: &mut sqlx::AnyConnection, account_id: i64) -> Result<u32> {
-    let gap: i64 = sqlx::query("SELECT pacing_gap_days FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_one(&mut *connection)
-        .await?
-        .try_get("pacing_gap_days")?;
-    Ok(u32::try_from(gap).unwrap_or(0))
-}
-
-/// The contact's last outreach: an outbound touch other than a meeting or a
-/// visit (a thank-you right after a meeting is the point, not pestering).
-async fn last_outreach(
-    connection: &mut sqlx::AnyConnection,
-    account_id: i64,
-    contact_id: i64,
-) -> Result<Option<Timestamp>> {
-    let row = sqlx::query(
-        "SELECT MAX(at) AS at FROM touches WHERE account_id = $1 AND contact_id = $2 AND direction = 'out' \
-         AND channel NOT IN ('meeting', 'visit')",
-    )
-    .bind(account_id)
-    .bind(contact_id)
-    .fetch_one(&mut *connection)
-    .await?;
-    optional_instant(&row, "at")
-}
-
 /// The fields a template is rendered with for `contact` at `now`.
 pub(crate) async fn fields_for(
     connection: &mut sqlx::AnyConnection,
@@ -680,44 +533,62 @@ pub(crate) async fn fields_for(
     .fetch_optional(&mut *connection)
     .await?;
     let last_touch = match last {
-        Some(row) => Some(TouchFields {
-            summary: row.try_get("summary")?,
-            channel: row.try_get("channel")?,
-            date: crate::rows::instant(&row, "at")?.to_zoned_datetime(zone.clone()).strftime("%A %-d %B").to_string(),
-        }),
+        Some(row) => Some((row.try_get("summary")?, row.try_get("channel")?, crate::rows::instant(&row, "at")?)),
         None => None,
     };
     let promise = sqlx::query(
         "SELECT what, told_at FROM promises WHERE account_id = $1 AND contact_id = $2 AND state = 'open' \
-         ORDER BY told_at LIMIT 1",
+         ORDER BY told_at, id LIMIT 1",
     )
     .bind(account_id)
     .bind(contact.id)
     .fetch_optional(&mut *connection)
     .await?;
     let promise = match promise {
-        Some(row) => Some(PromiseFields {
-            what: row.try_get("what")?,
-            deadline: crate::rows::instant(&row, "told_at")?
-                .to_zoned_datetime(zone.clone())
-                .strftime("%A %-d %B, %-I:%M %P")
-                .to_string(),
-            new_deadline: String::new(),
-        }),
+        Some(row) => Some((row.try_get("what")?, crate::rows::instant(&row, "told_at")?)),
         None => None,
     };
-    let signature = if settings.signature.trim().is_empty() { settings.from_name.clone() } else { settings.signature };
-    Ok(Fields {
+    Ok(fields(contact, plan, zone, &settings, last_touch.as_ref(), promise.as_ref(), now))
+}
+
+/// The fields of a render from what was read: the last touch (summary, channel,
+/// when) and the earliest open promise (what, told deadline).
+pub(super) fn fields(
+    contact: &Contact,
+    plan: Option<&Plan>,
+    zone: &TimeZone,
+    settings: &crate::plans::MailSettings,
+    last_touch: Option<&(String, String, Timestamp)>,
+    promise: Option<&(String, Timestamp)>,
+    now: Timestamp,
+) -> Fields {
+    let signature =
+        if settings.signature.trim().is_empty() { settings.from_name.clone() } else { settings.signature.clone() };
+    Fields {
         contact: ContactFields {
             first_name: contact.details.name.first_name().to_string(),
             name: contact.name().to_string(),
             organisation: contact.details.organisation.clone(),
             email: contact.details.emails.first().map(|email| email.as_str().to_string()),
         },
-        last_touch,
-        sender: SenderFields { name: settings.from_name, email: settings.from_address, signature },
-        promise,
+        last_touch: last_touch.map(|(summary, channel, at)| TouchFields {
+            summary: summary.clone(),
+            channel: channel.clone(),
+            date: at.to_zoned_datetime(zone.clone()).strftime("%A %-d %B").to_string(),
+        }),
+        sender: SenderFields { name: settings.from_name.clone(), email: settings.from_address.clone(), signature },
+        promise: promise.map(|(what, told)| PromiseFields {
+            what: what.clone(),
+            deadline: told.to_zoned_datetime(zone.clone()).strftime("%A %-d %B, %-I:%M %P").to_string(),
+            new_deadline: String::new(),
+        }),
         plan: plan.map(|plan| PlanFields { name: plan.name.clone() }),
         today: now.to_zoned_datetime(zone.clone()).strftime("%A %-d %B %Y").to_string(),
-    })
+    }
+}
+
+/// Integer ids as a literal SQL list (`1, 2, 3`; `NULL` when empty, matching nothing).
+pub(super) fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    let list = ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ");
+    if list.is_empty() { "NULL".to_string() } else { list }
 }

@@ -1,0 +1,418 @@
+//! Claiming the steps of a batch of plan-step jobs in one transaction: every
+//! contact is locked (PostgreSQL; SQLite's write transaction is the lock),
+//! then consent, business hours and pacing are checked and each email is
+//! rendered at most once into its outbox row. What a batch needs (its
+//! enrollments, contacts, plans, account rules, last touches, threads) is read
+//! with one query per kind rather than per job, so the cost of a step is the
+//! row it writes.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use sqlx::{Any, Row, Transaction};
+use tickler_core::consent::ConsentState;
+use tickler_core::contact::Contact;
+use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, StepAction};
+use tickler_core::send_window;
+use tickler_core::template::{self, Rendered};
+use tickler_core::work_week::WorkWeek;
+
+use super::{EMAIL_SELECT, OutboundEmail, StepRun, add_task, advance, email_from_row, fields, id_list, set_waiting};
+use crate::Store;
+use crate::contacts::{CONTACT_SELECT, contact_from_row};
+use crate::dialect::Backend;
+use crate::enrollments::{ENROLLMENT_COLUMNS, enrollment_from_row, step_key, stop_in};
+use crate::error::{Error, Result};
+use crate::jobs::{Job, close_job, postpone_job};
+use crate::plans::{MailSettings, mail_settings_in, plan_in};
+use crate::rows::{instant, seconds};
+
+/// An account's rules for sending, read once per batch.
+pub(super) struct AccountRules {
+    pub zone: TimeZone,
+    pub work_week: WorkWeek,
+    pub gap_days: u32,
+    pub settings: MailSettings,
+}
+
+/// Everything a batch of steps is decided on, read inside the claiming transaction.
+pub(super) struct Batch {
+    pub enrollments: HashMap<i64, Enrollment>,
+    pub contacts: HashMap<i64, Contact>,
+    pub plans: HashMap<i64, Plan>,
+    pub accounts: HashMap<i64, AccountRules>,
+}
+
+impl Batch {
+    /// Read the enrollments `targets` name (account, enrollment id; one of another
+    /// account is left out as missing), their contacts (locked first on PostgreSQL,
+    /// in id order so two workers cannot deadlock), plans and accounts.
+    pub async fn load(store: &Store, tx: &mut Transaction<'_, Any>, targets: &[(i64, i64)]) -> Result<Batch> {
+        let ids = id_list(targets.iter().map(|(_, id)| *id));
+        if store.backend == Backend::Postgres {
+            let statement = format!(
+                "SELECT id FROM contacts WHERE id IN (SELECT contact_id FROM enrollments WHERE id IN ({ids})) \
+                 ORDER BY id FOR UPDATE"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await?;
+        }
+        let statement = format!(
+            "SELECT {ENROLLMENT_COLUMNS}, e.account_id FROM enrollments e JOIN plans p ON p.id = e.plan_id \
+             WHERE e.id IN ({ids})"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await?;
+        let wanted: HashSet<(i64, i64)> = targets.iter().copied().collect();
+        let mut enrollments = HashMap::new();
+        for row in &rows {
+            let enrollment = enrollment_from_row(row)?;
+            if wanted.contains(&(row.try_get::<i64, _>("account_id")?, enrollment.id)) {
+                enrollments.insert(enrollment.id, enrollment);
+            }
+        }
+        let contact_ids = id_list(enrollments.values().map(|enrollment| enrollment.contact_id));
+        let statement = format!("{CONTACT_SELECT} WHERE c.id IN ({contact_ids})");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await?;
+        let contacts = rows
+            .iter()
+            .map(|row| contact_from_row(row).map(|contact| (contact.id, contact)))
+            .collect::<Result<HashMap<_, _>>>()?;
+        let (mut plans, mut accounts) = (HashMap::new(), HashMap::new());
+        for &(account_id, id) in targets {
+            let Some(enrollment) = enrollments.get(&id) else { continue };
+            if !plans.contains_key(&enrollment.plan_id) {
+                plans.insert(enrollment.plan_id, plan_in(tx, account_id, enrollment.plan_id).await?);
+            }
+            if !accounts.contains_key(&account_id) {
+                accounts.insert(account_id, account_rules(tx, account_id).await?);
+            }
+        }
+        Ok(Batch { enrollments, contacts, plans, accounts })
+    }
+
+    /// The zone a contact's emails are timed in: theirs, else the account's.
+    pub fn zone(&self, account_id: i64, contact: &Contact) -> TimeZone {
+        match &contact.details.zone {
+            Some(zone) => zone.time_zone(),
+            None => self.accounts[&account_id].zone.clone(),
+        }
+    }
+}
+
+async fn account_rules(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result<AccountRules> {
+    let row = sqlx::query("SELECT zone, pacing_gap_days FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let zone = crate::rows::parsed(&row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone();
+    let gap: i64 = row.try_get("pacing_gap_days")?;
+    Ok(AccountRules {
+        zone,
+        work_week: super::work_week_of(tx, account_id).await?,
+        gap_days: u32::try_from(gap).unwrap_or(0),
+        settings: mail_settings_in(tx, account_id).await?,
+    })
+}
+
+/// The per-contact facts a send decision and a render need, for every contact of a batch.
+struct ContactFacts {
+    last_outreach: HashMap<i64, Timestamp>,
+    last_touch: HashMap<i64, (String, String, Timestamp)>,
+    promise: HashMap<i64, (String, Timestamp)>,
+}
+
+/// The last outreach is an outbound touch other than a meeting or a visit (a
+/// thank-you right after a meeting is the point, not pestering).
+async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Timestamp) -> Result<ContactFacts> {
+    let statement = format!(
+        "SELECT contact_id, MAX(at) AS at FROM touches WHERE contact_id IN ({contact_ids}) AND direction = 'out' \
+         AND channel NOT IN ('meeting', 'visit') GROUP BY contact_id"
+    );
+    let mut last_outreach = HashMap::new();
+    for row in sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await? {
+        last_outreach.insert(row.try_get("contact_id")?, instant(&row, "at")?);
+    }
+    let statement = format!(
+        "SELECT contact_id, summary, channel, at FROM (SELECT contact_id, summary, channel, at, \
+         ROW_NUMBER() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) AS place FROM touches \
+         WHERE contact_id IN ({contact_ids}) AND at <= $1) latest WHERE place = 1"
+    );
+    let mut last_touch = HashMap::new();
+    for row in sqlx::query(sqlx::AssertSqlSafe(statement)).bind(seconds(now)).fetch_all(&mut **tx).await? {
+        last_touch.insert(
+            row.try_get("contact_id")?,
+            (row.try_get("summary")?, row.try_get("channel")?, instant(&row, "at")?),
+        );
+    }
+    let statement = format!(
+        "SELECT contact_id, what, told_at FROM (SELECT contact_id, what, told_at, \
+         ROW_NUMBER() OVER (PARTITION BY contact_id ORDER BY told_at, id) AS place FROM promises \
+         WHERE contact_id IN ({contact_ids}) AND state = 'open') earliest WHERE place = 1"
+    );
+    let mut promise = HashMap::new();
+    for row in sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await? {
+        promise.insert(row.try_get("contact_id")?, (row.try_get("what")?, instant(&row, "told_at")?));
+    }
+    Ok(ContactFacts { last_outreach, last_touch, promise })
+}
+
+/// The outbox rows of a batch's enrollments, with their states.
+async fn outbox_rows(tx: &mut Transaction<'_, Any>, enrollment_ids: &str) -> Result<Vec<(OutboundEmail, String)>> {
+    let statement = format!("{EMAIL_SELECT} WHERE o.enrollment_id IN ({enrollment_ids})");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await?;
+    rows.iter().map(|row| Ok((email_from_row(row)?, row.try_get("state")?))).collect()
+}
+
+impl Store {
+    /// Claim the step each plan-step job stands for, all in one transaction;
+    /// the answers come in the order of `jobs`. A do-not-contact committed
+    /// before this transaction always wins: the contact is locked and re-read
+    /// inside it.
+    pub async fn claim_plan_steps(&self, jobs: &[Job], now: Timestamp) -> Result<Vec<StepRun>> {
+        let mut targets = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let id: i64 = job.payload.parse().map_err(|_| Error::Corrupt(format!("job {}: payload", job.id)))?;
+            targets.push((job.account_id, id));
+        }
+        let mut tx = self.begin_write().await?;
+        let batch = Batch::load(self, &mut tx, &targets).await?;
+        let enrollment_ids = id_list(targets.iter().map(|(_, id)| *id));
+        let contact_ids = id_list(batch.contacts.keys().copied());
+        let facts = contact_facts(&mut tx, &contact_ids, now).await?;
+        let mut outbox: HashMap<(i64, u32), (OutboundEmail, String)> = HashMap::new();
+        // The last email sent in each enrollment: the one the next email answers.
+        let mut threads: HashMap<i64, (u32, String, Vec<String>)> = HashMap::new();
+        for (email, state) in outbox_rows(&mut tx, &enrollment_ids).await? {
+            let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else { continue };
+            if state == "sent" {
+                threads.entry(enrollment_id).or_insert((step, email.message_id.clone(), email.references.clone()));
+                if let Some(thread) = threads.get_mut(&enrollment_id)
+                    && thread.0 < step
+                {
+                    *thread = (step, email.message_id.clone(), email.references.clone());
+                }
+            }
+            outbox.insert((enrollment_id, step), (email, state));
+        }
+        let mut sending_to: HashSet<i64> = HashSet::new();
+        let mut runs = Vec::with_capacity(jobs.len());
+        let mut to_mark = Vec::new();
+        for (job, (_, enrollment_id)) in jobs.iter().zip(targets) {
+            let known = |enrollment: &&Enrollment| {
+                batch.contacts.contains_key(&enrollment.contact_id)
+                    && batch.plans.contains_key(&enrollment.plan_id)
+                    && batch.accounts.contains_key(&job.account_id)
+            };
+            let run = match batch.enrollments.get(&enrollment_id).filter(known) {
+                None => closed(&mut tx, job, now, "the enrollment was deleted").await?,
+                Some(enrollment) => {
+                    let decision = Decision { batch: &batch, facts: &facts, job, enrollment, now };
+                    match decision.decide(&mut tx, &outbox, &threads, &mut sending_to).await? {
+                        Claimed::Run(run) => run,
+                        Claimed::Send { email, fresh } => {
+                            let email = if fresh { insert_email(&mut tx, &email, now).await? } else { email };
+                            to_mark.push(email.outbox_id);
+                            StepRun::Send(Box::new(OutboundEmail { attempts: email.attempts + 1, ..email }))
+                        }
+                    }
+                }
+            };
+            runs.push(run);
+        }
+        if !to_mark.is_empty() {
+            let statement = format!(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id IN ({})",
+                id_list(to_mark.into_iter())
+            );
+            sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(runs)
+    }
+}
+
+/// What one job of a batch comes to before its outbox row is written.
+enum Claimed {
+    Run(StepRun),
+    /// Send this email; `fresh` when its outbox row is still to be inserted.
+    Send {
+        email: OutboundEmail,
+        fresh: bool,
+    },
+}
+
+struct Decision<'a> {
+    batch: &'a Batch,
+    facts: &'a ContactFacts,
+    job: &'a Job,
+    enrollment: &'a Enrollment,
+    now: Timestamp,
+}
+
+impl Decision<'_> {
+    async fn decide(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        outbox: &HashMap<(i64, u32), (OutboundEmail, String)>,
+        threads: &HashMap<i64, (u32, String, Vec<String>)>,
+        sending_to: &mut HashSet<i64>,
+    ) -> Result<Claimed> {
+        let (batch, job, enrollment, now) = (self.batch, self.job, self.enrollment, self.now);
+        let account_id = job.account_id;
+        let contact = &batch.contacts[&enrollment.contact_id];
+        let plan = &batch.plans[&enrollment.plan_id];
+        let rules = &batch.accounts[&account_id];
+        if enrollment.state != EnrollmentState::Active {
+            let reason = format!("the enrollment is {}", enrollment.state.as_str());
+            return Ok(Claimed::Run(closed(tx, job, now, &reason).await?));
+        }
+        let stop = match contact.consent.state {
+            ConsentState::DoNotContact => Some(STOPPED_DO_NOT_CONTACT),
+            ConsentState::NotNow if !plan.nurture => Some(STOPPED_NOT_NOW),
+            _ => None,
+        };
+        if let Some(reason) = stop {
+            stop_in(tx, account_id, enrollment.id, reason, now).await?;
+            return Ok(Claimed::Run(closed(tx, job, now, reason).await?));
+        }
+        let zone = batch.zone(account_id, contact);
+        let Some(step) = plan.steps.get(enrollment.next_step as usize) else {
+            advance(tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
+            return Ok(Claimed::Run(closed(tx, job, now, "the plan has no more steps").await?));
+        };
+        let (subject, body) = match &step.action {
+            StepAction::Task { text } => {
+                add_task(tx, account_id, contact, plan, step, text, &zone, now).await?;
+                advance(tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
+                return Ok(Claimed::Run(closed(tx, job, now, "the task is on the agenda").await?));
+            }
+            StepAction::Email { subject, body } => (subject, body),
+        };
+        let Some(to) = contact.details.emails.first() else {
+            let text = format!("email \"{subject}\" by hand: {} has no email address", contact.name());
+            add_task(tx, account_id, contact, plan, step, &text, &zone, now).await?;
+            advance(tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
+            let reason = "no email address; a task was put on the agenda";
+            return Ok(Claimed::Run(closed(tx, job, now, reason).await?));
+        };
+        let existing = outbox.get(&(enrollment.id, enrollment.next_step));
+        if let Some((email, state)) = existing
+            && state == "sent"
+        {
+            // The server took it; the worker that sent it stopped before recording that.
+            return Ok(Claimed::Run(StepRun::Sent(Box::new(email.clone()))));
+        }
+        let gap = contact.details.pacing_gap_days.unwrap_or(rules.gap_days);
+        // An email to the same contact earlier in this batch counts as outreach now.
+        let last = if sending_to.contains(&contact.id) {
+            Some(now)
+        } else {
+            self.facts.last_outreach.get(&contact.id).copied()
+        };
+        if let Some(hold) = send_window::hold(now, &zone, &rules.work_week, gap, last) {
+            postpone_job(tx, job, hold.until, &hold.reason, false).await?;
+            set_waiting(tx, enrollment.id, Some(&hold.reason), Some(hold.until), now).await?;
+            return Ok(Claimed::Run(StepRun::Held(hold)));
+        }
+        sending_to.insert(contact.id);
+        if let Some((email, _)) = existing {
+            return Ok(Claimed::Send { email: email.clone(), fresh: false });
+        }
+        let last_touch = self.facts.last_touch.get(&contact.id);
+        let promise = self.facts.promise.get(&contact.id);
+        let fields = fields(contact, Some(plan), &zone, &rules.settings, last_touch, promise, now);
+        let rendered = match template::render(subject, body, &fields) {
+            Ok(rendered) => rendered,
+            Err(error) => {
+                let reason = format!("the template of step {} cannot be rendered: {error}", enrollment.next_step + 1);
+                sqlx::query("UPDATE enrollments SET state = 'paused', waiting = $2, updated_at = $3 WHERE id = $1")
+                    .bind(enrollment.id)
+                    .bind(&reason)
+                    .bind(seconds(now))
+                    .execute(&mut **tx)
+                    .await?;
+                close_job(tx, job, Some(&reason), now).await?;
+                return Ok(Claimed::Run(StepRun::Closed(reason)));
+            }
+        };
+        let email = new_email(job, contact, enrollment, to.as_str(), &rules.settings, rendered, threads);
+        Ok(Claimed::Send { email, fresh: true })
+    }
+}
+
+/// The email of an enrollment's next step, threaded under the last one sent.
+fn new_email(
+    job: &Job,
+    contact: &Contact,
+    enrollment: &Enrollment,
+    to: &str,
+    settings: &MailSettings,
+    rendered: Rendered,
+    threads: &HashMap<i64, (u32, String, Vec<String>)>,
+) -> OutboundEmail {
+    let (in_reply_to, references) = match threads.get(&enrollment.id).filter(|(step, ..)| *step < enrollment.next_step)
+    {
+        Some((_, parent, earlier)) => {
+            let mut references = earlier.clone();
+            references.push(parent.clone());
+            (Some(parent.clone()), references)
+        }
+        None => (None, Vec::new()),
+    };
+    let domain = settings.from_address.rsplit_once('@').map_or("tickler.localhost", |(_, domain)| domain);
+    let message_id = format!(
+        "<plan.{}.{}.{}.{}@{domain}>",
+        job.account_id,
+        enrollment.id,
+        enrollment.next_step + 1,
+        enrollment.started_at.as_second()
+    );
+    OutboundEmail {
+        outbox_id: 0,
+        account_id: job.account_id,
+        contact_id: Some(contact.id),
+        enrollment_id: Some(enrollment.id),
+        step: Some(enrollment.next_step),
+        message_id,
+        in_reply_to,
+        references,
+        to: to.to_string(),
+        from_name: settings.from_name.clone(),
+        from_address: settings.from_address.clone(),
+        subject: rendered.subject,
+        body: rendered.body,
+        attempts: 0,
+    }
+}
+
+/// Insert a new email's outbox row (queued, no tries yet); returns it with its id.
+async fn insert_email(tx: &mut Transaction<'_, Any>, email: &OutboundEmail, now: Timestamp) -> Result<OutboundEmail> {
+    let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else {
+        return Err(Error::Corrupt("a plan email without its enrollment".into()));
+    };
+    let row = sqlx::query(
+        "INSERT INTO outbox (account_id, contact_id, enrollment_id, step, dedupe_key, message_id, in_reply_to, refs, \
+         to_address, subject, body, state, attempts, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', 0, $12) RETURNING id",
+    )
+    .bind(email.account_id)
+    .bind(email.contact_id)
+    .bind(enrollment_id)
+    .bind(i64::from(step))
+    .bind(step_key(enrollment_id, step))
+    .bind(&email.message_id)
+    .bind(&email.in_reply_to)
+    .bind(email.references.join(" "))
+    .bind(&email.to)
+    .bind(&email.subject)
+    .bind(&email.body)
+    .bind(seconds(now))
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(OutboundEmail { outbox_id: row.try_get("id")?, ..email.clone() })
+}
+
+async fn closed(tx: &mut Transaction<'_, Any>, job: &Job, now: Timestamp, what: &str) -> Result<StepRun> {
+    close_job(tx, job, None, now).await?;
+    Ok(StepRun::Closed(what.to_string()))
+}
