@@ -89,7 +89,7 @@ pub enum Command {
     /// Email templates: preview for a contact, tone check
     #[command(subcommand)]
     Template(TemplateCommand),
-    /// Outbound email: test the relay, set your From and signature
+    /// Email: test the relay, set your From and signature, check the mailbox for replies
     #[command(subcommand)]
     Mail(MailCommand),
     /// Run the scheduler: plan steps and their emails (alone, or --once for what is due now)
@@ -120,6 +120,8 @@ pub struct ServeArgs {
     pub no_worker: bool,
     #[command(flatten)]
     pub smtp: crate::args_plans::SmtpArgs,
+    #[command(flatten)]
+    pub imap: crate::args_plans::ImapArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -143,10 +143,23 @@ pub struct ToneArgs {
 /// Where the SMTP relay settings come from.
 #[derive(Debug, Args)]
 pub struct SmtpArgs {
-    /// A file of SMTP settings (key = value: host, port, security, username, password, from_address, from_name);
-    /// TICKLER_SMTP_* variables override it
+    /// A file of mail settings (key = value: host, port, security, username, password, from_address, from_name;
+    /// an [imap] section for replies); TICKLER_SMTP_* and TICKLER_IMAP_* variables override it
     #[arg(long, env = "TICKLER_MAIL_CONFIG")]
     pub mail_config: Option<String>,
+}
+
+/// How replies are detected: the [imap] section of the mail settings file
+/// (host, port, security, username, password, mailbox, poll_seconds, timeout),
+/// overridden by TICKLER_IMAP_* variables, then by these flags.
+#[derive(Debug, Args)]
+pub struct ImapArgs {
+    /// Seconds between checks of the IMAP mailbox for replies [default: 60]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub poll_seconds: Option<u64>,
+    /// The IMAP mailbox replies arrive in [default: INBOX]
+    #[arg(long)]
+    pub imap_mailbox: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +168,18 @@ pub enum MailCommand {
     Test(MailTestArgs),
     /// Show or set the From name, address and signature of your emails, and the digest hour
     From(MailFromArgs),
+    /// Log in to the IMAP mailbox, read the new messages once and record the replies among them
+    #[command(alias = "imap-test")]
+    CheckReplies(CheckRepliesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckRepliesArgs {
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+    /// The IMAP mailbox replies arrive in [default: INBOX]
+    #[arg(long)]
+    pub imap_mailbox: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -197,4 +222,6 @@ pub struct WorkerArgs {
     pub concurrency: usize,
     #[command(flatten)]
     pub smtp: SmtpArgs,
+    #[command(flatten)]
+    pub imap: ImapArgs,
 }

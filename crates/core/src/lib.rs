@@ -13,6 +13,7 @@ pub mod intake;
 pub mod pacing;
 pub mod plan;
 pub mod promise;
+pub mod reply;
 pub mod send_window;
 pub mod template;
 pub mod timeline;

@@ -1,5 +1,7 @@
-//! SMTP relay settings: a `key = value` file, overridden by `TICKLER_SMTP_*`
-//! variables. Read once at start-up by the binary and passed down.
+//! Mail settings: one `key = value` file whose keys before any section, or
+//! under `[smtp]`, set the SMTP relay and under `[imap]` the mailbox watched
+//! for replies; `TICKLER_SMTP_*` and `TICKLER_IMAP_*` variables override them.
+//! Read once at start-up by the binary and passed down.
 
 use std::collections::HashMap;
 
@@ -20,13 +22,13 @@ pub enum Security {
 }
 
 impl Security {
-    fn parse(raw: &str) -> Result<Security, MailError> {
+    fn parse(field: &'static str, raw: &str) -> Result<Security, MailError> {
         match raw.trim().to_ascii_lowercase().as_str() {
             "none" | "plain" | "off" => Ok(Security::None),
             "starttls" => Ok(Security::StartTls),
-            "tls" | "ssl" | "smtps" => Ok(Security::Tls),
+            "tls" | "ssl" | "smtps" | "imaps" => Ok(Security::Tls),
             other => Err(MailError::Config {
-                field: "security",
+                field,
                 message: format!("unknown security \"{other}\"; choose one of: none, starttls, tls"),
             }),
         }
@@ -75,27 +77,7 @@ impl SmtpConfig {
     /// Settings from a file's text (`key = value` lines, `#` comments) overridden by `env`
     /// (e.g. `TICKLER_SMTP_HOST`). A port alone chooses the security: 465 → tls, 587 → starttls.
     pub fn from_sources(file: Option<&str>, env: impl Fn(&str) -> Option<String>) -> Result<SmtpConfig, MailError> {
-        let mut values: HashMap<String, String> = HashMap::new();
-        for (number, line) in file.unwrap_or("").lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with('[') {
-                continue;
-            }
-            let Some((key, value)) = line.split_once('=') else {
-                return Err(MailError::Config {
-                    field: "config",
-                    message: format!("line {}: expected key = value", number + 1),
-                });
-            };
-            let key = key.trim().to_ascii_lowercase();
-            if !KEYS.contains(&key.as_str()) {
-                return Err(MailError::Config {
-                    field: "config",
-                    message: format!("line {}: unknown key \"{key}\"; the keys are {}", number + 1, KEYS.join(", ")),
-                });
-            }
-            values.insert(key, value.trim().trim_matches('"').to_string());
-        }
+        let mut values = read_section(file.unwrap_or(""), Section::Smtp)?;
         for key in KEYS {
             if let Some(value) = env(&format!("TICKLER_SMTP_{}", key.to_ascii_uppercase())) {
                 values.insert(key.to_string(), value);
@@ -117,7 +99,7 @@ impl SmtpConfig {
             };
         }
         if let Some(security) = values.remove("security") {
-            config.security = Security::parse(&security)?;
+            config.security = Security::parse("security", &security)?;
         }
         config.username = values.remove("username").filter(|v| !v.is_empty());
         config.password = values.remove("password").filter(|v| !v.is_empty());
@@ -145,6 +127,185 @@ impl SmtpConfig {
     }
 }
 
+/// The keys of the `[imap]` section (the environment adds `TICKLER_IMAP_` and upper case).
+pub const IMAP_KEYS: [&str; 8] =
+    ["host", "port", "security", "username", "password", "mailbox", "poll_seconds", "timeout"];
+
+/// The mailbox watched for replies, and how often.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct ImapConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    #[serde(skip)]
+    pub password: String,
+    /// The mailbox replies arrive in.
+    pub mailbox: String,
+    /// Seconds between looks at the mailbox.
+    pub poll_seconds: u64,
+    /// Seconds to wait for the server.
+    pub timeout_seconds: u64,
+}
+
+impl std::fmt::Debug for ImapConfig {
+    /// Everything but the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("mailbox", &self.mailbox)
+            .field("poll_seconds", &self.poll_seconds)
+            .field("timeout_seconds", &self.timeout_seconds)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ImapConfig {
+    /// Settings from the `[imap]` section of a file's text overridden by `env`
+    /// (e.g. `TICKLER_IMAP_HOST`); `None` when no host is set (reply detection off).
+    /// Port 993 alone chooses tls, 143 starttls; with neither port nor security: 993, tls.
+    pub fn from_sources(
+        file: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<ImapConfig>, MailError> {
+        let mut values = read_section(file.unwrap_or(""), Section::Imap)?;
+        for key in IMAP_KEYS {
+            if let Some(value) = env(&format!("TICKLER_IMAP_{}", key.to_ascii_uppercase())) {
+                values.insert(key.to_string(), value);
+            }
+        }
+        let Some(host) = values.remove("host").map(|host| host.trim().to_string()) else {
+            return Ok(None);
+        };
+        if host.is_empty() {
+            return Err(MailError::Config { field: "imap.host", message: "is empty".into() });
+        }
+        let port = values
+            .remove("port")
+            .map(|port| {
+                port.trim().parse::<u16>().ok().filter(|port| *port > 0).ok_or_else(|| MailError::Config {
+                    field: "imap.port",
+                    message: format!("\"{port}\" is not a port number"),
+                })
+            })
+            .transpose()?;
+        let security = values.remove("security").map(|raw| Security::parse("imap.security", &raw)).transpose()?;
+        let (port, security) = match (port, security) {
+            (Some(port), Some(security)) => (port, security),
+            (Some(port), None) => (
+                port,
+                match port {
+                    993 => Security::Tls,
+                    143 => Security::StartTls,
+                    _ => Security::None,
+                },
+            ),
+            (None, Some(Security::Tls) | None) => (993, Security::Tls),
+            (None, Some(security)) => (143, security),
+        };
+        let required = |field: &'static str, value: Option<String>| {
+            value.filter(|value| !value.is_empty()).ok_or_else(|| MailError::Config {
+                field,
+                message: format!("is required with imap.host (in [imap] or {})", env_name(field)),
+            })
+        };
+        let username = required("imap.username", values.remove("username"))?;
+        let password = required("imap.password", values.remove("password"))?;
+        let mailbox = values.remove("mailbox").map(|name| name.trim().to_string()).unwrap_or_default();
+        let number = |field: &'static str, raw: Option<String>, default: u64| -> Result<u64, MailError> {
+            match raw {
+                None => Ok(default),
+                Some(raw) => raw.trim().parse::<u64>().ok().filter(|value| *value > 0).ok_or_else(|| {
+                    MailError::Config { field, message: format!("\"{raw}\" is not a whole number of seconds above 0") }
+                }),
+            }
+        };
+        Ok(Some(ImapConfig {
+            host,
+            port,
+            security,
+            username,
+            password,
+            mailbox: if mailbox.is_empty() { "INBOX".to_string() } else { mailbox },
+            poll_seconds: number("imap.poll_seconds", values.remove("poll_seconds"), 60)?,
+            timeout_seconds: number("imap.timeout", values.remove("timeout"), 30)?,
+        }))
+    }
+
+    /// Names this mailbox on this server for this user: the key its poll state is kept under.
+    pub fn mailbox_key(&self) -> String {
+        format!("imap://{}@{}:{}/{}", self.username, self.host, self.port, self.mailbox)
+    }
+}
+
+fn env_name(field: &str) -> String {
+    format!("TICKLER_{}", field.replace('.', "_").to_ascii_uppercase())
+}
+
+/// The sections of a mail settings file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Smtp,
+    Imap,
+}
+
+impl Section {
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Section::Smtp => &KEYS,
+            Section::Imap => &IMAP_KEYS,
+        }
+    }
+}
+
+/// The values of one section of a settings file. Every line of the file is
+/// checked, so a typo anywhere is an error naming the line and the key.
+fn read_section(file: &str, wanted: Section) -> Result<HashMap<String, String>, MailError> {
+    let mut values = HashMap::new();
+    let mut section = Section::Smtp;
+    let problem = |number: usize, message: String| MailError::Config {
+        field: "config",
+        message: format!("line {}: {message}", number + 1),
+    };
+    for (number, line) in file.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[') {
+            section = match name.trim_end_matches(']').trim().to_ascii_lowercase().as_str() {
+                "smtp" => Section::Smtp,
+                "imap" => Section::Imap,
+                other => {
+                    return Err(problem(
+                        number,
+                        format!("unknown section [{other}]; the sections are [smtp] and [imap]"),
+                    ));
+                }
+            };
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            return Err(problem(number, "expected key = value".into()));
+        };
+        let key = key.trim().to_ascii_lowercase();
+        if !section.keys().contains(&key.as_str()) {
+            let name = if section == Section::Imap { "[imap]" } else { "[smtp]" };
+            return Err(problem(
+                number,
+                format!("unknown key \"{key}\" in {name}; the keys are {}", section.keys().join(", ")),
+            ));
+        }
+        if section == wanted {
+            values.insert(key, value.trim().trim_matches('"').to_string());
+        }
+    }
+    Ok(values)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +330,42 @@ mod tests {
             .to_string();
         assert!(error.starts_with("security:"), "{error}");
         assert!(SmtpConfig::from_sources(Some("hots = x"), |_| None).is_err());
+    }
+
+    #[test]
+    fn imap_settings_live_in_their_own_section() {
+        let file = "host = smtp.example.org\n[imap]\nhost = imap.example.org\nusername = sam\npassword = s3cret\n";
+        let smtp = SmtpConfig::from_sources(Some(file), |_| None).unwrap();
+        assert_eq!(smtp.host, "smtp.example.org");
+        let imap = ImapConfig::from_sources(Some(file), |_| None).unwrap().unwrap();
+        assert_eq!((imap.host.as_str(), imap.port, imap.security), ("imap.example.org", 993, Security::Tls));
+        assert_eq!((imap.mailbox.as_str(), imap.poll_seconds), ("INBOX", 60));
+        assert_eq!(imap.mailbox_key(), "imap://sam@imap.example.org:993/INBOX");
+        assert!(!format!("{imap:?}").contains("s3cret"));
+        let env = |key: &str| match key {
+            "TICKLER_IMAP_PORT" => Some("143".to_string()),
+            "TICKLER_IMAP_MAILBOX" => Some("Replies".to_string()),
+            _ => None,
+        };
+        let imap = ImapConfig::from_sources(Some(file), env).unwrap().unwrap();
+        assert_eq!((imap.port, imap.security, imap.mailbox.as_str()), (143, Security::StartTls, "Replies"));
+        assert_eq!(ImapConfig::from_sources(Some("host = smtp.example.org"), |_| None).unwrap(), None);
+    }
+
+    #[test]
+    fn bad_imap_settings_name_the_setting() {
+        let error = |file: &str| ImapConfig::from_sources(Some(file), |_| None).unwrap_err().to_string();
+        assert!(error("[imap]\nhost = x\npassword = p").starts_with("imap.username:"));
+        assert!(error("[imap]\nhost = x\nusername = u\npassword = p\nport = 0").starts_with("imap.port:"));
+        assert!(error("[imap]\nhost = x\nusername = u\npassword = p\nsecurity = maybe").starts_with("imap.security:"));
+        assert!(
+            error("[imap]\nhost = x\nusername = u\npassword = p\npoll_seconds = 0").starts_with("imap.poll_seconds:")
+        );
+        let unknown = error("[imap]\nhots = x");
+        assert!(unknown.starts_with("config: line 2: unknown key \"hots\" in [imap]"), "{unknown}");
+        let section = error("[pop3]\nhost = x");
+        assert!(section.contains("unknown section [pop3]"), "{section}");
+        // A mistake in either section is refused by both readers.
+        assert!(SmtpConfig::from_sources(Some("[imap]\nhots = x"), |_| None).is_err());
     }
 }

@@ -1,9 +1,15 @@
-//! Tickler's outbound email: the SMTP relay settings (config file and
-//! `TICKLER_SMTP_*` environment), building a plain-text message with its
-//! stable Message-ID and thread headers, and handing it to the relay with
-//! lettre. The scheduler decides what to send; this crate only delivers.
+//! Tickler's email: the SMTP relay and IMAP mailbox settings (config file and
+//! `TICKLER_SMTP_*` / `TICKLER_IMAP_*` environment); building a plain-text
+//! message with its stable Message-ID and thread headers and handing it to the
+//! relay with lettre; and reading the mailbox replies arrive in (async-imap),
+//! each message reduced to its ids, sender, subject and first words. The
+//! scheduler decides what to send and what a reply means; this crate only
+//! delivers and reads.
 
 mod config;
+pub mod headers;
+mod imap;
+mod inbound;
 mod message;
 mod relay;
 
@@ -11,7 +17,9 @@ use std::sync::Arc;
 
 use lettre::transport::smtp::response::Response;
 
-pub use config::{Security, SmtpConfig};
+pub use config::{ImapConfig, Security, SmtpConfig};
+pub use imap::{Inbox, MailboxStatus};
+pub use inbound::{InboundMessage, SNIPPET_CHARS, snippet};
 pub use message::Email;
 
 /// Why a message was not delivered, in the server's words.

@@ -348,6 +348,23 @@ pub(crate) const SECTIONS: &[Section] = &[
         merge: false,
     },
     Section {
+        table: "inbound_emails",
+        columns: &[
+            id(),
+            account(),
+            text("message_id", false),
+            refers("contact_id", "contacts", false),
+            refers("touch_id", "touches", true),
+            refers("outbox_id", "outbox", true),
+            text("subject", false),
+            integer("received_at", false),
+            integer("created_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+        merge: false,
+    },
+    Section {
         table: "jobs",
         columns: &[
             id(),

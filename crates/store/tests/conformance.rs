@@ -12,6 +12,8 @@ mod follow_ups;
 mod plans;
 #[path = "conformance/promises.rs"]
 mod promises;
+#[path = "conformance/replies.rs"]
+mod replies;
 #[path = "conformance/transfer.rs"]
 mod transfer;
 #[path = "conformance/users.rs"]

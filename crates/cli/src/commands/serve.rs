@@ -11,7 +11,7 @@ use tickler_store::Store;
 
 use crate::app::{database_url, default_data_dir, now_instant, system_zone};
 use crate::args::{Global, ServeArgs};
-use crate::commands::mail::smtp_config;
+use crate::commands::mail::{imap_config, smtp_config};
 use crate::failure::{Failure, Outcome};
 
 /// The demo login printed by `serve --demo` and shown on its sign-in page.
@@ -49,6 +49,7 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
         None
     } else {
         let mailer = Mailer::new(&smtp_config(&args.smtp)?)?;
+        let imap = imap_config(&args.smtp, &args.imap)?;
         let clock = match config.now {
             Some(now) => Clock::starting_at(now),
             None => Clock::system(),
@@ -59,7 +60,8 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
             let shutdown = async move {
                 let _ = stopped.wait_for(|stop| *stop).await;
             };
-            scheduler::run_worker(worker_store, mailer, WorkerConfig::new(clock), shutdown).await
+            let config = WorkerConfig { imap, ..WorkerConfig::new(clock) };
+            scheduler::run_worker(worker_store, mailer, config, shutdown).await
         }))
     };
     tokio::spawn(async move {

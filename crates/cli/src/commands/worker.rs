@@ -6,7 +6,7 @@ use tickler_server::scheduler::{self, Clock, WorkerConfig};
 
 use crate::app::App;
 use crate::args::WorkerArgs;
-use crate::commands::mail::smtp_config;
+use crate::commands::mail::{imap_config, smtp_config};
 use crate::failure::{Failure, Outcome};
 use crate::render;
 
@@ -23,14 +23,29 @@ pub async fn run(app: &App, args: WorkerArgs) -> Outcome {
     config.batch = args.batch.max(1);
     config.lease = SignedDuration::from_secs(i64::from(args.lease_seconds.max(1)));
     config.concurrency = args.concurrency.max(1);
+    config.imap = imap_config(&args.smtp, &args.imap)?;
     let failed = |error: scheduler::SchedulerError| Failure::Refused(error.to_string());
     if args.once {
+        // Replies first: one that arrived since the last run stops its plan before the next email goes.
+        let replies = match &config.imap {
+            Some(imap) => Some(scheduler::check_replies(&app.store, imap, &config.clock).await?),
+            None => None,
+        };
         let report = scheduler::drain(&app.store, &mailer, &config).await.map_err(failed)?;
         if app.json {
             return render::json(&serde_json::json!({
                 "claimed": report.claimed, "sent": report.sent, "held": report.held,
                 "closed": report.closed, "failed": report.failed,
+                "replies": replies.as_ref().map(|replies| replies.replies.len()),
             }));
+        }
+        if let Some(replies) = &replies {
+            say!(
+                "Read {} new message(s) in {}: {} reply(ies) recorded.",
+                replies.read,
+                replies.mailbox,
+                replies.replies.len()
+            );
         }
         say!(
             "Claimed {} job(s): {} email(s) sent, {} waiting, {} closed, {} failed.",

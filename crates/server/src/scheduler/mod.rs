@@ -5,16 +5,18 @@
 
 mod clock;
 mod notices;
+mod replies;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::SignedDuration;
-use tickler_mail::{Email, Mailer};
+use tickler_mail::{Email, ImapConfig, Mailer};
 use tickler_store::{Delivery, Job, MAX_CLAIMS, OutboundEmail, SendFailure, StepRun, Store, job_kind};
 use tokio::task::JoinSet;
 
 pub use clock::Clock;
+pub use replies::{ReplyError, ReplyPoller, ReplyReport, check_replies};
 
 /// How a worker runs.
 #[derive(Debug, Clone)]
@@ -30,6 +32,8 @@ pub struct WorkerConfig {
     /// Longest sleep between passes when nothing is due.
     pub idle: Duration,
     pub clock: Clock,
+    /// The mailbox checked for replies every `poll_seconds`; `None`: no reply detection.
+    pub imap: Option<ImapConfig>,
 }
 
 impl WorkerConfig {
@@ -42,6 +46,7 @@ impl WorkerConfig {
             concurrency: 8,
             idle: Duration::from_secs(30),
             clock,
+            imap: None,
         }
     }
 }
@@ -267,7 +272,9 @@ pub async fn run_worker(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), SchedulerError> {
     tokio::pin!(shutdown);
+    let mut replies = ReplyPoller::new(config.imap.clone());
     loop {
+        replies.poll_if_due(&store, &config.clock).await;
         if let Err(error) = drain(&store, &mailer, &config).await {
             eprintln!("worker: {error}; trying again shortly");
         }
@@ -280,6 +287,7 @@ pub async fn run_worker(
             Ok(Some(_)) => Duration::from_secs(1),
             _ => config.idle,
         };
+        let wait = replies.wait().map_or(wait, |until| wait.min(until.max(Duration::from_secs(1))));
         tokio::select! {
             () = &mut shutdown => return Ok(()),
             () = tokio::time::sleep(wait) => {}

@@ -7,9 +7,11 @@ use tickler_core::consent::ConsentState;
 use tickler_core::contact::{EmailAddress, Phone, ZoneName};
 use tickler_core::follow_up::Due;
 use tickler_core::import::{ImportRow, OnDuplicate, RowIssue};
+use tickler_core::plan::{PlanDraft, Step};
 use tickler_core::promise::PromiseDraft;
+use tickler_core::reply::{InboundReply, ReplyParts};
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
-use tickler_store::{Backend, Backup, Error, Store};
+use tickler_store::{Backend, Backup, Delivery, Error, ReplyOutcome, StepRun, Store};
 
 use crate::common::{TestDb, now};
 use crate::contacts::draft;
@@ -118,6 +120,7 @@ async fn populate(store: &Store, account: i64) {
         store.create_contact(account, &draft("Rita Referrer", Some("rita@example.com")), now()).await.unwrap();
     let full = crate::contacts::every_field(referrer.id);
     let ann = store.create_contact(account, &full, now()).await.unwrap();
+    answered_plan_email(store, account, ann.id).await;
     // A referrer created after the contact it refers to: restored ids must still resolve.
     let late = store.create_contact(account, &draft("Late Larry", None), now()).await.unwrap();
     let mut rita = referrer.details.clone();
@@ -152,6 +155,27 @@ async fn populate(store: &Store, account: i64) {
     store.ensure_plan_setup(account, now()).await.unwrap();
     let plan = store.plans(account).await.unwrap()[0].id;
     store.enroll(account, plan, ann.id, now()).await.unwrap();
+}
+
+/// A one-email plan whose email went out and was answered: an outbox row, its reply's touch and inbound record.
+async fn answered_plan_email(store: &Store, account: i64, contact: i64) {
+    let steps = vec![Step::email("same day", "Hello", "Hi {{ contact.first_name }}").unwrap()];
+    let plan = store.create_plan(account, &PlanDraft::new("Hello", "", false, steps).unwrap(), now()).await.unwrap();
+    store.enroll(account, plan.id, contact, now()).await.unwrap();
+    let job = store.claim_jobs("backup", now(), jiff::SignedDuration::from_mins(5), 1).await.unwrap().remove(0);
+    let StepRun::Send(email) = store.claim_plan_step(&job, now()).await.unwrap() else { panic!("the email is due") };
+    store.mark_delivered(&[(email.outbox_id, "250 ok".into())], now()).await.unwrap();
+    let message_id = email.message_id.clone();
+    store.record_sends(&[Delivery { job, email: *email, result: Ok(()) }], now()).await.unwrap();
+    let thread = [message_id];
+    let parts = ReplyParts {
+        message_id: Some("<reply@acme.com>"),
+        in_reply_to: &thread,
+        subject: "Re: Hello",
+        ..Default::default()
+    };
+    let outcome = store.record_reply(&InboundReply::new(&parts), now()).await.unwrap();
+    assert!(matches!(outcome, ReplyOutcome::Recorded(_)), "{outcome:?}");
 }
 
 /// Every row of every table (whatever tables the schema has), as sorted text, for comparison.
@@ -217,7 +241,9 @@ async fn a_restore_gives_back_every_table_exactly(db: &TestDb) {
     let summary = target.store.restore_backup(target_account, &backup, false).await.unwrap();
     assert_eq!(summary.restored["contacts"], 3);
     let (before, after) = (every_table(&db.store).await, every_table(&target.store).await);
-    assert!(before.iter().any(|(table, rows)| table == "follow_up_snoozes" && !rows.is_empty()));
+    for table in ["follow_up_snoozes", "inbound_emails"] {
+        assert!(before.iter().any(|(name, rows)| name == table && !rows.is_empty()), "{table} is empty");
+    }
     for ((table, rows), (_, restored)) in before.iter().zip(&after) {
         assert_eq!(rows, restored, "table {table} differs after the restore");
     }
