@@ -15,8 +15,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::backup_sections::{ACCOUNT_COLUMNS, Column, Kind, Role, SECTIONS, Section, section};
+use crate::dialect::placeholders;
 use crate::error::{Error, Result};
-use crate::import::placeholders;
 use crate::{Backend, Store};
 
 /// The `format` every backup names, so a restore knows the file for one.

@@ -1,5 +1,9 @@
 //! The little that differs between SQLite and PostgreSQL outside the
 //! migrations: how a URL names the backend, and a few SQL fragments.
+//!
+//! Statements with many bound values (multi-row inserts, long id lists) use
+//! anonymous `?` placeholders on SQLite: SQLite finds a *named* one (`$N`) by
+//! a linear search, so binding a statement of thousands of them is quadratic.
 
 use serde::Serialize;
 
@@ -28,6 +32,33 @@ impl Backend {
             Backend::Postgres => postgres,
         }
     }
+}
+
+/// The placeholder of the `number`th bound value (`?` on SQLite, so bind in order).
+pub(crate) fn placeholder(backend: Backend, number: usize) -> String {
+    match backend {
+        Backend::Sqlite => "?".to_string(),
+        Backend::Postgres => format!("${number}"),
+    }
+}
+
+/// `count` placeholders from the `first`th, comma-separated.
+pub(crate) fn placeholders(backend: Backend, first: usize, count: usize) -> String {
+    (first..first + count).map(|number| placeholder(backend, number)).collect::<Vec<_>>().join(",")
+}
+
+/// `INSERT INTO table (columns) VALUES (…), (…)` for `rows` rows of `width` values.
+pub(crate) fn multi_row_insert(backend: Backend, table: &str, columns: &str, width: usize, rows: usize) -> String {
+    let mut statement = format!("INSERT INTO {table} ({columns}) VALUES ");
+    for row in 0..rows {
+        if row > 0 {
+            statement.push(',');
+        }
+        statement.push('(');
+        statement.push_str(&placeholders(backend, row * width + 1, width));
+        statement.push(')');
+    }
+    statement
 }
 
 /// A `sqlite:` URL for a path or URL, creating the file when missing.
@@ -67,6 +98,16 @@ mod tests {
         assert_eq!(Backend::of_url("/tmp/t.db"), Backend::Sqlite);
         assert_eq!(sqlite_url("/tmp/t.db"), "sqlite:///tmp/t.db?mode=rwc");
         assert_eq!(sqlite_url("sqlite://t.db?mode=ro"), "sqlite://t.db?mode=ro");
+    }
+
+    #[test]
+    fn statements_number_their_placeholders_on_postgres_only() {
+        assert_eq!(
+            multi_row_insert(Backend::Postgres, "t", "a, b", 2, 2),
+            "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4)"
+        );
+        assert_eq!(multi_row_insert(Backend::Sqlite, "t", "a, b", 2, 2), "INSERT INTO t (a, b) VALUES (?,?),(?,?)");
+        assert_eq!(placeholders(Backend::Postgres, 3, 2), "$3,$4");
     }
 
     #[test]

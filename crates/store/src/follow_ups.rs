@@ -342,27 +342,13 @@ impl Store {
 }
 
 /// `INSERT … VALUES (…), (…)` for `rows` follow-ups of 12 parameters each.
-/// SQLite gets anonymous `?` placeholders: binding a named one (`$N`) looks
-/// its name up linearly, which is quadratic in a 12,000-parameter statement.
 fn import_statement(backend: Backend, rows: usize) -> String {
-    let mut statement = String::from(
-        "INSERT INTO follow_ups (account_id, contact_id, due_date, due_time, due_zone, due_at, channel, purpose, origin, \
-         state, snoozes, created_at) VALUES ",
-    );
-    for row in 0..rows {
-        if row > 0 {
-            statement.push(',');
-        }
-        let base = row * 12;
-        let placeholders: Vec<String> = (1..=12)
-            .map(|column| match backend {
-                Backend::Sqlite => "?".to_string(),
-                Backend::Postgres => format!("${}", base + column),
-            })
-            .collect();
-        statement.push('(');
-        statement.push_str(&placeholders.join(","));
-        statement.push(')');
-    }
-    statement
+    crate::dialect::multi_row_insert(
+        backend,
+        "follow_ups",
+        "account_id, contact_id, due_date, due_time, due_zone, due_at, channel, purpose, origin, state, snoozes, \
+         created_at",
+        12,
+        rows,
+    )
 }

@@ -14,6 +14,7 @@ use tickler_core::import::{ImportRow, ImportSummary, OnDuplicate, RowIssue, merg
 use tickler_core::touch::Channel;
 
 use crate::contacts::{contact_in, name_key, replace_fields, search_text};
+use crate::dialect::{multi_row_insert, placeholder, placeholders};
 use crate::error::Result;
 use crate::rows::seconds;
 use crate::{Backend, Store};
@@ -377,34 +378,6 @@ pub(crate) async fn reserve_ids(
     }
 }
 
-/// `INSERT INTO table (columns) VALUES (…), (…)` for `rows` rows of `width` values.
-/// SQLite gets anonymous `?` placeholders: binding a named one is quadratic there (see [`crate::dialect`]).
-pub(crate) fn multi_row_insert(backend: Backend, table: &str, columns: &str, width: usize, rows: usize) -> String {
-    let mut statement = format!("INSERT INTO {table} ({columns}) VALUES ");
-    for row in 0..rows {
-        if row > 0 {
-            statement.push(',');
-        }
-        statement.push('(');
-        statement.push_str(&placeholders(backend, row * width + 1, width));
-        statement.push(')');
-    }
-    statement
-}
-
-/// The placeholder of the `number`th bound value.
-pub(crate) fn placeholder(backend: Backend, number: usize) -> String {
-    match backend {
-        Backend::Sqlite => "?".to_string(),
-        Backend::Postgres => format!("${number}"),
-    }
-}
-
-/// `count` placeholders from the `first`th, comma-separated.
-pub(crate) fn placeholders(backend: Backend, first: usize, count: usize) -> String {
-    (first..first + count).map(|number| placeholder(backend, number)).collect::<Vec<_>>().join(",")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,14 +386,5 @@ mod tests {
     fn phone_keys_ignore_punctuation() {
         assert_eq!(phone_key("+1 (212) 555-0100"), "+12125550100");
         assert_eq!(phone_key("212.555.0100 x12"), "2125550100x12");
-    }
-
-    #[test]
-    fn statements_number_their_placeholders_on_postgres_only() {
-        assert_eq!(
-            multi_row_insert(Backend::Postgres, "t", "a, b", 2, 2),
-            "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4)"
-        );
-        assert_eq!(multi_row_insert(Backend::Sqlite, "t", "a, b", 2, 2), "INSERT INTO t (a, b) VALUES (?,?),(?,?)");
     }
 }

@@ -11,10 +11,11 @@ use tickler_core::contact::EmailAddress;
 use tickler_core::reply::InboundReply;
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
-use crate::Store;
+use crate::dialect::placeholders;
 use crate::error::Result;
 use crate::rows::seconds;
 use crate::touches::insert_touch;
+use crate::{Backend, Store};
 
 /// Where the poller stands in a mailbox: the UIDs up to `last_uid` of this
 /// `uid_validity` have been read.
@@ -110,7 +111,7 @@ impl Store {
         if own.is_some() {
             return Ok(ReplyOutcome::OwnEmail);
         }
-        let mut targets = thread_target(&mut tx, &reply.thread).await?.into_iter().collect::<Vec<_>>();
+        let mut targets = thread_target(self.backend, &mut tx, &reply.thread).await?.into_iter().collect::<Vec<_>>();
         if targets.is_empty()
             && let Some(from) = &reply.from
         {
@@ -169,15 +170,14 @@ impl Store {
 }
 
 /// The email of ours the thread answers most directly (the first of `thread` found in the outbox).
-async fn thread_target(tx: &mut Transaction<'_, Any>, thread: &[String]) -> Result<Option<Target>> {
+async fn thread_target(backend: Backend, tx: &mut Transaction<'_, Any>, thread: &[String]) -> Result<Option<Target>> {
     if thread.is_empty() {
         return Ok(None);
     }
-    let placeholders: Vec<String> = (1..=thread.len()).map(|index| format!("${index}")).collect();
     let statement = format!(
         "SELECT id, account_id, contact_id, message_id FROM outbox \
          WHERE message_id IN ({}) AND contact_id IS NOT NULL",
-        placeholders.join(", ")
+        placeholders(backend, 1, thread.len())
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
     for id in thread {

@@ -7,10 +7,11 @@ use tickler_core::consent::ConsentChange;
 use tickler_core::contact::Contact;
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
-use crate::Store;
 use crate::consent::{ConsentRequest, apply};
+use crate::dialect::multi_row_insert;
 use crate::error::Result;
 use crate::rows::{instant, optional_parsed, parsed, seconds};
+use crate::{Backend, Store};
 
 /// A recorded touch and the consent change its outcome caused, if any.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -57,38 +58,32 @@ impl Store {
     }
 }
 
-/// Rows per multi-row INSERT of sent emails (8 values each, within every backend's bind limit).
+/// Rows per multi-row INSERT of sent emails.
 const SENT_CHUNK: usize = 64;
 
 /// Record emails the worker sent as outbound email touches, many rows per
 /// statement: (account, contact, summary). Outbound with no outcome, they
 /// change no consent and stop no plan, so [`insert_touch`]'s rules do not apply.
 pub(crate) async fn insert_sent_emails(
+    backend: Backend,
     tx: &mut Transaction<'_, Any>,
     sent: &[(i64, i64, String)],
     now: Timestamp,
 ) -> Result<()> {
     for chunk in sent.chunks(SENT_CHUNK) {
-        let values = (0..chunk.len())
-            .map(|row| {
-                let first = row * 4;
-                format!(
-                    "(${}, ${}, ${}, 'email', 'out', ${}, NULL, ${})",
-                    first + 1,
-                    first + 2,
-                    first + 3,
-                    first + 4,
-                    first + 3
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let statement = format!(
-            "INSERT INTO touches (account_id, contact_id, at, channel, direction, summary, outcome, created_at) VALUES {values}"
-        );
+        let columns = "account_id, contact_id, at, channel, direction, summary, outcome, created_at";
+        let statement = multi_row_insert(backend, "touches", columns, 8, chunk.len());
         let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
         for (account_id, contact_id, summary) in chunk {
-            query = query.bind(*account_id).bind(*contact_id).bind(seconds(now)).bind(summary.as_str());
+            query = query
+                .bind(*account_id)
+                .bind(*contact_id)
+                .bind(seconds(now))
+                .bind(Channel::Email.as_str())
+                .bind(Direction::Out.as_str())
+                .bind(summary.as_str())
+                .bind(None::<String>)
+                .bind(seconds(now));
         }
         query.execute(&mut **tx).await?;
     }

@@ -22,7 +22,7 @@ use tickler_core::work_week::WorkWeek;
 use super::{EMAIL_SELECT, OutboundEmail, StepRun, add_task, advance, email_from_row, fields, id_list, set_waiting};
 use crate::Store;
 use crate::contacts::{CONTACT_SELECT, contact_from_row};
-use crate::dialect::Backend;
+use crate::dialect::{Backend, multi_row_insert};
 use crate::enrollments::{ENROLLMENT_COLUMNS, enrollment_from_row, step_key, stop_in};
 use crate::error::{Error, Result};
 use crate::jobs::{Job, close_job, postpone_job};
@@ -248,7 +248,7 @@ impl Store {
             };
             runs.push(run);
         }
-        for (place, email) in insert_emails(&mut tx, fresh, now).await? {
+        for (place, email) in insert_emails(self.backend, &mut tx, fresh, now).await? {
             runs[place] = Some(StepRun::Send(Box::new(email)));
         }
         if !retried.is_empty() {
@@ -430,30 +430,29 @@ fn new_email(
     }
 }
 
-/// Rows per multi-row INSERT of new emails (12 values each, within every backend's bind limit).
-const INSERT_CHUNK: usize = 32;
+/// Rows per multi-row INSERT of new emails (14 values each).
+const INSERT_CHUNK: usize = 64;
 
 /// Insert new emails' outbox rows, being sent (first try), many per
 /// statement; each comes back with its id, beside its place in the batch.
 async fn insert_emails(
+    backend: Backend,
     tx: &mut Transaction<'_, Any>,
     emails: Vec<(usize, OutboundEmail)>,
     now: Timestamp,
 ) -> Result<Vec<(usize, OutboundEmail)>> {
     let mut inserted = Vec::with_capacity(emails.len());
     for chunk in emails.chunks(INSERT_CHUNK) {
-        let values = (0..chunk.len())
-            .map(|row| {
-                let columns = (1..=11).map(|column| format!("${}", row * 11 + column)).collect::<Vec<_>>().join(", ");
-                format!("({columns}, 'sending', 1, $0)")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let last = chunk.len() * 11 + 1;
         let statement = format!(
-            "INSERT INTO outbox (account_id, contact_id, enrollment_id, step, dedupe_key, message_id, in_reply_to, refs, \
-             to_address, subject, body, state, attempts, created_at) VALUES {} RETURNING id, dedupe_key",
-            values.replace("$0", &format!("${last}"))
+            "{} RETURNING id, dedupe_key",
+            multi_row_insert(
+                backend,
+                "outbox",
+                "account_id, contact_id, enrollment_id, step, dedupe_key, message_id, in_reply_to, refs, to_address, \
+                 subject, body, state, attempts, created_at",
+                14,
+                chunk.len()
+            )
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
         let mut places = HashMap::new();
@@ -474,9 +473,12 @@ async fn insert_emails(
                 .bind(email.references.join(" "))
                 .bind(email.to.as_str())
                 .bind(email.subject.as_str())
-                .bind(email.body.as_str());
+                .bind(email.body.as_str())
+                .bind("sending")
+                .bind(1_i64)
+                .bind(seconds(now));
         }
-        for row in query.bind(seconds(now)).fetch_all(&mut **tx).await? {
+        for row in query.fetch_all(&mut **tx).await? {
             let key: String = row.try_get("dedupe_key")?;
             let Some((place, email)) = places.remove(&key) else {
                 return Err(Error::Corrupt(format!("outbox row {key} came back unasked")));

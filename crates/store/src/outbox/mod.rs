@@ -25,6 +25,7 @@ mod claim;
 use std::collections::HashMap;
 
 use crate::Store;
+use crate::dialect::placeholder;
 use crate::enrollments::{contact_zone, step_key};
 use crate::error::{Error, Result};
 use crate::follow_ups::insert_follow_up;
@@ -105,18 +106,22 @@ impl Store {
     /// recording its batch does not send them again.
     pub async fn mark_delivered(&self, accepted: &[(i64, String)], now: Timestamp) -> Result<()> {
         for chunk in accepted.chunks(MARK_CHUNK) {
-            let cases =
-                (0..chunk.len()).map(|n| format!("WHEN ${} THEN ${}", n * 2 + 2, n * 2 + 3)).collect::<Vec<_>>();
-            let ids = (0..chunk.len()).map(|n| format!("${}", n * 2 + 2)).collect::<Vec<_>>();
+            // Ids are integers, written into the statement; the answers are bound after the time.
+            let cases = chunk
+                .iter()
+                .enumerate()
+                .map(|(n, (id, _))| format!("WHEN {id} THEN {}", placeholder(self.backend, n + 2)))
+                .collect::<Vec<_>>();
             let statement = format!(
-                "UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL, server_reply = CASE id {} END \
+                "UPDATE outbox SET state = 'sent', sent_at = {}, last_error = NULL, server_reply = CASE id {} END \
                  WHERE id IN ({})",
+                placeholder(self.backend, 1),
                 cases.join(" "),
-                ids.join(", ")
+                id_list(chunk.iter().map(|(id, _)| *id))
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(seconds(now));
-            for (outbox_id, reply) in chunk {
-                query = query.bind(*outbox_id).bind(reply.as_str());
+            for (_, reply) in chunk {
+                query = query.bind(reply.as_str());
             }
             query.execute(&self.pool).await?;
         }
@@ -235,7 +240,7 @@ impl Store {
                 }
             }
         }
-        insert_sent_emails(&mut tx, &touches, now).await?;
+        insert_sent_emails(self.backend, &mut tx, &touches, now).await?;
         finish_enrollments(&mut tx, &finished, now).await?;
         for (owner, ids) in done {
             close_jobs(&mut tx, owner, &ids, now).await?;
