@@ -217,9 +217,12 @@ pub struct WorkerArgs {
     /// Seconds a claim lasts before another worker may take the job over
     #[arg(long, default_value_t = 300)]
     pub lease_seconds: u32,
-    /// Jobs worked on at once
+    /// Jobs worked on at once in each lane
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
+    /// Passes run at once on PostgreSQL: one claims and records while another's emails go out (SQLite runs one)
+    #[arg(long, default_value_t = 2)]
+    pub lanes: usize,
     #[command(flatten)]
     pub smtp: SmtpArgs,
     #[command(flatten)]

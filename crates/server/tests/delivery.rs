@@ -89,6 +89,9 @@ async fn plan_emails_arrive_threaded_with_headers_and_text(db: &TestDb) {
     );
     assert!(first.body.contains("Hi Ann,") && first.body.contains("Sam Stone\nStone Consulting"), "{}", first.body);
     assert_eq!(first.header("in-reply-to"), None);
+    // The Date header follows the worker's clock (here the test's), not the machine's.
+    let date = jiff::fmt::rfc2822::parse(first.header("date").unwrap()).unwrap().timestamp();
+    assert!(date >= now() && date < now() + SignedDuration::from_mins(1), "{date}");
     let first_id = first.header("message-id").unwrap().to_string();
     assert!(first_id.starts_with("<plan.") && first_id.ends_with("@stone.example>"), "{first_id}");
 

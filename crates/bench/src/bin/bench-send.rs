@@ -3,7 +3,7 @@
 //! sink with the same number of similar messages (the delivery ceiling).
 //!
 //! ```text
-//! bench-send [--emails 20000] [--sessions 16] [--backend sqlite|postgres] [--sqlite PATH] [--postgres URL] [--keep]
+//! bench-send [--emails 20000] [--sessions 16] [--lanes 2] [--backend sqlite|postgres] [--sqlite PATH] [--postgres URL] [--keep]
 //! ```
 //!
 //! Setup (untimed): one account, `--emails` contacts with an address, all
@@ -123,6 +123,7 @@ async fn main() -> Result<()> {
     let mut worker = WorkerConfig::new(Clock::starting_at(now));
     worker.batch = 256;
     worker.concurrency = sessions;
+    worker.lanes = args.get("lanes", 2)?;
     worker.lease = SignedDuration::from_mins(30);
     progress(format!("send: Tickler delivers {emails} plan emails to smtp-sink"));
     let started = Instant::now();

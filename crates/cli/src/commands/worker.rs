@@ -23,6 +23,7 @@ pub async fn run(app: &App, args: WorkerArgs) -> Outcome {
     config.batch = args.batch.max(1);
     config.lease = SignedDuration::from_secs(i64::from(args.lease_seconds.max(1)));
     config.concurrency = args.concurrency.max(1);
+    config.lanes = args.lanes.max(1);
     config.imap = imap_config(&args.smtp, &args.imap)?;
     let failed = |error: scheduler::SchedulerError| Failure::Refused(error.to_string());
     if args.once {

@@ -27,8 +27,11 @@ pub struct WorkerConfig {
     pub batch: u32,
     /// How long a claim lasts before another worker may take the job over.
     pub lease: SignedDuration,
-    /// Jobs worked on at once (SMTP connections in flight).
+    /// Jobs worked on at once (SMTP connections in flight) in each lane.
     pub concurrency: usize,
+    /// Passes run at once on PostgreSQL, so one claims and records while
+    /// another's emails are on the wire (SQLite always runs one).
+    pub lanes: usize,
     /// Longest sleep between passes when nothing is due.
     pub idle: Duration,
     pub clock: Clock,
@@ -37,13 +40,14 @@ pub struct WorkerConfig {
 }
 
 impl WorkerConfig {
-    /// Defaults: batches of 64, 5-minute leases, 8 at once, a pass at least every 30 s.
+    /// Defaults: batches of 64, 5-minute leases, 8 at once in each of 2 lanes, a pass at least every 30 s.
     pub fn new(clock: Clock) -> WorkerConfig {
         WorkerConfig {
             owner: format!("worker-{}", std::process::id()),
             batch: 64,
             lease: SignedDuration::from_mins(5),
             concurrency: 8,
+            lanes: 2,
             idle: Duration::from_secs(30),
             clock,
             imap: None,
@@ -235,33 +239,44 @@ async fn send(mailer: &Mailer, email: &OutboundEmail, clock: &Clock) -> Result<S
 }
 
 /// Run passes until nothing is due (for `tickler worker --once` and tests).
-/// On PostgreSQL two lanes of passes overlap, so one claims and records while
-/// the other's emails are on the wire (a step for a contact with an email in
-/// flight in the other lane waits out the pacing gap like any other). SQLite
-/// has one writer: a second lane's transactions would hold back the marks of
-/// emails the server took, widening the window in which a crash sends one twice.
+/// On PostgreSQL `config.lanes` lanes of passes overlap, so one claims and
+/// records while another's emails are on the wire (a step for a contact with
+/// an email in flight in another lane waits out the pacing gap like any
+/// other). SQLite has one writer: a second lane's transactions would hold back
+/// the marks of emails the server took, widening the window in which a crash
+/// sends one twice.
 pub async fn drain(store: &Store, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
     let writer = Writer::for_store(store);
-    let lane = |active: bool| {
-        let writer = &writer;
-        async move {
+    let lanes = if writer.0.is_some() { 1 } else { config.lanes.max(1) };
+    let mut running = JoinSet::new();
+    for _ in 0..lanes {
+        let (store, mailer, config, writer) = (store.clone(), mailer.clone(), config.clone(), writer.clone());
+        running.spawn(async move {
             let mut total = PassReport::default();
-            if active {
-                loop {
-                    let pass = pass(store, mailer, config, writer).await?;
-                    total.add(&pass);
-                    if pass.claimed == 0 || pass.claimed == pass.held {
-                        break;
-                    }
+            loop {
+                let pass = pass(&store, &mailer, &config, &writer).await?;
+                total.add(&pass);
+                if pass.claimed == 0 || pass.claimed == pass.held {
+                    return Ok::<_, SchedulerError>(total);
                 }
             }
-            Ok::<_, SchedulerError>(total)
+        });
+    }
+    let mut total = PassReport::default();
+    let mut first_error = None;
+    while let Some(lane) = running.join_next().await {
+        match lane {
+            Ok(Ok(report)) => total.add(&report),
+            Ok(Err(error)) => {
+                first_error.get_or_insert(error);
+            }
+            Err(panic) => eprintln!("worker: a lane panicked: {panic}"),
         }
-    };
-    let (first, second) = tokio::join!(lane(true), lane(writer.0.is_none()));
-    let mut total = first?;
-    total.add(&second?);
-    Ok(total)
+    }
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(total),
+    }
 }
 
 /// Run until `shutdown` completes: drain what is due, then sleep until the next job (at most `config.idle`).

@@ -9,7 +9,7 @@ use tickler_core::consent::ConsentState;
 use tickler_core::contact::Tag;
 use tickler_core::plan::{EnrollmentState, PlanDraft, Step, starter_plans};
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
-use tickler_store::{Error, job_kind};
+use tickler_store::{Delivery, Error, MailSettings, StepRun, job_kind};
 
 use crate::common::{TestDb, now};
 use crate::contacts::draft;
@@ -125,7 +125,101 @@ async fn claims_are_leased_and_never_shared(db: &TestDb) {
     assert_eq!(db.store.job_counts().await.unwrap(), vec![("done".to_string(), 200), ("pending".to_string(), 1)]);
 }
 
+/// A worker that died after the server took an email, and after marking it
+/// delivered, but before recording the batch: the step's next claim records
+/// it (touch, enrollment moved on, job closed) and does not send it again.
+async fn a_delivered_email_is_recorded_once_and_not_sent_again(db: &TestDb) {
+    let account = db.account().await;
+    let mut settings = account.settings.clone();
+    settings.pacing_gap_days = 0;
+    db.store.update_settings(account.id, &settings).await.unwrap();
+    let sender = MailSettings {
+        from_name: "Sam".into(),
+        from_address: "sam@stone.example".into(),
+        signature: String::new(),
+        digest_hour: 8,
+        digest_enabled: false,
+    };
+    db.store.update_mail_settings(account.id, &sender, now()).await.unwrap();
+    let steps = vec![Step::email("same day", "Hello {{ contact.first_name }}", "Hi {{ contact.first_name }}").unwrap()];
+    let plan =
+        db.store.create_plan(account.id, &PlanDraft::new("Once", "", false, steps).unwrap(), now()).await.unwrap();
+    let ann = db.store.create_contact(account.id, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap();
+    let enrollment = db.store.enroll(account.id, plan.id, ann.id, now()).await.unwrap();
+    let lease = SignedDuration::from_mins(5);
+    let jobs = db.store.claim_jobs("dead", now(), lease, 10).await.unwrap();
+    let runs = db.store.claim_plan_steps(&jobs, now()).await.unwrap();
+    let [StepRun::Send(email)] = runs.as_slice() else { panic!("{runs:?}") };
+    assert_eq!((email.subject.as_str(), email.attempts), ("Hello Ann", 1));
+    db.store.mark_delivered(&[(email.outbox_id, "250 2.0.0 Ok: queued as X".into())], now()).await.unwrap();
+    // The worker dies here. Its lease runs out and another claims the step.
+    let later = now() + SignedDuration::from_mins(6);
+    let jobs = db.store.claim_jobs("next", later, lease, 10).await.unwrap();
+    let runs = db.store.claim_plan_steps(&jobs, later).await.unwrap();
+    let [StepRun::Sent(again)] = runs.as_slice() else { panic!("{runs:?}") };
+    assert_eq!((again.outbox_id, again.message_id.as_str()), (email.outbox_id, email.message_id.as_str()));
+    let delivery = Delivery { job: jobs[0].clone(), email: (**again).clone(), result: Ok(()) };
+    db.store.record_sends(&[delivery], later).await.unwrap();
+    let enrollment = db.store.enrollment(account.id, enrollment.id).await.unwrap();
+    assert_eq!(enrollment.state, EnrollmentState::Finished);
+    assert_eq!(db.store.touches(account.id, ann.id).await.unwrap().len(), 1);
+    let outbox = db.store.outbox(account.id, Some(ann.id)).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].1, "sent");
+    assert!(db.store.claim_jobs("next", later + lease * 2, lease, 10).await.unwrap().is_empty());
+}
+
+/// A batch claims each step once, in the jobs' order, and two plans due at
+/// once for one contact send one email: the other waits out the pacing gap.
+async fn a_batch_sends_one_email_per_contact_inside_the_gap(db: &TestDb) {
+    let account = db.account().await;
+    let sender = MailSettings {
+        from_name: "Sam".into(),
+        from_address: "sam@stone.example".into(),
+        signature: String::new(),
+        digest_hour: 8,
+        digest_enabled: false,
+    };
+    db.store.update_mail_settings(account.id, &sender, now()).await.unwrap();
+    let email_plan = |name: &str| {
+        PlanDraft::new(name, "", false, vec![Step::email("same day", name, "Hi {{ contact.first_name }}").unwrap()])
+            .unwrap()
+    };
+    let first = db.store.create_plan(account.id, &email_plan("First"), now()).await.unwrap();
+    let second = db.store.create_plan(account.id, &email_plan("Second"), now()).await.unwrap();
+    let ann = db.store.create_contact(account.id, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap();
+    let bob = db.store.create_contact(account.id, &draft("Bob Ray", Some("bob@ray.example")), now()).await.unwrap();
+    for (plan, contact) in [(&first, &ann), (&second, &ann), (&first, &bob)] {
+        db.store.enroll(account.id, plan.id, contact.id, now()).await.unwrap();
+    }
+    let jobs = db.store.claim_jobs("w", now(), SignedDuration::from_mins(5), 10).await.unwrap();
+    assert_eq!(jobs.len(), 3);
+    let runs = db.store.claim_plan_steps(&jobs, now()).await.unwrap();
+    let to: Vec<&str> = runs
+        .iter()
+        .filter_map(|run| match run {
+            StepRun::Send(email) => Some(email.to.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(to.iter().filter(|to| **to == "ann@acme.com").count(), 1, "{runs:?}");
+    assert_eq!(to.iter().filter(|to| **to == "bob@ray.example").count(), 1, "{runs:?}");
+    assert_eq!(
+        runs.iter().filter(|run| matches!(run, StepRun::Held(hold) if hold.reason.contains("pacing gap"))).count(),
+        1
+    );
+    // Another worker's batch sees Ann's email in flight (not yet sent or recorded) and holds a third plan's step.
+    let third = db.store.create_plan(account.id, &email_plan("Third"), now()).await.unwrap();
+    db.store.enroll(account.id, third.id, ann.id, now()).await.unwrap();
+    let jobs = db.store.claim_jobs("v", now(), SignedDuration::from_mins(5), 10).await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    let runs = db.store.claim_plan_steps(&jobs, now()).await.unwrap();
+    assert!(matches!(&runs[..], [StepRun::Held(hold)] if hold.reason.contains("pacing gap")), "{runs:?}");
+}
+
 crate::conformance!(
+    a_delivered_email_is_recorded_once_and_not_sent_again,
+    a_batch_sends_one_email_per_contact_inside_the_gap,
     starter_plans_are_created_once_and_stay_deleted,
     consent_decides_who_may_be_enrolled,
     outcomes_stop_plans_and_pause_resume_reschedules,
