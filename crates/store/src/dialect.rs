@@ -61,6 +61,19 @@ pub(crate) fn multi_row_insert(backend: Backend, table: &str, columns: &str, wid
     statement
 }
 
+/// Integer ids as a literal SQL list (`1, 2, 3`; `NULL` when empty, matching nothing).
+pub(crate) fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    let list = ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ");
+    if list.is_empty() { "NULL".to_string() } else { list }
+}
+
+/// A statement with ids written into it (`IN (1, 2, 3)`), run once: it is not
+/// kept in the connection's statement cache, where it would push out the
+/// statements every call reuses.
+pub(crate) fn one_off(statement: String) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(sqlx::AssertSqlSafe(statement)).persistent(false)
+}
+
 /// A `sqlite:` URL for a path or URL, creating the file when missing.
 pub fn sqlite_url(path_or_url: &str) -> String {
     let url =
@@ -108,6 +121,8 @@ mod tests {
         );
         assert_eq!(multi_row_insert(Backend::Sqlite, "t", "a, b", 2, 2), "INSERT INTO t (a, b) VALUES (?,?),(?,?)");
         assert_eq!(placeholders(Backend::Postgres, 3, 2), "$3,$4");
+        assert_eq!(id_list([3, 1].into_iter()), "3, 1");
+        assert_eq!(id_list(std::iter::empty()), "NULL");
     }
 
     #[test]

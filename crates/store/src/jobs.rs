@@ -182,14 +182,14 @@ pub(crate) async fn close_job(
 
 /// Close jobs done in `tx`, in one statement; only those `owner` still holds.
 pub(crate) async fn close_jobs(tx: &mut Transaction<'_, Any>, owner: &str, ids: &[i64], now: Timestamp) -> Result<()> {
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-    if list.is_empty() {
+    if ids.is_empty() {
         return Ok(());
     }
-    sqlx::query(sqlx::AssertSqlSafe(format!(
+    let list = crate::dialect::id_list(ids.iter().copied());
+    crate::dialect::one_off(format!(
         "UPDATE jobs SET state = 'done', last_error = NULL, finished_at = $2, lease_owner = NULL, lease_until = NULL \
          WHERE id IN ({list}) AND lease_owner = $1 AND state = 'pending'"
-    )))
+    ))
     .bind(owner)
     .bind(seconds(now))
     .execute(&mut **tx)

@@ -19,10 +19,10 @@ use tickler_core::send_window;
 use tickler_core::template::{self, Compiled, Rendered};
 use tickler_core::work_week::WorkWeek;
 
-use super::{EMAIL_SELECT, OutboundEmail, StepRun, add_task, advance, email_from_row, fields, id_list, set_waiting};
+use super::{EMAIL_SELECT, OutboundEmail, StepRun, add_task, advance, email_from_row, fields, set_waiting};
 use crate::Store;
 use crate::contacts::{CONTACT_SELECT, contact_from_row};
-use crate::dialect::{Backend, multi_row_insert};
+use crate::dialect::{Backend, id_list, multi_row_insert, one_off};
 use crate::enrollments::{ENROLLMENT_COLUMNS, enrollment_from_row, step_key, stop_in};
 use crate::error::{Error, Result};
 use crate::jobs::{Job, close_job, postpone_job};
@@ -56,13 +56,13 @@ impl Batch {
                 "SELECT id FROM contacts WHERE id IN (SELECT contact_id FROM enrollments WHERE id IN ({ids})) \
                  ORDER BY id FOR UPDATE"
             );
-            sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await?;
+            one_off(statement).fetch_all(&mut **tx).await?;
         }
         let statement = format!(
             "SELECT {ENROLLMENT_COLUMNS}, e.account_id FROM enrollments e JOIN plans p ON p.id = e.plan_id \
              WHERE e.id IN ({ids})"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await?;
+        let rows = one_off(statement).fetch_all(&mut **tx).await?;
         let wanted: HashSet<(i64, i64)> = targets.iter().copied().collect();
         let mut enrollments = HashMap::new();
         for row in &rows {
@@ -73,7 +73,7 @@ impl Batch {
         }
         let contact_ids = id_list(enrollments.values().map(|enrollment| enrollment.contact_id));
         let statement = format!("{CONTACT_SELECT} WHERE c.id IN ({contact_ids})");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await?;
+        let rows = one_off(statement).fetch_all(&mut **tx).await?;
         let contacts = rows
             .iter()
             .map(|row| contact_from_row(row).map(|contact| (contact.id, contact)))
@@ -132,7 +132,7 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
          AND channel NOT IN ('meeting', 'visit') GROUP BY contact_id"
     );
     let mut last_outreach = HashMap::new();
-    for row in sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await? {
+    for row in one_off(statement).fetch_all(&mut **tx).await? {
         last_outreach.insert(row.try_get("contact_id")?, instant(&row, "at")?);
     }
     // A plan email the server took counts from then, before its touch is recorded.
@@ -140,7 +140,7 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
         "SELECT contact_id, MAX(sent_at) AS at FROM outbox WHERE contact_id IN ({contact_ids}) AND state = 'sent' \
          GROUP BY contact_id"
     );
-    for row in sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await? {
+    for row in one_off(statement).fetch_all(&mut **tx).await? {
         let (contact_id, at): (i64, Timestamp) = (row.try_get("contact_id")?, instant(&row, "at")?);
         let last = last_outreach.entry(contact_id).or_insert(at);
         *last = (*last).max(at);
@@ -150,7 +150,7 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
          AND enrollment_id IS NOT NULL"
     );
     let mut in_flight: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
-    for row in sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await? {
+    for row in one_off(statement).fetch_all(&mut **tx).await? {
         let step: i64 = row.try_get("step")?;
         in_flight
             .entry(row.try_get("contact_id")?)
@@ -163,7 +163,7 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
          WHERE contact_id IN ({contact_ids}) AND at <= $1) latest WHERE place = 1"
     );
     let mut last_touch = HashMap::new();
-    for row in sqlx::query(sqlx::AssertSqlSafe(statement)).bind(seconds(now)).fetch_all(&mut **tx).await? {
+    for row in one_off(statement).bind(seconds(now)).fetch_all(&mut **tx).await? {
         last_touch.insert(
             row.try_get("contact_id")?,
             (row.try_get("summary")?, row.try_get("channel")?, instant(&row, "at")?),
@@ -175,7 +175,7 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
          WHERE contact_id IN ({contact_ids}) AND state = 'open') earliest WHERE place = 1"
     );
     let mut promise = HashMap::new();
-    for row in sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await? {
+    for row in one_off(statement).fetch_all(&mut **tx).await? {
         promise.insert(row.try_get("contact_id")?, (row.try_get("what")?, instant(&row, "told_at")?));
     }
     Ok(ContactFacts { last_outreach, in_flight, last_touch, promise })
@@ -184,7 +184,7 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
 /// The outbox rows of a batch's enrollments, with their states.
 async fn outbox_rows(tx: &mut Transaction<'_, Any>, enrollment_ids: &str) -> Result<Vec<(OutboundEmail, String)>> {
     let statement = format!("{EMAIL_SELECT} WHERE o.enrollment_id IN ({enrollment_ids})");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&mut **tx).await?;
+    let rows = one_off(statement).fetch_all(&mut **tx).await?;
     rows.iter().map(|row| Ok((email_from_row(row)?, row.try_get("state")?))).collect()
 }
 
@@ -209,13 +209,9 @@ impl Store {
         let mut threads: HashMap<i64, (u32, String, Vec<String>)> = HashMap::new();
         for (email, state) in outbox_rows(&mut tx, &enrollment_ids).await? {
             let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else { continue };
-            if state == "sent" {
-                threads.entry(enrollment_id).or_insert((step, email.message_id.clone(), email.references.clone()));
-                if let Some(thread) = threads.get_mut(&enrollment_id)
-                    && thread.0 < step
-                {
-                    *thread = (step, email.message_id.clone(), email.references.clone());
-                }
+            let later = threads.get(&enrollment_id).is_none_or(|(latest, ..)| *latest < step);
+            if state == "sent" && later {
+                threads.insert(enrollment_id, (step, email.message_id.clone(), email.references.clone()));
             }
             outbox.insert((enrollment_id, step), (email, state));
         }
@@ -256,7 +252,7 @@ impl Store {
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id IN ({})",
                 id_list(retried.into_iter())
             );
-            sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await?;
+            one_off(statement).execute(&mut *tx).await?;
         }
         let runs = runs.into_iter().map(|run| run.ok_or_else(|| Error::Corrupt("an unclaimed step".into())));
         let runs = runs.collect::<Result<Vec<_>>>()?;

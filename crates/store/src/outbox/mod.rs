@@ -25,7 +25,7 @@ mod claim;
 use std::collections::HashMap;
 
 use crate::Store;
-use crate::dialect::placeholder;
+use crate::dialect::{id_list, one_off, placeholder};
 use crate::enrollments::{contact_zone, step_key};
 use crate::error::{Error, Result};
 use crate::follow_ups::insert_follow_up;
@@ -119,7 +119,7 @@ impl Store {
                 cases.join(" "),
                 id_list(chunk.iter().map(|(id, _)| *id))
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(seconds(now));
+            let mut query = one_off(statement).bind(seconds(now));
             for (_, reply) in chunk {
                 query = query.bind(reply.as_str());
             }
@@ -150,7 +150,7 @@ impl Store {
                 "UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL WHERE id IN ({}) AND state <> 'sent'",
                 id_list(sent.iter().copied())
             );
-            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(seconds(now)).execute(&mut *tx).await?;
+            one_off(statement).bind(seconds(now)).execute(&mut *tx).await?;
         }
         let mut done: HashMap<&str, Vec<i64>> = HashMap::new();
         let (mut touches, mut finished) = (Vec::new(), Vec::new());
@@ -442,7 +442,7 @@ async fn finish_enrollments(tx: &mut Transaction<'_, Any>, ids: &[i64], now: Tim
          updated_at = $1 WHERE id IN ({}) AND state = 'active'",
         id_list(ids.iter().copied())
     );
-    sqlx::query(sqlx::AssertSqlSafe(statement)).bind(seconds(now)).execute(&mut **tx).await?;
+    one_off(statement).bind(seconds(now)).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -606,10 +606,4 @@ pub(super) fn fields(
         plan: plan.map(|plan| PlanFields { name: plan.name.clone() }),
         today: now.to_zoned_datetime(zone.clone()).strftime("%A %-d %B %Y").to_string(),
     }
-}
-
-/// Integer ids as a literal SQL list (`1, 2, 3`; `NULL` when empty, matching nothing).
-pub(super) fn id_list(ids: impl Iterator<Item = i64>) -> String {
-    let list = ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ");
-    if list.is_empty() { "NULL".to_string() } else { list }
 }
