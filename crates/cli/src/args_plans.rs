@@ -221,7 +221,7 @@ pub struct WorkerArgs {
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
     /// Passes run at once on PostgreSQL: one claims and records while another's emails go out (SQLite runs one)
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 3)]
     pub lanes: usize,
     #[command(flatten)]
     pub smtp: SmtpArgs,

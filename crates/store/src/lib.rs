@@ -86,7 +86,14 @@ impl Store {
                     Ok(())
                 })
             }),
-            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+            // Short statements only: PostgreSQL's JIT compiles any whose estimated cost
+            // passes a threshold, and spends milliseconds on each (an analytics feature).
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16).after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection.execute("SET jit = off").await?;
+                    Ok(())
+                })
+            }),
         };
         let pool = pool_options
             .acquire_timeout(Duration::from_secs(30))

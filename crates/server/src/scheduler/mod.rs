@@ -40,14 +40,14 @@ pub struct WorkerConfig {
 }
 
 impl WorkerConfig {
-    /// Defaults: batches of 64, 5-minute leases, 8 at once in each of 2 lanes, a pass at least every 30 s.
+    /// Defaults: batches of 64, 5-minute leases, 8 at once in each of 3 lanes, a pass at least every 30 s.
     pub fn new(clock: Clock) -> WorkerConfig {
         WorkerConfig {
             owner: format!("worker-{}", std::process::id()),
             batch: 64,
             lease: SignedDuration::from_mins(5),
             concurrency: 8,
-            lanes: 2,
+            lanes: 3,
             idle: Duration::from_secs(30),
             clock,
             imap: None,
