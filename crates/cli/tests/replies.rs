@@ -10,6 +10,8 @@ mod common;
 mod dovecot;
 #[path = "../../server/tests/support/smtp_sink.rs"]
 mod smtp_sink;
+#[path = "../../server/tests/support/tls_front.rs"]
+mod tls_front;
 
 use std::path::PathBuf;
 
@@ -105,25 +107,9 @@ fn check_replies_trusting(
     settings: &SettingsFile,
     certificate: Option<&std::path::Path>,
 ) -> common::Output {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tickler"));
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy().into_owned();
-        if key.starts_with("TICKLER_") || key.starts_with("SSL_CERT_") {
-            command.env_remove(key);
-        }
-    }
-    if let Some(certificate) = certificate {
-        command.env("SSL_CERT_FILE", certificate);
-    }
-    let database = t.database();
-    let args = ["--database", &database, "--now", common::NOW, "mail", "check-replies", "--json"];
-    let output = command.args(args).args(["--mail-config", settings.path()]).output().unwrap();
-    common::Output {
-        command: format!("tickler {} --mail-config {}", args.join(" "), settings.path()),
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let certificate = certificate.map(|path| path.to_str().unwrap().to_string());
+    let env: Vec<(&str, &str)> = certificate.iter().map(|path| ("SSL_CERT_FILE", path.as_str())).collect();
+    t.run_env(&["mail", "check-replies", "--json", "--mail-config", settings.path()], &env)
 }
 
 #[test]

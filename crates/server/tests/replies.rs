@@ -12,6 +12,8 @@ mod common;
 mod dovecot;
 #[path = "support/smtp_sink.rs"]
 mod smtp_sink;
+#[path = "support/tls_front.rs"]
+mod tls_front;
 
 use std::time::Duration;
 

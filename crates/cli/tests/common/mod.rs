@@ -185,11 +185,19 @@ impl Tickler {
 
     /// Run with `input` on standard input.
     pub fn run_with_stdin(&self, args: &[&str], input: Option<&str>) -> Output {
-        let database = self.database();
-        let mut full: Vec<String> = vec!["--database".into(), database, "--tz".into(), self.tz.clone()];
+        run_binary_env(&self.full(args), input, &[])
+    }
+
+    /// Run with these environment variables set (e.g. `SSL_CERT_FILE`).
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        run_binary_env(&self.full(args), None, env)
+    }
+
+    fn full(&self, args: &[&str]) -> Vec<String> {
+        let mut full: Vec<String> = vec!["--database".into(), self.database(), "--tz".into(), self.tz.clone()];
         full.extend(["--now".to_string(), self.now.clone()]);
         full.extend(args.iter().map(|arg| arg.to_string()));
-        run_binary(&full, input)
+        full
     }
 
     /// Run and require success.
@@ -261,13 +269,20 @@ impl Tickler {
 
 /// Run the binary with exactly these arguments and no TICKLER_* environment.
 pub fn run_binary(args: &[String], input: Option<&str>) -> Output {
+    run_binary_env(args, input, &[])
+}
+
+/// Run the binary with none of the caller's `TICKLER_*` or `SSL_CERT_*` variables, but `env`.
+pub fn run_binary_env(args: &[String], input: Option<&str>, env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tickler"));
     command.args(args);
     for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("TICKLER_") {
+        let name = key.to_string_lossy();
+        if name.starts_with("TICKLER_") || name.starts_with("SSL_CERT_") {
             command.env_remove(key);
         }
     }
+    command.envs(env.iter().copied());
     command.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() });
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().expect("cannot start the tickler binary");

@@ -63,17 +63,7 @@ impl Dovecot {
         }
         std::fs::write(dir.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).unwrap();
         if tls {
-            let made = Command::new("openssl")
-                .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"])
-                .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout"])
-                .arg(dir.join("key.pem"))
-                .arg("-out")
-                .arg(dir.join("cert.pem"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("run openssl");
-            assert!(made.success(), "openssl could not make a certificate");
+            crate::tls_front::self_signed(&dir);
         }
         // Dovecot runs as an unprivileged user, who must be able to write here.
         Command::new("chmod").args(["-R", "a+rwX"]).arg(&dir).status().unwrap();
