@@ -1,18 +1,22 @@
-//! `tickler mail test` against a real SMTP server (Postfix's smtp-sink), in
-//! the clear and over TLS from the first byte (socat in front of the sink,
-//! with a self-signed certificate the client trusts through `SSL_CERT_FILE`,
-//! and refuses without it); a server that is not there is a one-line error
-//! naming it. The message carries the From, the test subject and a Date from
-//! the command's clock.
+//! `tickler mail test` against a real SMTP server (Postfix's smtp-sink): in
+//! the clear; over TLS from the first byte (socat in front of the sink, with a
+//! self-signed certificate the client trusts through `SSL_CERT_FILE`, and
+//! refuses without it); and by STARTTLS with a login, through Dovecot's
+//! submission service relaying to the sink (a wrong password is refused). A
+//! server that is not there is a one-line error naming it. The message carries
+//! the From, the test subject and a Date from the command's clock.
 
 #[macro_use]
 mod common;
+#[path = "../../server/tests/support/dovecot.rs"]
+mod dovecot;
 #[path = "../../server/tests/support/smtp_sink.rs"]
 mod smtp_sink;
 #[path = "../../server/tests/support/tls_front.rs"]
 mod tls_front;
 
 use common::{Backend, NOW, Tickler};
+use dovecot::Dovecot;
 use smtp_sink::SmtpSink;
 use tls_front::TlsFront;
 
@@ -81,4 +85,29 @@ fn a_server_that_is_not_there_is_named() {
     assert_ne!(failed.code, 0, "{failed:?}");
     let line = failed.error_line();
     assert!(line.contains(&format!("127.0.0.1:{port}")), "{line}");
+}
+
+#[test]
+fn mail_test_speaks_starttls_and_logs_in() {
+    let (t, sink) = (sender(), SmtpSink::start());
+    let submission = Dovecot::start_submission(sink.port);
+    let port = submission.submission_port.unwrap();
+    let certificate = submission.certificate().to_str().unwrap().to_string();
+    let with_password = |password: &str| {
+        let mut env = relay("localhost", port, "starttls");
+        env.push(("TICKLER_SMTP_USERNAME", dovecot::USER.to_string()));
+        env.push(("TICKLER_SMTP_PASSWORD", password.to_string()));
+        env.push(("SSL_CERT_FILE", certificate.clone()));
+        env
+    };
+    let report = mail_test(&t, &with_password(dovecot::PASSWORD)).success().json();
+    assert!(report["answer"].as_str().unwrap().starts_with("250"), "{report}");
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1, "relayed to the sink; dovecot log:\n{}", submission.log());
+    assert_eq!(messages[0].header("subject"), Some("Tickler test message"));
+
+    let refused = mail_test(&t, &with_password("not-the-password"));
+    assert_ne!(refused.code, 0, "{refused:?}");
+    assert!(refused.error_line().contains("535"), "{}", refused.error_line());
+    assert_eq!(sink.messages().len(), 1, "nothing sent without the login");
 }

@@ -5,6 +5,8 @@
 //! `localhost` made with `openssl`). It runs unprivileged (as `nobody` when
 //! the tests run as root). Messages are put in the mailbox with a plain IMAP
 //! APPEND spoken over a socket, sharing no code with Tickler's IMAP client.
+//! [`Dovecot::start_submission`] also runs Dovecot's SMTP submission service
+//! (STARTTLS, login required), relaying what it takes to another SMTP server.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -26,6 +28,8 @@ pub struct Dovecot {
     pub port: u16,
     /// The TLS port, when started with TLS.
     pub tls_port: Option<u16>,
+    /// The SMTP submission port, when started with submission.
+    pub submission_port: Option<u16>,
     dir: PathBuf,
     child: Child,
 }
@@ -33,12 +37,18 @@ pub struct Dovecot {
 impl Dovecot {
     /// Start Dovecot on a free loopback port, without TLS; waits until it greets.
     pub fn start() -> Dovecot {
-        Dovecot::launch(false)
+        Dovecot::launch(false, None)
     }
 
     /// Start Dovecot with STARTTLS on `port` and TLS on `tls_port`; [`Dovecot::certificate`] is its certificate.
     pub fn start_tls() -> Dovecot {
-        Dovecot::launch(true)
+        Dovecot::launch(true, None)
+    }
+
+    /// Start Dovecot with TLS and its SMTP submission service on `submission_port`
+    /// (STARTTLS; [`USER`] must log in), relaying to the SMTP server on 127.0.0.1:`relay`.
+    pub fn start_submission(relay: u16) -> Dovecot {
+        Dovecot::launch(true, Some(relay))
     }
 
     /// The PEM file of the self-signed certificate (a client trusts it through `SSL_CERT_FILE`).
@@ -46,7 +56,7 @@ impl Dovecot {
         self.dir.join("cert.pem")
     }
 
-    fn launch(tls: bool) -> Dovecot {
+    fn launch(tls: bool, relay: Option<u16>) -> Dovecot {
         let binary = "/usr/sbin/dovecot";
         assert!(
             Path::new(binary).exists(),
@@ -71,8 +81,9 @@ impl Dovecot {
         for _ in 0..20 {
             let port = free_port();
             let tls_port = tls.then(free_port);
+            let submission = relay.map(|relay| (free_port(), relay));
             let config = dir.join("dovecot.conf");
-            std::fs::write(&config, configuration(&dir, port, tls_port, &user, &group)).unwrap();
+            std::fs::write(&config, configuration(&dir, port, tls_port, submission, &user, &group)).unwrap();
             let mut command = if is_root() {
                 let mut command = Command::new("setpriv");
                 command.args(["--reuid", &user, "--regid", &group, "--clear-groups", binary]);
@@ -89,7 +100,8 @@ impl Dovecot {
                 .stderr(Stdio::null())
                 .spawn()
                 .expect("start dovecot");
-            let mut dovecot = Dovecot { port, tls_port, dir: dir.clone(), child };
+            let submission_port = submission.map(|(port, _)| port);
+            let mut dovecot = Dovecot { port, tls_port, submission_port, dir: dir.clone(), child };
             for _ in 0..500 {
                 if greets(port) {
                     return dovecot;
@@ -177,8 +189,29 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn configuration(dir: &Path, port: u16, tls_port: Option<u16>, user: &str, group: &str) -> String {
+fn configuration(
+    dir: &Path,
+    port: u16,
+    tls_port: Option<u16>,
+    submission: Option<(u16, u16)>,
+    user: &str,
+    group: &str,
+) -> String {
     let dir = dir.display();
+    let (protocols, submission) = match submission {
+        Some((listen, relay)) => (
+            "imap submission",
+            format!(
+                "hostname = localhost\n\
+                 submission_relay_host = 127.0.0.1\n\
+                 submission_relay_port = {relay}\n\
+                 submission_relay_trusted = yes\n\
+                 service submission-login {{\n  chroot =\n  inet_listener submission {{\n    address = 127.0.0.1\n    \
+                 port = {listen}\n  }}\n}}\n"
+            ),
+        ),
+        None => ("imap", String::new()),
+    };
     let (ssl, tls_port) = match tls_port {
         Some(tls_port) => (format!("yes\nssl_cert = <{dir}/cert.pem\nssl_key = <{dir}/key.pem"), tls_port),
         None => ("no".to_string(), 0),
@@ -188,7 +221,7 @@ fn configuration(dir: &Path, port: u16, tls_port: Option<u16>, user: &str, group
          state_dir = {dir}/state\n\
          instance_name = tickler-test-{port}\n\
          listen = 127.0.0.1\n\
-         protocols = imap\n\
+         protocols = {protocols}\n\
          ssl = {ssl}\n\
          disable_plaintext_auth = no\n\
          auth_mechanisms = plain login\n\
@@ -201,7 +234,8 @@ fn configuration(dir: &Path, port: u16, tls_port: Option<u16>, user: &str, group
          userdb {{\n  driver = static\n  args = uid={user} gid={group} home={dir}/mail/%u\n}}\n\
          service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  \
          inet_listener imaps {{\n    address = 127.0.0.1\n    port = {tls_port}\n  }}\n}}\n\
-         service anvil {{\n  chroot =\n}}\n"
+         service anvil {{\n  chroot =\n}}\n\
+         {submission}"
     )
 }
 
