@@ -1,7 +1,10 @@
-//! The scheduler: claims due jobs in batches under a lease, runs each (plan
-//! steps, daily digests, promise-at-risk alerts: [`tickler_store::job_kind`]), and sends email
-//! only after the claiming transaction committed. It reads time from a
-//! [`Clock`] so tests and `--now` control it.
+//! The scheduler: claims due jobs in batches under a lease and runs them
+//! (plan steps, daily digests, promise-at-risk alerts: [`tickler_store::job_kind`]).
+//! A batch of plan steps is claimed in one transaction, its emails are sent
+//! only after that commits, each marked delivered as the server takes it, and
+//! the batch is recorded in one more transaction. Between passes it checks
+//! the reply mailbox ([`replies`]). It reads time from a [`Clock`] so tests
+//! and `--now` control it.
 
 mod clock;
 mod notices;
@@ -27,7 +30,7 @@ pub struct WorkerConfig {
     pub batch: u32,
     /// How long a claim lasts before another worker may take the job over.
     pub lease: SignedDuration,
-    /// Jobs worked on at once (SMTP connections in flight) in each lane.
+    /// Emails handed to the mailer at once in each lane (its `connections` caps the SMTP sessions).
     pub concurrency: usize,
     /// Passes run at once on PostgreSQL, so one claims and records while
     /// another's emails are on the wire (SQLite always runs one).
