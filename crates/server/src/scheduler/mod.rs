@@ -3,7 +3,7 @@
 //! A batch of plan steps is claimed in one transaction, its emails are sent
 //! only after that commits, each marked delivered as the server takes it, and
 //! the batch is recorded in one more transaction. Between passes it checks
-//! the reply mailbox ([`replies`]). It reads time from a [`Clock`] so tests
+//! the reply mailbox ([`check_replies`]). It reads time from a [`Clock`] so tests
 //! and `--now` control it.
 
 mod clock;
