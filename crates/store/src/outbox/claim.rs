@@ -50,6 +50,11 @@ impl Batch {
     /// account is left out as missing), their contacts (locked first on PostgreSQL,
     /// in id order so two workers cannot deadlock), plans and accounts.
     pub async fn load(store: &Store, tx: &mut Transaction<'_, Any>, targets: &[(i64, i64)]) -> Result<Batch> {
+        if targets.is_empty() {
+            let (enrollments, contacts, plans, accounts) =
+                (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
+            return Ok(Batch { enrollments, contacts, plans, accounts });
+        }
         let ids = id_list(targets.iter().map(|(_, id)| *id));
         if store.backend == Backend::Postgres {
             let statement = format!(
