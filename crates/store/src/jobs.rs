@@ -159,38 +159,29 @@ async fn write_job(
 }
 
 /// Close a job in `tx`: done, or failed with `error`. Only the lease holder may close it.
-pub(crate) async fn close_job(
-    tx: &mut Transaction<'_, Any>,
-    job: &Job,
-    error: Option<&str>,
-    now: Timestamp,
-) -> Result<bool> {
-    let closed = sqlx::query(
-        "UPDATE jobs SET state = $3, last_error = $4, finished_at = $5, lease_owner = NULL, lease_until = NULL \
-         WHERE id = $1 AND lease_owner = $2 AND state = 'pending'",
-    )
-    .bind(job.id)
-    .bind(&job.lease_owner)
-    .bind(if error.is_some() { "failed" } else { "done" })
-    .bind(error)
-    .bind(seconds(now))
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok(closed == 1)
+pub(crate) async fn close_job(tx: &mut Transaction<'_, Any>, job: &Job, error: Option<&str>, now: Timestamp) -> Result<()> {
+    close_jobs(tx, &job.lease_owner, &[job.id], error, now).await
 }
 
-/// Close jobs done in `tx`, in one statement; only those `owner` still holds.
-pub(crate) async fn close_jobs(tx: &mut Transaction<'_, Any>, owner: &str, ids: &[i64], now: Timestamp) -> Result<()> {
+/// Close jobs in `tx` in one statement: done, or failed with `error`; only those `owner` still holds.
+pub(crate) async fn close_jobs(
+    tx: &mut Transaction<'_, Any>,
+    owner: &str,
+    ids: &[i64],
+    error: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let list = crate::dialect::id_list(ids.iter().copied());
     crate::dialect::one_off(format!(
-        "UPDATE jobs SET state = 'done', last_error = NULL, finished_at = $2, lease_owner = NULL, lease_until = NULL \
-         WHERE id IN ({list}) AND lease_owner = $1 AND state = 'pending'"
+        "UPDATE jobs SET state = $2, last_error = $3, finished_at = $4, lease_owner = NULL, lease_until = NULL \
+         WHERE id IN ({}) AND lease_owner = $1 AND state = 'pending'",
+        crate::dialect::id_list(ids.iter().copied())
     ))
     .bind(owner)
+    .bind(if error.is_some() { "failed" } else { "done" })
+    .bind(error)
     .bind(seconds(now))
     .execute(&mut **tx)
     .await?;

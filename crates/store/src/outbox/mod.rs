@@ -243,7 +243,7 @@ impl Store {
         insert_sent_emails(self.backend, &mut tx, &touches, now).await?;
         finish_enrollments(&mut tx, &finished, now).await?;
         for (owner, ids) in done {
-            close_jobs(&mut tx, owner, &ids, now).await?;
+            close_jobs(&mut tx, owner, &ids, None, now).await?;
         }
         tx.commit().await?;
         Ok(())
