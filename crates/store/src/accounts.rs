@@ -48,14 +48,7 @@ impl Store {
 
     /// One account by id.
     pub async fn account(&self, id: i64) -> Result<Account> {
-        let row = sqlx::query(
-            "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days FROM accounts WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| Error::not_found("account", id))?;
-        account_from_row(&row)
+        account_in(&mut *self.pool.acquire().await?, id).await
     }
 
     /// Save an account's settings.
@@ -75,6 +68,18 @@ impl Store {
         .ok_or_else(|| Error::not_found("account", account_id))?;
         account_from_row(&row)
     }
+}
+
+/// One account, read inside a transaction or on a connection.
+pub(crate) async fn account_in(connection: &mut sqlx::AnyConnection, id: i64) -> Result<Account> {
+    let row = sqlx::query(
+        "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days FROM accounts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *connection)
+    .await?
+    .ok_or_else(|| Error::not_found("account", id))?;
+    account_from_row(&row)
 }
 
 fn work_days_text(work_week: &WorkWeek) -> String {

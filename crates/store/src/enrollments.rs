@@ -188,7 +188,7 @@ async fn enroll_in(
         return Err(tickler_core::Error::invalid("plan", format!("\"{}\" has no steps yet", plan.name)).into());
     };
     let zone = contact_zone(tx, account_id, contact).await?;
-    let work_week = crate::outbox::work_week_of(tx, account_id).await?;
+    let work_week = crate::accounts::account_in(tx, account_id).await?.settings.work_week;
     let run_at = first.run_at(now, &zone, &work_week);
     let row = sqlx::query(
         "INSERT INTO enrollments (account_id, plan_id, contact_id, state, next_step, next_run_at, started_at, updated_at) \

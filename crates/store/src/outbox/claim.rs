@@ -106,16 +106,11 @@ impl Batch {
 }
 
 async fn account_rules(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result<AccountRules> {
-    let row = sqlx::query("SELECT zone, pacing_gap_days FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    let zone = crate::rows::parsed(&row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone();
-    let gap: i64 = row.try_get("pacing_gap_days")?;
+    let account = crate::accounts::account_in(tx, account_id).await?.settings;
     Ok(AccountRules {
-        zone,
-        work_week: super::work_week_of(tx, account_id).await?,
-        gap_days: u32::try_from(gap).unwrap_or(0),
+        zone: account.zone.time_zone(),
+        work_week: account.work_week,
+        gap_days: account.pacing_gap_days,
         settings: mail_settings_in(tx, account_id).await?,
     })
 }

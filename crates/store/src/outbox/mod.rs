@@ -516,24 +516,6 @@ pub(super) fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
     })
 }
 
-/// The account's working week, read inside a transaction.
-pub(crate) async fn work_week_of(connection: &mut sqlx::AnyConnection, account_id: i64) -> Result<WorkWeek> {
-    let row = sqlx::query("SELECT work_start, work_end, work_days FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_one(&mut *connection)
-        .await?;
-    let time = |column: &str| -> Result<Time> {
-        let text: String = row.try_get(column)?;
-        text.parse().map_err(|error| Error::Corrupt(format!("{column}: {error}")))
-    };
-    let days_text: String = row.try_get("work_days")?;
-    let mut days = [false; 7];
-    for (day, flag) in days.iter_mut().zip(days_text.chars()) {
-        *day = flag == '1';
-    }
-    Ok(WorkWeek { start: time("work_start")?, end: time("work_end")?, days })
-}
-
 /// The fields a template is rendered with for `contact` at `now`.
 pub(crate) async fn fields_for(
     connection: &mut sqlx::AnyConnection,
