@@ -159,7 +159,12 @@ async fn write_job(
 }
 
 /// Close a job in `tx`: done, or failed with `error`. Only the lease holder may close it.
-pub(crate) async fn close_job(tx: &mut Transaction<'_, Any>, job: &Job, error: Option<&str>, now: Timestamp) -> Result<()> {
+pub(crate) async fn close_job(
+    tx: &mut Transaction<'_, Any>,
+    job: &Job,
+    error: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
     close_jobs(tx, &job.lease_owner, &[job.id], error, now).await
 }
 

@@ -19,7 +19,10 @@ use tickler_core::send_window;
 use tickler_core::template::{self, Compiled, Rendered};
 use tickler_core::work_week::WorkWeek;
 
-use super::{EMAIL_SELECT, OutboundEmail, StepRun, add_task, advance, email_from_row, fields, set_waiting};
+use super::{
+    EMAIL_SELECT, OutboundEmail, RenderFacts, StepRun, add_task, advance, email_from_row, fields, render_facts,
+    set_waiting,
+};
 use crate::Store;
 use crate::contacts::{CONTACT_SELECT, contact_from_row};
 use crate::dialect::{Backend, id_list, multi_row_insert, one_off};
@@ -120,8 +123,7 @@ struct ContactFacts {
     last_outreach: HashMap<i64, Timestamp>,
     /// Plan emails being sent right now (by this or another worker): (enrollment, step) per contact.
     in_flight: HashMap<i64, Vec<(i64, u32)>>,
-    last_touch: HashMap<i64, (String, String, Timestamp)>,
-    promise: HashMap<i64, (String, Timestamp)>,
+    render: RenderFacts,
 }
 
 /// The last outreach is an outbound touch other than a meeting or a visit (a
@@ -157,28 +159,8 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
             .or_default()
             .push((row.try_get("enrollment_id")?, u32::try_from(step).unwrap_or(0)));
     }
-    let statement = format!(
-        "SELECT contact_id, summary, channel, at FROM (SELECT contact_id, summary, channel, at, \
-         ROW_NUMBER() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) AS place FROM touches \
-         WHERE contact_id IN ({contact_ids}) AND at <= $1) latest WHERE place = 1"
-    );
-    let mut last_touch = HashMap::new();
-    for row in one_off(statement).bind(seconds(now)).fetch_all(&mut **tx).await? {
-        last_touch.insert(
-            row.try_get("contact_id")?,
-            (row.try_get("summary")?, row.try_get("channel")?, instant(&row, "at")?),
-        );
-    }
-    let statement = format!(
-        "SELECT contact_id, what, told_at FROM (SELECT contact_id, what, told_at, \
-         ROW_NUMBER() OVER (PARTITION BY contact_id ORDER BY told_at, id) AS place FROM promises \
-         WHERE contact_id IN ({contact_ids}) AND state = 'open') earliest WHERE place = 1"
-    );
-    let mut promise = HashMap::new();
-    for row in one_off(statement).fetch_all(&mut **tx).await? {
-        promise.insert(row.try_get("contact_id")?, (row.try_get("what")?, instant(&row, "told_at")?));
-    }
-    Ok(ContactFacts { last_outreach, in_flight, last_touch, promise })
+    let render = render_facts(tx, contact_ids, now).await?;
+    Ok(ContactFacts { last_outreach, in_flight, render })
 }
 
 /// The outbox rows of a batch's enrollments, with their states.
@@ -357,9 +339,7 @@ impl<'a> Decision<'a> {
         if let Some((email, _)) = existing {
             return Ok(Claimed::Send { email: Box::new(email.clone()), fresh: false });
         }
-        let last_touch = self.facts.last_touch.get(&contact.id);
-        let promise = self.facts.promise.get(&contact.id);
-        let fields = fields(contact, Some(plan), &zone, &rules.settings, last_touch, promise, now);
+        let fields = fields(contact, Some(plan), &zone, &rules.settings, &self.facts.render, now);
         let compiled =
             templates.entry((plan.id, enrollment.next_step)).or_insert_with(|| template::compile(subject, body));
         let rendered = match compiled.as_ref().map_err(Clone::clone).and_then(|compiled| compiled.render(&fields)) {

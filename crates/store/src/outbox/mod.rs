@@ -207,7 +207,7 @@ impl Store {
                         .await?;
                     }
                     if let Some(contact) = contact {
-                        let zone = contact_zone(&mut tx, account_id, contact).await?;
+                        let zone = batch.zone(account_id, contact);
                         let purpose = format!("{reason}; send it yourself or fix the address, then resume the plan");
                         let date = now.to_zoned_datetime(zone.clone()).date();
                         let due = Due { date, time: None, zone: zone_name(&zone) };
@@ -526,45 +526,56 @@ pub(crate) async fn fields_for(
     now: Timestamp,
 ) -> Result<Fields> {
     let settings = mail_settings_in(connection, account_id).await?;
-    let last = sqlx::query(
-        "SELECT summary, channel, at FROM touches WHERE account_id = $1 AND contact_id = $2 AND at <= $3 \
-         ORDER BY at DESC, id DESC LIMIT 1",
-    )
-    .bind(account_id)
-    .bind(contact.id)
-    .bind(seconds(now))
-    .fetch_optional(&mut *connection)
-    .await?;
-    let last_touch = match last {
-        Some(row) => Some((row.try_get("summary")?, row.try_get("channel")?, crate::rows::instant(&row, "at")?)),
-        None => None,
-    };
-    let promise = sqlx::query(
-        "SELECT what, told_at FROM promises WHERE account_id = $1 AND contact_id = $2 AND state = 'open' \
-         ORDER BY told_at, id LIMIT 1",
-    )
-    .bind(account_id)
-    .bind(contact.id)
-    .fetch_optional(&mut *connection)
-    .await?;
-    let promise = match promise {
-        Some(row) => Some((row.try_get("what")?, crate::rows::instant(&row, "told_at")?)),
-        None => None,
-    };
-    Ok(fields(contact, plan, zone, &settings, last_touch.as_ref(), promise.as_ref(), now))
+    let facts = render_facts(connection, &id_list(std::iter::once(contact.id)), now).await?;
+    Ok(fields(contact, plan, zone, &settings, &facts, now))
 }
 
-/// The fields of a render from what was read: the last touch (summary, channel,
-/// when) and the earliest open promise (what, told deadline).
+/// What a render needs of each contact's history: the last touch by `now`
+/// (summary, channel, when) and the earliest open promise (what, told deadline).
+#[derive(Default)]
+pub(super) struct RenderFacts {
+    last_touch: HashMap<i64, (String, String, Timestamp)>,
+    promise: HashMap<i64, (String, Timestamp)>,
+}
+
+/// The render facts of the contacts `contact_ids` (an [`id_list`]), one query per kind.
+pub(super) async fn render_facts(
+    connection: &mut sqlx::AnyConnection,
+    contact_ids: &str,
+    now: Timestamp,
+) -> Result<RenderFacts> {
+    let statement = format!(
+        "SELECT contact_id, summary, channel, at FROM (SELECT contact_id, summary, channel, at, \
+         ROW_NUMBER() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) AS place FROM touches \
+         WHERE contact_id IN ({contact_ids}) AND at <= $1) latest WHERE place = 1"
+    );
+    let mut facts = RenderFacts::default();
+    for row in one_off(statement).bind(seconds(now)).fetch_all(&mut *connection).await? {
+        let touch = (row.try_get("summary")?, row.try_get("channel")?, crate::rows::instant(&row, "at")?);
+        facts.last_touch.insert(row.try_get("contact_id")?, touch);
+    }
+    let statement = format!(
+        "SELECT contact_id, what, told_at FROM (SELECT contact_id, what, told_at, \
+         ROW_NUMBER() OVER (PARTITION BY contact_id ORDER BY told_at, id) AS place FROM promises \
+         WHERE contact_id IN ({contact_ids}) AND state = 'open') earliest WHERE place = 1"
+    );
+    for row in one_off(statement).fetch_all(&mut *connection).await? {
+        let promise = (row.try_get("what")?, crate::rows::instant(&row, "told_at")?);
+        facts.promise.insert(row.try_get("contact_id")?, promise);
+    }
+    Ok(facts)
+}
+
+/// The fields of a render for `contact` from what was read.
 pub(super) fn fields(
     contact: &Contact,
     plan: Option<&Plan>,
     zone: &TimeZone,
     settings: &crate::plans::MailSettings,
-    last_touch: Option<&(String, String, Timestamp)>,
-    promise: Option<&(String, Timestamp)>,
+    facts: &RenderFacts,
     now: Timestamp,
 ) -> Fields {
+    let (last_touch, promise) = (facts.last_touch.get(&contact.id), facts.promise.get(&contact.id));
     let signature =
         if settings.signature.trim().is_empty() { settings.from_name.clone() } else { settings.signature.clone() };
     Fields {

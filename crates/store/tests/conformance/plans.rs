@@ -8,6 +8,7 @@ use jiff::SignedDuration;
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Tag;
 use tickler_core::plan::{EnrollmentState, PlanDraft, Step, starter_plans};
+use tickler_core::promise::PromiseDraft;
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
 use tickler_store::{Delivery, Error, MailSettings, StepRun, job_kind};
 
@@ -125,6 +126,67 @@ async fn claims_are_leased_and_never_shared(db: &TestDb) {
     assert_eq!(db.store.job_counts().await.unwrap(), vec![("done".to_string(), 200), ("pending".to_string(), 1)]);
 }
 
+/// Sam is the account's sender (no digest).
+async fn sam_sends(db: &TestDb, account_id: i64) {
+    let sender = MailSettings {
+        from_name: "Sam".into(),
+        from_address: "sam@stone.example".into(),
+        signature: String::new(),
+        digest_hour: 8,
+        digest_enabled: false,
+    };
+    db.store.update_mail_settings(account_id, &sender, now()).await.unwrap();
+}
+
+/// The worker renders exactly what the preview shows: the newest touch by
+/// time (not by entry) and the open promise due first, in the contact's zone.
+async fn claimed_emails_render_the_last_touch_and_the_first_promise(db: &TestDb) {
+    let account = db.account().await;
+    sam_sends(db, account.id).await;
+    let steps = vec![
+        Step::email("same day", "Re: {{ last_touch.summary }}", "{{ promise.what }} by {{ promise.deadline }}")
+            .unwrap(),
+    ];
+    let plan =
+        db.store.create_plan(account.id, &PlanDraft::new("Render", "", false, steps).unwrap(), now()).await.unwrap();
+    let ann = db.store.create_contact(account.id, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap();
+    let bob = db.store.create_contact(account.id, &draft("Bob Ray", Some("bob@ray.example")), now()).await.unwrap();
+    let touch = |contact: i64, hours: i64, summary: &str| {
+        TouchDraft::new(contact, now() - SignedDuration::from_hours(hours), Channel::Meeting, summary).unwrap()
+    };
+    // Meetings (not outreach, so no pacing gap), logged out of order: the newest by time is "pricing call".
+    db.store.log_touch(account.id, &touch(ann.id, 2, "pricing call"), now()).await.unwrap();
+    db.store.log_touch(account.id, &touch(ann.id, 30, "first meeting"), now()).await.unwrap();
+    db.store.log_touch(account.id, &touch(bob.id, 1, "bob's call"), now()).await.unwrap();
+    let zone = account.settings.zone.clone();
+    let promise = |contact: i64, what: &str, days: i64| {
+        let told = now() + SignedDuration::from_hours(24 * days);
+        PromiseDraft::new(contact, what, told - SignedDuration::from_hours(1), told, zone.clone()).unwrap()
+    };
+    db.store.create_promise(account.id, &promise(ann.id, "send the revised quote", 5), now()).await.unwrap();
+    db.store.create_promise(account.id, &promise(ann.id, "send the case study", 2), now()).await.unwrap();
+    db.store.enroll(account.id, plan.id, ann.id, now()).await.unwrap();
+    db.store.enroll(account.id, plan.id, bob.id, now()).await.unwrap();
+    let preview = db.store.preview_step(account.id, &plan, 0, &ann, now()).await.unwrap();
+    assert_eq!(preview.subject, "Re: pricing call");
+    assert!(preview.body.starts_with("send the case study by "), "{}", preview.body);
+    let jobs = db.store.claim_jobs("w", now(), SignedDuration::from_mins(5), 10).await.unwrap();
+    let runs = db.store.claim_plan_steps(&jobs, now()).await.unwrap();
+    let emails: Vec<_> = runs
+        .iter()
+        .filter_map(|run| match run {
+            StepRun::Send(email) => Some(email),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(emails.len(), 2, "{runs:?}");
+    let to_ann = emails.iter().find(|email| email.to == "ann@acme.com").unwrap();
+    assert_eq!((to_ann.subject.as_str(), to_ann.body.as_str()), (preview.subject.as_str(), preview.body.as_str()));
+    let to_bob = emails.iter().find(|email| email.to == "bob@ray.example").unwrap();
+    assert_eq!(to_bob.subject, "Re: bob's call", "each contact renders with their own history");
+    assert_eq!(to_bob.body.trim(), "by", "no promise: the fields are empty");
+}
+
 /// A worker that died after the server took an email, and after marking it
 /// delivered, but before recording the batch: the step's next claim records
 /// it (touch, enrollment moved on, job closed) and does not send it again.
@@ -133,14 +195,7 @@ async fn a_delivered_email_is_recorded_once_and_not_sent_again(db: &TestDb) {
     let mut settings = account.settings.clone();
     settings.pacing_gap_days = 0;
     db.store.update_settings(account.id, &settings).await.unwrap();
-    let sender = MailSettings {
-        from_name: "Sam".into(),
-        from_address: "sam@stone.example".into(),
-        signature: String::new(),
-        digest_hour: 8,
-        digest_enabled: false,
-    };
-    db.store.update_mail_settings(account.id, &sender, now()).await.unwrap();
+    sam_sends(db, account.id).await;
     let steps = vec![Step::email("same day", "Hello {{ contact.first_name }}", "Hi {{ contact.first_name }}").unwrap()];
     let plan =
         db.store.create_plan(account.id, &PlanDraft::new("Once", "", false, steps).unwrap(), now()).await.unwrap();
@@ -173,14 +228,7 @@ async fn a_delivered_email_is_recorded_once_and_not_sent_again(db: &TestDb) {
 /// once for one contact send one email: the other waits out the pacing gap.
 async fn a_batch_sends_one_email_per_contact_inside_the_gap(db: &TestDb) {
     let account = db.account().await;
-    let sender = MailSettings {
-        from_name: "Sam".into(),
-        from_address: "sam@stone.example".into(),
-        signature: String::new(),
-        digest_hour: 8,
-        digest_enabled: false,
-    };
-    db.store.update_mail_settings(account.id, &sender, now()).await.unwrap();
+    sam_sends(db, account.id).await;
     let email_plan = |name: &str| {
         PlanDraft::new(name, "", false, vec![Step::email("same day", name, "Hi {{ contact.first_name }}").unwrap()])
             .unwrap()
@@ -218,6 +266,7 @@ async fn a_batch_sends_one_email_per_contact_inside_the_gap(db: &TestDb) {
 }
 
 crate::conformance!(
+    claimed_emails_render_the_last_touch_and_the_first_promise,
     a_delivered_email_is_recorded_once_and_not_sent_again,
     a_batch_sends_one_email_per_contact_inside_the_gap,
     starter_plans_are_created_once_and_stay_deleted,
