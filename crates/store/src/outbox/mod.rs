@@ -144,6 +144,7 @@ impl Store {
             .collect();
         let batch = claim::Batch::load(self, &mut tx, &targets).await?;
         let contacts = &batch.contacts;
+        // Normally marked already (mark_delivered); this covers a mark that failed.
         let sent: Vec<i64> = deliveries.iter().filter(|d| d.result.is_ok()).map(|d| d.email.outbox_id).collect();
         if !sent.is_empty() {
             let statement = format!(
