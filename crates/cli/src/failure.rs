@@ -1,7 +1,7 @@
 //! The one place errors become messages and exit codes: 2 for a usage
-//! error (bad input, unknown contact), 1 for a refused or failed action.
+//! error (bad input, unknown or ambiguous record), 1 for a refused or failed action.
 
-use tickler_store::Error as StoreError;
+use tickler_app::Kind;
 
 /// Why a command failed, already worded for the person at the terminal.
 #[derive(Debug)]
@@ -34,37 +34,65 @@ impl Failure {
     }
 }
 
-impl From<tickler_core::Error> for Failure {
-    fn from(error: tickler_core::Error) -> Self {
-        match error {
-            tickler_core::Error::Invalid { .. } => Failure::Usage(error.to_string()),
-            tickler_core::Error::Refused(message) => Failure::Refused(message),
+/// What an input field is called on the command line, where it differs from the action's name.
+fn flag_name(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "zone" => "tz",
+        "organisation" => "org",
+        "preferred_channel" => "channel",
+        "pacing_gap_days" => "pacing",
+        "notes" => "note",
+        "emails" => "email",
+        "phones" => "phone",
+        "tags" => "tag",
+        "remove_emails" => "remove-email",
+        "remove_tags" => "remove-tag",
+        "work_start" => "work-start",
+        "work_end" => "work-end",
+        "work_days" => "work-days",
+        "digest_hour" => "digest-hour",
+        "on_duplicate" => "on-duplicate",
+        _ => return None,
+    })
+}
+
+impl From<tickler_app::Error> for Failure {
+    fn from(error: tickler_app::Error) -> Self {
+        let message = match (error.field, error.field.and_then(flag_name)) {
+            (Some(field), Some(flag)) => match error.message.strip_prefix(field) {
+                Some(rest) if rest.starts_with(':') => format!("{flag}{rest}"),
+                _ => error.message.clone(),
+            },
+            _ => error.message.clone(),
+        };
+        match error.kind {
+            Kind::Invalid | Kind::Ambiguous => Failure::Usage(message),
+            Kind::NotFound(record) => {
+                let hint = match record {
+                    "contact" => "; name a contact by id, email or part of the name (see: tickler contacts)",
+                    "follow-up" => "; see the ids with: tickler today",
+                    "promise" => "; see the ids with: tickler promises",
+                    "plan" => "; see the plans with: tickler plan list",
+                    "enrollment" => "; see the ids with: tickler enrollments",
+                    "user" => "; see them with: tickler user list",
+                    _ => "",
+                };
+                Failure::Usage(format!("{message}{hint}"))
+            }
+            Kind::Pacing(_) => Failure::Refused(format!("{message}; add --force to schedule it anyway")),
+            Kind::Duplicate
+            | Kind::Refused
+            | Kind::Forbidden
+            | Kind::Unauthorized
+            | Kind::Unavailable
+            | Kind::Internal => Failure::Refused(message),
         }
     }
 }
 
-impl From<StoreError> for Failure {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::Domain(error) => error.into(),
-            StoreError::NotFound { what, .. } => {
-                let hint = match what {
-                    "contact" => "; name a contact by id, email or part of the name (see: tickler contacts)",
-                    "follow-up" => "; see the ids with: tickler today",
-                    "promise" => "; see the ids with: tickler promises",
-                    _ => "",
-                };
-                Failure::Usage(format!("{error}{hint}"))
-            }
-            StoreError::Ambiguous { .. } => Failure::Usage(error.to_string()),
-            StoreError::Pacing(warning) => {
-                Failure::Refused(format!("{}; add --force to schedule it anyway", warning.message()))
-            }
-            StoreError::Duplicate { .. } | StoreError::Config(_) => Failure::Refused(error.to_string()),
-            StoreError::Corrupt(_) | StoreError::Database(_) | StoreError::Migrate(_) => {
-                Failure::Refused(error.to_string())
-            }
-        }
+impl From<tickler_core::Error> for Failure {
+    fn from(error: tickler_core::Error) -> Self {
+        tickler_app::Error::from(error).into()
     }
 }
 
@@ -85,3 +113,24 @@ impl From<serde_json::Error> for Failure {
 
 /// Result of a command.
 pub type Outcome<T = ()> = Result<T, Failure>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_named_as_the_flags_are() {
+        let failure = Failure::from(tickler_app::Error::invalid("zone", "\"Mars\" is not a time zone"));
+        assert_eq!(failure.exit_code(), 2);
+        assert_eq!(failure.message(), "tz: \"Mars\" is not a time zone");
+    }
+
+    #[test]
+    fn kinds_have_their_exit_codes() {
+        let not_found = Failure::from(tickler_app::Error::not_found("follow-up", "no follow-up matches \"9\""));
+        assert_eq!(not_found.exit_code(), 2);
+        assert!(not_found.message().ends_with("tickler today"), "{}", not_found.message());
+        assert_eq!(Failure::from(tickler_app::Error::refused("never")).exit_code(), 1);
+        assert_eq!(Failure::from(tickler_app::Error::new(Kind::Unavailable, "down")).exit_code(), 1);
+    }
+}

@@ -3,10 +3,10 @@
 
 #[macro_use]
 mod render;
-mod app;
 mod args;
 mod args_plans;
 mod commands;
+mod context;
 mod failure;
 
 use std::process::ExitCode;

@@ -8,17 +8,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
+use tickler_app::AgendaRow;
 use tickler_core::follow_up::FollowUp;
 use tickler_core::promise::Promise;
-use tickler_store::AgendaRow;
 
-use crate::error::{Failure, Result};
+use crate::error::Result;
 use crate::state::AppState;
-
-/// How far ahead the feed lists follow-ups.
-const HORIZON_DAYS: u32 = 400;
-/// The most follow-ups one feed lists.
-const MAX_EVENTS: u32 = 5_000;
 
 /// What goes into one user's feed.
 pub struct Feed<'a> {
@@ -152,24 +147,15 @@ fn fold(line: &str, out: &mut String) {
 /// `GET /calendar/<secret>.ics`: no session needed, the secret is the key.
 pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response> {
     let secret = file.strip_suffix(".ics").unwrap_or(&file);
-    let well_formed = secret.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
-    let found = match well_formed {
-        true => state.store.user_by_calendar_secret(secret).await?,
-        false => None,
-    };
-    let user = match found {
-        Some(user) => user,
-        None => return Err(Failure::not_found("no calendar feed at this address; copy the URL from Settings again")),
-    };
-    let account = state.store.account(user.account_id).await?;
     let now = state.now();
-    let until =
-        tickler_core::agenda::window_end(&now.to_zoned_datetime(account.settings.zone.time_zone()), HORIZON_DAYS);
-    let follow_ups = state.store.agenda(account.id, until, MAX_EVENTS).await?;
-    let promises = state.store.open_promises(account.id).await?;
-    let birthdays = state.store.birthdays(account.id).await?;
-    let body =
-        render(&Feed { follow_ups: &follow_ups, promises: &promises, birthdays: &birthdays, now, host: "tickler" });
+    let records = tickler_app::calendar::feed(&state.app, secret, now).await?;
+    let body = render(&Feed {
+        follow_ups: &records.follow_ups,
+        promises: &records.promises,
+        birthdays: &records.birthdays,
+        now,
+        host: "tickler",
+    });
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "private, max-age=300")],

@@ -5,13 +5,13 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use tickler_store::Error as StoreError;
+use tickler_app::Kind;
 
 /// The JSON body of every API error.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// A stable code: invalid, bad_request, unauthorized, forbidden, not_found, conflict, duplicate, pacing,
-    /// refused, ambiguous, too_many_requests, payload_too_large, internal.
+    /// refused, ambiguous, too_many_requests, payload_too_large, unavailable, internal.
     pub error: String,
     /// What went wrong, for a person.
     pub message: String,
@@ -101,35 +101,36 @@ impl IntoResponse for Failure {
     }
 }
 
-impl From<tickler_core::Error> for Failure {
-    fn from(error: tickler_core::Error) -> Self {
-        match &error {
-            tickler_core::Error::Invalid { field, .. } => Failure::invalid(field, error.to_string()),
-            tickler_core::Error::Refused(message) => Failure::new(StatusCode::CONFLICT, "refused", message.clone()),
-        }
+impl From<tickler_app::Error> for Failure {
+    /// The one mapping of an action's error to a status and a stable code.
+    fn from(error: tickler_app::Error) -> Self {
+        let (status, code) = match &error.kind {
+            Kind::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            Kind::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Kind::Ambiguous => (StatusCode::CONFLICT, "ambiguous"),
+            Kind::Duplicate => (StatusCode::CONFLICT, "duplicate"),
+            Kind::Pacing(_) => (StatusCode::CONFLICT, "pacing"),
+            Kind::Refused => (StatusCode::CONFLICT, "refused"),
+            Kind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            Kind::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Kind::Unavailable => {
+                eprintln!("tickler: unavailable: {}", error.message);
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
+            Kind::Internal => return Failure::internal(error.message),
+        };
+        let message = match &error.kind {
+            Kind::Pacing(_) => format!("{}; send \"force\": true to schedule it anyway", error.message),
+            Kind::Unavailable => "the database is not answering; try again in a moment".to_string(),
+            _ => error.message,
+        };
+        Failure { status, code, message, field: error.field.map(str::to_string), retry_after: None }
     }
 }
 
-impl From<StoreError> for Failure {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::Domain(error) => error.into(),
-            StoreError::NotFound { .. } => Failure::not_found(error.to_string()),
-            StoreError::Ambiguous { .. } => Failure::new(StatusCode::CONFLICT, "ambiguous", error.to_string()),
-            StoreError::Duplicate { field, .. } => {
-                let mut failure = Failure::new(StatusCode::CONFLICT, "duplicate", format!("{error}"));
-                failure.field = Some(field.to_string());
-                failure
-            }
-            StoreError::Pacing(warning) => Failure::new(
-                StatusCode::CONFLICT,
-                "pacing",
-                format!("{}; send \"force\": true to schedule it anyway", warning.message()),
-            ),
-            StoreError::Config(_) | StoreError::Corrupt(_) | StoreError::Database(_) | StoreError::Migrate(_) => {
-                Failure::internal(error)
-            }
-        }
+impl From<tickler_core::Error> for Failure {
+    fn from(error: tickler_core::Error) -> Self {
+        tickler_app::Error::from(error).into()
     }
 }
 
@@ -146,8 +147,14 @@ mod tests {
     }
 
     #[test]
-    fn missing_records_are_404() {
-        let failure: Failure = StoreError::NotFound { what: "contact", reference: "7".into() }.into();
-        assert_eq!(failure.status, StatusCode::NOT_FOUND);
+    fn each_kind_has_its_status() {
+        let status = |kind: Kind| Failure::from(tickler_app::Error::new(kind, "x")).status.as_u16();
+        assert_eq!(status(Kind::NotFound("contact")), 404);
+        assert_eq!(status(Kind::Invalid), 422);
+        assert_eq!(status(Kind::Duplicate), 409);
+        assert_eq!(status(Kind::Refused), 409);
+        assert_eq!(status(Kind::Forbidden), 403);
+        assert_eq!(status(Kind::Unavailable), 503);
+        assert_eq!(status(Kind::Internal), 500);
     }
 }

@@ -1,6 +1,7 @@
 //! Tickler's web app, JSON API and calendar feed: one axum application over
-//! the store. Handlers parse the request, call [`ops`] (or the store), and
-//! render; every decision lives in `tickler-core`.
+//! the actions of `tickler-app`. Handlers read the request, call one action,
+//! and render its result; this crate holds HTTP only (routes, extractors,
+//! pages, sessions' cookies and CSRF, the OpenAPI document).
 
 pub mod api;
 pub mod auth;
@@ -8,11 +9,7 @@ pub mod cache;
 pub mod calendar;
 pub mod config;
 pub mod error;
-pub mod ops;
-pub mod scheduler;
 pub mod state;
-pub mod transfer;
-pub mod users;
 pub mod web;
 
 use std::net::SocketAddr;

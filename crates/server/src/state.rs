@@ -1,11 +1,11 @@
-//! What every request handler shares: the store, the settings, the sign-in
+//! What every request handler shares: the application's actions, the settings, the sign-in
 //! limiter and the page templates.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tickler_store::Store;
+use tickler_app::App;
 
 use crate::auth::rate_limit::RateLimiter;
 use crate::cache::Caches;
@@ -16,7 +16,8 @@ use crate::config::Config;
 pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
-    pub store: Store,
+    /// The actions every handler calls.
+    pub app: App,
     pub config: Config,
     pub limiter: RateLimiter,
     pub pages: minijinja::Environment<'static>,
@@ -24,10 +25,10 @@ pub struct Shared {
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config) -> AppState {
+    pub fn new(app: App, config: Config) -> AppState {
         let limiter = RateLimiter::new(Duration::from_secs(config.login_window_seconds));
         let caches = Caches::new(Duration::from_millis(config.cache_ms));
-        AppState(Arc::new(Shared { store, config, limiter, pages: crate::web::view::environment(), caches }))
+        AppState(Arc::new(Shared { app, config, limiter, pages: crate::web::view::environment(), caches }))
     }
 
     /// "Now": the configured instant (demos, tests) or the clock.

@@ -4,24 +4,24 @@
 
 use std::io::Write;
 
-use tickler_store::Backup;
+use tickler_app::export;
 
-use crate::app::App;
 use crate::args::{BackupArgs, RestoreArgs};
+use crate::context::Context;
 use crate::failure::{Failure, Outcome};
 use crate::render;
 
-pub async fn backup(app: &App, args: BackupArgs) -> Outcome {
+pub async fn backup(cx: &Context, args: BackupArgs) -> Outcome {
     let counts = if args.file == "-" {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        app.store.write_backup(app.account_id(), &mut out, app.now.timestamp()).await?
+        export::backup(&cx.app, &cx.actor, &mut out).await?
     } else {
         // Written beside the target and renamed when complete, so a failed backup never leaves half a file.
         let partial = format!("{}.partial", args.file);
         let file = std::fs::File::create(&partial)
             .map_err(|error| Failure::Refused(format!("file: cannot write {partial}: {error}")))?;
         let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-        let counts = app.store.write_backup(app.account_id(), &mut out, app.now.timestamp()).await;
+        let counts = export::backup(&cx.app, &cx.actor, &mut out).await;
         let finished = counts.is_ok() && out.flush().is_ok();
         drop(out);
         if !finished {
@@ -35,7 +35,7 @@ pub async fn backup(app: &App, args: BackupArgs) -> Outcome {
     if args.file == "-" {
         return Ok(());
     }
-    if app.json {
+    if cx.json {
         return render::json(&serde_json::json!({ "file": args.file, "sections": counts }));
     }
     let records: u64 = counts.values().sum();
@@ -43,16 +43,15 @@ pub async fn backup(app: &App, args: BackupArgs) -> Outcome {
     Ok(())
 }
 
-pub async fn restore(app: &App, args: RestoreArgs) -> Outcome {
-    let backup = if args.file == "-" {
-        Backup::from_reader(std::io::stdin().lock())?
+pub async fn restore(cx: &Context, args: RestoreArgs) -> Outcome {
+    let summary = if args.file == "-" {
+        export::restore(&cx.app, &cx.actor, std::io::stdin().lock(), args.merge).await?
     } else {
         let file = std::fs::File::open(&args.file)
             .map_err(|error| Failure::Usage(format!("file: cannot read {}: {error}", args.file)))?;
-        Backup::from_reader(file)?
+        export::restore(&cx.app, &cx.actor, file, args.merge).await?
     };
-    let summary = app.store.restore_backup(app.account_id(), &backup, args.merge).await?;
-    if app.json {
+    if cx.json {
         return render::json(&summary);
     }
     let records: u64 = summary.restored.values().sum();

@@ -1,7 +1,7 @@
 //! `demo`: a fresh database with a small, realistic book of contacts, then today's agenda.
 
-use crate::app::{App, database_url, default_data_dir};
 use crate::args::{DemoArgs, Global, TodayArgs};
+use crate::context::{Context, database_url, default_data_dir};
 use crate::failure::{Failure, Outcome};
 
 pub async fn run(global: &Global, args: &DemoArgs) -> Outcome {
@@ -9,7 +9,7 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Outcome {
         Some(url) => database_url(Some(url))?,
         None => default_data_dir()?.join("demo.db").to_string_lossy().into_owned(),
     };
-    let is_file = tickler_store::Backend::of_url(&url) == tickler_store::Backend::Sqlite;
+    let is_file = tickler_app::is_sqlite_url(&url);
     if is_file && !args.keep {
         for suffix in ["", "-wal", "-shm"] {
             let path = format!("{url}{suffix}");
@@ -20,16 +20,14 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Outcome {
             }
         }
     }
-    let app = App::open_at(global, &url).await?;
-    if app.store.count_contacts(app.account_id()).await? == 0 {
-        app.store.seed_demo(&app.account, &app.zone, &app.now).await?;
-    } else if !global.json {
+    let cx = Context::open_at(global, &url).await?;
+    if !tickler_app::demo::seed_book(&cx.app, &cx.actor).await? && !global.json {
         say!("Keeping the existing demo data in {url}");
     }
     if !global.json {
         say!("Demo database: {url}\n");
     }
-    super::today::run(&app, &TodayArgs { days: 7, limit: 500 }).await?;
+    super::today::run(&cx, &TodayArgs { days: 7, limit: 500 }).await?;
     if !global.json {
         say!("\nTry: tickler --database {url} contacts");
         say!("     tickler --database {url} timeline ann");

@@ -2,35 +2,27 @@
 //! transaction each), with a summary of what was created, updated, skipped
 //! and rejected (row, field, reason).
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 
-use serde::Serialize;
-use tickler_core::import::{ImportSummary, OnDuplicate, RowIssue};
-use tickler_server::transfer::{ImportFailure, ImportRequest, import};
-use tickler_transfer::{ColumnMap, Format, Layout};
+use tickler_app::import::{self, ImportOptions, ImportReport};
+use tickler_core::import::RowIssue;
+use tickler_transfer::Format;
 
-use crate::app::App;
 use crate::args::ImportArgs;
 use crate::commands::progress;
+use crate::context::Context;
 use crate::failure::{Failure, Outcome};
 use crate::render;
 
-/// Rows written per transaction: large enough that commits cost little, small enough to bound memory.
-/// The summary as `--json` prints it.
-#[derive(Serialize)]
+/// The report as `--json` prints it: the file's name, then what the import did.
+#[derive(serde::Serialize)]
 struct Report<'a> {
     file: &'a str,
-    format: Format,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    layout: Option<Layout>,
-    on_duplicate: OnDuplicate,
     #[serde(flatten)]
-    summary: &'a ImportSummary,
+    report: &'a ImportReport,
 }
 
-pub async fn run(app: &App, args: ImportArgs) -> Outcome {
-    let on_duplicate = OnDuplicate::parse(&args.on_duplicate)?;
-    let maps = args.maps.iter().map(|map| ColumnMap::parse(map)).collect::<Result<Vec<_>, _>>().map_err(failure)?;
+pub async fn run(cx: &Context, args: ImportArgs) -> Outcome {
     let (input, size): (Box<dyn Read>, u64) = if args.file == "-" {
         (Box::new(std::io::stdin().lock()), 0)
     } else {
@@ -44,36 +36,22 @@ pub async fn run(app: &App, args: ImportArgs) -> Outcome {
         Some(bar) => Box::new(bar.wrap_read(input)),
         None => input,
     };
-    let mut input = BufReader::with_capacity(1 << 16, input);
-    let format = match args.format.as_deref() {
-        Some("csv") => Format::Csv,
-        Some("vcf" | "vcard") => Format::Vcf,
-        Some(other) => return Err(Failure::Usage(format!("format: unknown format \"{other}\"; use csv or vcf"))),
-        None => Format::detect(&args.file, input.fill_buf()?),
-    };
-    if format == Format::Vcf && !maps.is_empty() {
-        return Err(Failure::Usage("map: --map applies to CSV columns; a vCard names its fields itself".into()));
-    }
-    let request = ImportRequest {
-        account_id: app.account_id(),
-        format,
-        maps: &maps,
-        on_duplicate,
+    let input = BufReader::with_capacity(1 << 16, input);
+    let options = ImportOptions {
+        format: args.format.clone(),
+        on_duplicate: Some(args.on_duplicate.clone()),
+        maps: args.maps.clone(),
         dry_run: args.dry_run,
-        now: app.now.timestamp(),
     };
-    let (summary, layout) = match import(&app.store, &request, input).await {
-        Ok(done) => done,
-        Err(ImportFailure::File(error)) => return Err(failure(error)),
-        Err(ImportFailure::Store(error)) => return Err(error.into()),
-    };
+    let report = import::import(&cx.app, &cx.actor, &options, &args.file, input).await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if app.json {
-        return render::json(&Report { file: &args.file, format, layout, on_duplicate, summary: &summary });
+    if cx.json {
+        return render::json(&Report { file: &args.file, report: &report });
     }
-    let what = match layout {
+    let summary = &report.summary;
+    let what = match report.layout {
         Some(layout) => format!("{} ({})", args.file, layout.as_str()),
         None => format!("{} (vCard)", args.file),
     };
@@ -85,7 +63,7 @@ pub async fn run(app: &App, args: ImportArgs) -> Outcome {
         summary.skipped,
         summary.rejected_count
     );
-    let unit = if format == Format::Vcf { "card" } else { "row" };
+    let unit = if report.format == Format::Vcf { "card" } else { "row" };
     print_issues("Rejected (nothing of these was written):", &summary.rejected, summary.rejected_count, unit)?;
     print_issues(
         "Values dropped (the rest of the contact was imported):",
@@ -111,12 +89,4 @@ fn print_issues(title: &str, issues: &[RowIssue], count: u64, unit: &str) -> Out
         say!("  … and {} more", count - issues.len() as u64);
     }
     Ok(())
-}
-
-/// A file that cannot be read is the person's to fix (exit 2); a failed read or write is not (exit 1).
-pub fn failure(error: tickler_transfer::Error) -> Failure {
-    match error {
-        tickler_transfer::Error::Io(error) => Failure::from(error),
-        other => Failure::Usage(other.to_string()),
-    }
 }

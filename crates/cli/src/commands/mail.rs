@@ -1,30 +1,18 @@
 //! `mail test`, `mail from` and `mail check-replies`: check the relay, set
 //! who emails come from, read the reply mailbox once.
 
-use tickler_mail::{Email, ImapConfig, MailError, Mailer, SmtpConfig};
-use tickler_server::scheduler::{Clock, ReplyError, ReplyReport, check_replies};
-use tickler_store::MailSettings;
+use tickler_app::mail::{self, SenderInput, mail_error};
+use tickler_app::worker::{Clock, ReplyReport, check_replies};
+use tickler_mail::{ImapConfig, MailError, SmtpConfig};
 
-use crate::app::App;
 use crate::args::{ImapArgs, MailCommand, SmtpArgs};
+use crate::context::Context;
 use crate::failure::{Failure, Outcome};
 use crate::render;
 
 impl From<MailError> for Failure {
     fn from(error: MailError) -> Self {
-        match error {
-            MailError::Config { .. } => Failure::Usage(error.to_string()),
-            MailError::Permanent(_) | MailError::Transient(_) => Failure::Refused(error.to_string()),
-        }
-    }
-}
-
-impl From<ReplyError> for Failure {
-    fn from(error: ReplyError) -> Self {
-        match error {
-            ReplyError::Mail(error) => error.into(),
-            ReplyError::Store(error) => error.into(),
-        }
+        mail_error(error).into()
     }
 }
 
@@ -59,68 +47,27 @@ pub fn imap_config(smtp: &SmtpArgs, args: &ImapArgs) -> Outcome<Option<ImapConfi
     Ok(config)
 }
 
-pub async fn run(app: &App, command: MailCommand) -> Outcome {
+pub async fn run(cx: &Context, command: MailCommand) -> Outcome {
     match command {
         MailCommand::Test(args) => {
-            let to = tickler_core::contact::EmailAddress::parse(&args.to)
-                .map_err(|error| Failure::Usage(error.to_string().replacen("email", "to", 1)))?;
             let config = smtp_config(&args.smtp)?;
-            let settings = app.store.mail_settings(app.account_id()).await?;
-            let mailer = Mailer::new(&config)?;
-            let stamp = app.now.timestamp().as_second();
-            let domain = settings
-                .from_address
-                .rsplit_once('@')
-                .or_else(|| config.from_address.rsplit_once('@'))
-                .map_or("tickler.localhost", |(_, domain)| domain)
-                .to_string();
-            let email = Email {
-                message_id: format!("<test.{stamp}.{}@{domain}>", std::process::id()),
-                from_name: settings.from_name.clone(),
-                from_address: settings.from_address.clone(),
-                to: to.as_str().to_string(),
-                subject: "Tickler test message".into(),
-                body: format!(
-                    "This is a test message from Tickler, sent through {}:{}.\nIf you can read it, outbound email works.\n",
-                    config.host, config.port
-                ),
-                in_reply_to: None,
-                references: Vec::new(),
-                date: std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(stamp).unwrap_or(0)),
-            };
-            let answer = mailer.send(&email).await?;
-            if app.json {
-                return render::json(
-                    &serde_json::json!({ "to": email.to, "server": format!("{}:{}", config.host, config.port), "answer": answer, "message_id": email.message_id }),
-                );
+            let sent = mail::send_test(&cx.app, &cx.actor, &config, &args.to).await?;
+            if cx.json {
+                return render::json(&sent);
             }
-            say!("Sent to {} through {}:{}.", email.to, config.host, config.port);
-            say!("The server answered: {answer}");
+            say!("Sent to {} through {}.", sent.to, sent.server);
+            say!("The server answered: {}", sent.answer);
             Ok(())
         }
         MailCommand::From(args) => {
-            let mut settings: MailSettings = app.store.mail_settings(app.account_id()).await?;
-            let changing =
-                args.name.is_some() || args.address.is_some() || args.signature.is_some() || args.digest_hour.is_some();
-            if let Some(name) = args.name {
-                settings.from_name = name.trim().to_string();
-            }
-            if let Some(address) = args.address {
-                settings.from_address = tickler_core::contact::EmailAddress::parse(&address)
-                    .map_err(|error| Failure::Usage(error.to_string().replacen("email", "address", 1)))?
-                    .as_str()
-                    .to_string();
-            }
-            if let Some(signature) = args.signature {
-                settings.signature = signature.replace("\\n", "\n");
-            }
-            if let Some(hour) = args.digest_hour {
-                settings.digest_hour = hour;
-            }
-            if changing {
-                settings = app.store.update_mail_settings(app.account_id(), &settings, app.now.timestamp()).await?;
-            }
-            if app.json {
+            let input = SenderInput {
+                name: args.name,
+                address: args.address,
+                signature: args.signature,
+                digest_hour: args.digest_hour,
+            };
+            let settings = mail::update_sender(&cx.app, &cx.actor, &input).await?;
+            if cx.json {
                 return render::json(&settings);
             }
             say!("From:       {} <{}>", settings.from_name, settings.from_address);
@@ -135,8 +82,10 @@ pub async fn run(app: &App, command: MailCommand) -> Outcome {
                     "imap.host: not set; give it in the [imap] section of --mail-config or TICKLER_IMAP_HOST".into(),
                 ));
             };
-            let report = check_replies(&app.store, &imap, &Clock::starting_at(app.now.timestamp())).await?;
-            if app.json {
+            let report = check_replies(&cx.app, &imap, &Clock::starting_at(cx.actor.now))
+                .await
+                .map_err(tickler_app::Error::from)?;
+            if cx.json {
                 return render::json(&report);
             }
             print_report(&report)

@@ -21,8 +21,8 @@ mod users;
 mod when;
 mod worker;
 
-use crate::app::App;
 use crate::args::{Cli, Command};
+use crate::context::Context;
 use crate::failure::Outcome;
 
 /// Run one parsed command line.
@@ -37,7 +37,7 @@ pub async fn run(cli: Cli) -> Outcome {
     if let Command::Serve(args) = &cli.command {
         return serve::run(&global, args).await;
     }
-    let app = App::open(&global).await?;
+    let app = Context::open(&global).await?;
     let result = match cli.command {
         Command::Add(args) => contacts::add(&app, args).await,
         Command::Contacts(args) => contacts::list(&app, args).await,
@@ -71,6 +71,6 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::When(_) | Command::Demo(_) | Command::Serve(_) => Ok(()),
     };
     // Closing checkpoints SQLite's write-ahead log, leaving one tidy file.
-    app.store.close().await;
+    app.app.close().await;
     result
 }

@@ -3,25 +3,21 @@
 
 use std::io::Read;
 
-use tickler_core::Error;
-use tickler_core::contact::Tag;
-use tickler_core::plan::{Enrollment, Plan, PlanDraft, Step, StepAction};
+use tickler_app::plans::{self, Change, PlanInput, Saved, StepInput, step_tone};
+use tickler_core::plan::{Enrollment, Plan, StepAction};
 use tickler_core::tone;
-use tickler_core::touch::Channel;
 
-use crate::app::App;
 use crate::args::{EnrollArgs, EnrollmentsArgs, PlanCommand, StepFields, TemplateCommand};
+use crate::context::Context;
 use crate::failure::{Failure, Outcome};
 use crate::render;
 
-pub async fn run(app: &App, command: PlanCommand) -> Outcome {
-    app.store.ensure_plan_setup(app.account_id(), app.now.timestamp()).await?;
-    let account = app.account_id();
-    let now = app.now.timestamp();
+pub async fn run(cx: &Context, command: PlanCommand) -> Outcome {
+    let (app, actor) = (&cx.app, &cx.actor);
     match command {
         PlanCommand::List => {
-            let plans = app.store.plans(account).await?;
-            if app.json {
+            let plans = plans::list(app, actor).await?;
+            if cx.json {
                 return render::json(&plans);
             }
             for plan in &plans {
@@ -30,68 +26,45 @@ pub async fn run(app: &App, command: PlanCommand) -> Outcome {
             Ok(())
         }
         PlanCommand::Show(args) => {
-            let plan = app.store.find_plan(account, &args.plan).await?;
-            if app.json {
+            let plan = plans::find(app, actor, &args.plan).await?;
+            if cx.json {
                 let tone: Vec<Vec<tone::Flag>> = plan.steps.iter().map(step_tone).collect();
                 return render::json(&serde_json::json!({ "plan": plan, "tone": tone }));
             }
             print_plan(&plan, true)
         }
         PlanCommand::Add(args) => {
-            let draft = PlanDraft::new(&args.name, &args.description, args.nurture, Vec::new())?;
-            let plan = app.store.create_plan(account, &draft, now).await?;
-            saved(app, &plan, None)
+            let input = PlanInput { name: args.name, description: Some(args.description), nurture: args.nurture };
+            let plan = plans::create(app, actor, &input).await?;
+            saved(cx, &Saved { plan, tone: Vec::new(), step: None })
         }
         PlanCommand::AddStep(args) => {
-            let plan = app.store.find_plan(account, &args.plan).await?;
-            let step = step_from(&args.fields, None)?;
-            let mut steps = plan.steps.clone();
-            steps.push(step);
-            let position = steps.len() - 1;
-            let plan = save_steps(app, &plan, steps).await?;
-            saved(app, &plan, Some(position))
+            saved(cx, &plans::add_step(app, actor, &args.plan, &step_input(&args.fields)?).await?)
         }
         PlanCommand::EditStep(args) => {
-            let plan = app.store.find_plan(account, &args.plan).await?;
-            let index = step_index(&plan, args.step)?;
-            let mut steps = plan.steps.clone();
-            steps[index] = step_from(&args.fields, Some(&plan.steps[index]))?;
-            let plan = save_steps(app, &plan, steps).await?;
-            saved(app, &plan, Some(index))
+            saved(cx, &plans::edit_step(app, actor, &args.plan, args.step, &step_input(&args.fields)?).await?)
         }
-        PlanCommand::RmStep(args) => {
-            let plan = app.store.find_plan(account, &args.plan).await?;
-            let index = step_index(&plan, args.step)?;
-            let mut steps = plan.steps.clone();
-            steps.remove(index);
-            let plan = save_steps(app, &plan, steps).await?;
-            saved(app, &plan, None)
-        }
+        PlanCommand::RmStep(args) => saved(cx, &plans::remove_step(app, actor, &args.plan, args.step).await?),
         PlanCommand::Rm(args) => {
-            let plan = app.store.find_plan(account, &args.plan).await?;
-            app.store.delete_plan(account, plan.id).await?;
-            if app.json {
+            let plan = plans::delete(app, actor, &args.plan).await?;
+            if cx.json {
                 return render::json(&serde_json::json!({ "deleted": plan.id }));
             }
             say!("Deleted plan \"{}\" and its enrollments.", plan.name);
             Ok(())
         }
-        PlanCommand::Pause(args) => changed(app, app.store.pause_enrollment(account, args.id, now).await?),
-        PlanCommand::Resume(args) => changed(app, app.store.resume_enrollment(account, args.id, now).await?),
-        PlanCommand::Stop(args) => changed(app, app.store.stop_enrollment(account, args.id, now).await?),
+        PlanCommand::Pause(args) => changed(cx, plans::change_enrollment(app, actor, args.id, Change::Pause).await?),
+        PlanCommand::Resume(args) => changed(cx, plans::change_enrollment(app, actor, args.id, Change::Resume).await?),
+        PlanCommand::Stop(args) => changed(cx, plans::change_enrollment(app, actor, args.id, Change::Stop).await?),
     }
 }
 
-pub async fn enroll(app: &App, args: EnrollArgs) -> Outcome {
-    app.store.ensure_plan_setup(app.account_id(), app.now.timestamp()).await?;
-    let account = app.account_id();
-    let now = app.now.timestamp();
+pub async fn enroll(cx: &Context, args: EnrollArgs) -> Outcome {
+    let (app, actor) = (&cx.app, &cx.actor);
     match (&args.tag, args.targets.as_slice()) {
         (Some(tag), [plan]) => {
-            let tag = Tag::parse(tag)?;
-            let plan = app.store.find_plan(account, plan).await?;
-            let bulk = app.store.enroll_tag(account, plan.id, &tag, now).await?;
-            if app.json {
+            let (plan, tag, bulk) = plans::enroll_tag(app, actor, tag, plan).await?;
+            if cx.json {
                 return render::json(&bulk);
             }
             say!("Enrolled {} contact(s) tagged #{} in \"{}\".", bulk.enrolled.len(), tag.as_str(), plan.name);
@@ -101,14 +74,13 @@ pub async fn enroll(app: &App, args: EnrollArgs) -> Outcome {
             Ok(())
         }
         (None, [contact, plan]) => {
-            let contact = app.store.find_contact(account, contact).await?;
-            let plan = app.store.find_plan(account, plan).await?;
-            let enrollment = app.store.enroll(account, plan.id, contact.id, now).await?;
-            if app.json {
+            let contact = tickler_app::contacts::find(app, actor, contact).await?;
+            let enrollment = plans::enroll(app, actor, contact.id, plan).await?;
+            if cx.json {
                 return render::json(&enrollment);
             }
-            say!("Enrolled {} in \"{}\" (enrollment {}).", contact.name(), plan.name, enrollment.id);
-            say!("  first step {}", next_run(app, &enrollment));
+            say!("Enrolled {} in \"{}\" (enrollment {}).", contact.name(), enrollment.plan_name, enrollment.id);
+            say!("  first step {}", next_run(cx, &enrollment));
             Ok(())
         }
         (Some(_), _) => Err(Failure::Usage("plan: with --tag, give only the plan: enroll --tag TAG PLAN".into())),
@@ -116,21 +88,20 @@ pub async fn enroll(app: &App, args: EnrollArgs) -> Outcome {
     }
 }
 
-pub async fn enrollments(app: &App, args: EnrollmentsArgs) -> Outcome {
-    let account = app.account_id();
+pub async fn enrollments(cx: &Context, args: EnrollmentsArgs) -> Outcome {
     let contact = match &args.contact {
-        Some(reference) => Some(app.store.find_contact(account, reference).await?),
+        Some(reference) => Some(tickler_app::contacts::find(&cx.app, &cx.actor, reference).await?),
         None => None,
     };
-    let enrollments = app.store.enrollments(account, contact.as_ref().map(|c| c.id)).await?;
-    if app.json {
+    let enrollments = plans::enrollments(&cx.app, &cx.actor, contact.as_ref().map(|c| c.id)).await?;
+    if cx.json {
         return render::json(&enrollments);
     }
     if enrollments.is_empty() {
         say!("No enrollments.");
     }
     for enrollment in &enrollments {
-        let name = app.store.contact(account, enrollment.contact_id).await?.name().to_string();
+        let name = tickler_app::contacts::get(&cx.app, &cx.actor, enrollment.contact_id).await?.name().to_string();
         say!(
             "{:>5}  {name} in \"{}\": {}, step {}",
             enrollment.id,
@@ -139,7 +110,7 @@ pub async fn enrollments(app: &App, args: EnrollmentsArgs) -> Outcome {
             enrollment.next_step + 1
         );
         if enrollment.state.is_live() {
-            say!("       next {}", next_run(app, enrollment));
+            say!("       next {}", next_run(cx, enrollment));
         }
         if let Some(reason) = &enrollment.stop_reason {
             say!("       stopped: {reason}");
@@ -148,25 +119,20 @@ pub async fn enrollments(app: &App, args: EnrollmentsArgs) -> Outcome {
     Ok(())
 }
 
-pub async fn template(app: &App, command: TemplateCommand) -> Outcome {
+pub async fn template(cx: &Context, command: TemplateCommand) -> Outcome {
     match command {
         TemplateCommand::Preview(args) => {
-            app.store.ensure_plan_setup(app.account_id(), app.now.timestamp()).await?;
-            let plan = app.store.find_plan(app.account_id(), &args.plan).await?;
-            let index = step_index(&plan, args.step)?;
-            let contact = app.store.find_contact(app.account_id(), &args.contact).await?;
-            let rendered =
-                app.store.preview_step(app.account_id(), &plan, index, &contact, app.now.timestamp()).await?;
-            let flags = tone::check(&format!("{}\n{}", rendered.subject, rendered.body));
-            if app.json {
-                return render::json(
-                    &serde_json::json!({ "subject": rendered.subject, "body": rendered.body, "tone": flags }),
-                );
+            let plan = plans::find(&cx.app, &cx.actor, &args.plan).await?;
+            let index = plans::step_index(&plan, args.step)?;
+            let contact = tickler_app::contacts::find(&cx.app, &cx.actor, &args.contact).await?;
+            let preview = plans::preview_step(&cx.app, &cx.actor, &plan, index, contact.id).await?;
+            if cx.json {
+                return render::json(&preview);
             }
-            say!("Subject: {}", rendered.subject);
+            say!("Subject: {}", preview.subject);
             say!();
-            say!("{}", rendered.body.trim_end());
-            print_tone(&flags)
+            say!("{}", preview.body.trim_end());
+            print_tone(&preview.tone)
         }
         TemplateCommand::Tone(args) => {
             let text = match args.text {
@@ -178,7 +144,7 @@ pub async fn template(app: &App, command: TemplateCommand) -> Outcome {
                 }
             };
             let flags = tone::check(&text);
-            if app.json {
+            if cx.json {
                 return render::json(&flags);
             }
             if flags.is_empty() {
@@ -189,68 +155,21 @@ pub async fn template(app: &App, command: TemplateCommand) -> Outcome {
     }
 }
 
-fn step_index(plan: &Plan, step: usize) -> Outcome<usize> {
-    if step == 0 || step > plan.steps.len() {
-        return Err(Error::invalid(
-            "step",
-            format!("\"{}\" has {} step(s); number them from 1", plan.name, plan.steps.len()),
-        )
-        .into());
-    }
-    Ok(step - 1)
-}
-
-async fn save_steps(app: &App, plan: &Plan, steps: Vec<Step>) -> Outcome<Plan> {
-    let draft = PlanDraft::new(&plan.name, &plan.description, plan.nurture, steps)?;
-    Ok(app.store.update_plan(app.account_id(), plan.id, &draft, app.now.timestamp()).await?)
-}
-
-/// A step from the flags, on top of `base` when editing one.
-fn step_from(fields: &StepFields, base: Option<&Step>) -> Outcome<Step> {
-    let delay = match (&fields.delay, base) {
-        (Some(delay), _) => delay.clone(),
-        (None, Some(base)) => base.delay.clone(),
-        (None, None) => {
-            return Err(Error::invalid("delay", "give --delay, e.g. \"same day\" or \"3 business days\"").into());
-        }
-    };
+/// The step the flags describe; `--body-file` is read here.
+fn step_input(fields: &StepFields) -> Outcome<StepInput> {
     let body = match (&fields.body, &fields.body_file) {
-        (Some(_), Some(_)) => return Err(Error::invalid("body", "give --body or --body-file, not both").into()),
+        (Some(_), Some(_)) => return Err(Failure::Usage("body: give --body or --body-file, not both".into())),
         (Some(body), None) => Some(body.clone()),
         (None, Some(path)) => Some(read_body(path)?),
         (None, None) => None,
     };
-    let via = fields.via.as_deref().map(Channel::parse).transpose()?;
-    let (base_email, base_task) = match base.map(|step| &step.action) {
-        Some(StepAction::Email { subject, body }) => (Some((subject.clone(), body.clone())), None),
-        Some(StepAction::Task { text }) => (None, Some(text.clone())),
-        None => (None, None),
-    };
-    if let Some(text) = &fields.task {
-        if fields.subject.is_some() || body.is_some() {
-            return Err(
-                Error::invalid("task", "a step is an email (--subject, --body) or a task (--task), not both").into()
-            );
-        }
-        let channel = via.or(base.filter(|_| base_task.is_some()).map(|step| step.channel)).unwrap_or(Channel::Call);
-        return Ok(Step::task(&delay, channel, text)?);
-    }
-    if fields.subject.is_some() || body.is_some() || base_email.is_some() {
-        let (base_subject, base_body) = base_email.unwrap_or_default();
-        let subject = fields.subject.clone().unwrap_or(base_subject);
-        let body = body.unwrap_or(base_body);
-        if subject.trim().is_empty() {
-            return Err(Error::invalid("subject", "an email step needs --subject").into());
-        }
-        if body.trim().is_empty() {
-            return Err(Error::invalid("body", "an email step needs --body or --body-file").into());
-        }
-        return Ok(Step::email(&delay, &subject, &body)?);
-    }
-    match (base_task, base) {
-        (Some(text), Some(step)) => Ok(Step::task(&delay, via.unwrap_or(step.channel), &text)?),
-        _ => Err(Error::invalid("step", "give --subject and --body for an email, or --task for a task").into()),
-    }
+    Ok(StepInput {
+        delay: fields.delay.clone(),
+        channel: fields.via.clone(),
+        subject: fields.subject.clone(),
+        body,
+        task: fields.task.clone(),
+    })
 }
 
 fn read_body(path: &str) -> Outcome<String> {
@@ -262,20 +181,12 @@ fn read_body(path: &str) -> Outcome<String> {
     std::fs::read_to_string(path).map_err(|error| Failure::Usage(format!("body-file: cannot read {path}: {error}")))
 }
 
-fn step_tone(step: &Step) -> Vec<tone::Flag> {
-    match &step.action {
-        StepAction::Email { subject, body } => tone::check(&format!("{subject}\n{body}")),
-        StepAction::Task { .. } => Vec::new(),
+fn saved(cx: &Context, saved: &Saved) -> Outcome {
+    if cx.json {
+        return render::json(saved);
     }
-}
-
-fn saved(app: &App, plan: &Plan, step: Option<usize>) -> Outcome {
-    let flags = step.and_then(|index| plan.steps.get(index)).map(step_tone).unwrap_or_default();
-    if app.json {
-        return render::json(&serde_json::json!({ "plan": plan, "tone": flags }));
-    }
-    print_plan(plan, false)?;
-    print_tone(&flags)
+    print_plan(&saved.plan, false)?;
+    print_tone(&saved.tone)
 }
 
 fn print_plan(plan: &Plan, full: bool) -> Outcome {
@@ -311,21 +222,21 @@ fn print_tone(flags: &[tone::Flag]) -> Outcome {
     Ok(())
 }
 
-fn changed(app: &App, enrollment: Enrollment) -> Outcome {
-    if app.json {
+fn changed(cx: &Context, enrollment: Enrollment) -> Outcome {
+    if cx.json {
         return render::json(&enrollment);
     }
     say!("Enrollment {} in \"{}\" is {}.", enrollment.id, enrollment.plan_name, enrollment.state.as_str());
     if enrollment.state.is_live() {
-        say!("  next {}", next_run(app, &enrollment));
+        say!("  next {}", next_run(cx, &enrollment));
     }
     Ok(())
 }
 
-fn next_run(app: &App, enrollment: &Enrollment) -> String {
+fn next_run(cx: &Context, enrollment: &Enrollment) -> String {
     let when = enrollment
         .next_run_at
-        .map(|at| at.to_zoned_datetime(app.zone.time_zone()).strftime("%a %Y-%m-%d %H:%M %Z").to_string())
+        .map(|at| at.to_zoned_datetime(cx.actor.zone.time_zone()).strftime("%a %Y-%m-%d %H:%M %Z").to_string())
         .unwrap_or_else(|| "—".into());
     match &enrollment.waiting {
         Some(reason) => format!("{when} (waiting: {reason})"),

@@ -3,27 +3,27 @@
 
 use std::path::PathBuf;
 
+use tickler_app::App;
+use tickler_app::worker::{self, Clock, WorkerConfig};
 use tickler_mail::Mailer;
-use tickler_server::scheduler::{self, Clock, WorkerConfig};
-use tickler_server::users::{UserInput, add_first_user};
 use tickler_server::{AppState, Config};
-use tickler_store::Store;
 
-use crate::app::{database_url, default_data_dir, now_instant, system_zone};
 use crate::args::{Global, ServeArgs};
 use crate::commands::mail::{imap_config, smtp_config};
+use crate::context::{database_url, default_data_dir, now_instant, system_zone};
 use crate::failure::{Failure, Outcome};
-
-/// The demo login printed by `serve --demo` and shown on its sign-in page.
-const DEMO_EMAIL: &str = "demo@tickler.example";
-const DEMO_PASSWORD: &str = "tickler-demo";
 
 pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
     let config = config(global, args)?;
-    let store = Store::open(&config.database).await?;
+    let app = App::open(&config.database).await?;
     let mut config = config;
     if args.demo {
-        config.demo_login = Some(seed_demo(&store, global, &config).await?);
+        let zone = match &global.tz {
+            Some(zone) => tickler_core::contact::ZoneName::parse(zone)?,
+            None => system_zone(),
+        };
+        let now = config.now.unwrap_or_else(jiff::Timestamp::now);
+        config.demo_login = Some(tickler_app::demo::seed_with_login(&app, &zone, now).await?);
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -34,10 +34,10 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
         false => format!("http://{address}/"),
     };
     say!("Tickler is running at {url}");
-    say!("Database: {}", tickler_store::dialect::redact(&config.database));
+    say!("Database: {}", tickler_app::redact_database_url(&config.database));
     if let Some((email, password)) = &config.demo_login {
         say!("Sign in as {email} with password {password}");
-    } else if store.count_users().await? == 0 {
+    } else if tickler_app::users::count(&app).await? == 0 {
         say!("Open {url} to create the first user.");
     }
     if args.no_worker {
@@ -55,20 +55,20 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
             None => Clock::system(),
         };
         let mut stopped = stopped.clone();
-        let worker_store = store.clone();
+        let worker_app = app.clone();
         Some(tokio::spawn(async move {
             let shutdown = async move {
                 let _ = stopped.wait_for(|stop| *stop).await;
             };
             let config = WorkerConfig { imap, ..WorkerConfig::new(clock) };
-            scheduler::run_worker(worker_store, mailer, config, shutdown).await
+            worker::run_worker(worker_app, mailer, config, shutdown).await
         }))
     };
     tokio::spawn(async move {
         shutdown_signal().await;
         let _ = stop.send(true);
     });
-    let state = AppState::new(store.clone(), config);
+    let state = AppState::new(app.clone(), config);
     let mut web_stopped = stopped.clone();
     let web_shutdown = async move {
         let _ = web_stopped.wait_for(|stop| *stop).await;
@@ -83,7 +83,7 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
             Err(error) => eprintln!("worker: {error}"),
         }
     }
-    store.close().await;
+    app.close().await;
     Ok(())
 }
 
@@ -128,31 +128,6 @@ fn fresh_demo_file() -> Outcome<String> {
         }
     }
     Ok(path)
-}
-
-/// Fill an empty database with the demo book and its login.
-async fn seed_demo(store: &Store, global: &Global, config: &Config) -> Outcome<(String, String)> {
-    let zone = match &global.tz {
-        Some(zone) => tickler_core::contact::ZoneName::parse(zone)?,
-        None => system_zone(),
-    };
-    let now = config.now.unwrap_or_else(jiff::Timestamp::now);
-    let account = store.default_account(&zone, now).await?;
-    if store.count_contacts(account.id).await? == 0 {
-        store
-            .seed_demo(&account, &account.settings.zone, &now.to_zoned_datetime(account.settings.zone.time_zone()))
-            .await?;
-    }
-    if store.count_users().await? == 0 {
-        let input = UserInput {
-            email: DEMO_EMAIL.to_string(),
-            name: Some("Demo".to_string()),
-            password: DEMO_PASSWORD.to_string(),
-            admin: true,
-        };
-        add_first_user(store, &input, &account.settings.zone, now).await.map_err(|f| Failure::Refused(f.message))?;
-    }
-    Ok((DEMO_EMAIL.to_string(), DEMO_PASSWORD.to_string()))
 }
 
 /// Resolves on Ctrl+C or SIGTERM, so connections finish and SQLite checkpoints.

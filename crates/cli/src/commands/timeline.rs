@@ -2,14 +2,17 @@
 
 use tickler_core::timeline::Entry;
 
-use crate::app::App;
+use tickler_app::contacts;
+
+use crate::context::Context;
 use crate::failure::Outcome;
 use crate::render;
 
-pub async fn run(app: &App, reference: &str) -> Outcome {
-    let contact = app.store.find_contact(app.account_id(), reference).await?;
-    let entries = app.store.timeline(app.account_id(), contact.id).await?;
-    if app.json {
+pub async fn run(cx: &Context, reference: &str) -> Outcome {
+    let contact = contacts::find(&cx.app, &cx.actor, reference).await?;
+    let entries = contacts::timeline(&cx.app, &cx.actor, contact.id).await?;
+    let now = cx.now();
+    if cx.json {
         return render::json(&entries);
     }
     say!("Timeline of {} (id {})", contact.name(), contact.id);
@@ -21,7 +24,7 @@ pub async fn run(app: &App, reference: &str) -> Outcome {
             Entry::FollowUp(follow_up) if follow_up.due.is_all_day() => {
                 format!("{:<16}", follow_up.due.date.to_string())
             }
-            _ => render::local_time(entry.at(), &app.now),
+            _ => render::local_time(entry.at(), &now),
         };
         let text = match entry {
             Entry::Touch(touch) => format!(

@@ -1,13 +1,15 @@
 //! `today`: the agenda — promises at risk, overdue (with how late), today, and the next days.
 
+use jiff::ZonedDateTime;
 use serde::Serialize;
-use tickler_core::agenda::{Bucket, ago, bucket, lateness, window_end};
+use tickler_app::AgendaRow;
+use tickler_app::follow_ups::{self, AgendaQuery};
+use tickler_app::promises::{self, OpenPromise};
+use tickler_core::agenda::{Bucket, ago, bucket, lateness};
 use tickler_core::pacing::{self, Neighbour};
-use tickler_core::promise::Promise;
-use tickler_store::AgendaRow;
 
-use crate::app::App;
 use crate::args::TodayArgs;
+use crate::context::Context;
 use crate::failure::Outcome;
 use crate::render;
 
@@ -27,67 +29,63 @@ struct Agenda {
     now: String,
     /// The follow-ups were cut at `--limit`; more are due in the window.
     truncated: bool,
-    promises_at_risk: Vec<PromiseItem>,
+    promises_at_risk: Vec<OpenPromise>,
     overdue: Vec<Item>,
     today: Vec<Item>,
     upcoming: Vec<Item>,
 }
 
-#[derive(Serialize)]
-struct PromiseItem {
-    #[serde(flatten)]
-    promise: Promise,
-    contact_name: String,
+/// What the agenda's lines are judged against: now, and the actor's zone and pacing default.
+struct Frame<'a> {
+    cx: &'a Context,
+    now: ZonedDateTime,
 }
 
-pub async fn run(app: &App, args: &TodayArgs) -> Outcome {
-    let rows = app.store.agenda(app.account_id(), window_end(&app.now, args.days), args.limit).await?;
-    let at_risk: Vec<PromiseItem> = app
-        .store
-        .open_promises(app.account_id())
-        .await?
-        .into_iter()
-        .filter(|(promise, _)| promise.is_at_risk(app.now.timestamp()))
-        .map(|(promise, contact_name)| PromiseItem { promise, contact_name })
-        .collect();
+pub async fn run(cx: &Context, args: &TodayArgs) -> Outcome {
+    let window = AgendaQuery { days: Some(args.days), limit: Some(args.limit) };
+    let found = follow_ups::agenda(&cx.app, &cx.actor, &window).await?;
+    let at_risk: Vec<OpenPromise> =
+        promises::open(&cx.app, &cx.actor).await?.into_iter().filter(|open| open.at_risk).collect();
+    let app = Frame { cx, now: cx.now() };
+    let rows = found.items;
     let mut agenda = Agenda {
         now: app.now.to_string(),
-        truncated: rows.len() >= args.limit as usize,
+        truncated: found.more,
         promises_at_risk: at_risk,
         overdue: Vec::new(),
         today: Vec::new(),
         upcoming: Vec::new(),
     };
     for row in rows {
-        let item = judge(app, row);
+        let item = judge(&app, row);
         match item.bucket {
             Bucket::Overdue => agenda.overdue.push(item),
             Bucket::Today => agenda.today.push(item),
             Bucket::Upcoming => agenda.upcoming.push(item),
         }
     }
-    if app.json {
+    if cx.json {
         return render::json(&agenda);
     }
-    print_text(app, &agenda, args.days)
+    print_text(&app, &agenda, args.days)
 }
 
-fn judge(app: &App, row: AgendaRow) -> Item {
+fn judge(app: &Frame<'_>, row: AgendaRow) -> Item {
     let due = &row.follow_up.due;
     let contact_zone = row
         .contact_zone
         .as_deref()
         .and_then(|name| tickler_core::contact::ZoneName::parse(name).ok())
-        .unwrap_or_else(|| app.zone.clone())
+        .unwrap_or_else(|| app.cx.actor.zone.clone())
         .time_zone();
-    let gap = row.contact_gap_days.unwrap_or(app.account.settings.pacing_gap_days);
+    let gap = row.contact_gap_days.unwrap_or(app.cx.actor.account.settings.pacing_gap_days);
     let neighbours: Vec<Neighbour> =
         row.last_touch_at.iter().map(|at| Neighbour::at(*at, &contact_zone, "last touch")).collect();
     let pacing = pacing::check(due.date_in(&contact_zone), &neighbours, gap).map(|warning| warning.message());
     Item { bucket: bucket(due, &app.now), late: lateness(due, &app.now), pacing, row }
 }
 
-fn print_text(app: &App, agenda: &Agenda, days: u32) -> Outcome {
+fn print_text(app: &Frame<'_>, agenda: &Agenda, days: u32) -> Outcome {
     say!("Agenda for {}", app.now.strftime("%A %-d %B %Y, %H:%M %Z"));
     if !agenda.promises_at_risk.is_empty() {
         say!("\nPromises at risk");
@@ -125,7 +123,7 @@ fn print_text(app: &App, agenda: &Agenda, days: u32) -> Outcome {
     Ok(())
 }
 
-fn line(app: &App, item: &Item) -> String {
+fn line(app: &Frame<'_>, item: &Item) -> String {
     let follow_up = &item.row.follow_up;
     let when = match (item.bucket, &item.late) {
         (Bucket::Overdue, Some(late)) => format!("{late} late"),
@@ -157,10 +155,12 @@ fn line(app: &App, item: &Item) -> String {
     text
 }
 
-fn local_due(app: &App, item: &Item) -> String {
+fn local_due(app: &Frame<'_>, item: &Item) -> String {
     let due = &item.row.follow_up.due;
     match due.time {
         None => due.date.strftime("%a %Y-%m-%d").to_string(),
-        Some(_) => due.instant().to_zoned_datetime(app.zone.time_zone()).strftime("%a %Y-%m-%d %H:%M").to_string(),
+        Some(_) => {
+            due.instant().to_zoned_datetime(app.cx.actor.zone.time_zone()).strftime("%a %Y-%m-%d %H:%M").to_string()
+        }
     }
 }

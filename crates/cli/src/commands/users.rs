@@ -2,40 +2,35 @@
 
 use std::io::{IsTerminal, Read};
 
-use tickler_server::users::{UserInput, add_account, add_user};
+use tickler_app::users::{self, UserInput};
 
-use crate::app::App;
 use crate::args::{UserAddArgs, UserCommand};
-use crate::failure::{Failure, Outcome};
+use crate::context::Context;
+use crate::failure::Outcome;
 use crate::render;
 
-pub async fn run(app: &App, command: UserCommand) -> Outcome {
+pub async fn run(cx: &Context, command: UserCommand) -> Outcome {
     match command {
-        UserCommand::Add(args) => add(app, args).await,
-        UserCommand::List => list(app).await,
+        UserCommand::Add(args) => add(cx, args).await,
+        UserCommand::List => list(cx).await,
     }
 }
 
-async fn add(app: &App, args: UserAddArgs) -> Outcome {
+async fn add(cx: &Context, args: UserAddArgs) -> Outcome {
     let stdin = std::io::stdin();
     let (password, made_up) = if stdin.is_terminal() {
-        (tickler_server::auth::secret::random_secret()[..20].to_string(), true)
+        (tickler_app::secret::random_secret()[..20].to_string(), true)
     } else {
         let mut text = String::new();
         stdin.lock().read_to_string(&mut text)?;
         (text.trim_end_matches(['\r', '\n']).to_string(), false)
     };
     let input = UserInput { email: args.email.clone(), name: args.name.clone(), password, admin: args.admin };
-    let now = app.now.timestamp();
-    let fail = |failure: tickler_server::error::Failure| match failure.status.as_u16() {
-        400 | 422 => Failure::Usage(failure.message),
-        _ => Failure::Refused(failure.message),
-    };
     let user = match &args.new_account {
-        Some(name) => add_account(&app.store, name, &input, &app.zone, now).await.map_err(fail)?.1,
-        None => add_user(&app.store, app.account_id(), &input, now).await.map_err(fail)?,
+        Some(name) => users::add_account(&cx.app, name, &input, &cx.actor.zone, cx.actor.now).await?.1,
+        None => users::add(&cx.app, &cx.actor, &input).await?,
     };
-    if app.json {
+    if cx.json {
         return render::json(&user);
     }
     say!(
@@ -51,9 +46,9 @@ async fn add(app: &App, args: UserAddArgs) -> Outcome {
     Ok(())
 }
 
-async fn list(app: &App) -> Outcome {
-    let users = app.store.users(app.account_id()).await?;
-    if app.json {
+async fn list(cx: &Context) -> Outcome {
+    let users = users::list(&cx.app, &cx.actor).await?;
+    if cx.json {
         return render::json(&users);
     }
     if users.is_empty() {

@@ -6,8 +6,8 @@ use tickler_core::contact::ZoneName;
 use tickler_core::when::{self, Resolved};
 use tickler_core::work_week::WorkWeek;
 
-use crate::app::{now_instant, system_zone, when_context};
 use crate::args::{Global, WhenArgs};
+use crate::context::{now_instant, system_zone, when_context};
 use crate::failure::{Failure, Outcome};
 
 /// Resolves without opening the database: the zone is `when --tz`, else

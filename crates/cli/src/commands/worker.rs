@@ -1,22 +1,22 @@
 //! `worker`: run the scheduler alone (`--once` for what is due now).
 
 use jiff::SignedDuration;
+use tickler_app::worker::{self, Clock, WorkerConfig};
 use tickler_mail::Mailer;
-use tickler_server::scheduler::{self, Clock, WorkerConfig};
 
-use crate::app::App;
 use crate::args::WorkerArgs;
 use crate::commands::mail::{imap_config, smtp_config};
-use crate::failure::{Failure, Outcome};
+use crate::context::Context;
+use crate::failure::Outcome;
 use crate::render;
 
-pub async fn run(app: &App, args: WorkerArgs) -> Outcome {
+pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
     let mailer = Mailer::new(&smtp_config(&args.smtp)?)?;
     // With --now the calendar is fixed at that instant and time runs on from it, so leases still expire.
     let clock = match std::env::args().any(|arg| arg == "--now" || arg.starts_with("--now="))
         || std::env::var_os("TICKLER_NOW").is_some()
     {
-        true => Clock::starting_at(app.now.timestamp()),
+        true => Clock::starting_at(cx.actor.now),
         false => Clock::system(),
     };
     let mut config = WorkerConfig::new(clock);
@@ -25,15 +25,16 @@ pub async fn run(app: &App, args: WorkerArgs) -> Outcome {
     config.concurrency = args.concurrency.max(1);
     config.lanes = args.lanes.max(1);
     config.imap = imap_config(&args.smtp, &args.imap)?;
-    let failed = |error: scheduler::SchedulerError| Failure::Refused(error.to_string());
     if args.once {
         // Replies first: one that arrived since the last run stops its plan before the next email goes.
         let replies = match &config.imap {
-            Some(imap) => Some(scheduler::check_replies(&app.store, imap, &config.clock).await?),
+            Some(imap) => {
+                Some(worker::check_replies(&cx.app, imap, &config.clock).await.map_err(tickler_app::Error::from)?)
+            }
             None => None,
         };
-        let report = scheduler::drain(&app.store, &mailer, &config).await.map_err(failed)?;
-        if app.json {
+        let report = worker::drain(&cx.app, &mailer, &config).await.map_err(tickler_app::Error::from)?;
+        if cx.json {
             return render::json(&serde_json::json!({
                 "claimed": report.claimed, "sent": report.sent, "held": report.held,
                 "closed": report.closed, "failed": report.failed,
@@ -62,5 +63,5 @@ pub async fn run(app: &App, args: WorkerArgs) -> Outcome {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    scheduler::run_worker(app.store.clone(), mailer, config, shutdown).await.map_err(failed)
+    Ok(worker::run_worker(cx.app.clone(), mailer, config, shutdown).await.map_err(tickler_app::Error::from)?)
 }

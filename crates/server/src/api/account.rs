@@ -4,19 +4,19 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use tickler_app::access::{self, CreatedToken};
+use tickler_app::dates::{self, WhenPreview};
+use tickler_app::settings::{self, SettingsInput};
+use tickler_app::users::{self, UserInput};
 use tickler_core::account::Account;
-use tickler_core::user::{ApiToken, User, token_name};
-use tickler_store::Store;
+use tickler_core::user::{ApiToken, User};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiJson, ApiPath, ApiQuery, Errors};
-use crate::auth::{ApiCaller, secret};
-use crate::error::{Failure, Result};
-use crate::ops::{self, SettingsInput, WhenPreview};
+use crate::auth::{ApiCaller, Caller};
+use crate::error::Result;
 use crate::state::AppState;
-use crate::users::{self, UserInput};
 
 /// The server is up and its database answers.
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,7 +57,7 @@ pub async fn when(
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<WhenQuery>,
 ) -> Result<Json<WhenPreview>> {
-    Ok(Json(ops::preview(&state, &caller, &query.q)?))
+    Ok(Json(dates::preview(&caller.actor(&state), "q", &query.q)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/settings", tag = "settings", responses((status = 200, body = Account), Errors))]
@@ -72,14 +72,13 @@ pub async fn update_settings(
     ApiCaller(caller): ApiCaller,
     ApiJson(input): ApiJson<SettingsInput>,
 ) -> Result<Json<Account>> {
-    let settings = input.apply(caller.account.settings.clone())?;
-    Ok(Json(state.store.update_settings(caller.account_id(), &settings).await?))
+    Ok(Json(settings::update(&state.app, &caller.actor(&state), &input).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "settings",
     responses((status = 200, body = Vec<ApiToken>, description = "The caller's tokens, newest first"), Errors))]
 pub async fn tokens(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> Result<Json<Vec<ApiToken>>> {
-    Ok(Json(state.store.api_tokens(&caller.user).await?))
+    Ok(Json(access::tokens(&state.app, &caller.actor(&state)).await?))
 }
 
 /// A token to create.
@@ -90,26 +89,9 @@ pub struct TokenInput {
     pub name: String,
 }
 
-/// A new token: the secret is shown this once and never again.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedToken {
-    pub token: ApiToken,
-    pub secret: String,
-}
-
-/// Create an API token for `caller`, returning it with its secret.
-pub async fn new_token(state: &AppState, user: &User, name: &str) -> Result<CreatedToken> {
-    create_api_token(&state.store, user, name, state.now()).await
-}
-
-/// Create an API token for `user` straight on the store (the CLI's `token create`),
-/// returning it with its secret.
-pub async fn create_api_token(store: &Store, user: &User, name: &str, now: Timestamp) -> Result<CreatedToken> {
-    let name = token_name(name)?;
-    let secret = secret::new_api_token();
-    let prefix: String = secret.chars().take(secret::TOKEN_PREFIX.len() + 6).collect();
-    let token = store.create_api_token(user, &name, &prefix, &secret::hash_secret(&secret), now).await?;
-    Ok(CreatedToken { token, secret })
+/// Create an API token for the caller, returning it with its secret.
+pub async fn new_token(state: &AppState, caller: &Caller, name: &str) -> Result<CreatedToken> {
+    Ok(access::create_token(&state.app, &caller.user, name, state.now()).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "settings", request_body = TokenInput,
@@ -119,7 +101,7 @@ pub async fn create_token(
     ApiCaller(caller): ApiCaller,
     ApiJson(input): ApiJson<TokenInput>,
 ) -> Result<(StatusCode, Json<CreatedToken>)> {
-    Ok((StatusCode::CREATED, Json(new_token(&state, &caller.user, &input.name).await?)))
+    Ok((StatusCode::CREATED, Json(new_token(&state, &caller, &input.name).await?)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "settings", params(("id" = i64, Path)),
@@ -129,18 +111,13 @@ pub async fn revoke_token(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ApiToken>> {
-    Ok(Json(state.store.revoke_api_token(&caller.user, id, state.now()).await?))
-}
-
-fn ensure_admin(user: &User) -> Result<()> {
-    if user.is_admin { Ok(()) } else { Err(Failure::forbidden("only an admin of this account manages its users")) }
+    Ok(Json(access::revoke_token(&state.app, &caller.actor(&state), id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "settings",
     responses((status = 200, body = Vec<User>, description = "The account's users (admins only)"), Errors))]
 pub async fn users(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> Result<Json<Vec<User>>> {
-    ensure_admin(&caller.user)?;
-    Ok(Json(state.store.users(caller.account_id()).await?))
+    Ok(Json(users::list(&state.app, &caller.actor(&state)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "settings", request_body = UserInput,
@@ -150,8 +127,7 @@ pub async fn create_user(
     ApiCaller(caller): ApiCaller,
     ApiJson(input): ApiJson<UserInput>,
 ) -> Result<(StatusCode, Json<User>)> {
-    ensure_admin(&caller.user)?;
-    Ok((StatusCode::CREATED, Json(users::add_user(&state.store, caller.account_id(), &input, state.now()).await?)))
+    Ok((StatusCode::CREATED, Json(users::add(&state.app, &caller.actor(&state), &input).await?)))
 }
 
 /// The caller's calendar feed.
@@ -161,9 +137,14 @@ pub struct CalendarFeed {
     pub url: String,
 }
 
-/// The feed URL of `user`, on the host the request came to.
-pub async fn feed_url(state: &AppState, headers: &HeaderMap, user: &User) -> Result<String> {
-    let secret = state.store.calendar_secret(user.account_id, user.id).await?;
+/// The caller's feed URL, on the host the request came to.
+pub async fn feed_url(state: &AppState, headers: &HeaderMap, caller: &Caller) -> Result<String> {
+    let secret = access::calendar_secret(&state.app, &caller.actor(state)).await?;
+    feed_address(state, headers, &secret)
+}
+
+/// The URL of the feed with `secret`, on the host the request came to.
+fn feed_address(state: &AppState, headers: &HeaderMap, secret: &str) -> Result<String> {
     let host = headers.get("host").and_then(|value| value.to_str().ok()).unwrap_or("localhost");
     let scheme = if crate::auth::is_https(state, headers) { "https" } else { "http" };
     Ok(format!("{scheme}://{host}/calendar/{secret}.ics"))
@@ -175,7 +156,7 @@ pub async fn calendar(
     headers: HeaderMap,
     ApiCaller(caller): ApiCaller,
 ) -> Result<Json<CalendarFeed>> {
-    Ok(Json(CalendarFeed { url: feed_url(&state, &headers, &caller.user).await? }))
+    Ok(Json(CalendarFeed { url: feed_url(&state, &headers, &caller).await? }))
 }
 
 #[utoipa::path(post, path = "/api/v1/calendar/rotate", tag = "settings",
@@ -185,6 +166,6 @@ pub async fn rotate_calendar(
     headers: HeaderMap,
     ApiCaller(caller): ApiCaller,
 ) -> Result<Json<CalendarFeed>> {
-    state.store.rotate_calendar_secret(caller.account_id(), caller.user.id, &secret::random_secret()).await?;
-    Ok(Json(CalendarFeed { url: feed_url(&state, &headers, &caller.user).await? }))
+    let secret = access::rotate_calendar_secret(&state.app, &caller.actor(&state)).await?;
+    Ok(Json(CalendarFeed { url: feed_address(&state, &headers, &secret)? }))
 }

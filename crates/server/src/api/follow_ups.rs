@@ -5,17 +5,15 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use tickler_app::Scheduled;
+use tickler_app::follow_ups::{self, Agenda, AgendaQuery, Done, DoneInput, FollowUpInput, SnoozeInput};
+use tickler_app::promises::{self, OpenPromise, PromiseInput};
 use tickler_core::follow_up::FollowUp;
 use tickler_core::promise::Promise;
-use tickler_store::{AgendaRow, Logged, Scheduled};
-use utoipa::{IntoParams, ToSchema};
 
-use super::contacts::page_size;
 use super::{ApiJson, ApiPath, ApiQuery, Errors};
 use crate::auth::ApiCaller;
 use crate::error::{Failure, Result};
-use crate::ops::{self, DoneInput, FollowUpInput, PromiseInput, SnoozeInput};
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/follow-ups", tag = "follow-ups", params(("id" = i64, Path)),
@@ -26,7 +24,7 @@ pub async fn schedule(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<FollowUpInput>,
 ) -> Result<(StatusCode, Json<Scheduled>)> {
-    Ok((StatusCode::CREATED, Json(ops::schedule(&state, &caller, id, &input).await?)))
+    Ok((StatusCode::CREATED, Json(follow_ups::schedule(&state.app, &caller.actor(&state), id, &input).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/promises", tag = "promises", params(("id" = i64, Path)),
@@ -37,25 +35,7 @@ pub async fn make_promise(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<PromiseInput>,
 ) -> Result<(StatusCode, Json<Promise>)> {
-    Ok((StatusCode::CREATED, Json(ops::promise(&state, &caller, id, &input).await?)))
-}
-
-/// Which part of the agenda.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AgendaQuery {
-    /// Days ahead to include after today, 0 to 366 (default 7); overdue items are always included.
-    pub days: Option<u32>,
-    /// Page size, 1 to 500 (default 50).
-    pub limit: Option<u32>,
-}
-
-/// Open follow-ups due up to the end of the window, overdue first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Agenda {
-    pub items: Vec<AgendaRow>,
-    /// Whether more are due in the window than this page holds.
-    pub more: bool,
+    Ok((StatusCode::CREATED, Json(promises::make(&state.app, &caller.actor(&state), id, &input).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/agenda", tag = "follow-ups", params(AgendaQuery),
@@ -65,22 +45,15 @@ pub async fn agenda(
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<AgendaQuery>,
 ) -> Result<Response> {
-    let days = query.days.unwrap_or(7);
-    if days > 366 {
-        return Err(Failure::invalid("days", "days: at most 366"));
-    }
-    let limit = page_size(query.limit)?;
+    let (days, limit) = query.window()?;
     // The agenda is the page every client polls: a response is reused for a moment (see crate::cache).
     let key = (caller.account_id(), days, limit);
     if let Some(body) = state.caches.agenda(key) {
         return Ok(json_body(body));
     }
     let stamp = state.caches.stamp();
-    let until = tickler_core::agenda::window_end(&caller.now(&state), days);
-    let mut items = state.store.agenda(caller.account_id(), until, limit + 1).await?;
-    let more = items.len() > limit as usize;
-    items.truncate(limit as usize);
-    let body = Bytes::from(serde_json::to_vec(&Agenda { items, more }).map_err(Failure::internal)?);
+    let agenda: Agenda = follow_ups::agenda(&state.app, &caller.actor(&state), &query).await?;
+    let body = Bytes::from(serde_json::to_vec(&agenda).map_err(Failure::internal)?);
     state.caches.put_agenda(key, stamp, body.clone());
     Ok(json_body(body))
 }
@@ -98,14 +71,7 @@ pub async fn show(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<FollowUp>> {
-    Ok(Json(state.store.follow_up(caller.account_id(), id).await?))
-}
-
-/// A follow-up marked done and the touch recorded with it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Done {
-    pub follow_up: FollowUp,
-    pub touch: Option<Logged>,
+    Ok(Json(follow_ups::get(&state.app, &caller.actor(&state), id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/follow-ups/{id}/done", tag = "follow-ups", params(("id" = i64, Path)),
@@ -116,8 +82,7 @@ pub async fn done(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<DoneInput>,
 ) -> Result<Json<Done>> {
-    let (follow_up, touch) = ops::complete(&state, &caller, id, &input).await?;
-    Ok(Json(Done { follow_up, touch }))
+    Ok(Json(follow_ups::complete(&state.app, &caller.actor(&state), id, &input).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/follow-ups/{id}/snooze", tag = "follow-ups", params(("id" = i64, Path)),
@@ -128,7 +93,7 @@ pub async fn snooze(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<SnoozeInput>,
 ) -> Result<Json<Scheduled>> {
-    Ok(Json(ops::snooze(&state, &caller, id, &input).await?))
+    Ok(Json(follow_ups::snooze(&state.app, &caller.actor(&state), id, &input).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/follow-ups/{id}/skip", tag = "follow-ups", params(("id" = i64, Path)),
@@ -138,29 +103,13 @@ pub async fn skip(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<FollowUp>> {
-    Ok(Json(state.store.skip_follow_up(caller.account_id(), id, state.now()).await?))
-}
-
-/// An open promise and whom it is to.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OpenPromise {
-    #[serde(flatten)]
-    pub promise: Promise,
-    pub contact_name: String,
-    /// The aim has passed, or most of the time to the told deadline is gone.
-    pub at_risk: bool,
+    Ok(Json(follow_ups::skip(&state.app, &caller.actor(&state), id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/promises", tag = "promises",
     responses((status = 200, body = Vec<OpenPromise>, description = "Open promises, soonest deadline first"), Errors))]
 pub async fn promises(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> Result<Json<Vec<OpenPromise>>> {
-    let now = state.now();
-    let open = state.store.open_promises(caller.account_id()).await?;
-    Ok(Json(
-        open.into_iter()
-            .map(|(promise, contact_name)| OpenPromise { at_risk: promise.is_at_risk(now), promise, contact_name })
-            .collect(),
-    ))
+    Ok(Json(promises::open(&state.app, &caller.actor(&state)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/promises/{id}/kept", tag = "promises", params(("id" = i64, Path)),
@@ -170,5 +119,5 @@ pub async fn keep(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Promise>> {
-    Ok(Json(state.store.keep_promise(caller.account_id(), id, state.now()).await?))
+    Ok(Json(promises::keep(&state.app, &caller.actor(&state), id).await?))
 }

@@ -47,6 +47,9 @@ pub enum Errors {
     /// A field's value is not acceptable; `field` names it.
     #[response(status = 422)]
     Invalid(ErrorBody),
+    /// The database is not answering; try again in a moment.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
 }
 
 #[derive(OpenApi)]

@@ -5,16 +5,16 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use tickler_core::import::{ImportSummary, OnDuplicate};
-use tickler_transfer::{ColumnMap, CsvWriter, Format};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use tickler_app::export;
+use tickler_app::import::{self, ImportOptions, ImportReport};
+use tickler_transfer::Format;
+use utoipa::IntoParams;
 
 use super::{ApiQuery, Errors};
-use crate::auth::ApiCaller;
-use crate::error::{Failure, Result};
+use crate::auth::{ApiCaller, Caller};
+use crate::error::Result;
 use crate::state::AppState;
-use crate::transfer::{ImportFailure, ImportRequest, import};
 
 /// How to read an uploaded file.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -31,49 +31,15 @@ pub struct ImportQuery {
     pub map: Option<String>,
 }
 
-/// What an import did (or would do).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ImportReport {
-    /// csv or vcf.
-    pub format: String,
-    /// The CSV layout recognised from the header (google, outlook, plain).
-    pub layout: Option<String>,
-    #[serde(flatten)]
-    pub summary: ImportSummary,
-}
-
 /// Import `body` for the caller's account.
-pub async fn import_body(state: &AppState, account_id: i64, query: &ImportQuery, body: &[u8]) -> Result<ImportReport> {
-    let format = match query.format.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
-        Some("csv") => Format::Csv,
-        Some("vcf" | "vcard") => Format::Vcf,
-        Some(other) => {
-            return Err(Failure::invalid("format", format!("format: unknown format \"{other}\"; use csv or vcf")));
-        }
-        None => Format::detect("", body),
+pub async fn import_body(state: &AppState, caller: &Caller, query: &ImportQuery, body: &[u8]) -> Result<ImportReport> {
+    let options = ImportOptions {
+        format: query.format.clone(),
+        on_duplicate: query.on_duplicate.clone(),
+        maps: query.map.iter().cloned().collect(),
+        dry_run: query.dry_run,
     };
-    let on_duplicate = match query.on_duplicate.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(text) => OnDuplicate::parse(text)?,
-        None => OnDuplicate::default(),
-    };
-    let maps = match query.map.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        Some(map) => vec![ColumnMap::parse(map).map_err(|error| Failure::invalid("map", error.to_string()))?],
-        None => Vec::new(),
-    };
-    if body.is_empty() {
-        return Err(Failure::invalid("file", "file: the upload is empty; send the CSV or vCard file as the body"));
-    }
-    let request =
-        ImportRequest { account_id, format, maps: &maps, on_duplicate, dry_run: query.dry_run, now: state.now() };
-    match import(&state.store, &request, body).await {
-        Ok((summary, layout)) => Ok(ImportReport {
-            format: if format == Format::Csv { "csv" } else { "vcf" }.to_string(),
-            layout: layout.map(|layout| layout.as_str().to_string()),
-            summary,
-        }),
-        Err(ImportFailure::File(error)) => Err(Failure::invalid("file", format!("file: {error}"))),
-        Err(ImportFailure::Store(error)) => Err(error.into()),
-    }
+    Ok(import::import(&state.app, &caller.actor(state), &options, "", body).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/import", tag = "contacts", params(ImportQuery),
@@ -85,7 +51,7 @@ pub async fn import_contacts(
     ApiQuery(query): ApiQuery<ImportQuery>,
     body: Bytes,
 ) -> Result<axum::Json<ImportReport>> {
-    Ok(axum::Json(import_body(&state, caller.account_id(), &query, &body).await?))
+    Ok(axum::Json(import_body(&state, &caller, &query, &body).await?))
 }
 
 /// Which format to export.
@@ -97,34 +63,13 @@ pub struct ExportQuery {
 }
 
 /// Every contact of the account as a CSV or vCard file.
-pub async fn export_file(state: &AppState, account_id: i64, format: Option<&str>) -> Result<Response> {
-    let format = match format.map(str::trim).filter(|f| !f.is_empty()) {
-        None | Some("csv") => Format::Csv,
-        Some("vcf" | "vcard") => Format::Vcf,
-        Some(other) => {
-            return Err(Failure::invalid("format", format!("format: unknown format \"{other}\"; use csv or vcf")));
-        }
-    };
-    let mut csv = match format {
-        Format::Csv => Some(CsvWriter::new(Vec::new()).map_err(Failure::internal)?),
-        Format::Vcf => None,
-    };
-    let mut vcards = String::new();
-    let mut after = 0;
-    loop {
-        let page = state.store.contacts_after(account_id, after, 2_000).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for contact in &page {
-            match &mut csv {
-                Some(csv) => csv.write(&contact.details).map_err(Failure::internal)?,
-                None => vcards.push_str(&tickler_transfer::vcard(&contact.details)),
-            }
-        }
-    }
-    let (body, content_type, name) = match csv {
-        Some(csv) => (csv.finish().map_err(Failure::internal)?, "text/csv; charset=utf-8", "contacts.csv"),
-        None => (vcards.into_bytes(), "text/vcard; charset=utf-8", "contacts.vcf"),
+pub async fn export_file(state: &AppState, caller: &Caller, format: Option<&str>) -> Result<Response> {
+    let format = import::format(format)?.unwrap_or(Format::Csv);
+    let mut body = Vec::new();
+    export::contacts(&state.app, &caller.actor(state), format, &mut body, |_| {}).await?;
+    let (content_type, name) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "contacts.csv"),
+        Format::Vcf => ("text/vcard; charset=utf-8", "contacts.vcf"),
     };
     let disposition = format!("attachment; filename=\"{name}\"");
     Ok(([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
@@ -138,5 +83,5 @@ pub async fn export_contacts(
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response> {
-    export_file(&state, caller.account_id(), query.format.as_deref()).await
+    export_file(&state, &caller, query.format.as_deref()).await
 }

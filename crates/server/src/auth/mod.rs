@@ -3,7 +3,8 @@
 //! for the caller's account and nothing else.
 
 pub mod rate_limit;
-pub mod secret;
+
+pub use tickler_app::secret;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -11,10 +12,11 @@ use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::ZonedDateTime;
 use serde::de::DeserializeOwned;
+use tickler_app::Actor;
+use tickler_app::access::{self, Authenticated};
 use tickler_core::account::Account;
 use tickler_core::contact::ZoneName;
 use tickler_core::user::User;
-use tickler_core::when;
 
 use crate::error::{Failure, Result};
 use crate::state::AppState;
@@ -35,8 +37,8 @@ pub struct Caller {
     pub account: Account,
     /// The session's CSRF token; `None` for API tokens, which carry no ambient authority.
     pub csrf: Option<String>,
-    /// The hash of the session id, to end it on sign-out.
-    pub session_hash: Option<String>,
+    /// The session id (its cookie), to end it on sign-out.
+    pub session_id: Option<String>,
 }
 
 impl Caller {
@@ -54,11 +56,9 @@ impl Caller {
         state.now().to_zoned_datetime(self.zone().time_zone())
     }
 
-    /// The context the user's phrases resolve in.
-    pub fn when_context(&self, state: &AppState) -> when::Context {
-        let mut context = when::Context::new(self.now(state));
-        context.work_week = self.account.settings.work_week.clone();
-        context
+    /// The caller as the actions take it: the account, the user, now.
+    pub fn actor(&self, state: &AppState) -> Actor {
+        Actor::new(self.account.clone(), Some(self.user.clone()), state.now())
     }
 }
 
@@ -95,6 +95,11 @@ pub fn refuse_nul(field: &str, value: &str) -> Result<()> {
     }
 }
 
+fn caller(authenticated: Authenticated, session_id: Option<String>) -> Caller {
+    let Authenticated { user, account, csrf } = authenticated;
+    Caller { user, account, csrf, session_id }
+}
+
 /// Find the caller of a request, if any. A bearer token that is wrong is an error, not "anonymous".
 pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>> {
     if let Some(authorization) = headers.get(header::AUTHORIZATION) {
@@ -104,32 +109,23 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
             .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or_else(|| Failure::bad_request("Authorization: expected \"Bearer <token>\""))?;
-        return token_caller(state, &secret::hash_secret(token)).await.map(Some);
+        return token_caller(state, token).await.map(Some);
     }
     let Some(id) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
-    let hash = secret::hash_secret(id);
-    let Some(session) = state.store.session(&hash, state.now()).await? else { return Ok(None) };
-    let account = state.store.account(session.user.account_id).await?;
-    Ok(Some(Caller { user: session.user, account, csrf: Some(session.csrf), session_hash: Some(hash) }))
+    let Some(authenticated) = access::session(&state.app, id, state.now()).await? else { return Ok(None) };
+    Ok(Some(caller(authenticated, Some(id.to_string()))))
 }
 
-/// The caller behind an API token's hash (a micro-cache spares the two reads on a busy client).
-async fn token_caller(state: &AppState, hash: &str) -> Result<Caller> {
-    let (user, account) = match state.caches.token(hash) {
-        Some(cached) => cached,
-        None => {
-            let stamp = state.caches.stamp();
-            let Some(user) = state.store.user_by_api_token(hash, state.now()).await? else {
-                let mut failure = Failure::unauthorized();
-                failure.message = "the API token is unknown or revoked".to_string();
-                return Err(failure);
-            };
-            let account = state.store.account(user.account_id).await?;
-            state.caches.put_token(hash, stamp, (user.clone(), account.clone()));
-            (user, account)
-        }
-    };
-    Ok(Caller { user, account, csrf: None, session_hash: None })
+/// The caller behind an API token (a micro-cache, keyed by the token's hash, spares the reads on a busy client).
+async fn token_caller(state: &AppState, token: &str) -> Result<Caller> {
+    let hash = secret::hash_secret(token);
+    if let Some((user, account)) = state.caches.token(&hash) {
+        return Ok(Caller { user, account, csrf: None, session_id: None });
+    }
+    let stamp = state.caches.stamp();
+    let authenticated = access::token_holder(&state.app, token, state.now()).await?;
+    state.caches.put_token(&hash, stamp, (authenticated.user.clone(), authenticated.account.clone()));
+    Ok(caller(authenticated, None))
 }
 
 /// The caller of an API request: 401 without one; a session changing
@@ -172,7 +168,7 @@ impl FromRequestParts<AppState> for PageCaller {
 
 /// Where a signed-out visitor goes.
 pub async fn sign_in_redirect(state: &AppState) -> Response {
-    match state.store.count_users().await {
+    match tickler_app::users::count(&state.app).await {
         Ok(0) => Redirect::to("/setup").into_response(),
         _ => Redirect::to("/login").into_response(),
     }

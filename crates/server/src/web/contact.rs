@@ -17,8 +17,12 @@ use super::view::{due_text, failure_page, moment_text, render_status};
 use super::{FormErrors, Notice, done_redirect, notice_text, place};
 use crate::auth::{Caller, PageCaller, PageForm};
 use crate::error::{Failure, Result};
-use crate::ops::{self, ConsentInput, FollowUpInput, PromiseInput, TouchInput};
 use crate::state::AppState;
+use tickler_app::consent::{self, ConsentInput};
+use tickler_app::follow_ups::{self, FollowUpInput};
+use tickler_app::promises::{self, PromiseInput};
+use tickler_app::touches::{self, TouchInput};
+use tickler_app::{contacts, dates, plans};
 
 /// What to show beside the forms when the page is sent back.
 #[derive(Default)]
@@ -58,16 +62,14 @@ async fn show(state: &AppState, caller: &Caller, id: i64, feedback: Feedback) ->
 }
 
 async fn context(state: &AppState, caller: &Caller, id: i64) -> Result<minijinja::Value> {
-    let contact = state.store.contact(caller.account_id(), id).await?;
+    let actor = caller.actor(state);
+    let contact = contacts::get(&state.app, &actor, id).await?;
     let now = caller.now(state);
-    let last = state.store.last_touch(caller.account_id(), id).await?;
+    let last = contacts::last_touch(&state.app, &actor, id).await?;
     let timeline: Vec<minijinja::Value> =
-        state.store.timeline(caller.account_id(), id).await?.iter().map(|entry| timeline_entry(entry, &now)).collect();
-    state.store.ensure_plan_setup(caller.account_id(), state.now()).await?;
-    let plans: Vec<String> = state.store.plans(caller.account_id()).await?.into_iter().map(|plan| plan.name).collect();
-    let enrollments: Vec<minijinja::Value> = state
-        .store
-        .enrollments(caller.account_id(), Some(id))
+        contacts::timeline(&state.app, &actor, id).await?.iter().map(|entry| timeline_entry(entry, &now)).collect();
+    let plans: Vec<String> = plans::list(&state.app, &actor).await?.into_iter().map(|plan| plan.name).collect();
+    let enrollments: Vec<minijinja::Value> = plans::enrollments(&state.app, &actor, Some(id))
         .await?
         .into_iter()
         .map(|enrollment| {
@@ -207,12 +209,12 @@ pub async fn follow_up(State(state): State<AppState>, Path(id): Path<i64>, form:
     let PageForm { caller, form } = form;
     if form.intent.as_deref() == Some("preview") {
         let mut feedback = Feedback::default();
-        match ops::preview(&state, &caller, &form.when) {
+        match dates::preview(&caller.actor(&state), "when", &form.when) {
             Ok(preview) => {
                 feedback.previews.insert("follow.when".to_string(), format!("→ {}", preview.display));
             }
-            Err(failure) => {
-                feedback.errors.insert("follow.when".to_string(), failure.message_for_field().to_string());
+            Err(error) => {
+                feedback.errors.insert("follow.when".to_string(), error.message_for_field().to_string());
             }
         }
         feedback.values.insert("follow", minijinja::Value::from_serialize(&form));
@@ -224,9 +226,9 @@ pub async fn follow_up(State(state): State<AppState>, Path(id): Path<i64>, form:
         note: form.note.clone(),
         force: form.force.as_deref() == Some("true"),
     };
-    match ops::schedule(&state, &caller, id, &input).await {
+    match follow_ups::schedule(&state.app, &caller.actor(&state), id, &input).await {
         Ok(_) => done_redirect(&format!("/contacts/{id}"), "scheduled"),
-        Err(failure) => sent_back(&state, &caller, id, "follow", &form, failure).await,
+        Err(failure) => sent_back(&state, &caller, id, "follow", &form, failure.into()).await,
     }
 }
 
@@ -245,11 +247,12 @@ pub async fn log_touch(State(state): State<AppState>, Path(id): Path<i64>, form:
         summary: form.summary.clone(),
         outcome: form.outcome.clone(),
         direction: form.direction.clone(),
+        at: None,
         until: None,
     };
-    match ops::log_touch(&state, &caller, id, &input).await {
+    match touches::log(&state.app, &caller.actor(&state), id, &input).await {
         Ok(_) => done_redirect(&format!("/contacts/{id}"), "logged"),
-        Err(failure) => sent_back(&state, &caller, id, "touch", &form, failure).await,
+        Err(failure) => sent_back(&state, &caller, id, "touch", &form, failure.into()).await,
     }
 }
 
@@ -265,9 +268,8 @@ pub async fn promise(State(state): State<AppState>, Path(id): Path<i64>, form: P
     let PageForm { caller, form } = form;
     if form.intent.as_deref() == Some("preview") {
         let mut feedback = Feedback::default();
-        let context = caller.when_context(&state);
-        // `promise_deadlines` treats an empty field as left out.
-        match tickler_core::intake::promise_deadlines(form.aim.as_deref(), form.told.as_deref(), &context) {
+        // An empty field counts as left out.
+        match promises::deadlines(&caller.actor(&state), form.aim.as_deref(), form.told.as_deref()) {
             Ok((aim, told)) => {
                 let now = caller.now(&state);
                 feedback
@@ -286,9 +288,9 @@ pub async fn promise(State(state): State<AppState>, Path(id): Path<i64>, form: P
         return show(&state, &caller, id, feedback).await;
     }
     let input = PromiseInput { what: form.what.clone(), aim: form.aim.clone(), told: form.told.clone() };
-    match ops::promise(&state, &caller, id, &input).await {
+    match promises::make(&state.app, &caller.actor(&state), id, &input).await {
         Ok(_) => done_redirect(&format!("/contacts/{id}"), "promised"),
-        Err(failure) => sent_back(&state, &caller, id, "promise", &form, failure).await,
+        Err(failure) => sent_back(&state, &caller, id, "promise", &form, failure.into()).await,
     }
 }
 
@@ -304,9 +306,9 @@ pub async fn consent(State(state): State<AppState>, Path(id): Path<i64>, form: P
     // The "ask again" field only means something for not-now; ignore it otherwise.
     let until = if form.state == "not-now" { form.until.clone() } else { None };
     let input = ConsentInput { state: form.state.clone(), until, reason: form.reason.clone() };
-    match ops::set_consent(&state, &caller, id, &input).await {
+    match consent::set(&state.app, &caller.actor(&state), id, &input).await {
         Ok(_) => done_redirect(&format!("/contacts/{id}"), "consent"),
-        Err(failure) => sent_back(&state, &caller, id, "consent", &form, failure).await,
+        Err(failure) => sent_back(&state, &caller, id, "consent", &form, failure.into()).await,
     }
 }
 
@@ -317,19 +319,19 @@ pub struct EnrollForm {
 
 pub async fn enroll(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<EnrollForm>) -> Response {
     let PageForm { caller, form } = form;
-    match crate::api::plans::enroll(&state, caller.account_id(), id, &form.plan).await {
+    match plans::enroll(&state.app, &caller.actor(&state), id, &form.plan).await {
         Ok(_) => done_redirect(&format!("/contacts/{id}"), "enrolled"),
-        Err(failure) => sent_back(&state, &caller, id, "plan", &form, failure).await,
+        Err(failure) => sent_back(&state, &caller, id, "plan", &form, failure.into()).await,
     }
 }
 
 pub async fn change_enrollment(
     State(state): State<AppState>,
-    Path((id, change)): Path<(i64, crate::api::plans::Change)>,
+    Path((id, change)): Path<(i64, plans::Change)>,
     form: PageForm<super::ReturnTo>,
 ) -> Response {
-    match crate::api::plans::change(&state, form.caller.account_id(), id, change).await {
+    match plans::change_enrollment(&state.app, &form.caller.actor(&state), id, change).await {
         Ok(enrollment) => done_redirect(&format!("/contacts/{}", enrollment.contact_id), "plan"),
-        Err(failure) => failure_page(&state, &failure),
+        Err(error) => failure_page(&state, &error.into()),
     }
 }

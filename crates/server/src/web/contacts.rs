@@ -10,11 +10,11 @@ use tickler_core::touch::Channel;
 
 use super::view::{failure_page, render, render_status};
 use super::{FormErrors, Notice, done_redirect, notice_text, place};
-use crate::api::contacts::{ContactQuery, contact_filter};
 use crate::auth::{Caller, PageCaller, PageForm};
 use crate::error::Failure;
-use crate::ops::ContactInput;
 use crate::state::AppState;
+use tickler_app::Kind;
+use tickler_app::contacts::{self, ContactInput, ContactPage, ContactQuery};
 
 /// Contacts per page.
 const PAGE: u32 = 50;
@@ -47,22 +47,13 @@ pub async fn list(
         tag: query.tag.clone(),
         stage: query.stage.clone(),
         consent: query.consent.clone(),
-        limit: None,
+        limit: Some(PAGE),
         offset: query.offset,
     };
-    let (contacts, error, next) = match contact_filter(&contact_query) {
-        Err(failure) => (Vec::new(), Some(failure.message), false),
-        Ok(mut filter) => {
-            filter.limit = Some(PAGE + 1);
-            match state.store.contacts(caller.account_id(), &filter).await {
-                Ok(mut contacts) => {
-                    let next = contacts.len() > PAGE as usize;
-                    contacts.truncate(PAGE as usize);
-                    (contacts, None, next)
-                }
-                Err(error) => return failure_page(&state, &error.into()),
-            }
-        }
+    let (contacts, error, next) = match contacts::list(&state.app, &caller.actor(&state), &contact_query).await {
+        Ok(ContactPage { items, next_offset }) => (items, None, next_offset.is_some()),
+        Err(error) if error.kind == Kind::Invalid => (Vec::new(), Some(error.message), false),
+        Err(error) => return failure_page(&state, &error.into()),
     };
     let offset = query.offset.unwrap_or(0);
     let link = |offset: u32| {
@@ -196,8 +187,8 @@ pub async fn new_page(State(state): State<AppState>, PageCaller(caller): PageCal
 pub async fn create(State(state): State<AppState>, form: PageForm<ContactForm>) -> Response {
     let PageForm { caller, form } = form;
     let result = async {
-        let details = form.input()?.new_contact()?;
-        Ok::<_, Failure>(state.store.create_contact(caller.account_id(), &details, state.now()).await?)
+        let changes = form.input()?.into();
+        Ok::<_, Failure>(contacts::create(&state.app, &caller.actor(&state), &changes).await?)
     }
     .await;
     match result {
@@ -216,7 +207,7 @@ pub async fn edit_page(
     Path(id): Path<i64>,
     Query(_): Query<Notice>,
 ) -> Response {
-    match state.store.contact(caller.account_id(), id).await {
+    match contacts::get(&state.app, &caller.actor(&state), id).await {
         Ok(contact) => {
             form_page(&state, &caller, StatusCode::OK, Some(id), &ContactForm::of(&contact), FormErrors::new(), None)
         }
@@ -227,9 +218,8 @@ pub async fn edit_page(
 pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<ContactForm>) -> Response {
     let PageForm { caller, form } = form;
     let result = async {
-        let contact = state.store.contact(caller.account_id(), id).await?;
-        let details = form.input()?.apply(contact.details)?;
-        Ok::<_, Failure>(state.store.update_contact(caller.account_id(), id, &details, state.now()).await?)
+        let changes = form.input()?.into();
+        Ok::<_, Failure>(contacts::update(&state.app, &caller.actor(&state), id, &changes).await?)
     }
     .await;
     match result {
@@ -244,7 +234,7 @@ pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, form: Page
 }
 
 pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<super::ReturnTo>) -> Response {
-    match state.store.delete_contact(form.caller.account_id(), id).await {
+    match contacts::remove(&state.app, &form.caller.actor(&state), id).await {
         Ok(()) => done_redirect("/contacts", "deleted"),
         Err(error) => failure_page(&state, &error.into()),
     }

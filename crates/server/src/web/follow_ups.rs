@@ -8,8 +8,9 @@ use super::view::failure_page;
 use super::{FormErrors, done_redirect, local_path, place, today};
 use crate::auth::PageForm;
 use crate::error::Failure;
-use crate::ops::{self, DoneInput, SnoozeInput};
 use crate::state::AppState;
+use tickler_app::follow_ups::{self, DoneInput, SnoozeInput};
+use tickler_app::promises;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneForm {
@@ -47,32 +48,32 @@ async fn today_with(
 pub async fn done(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<DoneForm>) -> Response {
     let PageForm { caller, form } = form;
     let input = DoneInput { note: form.note, outcome: form.outcome, channel: None, until: form.until };
-    match ops::complete(&state, &caller, id, &input).await {
+    match follow_ups::complete(&state.app, &caller.actor(&state), id, &input).await {
         Ok(_) => done_redirect(&local_path(form.return_to.as_deref(), "/today"), "done"),
-        Err(failure) => today_with(&state, &caller, &format!("done-{id}"), failure, None).await,
+        Err(error) => today_with(&state, &caller, &format!("done-{id}"), error.into(), None).await,
     }
 }
 
 pub async fn snooze(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<SnoozeForm>) -> Response {
     let PageForm { caller, form } = form;
-    match ops::snooze(&state, &caller, id, &SnoozeInput { when: form.when.clone() }).await {
+    match follow_ups::snooze(&state.app, &caller.actor(&state), id, &SnoozeInput { when: form.when.clone() }).await {
         Ok(_) => done_redirect(&local_path(form.return_to.as_deref(), "/today"), "snoozed"),
-        Err(failure) => {
+        Err(error) => {
             let value = Some((format!("snooze-{id}"), form.when));
-            today_with(&state, &caller, &format!("snooze-{id}"), failure, value).await
+            today_with(&state, &caller, &format!("snooze-{id}"), error.into(), value).await
         }
     }
 }
 
 pub async fn skip(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<super::ReturnTo>) -> Response {
-    match state.store.skip_follow_up(form.caller.account_id(), id, state.now()).await {
+    match follow_ups::skip(&state.app, &form.caller.actor(&state), id).await {
         Ok(_) => done_redirect(&local_path(form.form.return_to.as_deref(), "/today"), "skipped"),
         Err(error) => failure_page(&state, &error.into()),
     }
 }
 
 pub async fn kept(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<super::ReturnTo>) -> Response {
-    match state.store.keep_promise(form.caller.account_id(), id, state.now()).await {
+    match promises::keep(&state.app, &form.caller.actor(&state), id).await {
         Ok(_) => done_redirect(&local_path(form.form.return_to.as_deref(), "/today"), "kept"),
         Err(error) => failure_page(&state, &error.into()),
     }

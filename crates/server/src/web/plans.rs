@@ -5,24 +5,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use tickler_core::plan::{Plan, PlanDraft, Step, StepAction};
-use tickler_core::tone;
+use tickler_app::contacts::{self, ContactQuery};
+use tickler_app::plans::{self, PlanInput, StepInput, step_tone as flags};
+use tickler_core::plan::{Plan, Step, StepAction};
 use tickler_core::touch::Channel;
-use tickler_store::ContactFilter;
 
 use super::view::{failure_page, render_status};
 use super::{FormErrors, done_redirect, place};
 use crate::auth::{Caller, PageCaller, PageForm};
 use crate::error::{Failure, Result};
 use crate::state::AppState;
-
-/// The tone flags of a step's text.
-fn flags(step: &Step) -> Vec<tone::Flag> {
-    match &step.action {
-        StepAction::Email { subject, body } => tone::check(&format!("{subject}\n{body}")),
-        StepAction::Task { .. } => Vec::new(),
-    }
-}
 
 pub async fn list(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
     show_list(&state, &caller, StatusCode::OK, FormErrors::new(), None).await
@@ -35,14 +27,9 @@ async fn show_list(
     errors: FormErrors,
     values: Option<minijinja::Value>,
 ) -> Response {
-    let result = async {
-        state.store.ensure_plan_setup(caller.account_id(), state.now()).await?;
-        Ok::<_, Failure>(state.store.plans(caller.account_id()).await?)
-    }
-    .await;
-    let plans = match result {
+    let plans = match plans::list(&state.app, &caller.actor(state)).await {
         Ok(plans) => plans,
-        Err(failure) => return failure_page(state, &failure),
+        Err(error) => return failure_page(state, &error.into()),
     };
     let plans: Vec<minijinja::Value> = plans
         .iter()
@@ -75,13 +62,9 @@ pub struct NewPlan {
 
 pub async fn create(State(state): State<AppState>, form: PageForm<NewPlan>) -> Response {
     let PageForm { caller, form } = form;
-    let result = async {
-        let draft =
-            PlanDraft::new(&form.name, form.description.as_deref().unwrap_or(""), form.nurture.is_some(), Vec::new())?;
-        Ok::<_, Failure>(state.store.create_plan(caller.account_id(), &draft, state.now()).await?)
-    }
-    .await;
-    match result {
+    let input =
+        PlanInput { name: form.name.clone(), description: form.description.clone(), nurture: form.nurture.is_some() };
+    match plans::create(&state.app, &caller.actor(&state), &input).await.map_err(Failure::from) {
         Ok(plan) => done_redirect(&format!("/plans/{}", plan.id), "saved"),
         Err(failure) => {
             let mut errors = FormErrors::new();
@@ -98,7 +81,7 @@ pub struct PreviewFor {
 
 /// One plan of the caller's account.
 async fn plan_of(state: &AppState, caller: &Caller, id: i64) -> Result<Plan> {
-    Ok(state.store.find_plan(caller.account_id(), &id.to_string()).await?)
+    Ok(plans::find(&state.app, &caller.actor(state), &id.to_string()).await?)
 }
 
 pub async fn page(
@@ -120,11 +103,12 @@ async fn show(
     values: Option<minijinja::Value>,
 ) -> Response {
     let result = async {
+        let actor = caller.actor(state);
         let plan = plan_of(state, caller, id).await?;
-        let filter = ContactFilter { limit: Some(200), ..ContactFilter::default() };
-        let contacts = state.store.contacts(caller.account_id(), &filter).await?;
+        let query = ContactQuery { limit: Some(200), ..ContactQuery::default() };
+        let contacts = contacts::list(&state.app, &actor, &query).await?.items;
         let preview_contact = match contact_id {
-            Some(id) => Some(state.store.contact(caller.account_id(), id).await?),
+            Some(id) => Some(contacts::get(&state.app, &actor, id).await?),
             None => None,
         };
         let mut steps = Vec::new();
@@ -135,9 +119,9 @@ async fn show(
             };
             let (preview, preview_error) = match (&preview_contact, kind) {
                 (Some(contact), "email") => {
-                    match state.store.preview_step(caller.account_id(), &plan, index, contact, state.now()).await {
+                    match plans::preview_step(&state.app, &actor, &plan, index, contact.id).await {
                         Ok(rendered) => (Some(minijinja::context! { subject => rendered.subject, body => rendered.body }), None),
-                        Err(error) => (None, Some(error.to_string())),
+                        Err(error) => (None, Some(error.message)),
                     }
                 }
                 _ => (None, None),
@@ -179,27 +163,26 @@ pub struct StepForm {
 }
 
 impl StepForm {
-    fn step(&self, previous: Option<&Step>) -> tickler_core::Result<Step> {
+    /// The step as the actions take it: an email's subject and body, or a task's text.
+    fn input(&self) -> StepInput {
+        let delay = Some(self.delay.clone());
         match self.kind.as_str() {
-            "email" => {
-                Step::email(&self.delay, self.subject.as_deref().unwrap_or(""), self.body.as_deref().unwrap_or(""))
-            }
-            _ => {
-                let channel = match self.channel.as_deref().filter(|c| !c.is_empty()) {
-                    Some(channel) => Channel::parse(channel)?,
-                    None => previous.map(|step| step.channel).unwrap_or(Channel::Call),
-                };
-                Step::task(&self.delay, channel, self.text.as_deref().unwrap_or(""))
-            }
+            "email" => StepInput {
+                delay,
+                channel: None,
+                subject: Some(self.subject.clone().unwrap_or_default()),
+                body: Some(self.body.clone().unwrap_or_default()),
+                task: None,
+            },
+            _ => StepInput {
+                delay,
+                channel: self.channel.clone(),
+                subject: None,
+                body: None,
+                task: Some(self.text.clone().unwrap_or_default()),
+            },
         }
     }
-}
-
-/// Save a plan with new steps.
-async fn save(state: &AppState, caller: &Caller, plan: &Plan, steps: Vec<Step>) -> Result<()> {
-    let draft = PlanDraft::new(&plan.name, &plan.description, plan.nurture, steps)?;
-    state.store.update_plan(caller.account_id(), plan.id, &draft, state.now()).await?;
-    Ok(())
 }
 
 async fn sent_back(
@@ -224,16 +207,9 @@ async fn sent_back(
 
 pub async fn add_step(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<StepForm>) -> Response {
     let PageForm { caller, form } = form;
-    let result = async {
-        let plan = plan_of(&state, &caller, id).await?;
-        let mut steps = plan.steps.clone();
-        steps.push(form.step(None)?);
-        save(&state, &caller, &plan, steps).await
-    }
-    .await;
-    match result {
-        Ok(()) => done_redirect(&format!("/plans/{id}"), "saved"),
-        Err(failure) => sent_back(&state, &caller, id, "new", failure, &form).await,
+    match plans::add_step(&state.app, &caller.actor(&state), &id.to_string(), &form.input()).await {
+        Ok(_) => done_redirect(&format!("/plans/{id}"), "saved"),
+        Err(error) => sent_back(&state, &caller, id, "new", error.into(), &form).await,
     }
 }
 
@@ -243,20 +219,9 @@ pub async fn edit_step(
     form: PageForm<StepForm>,
 ) -> Response {
     let PageForm { caller, form } = form;
-    let result = async {
-        let plan = plan_of(&state, &caller, id).await?;
-        let index = number
-            .checked_sub(1)
-            .filter(|index| *index < plan.steps.len())
-            .ok_or_else(|| Failure::not_found(format!("plan \"{}\" has no step {number}", plan.name)))?;
-        let mut steps = plan.steps.clone();
-        steps[index] = form.step(Some(&plan.steps[index]))?;
-        save(&state, &caller, &plan, steps).await
-    }
-    .await;
-    match result {
-        Ok(()) => done_redirect(&format!("/plans/{id}"), "saved"),
-        Err(failure) => sent_back(&state, &caller, id, &format!("step-{number}"), failure, &form).await,
+    match plans::edit_step(&state.app, &caller.actor(&state), &id.to_string(), number, &form.input()).await {
+        Ok(_) => done_redirect(&format!("/plans/{id}"), "saved"),
+        Err(error) => sent_back(&state, &caller, id, &format!("step-{number}"), error.into(), &form).await,
     }
 }
 
@@ -265,20 +230,8 @@ pub async fn remove_step(
     Path((id, number)): Path<(i64, usize)>,
     form: PageForm<super::ReturnTo>,
 ) -> Response {
-    let caller = form.caller;
-    let result = async {
-        let plan = plan_of(&state, &caller, id).await?;
-        let index = number
-            .checked_sub(1)
-            .filter(|index| *index < plan.steps.len())
-            .ok_or_else(|| Failure::not_found(format!("plan \"{}\" has no step {number}", plan.name)))?;
-        let mut steps = plan.steps.clone();
-        steps.remove(index);
-        save(&state, &caller, &plan, steps).await
-    }
-    .await;
-    match result {
-        Ok(()) => done_redirect(&format!("/plans/{id}"), "saved"),
-        Err(failure) => failure_page(&state, &failure),
+    match plans::remove_step(&state.app, &form.caller.actor(&state), &id.to_string(), number).await {
+        Ok(_) => done_redirect(&format!("/plans/{id}"), "saved"),
+        Err(error) => failure_page(&state, &error.into()),
     }
 }

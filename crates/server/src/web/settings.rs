@@ -11,9 +11,10 @@ use super::{FormErrors, Notice, done_redirect, notice_text, place};
 use crate::api::account::{feed_url, new_token};
 use crate::auth::{Caller, PageCaller, PageForm};
 use crate::error::{Failure, Result};
-use crate::ops::SettingsInput;
 use crate::state::AppState;
-use crate::users::{self, UserInput};
+use tickler_app::access;
+use tickler_app::settings::{self, SettingsInput};
+use tickler_app::users::{self, UserInput};
 
 const DAYS: [(&str, &str); 7] =
     [("mon", "Mon"), ("tue", "Tue"), ("wed", "Wed"), ("thu", "Thu"), ("fri", "Fri"), ("sat", "Sat"), ("sun", "Sun")];
@@ -61,9 +62,8 @@ async fn context(
 ) -> Result<(minijinja::Value, minijinja::Value)> {
     let now = caller.now(state);
     let settings = &caller.account.settings;
-    let tokens: Vec<minijinja::Value> = state
-        .store
-        .api_tokens(&caller.user)
+    let actor = caller.actor(state);
+    let tokens: Vec<minijinja::Value> = access::tokens(&state.app, &actor)
         .await?
         .into_iter()
         .map(|token| {
@@ -77,7 +77,7 @@ async fn context(
             }
         })
         .collect();
-    let users = if caller.user.is_admin { state.store.users(caller.account_id()).await? } else { Vec::new() };
+    let users = if caller.user.is_admin { users::list(&state.app, &actor).await? } else { Vec::new() };
     let days: Vec<minijinja::Value> = DAYS
         .iter()
         .zip(settings.work_week.days)
@@ -91,7 +91,7 @@ async fn context(
     };
     let context = minijinja::context! {
         page => "settings",
-        calendar_url => feed_url(state, headers, &caller.user).await?,
+        calendar_url => feed_url(state, headers, caller).await?,
         tokens,
         users,
         days,
@@ -145,8 +145,7 @@ pub async fn save(
             work_days: Some(pairs.iter().filter(|(k, _)| k == "work_days").map(|(_, v)| v.clone()).collect()),
             pacing_gap_days: Some(gap),
         };
-        let settings = input.apply(caller.account.settings.clone())?;
-        Ok::<_, Failure>(state.store.update_settings(caller.account_id(), &settings).await?)
+        Ok::<_, Failure>(settings::update(&state.app, &caller.actor(&state), &input).await?)
     }
     .await;
     match result {
@@ -165,7 +164,7 @@ pub struct TokenForm {
 
 pub async fn create_token(State(state): State<AppState>, headers: HeaderMap, form: PageForm<TokenForm>) -> Response {
     let PageForm { caller, form } = form;
-    match new_token(&state, &caller.user, &form.name).await {
+    match new_token(&state, &caller, &form.name).await {
         // Shown on this response only: the page is not a redirect, so a reload does not show it again.
         Ok(created) => {
             show(&state, &headers, &caller, Feedback { new_token: Some(created.secret), ..Feedback::default() }).await
@@ -179,20 +178,15 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
     form: PageForm<super::ReturnTo>,
 ) -> Response {
-    match state.store.revoke_api_token(&form.caller.user, id, state.now()).await {
+    match access::revoke_token(&state.app, &form.caller.actor(&state), id).await {
         Ok(_) => done_redirect("/settings", "revoked"),
         Err(error) => failure_page(&state, &error.into()),
     }
 }
 
 pub async fn rotate_calendar(State(state): State<AppState>, form: PageForm<super::ReturnTo>) -> Response {
-    let caller = &form.caller;
-    match state
-        .store
-        .rotate_calendar_secret(caller.account_id(), caller.user.id, &crate::auth::secret::random_secret())
-        .await
-    {
-        Ok(()) => done_redirect("/settings", "rotated"),
+    match access::rotate_calendar_secret(&state.app, &form.caller.actor(&state)).await {
+        Ok(_) => done_redirect("/settings", "rotated"),
         Err(error) => failure_page(&state, &error.into()),
     }
 }
@@ -207,17 +201,15 @@ pub struct UserForm {
 
 pub async fn add_user(State(state): State<AppState>, headers: HeaderMap, form: PageForm<UserForm>) -> Response {
     let PageForm { caller, form } = form;
-    if !caller.user.is_admin {
-        return failure_page(&state, &Failure::forbidden("only an admin of this account adds users"));
-    }
     let input = UserInput {
         email: form.email.clone(),
         name: form.name.clone(),
         password: form.password.clone(),
         admin: form.admin.as_deref() == Some("true"),
     };
-    match users::add_user(&state.store, caller.account_id(), &input, state.now()).await {
+    match users::add(&state.app, &caller.actor(&state), &input).await {
         Ok(_) => done_redirect("/settings", "user"),
-        Err(failure) => sent_back(&state, &headers, &caller, "user", failure, None).await,
+        Err(error) if error.kind == tickler_app::Kind::Forbidden => failure_page(&state, &error.into()),
+        Err(error) => sent_back(&state, &headers, &caller, "user", error.into(), None).await,
     }
 }

@@ -16,7 +16,8 @@ use super::{FormErrors, ReturnTo, place};
 use crate::auth::{self, FORM_COOKIE, PageForm, SESSION_COOKIE, authenticate, form_pairs, form_value, secret};
 use crate::error::{Failure, Result};
 use crate::state::AppState;
-use crate::users::{self, UserInput};
+use tickler_app::access;
+use tickler_app::users::{self, UserInput};
 
 #[derive(Debug, Default, Deserialize)]
 struct SetupForm {
@@ -58,13 +59,8 @@ fn read_form<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -
 
 /// Start a session for `user` and go to Today.
 async fn start_session(state: &AppState, headers: &HeaderMap, user: &User) -> Result<Response> {
-    let id = secret::random_secret();
-    let now = state.now();
     let lifetime = SignedDuration::from_hours(24 * state.config.session_days);
-    state
-        .store
-        .create_session(user.id, &secret::hash_secret(&id), &secret::random_secret(), now, now + lifetime)
-        .await?;
+    let access::NewSession { id, lifetime } = access::start_session(&state.app, user, state.now(), lifetime).await?;
     let mut response = Redirect::to("/today").into_response();
     let secure = auth::is_https(state, headers);
     let cookie = auth::set_cookie(SESSION_COOKIE, &id, lifetime.as_secs(), secure);
@@ -75,7 +71,7 @@ async fn start_session(state: &AppState, headers: &HeaderMap, user: &User) -> Re
 }
 
 pub async fn setup_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match state.store.count_users().await {
+    match users::count(&state.app).await {
         Ok(0) => form_page(&state, &headers, StatusCode::OK, minijinja::context! { setup => true }),
         Ok(_) => Redirect::to("/login").into_response(),
         Err(error) => failure_page(&state, &error.into()),
@@ -88,9 +84,6 @@ pub async fn setup(State(state): State<AppState>, headers: HeaderMap, body: Byte
         Err(failure) => return failure_page(&state, &failure),
     };
     let result = async {
-        if state.store.count_users().await? > 0 {
-            return Err(Failure::forbidden("this installation already has users; sign in instead"));
-        }
         let zone = match form.zone.as_deref().map(str::trim).filter(|zone| !zone.is_empty()) {
             Some(zone) => ZoneName::parse(zone)?,
             None => ZoneName::utc(),
@@ -101,11 +94,8 @@ pub async fn setup(State(state): State<AppState>, headers: HeaderMap, body: Byte
             password: form.password.clone(),
             admin: true,
         };
-        let user = users::add_first_user(&state.store, &input, &zone, state.now()).await?;
         // The first user's zone becomes the account's.
-        let mut account = state.store.account(user.account_id).await?;
-        account.settings.zone = zone;
-        state.store.update_settings(account.id, &account.settings).await?;
+        let user = users::add_first(&state.app, &input, &zone, state.now()).await?;
         start_session(&state, &headers, &user).await
     }
     .await;
@@ -122,7 +112,7 @@ pub async fn setup(State(state): State<AppState>, headers: HeaderMap, body: Byte
 }
 
 pub async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if matches!(state.store.count_users().await, Ok(0)) {
+    if matches!(users::count(&state.app).await, Ok(0)) {
         return Redirect::to("/setup").into_response();
     }
     if let Ok(Some(_)) = authenticate(&state, &headers).await {
@@ -141,7 +131,7 @@ pub async fn login(
         Ok(form) => form,
         Err(failure) => return failure_page(&state, &failure),
     };
-    let result = match users::sign_in(&state, &form.email, &form.password, address.ip()).await {
+    let result = match sign_in(&state, &form.email, &form.password, address.ip()).await {
         Ok(user) => start_session(&state, &headers, &user).await,
         Err(failure) => Err(failure),
     };
@@ -162,8 +152,8 @@ pub async fn login(
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap, form: PageForm<ReturnTo>) -> Response {
-    if let Some(hash) = &form.caller.session_hash
-        && let Err(error) = state.store.delete_session(hash).await
+    if let Some(id) = &form.caller.session_id
+        && let Err(error) = access::end_session(&state.app, id).await
     {
         return failure_page(&state, &error.into());
     }
@@ -173,4 +163,31 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, form: Pag
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+/// Check a sign-in. Failures count against the login and the client
+/// address; past the limit the answer is 429 whatever the password.
+async fn sign_in(state: &AppState, email: &str, password: &str, address: std::net::IpAddr) -> Result<User> {
+    let login_key = format!("login:{}", email.trim().to_lowercase());
+    let address_key = format!("addr:{address}");
+    let limit = state.config.login_attempts;
+    let now = std::time::Instant::now();
+    if let Some(wait) =
+        state.limiter.blocked(&login_key, limit, now).or_else(|| state.limiter.blocked(&address_key, limit * 4, now))
+    {
+        return Err(Failure::too_many(wait));
+    }
+    match users::check_sign_in(&state.app, email, password).await {
+        Ok(user) => {
+            state.limiter.clear(&login_key);
+            Ok(user)
+        }
+        Err(error) => {
+            if error.kind == tickler_app::Kind::Unauthorized {
+                state.limiter.fail(&login_key, now);
+                state.limiter.fail(&address_key, now);
+            }
+            Err(error.into())
+        }
+    }
 }

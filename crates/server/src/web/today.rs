@@ -12,6 +12,8 @@ use super::{FormErrors, Notice, notice_text};
 use crate::auth::{Caller, PageCaller};
 use crate::error::Result;
 use crate::state::AppState;
+use tickler_app::follow_ups::{self, Agenda, AgendaQuery};
+use tickler_app::promises::{self, OpenPromise};
 
 /// Days after today the page looks ahead.
 const DAYS_AHEAD: u32 = 7;
@@ -50,10 +52,9 @@ pub async fn show(
 
 async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> {
     let now = caller.now(state);
-    let until = agenda::window_end(&now, DAYS_AHEAD);
-    let mut rows = state.store.agenda(caller.account_id(), until, MAX_ITEMS + 1).await?;
-    let more = rows.len() > MAX_ITEMS as usize;
-    rows.truncate(MAX_ITEMS as usize);
+    let actor = caller.actor(state);
+    let window = AgendaQuery { days: Some(DAYS_AHEAD), limit: Some(MAX_ITEMS) };
+    let Agenda { items: rows, more } = follow_ups::agenda(&state.app, &actor, &window).await?;
     let mut buckets: Vec<(Bucket, Vec<minijinja::Value>)> = Vec::new();
     for row in &rows {
         let bucket = agenda::bucket(&row.follow_up.due, &now);
@@ -91,13 +92,11 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
             minijinja::context! { heading => bucket.heading(), key, items }
         })
         .collect();
-    let at_risk: Vec<minijinja::Value> = state
-        .store
-        .open_promises(caller.account_id())
+    let at_risk: Vec<minijinja::Value> = promises::open(&state.app, &actor)
         .await?
         .into_iter()
-        .filter(|(promise, _)| promise.is_at_risk(now.timestamp()))
-        .map(|(promise, contact_name)| {
+        .filter(|open| open.at_risk)
+        .map(|OpenPromise { promise, contact_name, .. }| {
             minijinja::context! {
                 id => promise.id,
                 contact_id => promise.contact_id,

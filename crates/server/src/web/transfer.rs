@@ -52,13 +52,13 @@ pub async fn import(
             &Failure::forbidden("the form's security token is missing or stale; reload the page"),
         );
     }
-    match import_body(&state, caller.account_id(), &query, &file).await {
+    match import_body(&state, &caller, &query, &file).await {
         Ok(report) => render_status(
             &state,
             StatusCode::OK,
             "import.html",
             Some(&caller),
-            minijinja::context! { page => "contacts", report },
+            minijinja::context! { page => "contacts", layout_name => report.layout.map(|layout| layout.as_str()), report },
         ),
         Err(failure) => {
             let mut errors = FormErrors::new();
@@ -84,7 +84,7 @@ pub async fn export(
     PageCaller(caller): PageCaller,
     Query(form): Query<ExportForm>,
 ) -> Response {
-    match export_file(&state, caller.account_id(), form.format.as_deref()).await {
+    match export_file(&state, &caller, form.format.as_deref()).await {
         Ok(response) => response,
         Err(failure) => failure_page(&state, &failure),
     }

@@ -1,59 +1,49 @@
-//! What every command that touches data needs: the store, the account, the
-//! user's zone, and "now" — resolved once from flags and environment.
+//! What every command that touches data needs: the application, the actor
+//! (the account, the user's zone, and "now") — resolved once from flags and
+//! environment — and whether to print JSON.
 
 use std::path::PathBuf;
 
 use jiff::{Timestamp, ZonedDateTime};
-use tickler_core::account::Account;
+use tickler_app::{Actor, App};
 use tickler_core::contact::ZoneName;
-use tickler_core::when::{self, Resolved};
-use tickler_store::Store;
+use tickler_core::when;
 
 use crate::args::Global;
 use crate::failure::{Failure, Outcome};
 
-/// An open store and the account a command acts for.
-pub struct App {
-    pub store: Store,
-    pub account: Account,
-    /// The user's zone: `--tz`, else the account's.
-    pub zone: ZoneName,
-    pub now: ZonedDateTime,
+/// An open application and the actor a command acts as.
+pub struct Context {
+    pub app: App,
+    /// The default account; its zone is `--tz` when given, else the account's.
+    pub actor: Actor,
     pub json: bool,
 }
 
-impl App {
+impl Context {
     /// Open the database named by the flags (creating it) and the default account.
-    pub async fn open(global: &Global) -> Outcome<App> {
+    pub async fn open(global: &Global) -> Outcome<Context> {
         let url = database_url(global.database.as_deref())?;
         Self::open_at(global, &url).await
     }
 
     /// Open the database at `url`.
-    pub async fn open_at(global: &Global, url: &str) -> Outcome<App> {
+    pub async fn open_at(global: &Global, url: &str) -> Outcome<Context> {
         let flag_zone = global.tz.as_deref().map(ZoneName::parse).transpose()?;
         let instant = now_instant(global.now.as_deref())?;
-        let store = Store::open(url).await?;
+        let app = App::open(url).await?;
         let creation_zone = flag_zone.clone().unwrap_or_else(system_zone);
-        let account = store.default_account(&creation_zone, instant).await?;
-        let zone = flag_zone.unwrap_or_else(|| account.settings.zone.clone());
-        let now = instant.to_zoned_datetime(zone.time_zone());
-        Ok(App { store, account, zone, now, json: global.json })
+        let account = app.default_account(&creation_zone, instant).await?;
+        let mut actor = Actor::new(account, None, instant);
+        if let Some(zone) = flag_zone {
+            actor.zone = zone;
+        }
+        Ok(Context { app, actor, json: global.json })
     }
 
-    /// The account id every store call takes.
-    pub fn account_id(&self) -> i64 {
-        self.account.id
-    }
-
-    /// The context natural dates resolve in.
-    pub fn when_context(&self) -> when::Context {
-        when_context(self.now.clone(), &self.account.settings.work_week)
-    }
-
-    /// Resolve a natural-language phrase typed into `field`.
-    pub fn resolve(&self, field: &'static str, phrase: &str) -> Outcome<Resolved> {
-        when::resolve(phrase, &self.when_context()).map_err(|error| Failure::Usage(format!("{field}: {error}")))
+    /// "Now" in the actor's zone.
+    pub fn now(&self) -> ZonedDateTime {
+        self.actor.now_zoned()
     }
 }
 

@@ -18,6 +18,8 @@ use tickler_mail::{Email, ImapConfig, Mailer};
 use tickler_store::{Delivery, Job, MAX_CLAIMS, OutboundEmail, SendFailure, StepRun, Store, job_kind};
 use tokio::task::JoinSet;
 
+use crate::App;
+
 pub use clock::Clock;
 pub use replies::{ReplyError, ReplyPoller, ReplyReport, check_replies};
 
@@ -81,13 +83,14 @@ impl PassReport {
 /// A scheduler error: the database failed (the job's lease will expire and it runs again).
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
-pub struct SchedulerError(#[from] tickler_store::Error);
+pub struct SchedulerError(#[from] pub tickler_store::Error);
 
 /// Claim one batch of due jobs and run it: the plan steps together (one
 /// claiming transaction, the emails sent `concurrency` at a time, each marked
 /// delivered the moment the server takes it, one recording transaction), then
 /// the notices one by one.
-pub async fn run_once(store: &Store, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
+pub async fn run_once(app: &App, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
+    let store = app.store();
     pass(store, mailer, config, &Writer::for_store(store)).await
 }
 
@@ -248,7 +251,8 @@ async fn send(mailer: &Mailer, email: &OutboundEmail, clock: &Clock) -> Result<S
 /// other). SQLite has one writer: a second lane's transactions would hold back
 /// the marks of emails the server took, widening the window in which a crash
 /// sends one twice.
-pub async fn drain(store: &Store, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
+pub async fn drain(app: &App, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
+    let store = app.store();
     let writer = Writer::for_store(store);
     let lanes = if writer.0.is_some() { 1 } else { config.lanes.max(1) };
     let mut running = JoinSet::new();
@@ -284,16 +288,17 @@ pub async fn drain(store: &Store, mailer: &Mailer, config: &WorkerConfig) -> Res
 
 /// Run until `shutdown` completes: drain what is due, then sleep until the next job (at most `config.idle`).
 pub async fn run_worker(
-    store: Store,
+    app: App,
     mailer: Mailer,
     config: WorkerConfig,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), SchedulerError> {
     tokio::pin!(shutdown);
+    let store = app.store();
     let mut replies = ReplyPoller::new(config.imap.clone());
     loop {
-        replies.poll_if_due(&store, &config.clock).await;
-        if let Err(error) = drain(&store, &mailer, &config).await {
+        replies.poll_if_due(&app, &config.clock).await;
+        if let Err(error) = drain(&app, &mailer, &config).await {
             eprintln!("worker: {error}; trying again shortly");
         }
         let now = config.clock.now();

@@ -10,7 +10,10 @@ use serde::Serialize;
 use tickler_core::reply::{InboundReply, ReplyParts};
 use tickler_mail::{ImapConfig, InboundMessage, Inbox, MailError, MailboxStatus};
 use tickler_store::{MailboxPoll, RecordedReply, ReplyOutcome, Store};
+
 use tokio::time::Instant;
+
+use crate::App;
 
 use super::Clock;
 
@@ -55,7 +58,8 @@ pub enum ReplyError {
 }
 
 /// Log in, read the new messages, record the replies among them, log out.
-pub async fn check_replies(store: &Store, imap: &ImapConfig, clock: &Clock) -> Result<ReplyReport, ReplyError> {
+pub async fn check_replies(app: &App, imap: &ImapConfig, clock: &Clock) -> Result<ReplyReport, ReplyError> {
+    let store = app.store();
     let (mut inbox, status) = Inbox::open(imap).await?;
     let result = read_new(store, &mut inbox, imap, status, clock).await;
     inbox.close().await;
@@ -147,7 +151,7 @@ impl ReplyPoller {
 
     /// Check the mailbox when due. A failure is reported and the next check tries again;
     /// a check that did not catch up is followed by another at once.
-    pub async fn poll_if_due(&mut self, store: &Store, clock: &Clock) {
+    pub async fn poll_if_due(&mut self, app: &App, clock: &Clock) {
         let Some(imap) = &self.imap else { return };
         if Instant::now() < self.next {
             return;
@@ -156,7 +160,7 @@ impl ReplyPoller {
         // Each step has its own timeout; the whole check is bounded too, so a slow
         // server cannot hold up the plan emails for long. What was read is kept.
         let limit = Duration::from_secs(imap.timeout_seconds.saturating_mul(2));
-        let checked = tokio::time::timeout(limit, check_replies(store, imap, clock)).await.unwrap_or_else(|_| {
+        let checked = tokio::time::timeout(limit, check_replies(app, imap, clock)).await.unwrap_or_else(|_| {
             Err(ReplyError::Mail(MailError::Transient(format!(
                 "imap {}: the check took longer than {} s; it goes on at the next check",
                 imap.mailbox_key(),

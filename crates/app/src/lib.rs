@@ -1,0 +1,91 @@
+//! Tickler's actions, each written once: the command line, the JSON API, the
+//! pages and the worker all call these. An action takes what was typed
+//! (already split into fields), the [`Actor`] (account, user, clock) and
+//! returns a typed result or one [`Error`] whose [`Kind`] each front door maps
+//! to its own form (an exit code, an HTTP status, a message beside a field).
+//!
+//! Data flows down: front doors → this crate → `tickler-core` (rules) +
+//! `tickler-store` (persistence) + `tickler-mail` (delivery).
+
+pub mod access;
+mod actor;
+pub mod calendar;
+pub mod consent;
+pub mod contacts;
+pub mod dates;
+pub mod demo;
+mod error;
+pub mod export;
+pub mod follow_ups;
+pub mod import;
+pub mod mail;
+pub mod plans;
+pub mod promises;
+pub mod secret;
+pub mod settings;
+pub mod touches;
+pub mod users;
+pub mod worker;
+
+use jiff::Timestamp;
+use tickler_core::account::Account;
+use tickler_core::contact::ZoneName;
+use tickler_store::Store;
+
+pub use actor::Actor;
+pub use error::{Error, Kind, Result};
+/// The records actions return, defined by the store.
+pub use tickler_store::{AgendaRow, Backend, BulkEnrolled, Logged, MailSettings, RestoreSummary, Scheduled};
+
+/// The application: the store the actions act on. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct App {
+    store: Store,
+}
+
+impl App {
+    /// Open the database at `url` (a SQLite path or a `postgres://` URL), creating and migrating it.
+    pub async fn open(url: &str) -> Result<App> {
+        Ok(App { store: Store::open(url).await? })
+    }
+
+    /// The application over a store already open (the benchmarks and tests).
+    pub fn from_store(store: Store) -> App {
+        App { store }
+    }
+
+    /// The store underneath, for the worker's batch paths and the benchmarks.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Which database the store runs on.
+    pub fn backend(&self) -> Backend {
+        self.store.backend()
+    }
+
+    /// Close the store (SQLite checkpoints its write-ahead log, leaving one tidy file).
+    pub async fn close(self) {
+        self.store.close().await;
+    }
+
+    /// The installation's first account, created in `zone` when there is none: the one the command line acts for.
+    pub async fn default_account(&self, zone: &ZoneName, now: Timestamp) -> Result<Account> {
+        Ok(self.store.default_account(zone, now).await?)
+    }
+
+    /// One account by id.
+    pub async fn account(&self, id: i64) -> Result<Account> {
+        Ok(self.store.account(id).await?)
+    }
+}
+
+/// A database URL with its password hidden, for printing.
+pub fn redact_database_url(url: &str) -> String {
+    tickler_store::dialect::redact(url)
+}
+
+/// Whether a database URL names a SQLite file (else a PostgreSQL server).
+pub fn is_sqlite_url(url: &str) -> bool {
+    Backend::of_url(url) == Backend::Sqlite
+}
