@@ -24,7 +24,8 @@ use tickler_bench::{Result, progress, seed};
 use tickler_core::contact::Tag;
 use tickler_core::plan::{PlanDraft, Step};
 use tickler_mail::{Mailer, Security, SmtpConfig};
-use tickler_server::scheduler::{Clock, WorkerConfig, drain};
+use tickler_app::App;
+use tickler_app::worker::{Clock, WorkerConfig, drain};
 use tickler_store::MailSettings;
 
 #[derive(Serialize)]
@@ -129,7 +130,8 @@ async fn main() -> Result<()> {
     worker.lease = SignedDuration::from_mins(30);
     progress(format!("send: Tickler delivers {emails} plan emails to smtp-sink"));
     let started = Instant::now();
-    let report = drain(&store, &mailer, &worker).await?;
+    let app = App::from_store(store.clone());
+    let report = drain(&app, &mailer, &worker).await?;
     let tickler_seconds = started.elapsed().as_secs_f64();
     if report.sent != emails as u64 {
         return Err(format!("sent {} of {emails} ({report:?})", report.sent).into());
