@@ -1,7 +1,7 @@
 //! The one place errors become messages and exit codes: 2 for a usage
 //! error (bad input, unknown contact), 1 for a refused or failed action.
 
-use tickler_store::Error as StoreError;
+use tickler_store::{Error as StoreError, Record};
 
 /// Why a command failed, already worded for the person at the terminal.
 #[derive(Debug)]
@@ -47,11 +47,11 @@ impl From<StoreError> for Failure {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Domain(error) => error.into(),
-            StoreError::NotFound { what, .. } => {
-                let hint = match what {
-                    "contact" => "; name a contact by id, email or part of the name (see: tickler contacts)",
-                    "follow-up" => "; see the ids with: tickler today",
-                    "promise" => "; see the ids with: tickler promises",
+            StoreError::NotFound { record, .. } => {
+                let hint = match record {
+                    Record::Contact => "; name a contact by id, email or part of the name (see: tickler contacts)",
+                    Record::FollowUp => "; see the ids with: tickler today",
+                    Record::Promise => "; see the ids with: tickler promises",
                     _ => "",
                 };
                 Failure::Usage(format!("{error}{hint}"))
@@ -61,7 +61,7 @@ impl From<StoreError> for Failure {
                 Failure::Refused(format!("{}; add --force to schedule it anyway", warning.message()))
             }
             StoreError::Duplicate { .. } | StoreError::Config(_) => Failure::Refused(error.to_string()),
-            StoreError::Corrupt(_) | StoreError::Database(_) | StoreError::Migrate(_) => {
+            StoreError::Corrupt(_) | StoreError::Database { .. } | StoreError::Migrate(_) => {
                 Failure::Refused(error.to_string())
             }
         }

@@ -126,7 +126,7 @@ impl From<StoreError> for Failure {
                 "pacing",
                 format!("{}; send \"force\": true to schedule it anyway", warning.message()),
             ),
-            StoreError::Config(_) | StoreError::Corrupt(_) | StoreError::Database(_) | StoreError::Migrate(_) => {
+            StoreError::Config(_) | StoreError::Corrupt(_) | StoreError::Database { .. } | StoreError::Migrate(_) => {
                 Failure::internal(error)
             }
         }
@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn missing_records_are_404() {
-        let failure: Failure = StoreError::NotFound { what: "contact", reference: "7".into() }.into();
+        let failure: Failure = StoreError::NotFound { record: tickler_store::Record::Contact, reference: "7".into() }.into();
         assert_eq!(failure.status, StatusCode::NOT_FOUND);
     }
 }

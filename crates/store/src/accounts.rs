@@ -9,7 +9,7 @@ use tickler_core::contact::ZoneName;
 use tickler_core::work_week::WorkWeek;
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{parsed, seconds, time_text};
 
 impl Store {
@@ -65,7 +65,7 @@ impl Store {
         .bind(work_days_text(&settings.work_week))
         .fetch_optional(&self.pool)
         .await?
-        .ok_or_else(|| Error::not_found("account", account_id))?;
+        .ok_or_else(|| Error::not_found(Record::Account, account_id))?;
         account_from_row(&row)
     }
 }
@@ -78,7 +78,7 @@ pub(crate) async fn account_in(connection: &mut sqlx::AnyConnection, id: i64) ->
     .bind(id)
     .fetch_optional(&mut *connection)
     .await?
-    .ok_or_else(|| Error::not_found("account", id))?;
+    .ok_or_else(|| Error::not_found(Record::Account, id))?;
     account_from_row(&row)
 }
 

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use tickler_core::user::{ApiToken, User};
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{instant, optional_instant, seconds};
 use crate::users::user_from_row;
 
@@ -62,7 +62,7 @@ impl Store {
         .bind(seconds(now))
         .fetch_optional(&self.pool)
         .await?
-        .ok_or_else(|| Error::not_found("token", id))?;
+        .ok_or_else(|| Error::not_found(Record::ApiToken, id))?;
         token_from_row(&row)
     }
 

@@ -16,7 +16,7 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::backup_sections::{ACCOUNT_COLUMNS, Column, Kind, Role, SECTIONS, Section, section};
 use crate::dialect::placeholders;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::{Backend, Store};
 
 /// The `format` every backup names, so a restore knows the file for one.
@@ -107,7 +107,7 @@ impl Store {
             .bind(account_id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::not_found("account", account_id))?;
+            .ok_or_else(|| Error::not_found(Record::Account, account_id))?;
         // Written by hand so the format and version come first for a person opening the file.
         write!(
             out,

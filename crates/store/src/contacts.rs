@@ -9,7 +9,7 @@ use tickler_core::contact::{Contact, ContactDetails, ContactName, EmailAddress, 
 use tickler_core::touch::Channel;
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{instant, optional_date, optional_parsed, parsed, seconds};
 
 /// Separator of the aggregated emails, phones and tags; no valid value contains it.
@@ -129,7 +129,7 @@ impl Store {
         }
         if let Ok(id) = reference.parse::<i64>() {
             return self.contact(account_id, id).await.map_err(|error| match error {
-                Error::NotFound { .. } => Error::not_found("contact", reference),
+                Error::NotFound { .. } => Error::not_found(Record::Contact, reference),
                 other => other,
             });
         }
@@ -145,7 +145,7 @@ impl Store {
                     .transpose()?;
             return match id {
                 Some(id) => self.contact(account_id, id).await,
-                None => Err(Error::not_found("contact", reference)),
+                None => Err(Error::not_found(Record::Contact, reference)),
             };
         }
         let key = reference.to_lowercase();
@@ -161,7 +161,7 @@ impl Store {
         let chosen = match (exact.as_slice(), rows.as_slice()) {
             ([one], _) => one.try_get("id")?,
             ([], [one]) => one.try_get("id")?,
-            ([], []) => return Err(Error::not_found("contact", reference)),
+            ([], []) => return Err(Error::not_found(Record::Contact, reference)),
             (several, _) => {
                 let pool: Vec<&AnyRow> = if several.is_empty() { rows.iter().collect() } else { several.to_vec() };
                 let candidates = pool
@@ -234,7 +234,7 @@ pub(crate) async fn contact_in(connection: &mut sqlx::AnyConnection, account_id:
         .bind(id)
         .fetch_optional(&mut *connection)
         .await?
-        .ok_or_else(|| Error::not_found("contact", id))?;
+        .ok_or_else(|| Error::not_found(Record::Contact, id))?;
     contact_from_row(&row)
 }
 
@@ -246,7 +246,7 @@ pub(crate) async fn ensure_contact_exists(tx: &mut Transaction<'_, Any>, account
         .fetch_optional(&mut **tx)
         .await?
         .map(|_| ())
-        .ok_or_else(|| Error::not_found("contact", id))
+        .ok_or_else(|| Error::not_found(Record::Contact, id))
 }
 
 async fn ensure_emails_free(

@@ -10,7 +10,7 @@ use tickler_core::contact::{Contact, Tag};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::jobs::{kind, schedule_job};
 use crate::plans::plan_in;
 use crate::rows::{instant, optional_instant, parsed, seconds};
@@ -205,7 +205,7 @@ async fn enroll_in(
         sqlx::Error::Database(database) if database.is_unique_violation() => {
             Error::Domain(tickler_core::Error::Refused(format!("{} is already in \"{}\"", contact.name(), plan.name)))
         }
-        _ => Error::Database(error),
+        _ => error.into(),
     })?;
     let id: i64 = row.try_get("id")?;
     schedule_job(tx, kind::PLAN_STEP, account_id, &id.to_string(), &step_key(id, 0), run_at, now).await?;
@@ -298,7 +298,7 @@ pub(crate) async fn enrollment_in(
         .bind(id)
         .fetch_optional(&mut *connection)
         .await?
-        .ok_or_else(|| Error::not_found("enrollment", id))?;
+        .ok_or_else(|| Error::not_found(Record::Enrollment, id))?;
     enrollment_from_row(&row)
 }
 

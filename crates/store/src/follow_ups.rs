@@ -9,7 +9,7 @@ use tickler_core::follow_up::{Due, FollowUp, FollowUpDraft, FollowUpState, Origi
 use tickler_core::pacing::{self, Neighbour, PacingWarning};
 use tickler_core::touch::{Channel, TouchDraft};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{due, due_columns, instant, optional_instant, parsed, seconds};
 use crate::touches::{Logged, insert_touch};
 use crate::{Backend, Store};
@@ -209,7 +209,7 @@ async fn follow_up_in(connection: &mut sqlx::AnyConnection, account_id: i64, id:
         .bind(id)
         .fetch_optional(&mut *connection)
         .await?
-        .ok_or_else(|| Error::not_found("follow-up", id))?;
+        .ok_or_else(|| Error::not_found(Record::FollowUp, id))?;
     follow_up_from_row(&row)
 }
 
@@ -310,7 +310,7 @@ impl Store {
         }
         for draft in drafts {
             let (state, name) =
-                consent.get(&draft.contact_id).ok_or_else(|| Error::not_found("contact", draft.contact_id))?;
+                consent.get(&draft.contact_id).ok_or_else(|| Error::not_found(Record::Contact, draft.contact_id))?;
             tickler_core::consent::Consent { state: *state, until: None }
                 .ensure_may_follow_up(name, draft.origin == Origin::ReAsk)?;
         }

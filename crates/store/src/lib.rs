@@ -40,7 +40,7 @@ pub use backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, RestoreSummary};
 pub use contacts::ContactFilter;
 pub use dialect::Backend;
 pub use enrollments::BulkEnrolled;
-pub use error::{Error, Result};
+pub use error::{Error, Record, Result};
 pub use follow_ups::{IMPORT_BATCH, Scheduled};
 pub use import::{ContactImport, phone_key};
 pub use jobs::{Job, MAX_CLAIMS, kind as job_kind};

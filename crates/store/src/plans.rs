@@ -9,7 +9,7 @@ use tickler_core::plan::{Plan, PlanDraft, Step, StepAction, starter_plans};
 use tickler_core::touch::Channel;
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{parsed, seconds};
 
 /// Who automatic emails come from, and when the daily digest goes out.
@@ -91,7 +91,7 @@ impl Store {
         let matching: Vec<&Plan> = plans.iter().filter(|plan| plan.name.to_lowercase().contains(&key)).collect();
         match matching.as_slice() {
             [one] => Ok((*one).clone()),
-            [] => Err(Error::not_found("plan", reference)),
+            [] => Err(Error::not_found(Record::Plan, reference)),
             several => Err(Error::Ambiguous {
                 reference: reference.to_string(),
                 candidates: several.iter().map(|plan| format!("{} (id {})", plan.name, plan.id)).collect(),
@@ -197,7 +197,7 @@ fn duplicate_name(error: sqlx::Error, name: &str) -> Error {
         sqlx::Error::Database(database) if database.is_unique_violation() => {
             Error::Duplicate { field: "name", value: name.to_string(), owner: "another plan".to_string() }
         }
-        _ => Error::Database(error),
+        _ => error.into(),
     }
 }
 
@@ -231,7 +231,7 @@ pub(crate) async fn plan_in(connection: &mut sqlx::AnyConnection, account_id: i6
         .bind(id)
         .fetch_optional(&mut *connection)
         .await?
-        .ok_or_else(|| Error::not_found("plan", id))?;
+        .ok_or_else(|| Error::not_found(Record::Plan, id))?;
     let steps = sqlx::query(
         "SELECT position, delay, channel, kind, subject, body FROM plan_steps WHERE plan_id = $1 ORDER BY position",
     )

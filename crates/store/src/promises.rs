@@ -7,7 +7,7 @@ use tickler_core::contact::ZoneName;
 use tickler_core::promise::{Promise, PromiseDraft, PromiseState};
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{instant, optional_instant, parsed, seconds};
 
 const PROMISE_COLUMNS: &str =
@@ -88,7 +88,7 @@ async fn promise_in(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64) -> 
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| Error::not_found("promise", id))?;
+        .ok_or_else(|| Error::not_found(Record::Promise, id))?;
     promise_from_row(&row)
 }
 

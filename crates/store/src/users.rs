@@ -9,7 +9,7 @@ use tickler_core::contact::EmailAddress;
 use tickler_core::user::{User, UserDraft};
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{instant, parsed, seconds};
 
 const USER_COLUMNS: &str = "id, account_id, email, name, is_admin, created_at";
@@ -87,7 +87,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or_else(|| Error::not_found("user", id))?;
+        .ok_or_else(|| Error::not_found(Record::User, id))?;
         user_from_row(&row)
     }
 
@@ -113,7 +113,7 @@ impl Store {
             .await?
             .rows_affected();
         if changed == 0 {
-            return Err(Error::not_found("user", user_id));
+            return Err(Error::not_found(Record::User, user_id));
         }
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -127,7 +127,7 @@ impl Store {
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::not_found("user", user_id))?;
+            .ok_or_else(|| Error::not_found(Record::User, user_id))?;
         Ok(row.try_get("calendar_secret")?)
     }
 
@@ -140,7 +140,7 @@ impl Store {
             .execute(&self.pool)
             .await?
             .rows_affected();
-        if changed == 0 { Err(Error::not_found("user", user_id)) } else { Ok(()) }
+        if changed == 0 { Err(Error::not_found(Record::User, user_id)) } else { Ok(()) }
     }
 
     /// The user whose calendar feed has this secret.
