@@ -147,7 +147,8 @@ mod tests {
 
     #[test]
     fn missing_records_are_404() {
-        let failure: Failure = StoreError::NotFound { record: tickler_store::Record::Contact, reference: "7".into() }.into();
+        let failure: Failure =
+            StoreError::NotFound { record: tickler_store::Record::Contact, reference: "7".into() }.into();
         assert_eq!(failure.status, StatusCode::NOT_FOUND);
     }
 }

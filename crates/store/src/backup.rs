@@ -100,47 +100,50 @@ impl Store {
         out: &mut impl Write,
         now: Timestamp,
     ) -> Result<BTreeMap<String, u64>> {
-        let written = |error: std::io::Error| Error::Config(format!("cannot write the backup: {error}"));
-        let account_columns = names(ACCOUNT_COLUMNS);
-        let statement = format!("SELECT {account_columns} FROM accounts WHERE id = $1");
-        let account = sqlx::query(sqlx::AssertSqlSafe(statement))
-            .bind(account_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| Error::not_found(Record::Account, account_id))?;
-        // Written by hand so the format and version come first for a person opening the file.
-        write!(
-            out,
-            "{{\"format\":\"{BACKUP_FORMAT}\",\"version\":{BACKUP_VERSION},\"created_at\":\"{now}\",\"account\":{}",
-            Value::Object(row_object(&account, ACCOUNT_COLUMNS)?)
-        )
-        .map_err(written)?;
-        out.write_all(b",\"sections\":{").map_err(written)?;
-        let mut counts = BTreeMap::new();
-        for (index, section) in SECTIONS.iter().enumerate() {
-            let separator = if index == 0 { "\n" } else { ",\n" };
-            write!(out, "{separator}\"{}\":[", section.table).map_err(written)?;
-            let statement = format!(
-                "SELECT {} FROM {} WHERE {} ORDER BY {}",
-                names(section.columns),
-                section.table,
-                section.scope,
-                section.order
-            );
-            let mut rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch(&self.pool);
-            let mut count = 0_u64;
-            while let Some(row) = rows.try_next().await? {
-                out.write_all(if count == 0 { b"\n" } else { b",\n" }).map_err(written)?;
-                serde_json::to_writer(&mut *out, &row_object(&row, section.columns)?)
-                    .map_err(|error| Error::Config(format!("cannot write the backup: {error}")))?;
-                count += 1;
+        crate::error::during("writing a backup", async {
+            let written = |error: std::io::Error| Error::Config(format!("cannot write the backup: {error}"));
+            let account_columns = names(ACCOUNT_COLUMNS);
+            let statement = format!("SELECT {account_columns} FROM accounts WHERE id = $1");
+            let account = sqlx::query(sqlx::AssertSqlSafe(statement))
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| Error::not_found(Record::Account, account_id))?;
+            // Written by hand so the format and version come first for a person opening the file.
+            write!(
+                out,
+                "{{\"format\":\"{BACKUP_FORMAT}\",\"version\":{BACKUP_VERSION},\"created_at\":\"{now}\",\"account\":{}",
+                Value::Object(row_object(&account, ACCOUNT_COLUMNS)?)
+            )
+            .map_err(written)?;
+            out.write_all(b",\"sections\":{").map_err(written)?;
+            let mut counts = BTreeMap::new();
+            for (index, section) in SECTIONS.iter().enumerate() {
+                let separator = if index == 0 { "\n" } else { ",\n" };
+                write!(out, "{separator}\"{}\":[", section.table).map_err(written)?;
+                let statement = format!(
+                    "SELECT {} FROM {} WHERE {} ORDER BY {}",
+                    names(section.columns),
+                    section.table,
+                    section.scope,
+                    section.order
+                );
+                let mut rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch(&self.pool);
+                let mut count = 0_u64;
+                while let Some(row) = rows.try_next().await? {
+                    out.write_all(if count == 0 { b"\n" } else { b",\n" }).map_err(written)?;
+                    serde_json::to_writer(&mut *out, &row_object(&row, section.columns)?)
+                        .map_err(|error| Error::Config(format!("cannot write the backup: {error}")))?;
+                    count += 1;
+                }
+                out.write_all(b"]").map_err(written)?;
+                counts.insert(section.table.to_string(), count);
             }
-            out.write_all(b"]").map_err(written)?;
-            counts.insert(section.table.to_string(), count);
-        }
-        out.write_all(b"}}\n").map_err(written)?;
-        out.flush().map_err(written)?;
-        Ok(counts)
+            out.write_all(b"}}\n").map_err(written)?;
+            out.flush().map_err(written)?;
+            Ok(counts)
+        })
+        .await
     }
 
     /// Restore a backup into the account, in one transaction. Without
@@ -149,6 +152,7 @@ impl Store {
     /// existing ones, the settings stay, and a backup contact whose email an
     /// existing contact holds is left out with its records.
     pub async fn restore_backup(&self, account_id: i64, backup: &Backup, merge: bool) -> Result<RestoreSummary> {
+        crate::error::during("restoring a backup", async {
         let mut tx = self.begin_write().await?;
         if !merge {
             ensure_empty(&mut tx, account_id).await?;
@@ -181,6 +185,8 @@ impl Store {
         }
         restore.tx.commit().await?;
         Ok(restore.summary)
+        })
+        .await
     }
 }
 

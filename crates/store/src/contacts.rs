@@ -44,6 +44,7 @@ pub struct ContactFilter {
 impl Store {
     /// Create a contact with its emails, phones and tags, in one transaction.
     pub async fn create_contact(&self, account_id: i64, draft: &ContactDetails, now: Timestamp) -> Result<Contact> {
+        crate::error::during("creating a contact", async {
         let draft = draft.clone().deduplicated();
         let mut tx = self.begin_write().await?;
         ensure_emails_free(&mut tx, account_id, &draft.emails, None).await?;
@@ -61,6 +62,8 @@ impl Store {
         let contact = contact_in(&mut tx, account_id, id).await?;
         tx.commit().await?;
         Ok(contact)
+        })
+        .await
     }
 
     /// Replace a contact's fields (consent is changed only through [`Store::set_consent`]).
@@ -71,58 +74,68 @@ impl Store {
         draft: &ContactDetails,
         now: Timestamp,
     ) -> Result<Contact> {
-        let draft = draft.clone().deduplicated();
-        let mut tx = self.begin_write().await?;
-        ensure_contact_exists(&mut tx, account_id, id).await?;
-        ensure_emails_free(&mut tx, account_id, &draft.emails, Some(id)).await?;
-        if let Some(referrer) = draft.referred_by {
-            if referrer == id {
-                return Err(tickler_core::Error::invalid("referred-by", "a contact cannot refer themselves").into());
+        crate::error::during("updating a contact", async {
+            let draft = draft.clone().deduplicated();
+            let mut tx = self.begin_write().await?;
+            ensure_contact_exists(&mut tx, account_id, id).await?;
+            ensure_emails_free(&mut tx, account_id, &draft.emails, Some(id)).await?;
+            if let Some(referrer) = draft.referred_by {
+                if referrer == id {
+                    return Err(tickler_core::Error::invalid("referred-by", "a contact cannot refer themselves").into());
+                }
+                ensure_contact_exists(&mut tx, account_id, referrer).await?;
             }
-            ensure_contact_exists(&mut tx, account_id, referrer).await?;
-        }
-        replace_fields(&mut tx, account_id, id, &draft, now).await?;
-        let contact = contact_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(contact)
+            replace_fields(&mut tx, account_id, id, &draft, now).await?;
+            let contact = contact_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(contact)
+        })
+        .await
     }
 
     /// Delete a contact and everything recorded about them.
     pub async fn delete_contact(&self, account_id: i64, id: i64) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        ensure_contact_exists(&mut tx, account_id, id).await?;
-        // Children first, so the delete does not depend on the backend's cascade settings.
-        for statement in [
-            "DELETE FROM contact_emails WHERE contact_id = $1",
-            "DELETE FROM contact_phones WHERE contact_id = $1",
-            "DELETE FROM contact_tags WHERE contact_id = $1",
-            "DELETE FROM touches WHERE contact_id = $1",
-            "DELETE FROM follow_up_snoozes WHERE follow_up_id IN (SELECT id FROM follow_ups WHERE contact_id = $1)",
-            "DELETE FROM follow_ups WHERE contact_id = $1",
-            "DELETE FROM promises WHERE contact_id = $1",
-            "DELETE FROM consent_changes WHERE contact_id = $1",
-            "UPDATE contacts SET referred_by = NULL WHERE referred_by = $1",
-        ] {
-            sqlx::query(statement).bind(id).execute(&mut *tx).await?;
-        }
-        sqlx::query("DELETE FROM contacts WHERE account_id = $1 AND id = $2")
-            .bind(account_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        crate::error::during("deleting a contact", async {
+            let mut tx = self.begin_write().await?;
+            ensure_contact_exists(&mut tx, account_id, id).await?;
+            // Children first, so the delete does not depend on the backend's cascade settings.
+            for statement in [
+                "DELETE FROM contact_emails WHERE contact_id = $1",
+                "DELETE FROM contact_phones WHERE contact_id = $1",
+                "DELETE FROM contact_tags WHERE contact_id = $1",
+                "DELETE FROM touches WHERE contact_id = $1",
+                "DELETE FROM follow_up_snoozes WHERE follow_up_id IN (SELECT id FROM follow_ups WHERE contact_id = $1)",
+                "DELETE FROM follow_ups WHERE contact_id = $1",
+                "DELETE FROM promises WHERE contact_id = $1",
+                "DELETE FROM consent_changes WHERE contact_id = $1",
+                "UPDATE contacts SET referred_by = NULL WHERE referred_by = $1",
+            ] {
+                sqlx::query(statement).bind(id).execute(&mut *tx).await?;
+            }
+            sqlx::query("DELETE FROM contacts WHERE account_id = $1 AND id = $2")
+                .bind(account_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     /// One contact by id.
     pub async fn contact(&self, account_id: i64, id: i64) -> Result<Contact> {
-        let mut connection = self.pool.acquire().await?;
-        contact_in(&mut connection, account_id, id).await
+        crate::error::during("reading a contact", async {
+            let mut connection = self.pool.acquire().await?;
+            contact_in(&mut connection, account_id, id).await
+        })
+        .await
     }
 
     /// The contact a person means by `reference`: an id, an email, or any
     /// unambiguous part of a name (an exact full name wins over partial matches).
     pub async fn find_contact(&self, account_id: i64, reference: &str) -> Result<Contact> {
+        crate::error::during("finding a contact", async {
         let reference = reference.trim();
         if reference.is_empty() {
             return Err(tickler_core::Error::invalid("contact", "is empty; name a contact by id, email or name").into());
@@ -175,54 +188,65 @@ impl Store {
             }
         };
         self.contact(account_id, chosen).await
+        })
+        .await
     }
 
     /// Contacts matching `filter`, by name.
     pub async fn contacts(&self, account_id: i64, filter: &ContactFilter) -> Result<Vec<Contact>> {
-        let statement = format!(
-            "{CONTACT_SELECT} WHERE c.account_id = $1 \
+        crate::error::during("listing contacts", async {
+            let statement = format!(
+                "{CONTACT_SELECT} WHERE c.account_id = $1 \
              AND ($2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = $2)) \
              AND ($3 IS NULL OR c.search_text LIKE $3 ESCAPE '\\') \
              AND ($4 IS NULL OR c.stage = $4) AND ($5 IS NULL OR c.consent = $5) \
              ORDER BY c.name_key, c.id LIMIT $6 OFFSET $7"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
-            .bind(account_id)
-            .bind(filter.tag.as_ref().map(|tag| tag.as_str().to_string()))
-            .bind(filter.search.as_ref().map(|text| format!("%{}%", escape_like(&text.trim().to_lowercase()))))
-            .bind(filter.stage.map(|stage| stage.as_str().to_string()))
-            .bind(filter.consent.map(|state| state.as_str().to_string()))
-            .bind(filter.limit.map_or(i64::MAX, i64::from))
-            .bind(i64::from(filter.offset))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(contact_from_row).collect()
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
+                .bind(account_id)
+                .bind(filter.tag.as_ref().map(|tag| tag.as_str().to_string()))
+                .bind(filter.search.as_ref().map(|text| format!("%{}%", escape_like(&text.trim().to_lowercase()))))
+                .bind(filter.stage.map(|stage| stage.as_str().to_string()))
+                .bind(filter.consent.map(|state| state.as_str().to_string()))
+                .bind(filter.limit.map_or(i64::MAX, i64::from))
+                .bind(i64::from(filter.offset))
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(contact_from_row).collect()
+        })
+        .await
     }
 
     /// How many contacts the account has.
     pub async fn count_contacts(&self, account_id: i64) -> Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM contacts WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?)
+        crate::error::during("counting contacts", async {
+            Ok(sqlx::query("SELECT COUNT(*) AS n FROM contacts WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?)
+        })
+        .await
     }
 
     /// Every contact with a known birthday: (id, name, birthday), for the calendar feed.
     pub async fn birthdays(&self, account_id: i64) -> Result<Vec<(i64, String, jiff::civil::Date)>> {
-        let rows = sqlx::query(
-            "SELECT id, name, birthday FROM contacts WHERE account_id = $1 AND birthday IS NOT NULL ORDER BY id",
-        )
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let day = crate::rows::optional_date(row, "birthday")?
-                    .ok_or_else(|| Error::Corrupt("birthday: missing".to_string()))?;
-                Ok((row.try_get("id")?, row.try_get("name")?, day))
-            })
-            .collect()
+        crate::error::during("reading birthdays", async {
+            let rows = sqlx::query(
+                "SELECT id, name, birthday FROM contacts WHERE account_id = $1 AND birthday IS NOT NULL ORDER BY id",
+            )
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    let day = crate::rows::optional_date(row, "birthday")?
+                        .ok_or_else(|| Error::Corrupt("birthday: missing".to_string()))?;
+                    Ok((row.try_get("id")?, row.try_get("name")?, day))
+                })
+                .collect()
+        })
+        .await
     }
 }
 

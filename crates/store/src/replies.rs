@@ -63,22 +63,26 @@ struct Target {
 impl Store {
     /// Where the poller stands in `mailbox` (see `ImapConfig::mailbox_key`), if it has read it before.
     pub async fn mailbox_poll(&self, mailbox: &str) -> Result<Option<MailboxPoll>> {
-        let row = sqlx::query("SELECT uid_validity, last_uid FROM mailbox_polls WHERE mailbox = $1")
-            .bind(mailbox)
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let number = |column: &str| -> Result<u32> {
-            let value: i64 = row.try_get(column)?;
-            u32::try_from(value).map_err(|_| crate::Error::Corrupt(format!("mailbox_polls.{column}: {value}")))
-        };
-        Ok(Some(MailboxPoll { uid_validity: number("uid_validity")?, last_uid: number("last_uid")? }))
+        crate::error::during("reading the mailbox position", async {
+            let row = sqlx::query("SELECT uid_validity, last_uid FROM mailbox_polls WHERE mailbox = $1")
+                .bind(mailbox)
+                .fetch_optional(&self.pool)
+                .await?;
+            let Some(row) = row else { return Ok(None) };
+            let number = |column: &str| -> Result<u32> {
+                let value: i64 = row.try_get(column)?;
+                u32::try_from(value).map_err(|_| crate::Error::Corrupt(format!("mailbox_polls.{column}: {value}")))
+            };
+            Ok(Some(MailboxPoll { uid_validity: number("uid_validity")?, last_uid: number("last_uid")? }))
+        })
+        .await
     }
 
     /// Remember how far `mailbox` has been read. Within one UIDVALIDITY the
     /// mark only moves forward, so two pollers finishing out of order never
     /// make a third read again what was read.
     pub async fn save_mailbox_poll(&self, mailbox: &str, poll: MailboxPoll, now: Timestamp) -> Result<()> {
+        crate::error::during("saving the mailbox position", async {
         sqlx::query(
             "INSERT INTO mailbox_polls (mailbox, uid_validity, last_uid, polled_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (mailbox) DO UPDATE SET \
@@ -93,6 +97,8 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+        })
+        .await
     }
 
     /// Record an inbound email as a reply, in one transaction: find what it
@@ -103,6 +109,7 @@ impl Store {
     /// Message-ID recorded for that account. Recording the same email again
     /// changes nothing.
     pub async fn record_reply(&self, reply: &InboundReply, now: Timestamp) -> Result<ReplyOutcome> {
+        crate::error::during("recording a reply", async {
         let mut tx = self.begin_write().await?;
         let own = sqlx::query("SELECT id FROM outbox WHERE message_id = $1 LIMIT 1")
             .bind(&reply.key)
@@ -166,6 +173,8 @@ impl Store {
         }
         tx.commit().await?;
         Ok(if recorded.is_empty() { ReplyOutcome::AlreadyRecorded } else { ReplyOutcome::Recorded(recorded) })
+        })
+        .await
     }
 }
 

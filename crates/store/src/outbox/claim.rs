@@ -20,13 +20,13 @@ use tickler_core::template::{self, Compiled, Rendered};
 use tickler_core::work_week::WorkWeek;
 
 use super::{
-    EMAIL_SELECT, OutboundEmail, RenderFacts, StepRun, add_task, advance, email_from_row, fields, render_facts,
-    set_waiting,
+    EMAIL_SELECT, OutboundEmail, OutboxState, RenderFacts, StepRun, add_task, advance, email_from_row, fields,
+    render_facts, set_waiting,
 };
 use crate::Store;
 use crate::contacts::{CONTACT_SELECT, contact_from_row};
 use crate::dialect::{Backend, id_list, multi_row_insert, one_off};
-use crate::enrollments::{ENROLLMENT_COLUMNS, enrollment_from_row, step_key, stop_in};
+use crate::enrollments::{ENROLLMENT_COLUMNS, enrollment_from_row, pause_in, step_key, stop_in};
 use crate::error::{Error, Result};
 use crate::jobs::{Job, close_job, postpone_job};
 use crate::plans::{MailSettings, mail_settings_in, plan_in};
@@ -164,10 +164,10 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
 }
 
 /// The outbox rows of a batch's enrollments, with their states.
-async fn outbox_rows(tx: &mut Transaction<'_, Any>, enrollment_ids: &str) -> Result<Vec<(OutboundEmail, String)>> {
+async fn outbox_rows(tx: &mut Transaction<'_, Any>, enrollment_ids: &str) -> Result<Vec<(OutboundEmail, OutboxState)>> {
     let statement = format!("{EMAIL_SELECT} WHERE o.enrollment_id IN ({enrollment_ids})");
     let rows = one_off(statement).fetch_all(&mut **tx).await?;
-    rows.iter().map(|row| Ok((email_from_row(row)?, row.try_get("state")?))).collect()
+    rows.iter().map(|row| Ok((email_from_row(row)?, OutboxState::from_row(row, "state")?))).collect()
 }
 
 impl Store {
@@ -176,70 +176,73 @@ impl Store {
     /// before this transaction always wins: the contact is locked and re-read
     /// inside it.
     pub async fn claim_plan_steps(&self, jobs: &[Job], now: Timestamp) -> Result<Vec<StepRun>> {
-        let mut targets = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let id: i64 = job.payload.parse().map_err(|_| Error::Corrupt(format!("job {}: payload", job.id)))?;
-            targets.push((job.account_id, id));
-        }
-        let mut tx = self.begin_write().await?;
-        let batch = Batch::load(self, &mut tx, &targets).await?;
-        let enrollment_ids = id_list(targets.iter().map(|(_, id)| *id));
-        let contact_ids = id_list(batch.contacts.keys().copied());
-        let facts = contact_facts(&mut tx, &contact_ids, now).await?;
-        let mut outbox: HashMap<(i64, u32), (OutboundEmail, String)> = HashMap::new();
-        // The last email sent in each enrollment: the one the next email answers.
-        let mut threads: HashMap<i64, (u32, String, Vec<String>)> = HashMap::new();
-        for (email, state) in outbox_rows(&mut tx, &enrollment_ids).await? {
-            let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else { continue };
-            let later = threads.get(&enrollment_id).is_none_or(|(latest, ..)| *latest < step);
-            if state == "sent" && later {
-                threads.insert(enrollment_id, (step, email.message_id.clone(), email.references.clone()));
+        crate::error::during("claiming plan steps", async {
+            let mut targets = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                let id: i64 = job.payload.parse().map_err(|_| Error::Corrupt(format!("job {}: payload", job.id)))?;
+                targets.push((job.account_id, id));
             }
-            outbox.insert((enrollment_id, step), (email, state));
-        }
-        let mut sending_to: HashSet<i64> = HashSet::new();
-        let mut templates = HashMap::new();
-        let mut runs = Vec::with_capacity(jobs.len());
-        let (mut fresh, mut retried) = (Vec::new(), Vec::new());
-        for (job, (_, enrollment_id)) in jobs.iter().zip(targets) {
-            let known = |enrollment: &&Enrollment| {
-                batch.contacts.contains_key(&enrollment.contact_id)
-                    && batch.plans.contains_key(&enrollment.plan_id)
-                    && batch.accounts.contains_key(&job.account_id)
-            };
-            let run = match batch.enrollments.get(&enrollment_id).filter(known) {
-                None => Some(closed(&mut tx, job, now, "the enrollment was deleted").await?),
-                Some(enrollment) => {
-                    let decision = Decision { batch: &batch, facts: &facts, job, enrollment, now };
-                    match decision.decide(&mut tx, &outbox, &threads, &mut sending_to, &mut templates).await? {
-                        Claimed::Run(run) => Some(run),
-                        Claimed::Send { email, fresh: true } => {
-                            fresh.push((runs.len(), *email));
-                            None
-                        }
-                        Claimed::Send { email, fresh: false } => {
-                            retried.push(email.outbox_id);
-                            Some(StepRun::Send(Box::new(OutboundEmail { attempts: email.attempts + 1, ..*email })))
+            let mut tx = self.begin_write().await?;
+            let batch = Batch::load(self, &mut tx, &targets).await?;
+            let enrollment_ids = id_list(targets.iter().map(|(_, id)| *id));
+            let contact_ids = id_list(batch.contacts.keys().copied());
+            let facts = contact_facts(&mut tx, &contact_ids, now).await?;
+            let mut outbox: HashMap<(i64, u32), (OutboundEmail, OutboxState)> = HashMap::new();
+            // The last email sent in each enrollment: the one the next email answers.
+            let mut threads: HashMap<i64, (u32, String, Vec<String>)> = HashMap::new();
+            for (email, state) in outbox_rows(&mut tx, &enrollment_ids).await? {
+                let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else { continue };
+                let later = threads.get(&enrollment_id).is_none_or(|(latest, ..)| *latest < step);
+                if state == OutboxState::Sent && later {
+                    threads.insert(enrollment_id, (step, email.message_id.clone(), email.references.clone()));
+                }
+                outbox.insert((enrollment_id, step), (email, state));
+            }
+            let mut sending_to: HashSet<i64> = HashSet::new();
+            let mut templates = HashMap::new();
+            let mut runs = Vec::with_capacity(jobs.len());
+            let (mut fresh, mut retried) = (Vec::new(), Vec::new());
+            for (job, (_, enrollment_id)) in jobs.iter().zip(targets) {
+                let known = |enrollment: &&Enrollment| {
+                    batch.contacts.contains_key(&enrollment.contact_id)
+                        && batch.plans.contains_key(&enrollment.plan_id)
+                        && batch.accounts.contains_key(&job.account_id)
+                };
+                let run = match batch.enrollments.get(&enrollment_id).filter(known) {
+                    None => Some(closed(&mut tx, job, now, "the enrollment was deleted").await?),
+                    Some(enrollment) => {
+                        let decision = Decision { batch: &batch, facts: &facts, job, enrollment, now };
+                        match decision.decide(&mut tx, &outbox, &threads, &mut sending_to, &mut templates).await? {
+                            Claimed::Run(run) => Some(run),
+                            Claimed::Send { email, fresh: true } => {
+                                fresh.push((runs.len(), *email));
+                                None
+                            }
+                            Claimed::Send { email, fresh: false } => {
+                                retried.push(email.outbox_id);
+                                Some(StepRun::Send(Box::new(OutboundEmail { attempts: email.attempts + 1, ..*email })))
+                            }
                         }
                     }
-                }
-            };
-            runs.push(run);
-        }
-        for (place, email) in insert_emails(self.backend, &mut tx, fresh, now).await? {
-            runs[place] = Some(StepRun::Send(Box::new(email)));
-        }
-        if !retried.is_empty() {
-            let statement = format!(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id IN ({})",
-                id_list(retried.into_iter())
-            );
-            one_off(statement).execute(&mut *tx).await?;
-        }
-        let runs = runs.into_iter().map(|run| run.ok_or_else(|| Error::Corrupt("an unclaimed step".into())));
-        let runs = runs.collect::<Result<Vec<_>>>()?;
-        tx.commit().await?;
-        Ok(runs)
+                };
+                runs.push(run);
+            }
+            for (place, email) in insert_emails(self.backend, &mut tx, fresh, now).await? {
+                runs[place] = Some(StepRun::Send(Box::new(email)));
+            }
+            if !retried.is_empty() {
+                let statement = format!(
+                    "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id IN ({})",
+                    id_list(retried.into_iter())
+                );
+                one_off(statement).execute(&mut *tx).await?;
+            }
+            let runs = runs.into_iter().map(|run| run.ok_or_else(|| Error::Corrupt("an unclaimed step".into())));
+            let runs = runs.collect::<Result<Vec<_>>>()?;
+            tx.commit().await?;
+            Ok(runs)
+        })
+        .await
     }
 }
 
@@ -268,7 +271,7 @@ impl<'a> Decision<'a> {
     async fn decide(
         &self,
         tx: &mut Transaction<'static, Any>,
-        outbox: &HashMap<(i64, u32), (OutboundEmail, String)>,
+        outbox: &HashMap<(i64, u32), (OutboundEmail, OutboxState)>,
         threads: &HashMap<i64, (u32, String, Vec<String>)>,
         sending_to: &mut HashSet<i64>,
         templates: &mut Templates<'a>,
@@ -313,7 +316,7 @@ impl<'a> Decision<'a> {
         };
         let existing = outbox.get(&(enrollment.id, enrollment.next_step));
         if let Some((email, state)) = existing
-            && state == "sent"
+            && *state == OutboxState::Sent
         {
             // The server took it; the worker that sent it stopped before recording that.
             return Ok(Claimed::Run(StepRun::Sent(Box::new(email.clone()))));
@@ -346,12 +349,7 @@ impl<'a> Decision<'a> {
             Ok(rendered) => rendered,
             Err(error) => {
                 let reason = format!("the template of step {} cannot be rendered: {error}", enrollment.next_step + 1);
-                sqlx::query("UPDATE enrollments SET state = 'paused', waiting = $2, updated_at = $3 WHERE id = $1")
-                    .bind(enrollment.id)
-                    .bind(&reason)
-                    .bind(seconds(now))
-                    .execute(&mut **tx)
-                    .await?;
+                pause_in(tx, enrollment.id, &reason, now).await?;
                 close_job(tx, job, Some(&reason), now).await?;
                 return Ok(Claimed::Run(StepRun::Closed(reason)));
             }
@@ -450,7 +448,7 @@ async fn insert_emails(
                 .bind(email.to.as_str())
                 .bind(email.subject.as_str())
                 .bind(email.body.as_str())
-                .bind("sending")
+                .bind(OutboxState::Sending.as_str())
                 .bind(1_i64)
                 .bind(seconds(now));
         }

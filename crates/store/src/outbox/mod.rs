@@ -21,15 +21,18 @@ use tickler_core::touch::Channel;
 use tickler_core::work_week::WorkWeek;
 
 mod claim;
+mod state;
+
+pub use state::OutboxState;
 
 use std::collections::HashMap;
 
 use crate::Store;
 use crate::dialect::{id_list, one_off, placeholder};
-use crate::enrollments::{contact_zone, step_key};
+use crate::enrollments::{contact_zone, pause_in, step_key};
 use crate::error::{Error, Result};
-use crate::follow_ups::insert_follow_up;
-use crate::jobs::{Job, close_job, close_jobs, kind, postpone_job, schedule_job};
+use crate::follow_up_rows::insert_follow_up;
+use crate::jobs::{Job, JobKind, close_job, close_jobs, postpone_job, schedule_job};
 use crate::plans::mail_settings_in;
 use crate::rows::seconds;
 use crate::touches::insert_sent_emails;
@@ -97,35 +100,41 @@ pub struct SendFailure {
 impl Store {
     /// Claim the step one plan-step job stands for (see [`Store::claim_plan_steps`]).
     pub async fn claim_plan_step(&self, job: &Job, now: Timestamp) -> Result<StepRun> {
-        let mut runs = self.claim_plan_steps(std::slice::from_ref(job), now).await?;
-        runs.pop().ok_or_else(|| Error::Corrupt(format!("job {}: no claim", job.id)))
+        crate::error::during("claiming a plan step", async {
+            let mut runs = self.claim_plan_steps(std::slice::from_ref(job), now).await?;
+            runs.pop().ok_or_else(|| Error::Corrupt(format!("job {}: no claim", job.id)))
+        })
+        .await
     }
 
     /// Mark emails the mail server took as sent, with its answers, in one
     /// transaction: called as they are taken, so a worker that dies before
     /// recording its batch does not send them again.
     pub async fn mark_delivered(&self, accepted: &[(i64, String)], now: Timestamp) -> Result<()> {
-        for chunk in accepted.chunks(MARK_CHUNK) {
-            // Ids are integers, written into the statement; the answers are bound after the time.
-            let cases = chunk
-                .iter()
-                .enumerate()
-                .map(|(n, (id, _))| format!("WHEN {id} THEN {}", placeholder(self.backend, n + 2)))
-                .collect::<Vec<_>>();
-            let statement = format!(
-                "UPDATE outbox SET state = 'sent', sent_at = {}, last_error = NULL, server_reply = CASE id {} END \
+        crate::error::during("marking emails delivered", async {
+            for chunk in accepted.chunks(MARK_CHUNK) {
+                // Ids are integers, written into the statement; the answers are bound after the time.
+                let cases = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(n, (id, _))| format!("WHEN {id} THEN {}", placeholder(self.backend, n + 2)))
+                    .collect::<Vec<_>>();
+                let statement = format!(
+                    "UPDATE outbox SET state = 'sent', sent_at = {}, last_error = NULL, server_reply = CASE id {} END \
                  WHERE id IN ({})",
-                placeholder(self.backend, 1),
-                cases.join(" "),
-                id_list(chunk.iter().map(|(id, _)| *id))
-            );
-            let mut query = one_off(statement).bind(seconds(now));
-            for (_, reply) in chunk {
-                query = query.bind(reply.as_str());
+                    placeholder(self.backend, 1),
+                    cases.join(" "),
+                    id_list(chunk.iter().map(|(id, _)| *id))
+                );
+                let mut query = one_off(statement).bind(seconds(now));
+                for (_, reply) in chunk {
+                    query = query.bind(reply.as_str());
+                }
+                query.execute(&self.pool).await?;
             }
-            query.execute(&self.pool).await?;
-        }
-        Ok(())
+            Ok(())
+        })
+        .await
     }
 
     /// Record what became of a batch of emails, in one transaction. Sent: the
@@ -134,6 +143,7 @@ impl Store {
     /// refusal) the enrollment pauses and the failure lands on the agenda with
     /// the server's reason.
     pub async fn record_sends(&self, deliveries: &[Delivery], now: Timestamp) -> Result<()> {
+        crate::error::during("recording sent emails", async {
         if deliveries.is_empty() {
             return Ok(());
         }
@@ -198,14 +208,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     if let Some(enrollment) = enrollment {
-                        sqlx::query(
-                            "UPDATE enrollments SET state = 'paused', waiting = $2, updated_at = $3 WHERE id = $1",
-                        )
-                        .bind(enrollment.id)
-                        .bind(&reason)
-                        .bind(seconds(now))
-                        .execute(&mut *tx)
-                        .await?;
+                        pause_in(&mut tx, enrollment.id, &reason, now).await?;
                     }
                     if let Some(contact) = contact {
                         let zone = batch.zone(account_id, contact);
@@ -248,6 +251,8 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+        })
+        .await
     }
 
     /// Render a plan's email step for a contact, exactly as the worker would send it now.
@@ -259,21 +264,25 @@ impl Store {
         contact: &Contact,
         now: Timestamp,
     ) -> Result<Rendered> {
-        let Some(StepAction::Email { subject, body }) = plan.steps.get(step).map(|step| &step.action) else {
-            return Err(tickler_core::Error::invalid(
-                "step",
-                format!("step {} of \"{}\" is not an email", step + 1, plan.name),
-            )
-            .into());
-        };
-        let mut connection = self.pool.acquire().await?;
-        let zone = contact_zone(&mut connection, account_id, contact).await?;
-        let fields = fields_for(&mut connection, account_id, contact, Some(plan), &zone, now).await?;
-        Ok(template::render(subject, body, &fields)?)
+        crate::error::during("previewing a plan step", async {
+            let Some(StepAction::Email { subject, body }) = plan.steps.get(step).map(|step| &step.action) else {
+                return Err(tickler_core::Error::invalid(
+                    "step",
+                    format!("step {} of \"{}\" is not an email", step + 1, plan.name),
+                )
+                .into());
+            };
+            let mut connection = self.pool.acquire().await?;
+            let zone = contact_zone(&mut connection, account_id, contact).await?;
+            let fields = fields_for(&mut connection, account_id, contact, Some(plan), &zone, now).await?;
+            Ok(template::render(subject, body, &fields)?)
+        })
+        .await
     }
 
     /// Every outbox row of a contact (or the account), newest first, for status and tests.
-    pub async fn outbox(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<(OutboundEmail, String)>> {
+    pub async fn outbox(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<(OutboundEmail, OutboxState)>> {
+        crate::error::during("reading the outbox", async {
         let rows = sqlx::query(
             "SELECT o.*, o.state AS outbox_state FROM outbox o WHERE o.account_id = $1 AND ($2 IS NULL OR o.contact_id = $2) \
              ORDER BY o.id DESC",
@@ -282,7 +291,9 @@ impl Store {
         .bind(contact_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|row| Ok((email_from_row(row)?, row.try_get("outbox_state")?))).collect()
+        rows.iter().map(|row| Ok((email_from_row(row)?, OutboxState::from_row(row, "outbox_state")?))).collect()
+        })
+        .await
     }
 }
 
@@ -297,11 +308,12 @@ impl Store {
         rendered: &Rendered,
         now: Timestamp,
     ) -> Result<Option<OutboundEmail>> {
-        let mut tx = self.begin_write().await?;
-        let settings = mail_settings_in(&mut tx, job.account_id).await?;
-        let domain = settings.from_address.rsplit_once('@').map_or("tickler.localhost", |(_, domain)| domain);
-        let message_id = format!("<{}.{}@{domain}>", key.replace([':', ' '], "."), job.account_id);
-        sqlx::query(
+        crate::error::during("queueing a notice", async {
+            let mut tx = self.begin_write().await?;
+            let settings = mail_settings_in(&mut tx, job.account_id).await?;
+            let domain = settings.from_address.rsplit_once('@').map_or("tickler.localhost", |(_, domain)| domain);
+            let message_id = format!("<{}.{}@{domain}>", key.replace([':', ' '], "."), job.account_id);
+            sqlx::query(
             "INSERT INTO outbox (account_id, dedupe_key, message_id, refs, to_address, subject, body, state, attempts, \
              created_at) VALUES ($1, $2, $3, '', $4, $5, $6, 'queued', 0, $7) ON CONFLICT (dedupe_key) DO NOTHING",
         )
@@ -314,22 +326,24 @@ impl Store {
         .bind(seconds(now))
         .execute(&mut *tx)
         .await?;
-        let statement = format!("{EMAIL_SELECT} WHERE o.dedupe_key = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(key).fetch_one(&mut *tx).await?;
-        let state: String = row.try_get("state")?;
-        let email = email_from_row(&row)?;
-        if state == "sent" || state == "failed" {
-            close_job(&mut tx, job, None, now).await?;
+            let statement = format!("{EMAIL_SELECT} WHERE o.dedupe_key = $1");
+            let row = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(key).fetch_one(&mut *tx).await?;
+            let state = OutboxState::from_row(&row, "state")?;
+            let email = email_from_row(&row)?;
+            if state.is_settled() {
+                close_job(&mut tx, job, None, now).await?;
+                tx.commit().await?;
+                return Ok(None);
+            }
+            sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1")
+                .bind(email.outbox_id)
+                .execute(&mut *tx)
+                .await?;
+            let email = email_in(&mut tx, email.outbox_id).await?;
             tx.commit().await?;
-            return Ok(None);
-        }
-        sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1")
-            .bind(email.outbox_id)
-            .execute(&mut *tx)
-            .await?;
-        let email = email_in(&mut tx, email.outbox_id).await?;
-        tx.commit().await?;
-        Ok(Some(email))
+            Ok(Some(email))
+        })
+        .await
     }
 
     /// Add the jobs of recurring work that are due by `now`: each account's
@@ -337,52 +351,58 @@ impl Store {
     /// still goes), and an alert for each open promise that became at risk
     /// before its told deadline passed.
     pub async fn schedule_recurring(&self, now: Timestamp) -> Result<()> {
-        let accounts = sqlx::query(
-            "SELECT a.id, a.zone, m.digest_hour FROM accounts a JOIN mail_settings m ON m.account_id = a.id \
+        crate::error::during("scheduling recurring jobs", async {
+            let accounts = sqlx::query(
+                "SELECT a.id, a.zone, m.digest_hour FROM accounts a JOIN mail_settings m ON m.account_id = a.id \
              WHERE m.digest_enabled = 1 AND m.from_address <> ''",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let promises = sqlx::query(
-            "SELECT p.id, p.account_id FROM promises p JOIN mail_settings m ON m.account_id = p.account_id \
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            let promises = sqlx::query(
+                "SELECT p.id, p.account_id FROM promises p JOIN mail_settings m ON m.account_id = p.account_id \
              WHERE p.state = 'open' AND m.from_address <> '' AND p.told_at > $1 \
              AND (p.aim_at <= $1 OR p.created_at + (p.told_at - p.created_at) * 3 / 4 <= $1)",
-        )
-        .bind(seconds(now))
-        .fetch_all(&self.pool)
-        .await?;
-        if accounts.is_empty() && promises.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.begin_write().await?;
-        for row in &accounts {
-            let account_id: i64 = row.try_get("id")?;
-            let zone = crate::rows::parsed(row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone();
-            let hour: i64 = row.try_get("digest_hour")?;
-            let local = now.to_zoned_datetime(zone.clone());
-            for day in [local.date(), local.date().tomorrow().unwrap_or(local.date())] {
-                let at = day
-                    .to_datetime(
-                        Time::new(i8::try_from(hour.clamp(0, 23)).unwrap_or(8), 0, 0, 0).unwrap_or(Time::midnight()),
-                    )
-                    .to_zoned_datetime(zone.clone())
-                    .map(|moment| moment.timestamp())
-                    .unwrap_or(now);
-                if now.duration_until(at) < -SignedDuration::from_hours(2) {
-                    continue;
-                }
-                let key = format!("digest:{account_id}:{day}");
-                crate::jobs::insert_job(&mut tx, kind::DIGEST, account_id, &day.to_string(), &key, at, now).await?;
+            )
+            .bind(seconds(now))
+            .fetch_all(&self.pool)
+            .await?;
+            if accounts.is_empty() && promises.is_empty() {
+                return Ok(());
             }
-        }
-        for row in &promises {
-            let id: i64 = row.try_get("id")?;
-            let account_id: i64 = row.try_get("account_id")?;
-            let key = format!("promise:{id}");
-            crate::jobs::insert_job(&mut tx, kind::PROMISE_ALERT, account_id, &id.to_string(), &key, now, now).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+            let mut tx = self.begin_write().await?;
+            for row in &accounts {
+                let account_id: i64 = row.try_get("id")?;
+                let zone = crate::rows::parsed(row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone();
+                let hour: i64 = row.try_get("digest_hour")?;
+                let local = now.to_zoned_datetime(zone.clone());
+                for day in [local.date(), local.date().tomorrow().unwrap_or(local.date())] {
+                    let at = day
+                        .to_datetime(
+                            Time::new(i8::try_from(hour.clamp(0, 23)).unwrap_or(8), 0, 0, 0)
+                                .unwrap_or(Time::midnight()),
+                        )
+                        .to_zoned_datetime(zone.clone())
+                        .map(|moment| moment.timestamp())
+                        .unwrap_or(now);
+                    if now.duration_until(at) < -SignedDuration::from_hours(2) {
+                        continue;
+                    }
+                    let key = format!("digest:{account_id}:{day}");
+                    crate::jobs::insert_job(&mut tx, JobKind::Digest, account_id, &day.to_string(), &key, at, now)
+                        .await?;
+                }
+            }
+            for row in &promises {
+                let id: i64 = row.try_get("id")?;
+                let account_id: i64 = row.try_get("account_id")?;
+                let key = format!("promise:{id}");
+                crate::jobs::insert_job(&mut tx, JobKind::PromiseAlert, account_id, &id.to_string(), &key, now, now)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -424,7 +444,7 @@ pub(super) async fn advance(
             .rows_affected();
             if moved == 1 {
                 let key = step_key(enrollment.id, next);
-                schedule_job(tx, kind::PLAN_STEP, account_id, &enrollment.id.to_string(), &key, run_at, now).await?;
+                schedule_job(tx, JobKind::PlanStep, account_id, &enrollment.id.to_string(), &key, run_at, now).await?;
             }
         }
         None => finish_enrollments(tx, &[enrollment.id], now).await?,
