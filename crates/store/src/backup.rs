@@ -153,38 +153,38 @@ impl Store {
     /// existing contact holds is left out with its records.
     pub async fn restore_backup(&self, account_id: i64, backup: &Backup, merge: bool) -> Result<RestoreSummary> {
         crate::error::during("restoring a backup", async {
-        let mut tx = self.begin_write().await?;
-        if !merge {
-            ensure_empty(&mut tx, account_id).await?;
-            restore_settings(&mut tx, account_id, &backup.account).await?;
-        }
-        let mut restore = Restore {
-            tx,
-            backend: self.backend,
-            account_id,
-            merge,
-            ids: HashMap::new(),
-            left_out: HashSet::new(),
-            summary: RestoreSummary { merged: merge, ..RestoreSummary::default() },
-        };
-        if merge {
-            restore.match_contacts(backup).await?;
-        }
-        for section in SECTIONS.iter().filter(|section| !merge || section.merge) {
-            let rows = backup.sections.get(section.table).map_or(&[][..], Vec::as_slice);
-            restore.section(section, rows).await?;
-        }
-        if self.backend == Backend::Postgres {
-            for section in SECTIONS.iter().filter(|s| s.columns.iter().any(|c| c.role == Role::Id)) {
-                let statement = format!(
-                    "SELECT setval(pg_get_serial_sequence('{0}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {0}), false)",
-                    section.table
-                );
-                sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *restore.tx).await?;
+            let mut tx = self.begin_write().await?;
+            if !merge {
+                ensure_empty(&mut tx, account_id).await?;
+                restore_settings(&mut tx, account_id, &backup.account).await?;
             }
-        }
-        restore.tx.commit().await?;
-        Ok(restore.summary)
+            let mut restore = Restore {
+                tx,
+                backend: self.backend,
+                account_id,
+                merge,
+                ids: HashMap::new(),
+                left_out: HashSet::new(),
+                summary: RestoreSummary { merged: merge, ..RestoreSummary::default() },
+            };
+            if merge {
+                restore.match_contacts(backup).await?;
+            }
+            for section in SECTIONS.iter().filter(|section| !merge || section.merge) {
+                let rows = backup.sections.get(section.table).map_or(&[][..], Vec::as_slice);
+                restore.section(section, rows).await?;
+            }
+            if self.backend == Backend::Postgres {
+                for section in SECTIONS.iter().filter(|s| s.columns.iter().any(|c| c.role == Role::Id)) {
+                    let statement = format!(
+                        "SELECT setval(pg_get_serial_sequence('{0}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {0}), false)",
+                        section.table
+                    );
+                    sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *restore.tx).await?;
+                }
+            }
+            restore.tx.commit().await?;
+            Ok(restore.summary)
         })
         .await
     }

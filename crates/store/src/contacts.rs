@@ -45,23 +45,23 @@ impl Store {
     /// Create a contact with its emails, phones and tags, in one transaction.
     pub async fn create_contact(&self, account_id: i64, draft: &ContactDetails, now: Timestamp) -> Result<Contact> {
         crate::error::during("creating a contact", async {
-        let draft = draft.clone().deduplicated();
-        let mut tx = self.begin_write().await?;
-        ensure_emails_free(&mut tx, account_id, &draft.emails, None).await?;
-        if let Some(referrer) = draft.referred_by {
-            ensure_contact_exists(&mut tx, account_id, referrer).await?;
-        }
-        let insert = sqlx::query(
-            "INSERT INTO contacts (account_id, name, name_key, search_text, organisation, zone, birthday, stage, source, \
-             referred_by, preferred_channel, pacing_gap_days, notes, updated_at, created_at, consent) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 'active') RETURNING id",
-        )
-        .bind(account_id);
-        let id: i64 = bind_fields(insert, &draft, now).fetch_one(&mut *tx).await?.try_get("id")?;
-        insert_parts(&mut tx, account_id, id, &draft).await?;
-        let contact = contact_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(contact)
+            let draft = draft.clone().deduplicated();
+            let mut tx = self.begin_write().await?;
+            ensure_emails_free(&mut tx, account_id, &draft.emails, None).await?;
+            if let Some(referrer) = draft.referred_by {
+                ensure_contact_exists(&mut tx, account_id, referrer).await?;
+            }
+            let insert = sqlx::query(
+                "INSERT INTO contacts (account_id, name, name_key, search_text, organisation, zone, birthday, stage, source, \
+                 referred_by, preferred_channel, pacing_gap_days, notes, updated_at, created_at, consent) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 'active') RETURNING id",
+            )
+            .bind(account_id);
+            let id: i64 = bind_fields(insert, &draft, now).fetch_one(&mut *tx).await?.try_get("id")?;
+            insert_parts(&mut tx, account_id, id, &draft).await?;
+            let contact = contact_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(contact)
         })
         .await
     }
@@ -136,58 +136,58 @@ impl Store {
     /// unambiguous part of a name (an exact full name wins over partial matches).
     pub async fn find_contact(&self, account_id: i64, reference: &str) -> Result<Contact> {
         crate::error::during("finding a contact", async {
-        let reference = reference.trim();
-        if reference.is_empty() {
-            return Err(tickler_core::Error::invalid("contact", "is empty; name a contact by id, email or name").into());
-        }
-        if let Ok(id) = reference.parse::<i64>() {
-            return self.contact(account_id, id).await.map_err(|error| match error {
-                Error::NotFound { .. } => Error::not_found(Record::Contact, reference),
-                other => other,
-            });
-        }
-        if reference.contains('@') {
-            let email = EmailAddress::parse(reference)?;
-            let id: Option<i64> =
-                sqlx::query("SELECT contact_id FROM contact_emails WHERE account_id = $1 AND email = $2")
-                    .bind(account_id)
-                    .bind(email.as_str())
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .map(|row| row.try_get("contact_id"))
-                    .transpose()?;
-            return match id {
-                Some(id) => self.contact(account_id, id).await,
-                None => Err(Error::not_found(Record::Contact, reference)),
-            };
-        }
-        let key = reference.to_lowercase();
-        let rows = sqlx::query(
-            "SELECT id, name, name_key FROM contacts WHERE account_id = $1 AND name_key LIKE $2 ESCAPE '\\' ORDER BY name_key, id LIMIT 21",
-        )
-        .bind(account_id)
-        .bind(format!("%{}%", escape_like(&key)))
-        .fetch_all(&self.pool)
-        .await?;
-        let exact: Vec<&AnyRow> =
-            rows.iter().filter(|row| row.try_get::<String, _>("name_key").is_ok_and(|k| k == key)).collect();
-        let chosen = match (exact.as_slice(), rows.as_slice()) {
-            ([one], _) => one.try_get("id")?,
-            ([], [one]) => one.try_get("id")?,
-            ([], []) => return Err(Error::not_found(Record::Contact, reference)),
-            (several, _) => {
-                let pool: Vec<&AnyRow> = if several.is_empty() { rows.iter().collect() } else { several.to_vec() };
-                let candidates = pool
-                    .iter()
-                    .take(20)
-                    .map(|row| {
-                        Ok(format!("{} (id {})", row.try_get::<String, _>("name")?, row.try_get::<i64, _>("id")?))
-                    })
-                    .collect::<Result<Vec<String>>>()?;
-                return Err(Error::Ambiguous { reference: reference.to_string(), candidates });
+            let reference = reference.trim();
+            if reference.is_empty() {
+                return Err(tickler_core::Error::invalid("contact", "is empty; name a contact by id, email or name").into());
             }
-        };
-        self.contact(account_id, chosen).await
+            if let Ok(id) = reference.parse::<i64>() {
+                return self.contact(account_id, id).await.map_err(|error| match error {
+                    Error::NotFound { .. } => Error::not_found(Record::Contact, reference),
+                    other => other,
+                });
+            }
+            if reference.contains('@') {
+                let email = EmailAddress::parse(reference)?;
+                let id: Option<i64> =
+                    sqlx::query("SELECT contact_id FROM contact_emails WHERE account_id = $1 AND email = $2")
+                        .bind(account_id)
+                        .bind(email.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .map(|row| row.try_get("contact_id"))
+                        .transpose()?;
+                return match id {
+                    Some(id) => self.contact(account_id, id).await,
+                    None => Err(Error::not_found(Record::Contact, reference)),
+                };
+            }
+            let key = reference.to_lowercase();
+            let rows = sqlx::query(
+                "SELECT id, name, name_key FROM contacts WHERE account_id = $1 AND name_key LIKE $2 ESCAPE '\\' ORDER BY name_key, id LIMIT 21",
+            )
+            .bind(account_id)
+            .bind(format!("%{}%", escape_like(&key)))
+            .fetch_all(&self.pool)
+            .await?;
+            let exact: Vec<&AnyRow> =
+                rows.iter().filter(|row| row.try_get::<String, _>("name_key").is_ok_and(|k| k == key)).collect();
+            let chosen = match (exact.as_slice(), rows.as_slice()) {
+                ([one], _) => one.try_get("id")?,
+                ([], [one]) => one.try_get("id")?,
+                ([], []) => return Err(Error::not_found(Record::Contact, reference)),
+                (several, _) => {
+                    let pool: Vec<&AnyRow> = if several.is_empty() { rows.iter().collect() } else { several.to_vec() };
+                    let candidates = pool
+                        .iter()
+                        .take(20)
+                        .map(|row| {
+                            Ok(format!("{} (id {})", row.try_get::<String, _>("name")?, row.try_get::<i64, _>("id")?))
+                        })
+                        .collect::<Result<Vec<String>>>()?;
+                    return Err(Error::Ambiguous { reference: reference.to_string(), candidates });
+                }
+            };
+            self.contact(account_id, chosen).await
         })
         .await
     }

@@ -113,43 +113,43 @@ impl Store {
     /// inside the contact's pacing gap is allowed (the user chose it) and reported.
     pub async fn snooze_follow_up(&self, account_id: i64, id: i64, to: &Due, now: &ZonedDateTime) -> Result<Scheduled> {
         crate::error::during("snoozing a follow-up", async {
-        ensure_snooze_in_future(to, now)?;
-        let mut tx = self.begin_write().await?;
-        let before = follow_up_in(&mut tx, account_id, id).await?;
-        before.state.ensure_open(id)?;
-        let (from_date, from_time, from_zone) = due_columns(&before.due);
-        let (to_date, to_time, to_zone) = due_columns(to);
-        sqlx::query(
-            "INSERT INTO follow_up_snoozes (follow_up_id, from_date, from_time, from_zone, to_date, to_time, to_zone, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(from_date)
-        .bind(from_time)
-        .bind(from_zone)
-        .bind(&to_date)
-        .bind(&to_time)
-        .bind(&to_zone)
-        .bind(seconds(now.timestamp()))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE follow_ups SET due_date = $3, due_time = $4, due_zone = $5, due_at = $6, snoozes = snoozes + 1 \
-             WHERE account_id = $1 AND id = $2",
-        )
-        .bind(account_id)
-        .bind(id)
-        .bind(to_date)
-        .bind(to_time)
-        .bind(to_zone)
-        .bind(seconds(to.instant()))
-        .execute(&mut *tx)
-        .await?;
-        let contact = self.lock_contact(&mut tx, account_id, before.contact_id).await?;
-        let pacing = pacing_warning(&mut tx, account_id, &contact, to, Some(id)).await?;
-        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(Scheduled { follow_up, pacing })
+            ensure_snooze_in_future(to, now)?;
+            let mut tx = self.begin_write().await?;
+            let before = follow_up_in(&mut tx, account_id, id).await?;
+            before.state.ensure_open(id)?;
+            let (from_date, from_time, from_zone) = due_columns(&before.due);
+            let (to_date, to_time, to_zone) = due_columns(to);
+            sqlx::query(
+                "INSERT INTO follow_up_snoozes (follow_up_id, from_date, from_time, from_zone, to_date, to_time, to_zone, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(from_date)
+            .bind(from_time)
+            .bind(from_zone)
+            .bind(&to_date)
+            .bind(&to_time)
+            .bind(&to_zone)
+            .bind(seconds(now.timestamp()))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE follow_ups SET due_date = $3, due_time = $4, due_zone = $5, due_at = $6, snoozes = snoozes + 1 \
+                 WHERE account_id = $1 AND id = $2",
+            )
+            .bind(account_id)
+            .bind(id)
+            .bind(to_date)
+            .bind(to_time)
+            .bind(to_zone)
+            .bind(seconds(to.instant()))
+            .execute(&mut *tx)
+            .await?;
+            let contact = self.lock_contact(&mut tx, account_id, before.contact_id).await?;
+            let pacing = pacing_warning(&mut tx, account_id, &contact, to, Some(id)).await?;
+            let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(Scheduled { follow_up, pacing })
         })
         .await
     }
@@ -157,12 +157,12 @@ impl Store {
     /// A contact's follow-ups in every state, by due.
     pub async fn follow_ups_of(&self, account_id: i64, contact_id: i64) -> Result<Vec<FollowUp>> {
         crate::error::during("listing a contact's follow-ups", async {
-        let statement = format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 ORDER BY f.due_at, f.id"
-        );
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
-        rows.iter().map(follow_up_from_row).collect()
+            let statement = format!(
+                "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 ORDER BY f.due_at, f.id"
+            );
+            let rows =
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+            rows.iter().map(follow_up_from_row).collect()
         })
         .await
     }

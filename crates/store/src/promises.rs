@@ -45,12 +45,12 @@ impl Store {
     /// Open promises with their contact's name, soonest told deadline first.
     pub async fn open_promises(&self, account_id: i64) -> Result<Vec<(Promise, String)>> {
         crate::error::during("listing open promises", async {
-        let statement = format!(
-            "SELECT {PROMISE_COLUMNS}, c.name AS contact_name FROM promises p JOIN contacts c ON c.id = p.contact_id \
-             WHERE p.account_id = $1 AND p.state = 'open' ORDER BY p.told_at, p.id"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch_all(&self.pool).await?;
-        rows.iter().map(|row| Ok((promise_from_row(row)?, row.try_get("contact_name")?))).collect()
+            let statement = format!(
+                "SELECT {PROMISE_COLUMNS}, c.name AS contact_name FROM promises p JOIN contacts c ON c.id = p.contact_id \
+                 WHERE p.account_id = $1 AND p.state = 'open' ORDER BY p.told_at, p.id"
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch_all(&self.pool).await?;
+            rows.iter().map(|row| Ok((promise_from_row(row)?, row.try_get("contact_name")?))).collect()
         })
         .await
     }
@@ -58,12 +58,12 @@ impl Store {
     /// A contact's promises in every state.
     pub async fn promises_of(&self, account_id: i64, contact_id: i64) -> Result<Vec<Promise>> {
         crate::error::during("listing a contact's promises", async {
-        let statement = format!(
-            "SELECT {PROMISE_COLUMNS} FROM promises p WHERE p.account_id = $1 AND p.contact_id = $2 ORDER BY p.told_at, p.id"
-        );
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
-        rows.iter().map(promise_from_row).collect()
+            let statement = format!(
+                "SELECT {PROMISE_COLUMNS} FROM promises p WHERE p.account_id = $1 AND p.contact_id = $2 ORDER BY p.told_at, p.id"
+            );
+            let rows =
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+            rows.iter().map(promise_from_row).collect()
         })
         .await
     }

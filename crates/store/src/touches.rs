@@ -40,12 +40,12 @@ impl Store {
     /// A contact's touches, newest first.
     pub async fn touches(&self, account_id: i64, contact_id: i64) -> Result<Vec<Touch>> {
         crate::error::during("listing touches", async {
-        let statement = format!(
-            "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC"
-        );
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
-        rows.iter().map(touch_from_row).collect()
+            let statement = format!(
+                "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC"
+            );
+            let rows =
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+            rows.iter().map(touch_from_row).collect()
         })
         .await
     }
@@ -53,15 +53,15 @@ impl Store {
     /// The most recent touch of a contact.
     pub async fn last_touch(&self, account_id: i64, contact_id: i64) -> Result<Option<Touch>> {
         crate::error::during("reading the last touch", async {
-        let statement = format!(
-            "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC LIMIT 1"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-            .bind(account_id)
-            .bind(contact_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(touch_from_row).transpose()
+            let statement = format!(
+                "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC LIMIT 1"
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(statement))
+                .bind(account_id)
+                .bind(contact_id)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(touch_from_row).transpose()
         })
         .await
     }

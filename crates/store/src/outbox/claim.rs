@@ -268,6 +268,8 @@ struct Decision<'a> {
 type Templates<'a> = HashMap<(i64, u32), std::result::Result<Compiled<'a>, tickler_core::Error>>;
 
 impl<'a> Decision<'a> {
+    /// Decide one job's step: closed, held, or an email to send (already in
+    /// the outbox, or `fresh` to insert).
     async fn decide(
         &self,
         tx: &mut Transaction<'static, Any>,
@@ -276,43 +278,15 @@ impl<'a> Decision<'a> {
         sending_to: &mut HashSet<i64>,
         templates: &mut Templates<'a>,
     ) -> Result<Claimed> {
-        let (batch, job, enrollment, now) = (self.batch, self.job, self.enrollment, self.now);
-        let account_id = job.account_id;
-        let contact = &batch.contacts[&enrollment.contact_id];
-        let plan = &batch.plans[&enrollment.plan_id];
-        let rules = &batch.accounts[&account_id];
-        if enrollment.state != EnrollmentState::Active {
-            let reason = format!("the enrollment is {}", enrollment.state.as_str());
-            return Ok(Claimed::Run(closed(tx, job, now, &reason).await?));
+        if let Some(stopped) = self.stop_when_not_live(tx).await? {
+            return Ok(stopped);
         }
-        let stop = match contact.consent.state {
-            ConsentState::DoNotContact => Some(STOPPED_DO_NOT_CONTACT),
-            ConsentState::NotNow if !plan.nurture => Some(STOPPED_NOT_NOW),
-            _ => None,
-        };
-        if let Some(reason) = stop {
-            stop_in(tx, account_id, enrollment.id, reason, now).await?;
-            return Ok(Claimed::Run(closed(tx, job, now, reason).await?));
-        }
-        let zone = batch.zone(account_id, contact);
-        let Some(step) = plan.steps.get(enrollment.next_step as usize) else {
-            advance(tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
-            return Ok(Claimed::Run(closed(tx, job, now, "the plan has no more steps").await?));
-        };
-        let (subject, body) = match &step.action {
-            StepAction::Task { text } => {
-                add_task(tx, account_id, contact, plan, step, text, &zone, now).await?;
-                advance(tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
-                return Ok(Claimed::Run(closed(tx, job, now, "the task is on the agenda").await?));
-            }
-            StepAction::Email { subject, body } => (subject, body),
-        };
-        let Some(to) = contact.details.emails.first() else {
-            let text = format!("email \"{subject}\" by hand: {} has no email address", contact.name());
-            add_task(tx, account_id, contact, plan, step, &text, &zone, now).await?;
-            advance(tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
-            let reason = "no email address; a task was put on the agenda";
-            return Ok(Claimed::Run(closed(tx, job, now, reason).await?));
+        let (enrollment, now) = (self.enrollment, self.now);
+        let (contact, plan, rules) = self.records();
+        let zone = self.batch.zone(self.job.account_id, contact);
+        let (subject, body, to) = match self.email_step(tx, &zone).await? {
+            Ok(email) => email,
+            Err(closed) => return Ok(closed),
         };
         let existing = outbox.get(&(enrollment.id, enrollment.next_step));
         if let Some((email, state)) = existing
@@ -321,20 +295,8 @@ impl<'a> Decision<'a> {
             // The server took it; the worker that sent it stopped before recording that.
             return Ok(Claimed::Run(StepRun::Sent(Box::new(email.clone()))));
         }
-        let gap = contact.details.pacing_gap_days.unwrap_or(rules.gap_days);
-        // An email to the same contact earlier in this batch, or in flight from
-        // another batch or worker, counts as outreach now.
-        let elsewhere =
-            self.facts.in_flight.get(&contact.id).is_some_and(|emails| {
-                emails.iter().any(|&(id, step)| (id, step) != (enrollment.id, enrollment.next_step))
-            });
-        let last = if sending_to.contains(&contact.id) || elsewhere {
-            Some(now)
-        } else {
-            self.facts.last_outreach.get(&contact.id).copied()
-        };
-        if let Some(hold) = send_window::hold(now, &zone, &rules.work_week, gap, last) {
-            postpone_job(tx, job, hold.until, &hold.reason, false).await?;
+        if let Some(hold) = self.hold(&zone, sending_to) {
+            postpone_job(tx, self.job, hold.until, &hold.reason, false).await?;
             set_waiting(tx, enrollment.id, Some(&hold.reason), Some(hold.until), now).await?;
             return Ok(Claimed::Run(StepRun::Held(hold)));
         }
@@ -347,15 +309,103 @@ impl<'a> Decision<'a> {
             templates.entry((plan.id, enrollment.next_step)).or_insert_with(|| template::compile(subject, body));
         let rendered = match compiled.as_ref().map_err(Clone::clone).and_then(|compiled| compiled.render(&fields)) {
             Ok(rendered) => rendered,
-            Err(error) => {
-                let reason = format!("the template of step {} cannot be rendered: {error}", enrollment.next_step + 1);
-                pause_in(tx, enrollment.id, &reason, now).await?;
-                close_job(tx, job, Some(&reason), now).await?;
-                return Ok(Claimed::Run(StepRun::Closed(reason)));
-            }
+            Err(error) => return self.pause_unrenderable(tx, &error).await,
         };
-        let email = new_email(job, contact, enrollment, to.as_str(), &rules.settings, rendered, threads);
+        let email = new_email(self.job, contact, enrollment, to, &rules.settings, rendered, threads);
         Ok(Claimed::Send { email: Box::new(email), fresh: true })
+    }
+
+    /// The contact, plan and account rules of the enrollment (the batch holds them: see `known`).
+    fn records(&self) -> (&'a Contact, &'a Plan, &'a AccountRules) {
+        let batch = self.batch;
+        (
+            &batch.contacts[&self.enrollment.contact_id],
+            &batch.plans[&self.enrollment.plan_id],
+            &batch.accounts[&self.job.account_id],
+        )
+    }
+
+    /// Close the job of an enrollment that is no longer active, or stop one
+    /// whose contact's consent no longer allows it.
+    async fn stop_when_not_live(&self, tx: &mut Transaction<'static, Any>) -> Result<Option<Claimed>> {
+        let (job, enrollment, now) = (self.job, self.enrollment, self.now);
+        let (contact, plan, _) = self.records();
+        if enrollment.state != EnrollmentState::Active {
+            let reason = format!("the enrollment is {}", enrollment.state.as_str());
+            return Ok(Some(Claimed::Run(closed(tx, job, now, &reason).await?)));
+        }
+        let stop = match contact.consent.state {
+            ConsentState::DoNotContact => Some(STOPPED_DO_NOT_CONTACT),
+            ConsentState::NotNow if !plan.nurture => Some(STOPPED_NOT_NOW),
+            _ => None,
+        };
+        let Some(reason) = stop else { return Ok(None) };
+        stop_in(tx, job.account_id, enrollment.id, reason, now).await?;
+        Ok(Some(Claimed::Run(closed(tx, job, now, reason).await?)))
+    }
+
+    /// The email step to send now (subject, body, address), or what the step came to instead:
+    /// the plan ended, a task went on the agenda, or the contact has no address (a task to email by hand).
+    async fn email_step(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        zone: &TimeZone,
+    ) -> Result<std::result::Result<(&'a str, &'a str, &'a str), Claimed>> {
+        let (job, enrollment, now) = (self.job, self.enrollment, self.now);
+        let (contact, plan, rules) = self.records();
+        let account_id = job.account_id;
+        let Some(step) = plan.steps.get(enrollment.next_step as usize) else {
+            advance(tx, account_id, enrollment, plan, zone, &rules.work_week, now).await?;
+            return Ok(Err(Claimed::Run(closed(tx, job, now, "the plan has no more steps").await?)));
+        };
+        let (subject, body) = match &step.action {
+            StepAction::Task { text } => {
+                add_task(tx, account_id, contact, plan, step, text, zone, now).await?;
+                advance(tx, account_id, enrollment, plan, zone, &rules.work_week, now).await?;
+                return Ok(Err(Claimed::Run(closed(tx, job, now, "the task is on the agenda").await?)));
+            }
+            StepAction::Email { subject, body } => (subject, body),
+        };
+        let Some(to) = contact.details.emails.first() else {
+            let text = format!("email \"{subject}\" by hand: {} has no email address", contact.name());
+            add_task(tx, account_id, contact, plan, step, &text, zone, now).await?;
+            advance(tx, account_id, enrollment, plan, zone, &rules.work_week, now).await?;
+            let reason = "no email address; a task was put on the agenda";
+            return Ok(Err(Claimed::Run(closed(tx, job, now, reason).await?)));
+        };
+        Ok(Ok((subject.as_str(), body.as_str(), to.as_str())))
+    }
+
+    /// Whether the email must wait (business hours, the pacing gap). An email
+    /// to the same contact earlier in this batch, or in flight from another
+    /// batch or worker, counts as outreach now.
+    fn hold(&self, zone: &TimeZone, sending_to: &HashSet<i64>) -> Option<send_window::Hold> {
+        let (enrollment, now) = (self.enrollment, self.now);
+        let (contact, _, rules) = self.records();
+        let gap = contact.details.pacing_gap_days.unwrap_or(rules.gap_days);
+        let elsewhere =
+            self.facts.in_flight.get(&contact.id).is_some_and(|emails| {
+                emails.iter().any(|&(id, step)| (id, step) != (enrollment.id, enrollment.next_step))
+            });
+        let last = if sending_to.contains(&contact.id) || elsewhere {
+            Some(now)
+        } else {
+            self.facts.last_outreach.get(&contact.id).copied()
+        };
+        send_window::hold(now, zone, &rules.work_week, gap, last)
+    }
+
+    /// Pause the enrollment whose step's template does not render, and close its job failed.
+    async fn pause_unrenderable(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        error: &tickler_core::Error,
+    ) -> Result<Claimed> {
+        let (enrollment, now) = (self.enrollment, self.now);
+        let reason = format!("the template of step {} cannot be rendered: {error}", enrollment.next_step + 1);
+        pause_in(tx, enrollment.id, &reason, now).await?;
+        close_job(tx, self.job, Some(&reason), now).await?;
+        Ok(Claimed::Run(StepRun::Closed(reason)))
     }
 }
 

@@ -12,15 +12,15 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
-use tickler_core::plan::{Enrollment, EnrollmentState, Plan, Step, StepAction};
+use tickler_core::plan::{Enrollment, Plan, Step, StepAction};
 use tickler_core::send_window::Hold;
 use tickler_core::template::{
     self, ContactFields, Fields, PlanFields, PromiseFields, Rendered, SenderFields, TouchFields,
 };
-use tickler_core::touch::Channel;
 use tickler_core::work_week::WorkWeek;
 
 mod claim;
+mod record;
 mod state;
 
 pub use state::OutboxState;
@@ -28,17 +28,13 @@ pub use state::OutboxState;
 use std::collections::HashMap;
 
 use crate::Store;
-use crate::dialect::{id_list, one_off, placeholder};
-use crate::enrollments::{contact_zone, pause_in, step_key};
+use crate::dialect::{id_list, one_off};
+use crate::enrollments::{contact_zone, step_key};
 use crate::error::{Error, Result};
 use crate::follow_up_rows::insert_follow_up;
-use crate::jobs::{Job, JobKind, close_job, close_jobs, postpone_job, schedule_job};
+use crate::jobs::{Job, JobKind, close_job, schedule_job};
 use crate::plans::mail_settings_in;
 use crate::rows::seconds;
-use crate::touches::insert_sent_emails;
-
-/// Emails marked delivered per statement.
-const MARK_CHUNK: usize = 64;
 
 /// Tries of one email before it is shown to the user as failed.
 pub const MAX_SEND_ATTEMPTS: u32 = 5;
@@ -107,154 +103,6 @@ impl Store {
         .await
     }
 
-    /// Mark emails the mail server took as sent, with its answers, in one
-    /// transaction: called as they are taken, so a worker that dies before
-    /// recording its batch does not send them again.
-    pub async fn mark_delivered(&self, accepted: &[(i64, String)], now: Timestamp) -> Result<()> {
-        crate::error::during("marking emails delivered", async {
-            for chunk in accepted.chunks(MARK_CHUNK) {
-                // Ids are integers, written into the statement; the answers are bound after the time.
-                let cases = chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(n, (id, _))| format!("WHEN {id} THEN {}", placeholder(self.backend, n + 2)))
-                    .collect::<Vec<_>>();
-                let statement = format!(
-                    "UPDATE outbox SET state = 'sent', sent_at = {}, last_error = NULL, server_reply = CASE id {} END \
-                 WHERE id IN ({})",
-                    placeholder(self.backend, 1),
-                    cases.join(" "),
-                    id_list(chunk.iter().map(|(id, _)| *id))
-                );
-                let mut query = one_off(statement).bind(seconds(now));
-                for (_, reply) in chunk {
-                    query = query.bind(reply.as_str());
-                }
-                query.execute(&self.pool).await?;
-            }
-            Ok(())
-        })
-        .await
-    }
-
-    /// Record what became of a batch of emails, in one transaction. Sent: the
-    /// contact gets an outbound touch, the enrollment moves on, the job closes.
-    /// Failed: retried with backoff; after the last try (or a permanent
-    /// refusal) the enrollment pauses and the failure lands on the agenda with
-    /// the server's reason.
-    pub async fn record_sends(&self, deliveries: &[Delivery], now: Timestamp) -> Result<()> {
-        crate::error::during("recording sent emails", async {
-        if deliveries.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.begin_write().await?;
-        let targets: Vec<(i64, i64)> = deliveries
-            .iter()
-            .filter_map(|delivery| delivery.email.enrollment_id.map(|id| (delivery.email.account_id, id)))
-            .collect();
-        let batch = claim::Batch::load(self, &mut tx, &targets).await?;
-        let contacts = &batch.contacts;
-        // Normally marked already (mark_delivered); this covers a mark that failed.
-        let sent: Vec<i64> = deliveries.iter().filter(|d| d.result.is_ok()).map(|d| d.email.outbox_id).collect();
-        if !sent.is_empty() {
-            let statement = format!(
-                "UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL WHERE id IN ({}) AND state <> 'sent'",
-                id_list(sent.iter().copied())
-            );
-            one_off(statement).bind(seconds(now)).execute(&mut *tx).await?;
-        }
-        let mut done: HashMap<&str, Vec<i64>> = HashMap::new();
-        let (mut touches, mut finished) = (Vec::new(), Vec::new());
-        for Delivery { job, email, result } in deliveries {
-            let account_id = email.account_id;
-            let contact = email.contact_id.and_then(|id| contacts.get(&id));
-            let enrollment = email.enrollment_id.and_then(|id| batch.enrollments.get(&id));
-            match result {
-                Ok(()) => {
-                    let summary = match enrollment {
-                        Some(enrollment) => format!("{}: {}", enrollment.plan_name, email.subject),
-                        None => email.subject.clone(),
-                    };
-                    if let Some(contact) = contact {
-                        touches.push((account_id, contact.id, summary));
-                    }
-                    let current =
-                        enrollment.filter(|e| e.state == EnrollmentState::Active && Some(e.next_step) == email.step);
-                    if let (Some(enrollment), Some(contact)) = (current, contact)
-                        && let (Some(plan), Some(rules)) =
-                            (batch.plans.get(&enrollment.plan_id), batch.accounts.get(&account_id))
-                    {
-                        if plan.steps.get(enrollment.next_step as usize + 1).is_none() {
-                            finished.push(enrollment.id);
-                        } else {
-                            let zone = batch.zone(account_id, contact);
-                            advance(&mut tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
-                        }
-                    }
-                    done.entry(job.lease_owner.as_str()).or_default().push(job.id);
-                }
-                Err(failure) if failure.permanent || email.attempts >= MAX_SEND_ATTEMPTS => {
-                    let reason = format!(
-                        "email \"{}\" to {} failed after {} tr{}: {}",
-                        email.subject,
-                        email.to,
-                        email.attempts,
-                        if email.attempts == 1 { "y" } else { "ies" },
-                        failure.reason
-                    );
-                    sqlx::query("UPDATE outbox SET state = 'failed', last_error = $2 WHERE id = $1")
-                        .bind(email.outbox_id)
-                        .bind(&failure.reason)
-                        .execute(&mut *tx)
-                        .await?;
-                    if let Some(enrollment) = enrollment {
-                        pause_in(&mut tx, enrollment.id, &reason, now).await?;
-                    }
-                    if let Some(contact) = contact {
-                        let zone = batch.zone(account_id, contact);
-                        let purpose = format!("{reason}; send it yourself or fix the address, then resume the plan");
-                        let date = now.to_zoned_datetime(zone.clone()).date();
-                        let due = Due { date, time: None, zone: zone_name(&zone) };
-                        insert_follow_up(
-                            &mut tx,
-                            account_id,
-                            contact.id,
-                            &due,
-                            Channel::Email,
-                            &purpose,
-                            Origin::PlanStep,
-                            now,
-                        )
-                        .await?;
-                    }
-                    close_job(&mut tx, job, Some(&reason), now).await?;
-                }
-                Err(failure) => {
-                    let retry_at = now.saturating_add(backoff(email.attempts)).unwrap_or(now);
-                    let reason = format!("try {} failed ({}); retrying", email.attempts, failure.reason);
-                    sqlx::query("UPDATE outbox SET state = 'queued', last_error = $2 WHERE id = $1")
-                        .bind(email.outbox_id)
-                        .bind(&failure.reason)
-                        .execute(&mut *tx)
-                        .await?;
-                    if let Some(enrollment) = enrollment {
-                        set_waiting(&mut tx, enrollment.id, Some(&reason), Some(retry_at), now).await?;
-                    }
-                    postpone_job(&mut tx, job, retry_at, &reason, true).await?;
-                }
-            }
-        }
-        insert_sent_emails(self.backend, &mut tx, &touches, now).await?;
-        finish_enrollments(&mut tx, &finished, now).await?;
-        for (owner, ids) in done {
-            close_jobs(&mut tx, owner, &ids, None, now).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-        })
-        .await
-    }
-
     /// Render a plan's email step for a contact, exactly as the worker would send it now.
     pub async fn preview_step(
         &self,
@@ -283,15 +131,15 @@ impl Store {
     /// Every outbox row of a contact (or the account), newest first, for status and tests.
     pub async fn outbox(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<(OutboundEmail, OutboxState)>> {
         crate::error::during("reading the outbox", async {
-        let rows = sqlx::query(
-            "SELECT o.*, o.state AS outbox_state FROM outbox o WHERE o.account_id = $1 AND ($2 IS NULL OR o.contact_id = $2) \
-             ORDER BY o.id DESC",
-        )
-        .bind(account_id)
-        .bind(contact_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|row| Ok((email_from_row(row)?, OutboxState::from_row(row, "outbox_state")?))).collect()
+            let rows = sqlx::query(
+                "SELECT o.*, o.state AS outbox_state FROM outbox o WHERE o.account_id = $1 AND ($2 IS NULL OR o.contact_id = $2) \
+                 ORDER BY o.id DESC",
+            )
+            .bind(account_id)
+            .bind(contact_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(|row| Ok((email_from_row(row)?, OutboxState::from_row(row, "outbox_state")?))).collect()
         })
         .await
     }
@@ -454,7 +302,7 @@ pub(super) async fn advance(
 
 /// Finish enrollments whose last step is done, in one statement (read under
 /// this transaction's lock, so their step is the one just done).
-async fn finish_enrollments(tx: &mut Transaction<'_, Any>, ids: &[i64], now: Timestamp) -> Result<()> {
+pub(super) async fn finish_enrollments(tx: &mut Transaction<'_, Any>, ids: &[i64], now: Timestamp) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -500,7 +348,7 @@ pub(super) async fn add_task(
     insert_follow_up(tx, account_id, contact.id, &due, step.channel, &purpose, Origin::PlanStep, now).await
 }
 
-fn zone_name(zone: &TimeZone) -> tickler_core::contact::ZoneName {
+pub(super) fn zone_name(zone: &TimeZone) -> tickler_core::contact::ZoneName {
     zone.iana_name()
         .and_then(|name| tickler_core::contact::ZoneName::parse(name).ok())
         .unwrap_or_else(tickler_core::contact::ZoneName::utc)
