@@ -227,6 +227,8 @@ impl Restore {
         Ok(())
     }
 
+    /// Restore one section's rows: each checked, its ids mapped, inserted;
+    /// references within the section are set once all its rows are in.
     async fn section(&mut self, section: &'static Section, rows: &[Value]) -> Result<()> {
         let has_id = section.columns.iter().any(|c| c.role == Role::Id);
         let new_ids = if self.merge && has_id {
@@ -242,55 +244,8 @@ impl Restore {
         );
         let mut deferred = Vec::new();
         let mut restored = 0;
-        'rows: for (index, row) in rows.iter().enumerate() {
-            let at = |column: &str| format!("section \"{}\", row {}, column \"{column}\"", section.table, index + 1);
-            let Value::Object(row) = row else {
-                return Err(bad(format!("section \"{}\", row {}: not an object", section.table, index + 1)));
-            };
-            if let Some(unknown) = row.keys().find(|key| !section.columns.iter().any(|c| c.name == *key)) {
-                return Err(bad(format!("{}: no such column in this Tickler", at(unknown))));
-            }
-            let mut values = Vec::with_capacity(section.columns.len());
-            for column in section.columns {
-                let value = cell(row, column, &at(column.name))?;
-                let value = match (column.role, value) {
-                    (Role::Id, Cell::Integer(Some(old))) => {
-                        if self.left_out.contains(&(section.table, old)) {
-                            continue 'rows;
-                        }
-                        let new = if self.merge { new_ids[index] } else { old };
-                        if self.ids.entry(section.table).or_default().insert(old, new).is_some() {
-                            return Err(bad(format!("{}: id {old} appears twice", at(column.name))));
-                        }
-                        Cell::Integer(Some(new))
-                    }
-                    (Role::Account, _) => Cell::Integer(Some(self.account_id)),
-                    (Role::Refers(target), Cell::Integer(Some(old))) => {
-                        if self.left_out.contains(&(target, old)) {
-                            if !column.nullable {
-                                self.left_out_row(section, row);
-                                continue 'rows;
-                            }
-                        } else if !self.ids.get(target).is_some_and(|ids| ids.contains_key(&old)) {
-                            if target == section.table {
-                                deferred.push((values_id(&values), old, at(column.name)));
-                                values.push(Cell::Integer(None));
-                                continue;
-                            }
-                            return Err(bad(format!("{}: {old} is not in section \"{target}\"", at(column.name))));
-                        }
-                        if target == section.table {
-                            // A reference within the section is set once all its rows are in.
-                            deferred.push((values_id(&values), old, at(column.name)));
-                            Cell::Integer(None)
-                        } else {
-                            Cell::Integer(Some(self.ids[target][&old]))
-                        }
-                    }
-                    (_, value) => value,
-                };
-                values.push(value);
-            }
+        for (index, row) in rows.iter().enumerate() {
+            let Some(values) = self.row_values(section, index, row, &new_ids, &mut deferred)? else { continue };
             let mut query = sqlx::query(sqlx::AssertSqlSafe(statement.clone()));
             for value in values {
                 query = match value {
@@ -301,6 +256,75 @@ impl Restore {
             query.execute(&mut *self.tx).await?;
             restored += 1;
         }
+        self.set_deferred(section, deferred).await?;
+        self.summary.restored.insert(section.table.to_string(), restored);
+        Ok(())
+    }
+
+    /// The checked values of the `index`-th row of a section, its ids mapped to
+    /// the new ones; `None` when the row is left out (merge). A reference
+    /// within the section is noted in `deferred` and inserted empty.
+    fn row_values(
+        &mut self,
+        section: &'static Section,
+        index: usize,
+        row: &Value,
+        new_ids: &[i64],
+        deferred: &mut Vec<Deferred>,
+    ) -> Result<Option<Vec<Cell>>> {
+        let at = |column: &str| format!("section \"{}\", row {}, column \"{column}\"", section.table, index + 1);
+        let Value::Object(row) = row else {
+            return Err(bad(format!("section \"{}\", row {}: not an object", section.table, index + 1)));
+        };
+        if let Some(unknown) = row.keys().find(|key| !section.columns.iter().any(|c| c.name == *key)) {
+            return Err(bad(format!("{}: no such column in this Tickler", at(unknown))));
+        }
+        let mut values = Vec::with_capacity(section.columns.len());
+        for column in section.columns {
+            let value = cell(row, column, &at(column.name))?;
+            let value = match (column.role, value) {
+                (Role::Id, Cell::Integer(Some(old))) => {
+                    if self.left_out.contains(&(section.table, old)) {
+                        return Ok(None);
+                    }
+                    let new = if self.merge { new_ids[index] } else { old };
+                    if self.ids.entry(section.table).or_default().insert(old, new).is_some() {
+                        return Err(bad(format!("{}: id {old} appears twice", at(column.name))));
+                    }
+                    Cell::Integer(Some(new))
+                }
+                (Role::Account, _) => Cell::Integer(Some(self.account_id)),
+                (Role::Refers(target), Cell::Integer(Some(old))) => {
+                    if self.left_out.contains(&(target, old)) {
+                        if !column.nullable {
+                            self.left_out_row(section, row);
+                            return Ok(None);
+                        }
+                    } else if !self.ids.get(target).is_some_and(|ids| ids.contains_key(&old)) {
+                        if target == section.table {
+                            deferred.push((values_id(&values), old, at(column.name)));
+                            values.push(Cell::Integer(None));
+                            continue;
+                        }
+                        return Err(bad(format!("{}: {old} is not in section \"{target}\"", at(column.name))));
+                    }
+                    if target == section.table {
+                        // A reference within the section is set once all its rows are in.
+                        deferred.push((values_id(&values), old, at(column.name)));
+                        Cell::Integer(None)
+                    } else {
+                        Cell::Integer(Some(self.ids[target][&old]))
+                    }
+                }
+                (_, value) => value,
+            };
+            values.push(value);
+        }
+        Ok(Some(values))
+    }
+
+    /// Set the references within a section, now that all its rows have their new ids.
+    async fn set_deferred(&mut self, section: &'static Section, deferred: Vec<Deferred>) -> Result<()> {
         for (id, old, at) in deferred {
             let target = self.ids.get(section.table).and_then(|ids| ids.get(&old)).copied();
             let Some(target) = target else {
@@ -311,7 +335,6 @@ impl Restore {
             let statement = format!("UPDATE {} SET {column} = $1 WHERE id = $2", section.table);
             sqlx::query(sqlx::AssertSqlSafe(statement)).bind(target).bind(id).execute(&mut *self.tx).await?;
         }
-        self.summary.restored.insert(section.table.to_string(), restored);
         Ok(())
     }
 
@@ -330,6 +353,10 @@ fn values_id(values: &[Cell]) -> i64 {
         _ => 0,
     }
 }
+
+/// A reference within a section to set after its rows are in: (the row's new
+/// id, the id it refers to in the file, where in the file).
+type Deferred = (i64, i64, String);
 
 /// A checked value, ready to bind.
 enum Cell {
