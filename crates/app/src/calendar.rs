@@ -6,6 +6,8 @@ use tickler_core::promise::Promise;
 use tickler_store::AgendaRow;
 
 use crate::App;
+use tickler_store::Record;
+
 use crate::error::{Error, Result};
 
 /// Days ahead a feed reaches.
@@ -32,7 +34,7 @@ pub async fn feed(app: &App, secret: &str, now: Timestamp) -> Result<FeedRecords
     };
     let Some(user) = found else {
         return Err(Error::not_found(
-            "calendar feed",
+            Record::CalendarFeed,
             "no calendar feed at this address; copy the URL from Settings again",
         ));
     };

@@ -3,7 +3,7 @@
 //! message for a person, and the input field at fault when there is one.
 
 use tickler_core::pacing::PacingWarning;
-use tickler_store::Error as StoreError;
+use tickler_store::{Error as StoreError, Record};
 
 /// What kind of failure, for the front doors to map.
 ///
@@ -22,7 +22,7 @@ pub enum Kind {
     /// A value typed into `field` is wrong (usage).
     Invalid,
     /// No record of this kind matches in the caller's account.
-    NotFound(&'static str),
+    NotFound(Record),
     /// A name fits more than one record (usage: a longer name or the id picks one).
     Ambiguous,
     /// A unique value is already taken (conflict).
@@ -73,7 +73,7 @@ impl Error {
         Error::new(Kind::Forbidden, message)
     }
 
-    pub fn not_found(record: &'static str, message: impl Into<String>) -> Error {
+    pub fn not_found(record: Record, message: impl Into<String>) -> Error {
         Error::new(Kind::NotFound(record), message)
     }
 
@@ -119,13 +119,13 @@ impl From<StoreError> for Error {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Domain(error) => error.into(),
-            StoreError::NotFound { what, .. } => Error::not_found(what, error.to_string()),
+            StoreError::NotFound { record, .. } => Error::not_found(record, error.to_string()),
             StoreError::Ambiguous { .. } => Error::new(Kind::Ambiguous, error.to_string()),
             StoreError::Duplicate { field, .. } => {
                 Error { kind: Kind::Duplicate, message: error.to_string(), field: Some(field) }
             }
             StoreError::Pacing(warning) => Error::new(Kind::Pacing(warning.clone()), warning.message()),
-            StoreError::Database(_) | StoreError::Config(_) => Error::new(Kind::Unavailable, error.to_string()),
+            StoreError::Database { .. } | StoreError::Config(_) => Error::new(Kind::Unavailable, error.to_string()),
             StoreError::Corrupt(_) | StoreError::Migrate(_) => Error::internal(error),
         }
     }
@@ -180,8 +180,8 @@ mod tests {
 
     #[test]
     fn missing_records_say_which_kind() {
-        let error: Error = StoreError::NotFound { what: "contact", reference: "7".into() }.into();
-        assert_eq!(error.kind, Kind::NotFound("contact"));
+        let error: Error = StoreError::NotFound { record: Record::Contact, reference: "7".into() }.into();
+        assert_eq!(error.kind, Kind::NotFound(Record::Contact));
         assert_eq!(error.message, "no contact matches \"7\"");
     }
 }

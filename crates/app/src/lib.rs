@@ -35,7 +35,7 @@ use tickler_store::Store;
 pub use actor::Actor;
 pub use error::{Error, Kind, Result};
 /// The records actions return, defined by the store.
-pub use tickler_store::{AgendaRow, Backend, BulkEnrolled, Logged, MailSettings, RestoreSummary, Scheduled};
+pub use tickler_store::{AgendaRow, Backend, BulkEnrolled, Logged, MailSettings, Record, RestoreSummary, Scheduled};
 
 /// The application: the store the actions act on. Cheap to clone.
 #[derive(Clone, Debug)]

@@ -10,6 +10,8 @@ use tickler_core::tone;
 use tickler_core::touch::Channel;
 use tickler_store::BulkEnrolled;
 
+use tickler_store::Record;
+
 use crate::error::{Error, Result};
 use crate::{Actor, App};
 
@@ -109,7 +111,7 @@ impl StepInput {
 pub fn step_index(plan: &Plan, number: usize) -> Result<usize> {
     number.checked_sub(1).filter(|index| *index < plan.steps.len()).ok_or_else(|| {
         Error::not_found(
-            "step",
+            Record::PlanStep,
             format!("plan \"{}\" has no step {number}; it has {} (numbered from 1)", plan.name, plan.steps.len()),
         )
     })

@@ -8,6 +8,8 @@ use tickler_core::account::{Account, Settings};
 use tickler_core::contact::{EmailAddress, ZoneName};
 use tickler_core::user::{User, UserDraft, check_password};
 
+use tickler_store::Record;
+
 use crate::error::{Error, Kind, Result};
 use crate::{Actor, App, secret};
 
@@ -102,7 +104,7 @@ pub async fn by_email(app: &App, email: &str) -> Result<User> {
     let email = EmailAddress::parse(email).map_err(|e| Error::from(e).renamed("email", "user"))?;
     match app.store.credentials(&email).await? {
         Some(credentials) => Ok(credentials.user),
-        None => Err(Error::not_found("user", format!("no user signs in with {}", email.as_str()))),
+        None => Err(Error::not_found(Record::User, format!("no user signs in with {}", email.as_str()))),
     }
 }
 

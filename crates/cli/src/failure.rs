@@ -1,7 +1,7 @@
 //! The one place errors become messages and exit codes: 2 for a usage
 //! error (bad input, unknown or ambiguous record), 1 for a refused or failed action.
 
-use tickler_app::Kind;
+use tickler_app::{Kind, Record};
 
 /// Why a command failed, already worded for the person at the terminal.
 #[derive(Debug)]
@@ -69,12 +69,12 @@ impl From<tickler_app::Error> for Failure {
             Kind::Invalid | Kind::Ambiguous => Failure::Usage(message),
             Kind::NotFound(record) => {
                 let hint = match record {
-                    "contact" => "; name a contact by id, email or part of the name (see: tickler contacts)",
-                    "follow-up" => "; see the ids with: tickler today",
-                    "promise" => "; see the ids with: tickler promises",
-                    "plan" => "; see the plans with: tickler plan list",
-                    "enrollment" => "; see the ids with: tickler enrollments",
-                    "user" => "; see them with: tickler user list",
+                    Record::Contact => "; name a contact by id, email or part of the name (see: tickler contacts)",
+                    Record::FollowUp => "; see the ids with: tickler today",
+                    Record::Promise => "; see the ids with: tickler promises",
+                    Record::Plan | Record::PlanStep => "; see the plans with: tickler plan list",
+                    Record::Enrollment => "; see the ids with: tickler enrollments",
+                    Record::User => "; see them with: tickler user list",
                     _ => "",
                 };
                 Failure::Usage(format!("{message}{hint}"))
@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn kinds_have_their_exit_codes() {
-        let not_found = Failure::from(tickler_app::Error::not_found("follow-up", "no follow-up matches \"9\""));
+        let not_found = Failure::from(tickler_app::Error::not_found(Record::FollowUp, "no follow-up matches \"9\""));
         assert_eq!(not_found.exit_code(), 2);
         assert!(not_found.message().ends_with("tickler today"), "{}", not_found.message());
         assert_eq!(Failure::from(tickler_app::Error::refused("never")).exit_code(), 1);

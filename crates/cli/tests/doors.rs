@@ -68,8 +68,20 @@ fn api_id(response: &Response) -> i64 {
 both!(contacts_are_added_changed_and_refused_alike, |t| {
     let doors = Doors::new(t);
     let cli = doors.cli.json(&[
-        "add", "Ann Lee", "--email", "ann@acme.com", "--org", "Acme", "--tag", "prospect", "--tz", "Europe/Paris",
-        "--birthday", "1980-04-15", "--stage", "prospect",
+        "add",
+        "Ann Lee",
+        "--email",
+        "ann@acme.com",
+        "--org",
+        "Acme",
+        "--tag",
+        "prospect",
+        "--tz",
+        "Europe/Paris",
+        "--birthday",
+        "1980-04-15",
+        "--stage",
+        "prospect",
     ]);
     let api = doors
         .api(
@@ -85,7 +97,11 @@ both!(contacts_are_added_changed_and_refused_alike, |t| {
     assert_eq!(cli, api);
     doors.cli.ok(&["edit", "ann", "--org", "Acme Europe", "--pacing", "5"]);
     doors
-        .api("PATCH", &format!("/api/v1/contacts/{}", id(&api)), Some(json!({ "organisation": "Acme Europe", "pacing_gap_days": 5 })))
+        .api(
+            "PATCH",
+            &format!("/api/v1/contacts/{}", id(&api)),
+            Some(json!({ "organisation": "Acme Europe", "pacing_gap_days": 5 })),
+        )
         .expect(200);
     doors.same_records();
 
@@ -123,7 +139,17 @@ both!(touches_are_logged_alike, |t| {
             Some(json!({ "channel": "call", "summary": "Discussed pricing", "outcome": "interested", "at": "yesterday 3pm" })),
         )
         .expect(201);
-    doors.cli.ok(&["log", "ann", "email", "Budget frozen until spring", "--in", "--outcome", "not-now", "--until", "in 2 months"]);
+    doors.cli.ok(&[
+        "log",
+        "ann",
+        "email",
+        "Budget frozen until spring",
+        "--in",
+        "--outcome",
+        "not-now",
+        "--until",
+        "in 2 months",
+    ]);
     doors
         .api(
             "POST",
@@ -139,7 +165,11 @@ both!(touches_are_logged_alike, |t| {
 
     doors.same_refusal(
         doors.cli.run(&["log", "ann", "pigeon", "Sent a bird"]),
-        doors.api("POST", &format!("/api/v1/contacts/{ann}/touches"), Some(json!({ "channel": "pigeon", "summary": "Sent a bird" }))),
+        doors.api(
+            "POST",
+            &format!("/api/v1/contacts/{ann}/touches"),
+            Some(json!({ "channel": "pigeon", "summary": "Sent a bird" })),
+        ),
         2,
         422,
     );
@@ -159,7 +189,15 @@ both!(follow_ups_are_scheduled_done_snoozed_and_refused_alike, |t| {
     let doors = Doors::new(t);
     let ann = doors.cli.add("Ann Lee", &["--email", "ann@acme.com"]);
     doors.api("POST", "/api/v1/contacts", Some(json!({ "name": "Ann Lee", "emails": ["ann@acme.com"] }))).expect(201);
-    let cli = id(&doors.cli.json(&["follow", "ann", "next tuesday 3pm", "--via", "call", "--note", "send the proposal"])["follow_up"]);
+    let cli = id(&doors.cli.json(&[
+        "follow",
+        "ann",
+        "next tuesday 3pm",
+        "--via",
+        "call",
+        "--note",
+        "send the proposal",
+    ])["follow_up"]);
     let api = api_id(
         &doors
             .api(
@@ -198,7 +236,11 @@ both!(follow_ups_are_scheduled_done_snoozed_and_refused_alike, |t| {
     );
     doors.cli.ok(&["done", &cli.to_string(), "--log", "Left a voicemail", "--outcome", "voicemail"]);
     doors
-        .api("POST", &format!("/api/v1/follow-ups/{api}/done"), Some(json!({ "note": "Left a voicemail", "outcome": "voicemail" })))
+        .api(
+            "POST",
+            &format!("/api/v1/follow-ups/{api}/done"),
+            Some(json!({ "note": "Left a voicemail", "outcome": "voicemail" })),
+        )
         .expect(200);
     doors.same_records();
     // Not there: exit 2 and 404.
@@ -217,14 +259,22 @@ both!(promises_are_made_kept_and_refused_alike, |t| {
     let cli = id(&doors.cli.json(&["promise", "ann", "send revised quote", "--aim", "in 1 hour"]));
     let api = api_id(
         &doors
-            .api("POST", &format!("/api/v1/contacts/{ann}/promises"), Some(json!({ "what": "send revised quote", "aim": "in 1 hour" })))
+            .api(
+                "POST",
+                &format!("/api/v1/contacts/{ann}/promises"),
+                Some(json!({ "what": "send revised quote", "aim": "in 1 hour" })),
+            )
             .expect(201),
     );
     assert_eq!(cli, api);
     doors.same_records();
     doors.same_refusal(
         doors.cli.run(&["promise", "ann", "call back", "--told", "yesterday"]),
-        doors.api("POST", &format!("/api/v1/contacts/{ann}/promises"), Some(json!({ "what": "call back", "told": "yesterday" }))),
+        doors.api(
+            "POST",
+            &format!("/api/v1/contacts/{ann}/promises"),
+            Some(json!({ "what": "call back", "told": "yesterday" })),
+        ),
         2,
         422,
     );
@@ -244,7 +294,9 @@ both!(consent_is_changed_and_enforced_alike, |t| {
     let ann = doors.cli.add("Ann Lee", &[]);
     doors.api("POST", "/api/v1/contacts", Some(json!({ "name": "Ann Lee" }))).expect(201);
     doors.cli.ok(&["follow", "ann", "next tuesday"]);
-    doors.api("POST", &format!("/api/v1/contacts/{ann}/follow-ups"), Some(json!({ "when": "next tuesday" }))).expect(201);
+    doors
+        .api("POST", &format!("/api/v1/contacts/{ann}/follow-ups"), Some(json!({ "when": "next tuesday" })))
+        .expect(201);
     doors.cli.ok(&["consent", "ann", "not-now", "--until", "in 6 weeks", "--reason", "budget freeze"]);
     doors
         .api(
@@ -256,19 +308,31 @@ both!(consent_is_changed_and_enforced_alike, |t| {
     doors.same_records();
     doors.same_refusal(
         doors.cli.run(&["consent", "ann", "active", "--until", "in 2 weeks"]),
-        doors.api("POST", &format!("/api/v1/contacts/{ann}/consent"), Some(json!({ "state": "active", "until": "in 2 weeks" }))),
+        doors.api(
+            "POST",
+            &format!("/api/v1/contacts/{ann}/consent"),
+            Some(json!({ "state": "active", "until": "in 2 weeks" })),
+        ),
         2,
         422,
     );
     doors.cli.ok(&["consent", "ann", "never", "--reason", "asked not to be contacted"]);
     doors
-        .api("POST", &format!("/api/v1/contacts/{ann}/consent"), Some(json!({ "state": "never", "reason": "asked not to be contacted" })))
+        .api(
+            "POST",
+            &format!("/api/v1/contacts/{ann}/consent"),
+            Some(json!({ "state": "never", "reason": "asked not to be contacted" })),
+        )
         .expect(200);
     doors.same_records();
     // Never means never: exit 1 and 409 through both.
     doors.same_refusal(
         doors.cli.run(&["follow", "ann", "next friday", "--force"]),
-        doors.api("POST", &format!("/api/v1/contacts/{ann}/follow-ups"), Some(json!({ "when": "next friday", "force": true }))),
+        doors.api(
+            "POST",
+            &format!("/api/v1/contacts/{ann}/follow-ups"),
+            Some(json!({ "when": "next friday", "force": true })),
+        ),
         1,
         409,
     );
@@ -314,7 +378,8 @@ both!(imports_read_the_same_file_alike, |t| {
                Ann Lee,ann@acme.com,+1 212 555 0100,Acme,prospect,1980-04-15\n\
                Bob Stone,bob@stone.example,,Stone Ltd,client,\n\
                Broken Row,not-an-email,,,,\n";
-    let file = std::env::temp_dir().join(format!("tickler-doors-{}-{}.csv", std::process::id(), doors.cli.database().len()));
+    let file =
+        std::env::temp_dir().join(format!("tickler-doors-{}-{}.csv", std::process::id(), doors.cli.database().len()));
     std::fs::write(&file, csv).expect("write the CSV");
     let cli = doors.cli.json(&["import", &file.to_string_lossy()]);
     let _ = std::fs::remove_file(&file);

@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::contact::parse_named;
 use crate::error::{Error, Result};
+use crate::names::parse_named;
 use crate::touch::Outcome;
 
 /// The three consent states.
@@ -43,6 +43,16 @@ impl ConsentState {
             Self::as_str,
         )
     }
+
+    /// The state a touch's outcome asks for, if any (see
+    /// [`Consent::after_outcome`] for whether it applies).
+    pub fn asked_by(outcome: Outcome) -> Option<ConsentState> {
+        match outcome {
+            Outcome::NotNow => Some(ConsentState::NotNow),
+            Outcome::Never => Some(ConsentState::DoNotContact),
+            _ => None,
+        }
+    }
 }
 
 /// A contact's current consent.
@@ -63,8 +73,7 @@ impl Consent {
     /// The consent a touch's outcome moves the contact to, if any. A touch
     /// never lifts "do not contact": only an explicit consent change may.
     pub fn after_outcome(&self, outcome: Outcome) -> Option<ConsentState> {
-        outcome
-            .consent_effect()
+        ConsentState::asked_by(outcome)
             .filter(|state| self.state != ConsentState::DoNotContact || *state == ConsentState::DoNotContact)
     }
 
@@ -125,6 +134,13 @@ mod tests {
         assert_eq!(never.after_outcome(Outcome::Never), Some(ConsentState::DoNotContact));
         assert_eq!(Consent::active().after_outcome(Outcome::NotNow), Some(ConsentState::NotNow));
         assert_eq!(Consent::active().after_outcome(Outcome::Replied), None);
+    }
+
+    #[test]
+    fn only_not_now_and_never_change_consent() {
+        assert_eq!(ConsentState::asked_by(Outcome::Never), Some(ConsentState::DoNotContact));
+        assert_eq!(ConsentState::asked_by(Outcome::NotNow), Some(ConsentState::NotNow));
+        assert_eq!(ConsentState::asked_by(Outcome::Replied), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::consent::Consent;
 use crate::error::{Error, Result};
+use crate::names::parse_named;
 use crate::touch::Channel;
 
 /// Longest accepted name, organisation or tag, in characters.
@@ -331,20 +332,6 @@ pub fn birthday_display(day: Date) -> String {
 /// A birthday as [`parse_birthday`] reads it back: `--04-12` when the year is unknown.
 pub fn birthday_input(day: Date) -> String {
     if day.year() == BIRTHDAY_UNKNOWN_YEAR { day.strftime("--%m-%d").to_string() } else { day.to_string() }
-}
-
-/// Pick a named value from a fixed list, with an error listing the choices.
-pub(crate) fn parse_named<T: Copy>(
-    field: &'static str,
-    raw: &str,
-    all: &[T],
-    name: impl Fn(T) -> &'static str,
-) -> Result<T> {
-    let wanted = raw.trim().to_lowercase().replace(['_', ' '], "-");
-    all.iter().copied().find(|value| name(*value) == wanted).ok_or_else(|| {
-        let choices: Vec<&str> = all.iter().map(|value| name(*value)).collect();
-        Error::invalid(field, format!("unknown {field} \"{}\"; choose one of: {}", raw.trim(), choices.join(", ")))
-    })
 }
 
 fn collapse_spaces(raw: &str) -> String {

@@ -6,8 +6,9 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::contact::{ZoneName, parse_named};
+use crate::contact::ZoneName;
 use crate::error::{Error, Result};
+use crate::names::parse_named;
 use crate::touch::Channel;
 use crate::when::Resolved;
 

@@ -5,8 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::contact::{ContactDetails, parse_named};
+use crate::contact::ContactDetails;
 use crate::error::Result;
+use crate::names::parse_named;
 
 /// What an import does with a row whose email (else phone) already belongs to a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub mod error;
 pub mod follow_up;
 pub mod import;
 pub mod intake;
+mod names;
 pub mod pacing;
 pub mod plan;
 pub mod promise;

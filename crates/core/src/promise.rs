@@ -6,8 +6,9 @@ use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp, ZonedDateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::contact::{ZoneName, parse_named};
+use crate::contact::ZoneName;
 use crate::error::{Error, Result};
+use crate::names::parse_named;
 use crate::work_week::WorkWeek;
 
 /// The life of a promise.

@@ -4,9 +4,8 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::consent::ConsentState;
-use crate::contact::parse_named;
 use crate::error::{Error, Result};
+use crate::names::parse_named;
 
 /// How a touch happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -135,16 +134,6 @@ impl Outcome {
     pub fn parse(raw: &str) -> Result<Self> {
         parse_named("outcome", raw, &Self::ALL, Self::as_str)
     }
-
-    /// The consent state this outcome asks for, if any (see
-    /// [`crate::consent::Consent::after_outcome`] for whether it applies).
-    pub fn consent_effect(self) -> Option<ConsentState> {
-        match self {
-            Outcome::NotNow => Some(ConsentState::NotNow),
-            Outcome::Never => Some(ConsentState::DoNotContact),
-            _ => None,
-        }
-    }
 }
 
 /// Longest accepted touch summary, in characters.
@@ -209,13 +198,6 @@ mod tests {
             assert_eq!(Outcome::parse(outcome.as_str()).unwrap(), outcome);
         }
         assert_eq!(Outcome::parse("Meeting Booked").unwrap(), Outcome::MeetingBooked);
-    }
-
-    #[test]
-    fn only_no_and_never_change_consent() {
-        assert_eq!(Outcome::Never.consent_effect(), Some(ConsentState::DoNotContact));
-        assert_eq!(Outcome::NotNow.consent_effect(), Some(ConsentState::NotNow));
-        assert_eq!(Outcome::Replied.consent_effect(), None);
     }
 
     #[test]

@@ -149,7 +149,7 @@ mod tests {
     #[test]
     fn each_kind_has_its_status() {
         let status = |kind: Kind| Failure::from(tickler_app::Error::new(kind, "x")).status.as_u16();
-        assert_eq!(status(Kind::NotFound("contact")), 404);
+        assert_eq!(status(Kind::NotFound(tickler_app::Record::Contact)), 404);
         assert_eq!(status(Kind::Invalid), 422);
         assert_eq!(status(Kind::Duplicate), 409);
         assert_eq!(status(Kind::Refused), 409);

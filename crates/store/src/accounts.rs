@@ -9,14 +9,15 @@ use tickler_core::contact::ZoneName;
 use tickler_core::work_week::WorkWeek;
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{parsed, seconds, time_text};
 
 impl Store {
     /// The account a single-user install works in: the first one, created
     /// with `zone` when the database is new.
     pub async fn default_account(&self, zone: &ZoneName, now: Timestamp) -> Result<Account> {
-        if let Some(row) = sqlx::query(
+        crate::error::during("reading the default account", async {
+            if let Some(row) = sqlx::query(
             "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days FROM accounts ORDER BY id LIMIT 1",
         )
         .fetch_optional(&self.pool)
@@ -24,49 +25,58 @@ impl Store {
         {
             return account_from_row(&row);
         }
-        self.create_account("default", &Settings::new(zone.clone()), now).await
+            self.create_account("default", &Settings::new(zone.clone()), now).await
+        })
+        .await
     }
 
     /// Create an account with its settings.
     pub async fn create_account(&self, name: &str, settings: &Settings, now: Timestamp) -> Result<Account> {
-        let row = sqlx::query(
-            "INSERT INTO accounts (name, zone, pacing_gap_days, work_start, work_end, work_days, created_at) \
+        crate::error::during("creating an account", async {
+            let row = sqlx::query(
+                "INSERT INTO accounts (name, zone, pacing_gap_days, work_start, work_end, work_days, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) \
              RETURNING id, name, zone, pacing_gap_days, work_start, work_end, work_days",
-        )
-        .bind(name)
-        .bind(settings.zone.as_str())
-        .bind(i64::from(settings.pacing_gap_days))
-        .bind(time_text(settings.work_week.start))
-        .bind(time_text(settings.work_week.end))
-        .bind(work_days_text(&settings.work_week))
-        .bind(seconds(now))
-        .fetch_one(&self.pool)
-        .await?;
-        account_from_row(&row)
+            )
+            .bind(name)
+            .bind(settings.zone.as_str())
+            .bind(i64::from(settings.pacing_gap_days))
+            .bind(time_text(settings.work_week.start))
+            .bind(time_text(settings.work_week.end))
+            .bind(work_days_text(&settings.work_week))
+            .bind(seconds(now))
+            .fetch_one(&self.pool)
+            .await?;
+            account_from_row(&row)
+        })
+        .await
     }
 
     /// One account by id.
     pub async fn account(&self, id: i64) -> Result<Account> {
-        account_in(&mut *self.pool.acquire().await?, id).await
+        crate::error::during("reading an account", async { account_in(&mut *self.pool.acquire().await?, id).await })
+            .await
     }
 
     /// Save an account's settings.
     pub async fn update_settings(&self, account_id: i64, settings: &Settings) -> Result<Account> {
-        let row = sqlx::query(
-            "UPDATE accounts SET zone = $2, pacing_gap_days = $3, work_start = $4, work_end = $5, work_days = $6 \
+        crate::error::during("updating the account's settings", async {
+            let row = sqlx::query(
+                "UPDATE accounts SET zone = $2, pacing_gap_days = $3, work_start = $4, work_end = $5, work_days = $6 \
              WHERE id = $1 RETURNING id, name, zone, pacing_gap_days, work_start, work_end, work_days",
-        )
-        .bind(account_id)
-        .bind(settings.zone.as_str())
-        .bind(i64::from(settings.pacing_gap_days))
-        .bind(time_text(settings.work_week.start))
-        .bind(time_text(settings.work_week.end))
-        .bind(work_days_text(&settings.work_week))
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| Error::not_found("account", account_id))?;
-        account_from_row(&row)
+            )
+            .bind(account_id)
+            .bind(settings.zone.as_str())
+            .bind(i64::from(settings.pacing_gap_days))
+            .bind(time_text(settings.work_week.start))
+            .bind(time_text(settings.work_week.end))
+            .bind(work_days_text(&settings.work_week))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::not_found(Record::Account, account_id))?;
+            account_from_row(&row)
+        })
+        .await
     }
 }
 
@@ -78,7 +88,7 @@ pub(crate) async fn account_in(connection: &mut sqlx::AnyConnection, id: i64) ->
     .bind(id)
     .fetch_optional(&mut *connection)
     .await?
-    .ok_or_else(|| Error::not_found("account", id))?;
+    .ok_or_else(|| Error::not_found(Record::Account, id))?;
     account_from_row(&row)
 }
 

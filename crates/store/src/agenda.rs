@@ -9,7 +9,7 @@ use tickler_core::touch::{Channel, Outcome};
 
 use crate::Store;
 use crate::error::Result;
-use crate::follow_ups::{FOLLOW_UP_COLUMNS, follow_up_from_row};
+use crate::follow_up_rows::{FOLLOW_UP_COLUMNS, follow_up_from_row};
 use crate::rows::{optional_instant, optional_parsed, seconds};
 
 /// The agenda query: open follow-ups of account `$1` due before `$2`, by due, at most `$3`,
@@ -44,26 +44,29 @@ pub struct AgendaRow {
 impl Store {
     /// Open follow-ups due before `until` (overdue ones included), by due; at most `limit`.
     pub async fn agenda(&self, account_id: i64, until: Timestamp, limit: u32) -> Result<Vec<AgendaRow>> {
-        let rows = sqlx::query(AGENDA_SQL.as_str())
-            .bind(account_id)
-            .bind(seconds(until))
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                let gap: Option<i64> = row.try_get("contact_gap")?;
-                Ok(AgendaRow {
-                    follow_up: follow_up_from_row(row)?,
-                    contact_name: row.try_get("contact_name")?,
-                    contact_zone: row.try_get("contact_zone")?,
-                    contact_gap_days: gap.map(|days| u32::try_from(days).unwrap_or(0)),
-                    last_touch_at: optional_instant(row, "last_at")?,
-                    last_touch_channel: optional_parsed(row, "last_channel", Channel::parse)?,
-                    last_touch_summary: row.try_get("last_summary")?,
-                    last_touch_outcome: optional_parsed(row, "last_outcome", Outcome::parse)?,
+        crate::error::during("reading the agenda", async {
+            let rows = sqlx::query(AGENDA_SQL.as_str())
+                .bind(account_id)
+                .bind(seconds(until))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter()
+                .map(|row| {
+                    let gap: Option<i64> = row.try_get("contact_gap")?;
+                    Ok(AgendaRow {
+                        follow_up: follow_up_from_row(row)?,
+                        contact_name: row.try_get("contact_name")?,
+                        contact_zone: row.try_get("contact_zone")?,
+                        contact_gap_days: gap.map(|days| u32::try_from(days).unwrap_or(0)),
+                        last_touch_at: optional_instant(row, "last_at")?,
+                        last_touch_channel: optional_parsed(row, "last_channel", Channel::parse)?,
+                        last_touch_summary: row.try_get("last_summary")?,
+                        last_touch_outcome: optional_parsed(row, "last_outcome", Outcome::parse)?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
+        .await
     }
 }

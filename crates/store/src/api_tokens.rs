@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use tickler_core::user::{ApiToken, User};
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{instant, optional_instant, seconds};
 use crate::users::user_from_row;
 
@@ -23,52 +23,62 @@ impl Store {
         token_hash: &str,
         now: Timestamp,
     ) -> Result<ApiToken> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO api_tokens (account_id, user_id, name, prefix, token_hash, created_at) \
+        crate::error::during("creating an API token", async {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO api_tokens (account_id, user_id, name, prefix, token_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING {TOKEN_COLUMNS}"
-        )))
-        .bind(user.account_id)
-        .bind(user.id)
-        .bind(name)
-        .bind(prefix)
-        .bind(token_hash)
-        .bind(seconds(now))
-        .fetch_one(&self.pool)
-        .await?;
-        token_from_row(&row)
+            )))
+            .bind(user.account_id)
+            .bind(user.id)
+            .bind(name)
+            .bind(prefix)
+            .bind(token_hash)
+            .bind(seconds(now))
+            .fetch_one(&self.pool)
+            .await?;
+            token_from_row(&row)
+        })
+        .await
     }
 
     /// A user's tokens, newest first, revoked ones included.
     pub async fn api_tokens(&self, user: &User) -> Result<Vec<ApiToken>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 AND user_id = $2 ORDER BY id DESC"
-        )))
-        .bind(user.account_id)
-        .bind(user.id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(token_from_row).collect()
+        crate::error::during("listing API tokens", async {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 AND user_id = $2 ORDER BY id DESC"
+            )))
+            .bind(user.account_id)
+            .bind(user.id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(token_from_row).collect()
+        })
+        .await
     }
 
     /// Revoke one of a user's tokens; another user's token is "not found".
     pub async fn revoke_api_token(&self, user: &User, id: i64, now: Timestamp) -> Result<ApiToken> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $4) \
+        crate::error::during("revoking an API token", async {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $4) \
              WHERE account_id = $1 AND user_id = $2 AND id = $3 RETURNING {TOKEN_COLUMNS}"
-        )))
-        .bind(user.account_id)
-        .bind(user.id)
-        .bind(id)
-        .bind(seconds(now))
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| Error::not_found("token", id))?;
-        token_from_row(&row)
+            )))
+            .bind(user.account_id)
+            .bind(user.id)
+            .bind(id)
+            .bind(seconds(now))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::not_found(Record::ApiToken, id))?;
+            token_from_row(&row)
+        })
+        .await
     }
 
     /// The user a live token with this hash acts for; marks the token used.
     pub async fn user_by_api_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
-        let row = sqlx::query(
+        crate::error::during("checking an API token", async {
+            let row = sqlx::query(
             "SELECT t.id AS token_id, t.last_used_at, u.id, u.account_id, u.email, u.name, u.is_admin, u.created_at \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
@@ -76,18 +86,20 @@ impl Store {
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        // "Last used" is kept to the minute, so a busy token does not write on every request.
-        let last_used = optional_instant(&row, "last_used_at")?;
-        if last_used.is_none_or(|at| seconds(now) - seconds(at) >= 60) {
-            let token_id: i64 = row.try_get("token_id")?;
-            sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
-                .bind(token_id)
-                .bind(seconds(now))
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(Some(user_from_row(&row)?))
+            let Some(row) = row else { return Ok(None) };
+            // "Last used" is kept to the minute, so a busy token does not write on every request.
+            let last_used = optional_instant(&row, "last_used_at")?;
+            if last_used.is_none_or(|at| seconds(now) - seconds(at) >= 60) {
+                let token_id: i64 = row.try_get("token_id")?;
+                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+                    .bind(token_id)
+                    .bind(seconds(now))
+                    .execute(&self.pool)
+                    .await?;
+            }
+            Ok(Some(user_from_row(&row)?))
+        })
+        .await
     }
 }
 

@@ -16,7 +16,7 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::backup_sections::{ACCOUNT_COLUMNS, Column, Kind, Role, SECTIONS, Section, section};
 use crate::dialect::placeholders;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::{Backend, Store};
 
 /// The `format` every backup names, so a restore knows the file for one.
@@ -100,47 +100,50 @@ impl Store {
         out: &mut impl Write,
         now: Timestamp,
     ) -> Result<BTreeMap<String, u64>> {
-        let written = |error: std::io::Error| Error::Config(format!("cannot write the backup: {error}"));
-        let account_columns = names(ACCOUNT_COLUMNS);
-        let statement = format!("SELECT {account_columns} FROM accounts WHERE id = $1");
-        let account = sqlx::query(sqlx::AssertSqlSafe(statement))
-            .bind(account_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| Error::not_found("account", account_id))?;
-        // Written by hand so the format and version come first for a person opening the file.
-        write!(
-            out,
-            "{{\"format\":\"{BACKUP_FORMAT}\",\"version\":{BACKUP_VERSION},\"created_at\":\"{now}\",\"account\":{}",
-            Value::Object(row_object(&account, ACCOUNT_COLUMNS)?)
-        )
-        .map_err(written)?;
-        out.write_all(b",\"sections\":{").map_err(written)?;
-        let mut counts = BTreeMap::new();
-        for (index, section) in SECTIONS.iter().enumerate() {
-            let separator = if index == 0 { "\n" } else { ",\n" };
-            write!(out, "{separator}\"{}\":[", section.table).map_err(written)?;
-            let statement = format!(
-                "SELECT {} FROM {} WHERE {} ORDER BY {}",
-                names(section.columns),
-                section.table,
-                section.scope,
-                section.order
-            );
-            let mut rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch(&self.pool);
-            let mut count = 0_u64;
-            while let Some(row) = rows.try_next().await? {
-                out.write_all(if count == 0 { b"\n" } else { b",\n" }).map_err(written)?;
-                serde_json::to_writer(&mut *out, &row_object(&row, section.columns)?)
-                    .map_err(|error| Error::Config(format!("cannot write the backup: {error}")))?;
-                count += 1;
+        crate::error::during("writing a backup", async {
+            let written = |error: std::io::Error| Error::Config(format!("cannot write the backup: {error}"));
+            let account_columns = names(ACCOUNT_COLUMNS);
+            let statement = format!("SELECT {account_columns} FROM accounts WHERE id = $1");
+            let account = sqlx::query(sqlx::AssertSqlSafe(statement))
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| Error::not_found(Record::Account, account_id))?;
+            // Written by hand so the format and version come first for a person opening the file.
+            write!(
+                out,
+                "{{\"format\":\"{BACKUP_FORMAT}\",\"version\":{BACKUP_VERSION},\"created_at\":\"{now}\",\"account\":{}",
+                Value::Object(row_object(&account, ACCOUNT_COLUMNS)?)
+            )
+            .map_err(written)?;
+            out.write_all(b",\"sections\":{").map_err(written)?;
+            let mut counts = BTreeMap::new();
+            for (index, section) in SECTIONS.iter().enumerate() {
+                let separator = if index == 0 { "\n" } else { ",\n" };
+                write!(out, "{separator}\"{}\":[", section.table).map_err(written)?;
+                let statement = format!(
+                    "SELECT {} FROM {} WHERE {} ORDER BY {}",
+                    names(section.columns),
+                    section.table,
+                    section.scope,
+                    section.order
+                );
+                let mut rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch(&self.pool);
+                let mut count = 0_u64;
+                while let Some(row) = rows.try_next().await? {
+                    out.write_all(if count == 0 { b"\n" } else { b",\n" }).map_err(written)?;
+                    serde_json::to_writer(&mut *out, &row_object(&row, section.columns)?)
+                        .map_err(|error| Error::Config(format!("cannot write the backup: {error}")))?;
+                    count += 1;
+                }
+                out.write_all(b"]").map_err(written)?;
+                counts.insert(section.table.to_string(), count);
             }
-            out.write_all(b"]").map_err(written)?;
-            counts.insert(section.table.to_string(), count);
-        }
-        out.write_all(b"}}\n").map_err(written)?;
-        out.flush().map_err(written)?;
-        Ok(counts)
+            out.write_all(b"}}\n").map_err(written)?;
+            out.flush().map_err(written)?;
+            Ok(counts)
+        })
+        .await
     }
 
     /// Restore a backup into the account, in one transaction. Without
@@ -149,38 +152,41 @@ impl Store {
     /// existing ones, the settings stay, and a backup contact whose email an
     /// existing contact holds is left out with its records.
     pub async fn restore_backup(&self, account_id: i64, backup: &Backup, merge: bool) -> Result<RestoreSummary> {
-        let mut tx = self.begin_write().await?;
-        if !merge {
-            ensure_empty(&mut tx, account_id).await?;
-            restore_settings(&mut tx, account_id, &backup.account).await?;
-        }
-        let mut restore = Restore {
-            tx,
-            backend: self.backend,
-            account_id,
-            merge,
-            ids: HashMap::new(),
-            left_out: HashSet::new(),
-            summary: RestoreSummary { merged: merge, ..RestoreSummary::default() },
-        };
-        if merge {
-            restore.match_contacts(backup).await?;
-        }
-        for section in SECTIONS.iter().filter(|section| !merge || section.merge) {
-            let rows = backup.sections.get(section.table).map_or(&[][..], Vec::as_slice);
-            restore.section(section, rows).await?;
-        }
-        if self.backend == Backend::Postgres {
-            for section in SECTIONS.iter().filter(|s| s.columns.iter().any(|c| c.role == Role::Id)) {
-                let statement = format!(
-                    "SELECT setval(pg_get_serial_sequence('{0}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {0}), false)",
-                    section.table
-                );
-                sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *restore.tx).await?;
+        crate::error::during("restoring a backup", async {
+            let mut tx = self.begin_write().await?;
+            if !merge {
+                ensure_empty(&mut tx, account_id).await?;
+                restore_settings(&mut tx, account_id, &backup.account).await?;
             }
-        }
-        restore.tx.commit().await?;
-        Ok(restore.summary)
+            let mut restore = Restore {
+                tx,
+                backend: self.backend,
+                account_id,
+                merge,
+                ids: HashMap::new(),
+                left_out: HashSet::new(),
+                summary: RestoreSummary { merged: merge, ..RestoreSummary::default() },
+            };
+            if merge {
+                restore.match_contacts(backup).await?;
+            }
+            for section in SECTIONS.iter().filter(|section| !merge || section.merge) {
+                let rows = backup.sections.get(section.table).map_or(&[][..], Vec::as_slice);
+                restore.section(section, rows).await?;
+            }
+            if self.backend == Backend::Postgres {
+                for section in SECTIONS.iter().filter(|s| s.columns.iter().any(|c| c.role == Role::Id)) {
+                    let statement = format!(
+                        "SELECT setval(pg_get_serial_sequence('{0}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {0}), false)",
+                        section.table
+                    );
+                    sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *restore.tx).await?;
+                }
+            }
+            restore.tx.commit().await?;
+            Ok(restore.summary)
+        })
+        .await
     }
 }
 
@@ -221,6 +227,8 @@ impl Restore {
         Ok(())
     }
 
+    /// Restore one section's rows: each checked, its ids mapped, inserted;
+    /// references within the section are set once all its rows are in.
     async fn section(&mut self, section: &'static Section, rows: &[Value]) -> Result<()> {
         let has_id = section.columns.iter().any(|c| c.role == Role::Id);
         let new_ids = if self.merge && has_id {
@@ -236,55 +244,8 @@ impl Restore {
         );
         let mut deferred = Vec::new();
         let mut restored = 0;
-        'rows: for (index, row) in rows.iter().enumerate() {
-            let at = |column: &str| format!("section \"{}\", row {}, column \"{column}\"", section.table, index + 1);
-            let Value::Object(row) = row else {
-                return Err(bad(format!("section \"{}\", row {}: not an object", section.table, index + 1)));
-            };
-            if let Some(unknown) = row.keys().find(|key| !section.columns.iter().any(|c| c.name == *key)) {
-                return Err(bad(format!("{}: no such column in this Tickler", at(unknown))));
-            }
-            let mut values = Vec::with_capacity(section.columns.len());
-            for column in section.columns {
-                let value = cell(row, column, &at(column.name))?;
-                let value = match (column.role, value) {
-                    (Role::Id, Cell::Integer(Some(old))) => {
-                        if self.left_out.contains(&(section.table, old)) {
-                            continue 'rows;
-                        }
-                        let new = if self.merge { new_ids[index] } else { old };
-                        if self.ids.entry(section.table).or_default().insert(old, new).is_some() {
-                            return Err(bad(format!("{}: id {old} appears twice", at(column.name))));
-                        }
-                        Cell::Integer(Some(new))
-                    }
-                    (Role::Account, _) => Cell::Integer(Some(self.account_id)),
-                    (Role::Refers(target), Cell::Integer(Some(old))) => {
-                        if self.left_out.contains(&(target, old)) {
-                            if !column.nullable {
-                                self.left_out_row(section, row);
-                                continue 'rows;
-                            }
-                        } else if !self.ids.get(target).is_some_and(|ids| ids.contains_key(&old)) {
-                            if target == section.table {
-                                deferred.push((values_id(&values), old, at(column.name)));
-                                values.push(Cell::Integer(None));
-                                continue;
-                            }
-                            return Err(bad(format!("{}: {old} is not in section \"{target}\"", at(column.name))));
-                        }
-                        if target == section.table {
-                            // A reference within the section is set once all its rows are in.
-                            deferred.push((values_id(&values), old, at(column.name)));
-                            Cell::Integer(None)
-                        } else {
-                            Cell::Integer(Some(self.ids[target][&old]))
-                        }
-                    }
-                    (_, value) => value,
-                };
-                values.push(value);
-            }
+        for (index, row) in rows.iter().enumerate() {
+            let Some(values) = self.row_values(section, index, row, &new_ids, &mut deferred)? else { continue };
             let mut query = sqlx::query(sqlx::AssertSqlSafe(statement.clone()));
             for value in values {
                 query = match value {
@@ -295,6 +256,75 @@ impl Restore {
             query.execute(&mut *self.tx).await?;
             restored += 1;
         }
+        self.set_deferred(section, deferred).await?;
+        self.summary.restored.insert(section.table.to_string(), restored);
+        Ok(())
+    }
+
+    /// The checked values of the `index`-th row of a section, its ids mapped to
+    /// the new ones; `None` when the row is left out (merge). A reference
+    /// within the section is noted in `deferred` and inserted empty.
+    fn row_values(
+        &mut self,
+        section: &'static Section,
+        index: usize,
+        row: &Value,
+        new_ids: &[i64],
+        deferred: &mut Vec<Deferred>,
+    ) -> Result<Option<Vec<Cell>>> {
+        let at = |column: &str| format!("section \"{}\", row {}, column \"{column}\"", section.table, index + 1);
+        let Value::Object(row) = row else {
+            return Err(bad(format!("section \"{}\", row {}: not an object", section.table, index + 1)));
+        };
+        if let Some(unknown) = row.keys().find(|key| !section.columns.iter().any(|c| c.name == *key)) {
+            return Err(bad(format!("{}: no such column in this Tickler", at(unknown))));
+        }
+        let mut values = Vec::with_capacity(section.columns.len());
+        for column in section.columns {
+            let value = cell(row, column, &at(column.name))?;
+            let value = match (column.role, value) {
+                (Role::Id, Cell::Integer(Some(old))) => {
+                    if self.left_out.contains(&(section.table, old)) {
+                        return Ok(None);
+                    }
+                    let new = if self.merge { new_ids[index] } else { old };
+                    if self.ids.entry(section.table).or_default().insert(old, new).is_some() {
+                        return Err(bad(format!("{}: id {old} appears twice", at(column.name))));
+                    }
+                    Cell::Integer(Some(new))
+                }
+                (Role::Account, _) => Cell::Integer(Some(self.account_id)),
+                (Role::Refers(target), Cell::Integer(Some(old))) => {
+                    if self.left_out.contains(&(target, old)) {
+                        if !column.nullable {
+                            self.left_out_row(section, row);
+                            return Ok(None);
+                        }
+                    } else if !self.ids.get(target).is_some_and(|ids| ids.contains_key(&old)) {
+                        if target == section.table {
+                            deferred.push((values_id(&values), old, at(column.name)));
+                            values.push(Cell::Integer(None));
+                            continue;
+                        }
+                        return Err(bad(format!("{}: {old} is not in section \"{target}\"", at(column.name))));
+                    }
+                    if target == section.table {
+                        // A reference within the section is set once all its rows are in.
+                        deferred.push((values_id(&values), old, at(column.name)));
+                        Cell::Integer(None)
+                    } else {
+                        Cell::Integer(Some(self.ids[target][&old]))
+                    }
+                }
+                (_, value) => value,
+            };
+            values.push(value);
+        }
+        Ok(Some(values))
+    }
+
+    /// Set the references within a section, now that all its rows have their new ids.
+    async fn set_deferred(&mut self, section: &'static Section, deferred: Vec<Deferred>) -> Result<()> {
         for (id, old, at) in deferred {
             let target = self.ids.get(section.table).and_then(|ids| ids.get(&old)).copied();
             let Some(target) = target else {
@@ -305,7 +335,6 @@ impl Restore {
             let statement = format!("UPDATE {} SET {column} = $1 WHERE id = $2", section.table);
             sqlx::query(sqlx::AssertSqlSafe(statement)).bind(target).bind(id).execute(&mut *self.tx).await?;
         }
-        self.summary.restored.insert(section.table.to_string(), restored);
         Ok(())
     }
 
@@ -324,6 +353,10 @@ fn values_id(values: &[Cell]) -> i64 {
         _ => 0,
     }
 }
+
+/// A reference within a section to set after its rows are in: (the row's new
+/// id, the id it refers to in the file, where in the file).
+type Deferred = (i64, i64, String);
 
 /// A checked value, ready to bind.
 enum Cell {

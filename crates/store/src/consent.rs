@@ -13,7 +13,7 @@ use tickler_core::touch::Channel;
 
 use crate::contacts::contact_in;
 use crate::error::Result;
-use crate::follow_ups::insert_follow_up;
+use crate::follow_up_rows::insert_follow_up;
 use crate::rows::{instant, optional_date, parsed, seconds};
 use crate::{Backend, Store};
 
@@ -39,11 +39,14 @@ impl Store {
         reason: &str,
         now: Timestamp,
     ) -> Result<ConsentChange> {
-        let mut tx = self.begin_write().await?;
-        let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
-        let change = apply(&mut tx, account_id, &contact, &ConsentRequest { state, until, reason }, now).await?;
-        tx.commit().await?;
-        Ok(change)
+        crate::error::during("changing consent", async {
+            let mut tx = self.begin_write().await?;
+            let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
+            let change = apply(&mut tx, account_id, &contact, &ConsentRequest { state, until, reason }, now).await?;
+            tx.commit().await?;
+            Ok(change)
+        })
+        .await
     }
 
     /// Read a contact and, on PostgreSQL, lock its row until the transaction
@@ -67,15 +70,18 @@ impl Store {
 
     /// The consent history of a contact, oldest first.
     pub async fn consent_changes(&self, account_id: i64, contact_id: i64) -> Result<Vec<ConsentChange>> {
-        let rows = sqlx::query(
-            "SELECT id, contact_id, state, until_date, reason, at FROM consent_changes \
+        crate::error::during("reading the consent history", async {
+            let rows = sqlx::query(
+                "SELECT id, contact_id, state, until_date, reason, at FROM consent_changes \
              WHERE account_id = $1 AND contact_id = $2 ORDER BY at, id",
-        )
-        .bind(account_id)
-        .bind(contact_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(change_from_row).collect()
+            )
+            .bind(account_id)
+            .bind(contact_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(change_from_row).collect()
+        })
+        .await
     }
 }
 

@@ -9,7 +9,7 @@ use tickler_core::contact::{Contact, ContactDetails, ContactName, EmailAddress, 
 use tickler_core::touch::Channel;
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{instant, optional_date, optional_parsed, parsed, seconds};
 
 /// Separator of the aggregated emails, phones and tags; no valid value contains it.
@@ -44,23 +44,26 @@ pub struct ContactFilter {
 impl Store {
     /// Create a contact with its emails, phones and tags, in one transaction.
     pub async fn create_contact(&self, account_id: i64, draft: &ContactDetails, now: Timestamp) -> Result<Contact> {
-        let draft = draft.clone().deduplicated();
-        let mut tx = self.begin_write().await?;
-        ensure_emails_free(&mut tx, account_id, &draft.emails, None).await?;
-        if let Some(referrer) = draft.referred_by {
-            ensure_contact_exists(&mut tx, account_id, referrer).await?;
-        }
-        let insert = sqlx::query(
-            "INSERT INTO contacts (account_id, name, name_key, search_text, organisation, zone, birthday, stage, source, \
-             referred_by, preferred_channel, pacing_gap_days, notes, updated_at, created_at, consent) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 'active') RETURNING id",
-        )
-        .bind(account_id);
-        let id: i64 = bind_fields(insert, &draft, now).fetch_one(&mut *tx).await?.try_get("id")?;
-        insert_parts(&mut tx, account_id, id, &draft).await?;
-        let contact = contact_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(contact)
+        crate::error::during("creating a contact", async {
+            let draft = draft.clone().deduplicated();
+            let mut tx = self.begin_write().await?;
+            ensure_emails_free(&mut tx, account_id, &draft.emails, None).await?;
+            if let Some(referrer) = draft.referred_by {
+                ensure_contact_exists(&mut tx, account_id, referrer).await?;
+            }
+            let insert = sqlx::query(
+                "INSERT INTO contacts (account_id, name, name_key, search_text, organisation, zone, birthday, stage, source, \
+                 referred_by, preferred_channel, pacing_gap_days, notes, updated_at, created_at, consent) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 'active') RETURNING id",
+            )
+            .bind(account_id);
+            let id: i64 = bind_fields(insert, &draft, now).fetch_one(&mut *tx).await?.try_get("id")?;
+            insert_parts(&mut tx, account_id, id, &draft).await?;
+            let contact = contact_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(contact)
+        })
+        .await
     }
 
     /// Replace a contact's fields (consent is changed only through [`Store::set_consent`]).
@@ -71,158 +74,179 @@ impl Store {
         draft: &ContactDetails,
         now: Timestamp,
     ) -> Result<Contact> {
-        let draft = draft.clone().deduplicated();
-        let mut tx = self.begin_write().await?;
-        ensure_contact_exists(&mut tx, account_id, id).await?;
-        ensure_emails_free(&mut tx, account_id, &draft.emails, Some(id)).await?;
-        if let Some(referrer) = draft.referred_by {
-            if referrer == id {
-                return Err(tickler_core::Error::invalid("referred-by", "a contact cannot refer themselves").into());
+        crate::error::during("updating a contact", async {
+            let draft = draft.clone().deduplicated();
+            let mut tx = self.begin_write().await?;
+            ensure_contact_exists(&mut tx, account_id, id).await?;
+            ensure_emails_free(&mut tx, account_id, &draft.emails, Some(id)).await?;
+            if let Some(referrer) = draft.referred_by {
+                if referrer == id {
+                    return Err(tickler_core::Error::invalid("referred-by", "a contact cannot refer themselves").into());
+                }
+                ensure_contact_exists(&mut tx, account_id, referrer).await?;
             }
-            ensure_contact_exists(&mut tx, account_id, referrer).await?;
-        }
-        replace_fields(&mut tx, account_id, id, &draft, now).await?;
-        let contact = contact_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(contact)
+            replace_fields(&mut tx, account_id, id, &draft, now).await?;
+            let contact = contact_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(contact)
+        })
+        .await
     }
 
     /// Delete a contact and everything recorded about them.
     pub async fn delete_contact(&self, account_id: i64, id: i64) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        ensure_contact_exists(&mut tx, account_id, id).await?;
-        // Children first, so the delete does not depend on the backend's cascade settings.
-        for statement in [
-            "DELETE FROM contact_emails WHERE contact_id = $1",
-            "DELETE FROM contact_phones WHERE contact_id = $1",
-            "DELETE FROM contact_tags WHERE contact_id = $1",
-            "DELETE FROM touches WHERE contact_id = $1",
-            "DELETE FROM follow_up_snoozes WHERE follow_up_id IN (SELECT id FROM follow_ups WHERE contact_id = $1)",
-            "DELETE FROM follow_ups WHERE contact_id = $1",
-            "DELETE FROM promises WHERE contact_id = $1",
-            "DELETE FROM consent_changes WHERE contact_id = $1",
-            "UPDATE contacts SET referred_by = NULL WHERE referred_by = $1",
-        ] {
-            sqlx::query(statement).bind(id).execute(&mut *tx).await?;
-        }
-        sqlx::query("DELETE FROM contacts WHERE account_id = $1 AND id = $2")
-            .bind(account_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        crate::error::during("deleting a contact", async {
+            let mut tx = self.begin_write().await?;
+            ensure_contact_exists(&mut tx, account_id, id).await?;
+            // Children first, so the delete does not depend on the backend's cascade settings.
+            for statement in [
+                "DELETE FROM contact_emails WHERE contact_id = $1",
+                "DELETE FROM contact_phones WHERE contact_id = $1",
+                "DELETE FROM contact_tags WHERE contact_id = $1",
+                "DELETE FROM touches WHERE contact_id = $1",
+                "DELETE FROM follow_up_snoozes WHERE follow_up_id IN (SELECT id FROM follow_ups WHERE contact_id = $1)",
+                "DELETE FROM follow_ups WHERE contact_id = $1",
+                "DELETE FROM promises WHERE contact_id = $1",
+                "DELETE FROM consent_changes WHERE contact_id = $1",
+                "UPDATE contacts SET referred_by = NULL WHERE referred_by = $1",
+            ] {
+                sqlx::query(statement).bind(id).execute(&mut *tx).await?;
+            }
+            sqlx::query("DELETE FROM contacts WHERE account_id = $1 AND id = $2")
+                .bind(account_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     /// One contact by id.
     pub async fn contact(&self, account_id: i64, id: i64) -> Result<Contact> {
-        let mut connection = self.pool.acquire().await?;
-        contact_in(&mut connection, account_id, id).await
+        crate::error::during("reading a contact", async {
+            let mut connection = self.pool.acquire().await?;
+            contact_in(&mut connection, account_id, id).await
+        })
+        .await
     }
 
     /// The contact a person means by `reference`: an id, an email, or any
     /// unambiguous part of a name (an exact full name wins over partial matches).
     pub async fn find_contact(&self, account_id: i64, reference: &str) -> Result<Contact> {
-        let reference = reference.trim();
-        if reference.is_empty() {
-            return Err(tickler_core::Error::invalid("contact", "is empty; name a contact by id, email or name").into());
-        }
-        if let Ok(id) = reference.parse::<i64>() {
-            return self.contact(account_id, id).await.map_err(|error| match error {
-                Error::NotFound { .. } => Error::not_found("contact", reference),
-                other => other,
-            });
-        }
-        if reference.contains('@') {
-            let email = EmailAddress::parse(reference)?;
-            let id: Option<i64> =
-                sqlx::query("SELECT contact_id FROM contact_emails WHERE account_id = $1 AND email = $2")
-                    .bind(account_id)
-                    .bind(email.as_str())
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .map(|row| row.try_get("contact_id"))
-                    .transpose()?;
-            return match id {
-                Some(id) => self.contact(account_id, id).await,
-                None => Err(Error::not_found("contact", reference)),
-            };
-        }
-        let key = reference.to_lowercase();
-        let rows = sqlx::query(
-            "SELECT id, name, name_key FROM contacts WHERE account_id = $1 AND name_key LIKE $2 ESCAPE '\\' ORDER BY name_key, id LIMIT 21",
-        )
-        .bind(account_id)
-        .bind(format!("%{}%", escape_like(&key)))
-        .fetch_all(&self.pool)
-        .await?;
-        let exact: Vec<&AnyRow> =
-            rows.iter().filter(|row| row.try_get::<String, _>("name_key").is_ok_and(|k| k == key)).collect();
-        let chosen = match (exact.as_slice(), rows.as_slice()) {
-            ([one], _) => one.try_get("id")?,
-            ([], [one]) => one.try_get("id")?,
-            ([], []) => return Err(Error::not_found("contact", reference)),
-            (several, _) => {
-                let pool: Vec<&AnyRow> = if several.is_empty() { rows.iter().collect() } else { several.to_vec() };
-                let candidates = pool
-                    .iter()
-                    .take(20)
-                    .map(|row| {
-                        Ok(format!("{} (id {})", row.try_get::<String, _>("name")?, row.try_get::<i64, _>("id")?))
-                    })
-                    .collect::<Result<Vec<String>>>()?;
-                return Err(Error::Ambiguous { reference: reference.to_string(), candidates });
+        crate::error::during("finding a contact", async {
+            let reference = reference.trim();
+            if reference.is_empty() {
+                return Err(tickler_core::Error::invalid("contact", "is empty; name a contact by id, email or name").into());
             }
-        };
-        self.contact(account_id, chosen).await
+            if let Ok(id) = reference.parse::<i64>() {
+                return self.contact(account_id, id).await.map_err(|error| match error {
+                    Error::NotFound { .. } => Error::not_found(Record::Contact, reference),
+                    other => other,
+                });
+            }
+            if reference.contains('@') {
+                let email = EmailAddress::parse(reference)?;
+                let id: Option<i64> =
+                    sqlx::query("SELECT contact_id FROM contact_emails WHERE account_id = $1 AND email = $2")
+                        .bind(account_id)
+                        .bind(email.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .map(|row| row.try_get("contact_id"))
+                        .transpose()?;
+                return match id {
+                    Some(id) => self.contact(account_id, id).await,
+                    None => Err(Error::not_found(Record::Contact, reference)),
+                };
+            }
+            let key = reference.to_lowercase();
+            let rows = sqlx::query(
+                "SELECT id, name, name_key FROM contacts WHERE account_id = $1 AND name_key LIKE $2 ESCAPE '\\' ORDER BY name_key, id LIMIT 21",
+            )
+            .bind(account_id)
+            .bind(format!("%{}%", escape_like(&key)))
+            .fetch_all(&self.pool)
+            .await?;
+            let exact: Vec<&AnyRow> =
+                rows.iter().filter(|row| row.try_get::<String, _>("name_key").is_ok_and(|k| k == key)).collect();
+            let chosen = match (exact.as_slice(), rows.as_slice()) {
+                ([one], _) => one.try_get("id")?,
+                ([], [one]) => one.try_get("id")?,
+                ([], []) => return Err(Error::not_found(Record::Contact, reference)),
+                (several, _) => {
+                    let pool: Vec<&AnyRow> = if several.is_empty() { rows.iter().collect() } else { several.to_vec() };
+                    let candidates = pool
+                        .iter()
+                        .take(20)
+                        .map(|row| {
+                            Ok(format!("{} (id {})", row.try_get::<String, _>("name")?, row.try_get::<i64, _>("id")?))
+                        })
+                        .collect::<Result<Vec<String>>>()?;
+                    return Err(Error::Ambiguous { reference: reference.to_string(), candidates });
+                }
+            };
+            self.contact(account_id, chosen).await
+        })
+        .await
     }
 
     /// Contacts matching `filter`, by name.
     pub async fn contacts(&self, account_id: i64, filter: &ContactFilter) -> Result<Vec<Contact>> {
-        let statement = format!(
-            "{CONTACT_SELECT} WHERE c.account_id = $1 \
+        crate::error::during("listing contacts", async {
+            let statement = format!(
+                "{CONTACT_SELECT} WHERE c.account_id = $1 \
              AND ($2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = $2)) \
              AND ($3 IS NULL OR c.search_text LIKE $3 ESCAPE '\\') \
              AND ($4 IS NULL OR c.stage = $4) AND ($5 IS NULL OR c.consent = $5) \
              ORDER BY c.name_key, c.id LIMIT $6 OFFSET $7"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
-            .bind(account_id)
-            .bind(filter.tag.as_ref().map(|tag| tag.as_str().to_string()))
-            .bind(filter.search.as_ref().map(|text| format!("%{}%", escape_like(&text.trim().to_lowercase()))))
-            .bind(filter.stage.map(|stage| stage.as_str().to_string()))
-            .bind(filter.consent.map(|state| state.as_str().to_string()))
-            .bind(filter.limit.map_or(i64::MAX, i64::from))
-            .bind(i64::from(filter.offset))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(contact_from_row).collect()
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
+                .bind(account_id)
+                .bind(filter.tag.as_ref().map(|tag| tag.as_str().to_string()))
+                .bind(filter.search.as_ref().map(|text| format!("%{}%", escape_like(&text.trim().to_lowercase()))))
+                .bind(filter.stage.map(|stage| stage.as_str().to_string()))
+                .bind(filter.consent.map(|state| state.as_str().to_string()))
+                .bind(filter.limit.map_or(i64::MAX, i64::from))
+                .bind(i64::from(filter.offset))
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(contact_from_row).collect()
+        })
+        .await
     }
 
     /// How many contacts the account has.
     pub async fn count_contacts(&self, account_id: i64) -> Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM contacts WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?)
+        crate::error::during("counting contacts", async {
+            Ok(sqlx::query("SELECT COUNT(*) AS n FROM contacts WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?)
+        })
+        .await
     }
 
     /// Every contact with a known birthday: (id, name, birthday), for the calendar feed.
     pub async fn birthdays(&self, account_id: i64) -> Result<Vec<(i64, String, jiff::civil::Date)>> {
-        let rows = sqlx::query(
-            "SELECT id, name, birthday FROM contacts WHERE account_id = $1 AND birthday IS NOT NULL ORDER BY id",
-        )
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let day = crate::rows::optional_date(row, "birthday")?
-                    .ok_or_else(|| Error::Corrupt("birthday: missing".to_string()))?;
-                Ok((row.try_get("id")?, row.try_get("name")?, day))
-            })
-            .collect()
+        crate::error::during("reading birthdays", async {
+            let rows = sqlx::query(
+                "SELECT id, name, birthday FROM contacts WHERE account_id = $1 AND birthday IS NOT NULL ORDER BY id",
+            )
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    let day = crate::rows::optional_date(row, "birthday")?
+                        .ok_or_else(|| Error::Corrupt("birthday: missing".to_string()))?;
+                    Ok((row.try_get("id")?, row.try_get("name")?, day))
+                })
+                .collect()
+        })
+        .await
     }
 }
 
@@ -234,7 +258,7 @@ pub(crate) async fn contact_in(connection: &mut sqlx::AnyConnection, account_id:
         .bind(id)
         .fetch_optional(&mut *connection)
         .await?
-        .ok_or_else(|| Error::not_found("contact", id))?;
+        .ok_or_else(|| Error::not_found(Record::Contact, id))?;
     contact_from_row(&row)
 }
 
@@ -246,7 +270,7 @@ pub(crate) async fn ensure_contact_exists(tx: &mut Transaction<'_, Any>, account
         .fetch_optional(&mut **tx)
         .await?
         .map(|_| ())
-        .ok_or_else(|| Error::not_found("contact", id))
+        .ok_or_else(|| Error::not_found(Record::Contact, id))
 }
 
 async fn ensure_emails_free(

@@ -30,11 +30,19 @@ const PEOPLE: [(&str, &str, &str, &str, &str, Stage); 10] = [
 impl Store {
     /// Fill an empty account with the demo book, dated around `now_zoned` in `zone`.
     pub async fn seed_demo(&self, account: &Account, zone: &ZoneName, now_zoned: &ZonedDateTime) -> Result<()> {
-        let store = self;
-        let zone = zone.clone();
+        crate::error::during("seeding the demo data", async {
+            let ids = self.demo_contacts(account.id, now_zoned).await?;
+            self.demo_touches(account.id, &ids, now_zoned).await?;
+            self.demo_follow_ups(account.id, &ids, zone, now_zoned).await?;
+            self.demo_promises(account, &ids, zone, now_zoned).await?;
+            self.demo_consent(account.id, &ids, now_zoned).await
+        })
+        .await
+    }
 
-        let account_id = account.id;
-        let now = now_zoned.timestamp();
+    /// The demo's people, created forty days ago; their ids in [`PEOPLE`]'s order.
+    async fn demo_contacts(&self, account_id: i64, now_zoned: &ZonedDateTime) -> Result<Vec<i64>> {
+        let (store, now) = (self, now_zoned.timestamp());
         let hours = |h: i64| now - SignedDuration::from_hours(h);
         let mut ids = Vec::new();
         for (name, organisation, email, zone, tag, stage) in PEOPLE {
@@ -47,6 +55,13 @@ impl Store {
             draft.preferred_channel = Some(if ids.len() % 3 == 0 { Channel::Call } else { Channel::Email });
             ids.push(store.create_contact(account_id, &draft, hours(24 * 40)).await?.id);
         }
+        Ok(ids)
+    }
+
+    /// Past touches, some with outcomes that change consent.
+    async fn demo_touches(&self, account_id: i64, ids: &[i64], now_zoned: &ZonedDateTime) -> Result<()> {
+        let (store, now) = (self, now_zoned.timestamp());
+        let hours = |h: i64| now - SignedDuration::from_hours(h);
         let touches: [(usize, i64, Channel, &str, Option<TouchOutcome>); 9] = [
             (
                 0,
@@ -77,6 +92,19 @@ impl Store {
                 .then(|| now_zoned.date().saturating_add(jiff::Span::new().days(90)));
             store.log_touch(account_id, &draft, hours(ago_hours)).await?;
         }
+        Ok(())
+    }
+
+    /// Follow-ups due from two days ago to six days ahead.
+    async fn demo_follow_ups(
+        &self,
+        account_id: i64,
+        ids: &[i64],
+        zone: &ZoneName,
+        now_zoned: &ZonedDateTime,
+    ) -> Result<()> {
+        let (store, now) = (self, now_zoned.timestamp());
+        let hours = |h: i64| now - SignedDuration::from_hours(h);
         let today = now_zoned.date();
         let day = |offset: i64| today.saturating_add(jiff::Span::new().days(offset));
         let follow_ups: [(usize, i64, Option<i8>, Channel, &str); 7] = [
@@ -97,6 +125,19 @@ impl Store {
             let draft = FollowUpDraft::new(ids[who], due, channel, purpose, Origin::Manual)?;
             store.schedule_follow_up(account_id, &draft, true, hours(24)).await?;
         }
+        Ok(())
+    }
+
+    /// Two promises: one at risk, one comfortably ahead.
+    async fn demo_promises(
+        &self,
+        account: &Account,
+        ids: &[i64],
+        zone: &ZoneName,
+        now_zoned: &ZonedDateTime,
+    ) -> Result<()> {
+        let (store, account_id, now) = (self, account.id, now_zoned.timestamp());
+        let hours = |h: i64| now - SignedDuration::from_hours(h);
         // One promise made this morning that is now at risk, one comfortably ahead.
         let made = hours(5);
         let aim = made.to_zoned_datetime(zone.time_zone()).saturating_add(SignedDuration::from_hours(3));
@@ -113,6 +154,12 @@ impl Store {
             zone.clone(),
         )?;
         store.create_promise(account_id, &promise, now).await?;
+        Ok(())
+    }
+
+    /// A consent change by hand, with its reason.
+    async fn demo_consent(&self, account_id: i64, ids: &[i64], now_zoned: &ZonedDateTime) -> Result<()> {
+        let (store, now) = (self, now_zoned.timestamp());
         store
             .set_consent(
                 account_id,

@@ -10,8 +10,8 @@ use tickler_core::contact::{Contact, Tag};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
 
 use crate::Store;
-use crate::error::{Error, Result};
-use crate::jobs::{kind, schedule_job};
+use crate::error::{Error, Record, Result};
+use crate::jobs::{JobKind, schedule_job};
 use crate::plans::plan_in;
 use crate::rows::{instant, optional_instant, parsed, seconds};
 
@@ -36,66 +36,82 @@ impl Store {
     /// Refused for do-not-contact, for "not now" unless the plan is a nurture plan, and
     /// when the contact is already in the plan.
     pub async fn enroll(&self, account_id: i64, plan_id: i64, contact_id: i64, now: Timestamp) -> Result<Enrollment> {
-        let mut tx = self.begin_write().await?;
-        let plan = plan_in(&mut tx, account_id, plan_id).await?;
-        let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
-        let id = enroll_in(&mut tx, account_id, &plan, &contact, now).await?;
-        let enrollment = enrollment_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(enrollment)
+        crate::error::during("enrolling a contact in a plan", async {
+            let mut tx = self.begin_write().await?;
+            let plan = plan_in(&mut tx, account_id, plan_id).await?;
+            let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
+            let id = enroll_in(&mut tx, account_id, &plan, &contact, now).await?;
+            let enrollment = enrollment_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(enrollment)
+        })
+        .await
     }
 
     /// Enroll every contact with `tag`, in one transaction; those who may not be enrolled are listed, not failed.
     pub async fn enroll_tag(&self, account_id: i64, plan_id: i64, tag: &Tag, now: Timestamp) -> Result<BulkEnrolled> {
-        let mut tx = self.begin_write().await?;
-        let plan = plan_in(&mut tx, account_id, plan_id).await?;
-        let ids: Vec<i64> =
-            sqlx::query("SELECT contact_id FROM contact_tags WHERE account_id = $1 AND tag = $2 ORDER BY contact_id")
-                .bind(account_id)
-                .bind(tag.as_str())
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|row| row.try_get("contact_id"))
-                .collect::<Result<_, _>>()?;
-        let mut result = BulkEnrolled::default();
-        for contact_id in ids {
-            let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
-            match enroll_in(&mut tx, account_id, &plan, &contact, now).await {
-                Ok(id) => result.enrolled.push(enrollment_in(&mut tx, account_id, id).await?),
-                Err(Error::Domain(error)) => result.skipped.push((contact.name().to_string(), error.to_string())),
-                Err(error) => return Err(error),
+        crate::error::during("enrolling a tag in a plan", async {
+            let mut tx = self.begin_write().await?;
+            let plan = plan_in(&mut tx, account_id, plan_id).await?;
+            let ids: Vec<i64> = sqlx::query(
+                "SELECT contact_id FROM contact_tags WHERE account_id = $1 AND tag = $2 ORDER BY contact_id",
+            )
+            .bind(account_id)
+            .bind(tag.as_str())
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| row.try_get("contact_id"))
+            .collect::<Result<_, _>>()?;
+            let mut result = BulkEnrolled::default();
+            for contact_id in ids {
+                let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
+                match enroll_in(&mut tx, account_id, &plan, &contact, now).await {
+                    Ok(id) => result.enrolled.push(enrollment_in(&mut tx, account_id, id).await?),
+                    Err(Error::Domain(error)) => result.skipped.push((contact.name().to_string(), error.to_string())),
+                    Err(error) => return Err(error),
+                }
             }
-        }
-        tx.commit().await?;
-        Ok(result)
+            tx.commit().await?;
+            Ok(result)
+        })
+        .await
     }
 
     /// Pause an active enrollment: its next step waits until resumed.
     pub async fn pause_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
-        self.change_state(account_id, id, EnrollmentState::Active, EnrollmentState::Paused, None, now).await
+        crate::error::during("pausing an enrollment", async {
+            self.change_state(account_id, id, EnrollmentState::Active, EnrollmentState::Paused, None, now).await
+        })
+        .await
     }
 
     /// Resume a paused enrollment: a step that fell due meanwhile runs now (in business hours).
     pub async fn resume_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
-        self.change_state(account_id, id, EnrollmentState::Paused, EnrollmentState::Active, None, now).await
+        crate::error::during("resuming an enrollment", async {
+            self.change_state(account_id, id, EnrollmentState::Paused, EnrollmentState::Active, None, now).await
+        })
+        .await
     }
 
     /// Stop an enrollment for good, by a person.
     pub async fn stop_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
-        let mut tx = self.begin_write().await?;
-        let enrollment = enrollment_in(&mut tx, account_id, id).await?;
-        if !enrollment.state.is_live() {
-            return Err(tickler_core::Error::Refused(format!(
-                "enrollment {id} is already {}",
-                enrollment.state.as_str()
-            ))
-            .into());
-        }
-        stop_in(&mut tx, account_id, id, STOPPED_BY_PERSON, now).await?;
-        let enrollment = enrollment_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(enrollment)
+        crate::error::during("stopping an enrollment", async {
+            let mut tx = self.begin_write().await?;
+            let enrollment = enrollment_in(&mut tx, account_id, id).await?;
+            if !enrollment.state.is_live() {
+                return Err(tickler_core::Error::Refused(format!(
+                    "enrollment {id} is already {}",
+                    enrollment.state.as_str()
+                ))
+                .into());
+            }
+            stop_in(&mut tx, account_id, id, STOPPED_BY_PERSON, now).await?;
+            let enrollment = enrollment_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(enrollment)
+        })
+        .await
     }
 
     async fn change_state(
@@ -130,7 +146,7 @@ impl Store {
         if to == EnrollmentState::Active {
             let run_at = enrollment.next_run_at.unwrap_or(now).max(now);
             let key = step_key(id, enrollment.next_step);
-            schedule_job(&mut tx, kind::PLAN_STEP, account_id, &id.to_string(), &key, run_at, now).await?;
+            schedule_job(&mut tx, JobKind::PlanStep, account_id, &id.to_string(), &key, run_at, now).await?;
             sqlx::query("UPDATE enrollments SET next_run_at = $2 WHERE id = $1")
                 .bind(id)
                 .bind(seconds(run_at))
@@ -144,19 +160,28 @@ impl Store {
 
     /// Enrollments of the account (all, or one contact's), newest first.
     pub async fn enrollments(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<Enrollment>> {
-        let statement = format!(
-            "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
+        crate::error::during("listing enrollments", async {
+            let statement = format!(
+                "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
              WHERE e.account_id = $1 AND ($2 IS NULL OR e.contact_id = $2) ORDER BY e.id DESC"
-        );
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
-        rows.iter().map(enrollment_from_row).collect()
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
+                .bind(account_id)
+                .bind(contact_id)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(enrollment_from_row).collect()
+        })
+        .await
     }
 
     /// One enrollment.
     pub async fn enrollment(&self, account_id: i64, id: i64) -> Result<Enrollment> {
-        let mut connection = self.pool.acquire().await?;
-        enrollment_in(&mut connection, account_id, id).await
+        crate::error::during("reading an enrollment", async {
+            let mut connection = self.pool.acquire().await?;
+            enrollment_in(&mut connection, account_id, id).await
+        })
+        .await
     }
 }
 
@@ -205,10 +230,10 @@ async fn enroll_in(
         sqlx::Error::Database(database) if database.is_unique_violation() => {
             Error::Domain(tickler_core::Error::Refused(format!("{} is already in \"{}\"", contact.name(), plan.name)))
         }
-        _ => Error::Database(error),
+        _ => error.into(),
     })?;
     let id: i64 = row.try_get("id")?;
-    schedule_job(tx, kind::PLAN_STEP, account_id, &id.to_string(), &step_key(id, 0), run_at, now).await?;
+    schedule_job(tx, JobKind::PlanStep, account_id, &id.to_string(), &step_key(id, 0), run_at, now).await?;
     Ok(id)
 }
 
@@ -256,6 +281,24 @@ pub(crate) async fn stop_in(
     Ok(())
 }
 
+/// Pause an enrollment inside `tx` because its step cannot go on (a failed
+/// email, a template that does not render); `reason` shows on it until resumed.
+pub(crate) async fn pause_in(
+    tx: &mut Transaction<'_, Any>,
+    enrollment_id: i64,
+    reason: &str,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query("UPDATE enrollments SET state = $4, waiting = $2, updated_at = $3 WHERE id = $1")
+        .bind(enrollment_id)
+        .bind(reason)
+        .bind(seconds(now))
+        .bind(EnrollmentState::Paused.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Stop every live enrollment of a contact (a reply, a decision, do-not-contact);
 /// with `keep_nurture`, nurture plans go on (a "not now" keeps its newsletter).
 pub(crate) async fn stop_contact_plans(
@@ -298,7 +341,7 @@ pub(crate) async fn enrollment_in(
         .bind(id)
         .fetch_optional(&mut *connection)
         .await?
-        .ok_or_else(|| Error::not_found("enrollment", id))?;
+        .ok_or_else(|| Error::not_found(Record::Enrollment, id))?;
     enrollment_from_row(&row)
 }
 

@@ -1,5 +1,7 @@
 //! The store's one error type.
 
+use std::future::Future;
+
 /// What a store operation can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -7,8 +9,8 @@ pub enum Error {
     #[error(transparent)]
     Domain(#[from] tickler_core::Error),
     /// Nothing of that kind matches in this account.
-    #[error("no {what} matches \"{reference}\"")]
-    NotFound { what: &'static str, reference: String },
+    #[error("no {record} matches \"{reference}\"")]
+    NotFound { record: Record, reference: String },
     /// A name fits more than one contact.
     #[error("\"{reference}\" matches {} contacts: {}; use the id or a longer part of the name", candidates.len(), candidates.join(", "))]
     Ambiguous { reference: String, candidates: Vec<String> },
@@ -24,20 +26,116 @@ pub enum Error {
     /// A stored value no longer reads as its domain type.
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
-    /// The database failed.
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    /// The database failed while the store did `operation` (as a phrase: "scheduling a follow-up").
+    #[error("database error while {operation}: {source}")]
+    Database { operation: &'static str, source: sqlx::Error },
     /// The schema could not be brought up to date.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// The kinds of record a reference can fail to find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Record {
+    Account,
+    ApiToken,
+    /// A calendar feed, found by its secret.
+    CalendarFeed,
+    Contact,
+    Enrollment,
+    FollowUp,
+    Plan,
+    /// One step of a plan, by its number.
+    PlanStep,
+    Promise,
+    User,
+}
+
+impl Record {
+    /// The record's name in messages ("no follow-up matches …").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Record::Account => "account",
+            Record::ApiToken => "token",
+            Record::CalendarFeed => "calendar feed",
+            Record::Contact => "contact",
+            Record::Enrollment => "enrollment",
+            Record::FollowUp => "follow-up",
+            Record::Plan => "plan",
+            Record::PlanStep => "step",
+            Record::Promise => "promise",
+            Record::User => "user",
+        }
+    }
+}
+
+impl std::fmt::Display for Record {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
 /// Result with the store error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What a database error says before a public method names its operation.
+const UNNAMED_OPERATION: &str = "using the database";
+
+impl From<sqlx::Error> for Error {
+    fn from(source: sqlx::Error) -> Self {
+        Error::Database { operation: UNNAMED_OPERATION, source }
+    }
+}
+
 impl Error {
-    /// A not-found error for `what` named by `reference`.
-    pub(crate) fn not_found(what: &'static str, reference: impl ToString) -> Self {
-        Error::NotFound { what, reference: reference.to_string() }
+    /// A not-found error for a `record` named by `reference`.
+    pub(crate) fn not_found(record: Record, reference: impl ToString) -> Self {
+        Error::NotFound { record, reference: reference.to_string() }
+    }
+}
+
+/// Naming the operation a database error happened in.
+pub(crate) trait During<T> {
+    /// The same result, a database error now saying it happened while `operation`.
+    fn during(self, operation: &'static str) -> Result<T>;
+}
+
+impl<T> During<T> for Result<T> {
+    fn during(self, operation: &'static str) -> Result<T> {
+        self.map_err(|error| match error {
+            Error::Database { source, .. } => Error::Database { operation, source },
+            other => other,
+        })
+    }
+}
+
+impl<T> During<T> for Result<T, sqlx::Error> {
+    fn during(self, operation: &'static str) -> Result<T> {
+        self.map_err(|source| Error::Database { operation, source })
+    }
+}
+
+/// Run a public method's `work`, naming `operation` in any database error it
+/// ends with: the one boundary where a store method says what it was doing.
+pub(crate) async fn during<T>(operation: &'static str, work: impl Future<Output = Result<T>>) -> Result<T> {
+    work.await.during(operation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_keep_their_words() {
+        let error = Error::not_found(Record::FollowUp, 7);
+        assert_eq!(error.to_string(), "no follow-up matches \"7\"");
+        assert_eq!(Record::ApiToken.to_string(), "token");
+    }
+
+    #[test]
+    fn database_errors_name_the_operation() {
+        let failed: Result<()> = Err(sqlx::Error::RowNotFound.into());
+        let error = failed.during("scheduling a follow-up").unwrap_err().to_string();
+        assert!(error.starts_with("database error while scheduling a follow-up: "), "{error}");
     }
 }

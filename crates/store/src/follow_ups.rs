@@ -2,15 +2,15 @@
 //! touch, snooze, skip.
 
 use jiff::{Timestamp, ZonedDateTime};
-use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, FollowUp, FollowUpDraft, FollowUpState, Origin, ensure_snooze_in_future};
 use tickler_core::pacing::{self, Neighbour, PacingWarning};
-use tickler_core::touch::{Channel, TouchDraft};
+use tickler_core::touch::TouchDraft;
 
-use crate::error::{Error, Result};
-use crate::rows::{due, due_columns, instant, optional_instant, parsed, seconds};
+use crate::error::{Error, Record, Result};
+use crate::follow_up_rows::{FOLLOW_UP_COLUMNS, follow_up_from_row, insert_follow_up};
+use crate::rows::{due_columns, optional_instant, parsed, seconds};
 use crate::touches::{Logged, insert_touch};
 use crate::{Backend, Store};
 
@@ -21,9 +21,6 @@ pub struct Scheduled {
     pub follow_up: FollowUp,
     pub pacing: Option<PacingWarning>,
 }
-
-pub(crate) const FOLLOW_UP_COLUMNS: &str = "f.id, f.contact_id, f.due_date, f.due_time, f.due_zone, f.channel, f.purpose, \
-     f.origin, f.state, f.snoozes, f.created_at, f.closed_at";
 
 impl Store {
     /// Schedule a follow-up. Refused when the contact's consent forbids it;
@@ -36,33 +33,39 @@ impl Store {
         force: bool,
         now: Timestamp,
     ) -> Result<Scheduled> {
-        let mut tx = self.begin_write().await?;
-        let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
-        contact.consent.ensure_may_follow_up(contact.name(), draft.origin == Origin::ReAsk)?;
-        let warning = pacing_warning(&mut tx, account_id, &contact, &draft.due, None).await?;
-        if let (Some(warning), false) = (&warning, force) {
-            return Err(Error::Pacing(warning.clone()));
-        }
-        let id = insert_follow_up(
-            &mut tx,
-            account_id,
-            contact.id,
-            &draft.due,
-            draft.channel,
-            &draft.purpose,
-            draft.origin,
-            now,
-        )
-        .await?;
-        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(Scheduled { follow_up, pacing: warning })
+        crate::error::during("scheduling a follow-up", async {
+            let mut tx = self.begin_write().await?;
+            let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
+            contact.consent.ensure_may_follow_up(contact.name(), draft.origin == Origin::ReAsk)?;
+            let warning = pacing_warning(&mut tx, account_id, &contact, &draft.due, None).await?;
+            if let (Some(warning), false) = (&warning, force) {
+                return Err(Error::Pacing(warning.clone()));
+            }
+            let id = insert_follow_up(
+                &mut tx,
+                account_id,
+                contact.id,
+                &draft.due,
+                draft.channel,
+                &draft.purpose,
+                draft.origin,
+                now,
+            )
+            .await?;
+            let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(Scheduled { follow_up, pacing: warning })
+        })
+        .await
     }
 
     /// One follow-up by id.
     pub async fn follow_up(&self, account_id: i64, id: i64) -> Result<FollowUp> {
-        let mut connection = self.pool.acquire().await?;
-        follow_up_in(&mut connection, account_id, id).await
+        crate::error::during("reading a follow-up", async {
+            let mut connection = self.pool.acquire().await?;
+            follow_up_in(&mut connection, account_id, id).await
+        })
+        .await
     }
 
     /// Mark an open follow-up done and, when given, record the touch that did it — one transaction.
@@ -73,116 +76,96 @@ impl Store {
         touch: Option<&TouchDraft>,
         now: Timestamp,
     ) -> Result<(FollowUp, Option<Logged>)> {
-        let mut tx = self.begin_write().await?;
-        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
-        follow_up.state.ensure_open(id)?;
-        close(&mut tx, account_id, id, FollowUpState::Done, now).await?;
-        let logged = match touch {
-            Some(draft) => {
-                let contact = self.lock_contact(&mut tx, account_id, follow_up.contact_id).await?;
-                let draft = TouchDraft { contact_id: follow_up.contact_id, ..draft.clone() };
-                Some(insert_touch(&mut tx, account_id, &contact, &draft, now).await?)
-            }
-            None => None,
-        };
-        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok((follow_up, logged))
+        crate::error::during("completing a follow-up", async {
+            let mut tx = self.begin_write().await?;
+            let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+            follow_up.state.ensure_open(id)?;
+            close(&mut tx, account_id, id, FollowUpState::Done, now).await?;
+            let logged = match touch {
+                Some(draft) => {
+                    let contact = self.lock_contact(&mut tx, account_id, follow_up.contact_id).await?;
+                    let draft = TouchDraft { contact_id: follow_up.contact_id, ..draft.clone() };
+                    Some(insert_touch(&mut tx, account_id, &contact, &draft, now).await?)
+                }
+                None => None,
+            };
+            let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok((follow_up, logged))
+        })
+        .await
     }
 
     /// Mark an open follow-up skipped.
     pub async fn skip_follow_up(&self, account_id: i64, id: i64, now: Timestamp) -> Result<FollowUp> {
-        let mut tx = self.begin_write().await?;
-        follow_up_in(&mut tx, account_id, id).await?.state.ensure_open(id)?;
-        close(&mut tx, account_id, id, FollowUpState::Skipped, now).await?;
-        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(follow_up)
+        crate::error::during("skipping a follow-up", async {
+            let mut tx = self.begin_write().await?;
+            follow_up_in(&mut tx, account_id, id).await?.state.ensure_open(id)?;
+            close(&mut tx, account_id, id, FollowUpState::Skipped, now).await?;
+            let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(follow_up)
+        })
+        .await
     }
 
     /// Move an open follow-up to a later due, keeping the history. A new due
     /// inside the contact's pacing gap is allowed (the user chose it) and reported.
     pub async fn snooze_follow_up(&self, account_id: i64, id: i64, to: &Due, now: &ZonedDateTime) -> Result<Scheduled> {
-        ensure_snooze_in_future(to, now)?;
-        let mut tx = self.begin_write().await?;
-        let before = follow_up_in(&mut tx, account_id, id).await?;
-        before.state.ensure_open(id)?;
-        let (from_date, from_time, from_zone) = due_columns(&before.due);
-        let (to_date, to_time, to_zone) = due_columns(to);
-        sqlx::query(
-            "INSERT INTO follow_up_snoozes (follow_up_id, from_date, from_time, from_zone, to_date, to_time, to_zone, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(from_date)
-        .bind(from_time)
-        .bind(from_zone)
-        .bind(&to_date)
-        .bind(&to_time)
-        .bind(&to_zone)
-        .bind(seconds(now.timestamp()))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE follow_ups SET due_date = $3, due_time = $4, due_zone = $5, due_at = $6, snoozes = snoozes + 1 \
-             WHERE account_id = $1 AND id = $2",
-        )
-        .bind(account_id)
-        .bind(id)
-        .bind(to_date)
-        .bind(to_time)
-        .bind(to_zone)
-        .bind(seconds(to.instant()))
-        .execute(&mut *tx)
-        .await?;
-        let contact = self.lock_contact(&mut tx, account_id, before.contact_id).await?;
-        let pacing = pacing_warning(&mut tx, account_id, &contact, to, Some(id)).await?;
-        let follow_up = follow_up_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(Scheduled { follow_up, pacing })
+        crate::error::during("snoozing a follow-up", async {
+            ensure_snooze_in_future(to, now)?;
+            let mut tx = self.begin_write().await?;
+            let before = follow_up_in(&mut tx, account_id, id).await?;
+            before.state.ensure_open(id)?;
+            let (from_date, from_time, from_zone) = due_columns(&before.due);
+            let (to_date, to_time, to_zone) = due_columns(to);
+            sqlx::query(
+                "INSERT INTO follow_up_snoozes (follow_up_id, from_date, from_time, from_zone, to_date, to_time, to_zone, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(from_date)
+            .bind(from_time)
+            .bind(from_zone)
+            .bind(&to_date)
+            .bind(&to_time)
+            .bind(&to_zone)
+            .bind(seconds(now.timestamp()))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE follow_ups SET due_date = $3, due_time = $4, due_zone = $5, due_at = $6, snoozes = snoozes + 1 \
+                 WHERE account_id = $1 AND id = $2",
+            )
+            .bind(account_id)
+            .bind(id)
+            .bind(to_date)
+            .bind(to_time)
+            .bind(to_zone)
+            .bind(seconds(to.instant()))
+            .execute(&mut *tx)
+            .await?;
+            let contact = self.lock_contact(&mut tx, account_id, before.contact_id).await?;
+            let pacing = pacing_warning(&mut tx, account_id, &contact, to, Some(id)).await?;
+            let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(Scheduled { follow_up, pacing })
+        })
+        .await
     }
 
     /// A contact's follow-ups in every state, by due.
     pub async fn follow_ups_of(&self, account_id: i64, contact_id: i64) -> Result<Vec<FollowUp>> {
-        let statement = format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 ORDER BY f.due_at, f.id"
-        );
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
-        rows.iter().map(follow_up_from_row).collect()
+        crate::error::during("listing a contact's follow-ups", async {
+            let statement = format!(
+                "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 ORDER BY f.due_at, f.id"
+            );
+            let rows =
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+            rows.iter().map(follow_up_from_row).collect()
+        })
+        .await
     }
-}
-
-/// Insert an open follow-up inside `tx`; returns its id.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn insert_follow_up(
-    tx: &mut Transaction<'_, Any>,
-    account_id: i64,
-    contact_id: i64,
-    due: &Due,
-    channel: Channel,
-    purpose: &str,
-    origin: Origin,
-    now: Timestamp,
-) -> Result<i64> {
-    let (date, time, zone) = due_columns(due);
-    Ok(sqlx::query(
-        "INSERT INTO follow_ups (account_id, contact_id, due_date, due_time, due_zone, due_at, channel, purpose, origin, \
-         state, snoozes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', 0, $10) RETURNING id",
-    )
-    .bind(account_id)
-    .bind(contact_id)
-    .bind(date)
-    .bind(time)
-    .bind(zone)
-    .bind(seconds(due.instant()))
-    .bind(channel.as_str())
-    .bind(purpose)
-    .bind(origin.as_str())
-    .bind(seconds(now))
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?)
 }
 
 async fn close(
@@ -209,7 +192,7 @@ async fn follow_up_in(connection: &mut sqlx::AnyConnection, account_id: i64, id:
         .bind(id)
         .fetch_optional(&mut *connection)
         .await?
-        .ok_or_else(|| Error::not_found("follow-up", id))?;
+        .ok_or_else(|| Error::not_found(Record::FollowUp, id))?;
     follow_up_from_row(&row)
 }
 
@@ -272,23 +255,6 @@ async fn neighbours(
     Ok(neighbours)
 }
 
-/// Read a follow-up from a row with [`FOLLOW_UP_COLUMNS`].
-pub(crate) fn follow_up_from_row(row: &AnyRow) -> Result<FollowUp> {
-    let snoozes: i64 = row.try_get("snoozes")?;
-    Ok(FollowUp {
-        id: row.try_get("id")?,
-        contact_id: row.try_get("contact_id")?,
-        due: due(row, "due")?,
-        channel: parsed(row, "channel", Channel::parse)?,
-        purpose: row.try_get("purpose")?,
-        origin: parsed(row, "origin", Origin::parse)?,
-        state: parsed(row, "state", FollowUpState::parse)?,
-        snoozes: u32::try_from(snoozes).unwrap_or(0),
-        created_at: instant(row, "created_at")?,
-        closed_at: optional_instant(row, "closed_at")?,
-    })
-}
-
 /// Rows per multi-row INSERT in [`Store::import_follow_ups`]: 12 parameters
 /// each stays well under both backends' limits on bound parameters.
 pub const IMPORT_BATCH: usize = 1_000;
@@ -298,46 +264,50 @@ impl Store {
     /// Every contact must be in the account and may be followed up (consent);
     /// pacing is not checked, as for a plan or an import the schedule is deliberate.
     pub async fn import_follow_ups(&self, account_id: i64, drafts: &[FollowUpDraft], now: Timestamp) -> Result<u64> {
-        let mut tx = self.begin_write().await?;
-        let mut consent = std::collections::HashMap::new();
-        for row in sqlx::query("SELECT id, name, consent FROM contacts WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_all(&mut *tx)
-            .await?
-        {
-            let state = parsed(&row, "consent", tickler_core::consent::ConsentState::parse)?;
-            consent.insert(row.try_get::<i64, _>("id")?, (state, row.try_get::<String, _>("name")?));
-        }
-        for draft in drafts {
-            let (state, name) =
-                consent.get(&draft.contact_id).ok_or_else(|| Error::not_found("contact", draft.contact_id))?;
-            tickler_core::consent::Consent { state: *state, until: None }
-                .ensure_may_follow_up(name, draft.origin == Origin::ReAsk)?;
-        }
-        let mut inserted = 0;
-        for batch in drafts.chunks(IMPORT_BATCH) {
-            let statement = import_statement(self.backend, batch.len());
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
-            for draft in batch {
-                let (date, time, zone) = due_columns(&draft.due);
-                query = query
-                    .bind(account_id)
-                    .bind(draft.contact_id)
-                    .bind(date)
-                    .bind(time)
-                    .bind(zone)
-                    .bind(seconds(draft.due.instant()))
-                    .bind(draft.channel.as_str())
-                    .bind(draft.purpose.clone())
-                    .bind(draft.origin.as_str())
-                    .bind(FollowUpState::Open.as_str())
-                    .bind(0_i64)
-                    .bind(seconds(now));
+        crate::error::during("importing follow-ups", async {
+            let mut tx = self.begin_write().await?;
+            let mut consent = std::collections::HashMap::new();
+            for row in sqlx::query("SELECT id, name, consent FROM contacts WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_all(&mut *tx)
+                .await?
+            {
+                let state = parsed(&row, "consent", tickler_core::consent::ConsentState::parse)?;
+                consent.insert(row.try_get::<i64, _>("id")?, (state, row.try_get::<String, _>("name")?));
             }
-            inserted += query.execute(&mut *tx).await?.rows_affected();
-        }
-        tx.commit().await?;
-        Ok(inserted)
+            for draft in drafts {
+                let (state, name) = consent
+                    .get(&draft.contact_id)
+                    .ok_or_else(|| Error::not_found(Record::Contact, draft.contact_id))?;
+                tickler_core::consent::Consent { state: *state, until: None }
+                    .ensure_may_follow_up(name, draft.origin == Origin::ReAsk)?;
+            }
+            let mut inserted = 0;
+            for batch in drafts.chunks(IMPORT_BATCH) {
+                let statement = import_statement(self.backend, batch.len());
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
+                for draft in batch {
+                    let (date, time, zone) = due_columns(&draft.due);
+                    query = query
+                        .bind(account_id)
+                        .bind(draft.contact_id)
+                        .bind(date)
+                        .bind(time)
+                        .bind(zone)
+                        .bind(seconds(draft.due.instant()))
+                        .bind(draft.channel.as_str())
+                        .bind(draft.purpose.clone())
+                        .bind(draft.origin.as_str())
+                        .bind(FollowUpState::Open.as_str())
+                        .bind(0_i64)
+                        .bind(seconds(now));
+                }
+                inserted += query.execute(&mut *tx).await?.rows_affected();
+            }
+            tx.commit().await?;
+            Ok(inserted)
+        })
+        .await
     }
 }
 

@@ -68,16 +68,19 @@ impl Store {
         dry_run: bool,
         now: Timestamp,
     ) -> Result<ContactImport> {
-        let tx = if dry_run { Some(self.begin_write().await?) } else { None };
-        Ok(ContactImport {
-            store: self.clone(),
-            tx,
-            account_id,
-            on_duplicate,
-            now,
-            summary: ImportSummary { dry_run, ..ImportSummary::default() },
-            batches: 0,
+        crate::error::during("starting an import", async {
+            let tx = if dry_run { Some(self.begin_write().await?) } else { None };
+            Ok(ContactImport {
+                store: self.clone(),
+                tx,
+                account_id,
+                on_duplicate,
+                now,
+                summary: ImportSummary { dry_run, ..ImportSummary::default() },
+                batches: 0,
+            })
         })
+        .await
     }
 }
 
@@ -89,48 +92,54 @@ impl ContactImport {
 
     /// Write one batch of rows read from the file (a rejected row is counted and listed).
     pub async fn add_batch(&mut self, rows: Vec<Result<ImportRow, RowIssue>>) -> Result<()> {
-        let dry_run = self.summary.dry_run;
-        let mut tx = match self.tx.take() {
-            Some(tx) => tx,
-            None => self.store.begin_write().await?,
-        };
-        let mut accepted = Vec::with_capacity(rows.len());
-        for row in rows {
-            match row {
-                Ok(row) => accepted.push(row),
-                Err(issue) => self.summary.reject(issue),
+        crate::error::during("importing a batch of contacts", async {
+            let dry_run = self.summary.dry_run;
+            let mut tx = match self.tx.take() {
+                Some(tx) => tx,
+                None => self.store.begin_write().await?,
+            };
+            let mut accepted = Vec::with_capacity(rows.len());
+            for row in rows {
+                match row {
+                    Ok(row) => accepted.push(row),
+                    Err(issue) => self.summary.reject(issue),
+                }
             }
-        }
-        let mut batch = Batch::default();
-        batch.look_up(&mut tx, self.store.backend(), self.account_id, &accepted).await?;
-        for row in accepted {
-            self.place(&mut tx, &mut batch, row).await?;
-        }
-        insert_new(&mut tx, self.store.backend(), self.account_id, &batch.new, self.now).await?;
-        self.batches += 1;
-        // PostgreSQL plans the lookups from its statistics, which a large import outdates at once
-        // (an empty table's plan walks every contact per batch); refresh them as the tables double.
-        let analyze = self.store.backend() == Backend::Postgres && self.batches.is_power_of_two();
-        if dry_run {
-            if analyze {
-                sqlx::query(ANALYZE).execute(&mut *tx).await?;
+            let mut batch = Batch::default();
+            batch.look_up(&mut tx, self.store.backend(), self.account_id, &accepted).await?;
+            for row in accepted {
+                self.place(&mut tx, &mut batch, row).await?;
             }
-            self.tx = Some(tx);
-        } else {
-            tx.commit().await?;
-            if analyze {
-                sqlx::query(ANALYZE).execute(self.store.pool()).await?;
+            insert_new(&mut tx, self.store.backend(), self.account_id, &batch.new, self.now).await?;
+            self.batches += 1;
+            // PostgreSQL plans the lookups from its statistics, which a large import outdates at once
+            // (an empty table's plan walks every contact per batch); refresh them as the tables double.
+            let analyze = self.store.backend() == Backend::Postgres && self.batches.is_power_of_two();
+            if dry_run {
+                if analyze {
+                    sqlx::query(ANALYZE).execute(&mut *tx).await?;
+                }
+                self.tx = Some(tx);
+            } else {
+                tx.commit().await?;
+                if analyze {
+                    sqlx::query(ANALYZE).execute(self.store.pool()).await?;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
+        .await
     }
 
     /// End the import (rolling a dry run back) and give its summary.
     pub async fn finish(mut self) -> Result<ImportSummary> {
-        if let Some(tx) = self.tx.take() {
-            tx.rollback().await?;
-        }
-        Ok(self.summary)
+        crate::error::during("finishing an import", async {
+            if let Some(tx) = self.tx.take() {
+                tx.rollback().await?;
+            }
+            Ok(self.summary)
+        })
+        .await
     }
 
     /// Decide what one row does: create, skip, update, or keep both.

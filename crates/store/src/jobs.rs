@@ -11,21 +11,75 @@ use crate::Store;
 use crate::error::Result;
 use crate::rows::{instant, seconds};
 
-/// The kinds of job.
-pub mod kind {
+/// What a job does; stored as its text (`plan-step`, `digest`, `promise-alert`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
     /// Run the next step of an enrollment; payload: the enrollment id.
-    pub const PLAN_STEP: &str = "plan-step";
+    PlanStep,
     /// Send the daily digest of an account; payload: the local date.
-    pub const DIGEST: &str = "digest";
+    Digest,
     /// Alert the user that a promise is at risk; payload: the promise id.
-    pub const PROMISE_ALERT: &str = "promise-alert";
+    PromiseAlert,
+}
+
+impl JobKind {
+    /// Every kind of job.
+    pub const ALL: [JobKind; 3] = [JobKind::PlanStep, JobKind::Digest, JobKind::PromiseAlert];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::PlanStep => "plan-step",
+            JobKind::Digest => "digest",
+            JobKind::PromiseAlert => "promise-alert",
+        }
+    }
+
+    /// Read a stored name; `None` for a kind this version does not know.
+    pub fn parse(raw: &str) -> Option<JobKind> {
+        JobKind::ALL.into_iter().find(|kind| kind.as_str() == raw)
+    }
+}
+
+impl std::fmt::Display for JobKind {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// The kinds of job under their older constant names.
+pub mod kind {
+    use super::JobKind;
+
+    /// Run the next step of an enrollment; payload: the enrollment id.
+    pub const PLAN_STEP: JobKind = JobKind::PlanStep;
+    /// Send the daily digest of an account; payload: the local date.
+    pub const DIGEST: JobKind = JobKind::Digest;
+    /// Alert the user that a promise is at risk; payload: the promise id.
+    pub const PROMISE_ALERT: JobKind = JobKind::PromiseAlert;
+}
+
+/// Where a job is in its life; stored as its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JobState {
+    Done,
+    Failed,
+}
+
+impl JobState {
+    fn as_str(self) -> &'static str {
+        match self {
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
 }
 
 /// A claimed job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub id: i64,
-    pub kind: String,
+    pub kind: JobKind,
     pub account_id: i64,
     pub payload: String,
     pub run_at: Timestamp,
@@ -49,64 +103,91 @@ const CLAIM_POSTGRES: &str = "UPDATE jobs SET lease_owner = $1, lease_until = $2
 
 impl Store {
     /// Claim up to `limit` due jobs for `owner` until `now + lease`; the claim commits before any work starts.
+    /// A job of a kind this version does not know is closed as failed instead of returned.
     pub async fn claim_jobs(&self, owner: &str, now: Timestamp, lease: SignedDuration, limit: u32) -> Result<Vec<Job>> {
-        let mut tx = self.begin_write().await?;
-        let rows = sqlx::query(self.backend.pick(CLAIM_SQLITE, CLAIM_POSTGRES))
-            .bind(owner)
-            .bind(seconds(now.saturating_add(lease).unwrap_or(now)))
-            .bind(seconds(now))
-            .bind(i64::from(limit))
-            .fetch_all(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        let mut jobs = rows.iter().map(|row| job_from_row(row, owner)).collect::<Result<Vec<_>>>()?;
-        jobs.sort_by_key(|job| (job.run_at, job.id));
-        Ok(jobs)
+        crate::error::during("claiming jobs", async {
+            let mut tx = self.begin_write().await?;
+            let rows = sqlx::query(self.backend.pick(CLAIM_SQLITE, CLAIM_POSTGRES))
+                .bind(owner)
+                .bind(seconds(now.saturating_add(lease).unwrap_or(now)))
+                .bind(seconds(now))
+                .bind(i64::from(limit))
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut jobs = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let kind: String = row.try_get("kind")?;
+                match JobKind::parse(&kind) {
+                    Some(kind) => jobs.push(job_from_row(row, kind, owner)?),
+                    // Written by a newer version, or by hand: nothing here can run it.
+                    None => {
+                        let reason = format!("unknown job kind \"{kind}\"");
+                        close_jobs(&mut tx, owner, &[row.try_get("id")?], Some(&reason), now).await?;
+                    }
+                }
+            }
+            tx.commit().await?;
+            jobs.sort_by_key(|job| (job.run_at, job.id));
+            Ok(jobs)
+        })
+        .await
     }
 
     /// The earliest moment a pending job falls due, for the worker's sleep.
     pub async fn next_job_at(&self) -> Result<Option<Timestamp>> {
-        let row =
-            sqlx::query("SELECT MIN(run_at) AS at FROM jobs WHERE state = 'pending'").fetch_one(&self.pool).await?;
-        crate::rows::optional_instant(&row, "at")
+        crate::error::during("reading when the next job is due", async {
+            let row =
+                sqlx::query("SELECT MIN(run_at) AS at FROM jobs WHERE state = 'pending'").fetch_one(&self.pool).await?;
+            crate::rows::optional_instant(&row, "at")
+        })
+        .await
     }
 
     /// Add a job unless one with the same key exists.
     pub async fn add_job(
         &self,
-        kind: &str,
+        kind: JobKind,
         account_id: i64,
         payload: &str,
         key: &str,
         run_at: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        insert_job(&mut tx, kind, account_id, payload, key, run_at, run_at).await?;
-        tx.commit().await?;
-        Ok(())
+        crate::error::during("adding a job", async {
+            let mut tx = self.begin_write().await?;
+            insert_job(&mut tx, kind, account_id, payload, key, run_at, run_at).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Count jobs per state, for status and tests.
     pub async fn job_counts(&self) -> Result<Vec<(String, i64)>> {
-        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state ORDER BY state")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|row| Ok((row.try_get("state")?, row.try_get("n")?))).collect()
+        crate::error::during("counting jobs", async {
+            let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state ORDER BY state")
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(|row| Ok((row.try_get("state")?, row.try_get("n")?))).collect()
+        })
+        .await
     }
 
     /// Close a job done (or failed with `error`), unless another worker took it over.
     pub async fn finish_job(&self, job: &Job, error: Option<&str>, now: Timestamp) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        close_job(&mut tx, job, error, now).await?;
-        tx.commit().await?;
-        Ok(())
+        crate::error::during("finishing a job", async {
+            let mut tx = self.begin_write().await?;
+            close_job(&mut tx, job, error, now).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 }
 
 /// Insert a job in `tx` unless one with the same key exists.
 pub(crate) async fn insert_job(
     tx: &mut Transaction<'_, Any>,
-    kind: &str,
+    kind: JobKind,
     account_id: i64,
     payload: &str,
     key: &str,
@@ -119,7 +200,7 @@ pub(crate) async fn insert_job(
 /// Make the job with `key` pending at `run_at` with a fresh count, creating it when missing.
 pub(crate) async fn schedule_job(
     tx: &mut Transaction<'_, Any>,
-    kind: &str,
+    kind: JobKind,
     account_id: i64,
     payload: &str,
     key: &str,
@@ -136,7 +217,7 @@ pub(crate) async fn schedule_job(
 async fn write_job(
     tx: &mut Transaction<'_, Any>,
     on_conflict: &'static str,
-    kind: &str,
+    kind: JobKind,
     account_id: i64,
     payload: &str,
     key: &str,
@@ -147,7 +228,7 @@ async fn write_job(
         "INSERT INTO jobs (kind, account_id, payload, dedupe_key, run_at, state, attempts, created_at) \
          VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6) ON CONFLICT (dedupe_key) {on_conflict}"
     )))
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(account_id)
     .bind(payload)
     .bind(key)
@@ -185,7 +266,7 @@ pub(crate) async fn close_jobs(
         crate::dialect::id_list(ids.iter().copied())
     ))
     .bind(owner)
-    .bind(if error.is_some() { "failed" } else { "done" })
+    .bind(if error.is_some() { JobState::Failed } else { JobState::Done }.as_str())
     .bind(error)
     .bind(seconds(now))
     .execute(&mut **tx)
@@ -215,11 +296,11 @@ pub(crate) async fn postpone_job(
     Ok(())
 }
 
-fn job_from_row(row: &AnyRow, owner: &str) -> Result<Job> {
+fn job_from_row(row: &AnyRow, kind: JobKind, owner: &str) -> Result<Job> {
     let attempts: i64 = row.try_get("attempts")?;
     Ok(Job {
         id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
+        kind,
         account_id: row.try_get("account_id")?,
         payload: row.try_get("payload")?,
         run_at: instant(row, "run_at")?,

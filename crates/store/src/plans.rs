@@ -9,7 +9,7 @@ use tickler_core::plan::{Plan, PlanDraft, Step, StepAction, starter_plans};
 use tickler_core::touch::Channel;
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{parsed, seconds};
 
 /// Who automatic emails come from, and when the daily digest goes out.
@@ -27,121 +27,142 @@ impl Store {
     /// Give a new account its starter plans and sender settings, once: a
     /// starter plan the user deleted does not come back.
     pub async fn ensure_plan_setup(&self, account_id: i64, now: Timestamp) -> Result<()> {
-        let exists = sqlx::query("SELECT account_id FROM mail_settings WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        if exists.is_some() {
-            return Ok(());
-        }
-        let mut tx = self.begin_write().await?;
-        let inserted =
-            sqlx::query("INSERT INTO mail_settings (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING")
+        crate::error::during("setting up the starter plans", async {
+            let exists = sqlx::query("SELECT account_id FROM mail_settings WHERE account_id = $1")
                 .bind(account_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if inserted == 1 {
-            for draft in starter_plans() {
-                insert_plan(&mut tx, account_id, &draft, now).await?;
+                .fetch_optional(&self.pool)
+                .await?;
+            if exists.is_some() {
+                return Ok(());
             }
-        }
-        tx.commit().await?;
-        Ok(())
+            let mut tx = self.begin_write().await?;
+            let inserted =
+                sqlx::query("INSERT INTO mail_settings (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            if inserted == 1 {
+                for draft in starter_plans() {
+                    insert_plan(&mut tx, account_id, &draft, now).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Create a plan; its name must be new in the account.
     pub async fn create_plan(&self, account_id: i64, draft: &PlanDraft, now: Timestamp) -> Result<Plan> {
-        let mut tx = self.begin_write().await?;
-        let id = insert_plan(&mut tx, account_id, draft, now).await?;
-        let plan = plan_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(plan)
+        crate::error::during("creating a plan", async {
+            let mut tx = self.begin_write().await?;
+            let id = insert_plan(&mut tx, account_id, draft, now).await?;
+            let plan = plan_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(plan)
+        })
+        .await
     }
 
     /// Every plan of the account, by name.
     pub async fn plans(&self, account_id: i64) -> Result<Vec<Plan>> {
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM plans WHERE account_id = $1 ORDER BY name_key")
-            .bind(account_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|row| row.try_get("id"))
-            .collect::<Result<_, _>>()?;
-        let mut connection = self.pool.acquire().await?;
-        let mut plans = Vec::with_capacity(ids.len());
-        for id in ids {
-            plans.push(plan_in(&mut connection, account_id, id).await?);
-        }
-        Ok(plans)
+        crate::error::during("listing plans", async {
+            let ids: Vec<i64> = sqlx::query("SELECT id FROM plans WHERE account_id = $1 ORDER BY name_key")
+                .bind(account_id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| row.try_get("id"))
+                .collect::<Result<_, _>>()?;
+            let mut connection = self.pool.acquire().await?;
+            let mut plans = Vec::with_capacity(ids.len());
+            for id in ids {
+                plans.push(plan_in(&mut connection, account_id, id).await?);
+            }
+            Ok(plans)
+        })
+        .await
     }
 
     /// The plan a person means: an id, the exact name, or an unambiguous part of it.
     pub async fn find_plan(&self, account_id: i64, reference: &str) -> Result<Plan> {
-        let reference = reference.trim();
-        if let Ok(id) = reference.parse::<i64>() {
-            let mut connection = self.pool.acquire().await?;
-            return plan_in(&mut connection, account_id, id).await;
-        }
-        let key = reference.to_lowercase();
-        let plans = self.plans(account_id).await?;
-        if let Some(plan) = plans.iter().find(|plan| plan.name.to_lowercase() == key) {
-            return Ok(plan.clone());
-        }
-        let matching: Vec<&Plan> = plans.iter().filter(|plan| plan.name.to_lowercase().contains(&key)).collect();
-        match matching.as_slice() {
-            [one] => Ok((*one).clone()),
-            [] => Err(Error::not_found("plan", reference)),
-            several => Err(Error::Ambiguous {
-                reference: reference.to_string(),
-                candidates: several.iter().map(|plan| format!("{} (id {})", plan.name, plan.id)).collect(),
-            }),
-        }
+        crate::error::during("finding a plan", async {
+            let reference = reference.trim();
+            if let Ok(id) = reference.parse::<i64>() {
+                let mut connection = self.pool.acquire().await?;
+                return plan_in(&mut connection, account_id, id).await;
+            }
+            let key = reference.to_lowercase();
+            let plans = self.plans(account_id).await?;
+            if let Some(plan) = plans.iter().find(|plan| plan.name.to_lowercase() == key) {
+                return Ok(plan.clone());
+            }
+            let matching: Vec<&Plan> = plans.iter().filter(|plan| plan.name.to_lowercase().contains(&key)).collect();
+            match matching.as_slice() {
+                [one] => Ok((*one).clone()),
+                [] => Err(Error::not_found(Record::Plan, reference)),
+                several => Err(Error::Ambiguous {
+                    reference: reference.to_string(),
+                    candidates: several.iter().map(|plan| format!("{} (id {})", plan.name, plan.id)).collect(),
+                }),
+            }
+        })
+        .await
     }
 
     /// Replace a plan's steps (and its name and description). Running
     /// enrollments keep their place: step N stays step N.
     pub async fn update_plan(&self, account_id: i64, plan_id: i64, draft: &PlanDraft, now: Timestamp) -> Result<Plan> {
-        let mut tx = self.begin_write().await?;
-        plan_in(&mut tx, account_id, plan_id).await?;
-        sqlx::query(
-            "UPDATE plans SET name = $3, name_key = $4, description = $5, nurture = $6, updated_at = $7 \
+        crate::error::during("updating a plan", async {
+            let mut tx = self.begin_write().await?;
+            plan_in(&mut tx, account_id, plan_id).await?;
+            sqlx::query(
+                "UPDATE plans SET name = $3, name_key = $4, description = $5, nurture = $6, updated_at = $7 \
              WHERE account_id = $1 AND id = $2",
-        )
-        .bind(account_id)
-        .bind(plan_id)
-        .bind(&draft.name)
-        .bind(draft.name.to_lowercase())
-        .bind(&draft.description)
-        .bind(i64::from(draft.nurture))
-        .bind(seconds(now))
-        .execute(&mut *tx)
+            )
+            .bind(account_id)
+            .bind(plan_id)
+            .bind(&draft.name)
+            .bind(draft.name.to_lowercase())
+            .bind(&draft.description)
+            .bind(i64::from(draft.nurture))
+            .bind(seconds(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| duplicate_name(error, &draft.name))?;
+            sqlx::query("DELETE FROM plan_steps WHERE plan_id = $1").bind(plan_id).execute(&mut *tx).await?;
+            insert_steps(&mut tx, plan_id, &draft.steps).await?;
+            let plan = plan_in(&mut tx, account_id, plan_id).await?;
+            tx.commit().await?;
+            Ok(plan)
+        })
         .await
-        .map_err(|error| duplicate_name(error, &draft.name))?;
-        sqlx::query("DELETE FROM plan_steps WHERE plan_id = $1").bind(plan_id).execute(&mut *tx).await?;
-        insert_steps(&mut tx, plan_id, &draft.steps).await?;
-        let plan = plan_in(&mut tx, account_id, plan_id).await?;
-        tx.commit().await?;
-        Ok(plan)
     }
 
     /// Delete a plan and its enrollments.
     pub async fn delete_plan(&self, account_id: i64, plan_id: i64) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        plan_in(&mut tx, account_id, plan_id).await?;
-        sqlx::query("DELETE FROM plans WHERE account_id = $1 AND id = $2")
-            .bind(account_id)
-            .bind(plan_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        crate::error::during("deleting a plan", async {
+            let mut tx = self.begin_write().await?;
+            plan_in(&mut tx, account_id, plan_id).await?;
+            sqlx::query("DELETE FROM plans WHERE account_id = $1 AND id = $2")
+                .bind(account_id)
+                .bind(plan_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The account's sender settings (defaults until set).
     pub async fn mail_settings(&self, account_id: i64) -> Result<MailSettings> {
-        let mut connection = self.pool.acquire().await?;
-        mail_settings_in(&mut connection, account_id).await
+        crate::error::during("reading the mail settings", async {
+            let mut connection = self.pool.acquire().await?;
+            mail_settings_in(&mut connection, account_id).await
+        })
+        .await
     }
 
     /// Save the account's sender settings.
@@ -151,12 +172,13 @@ impl Store {
         settings: &MailSettings,
         now: Timestamp,
     ) -> Result<MailSettings> {
-        if settings.digest_hour > 23 {
-            return Err(DomainError::invalid("digest-hour", "is an hour from 0 to 23").into());
-        }
-        // The settings row marks the one-time setup: make sure the starter plans come with it.
-        self.ensure_plan_setup(account_id, now).await?;
-        sqlx::query(
+        crate::error::during("updating the mail settings", async {
+            if settings.digest_hour > 23 {
+                return Err(DomainError::invalid("digest-hour", "is an hour from 0 to 23").into());
+            }
+            // The settings row marks the one-time setup: make sure the starter plans come with it.
+            self.ensure_plan_setup(account_id, now).await?;
+            sqlx::query(
             "INSERT INTO mail_settings (account_id, from_name, from_address, signature, digest_hour, digest_enabled) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO UPDATE SET from_name = $2, \
              from_address = $3, signature = $4, digest_hour = $5, digest_enabled = $6",
@@ -169,7 +191,9 @@ impl Store {
         .bind(i64::from(settings.digest_enabled))
         .execute(&self.pool)
         .await?;
-        self.mail_settings(account_id).await
+            self.mail_settings(account_id).await
+        })
+        .await
     }
 }
 
@@ -197,7 +221,7 @@ fn duplicate_name(error: sqlx::Error, name: &str) -> Error {
         sqlx::Error::Database(database) if database.is_unique_violation() => {
             Error::Duplicate { field: "name", value: name.to_string(), owner: "another plan".to_string() }
         }
-        _ => Error::Database(error),
+        _ => error.into(),
     }
 }
 
@@ -231,7 +255,7 @@ pub(crate) async fn plan_in(connection: &mut sqlx::AnyConnection, account_id: i6
         .bind(id)
         .fetch_optional(&mut *connection)
         .await?
-        .ok_or_else(|| Error::not_found("plan", id))?;
+        .ok_or_else(|| Error::not_found(Record::Plan, id))?;
     let steps = sqlx::query(
         "SELECT position, delay, channel, kind, subject, body FROM plan_steps WHERE plan_id = $1 ORDER BY position",
     )

@@ -7,7 +7,7 @@ use tickler_core::contact::ZoneName;
 use tickler_core::promise::{Promise, PromiseDraft, PromiseState};
 
 use crate::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Record, Result};
 use crate::rows::{instant, optional_instant, parsed, seconds};
 
 const PROMISE_COLUMNS: &str =
@@ -18,66 +18,80 @@ const PROMISE_RETURNING: &str = "id, contact_id, what, aim_at, told_at, zone, st
 impl Store {
     /// Record a promise; refused for a contact marked do-not-contact.
     pub async fn create_promise(&self, account_id: i64, draft: &PromiseDraft, now: Timestamp) -> Result<Promise> {
-        let mut tx = self.begin_write().await?;
-        let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
-        contact.consent.ensure_may_follow_up(contact.name(), false)?;
-        let statement = format!(
-            "INSERT INTO promises (account_id, contact_id, what, aim_at, told_at, zone, state, created_at) \
+        crate::error::during("recording a promise", async {
+            let mut tx = self.begin_write().await?;
+            let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
+            contact.consent.ensure_may_follow_up(contact.name(), false)?;
+            let statement = format!(
+                "INSERT INTO promises (account_id, contact_id, what, aim_at, told_at, zone, state, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING {PROMISE_RETURNING}"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-            .bind(account_id)
-            .bind(contact.id)
-            .bind(&draft.what)
-            .bind(seconds(draft.aim))
-            .bind(seconds(draft.told))
-            .bind(draft.zone.as_str())
-            .bind(seconds(now))
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        promise_from_row(&row)
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(statement))
+                .bind(account_id)
+                .bind(contact.id)
+                .bind(&draft.what)
+                .bind(seconds(draft.aim))
+                .bind(seconds(draft.told))
+                .bind(draft.zone.as_str())
+                .bind(seconds(now))
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            promise_from_row(&row)
+        })
+        .await
     }
 
     /// Open promises with their contact's name, soonest told deadline first.
     pub async fn open_promises(&self, account_id: i64) -> Result<Vec<(Promise, String)>> {
-        let statement = format!(
-            "SELECT {PROMISE_COLUMNS}, c.name AS contact_name FROM promises p JOIN contacts c ON c.id = p.contact_id \
-             WHERE p.account_id = $1 AND p.state = 'open' ORDER BY p.told_at, p.id"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch_all(&self.pool).await?;
-        rows.iter().map(|row| Ok((promise_from_row(row)?, row.try_get("contact_name")?))).collect()
+        crate::error::during("listing open promises", async {
+            let statement = format!(
+                "SELECT {PROMISE_COLUMNS}, c.name AS contact_name FROM promises p JOIN contacts c ON c.id = p.contact_id \
+                 WHERE p.account_id = $1 AND p.state = 'open' ORDER BY p.told_at, p.id"
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch_all(&self.pool).await?;
+            rows.iter().map(|row| Ok((promise_from_row(row)?, row.try_get("contact_name")?))).collect()
+        })
+        .await
     }
 
     /// A contact's promises in every state.
     pub async fn promises_of(&self, account_id: i64, contact_id: i64) -> Result<Vec<Promise>> {
-        let statement = format!(
-            "SELECT {PROMISE_COLUMNS} FROM promises p WHERE p.account_id = $1 AND p.contact_id = $2 ORDER BY p.told_at, p.id"
-        );
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
-        rows.iter().map(promise_from_row).collect()
+        crate::error::during("listing a contact's promises", async {
+            let statement = format!(
+                "SELECT {PROMISE_COLUMNS} FROM promises p WHERE p.account_id = $1 AND p.contact_id = $2 ORDER BY p.told_at, p.id"
+            );
+            let rows =
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+            rows.iter().map(promise_from_row).collect()
+        })
+        .await
     }
 
     /// Mark an open promise fulfilled: kept when on time, late otherwise.
     pub async fn keep_promise(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Promise> {
-        let mut tx = self.begin_write().await?;
-        let promise = promise_in(&mut tx, account_id, id).await?;
-        if promise.state != PromiseState::Open {
-            return Err(
-                tickler_core::Error::Refused(format!("promise {id} is already {}", promise.state.as_str())).into()
-            );
-        }
-        sqlx::query("UPDATE promises SET state = $3, closed_at = $4 WHERE account_id = $1 AND id = $2")
-            .bind(account_id)
-            .bind(id)
-            .bind(promise.fulfilled_state(now).as_str())
-            .bind(seconds(now))
-            .execute(&mut *tx)
-            .await?;
-        let promise = promise_in(&mut tx, account_id, id).await?;
-        tx.commit().await?;
-        Ok(promise)
+        crate::error::during("keeping a promise", async {
+            let mut tx = self.begin_write().await?;
+            let promise = promise_in(&mut tx, account_id, id).await?;
+            if promise.state != PromiseState::Open {
+                return Err(tickler_core::Error::Refused(format!(
+                    "promise {id} is already {}",
+                    promise.state.as_str()
+                ))
+                .into());
+            }
+            sqlx::query("UPDATE promises SET state = $3, closed_at = $4 WHERE account_id = $1 AND id = $2")
+                .bind(account_id)
+                .bind(id)
+                .bind(promise.fulfilled_state(now).as_str())
+                .bind(seconds(now))
+                .execute(&mut *tx)
+                .await?;
+            let promise = promise_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok(promise)
+        })
+        .await
     }
 }
 
@@ -88,7 +102,7 @@ async fn promise_in(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64) -> 
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| Error::not_found("promise", id))?;
+        .ok_or_else(|| Error::not_found(Record::Promise, id))?;
     promise_from_row(&row)
 }
 

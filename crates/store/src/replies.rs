@@ -63,36 +63,42 @@ struct Target {
 impl Store {
     /// Where the poller stands in `mailbox` (see `ImapConfig::mailbox_key`), if it has read it before.
     pub async fn mailbox_poll(&self, mailbox: &str) -> Result<Option<MailboxPoll>> {
-        let row = sqlx::query("SELECT uid_validity, last_uid FROM mailbox_polls WHERE mailbox = $1")
-            .bind(mailbox)
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let number = |column: &str| -> Result<u32> {
-            let value: i64 = row.try_get(column)?;
-            u32::try_from(value).map_err(|_| crate::Error::Corrupt(format!("mailbox_polls.{column}: {value}")))
-        };
-        Ok(Some(MailboxPoll { uid_validity: number("uid_validity")?, last_uid: number("last_uid")? }))
+        crate::error::during("reading the mailbox position", async {
+            let row = sqlx::query("SELECT uid_validity, last_uid FROM mailbox_polls WHERE mailbox = $1")
+                .bind(mailbox)
+                .fetch_optional(&self.pool)
+                .await?;
+            let Some(row) = row else { return Ok(None) };
+            let number = |column: &str| -> Result<u32> {
+                let value: i64 = row.try_get(column)?;
+                u32::try_from(value).map_err(|_| crate::Error::Corrupt(format!("mailbox_polls.{column}: {value}")))
+            };
+            Ok(Some(MailboxPoll { uid_validity: number("uid_validity")?, last_uid: number("last_uid")? }))
+        })
+        .await
     }
 
     /// Remember how far `mailbox` has been read. Within one UIDVALIDITY the
     /// mark only moves forward, so two pollers finishing out of order never
     /// make a third read again what was read.
     pub async fn save_mailbox_poll(&self, mailbox: &str, poll: MailboxPoll, now: Timestamp) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO mailbox_polls (mailbox, uid_validity, last_uid, polled_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (mailbox) DO UPDATE SET \
-             last_uid = CASE WHEN mailbox_polls.uid_validity = excluded.uid_validity \
-                 AND mailbox_polls.last_uid > excluded.last_uid THEN mailbox_polls.last_uid ELSE excluded.last_uid END, \
-             uid_validity = excluded.uid_validity, polled_at = excluded.polled_at",
-        )
-        .bind(mailbox)
-        .bind(i64::from(poll.uid_validity))
-        .bind(i64::from(poll.last_uid))
-        .bind(seconds(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        crate::error::during("saving the mailbox position", async {
+            sqlx::query(
+                "INSERT INTO mailbox_polls (mailbox, uid_validity, last_uid, polled_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (mailbox) DO UPDATE SET \
+                 last_uid = CASE WHEN mailbox_polls.uid_validity = excluded.uid_validity \
+                     AND mailbox_polls.last_uid > excluded.last_uid THEN mailbox_polls.last_uid ELSE excluded.last_uid END, \
+                 uid_validity = excluded.uid_validity, polled_at = excluded.polled_at",
+            )
+            .bind(mailbox)
+            .bind(i64::from(poll.uid_validity))
+            .bind(i64::from(poll.last_uid))
+            .bind(seconds(now))
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Record an inbound email as a reply, in one transaction: find what it
@@ -103,69 +109,72 @@ impl Store {
     /// Message-ID recorded for that account. Recording the same email again
     /// changes nothing.
     pub async fn record_reply(&self, reply: &InboundReply, now: Timestamp) -> Result<ReplyOutcome> {
-        let mut tx = self.begin_write().await?;
-        let own = sqlx::query("SELECT id FROM outbox WHERE message_id = $1 LIMIT 1")
-            .bind(&reply.key)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if own.is_some() {
-            return Ok(ReplyOutcome::OwnEmail);
-        }
-        let mut targets = thread_target(self.backend, &mut tx, &reply.thread).await?.into_iter().collect::<Vec<_>>();
-        if targets.is_empty()
-            && let Some(from) = &reply.from
-        {
-            targets = sender_targets(&mut tx, from, reply.answers_emails_sent_by(now)).await?;
-        }
-        if targets.is_empty() {
-            return Ok(ReplyOutcome::Unmatched);
-        }
-        let at = reply.touch_at(now);
-        let mut recorded = Vec::new();
-        for target in targets {
-            // The key first: a second poller reading the same email waits here, then finds it taken.
-            let inserted = sqlx::query(
-                "INSERT INTO inbound_emails (account_id, message_id, contact_id, outbox_id, subject, received_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, message_id) DO NOTHING RETURNING id",
-            )
-            .bind(target.account_id)
-            .bind(&reply.key)
-            .bind(target.contact_id)
-            .bind(target.outbox_id)
-            .bind(&reply.subject)
-            .bind(seconds(at))
-            .bind(seconds(now))
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(inserted) = inserted else { continue };
-            let inbound_id: i64 = inserted.try_get("id")?;
-            let contact = self.lock_contact(&mut tx, target.account_id, target.contact_id).await?;
-            let live_before = live_plans(&mut tx, target.account_id, contact.id).await?;
-            let mut draft = TouchDraft::new(contact.id, at, Channel::Email, &reply.summary())?;
-            draft.direction = Direction::In;
-            draft.outcome = Some(Outcome::Replied);
-            let logged = insert_touch(&mut tx, target.account_id, &contact, &draft, now).await?;
-            let live_after = live_plans(&mut tx, target.account_id, contact.id).await?;
-            sqlx::query("UPDATE inbound_emails SET touch_id = $2 WHERE id = $1")
-                .bind(inbound_id)
-                .bind(logged.touch.id)
-                .execute(&mut *tx)
+        crate::error::during("recording a reply", async {
+            let mut tx = self.begin_write().await?;
+            let own = sqlx::query("SELECT id FROM outbox WHERE message_id = $1 LIMIT 1")
+                .bind(&reply.key)
+                .fetch_optional(&mut *tx)
                 .await?;
-            recorded.push(RecordedReply {
-                account_id: target.account_id,
-                contact_id: contact.id,
-                contact_name: contact.name().to_string(),
-                touch: logged.touch,
-                outbox_id: target.outbox_id,
-                stopped: live_before
-                    .into_iter()
-                    .filter(|(id, _)| !live_after.iter().any(|(live, _)| live == id))
-                    .map(|(_, name)| name)
-                    .collect(),
-            });
-        }
-        tx.commit().await?;
-        Ok(if recorded.is_empty() { ReplyOutcome::AlreadyRecorded } else { ReplyOutcome::Recorded(recorded) })
+            if own.is_some() {
+                return Ok(ReplyOutcome::OwnEmail);
+            }
+            let mut targets = thread_target(self.backend, &mut tx, &reply.thread).await?.into_iter().collect::<Vec<_>>();
+            if targets.is_empty()
+                && let Some(from) = &reply.from
+            {
+                targets = sender_targets(&mut tx, from, reply.answers_emails_sent_by(now)).await?;
+            }
+            if targets.is_empty() {
+                return Ok(ReplyOutcome::Unmatched);
+            }
+            let at = reply.touch_at(now);
+            let mut recorded = Vec::new();
+            for target in targets {
+                // The key first: a second poller reading the same email waits here, then finds it taken.
+                let inserted = sqlx::query(
+                    "INSERT INTO inbound_emails (account_id, message_id, contact_id, outbox_id, subject, received_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, message_id) DO NOTHING RETURNING id",
+                )
+                .bind(target.account_id)
+                .bind(&reply.key)
+                .bind(target.contact_id)
+                .bind(target.outbox_id)
+                .bind(&reply.subject)
+                .bind(seconds(at))
+                .bind(seconds(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(inserted) = inserted else { continue };
+                let inbound_id: i64 = inserted.try_get("id")?;
+                let contact = self.lock_contact(&mut tx, target.account_id, target.contact_id).await?;
+                let live_before = live_plans(&mut tx, target.account_id, contact.id).await?;
+                let mut draft = TouchDraft::new(contact.id, at, Channel::Email, &reply.summary())?;
+                draft.direction = Direction::In;
+                draft.outcome = Some(Outcome::Replied);
+                let logged = insert_touch(&mut tx, target.account_id, &contact, &draft, now).await?;
+                let live_after = live_plans(&mut tx, target.account_id, contact.id).await?;
+                sqlx::query("UPDATE inbound_emails SET touch_id = $2 WHERE id = $1")
+                    .bind(inbound_id)
+                    .bind(logged.touch.id)
+                    .execute(&mut *tx)
+                    .await?;
+                recorded.push(RecordedReply {
+                    account_id: target.account_id,
+                    contact_id: contact.id,
+                    contact_name: contact.name().to_string(),
+                    touch: logged.touch,
+                    outbox_id: target.outbox_id,
+                    stopped: live_before
+                        .into_iter()
+                        .filter(|(id, _)| !live_after.iter().any(|(live, _)| live == id))
+                        .map(|(_, name)| name)
+                        .collect(),
+                });
+            }
+            tx.commit().await?;
+            Ok(if recorded.is_empty() { ReplyOutcome::AlreadyRecorded } else { ReplyOutcome::Recorded(recorded) })
+        })
+        .await
     }
 }
 

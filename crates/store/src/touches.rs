@@ -27,34 +27,43 @@ impl Store {
     /// Record a touch. An outcome of "not now" (re-asked on the draft's
     /// `re_ask` day) or "never" changes consent in the same transaction.
     pub async fn log_touch(&self, account_id: i64, draft: &TouchDraft, now: Timestamp) -> Result<Logged> {
-        let mut tx = self.begin_write().await?;
-        let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
-        let logged = insert_touch(&mut tx, account_id, &contact, draft, now).await?;
-        tx.commit().await?;
-        Ok(logged)
+        crate::error::during("logging a touch", async {
+            let mut tx = self.begin_write().await?;
+            let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
+            let logged = insert_touch(&mut tx, account_id, &contact, draft, now).await?;
+            tx.commit().await?;
+            Ok(logged)
+        })
+        .await
     }
 
     /// A contact's touches, newest first.
     pub async fn touches(&self, account_id: i64, contact_id: i64) -> Result<Vec<Touch>> {
-        let statement = format!(
-            "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC"
-        );
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
-        rows.iter().map(touch_from_row).collect()
+        crate::error::during("listing touches", async {
+            let statement = format!(
+                "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC"
+            );
+            let rows =
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+            rows.iter().map(touch_from_row).collect()
+        })
+        .await
     }
 
     /// The most recent touch of a contact.
     pub async fn last_touch(&self, account_id: i64, contact_id: i64) -> Result<Option<Touch>> {
-        let statement = format!(
-            "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC LIMIT 1"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-            .bind(account_id)
-            .bind(contact_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(touch_from_row).transpose()
+        crate::error::during("reading the last touch", async {
+            let statement = format!(
+                "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC LIMIT 1"
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(statement))
+                .bind(account_id)
+                .bind(contact_id)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(touch_from_row).transpose()
+        })
+        .await
     }
 }
 

@@ -329,7 +329,7 @@ async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Re
         return Ok(report);
     }
     let now = clock.now();
-    let notice = match job.kind.as_str() {
+    let notice = match job.kind {
         job_kind::DIGEST => notices::digest(store, job, now).await?,
         job_kind::PROMISE_ALERT => notices::promise_alert(store, job, now).await?,
         other => {

@@ -18,14 +18,14 @@ use std::time::Instant;
 
 use jiff::SignedDuration;
 use serde::Serialize;
+use tickler_app::App;
+use tickler_app::worker::{Clock, WorkerConfig, drain};
 use tickler_bench::args::Args;
 use tickler_bench::database::{Seeded, Target};
 use tickler_bench::{Result, progress, seed};
 use tickler_core::contact::Tag;
 use tickler_core::plan::{PlanDraft, Step};
 use tickler_mail::{Mailer, Security, SmtpConfig};
-use tickler_app::App;
-use tickler_app::worker::{Clock, WorkerConfig, drain};
 use tickler_store::MailSettings;
 
 #[derive(Serialize)]

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 pub use starter::starter_plans;
 
-use crate::contact::parse_named;
 use crate::error::{Error, Result};
+use crate::names::parse_named;
 use crate::template;
 use crate::touch::{Channel, Direction, Outcome};
 use crate::when::{Delay, parse_delay};

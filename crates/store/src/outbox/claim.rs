@@ -20,13 +20,13 @@ use tickler_core::template::{self, Compiled, Rendered};
 use tickler_core::work_week::WorkWeek;
 
 use super::{
-    EMAIL_SELECT, OutboundEmail, RenderFacts, StepRun, add_task, advance, email_from_row, fields, render_facts,
-    set_waiting,
+    EMAIL_SELECT, OutboundEmail, OutboxState, RenderFacts, StepRun, add_task, advance, email_from_row, fields,
+    render_facts, set_waiting,
 };
 use crate::Store;
 use crate::contacts::{CONTACT_SELECT, contact_from_row};
 use crate::dialect::{Backend, id_list, multi_row_insert, one_off};
-use crate::enrollments::{ENROLLMENT_COLUMNS, enrollment_from_row, step_key, stop_in};
+use crate::enrollments::{ENROLLMENT_COLUMNS, enrollment_from_row, pause_in, step_key, stop_in};
 use crate::error::{Error, Result};
 use crate::jobs::{Job, close_job, postpone_job};
 use crate::plans::{MailSettings, mail_settings_in, plan_in};
@@ -164,10 +164,10 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
 }
 
 /// The outbox rows of a batch's enrollments, with their states.
-async fn outbox_rows(tx: &mut Transaction<'_, Any>, enrollment_ids: &str) -> Result<Vec<(OutboundEmail, String)>> {
+async fn outbox_rows(tx: &mut Transaction<'_, Any>, enrollment_ids: &str) -> Result<Vec<(OutboundEmail, OutboxState)>> {
     let statement = format!("{EMAIL_SELECT} WHERE o.enrollment_id IN ({enrollment_ids})");
     let rows = one_off(statement).fetch_all(&mut **tx).await?;
-    rows.iter().map(|row| Ok((email_from_row(row)?, row.try_get("state")?))).collect()
+    rows.iter().map(|row| Ok((email_from_row(row)?, OutboxState::from_row(row, "state")?))).collect()
 }
 
 impl Store {
@@ -176,70 +176,73 @@ impl Store {
     /// before this transaction always wins: the contact is locked and re-read
     /// inside it.
     pub async fn claim_plan_steps(&self, jobs: &[Job], now: Timestamp) -> Result<Vec<StepRun>> {
-        let mut targets = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let id: i64 = job.payload.parse().map_err(|_| Error::Corrupt(format!("job {}: payload", job.id)))?;
-            targets.push((job.account_id, id));
-        }
-        let mut tx = self.begin_write().await?;
-        let batch = Batch::load(self, &mut tx, &targets).await?;
-        let enrollment_ids = id_list(targets.iter().map(|(_, id)| *id));
-        let contact_ids = id_list(batch.contacts.keys().copied());
-        let facts = contact_facts(&mut tx, &contact_ids, now).await?;
-        let mut outbox: HashMap<(i64, u32), (OutboundEmail, String)> = HashMap::new();
-        // The last email sent in each enrollment: the one the next email answers.
-        let mut threads: HashMap<i64, (u32, String, Vec<String>)> = HashMap::new();
-        for (email, state) in outbox_rows(&mut tx, &enrollment_ids).await? {
-            let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else { continue };
-            let later = threads.get(&enrollment_id).is_none_or(|(latest, ..)| *latest < step);
-            if state == "sent" && later {
-                threads.insert(enrollment_id, (step, email.message_id.clone(), email.references.clone()));
+        crate::error::during("claiming plan steps", async {
+            let mut targets = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                let id: i64 = job.payload.parse().map_err(|_| Error::Corrupt(format!("job {}: payload", job.id)))?;
+                targets.push((job.account_id, id));
             }
-            outbox.insert((enrollment_id, step), (email, state));
-        }
-        let mut sending_to: HashSet<i64> = HashSet::new();
-        let mut templates = HashMap::new();
-        let mut runs = Vec::with_capacity(jobs.len());
-        let (mut fresh, mut retried) = (Vec::new(), Vec::new());
-        for (job, (_, enrollment_id)) in jobs.iter().zip(targets) {
-            let known = |enrollment: &&Enrollment| {
-                batch.contacts.contains_key(&enrollment.contact_id)
-                    && batch.plans.contains_key(&enrollment.plan_id)
-                    && batch.accounts.contains_key(&job.account_id)
-            };
-            let run = match batch.enrollments.get(&enrollment_id).filter(known) {
-                None => Some(closed(&mut tx, job, now, "the enrollment was deleted").await?),
-                Some(enrollment) => {
-                    let decision = Decision { batch: &batch, facts: &facts, job, enrollment, now };
-                    match decision.decide(&mut tx, &outbox, &threads, &mut sending_to, &mut templates).await? {
-                        Claimed::Run(run) => Some(run),
-                        Claimed::Send { email, fresh: true } => {
-                            fresh.push((runs.len(), *email));
-                            None
-                        }
-                        Claimed::Send { email, fresh: false } => {
-                            retried.push(email.outbox_id);
-                            Some(StepRun::Send(Box::new(OutboundEmail { attempts: email.attempts + 1, ..*email })))
+            let mut tx = self.begin_write().await?;
+            let batch = Batch::load(self, &mut tx, &targets).await?;
+            let enrollment_ids = id_list(targets.iter().map(|(_, id)| *id));
+            let contact_ids = id_list(batch.contacts.keys().copied());
+            let facts = contact_facts(&mut tx, &contact_ids, now).await?;
+            let mut outbox: HashMap<(i64, u32), (OutboundEmail, OutboxState)> = HashMap::new();
+            // The last email sent in each enrollment: the one the next email answers.
+            let mut threads: HashMap<i64, (u32, String, Vec<String>)> = HashMap::new();
+            for (email, state) in outbox_rows(&mut tx, &enrollment_ids).await? {
+                let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else { continue };
+                let later = threads.get(&enrollment_id).is_none_or(|(latest, ..)| *latest < step);
+                if state == OutboxState::Sent && later {
+                    threads.insert(enrollment_id, (step, email.message_id.clone(), email.references.clone()));
+                }
+                outbox.insert((enrollment_id, step), (email, state));
+            }
+            let mut sending_to: HashSet<i64> = HashSet::new();
+            let mut templates = HashMap::new();
+            let mut runs = Vec::with_capacity(jobs.len());
+            let (mut fresh, mut retried) = (Vec::new(), Vec::new());
+            for (job, (_, enrollment_id)) in jobs.iter().zip(targets) {
+                let known = |enrollment: &&Enrollment| {
+                    batch.contacts.contains_key(&enrollment.contact_id)
+                        && batch.plans.contains_key(&enrollment.plan_id)
+                        && batch.accounts.contains_key(&job.account_id)
+                };
+                let run = match batch.enrollments.get(&enrollment_id).filter(known) {
+                    None => Some(closed(&mut tx, job, now, "the enrollment was deleted").await?),
+                    Some(enrollment) => {
+                        let decision = Decision { batch: &batch, facts: &facts, job, enrollment, now };
+                        match decision.decide(&mut tx, &outbox, &threads, &mut sending_to, &mut templates).await? {
+                            Claimed::Run(run) => Some(run),
+                            Claimed::Send { email, fresh: true } => {
+                                fresh.push((runs.len(), *email));
+                                None
+                            }
+                            Claimed::Send { email, fresh: false } => {
+                                retried.push(email.outbox_id);
+                                Some(StepRun::Send(Box::new(OutboundEmail { attempts: email.attempts + 1, ..*email })))
+                            }
                         }
                     }
-                }
-            };
-            runs.push(run);
-        }
-        for (place, email) in insert_emails(self.backend, &mut tx, fresh, now).await? {
-            runs[place] = Some(StepRun::Send(Box::new(email)));
-        }
-        if !retried.is_empty() {
-            let statement = format!(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id IN ({})",
-                id_list(retried.into_iter())
-            );
-            one_off(statement).execute(&mut *tx).await?;
-        }
-        let runs = runs.into_iter().map(|run| run.ok_or_else(|| Error::Corrupt("an unclaimed step".into())));
-        let runs = runs.collect::<Result<Vec<_>>>()?;
-        tx.commit().await?;
-        Ok(runs)
+                };
+                runs.push(run);
+            }
+            for (place, email) in insert_emails(self.backend, &mut tx, fresh, now).await? {
+                runs[place] = Some(StepRun::Send(Box::new(email)));
+            }
+            if !retried.is_empty() {
+                let statement = format!(
+                    "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id IN ({})",
+                    id_list(retried.into_iter())
+                );
+                one_off(statement).execute(&mut *tx).await?;
+            }
+            let runs = runs.into_iter().map(|run| run.ok_or_else(|| Error::Corrupt("an unclaimed step".into())));
+            let runs = runs.collect::<Result<Vec<_>>>()?;
+            tx.commit().await?;
+            Ok(runs)
+        })
+        .await
     }
 }
 
@@ -265,73 +268,35 @@ struct Decision<'a> {
 type Templates<'a> = HashMap<(i64, u32), std::result::Result<Compiled<'a>, tickler_core::Error>>;
 
 impl<'a> Decision<'a> {
+    /// Decide one job's step: closed, held, or an email to send (already in
+    /// the outbox, or `fresh` to insert).
     async fn decide(
         &self,
         tx: &mut Transaction<'static, Any>,
-        outbox: &HashMap<(i64, u32), (OutboundEmail, String)>,
+        outbox: &HashMap<(i64, u32), (OutboundEmail, OutboxState)>,
         threads: &HashMap<i64, (u32, String, Vec<String>)>,
         sending_to: &mut HashSet<i64>,
         templates: &mut Templates<'a>,
     ) -> Result<Claimed> {
-        let (batch, job, enrollment, now) = (self.batch, self.job, self.enrollment, self.now);
-        let account_id = job.account_id;
-        let contact = &batch.contacts[&enrollment.contact_id];
-        let plan = &batch.plans[&enrollment.plan_id];
-        let rules = &batch.accounts[&account_id];
-        if enrollment.state != EnrollmentState::Active {
-            let reason = format!("the enrollment is {}", enrollment.state.as_str());
-            return Ok(Claimed::Run(closed(tx, job, now, &reason).await?));
+        if let Some(stopped) = self.stop_when_not_live(tx).await? {
+            return Ok(stopped);
         }
-        let stop = match contact.consent.state {
-            ConsentState::DoNotContact => Some(STOPPED_DO_NOT_CONTACT),
-            ConsentState::NotNow if !plan.nurture => Some(STOPPED_NOT_NOW),
-            _ => None,
-        };
-        if let Some(reason) = stop {
-            stop_in(tx, account_id, enrollment.id, reason, now).await?;
-            return Ok(Claimed::Run(closed(tx, job, now, reason).await?));
-        }
-        let zone = batch.zone(account_id, contact);
-        let Some(step) = plan.steps.get(enrollment.next_step as usize) else {
-            advance(tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
-            return Ok(Claimed::Run(closed(tx, job, now, "the plan has no more steps").await?));
-        };
-        let (subject, body) = match &step.action {
-            StepAction::Task { text } => {
-                add_task(tx, account_id, contact, plan, step, text, &zone, now).await?;
-                advance(tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
-                return Ok(Claimed::Run(closed(tx, job, now, "the task is on the agenda").await?));
-            }
-            StepAction::Email { subject, body } => (subject, body),
-        };
-        let Some(to) = contact.details.emails.first() else {
-            let text = format!("email \"{subject}\" by hand: {} has no email address", contact.name());
-            add_task(tx, account_id, contact, plan, step, &text, &zone, now).await?;
-            advance(tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
-            let reason = "no email address; a task was put on the agenda";
-            return Ok(Claimed::Run(closed(tx, job, now, reason).await?));
+        let (enrollment, now) = (self.enrollment, self.now);
+        let (contact, plan, rules) = self.records();
+        let zone = self.batch.zone(self.job.account_id, contact);
+        let (subject, body, to) = match self.email_step(tx, &zone).await? {
+            Ok(email) => email,
+            Err(closed) => return Ok(closed),
         };
         let existing = outbox.get(&(enrollment.id, enrollment.next_step));
         if let Some((email, state)) = existing
-            && state == "sent"
+            && *state == OutboxState::Sent
         {
             // The server took it; the worker that sent it stopped before recording that.
             return Ok(Claimed::Run(StepRun::Sent(Box::new(email.clone()))));
         }
-        let gap = contact.details.pacing_gap_days.unwrap_or(rules.gap_days);
-        // An email to the same contact earlier in this batch, or in flight from
-        // another batch or worker, counts as outreach now.
-        let elsewhere =
-            self.facts.in_flight.get(&contact.id).is_some_and(|emails| {
-                emails.iter().any(|&(id, step)| (id, step) != (enrollment.id, enrollment.next_step))
-            });
-        let last = if sending_to.contains(&contact.id) || elsewhere {
-            Some(now)
-        } else {
-            self.facts.last_outreach.get(&contact.id).copied()
-        };
-        if let Some(hold) = send_window::hold(now, &zone, &rules.work_week, gap, last) {
-            postpone_job(tx, job, hold.until, &hold.reason, false).await?;
+        if let Some(hold) = self.hold(&zone, sending_to) {
+            postpone_job(tx, self.job, hold.until, &hold.reason, false).await?;
             set_waiting(tx, enrollment.id, Some(&hold.reason), Some(hold.until), now).await?;
             return Ok(Claimed::Run(StepRun::Held(hold)));
         }
@@ -344,20 +309,103 @@ impl<'a> Decision<'a> {
             templates.entry((plan.id, enrollment.next_step)).or_insert_with(|| template::compile(subject, body));
         let rendered = match compiled.as_ref().map_err(Clone::clone).and_then(|compiled| compiled.render(&fields)) {
             Ok(rendered) => rendered,
-            Err(error) => {
-                let reason = format!("the template of step {} cannot be rendered: {error}", enrollment.next_step + 1);
-                sqlx::query("UPDATE enrollments SET state = 'paused', waiting = $2, updated_at = $3 WHERE id = $1")
-                    .bind(enrollment.id)
-                    .bind(&reason)
-                    .bind(seconds(now))
-                    .execute(&mut **tx)
-                    .await?;
-                close_job(tx, job, Some(&reason), now).await?;
-                return Ok(Claimed::Run(StepRun::Closed(reason)));
-            }
+            Err(error) => return self.pause_unrenderable(tx, &error).await,
         };
-        let email = new_email(job, contact, enrollment, to.as_str(), &rules.settings, rendered, threads);
+        let email = new_email(self.job, contact, enrollment, to, &rules.settings, rendered, threads);
         Ok(Claimed::Send { email: Box::new(email), fresh: true })
+    }
+
+    /// The contact, plan and account rules of the enrollment (the batch holds them: see `known`).
+    fn records(&self) -> (&'a Contact, &'a Plan, &'a AccountRules) {
+        let batch = self.batch;
+        (
+            &batch.contacts[&self.enrollment.contact_id],
+            &batch.plans[&self.enrollment.plan_id],
+            &batch.accounts[&self.job.account_id],
+        )
+    }
+
+    /// Close the job of an enrollment that is no longer active, or stop one
+    /// whose contact's consent no longer allows it.
+    async fn stop_when_not_live(&self, tx: &mut Transaction<'static, Any>) -> Result<Option<Claimed>> {
+        let (job, enrollment, now) = (self.job, self.enrollment, self.now);
+        let (contact, plan, _) = self.records();
+        if enrollment.state != EnrollmentState::Active {
+            let reason = format!("the enrollment is {}", enrollment.state.as_str());
+            return Ok(Some(Claimed::Run(closed(tx, job, now, &reason).await?)));
+        }
+        let stop = match contact.consent.state {
+            ConsentState::DoNotContact => Some(STOPPED_DO_NOT_CONTACT),
+            ConsentState::NotNow if !plan.nurture => Some(STOPPED_NOT_NOW),
+            _ => None,
+        };
+        let Some(reason) = stop else { return Ok(None) };
+        stop_in(tx, job.account_id, enrollment.id, reason, now).await?;
+        Ok(Some(Claimed::Run(closed(tx, job, now, reason).await?)))
+    }
+
+    /// The email step to send now (subject, body, address), or what the step came to instead:
+    /// the plan ended, a task went on the agenda, or the contact has no address (a task to email by hand).
+    async fn email_step(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        zone: &TimeZone,
+    ) -> Result<std::result::Result<(&'a str, &'a str, &'a str), Claimed>> {
+        let (job, enrollment, now) = (self.job, self.enrollment, self.now);
+        let (contact, plan, rules) = self.records();
+        let account_id = job.account_id;
+        let Some(step) = plan.steps.get(enrollment.next_step as usize) else {
+            advance(tx, account_id, enrollment, plan, zone, &rules.work_week, now).await?;
+            return Ok(Err(Claimed::Run(closed(tx, job, now, "the plan has no more steps").await?)));
+        };
+        let (subject, body) = match &step.action {
+            StepAction::Task { text } => {
+                add_task(tx, account_id, contact, plan, step, text, zone, now).await?;
+                advance(tx, account_id, enrollment, plan, zone, &rules.work_week, now).await?;
+                return Ok(Err(Claimed::Run(closed(tx, job, now, "the task is on the agenda").await?)));
+            }
+            StepAction::Email { subject, body } => (subject, body),
+        };
+        let Some(to) = contact.details.emails.first() else {
+            let text = format!("email \"{subject}\" by hand: {} has no email address", contact.name());
+            add_task(tx, account_id, contact, plan, step, &text, zone, now).await?;
+            advance(tx, account_id, enrollment, plan, zone, &rules.work_week, now).await?;
+            let reason = "no email address; a task was put on the agenda";
+            return Ok(Err(Claimed::Run(closed(tx, job, now, reason).await?)));
+        };
+        Ok(Ok((subject.as_str(), body.as_str(), to.as_str())))
+    }
+
+    /// Whether the email must wait (business hours, the pacing gap). An email
+    /// to the same contact earlier in this batch, or in flight from another
+    /// batch or worker, counts as outreach now.
+    fn hold(&self, zone: &TimeZone, sending_to: &HashSet<i64>) -> Option<send_window::Hold> {
+        let (enrollment, now) = (self.enrollment, self.now);
+        let (contact, _, rules) = self.records();
+        let gap = contact.details.pacing_gap_days.unwrap_or(rules.gap_days);
+        let elsewhere =
+            self.facts.in_flight.get(&contact.id).is_some_and(|emails| {
+                emails.iter().any(|&(id, step)| (id, step) != (enrollment.id, enrollment.next_step))
+            });
+        let last = if sending_to.contains(&contact.id) || elsewhere {
+            Some(now)
+        } else {
+            self.facts.last_outreach.get(&contact.id).copied()
+        };
+        send_window::hold(now, zone, &rules.work_week, gap, last)
+    }
+
+    /// Pause the enrollment whose step's template does not render, and close its job failed.
+    async fn pause_unrenderable(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        error: &tickler_core::Error,
+    ) -> Result<Claimed> {
+        let (enrollment, now) = (self.enrollment, self.now);
+        let reason = format!("the template of step {} cannot be rendered: {error}", enrollment.next_step + 1);
+        pause_in(tx, enrollment.id, &reason, now).await?;
+        close_job(tx, self.job, Some(&reason), now).await?;
+        Ok(Claimed::Run(StepRun::Closed(reason)))
     }
 }
 
@@ -450,7 +498,7 @@ async fn insert_emails(
                 .bind(email.to.as_str())
                 .bind(email.subject.as_str())
                 .bind(email.body.as_str())
-                .bind("sending")
+                .bind(OutboxState::Sending.as_str())
                 .bind(1_i64)
                 .bind(seconds(now));
         }

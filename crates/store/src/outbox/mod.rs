@@ -12,30 +12,29 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
-use tickler_core::plan::{Enrollment, EnrollmentState, Plan, Step, StepAction};
+use tickler_core::plan::{Enrollment, Plan, Step, StepAction};
 use tickler_core::send_window::Hold;
 use tickler_core::template::{
     self, ContactFields, Fields, PlanFields, PromiseFields, Rendered, SenderFields, TouchFields,
 };
-use tickler_core::touch::Channel;
 use tickler_core::work_week::WorkWeek;
 
 mod claim;
+mod record;
+mod state;
+
+pub use state::OutboxState;
 
 use std::collections::HashMap;
 
 use crate::Store;
-use crate::dialect::{id_list, one_off, placeholder};
+use crate::dialect::{id_list, one_off};
 use crate::enrollments::{contact_zone, step_key};
 use crate::error::{Error, Result};
-use crate::follow_ups::insert_follow_up;
-use crate::jobs::{Job, close_job, close_jobs, kind, postpone_job, schedule_job};
+use crate::follow_up_rows::insert_follow_up;
+use crate::jobs::{Job, JobKind, close_job, schedule_job};
 use crate::plans::mail_settings_in;
 use crate::rows::seconds;
-use crate::touches::insert_sent_emails;
-
-/// Emails marked delivered per statement.
-const MARK_CHUNK: usize = 64;
 
 /// Tries of one email before it is shown to the user as failed.
 pub const MAX_SEND_ATTEMPTS: u32 = 5;
@@ -97,157 +96,11 @@ pub struct SendFailure {
 impl Store {
     /// Claim the step one plan-step job stands for (see [`Store::claim_plan_steps`]).
     pub async fn claim_plan_step(&self, job: &Job, now: Timestamp) -> Result<StepRun> {
-        let mut runs = self.claim_plan_steps(std::slice::from_ref(job), now).await?;
-        runs.pop().ok_or_else(|| Error::Corrupt(format!("job {}: no claim", job.id)))
-    }
-
-    /// Mark emails the mail server took as sent, with its answers, in one
-    /// transaction: called as they are taken, so a worker that dies before
-    /// recording its batch does not send them again.
-    pub async fn mark_delivered(&self, accepted: &[(i64, String)], now: Timestamp) -> Result<()> {
-        for chunk in accepted.chunks(MARK_CHUNK) {
-            // Ids are integers, written into the statement; the answers are bound after the time.
-            let cases = chunk
-                .iter()
-                .enumerate()
-                .map(|(n, (id, _))| format!("WHEN {id} THEN {}", placeholder(self.backend, n + 2)))
-                .collect::<Vec<_>>();
-            let statement = format!(
-                "UPDATE outbox SET state = 'sent', sent_at = {}, last_error = NULL, server_reply = CASE id {} END \
-                 WHERE id IN ({})",
-                placeholder(self.backend, 1),
-                cases.join(" "),
-                id_list(chunk.iter().map(|(id, _)| *id))
-            );
-            let mut query = one_off(statement).bind(seconds(now));
-            for (_, reply) in chunk {
-                query = query.bind(reply.as_str());
-            }
-            query.execute(&self.pool).await?;
-        }
-        Ok(())
-    }
-
-    /// Record what became of a batch of emails, in one transaction. Sent: the
-    /// contact gets an outbound touch, the enrollment moves on, the job closes.
-    /// Failed: retried with backoff; after the last try (or a permanent
-    /// refusal) the enrollment pauses and the failure lands on the agenda with
-    /// the server's reason.
-    pub async fn record_sends(&self, deliveries: &[Delivery], now: Timestamp) -> Result<()> {
-        if deliveries.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.begin_write().await?;
-        let targets: Vec<(i64, i64)> = deliveries
-            .iter()
-            .filter_map(|delivery| delivery.email.enrollment_id.map(|id| (delivery.email.account_id, id)))
-            .collect();
-        let batch = claim::Batch::load(self, &mut tx, &targets).await?;
-        let contacts = &batch.contacts;
-        // Normally marked already (mark_delivered); this covers a mark that failed.
-        let sent: Vec<i64> = deliveries.iter().filter(|d| d.result.is_ok()).map(|d| d.email.outbox_id).collect();
-        if !sent.is_empty() {
-            let statement = format!(
-                "UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL WHERE id IN ({}) AND state <> 'sent'",
-                id_list(sent.iter().copied())
-            );
-            one_off(statement).bind(seconds(now)).execute(&mut *tx).await?;
-        }
-        let mut done: HashMap<&str, Vec<i64>> = HashMap::new();
-        let (mut touches, mut finished) = (Vec::new(), Vec::new());
-        for Delivery { job, email, result } in deliveries {
-            let account_id = email.account_id;
-            let contact = email.contact_id.and_then(|id| contacts.get(&id));
-            let enrollment = email.enrollment_id.and_then(|id| batch.enrollments.get(&id));
-            match result {
-                Ok(()) => {
-                    let summary = match enrollment {
-                        Some(enrollment) => format!("{}: {}", enrollment.plan_name, email.subject),
-                        None => email.subject.clone(),
-                    };
-                    if let Some(contact) = contact {
-                        touches.push((account_id, contact.id, summary));
-                    }
-                    let current =
-                        enrollment.filter(|e| e.state == EnrollmentState::Active && Some(e.next_step) == email.step);
-                    if let (Some(enrollment), Some(contact)) = (current, contact)
-                        && let (Some(plan), Some(rules)) =
-                            (batch.plans.get(&enrollment.plan_id), batch.accounts.get(&account_id))
-                    {
-                        if plan.steps.get(enrollment.next_step as usize + 1).is_none() {
-                            finished.push(enrollment.id);
-                        } else {
-                            let zone = batch.zone(account_id, contact);
-                            advance(&mut tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
-                        }
-                    }
-                    done.entry(job.lease_owner.as_str()).or_default().push(job.id);
-                }
-                Err(failure) if failure.permanent || email.attempts >= MAX_SEND_ATTEMPTS => {
-                    let reason = format!(
-                        "email \"{}\" to {} failed after {} tr{}: {}",
-                        email.subject,
-                        email.to,
-                        email.attempts,
-                        if email.attempts == 1 { "y" } else { "ies" },
-                        failure.reason
-                    );
-                    sqlx::query("UPDATE outbox SET state = 'failed', last_error = $2 WHERE id = $1")
-                        .bind(email.outbox_id)
-                        .bind(&failure.reason)
-                        .execute(&mut *tx)
-                        .await?;
-                    if let Some(enrollment) = enrollment {
-                        sqlx::query(
-                            "UPDATE enrollments SET state = 'paused', waiting = $2, updated_at = $3 WHERE id = $1",
-                        )
-                        .bind(enrollment.id)
-                        .bind(&reason)
-                        .bind(seconds(now))
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    if let Some(contact) = contact {
-                        let zone = batch.zone(account_id, contact);
-                        let purpose = format!("{reason}; send it yourself or fix the address, then resume the plan");
-                        let date = now.to_zoned_datetime(zone.clone()).date();
-                        let due = Due { date, time: None, zone: zone_name(&zone) };
-                        insert_follow_up(
-                            &mut tx,
-                            account_id,
-                            contact.id,
-                            &due,
-                            Channel::Email,
-                            &purpose,
-                            Origin::PlanStep,
-                            now,
-                        )
-                        .await?;
-                    }
-                    close_job(&mut tx, job, Some(&reason), now).await?;
-                }
-                Err(failure) => {
-                    let retry_at = now.saturating_add(backoff(email.attempts)).unwrap_or(now);
-                    let reason = format!("try {} failed ({}); retrying", email.attempts, failure.reason);
-                    sqlx::query("UPDATE outbox SET state = 'queued', last_error = $2 WHERE id = $1")
-                        .bind(email.outbox_id)
-                        .bind(&failure.reason)
-                        .execute(&mut *tx)
-                        .await?;
-                    if let Some(enrollment) = enrollment {
-                        set_waiting(&mut tx, enrollment.id, Some(&reason), Some(retry_at), now).await?;
-                    }
-                    postpone_job(&mut tx, job, retry_at, &reason, true).await?;
-                }
-            }
-        }
-        insert_sent_emails(self.backend, &mut tx, &touches, now).await?;
-        finish_enrollments(&mut tx, &finished, now).await?;
-        for (owner, ids) in done {
-            close_jobs(&mut tx, owner, &ids, None, now).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        crate::error::during("claiming a plan step", async {
+            let mut runs = self.claim_plan_steps(std::slice::from_ref(job), now).await?;
+            runs.pop().ok_or_else(|| Error::Corrupt(format!("job {}: no claim", job.id)))
+        })
+        .await
     }
 
     /// Render a plan's email step for a contact, exactly as the worker would send it now.
@@ -259,30 +112,36 @@ impl Store {
         contact: &Contact,
         now: Timestamp,
     ) -> Result<Rendered> {
-        let Some(StepAction::Email { subject, body }) = plan.steps.get(step).map(|step| &step.action) else {
-            return Err(tickler_core::Error::invalid(
-                "step",
-                format!("step {} of \"{}\" is not an email", step + 1, plan.name),
-            )
-            .into());
-        };
-        let mut connection = self.pool.acquire().await?;
-        let zone = contact_zone(&mut connection, account_id, contact).await?;
-        let fields = fields_for(&mut connection, account_id, contact, Some(plan), &zone, now).await?;
-        Ok(template::render(subject, body, &fields)?)
+        crate::error::during("previewing a plan step", async {
+            let Some(StepAction::Email { subject, body }) = plan.steps.get(step).map(|step| &step.action) else {
+                return Err(tickler_core::Error::invalid(
+                    "step",
+                    format!("step {} of \"{}\" is not an email", step + 1, plan.name),
+                )
+                .into());
+            };
+            let mut connection = self.pool.acquire().await?;
+            let zone = contact_zone(&mut connection, account_id, contact).await?;
+            let fields = fields_for(&mut connection, account_id, contact, Some(plan), &zone, now).await?;
+            Ok(template::render(subject, body, &fields)?)
+        })
+        .await
     }
 
     /// Every outbox row of a contact (or the account), newest first, for status and tests.
-    pub async fn outbox(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<(OutboundEmail, String)>> {
-        let rows = sqlx::query(
-            "SELECT o.*, o.state AS outbox_state FROM outbox o WHERE o.account_id = $1 AND ($2 IS NULL OR o.contact_id = $2) \
-             ORDER BY o.id DESC",
-        )
-        .bind(account_id)
-        .bind(contact_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|row| Ok((email_from_row(row)?, row.try_get("outbox_state")?))).collect()
+    pub async fn outbox(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<(OutboundEmail, OutboxState)>> {
+        crate::error::during("reading the outbox", async {
+            let rows = sqlx::query(
+                "SELECT o.*, o.state AS outbox_state FROM outbox o WHERE o.account_id = $1 AND ($2 IS NULL OR o.contact_id = $2) \
+                 ORDER BY o.id DESC",
+            )
+            .bind(account_id)
+            .bind(contact_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(|row| Ok((email_from_row(row)?, OutboxState::from_row(row, "outbox_state")?))).collect()
+        })
+        .await
     }
 }
 
@@ -297,11 +156,12 @@ impl Store {
         rendered: &Rendered,
         now: Timestamp,
     ) -> Result<Option<OutboundEmail>> {
-        let mut tx = self.begin_write().await?;
-        let settings = mail_settings_in(&mut tx, job.account_id).await?;
-        let domain = settings.from_address.rsplit_once('@').map_or("tickler.localhost", |(_, domain)| domain);
-        let message_id = format!("<{}.{}@{domain}>", key.replace([':', ' '], "."), job.account_id);
-        sqlx::query(
+        crate::error::during("queueing a notice", async {
+            let mut tx = self.begin_write().await?;
+            let settings = mail_settings_in(&mut tx, job.account_id).await?;
+            let domain = settings.from_address.rsplit_once('@').map_or("tickler.localhost", |(_, domain)| domain);
+            let message_id = format!("<{}.{}@{domain}>", key.replace([':', ' '], "."), job.account_id);
+            sqlx::query(
             "INSERT INTO outbox (account_id, dedupe_key, message_id, refs, to_address, subject, body, state, attempts, \
              created_at) VALUES ($1, $2, $3, '', $4, $5, $6, 'queued', 0, $7) ON CONFLICT (dedupe_key) DO NOTHING",
         )
@@ -314,22 +174,24 @@ impl Store {
         .bind(seconds(now))
         .execute(&mut *tx)
         .await?;
-        let statement = format!("{EMAIL_SELECT} WHERE o.dedupe_key = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(key).fetch_one(&mut *tx).await?;
-        let state: String = row.try_get("state")?;
-        let email = email_from_row(&row)?;
-        if state == "sent" || state == "failed" {
-            close_job(&mut tx, job, None, now).await?;
+            let statement = format!("{EMAIL_SELECT} WHERE o.dedupe_key = $1");
+            let row = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(key).fetch_one(&mut *tx).await?;
+            let state = OutboxState::from_row(&row, "state")?;
+            let email = email_from_row(&row)?;
+            if state.is_settled() {
+                close_job(&mut tx, job, None, now).await?;
+                tx.commit().await?;
+                return Ok(None);
+            }
+            sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1")
+                .bind(email.outbox_id)
+                .execute(&mut *tx)
+                .await?;
+            let email = email_in(&mut tx, email.outbox_id).await?;
             tx.commit().await?;
-            return Ok(None);
-        }
-        sqlx::query("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1")
-            .bind(email.outbox_id)
-            .execute(&mut *tx)
-            .await?;
-        let email = email_in(&mut tx, email.outbox_id).await?;
-        tx.commit().await?;
-        Ok(Some(email))
+            Ok(Some(email))
+        })
+        .await
     }
 
     /// Add the jobs of recurring work that are due by `now`: each account's
@@ -337,52 +199,58 @@ impl Store {
     /// still goes), and an alert for each open promise that became at risk
     /// before its told deadline passed.
     pub async fn schedule_recurring(&self, now: Timestamp) -> Result<()> {
-        let accounts = sqlx::query(
-            "SELECT a.id, a.zone, m.digest_hour FROM accounts a JOIN mail_settings m ON m.account_id = a.id \
+        crate::error::during("scheduling recurring jobs", async {
+            let accounts = sqlx::query(
+                "SELECT a.id, a.zone, m.digest_hour FROM accounts a JOIN mail_settings m ON m.account_id = a.id \
              WHERE m.digest_enabled = 1 AND m.from_address <> ''",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let promises = sqlx::query(
-            "SELECT p.id, p.account_id FROM promises p JOIN mail_settings m ON m.account_id = p.account_id \
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            let promises = sqlx::query(
+                "SELECT p.id, p.account_id FROM promises p JOIN mail_settings m ON m.account_id = p.account_id \
              WHERE p.state = 'open' AND m.from_address <> '' AND p.told_at > $1 \
              AND (p.aim_at <= $1 OR p.created_at + (p.told_at - p.created_at) * 3 / 4 <= $1)",
-        )
-        .bind(seconds(now))
-        .fetch_all(&self.pool)
-        .await?;
-        if accounts.is_empty() && promises.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.begin_write().await?;
-        for row in &accounts {
-            let account_id: i64 = row.try_get("id")?;
-            let zone = crate::rows::parsed(row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone();
-            let hour: i64 = row.try_get("digest_hour")?;
-            let local = now.to_zoned_datetime(zone.clone());
-            for day in [local.date(), local.date().tomorrow().unwrap_or(local.date())] {
-                let at = day
-                    .to_datetime(
-                        Time::new(i8::try_from(hour.clamp(0, 23)).unwrap_or(8), 0, 0, 0).unwrap_or(Time::midnight()),
-                    )
-                    .to_zoned_datetime(zone.clone())
-                    .map(|moment| moment.timestamp())
-                    .unwrap_or(now);
-                if now.duration_until(at) < -SignedDuration::from_hours(2) {
-                    continue;
-                }
-                let key = format!("digest:{account_id}:{day}");
-                crate::jobs::insert_job(&mut tx, kind::DIGEST, account_id, &day.to_string(), &key, at, now).await?;
+            )
+            .bind(seconds(now))
+            .fetch_all(&self.pool)
+            .await?;
+            if accounts.is_empty() && promises.is_empty() {
+                return Ok(());
             }
-        }
-        for row in &promises {
-            let id: i64 = row.try_get("id")?;
-            let account_id: i64 = row.try_get("account_id")?;
-            let key = format!("promise:{id}");
-            crate::jobs::insert_job(&mut tx, kind::PROMISE_ALERT, account_id, &id.to_string(), &key, now, now).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+            let mut tx = self.begin_write().await?;
+            for row in &accounts {
+                let account_id: i64 = row.try_get("id")?;
+                let zone = crate::rows::parsed(row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone();
+                let hour: i64 = row.try_get("digest_hour")?;
+                let local = now.to_zoned_datetime(zone.clone());
+                for day in [local.date(), local.date().tomorrow().unwrap_or(local.date())] {
+                    let at = day
+                        .to_datetime(
+                            Time::new(i8::try_from(hour.clamp(0, 23)).unwrap_or(8), 0, 0, 0)
+                                .unwrap_or(Time::midnight()),
+                        )
+                        .to_zoned_datetime(zone.clone())
+                        .map(|moment| moment.timestamp())
+                        .unwrap_or(now);
+                    if now.duration_until(at) < -SignedDuration::from_hours(2) {
+                        continue;
+                    }
+                    let key = format!("digest:{account_id}:{day}");
+                    crate::jobs::insert_job(&mut tx, JobKind::Digest, account_id, &day.to_string(), &key, at, now)
+                        .await?;
+                }
+            }
+            for row in &promises {
+                let id: i64 = row.try_get("id")?;
+                let account_id: i64 = row.try_get("account_id")?;
+                let key = format!("promise:{id}");
+                crate::jobs::insert_job(&mut tx, JobKind::PromiseAlert, account_id, &id.to_string(), &key, now, now)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -424,7 +292,7 @@ pub(super) async fn advance(
             .rows_affected();
             if moved == 1 {
                 let key = step_key(enrollment.id, next);
-                schedule_job(tx, kind::PLAN_STEP, account_id, &enrollment.id.to_string(), &key, run_at, now).await?;
+                schedule_job(tx, JobKind::PlanStep, account_id, &enrollment.id.to_string(), &key, run_at, now).await?;
             }
         }
         None => finish_enrollments(tx, &[enrollment.id], now).await?,
@@ -434,7 +302,7 @@ pub(super) async fn advance(
 
 /// Finish enrollments whose last step is done, in one statement (read under
 /// this transaction's lock, so their step is the one just done).
-async fn finish_enrollments(tx: &mut Transaction<'_, Any>, ids: &[i64], now: Timestamp) -> Result<()> {
+pub(super) async fn finish_enrollments(tx: &mut Transaction<'_, Any>, ids: &[i64], now: Timestamp) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -480,7 +348,7 @@ pub(super) async fn add_task(
     insert_follow_up(tx, account_id, contact.id, &due, step.channel, &purpose, Origin::PlanStep, now).await
 }
 
-fn zone_name(zone: &TimeZone) -> tickler_core::contact::ZoneName {
+pub(super) fn zone_name(zone: &TimeZone) -> tickler_core::contact::ZoneName {
     zone.iana_name()
         .and_then(|name| tickler_core::contact::ZoneName::parse(name).ok())
         .unwrap_or_else(tickler_core::contact::ZoneName::utc)
