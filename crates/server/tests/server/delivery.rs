@@ -3,11 +3,6 @@
 //! or inside a pacing gap; and do-not-contact winning a race with the worker.
 //! Every case runs on SQLite and on PostgreSQL with a controlled clock.
 
-#[path = "../../store/tests/common/mod.rs"]
-mod common;
-#[path = "support/smtp_sink.rs"]
-mod smtp_sink;
-
 use std::collections::{HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
@@ -19,9 +14,10 @@ use tickler_core::touch::{Channel, TouchDraft};
 use tickler_mail::{Mailer, Security, SmtpConfig};
 use tickler_server::scheduler::{Clock, WorkerConfig, drain};
 use tickler_store::{MailSettings, Store};
+use tickler_test_support::both;
+use tickler_test_support::smtp_sink::SmtpSink;
 
-use common::{TestDb, now};
-use smtp_sink::SmtpSink;
+use crate::common::{TestDb, now};
 
 fn mailer(sink: &SmtpSink) -> Mailer {
     let config =
@@ -72,7 +68,7 @@ async fn contact(db: &TestDb, account: &Account, name: &str, email: &str, zone: 
     db.store.create_contact(account.id, &details, now()).await.unwrap().id
 }
 
-async fn plan_emails_arrive_threaded_with_headers_and_text(db: &TestDb) {
+both!(plan_emails_arrive_threaded_with_headers_and_text, async |db: &TestDb| {
     let sink = SmtpSink::start();
     let (account, plan) = setup(db).await;
     let ann = contact(db, &account, "Ann Lee", "ann@acme.com", Some("America/New_York")).await;
@@ -109,9 +105,9 @@ async fn plan_emails_arrive_threaded_with_headers_and_text(db: &TestDb) {
     assert_eq!(enrollment.state, EnrollmentState::Finished);
     // Each email is recorded as a touch on the timeline.
     assert_eq!(db.store.touches(account.id, ann).await.unwrap().len(), 2);
-}
+});
 
-async fn nothing_goes_to_do_not_contact(db: &TestDb) {
+both!(nothing_goes_to_do_not_contact, async |db: &TestDb| {
     let sink = SmtpSink::start();
     let (account, plan) = setup(db).await;
     let bob = contact(db, &account, "Bob Ray", "bob@ray.example", None).await;
@@ -127,9 +123,9 @@ async fn nothing_goes_to_do_not_contact(db: &TestDb) {
     assert_eq!(enrollment.state, EnrollmentState::Stopped);
     assert_eq!(enrollment.stop_reason.as_deref(), Some(tickler_core::plan::STOPPED_DO_NOT_CONTACT));
     assert!(db.store.enroll(account.id, plan.id, bob, now()).await.is_err());
-}
+});
 
-async fn a_reply_stops_the_plan(db: &TestDb) {
+both!(a_reply_stops_the_plan, async |db: &TestDb| {
     let sink = SmtpSink::start();
     let (account, plan) = setup(db).await;
     let ann = contact(db, &account, "Ann Lee", "ann@acme.com", None).await;
@@ -143,9 +139,9 @@ async fn a_reply_stops_the_plan(db: &TestDb) {
     assert_eq!(sink.messages().len(), 1);
     let enrollment = &db.store.enrollments(account.id, Some(ann)).await.unwrap()[0];
     assert_eq!((enrollment.state, enrollment.stop_reason.as_deref()), (EnrollmentState::Stopped, Some("replied")));
-}
+});
 
-async fn nothing_is_sent_outside_business_hours_or_inside_the_pacing_gap(db: &TestDb) {
+both!(nothing_is_sent_outside_business_hours_or_inside_the_pacing_gap, async |db: &TestDb| {
     let sink = SmtpSink::start();
     let (account, plan) = setup(db).await;
     let evening: Timestamp = "2026-11-25T01:00:00Z".parse().unwrap(); // Tuesday 20:00 in New York
@@ -176,12 +172,12 @@ async fn nothing_is_sent_outside_business_hours_or_inside_the_pacing_gap(db: &Te
     run_worker(&db.store, &sink, "2026-11-25T14:30:00Z".parse().unwrap()).await;
     assert_eq!(to(&sink).len(), 3);
     assert_eq!(sink.messages().len(), 3);
-}
+});
 
-/// Do-not-contact set while the worker claims due steps: once a consent change
-/// has committed, no step of that contact is claimed any more, so every email
-/// the contact receives was claimed before the change.
-async fn do_not_contact_wins_the_race_with_the_worker(db: &TestDb) {
+// Do-not-contact set while the worker claims due steps: once a consent change
+// has committed, no step of that contact is claimed any more, so every email
+// the contact receives was claimed before the change.
+both!(do_not_contact_wins_the_race_with_the_worker, async |db: &TestDb| {
     let sink = SmtpSink::start();
     let (account, plan) = setup(db).await;
     let mut ids = Vec::new();
@@ -230,11 +226,11 @@ async fn do_not_contact_wins_the_race_with_the_worker(db: &TestDb) {
     // The others got both steps.
     let others = messages.iter().filter(|m| !claimed_before.contains_key(m.header("to").unwrap())).count();
     assert_eq!(others, 2 * (ids.len() - claimed_before.len()));
-}
+});
 
-/// The user's own emails: a promise-at-risk alert with a drafted "running late"
-/// message before the told deadline, and one digest a day at the chosen hour.
-async fn the_user_gets_promise_alerts_and_one_daily_digest(db: &TestDb) {
+// The user's own emails: a promise-at-risk alert with a drafted "running late"
+// message before the told deadline, and one digest a day at the chosen hour.
+both!(the_user_gets_promise_alerts_and_one_daily_digest, async |db: &TestDb| {
     let sink = SmtpSink::start();
     let (account, _) = setup(db).await;
     let mut settings = db.store.mail_settings(account.id).await.unwrap();
@@ -285,13 +281,4 @@ async fn the_user_gets_promise_alerts_and_one_daily_digest(db: &TestDb) {
         "{}",
         digests[0].body
     );
-}
-
-crate::conformance!(
-    the_user_gets_promise_alerts_and_one_daily_digest,
-    plan_emails_arrive_threaded_with_headers_and_text,
-    nothing_goes_to_do_not_contact,
-    a_reply_stops_the_plan,
-    nothing_is_sent_outside_business_hours_or_inside_the_pacing_gap,
-    do_not_contact_wins_the_race_with_the_worker,
-);
+});

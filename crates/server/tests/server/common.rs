@@ -1,5 +1,8 @@
 //! A real server on port 0 over a fresh database per test, on SQLite and on
-//! PostgreSQL, with clients that sign in by token or through the pages.
+//! PostgreSQL, with clients that sign in by token or through the pages:
+//! `both!(name, async |server: &Server| { ... })` runs one case on both, as
+//! `name::sqlite` and `name::postgres`. The store's `TestDb` (shared with the
+//! store's conformance tests) is the database under it.
 #![allow(dead_code)]
 
 #[path = "../../../store/tests/common/mod.rs"]
@@ -15,31 +18,10 @@ use tickler_server::users::{UserInput, add_account, add_first_user};
 use tickler_server::{AppState, Config};
 
 pub use db::{TestDb, now};
+use tickler_test_support::{AsyncHarness, Backend};
 
 /// The password every test user has.
 pub const PASSWORD: &str = "correct horse battery";
-
-/// Run one async body on SQLite and on PostgreSQL, as `name::sqlite` and `name::postgres`.
-macro_rules! both {
-    ($name:ident, |$server:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            async fn case($server: $crate::common::Server) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                case($crate::common::Server::start($crate::common::TestDb::sqlite().await).await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                case($crate::common::Server::start($crate::common::TestDb::postgres().await).await).await;
-            }
-        }
-    };
-}
 
 /// A running server and its database.
 pub struct Server {
@@ -106,6 +88,12 @@ impl Server {
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign in as {email}");
         let today = client.get(format!("{}/today", self.base)).send().await.unwrap().text().await.unwrap();
         Api { client, base: self.base.clone(), token: None, csrf: Some(hidden_csrf(&today)) }
+    }
+}
+
+impl AsyncHarness for Server {
+    async fn new(backend: Backend) -> Server {
+        Server::start(TestDb::open(backend).await).await
     }
 }
 

@@ -2,17 +2,17 @@
 //! back with the error beside the field, Today, the timeline, settings and
 //! the calendar feed.
 
-#[macro_use]
-mod common;
-
 use reqwest::StatusCode;
 use serde_json::json;
+use tickler_test_support::both;
+
+use crate::common::{self, Server};
 
 fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_string()
 }
 
-both!(the_first_visit_creates_the_first_user, |server| {
+both!(the_first_visit_creates_the_first_user, async |server: &Server| {
     let client =
         reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let base = &server.base;
@@ -58,7 +58,7 @@ both!(the_first_visit_creates_the_first_user, |server| {
     assert_eq!(location(&stranger.get(format!("{base}/today")).send().await.unwrap()), "/login");
 });
 
-both!(a_contact_is_added_followed_up_and_done_through_forms, |server| {
+both!(a_contact_is_added_followed_up_and_done_through_forms, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let browser = server.browser("ann@example.com").await;
     let bad = browser.form("/contacts/new", &[("name", "Bea Quinn"), ("emails", "bea@, x")]).await;
@@ -156,7 +156,7 @@ both!(a_contact_is_added_followed_up_and_done_through_forms, |server| {
     assert_eq!(server.db.store.touches(ann.account_id, id).await.unwrap().len(), touches);
 });
 
-both!(settings_tokens_and_the_calendar_feed, |server| {
+both!(settings_tokens_and_the_calendar_feed, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let api = server.api(&ann).await;
     let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea", "birthday": "--04-15" })).await;
@@ -233,7 +233,7 @@ both!(settings_tokens_and_the_calendar_feed, |server| {
     assert_eq!(text.matches("BEGIN:VEVENT").count(), 0, "another account's feed has none of these");
 });
 
-both!(a_contact_joins_a_plan_from_their_page, |server| {
+both!(a_contact_joins_a_plan_from_their_page, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let api = server.api(&ann).await;
     let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea", "emails": ["bea@q.example"] })).await;
@@ -252,7 +252,7 @@ both!(a_contact_joins_a_plan_from_their_page, |server| {
     assert!(page.contains("· paused") && page.contains(">Resume</button>"), "{page}");
 });
 
-both!(plans_are_edited_with_tone_advice_and_a_preview, |server| {
+both!(plans_are_edited_with_tone_advice_and_a_preview, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let api = server.api(&ann).await;
     let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea Quinn", "emails": ["bea@q.example"] })).await;

@@ -1,13 +1,13 @@
 //! Sign-in, sessions, CSRF, tokens, rate limits, escaping and — above all —
 //! that one account never reads, changes or learns of another's records.
 
-#[macro_use]
-mod common;
-
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use tickler_test_support::both;
 
-both!(another_account_cannot_read_change_or_learn_of_records, |server| {
+use crate::common::{self, Server};
+
+both!(another_account_cannot_read_change_or_learn_of_records, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let mallory = server.other_account("mallory@example.com").await;
     assert_ne!(ann.account_id, mallory.account_id);
@@ -76,7 +76,7 @@ both!(another_account_cannot_read_change_or_learn_of_records, |server| {
     assert_eq!(ours.get(&format!("/api/v1/contacts/{id}")).await.0, StatusCode::OK, "the page delete did nothing");
 });
 
-both!(requests_without_valid_credentials_are_refused, |server| {
+both!(requests_without_valid_credentials_are_refused, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let anonymous = server.anonymous();
     let (status, error) = anonymous.get("/api/v1/contacts").await;
@@ -105,7 +105,7 @@ both!(requests_without_valid_credentials_are_refused, |server| {
     assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
 });
 
-both!(sessions_need_their_csrf_token_to_change_anything, |server| {
+both!(sessions_need_their_csrf_token_to_change_anything, async |server: &Server| {
     server.first_user("ann@example.com").await;
     let browser = server.browser("ann@example.com").await;
     let (status, _) = browser.get("/api/v1/contacts").await;
@@ -145,7 +145,7 @@ both!(sessions_need_their_csrf_token_to_change_anything, |server| {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 });
 
-both!(session_cookies_are_http_only_and_same_site, |server| {
+both!(session_cookies_are_http_only_and_same_site, async |server: &Server| {
     server.first_user("ann@example.com").await;
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let login = client.get(format!("{}/login", server.base)).send().await.unwrap();
@@ -177,7 +177,7 @@ both!(session_cookies_are_http_only_and_same_site, |server| {
     assert!(!stored.iter().any(|hash| hash == id), "the session id itself is never stored");
 });
 
-both!(repeated_failed_sign_ins_are_slowed_down, |server| {
+both!(repeated_failed_sign_ins_are_slowed_down, async |server: &Server| {
     server.first_user("ann@example.com").await;
     let attempt = |password: &'static str| {
         let base = server.base.clone();
@@ -208,7 +208,7 @@ both!(repeated_failed_sign_ins_are_slowed_down, |server| {
     assert!((1..=900).contains(&wait), "{wait}");
 });
 
-both!(typed_markup_is_shown_as_text, |server| {
+both!(typed_markup_is_shown_as_text, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let api = server.api(&ann).await;
     let payload = "<script>alert('x')</script>";
@@ -236,7 +236,7 @@ both!(typed_markup_is_shown_as_text, |server| {
     assert!(html.contains("&lt;script&gt;alert("), "the name is shown, escaped");
 });
 
-both!(oversized_bodies_and_fields_are_refused, |server| {
+both!(oversized_bodies_and_fields_are_refused, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let api = server.api(&ann).await;
     // Announce a 2 MiB body and send none of it: the server must refuse on the length alone.
@@ -261,7 +261,7 @@ both!(oversized_bodies_and_fields_are_refused, |server| {
     assert_eq!(list["items"], json!([]));
 });
 
-both!(only_admins_add_users, |server| {
+both!(only_admins_add_users, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let admin = server.api(&ann).await;
     let (status, bob) = admin

@@ -6,15 +6,6 @@
 //! after a restart or after the mailbox was renumbered records a reply once.
 //! Every case runs on SQLite and on PostgreSQL.
 
-#[path = "../../store/tests/common/mod.rs"]
-mod common;
-#[path = "support/dovecot.rs"]
-mod dovecot;
-#[path = "support/smtp_sink.rs"]
-mod smtp_sink;
-#[path = "support/tls_front.rs"]
-mod tls_front;
-
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -24,10 +15,11 @@ use tickler_core::touch::{Direction, Outcome, Touch};
 use tickler_mail::{ImapConfig, Mailer, Security, SmtpConfig};
 use tickler_server::scheduler::{Clock, ReplyReport, WorkerConfig, check_replies, drain, run_worker};
 use tickler_store::{MailSettings, MailboxPoll, Store};
+use tickler_test_support::both;
+use tickler_test_support::dovecot::Dovecot;
+use tickler_test_support::smtp_sink::SmtpSink;
 
-use common::{TestDb, now};
-use dovecot::Dovecot;
-use smtp_sink::SmtpSink;
+use crate::common::{TestDb, now};
 
 fn mailer(sink: &SmtpSink) -> Mailer {
     let config =
@@ -93,7 +85,7 @@ fn replies_of(touches: &[Touch]) -> Vec<&Touch> {
     touches.iter().filter(|touch| touch.direction == Direction::In).collect()
 }
 
-async fn a_reply_stops_the_plan_before_its_next_email(db: &TestDb) {
+both!(a_reply_stops_the_plan_before_its_next_email, async |db: &TestDb| {
     let (sink, dovecot) = (SmtpSink::start(), Dovecot::start());
     let (account, ann) = ann_in_a_plan(db).await;
     send_due(&db.store, &sink, now()).await;
@@ -128,9 +120,9 @@ async fn a_reply_stops_the_plan_before_its_next_email(db: &TestDb) {
     // Two days on, the plan's second email is not sent.
     send_due(&db.store, &sink, now() + SignedDuration::from_hours(72)).await;
     assert_eq!(sink.messages().len(), 1, "{:?}", sink.messages());
-}
+});
 
-async fn a_reply_is_recorded_once_across_checks_restarts_and_renumbering(db: &TestDb) {
+both!(a_reply_is_recorded_once_across_checks_restarts_and_renumbering, async |db: &TestDb| {
     let (sink, dovecot) = (SmtpSink::start(), Dovecot::start());
     let (account, ann) = ann_in_a_plan(db).await;
     send_due(&db.store, &sink, now()).await;
@@ -151,9 +143,9 @@ async fn a_reply_is_recorded_once_across_checks_restarts_and_renumbering(db: &Te
     assert_eq!((renumbered.read, renumbered.from_start), (1, true), "{renumbered:?}");
     assert_eq!((renumbered.already_recorded, renumbered.replies.len()), (1, 0), "{renumbered:?}");
     assert_eq!(replies_of(&db.store.touches(account, ann).await.unwrap()).len(), 1);
-}
+});
 
-async fn unrelated_and_malformed_mail_changes_nothing(db: &TestDb) {
+both!(unrelated_and_malformed_mail_changes_nothing, async |db: &TestDb| {
     let (sink, dovecot) = (SmtpSink::start(), Dovecot::start());
     let (account, ann) = ann_in_a_plan(db).await;
     let bob = contact(db, account, "Bob Ray", "bob@ray.example").await;
@@ -176,9 +168,9 @@ async fn unrelated_and_malformed_mail_changes_nothing(db: &TestDb) {
     assert_eq!(enrollment.state, EnrollmentState::Active);
     send_due(&db.store, &sink, now() + SignedDuration::from_hours(48)).await;
     assert_eq!(sink.messages().len(), 2, "the plan goes on");
-}
+});
 
-async fn the_worker_loop_checks_the_mailbox(db: &TestDb) {
+both!(the_worker_loop_checks_the_mailbox, async |db: &TestDb| {
     let (sink, dovecot) = (SmtpSink::start(), Dovecot::start());
     let (account, ann) = ann_in_a_plan(db).await;
     let mut config = WorkerConfig::new(Clock::starting_at(now()));
@@ -198,7 +190,7 @@ async fn the_worker_loop_checks_the_mailbox(db: &TestDb) {
     worker.await.unwrap().unwrap();
     assert_eq!(stopped_enrollment.stop_reason.as_deref(), Some("replied"));
     assert_eq!(replies_of(&db.store.touches(account, ann).await.unwrap()).len(), 1);
-}
+});
 
 /// Poll `probe` until it gives a value (the worker runs on its own; a minute is far more than it needs).
 async fn wait_for<T, F>(what: &str, mut probe: impl FnMut() -> F) -> T
@@ -213,10 +205,3 @@ where
     }
     panic!("waited a minute for {what}");
 }
-
-crate::conformance!(
-    a_reply_stops_the_plan_before_its_next_email,
-    a_reply_is_recorded_once_across_checks_restarts_and_renumbering,
-    unrelated_and_malformed_mail_changes_nothing,
-    the_worker_loop_checks_the_mailbox,
-);

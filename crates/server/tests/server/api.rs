@@ -1,13 +1,13 @@
 //! The JSON API through real HTTP, on SQLite and PostgreSQL: contacts,
 //! follow-ups, the agenda, promises, consent, errors and pagination.
 
-#[macro_use]
-mod common;
-
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use tickler_test_support::both;
 
-both!(contacts_are_created_read_changed_and_deleted, |server| {
+use crate::common::{self, Server};
+
+both!(contacts_are_created_read_changed_and_deleted, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     let (status, ann) = api
@@ -32,7 +32,7 @@ both!(contacts_are_created_read_changed_and_deleted, |server| {
     assert_eq!((status, body["error"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 });
 
-both!(bad_input_names_the_field_and_writes_nothing, |server| {
+both!(bad_input_names_the_field_and_writes_nothing, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     let cases = [
@@ -69,7 +69,7 @@ both!(bad_input_names_the_field_and_writes_nothing, |server| {
     assert_eq!((status, error["field"].as_str()), (StatusCode::CONFLICT, Some("email")), "{error}");
 });
 
-both!(lists_are_paginated, |server| {
+both!(lists_are_paginated, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     for n in 0..7 {
@@ -87,7 +87,7 @@ both!(lists_are_paginated, |server| {
     assert_eq!(found["items"][0]["name"], "Person 5");
 });
 
-both!(a_follow_up_goes_from_phrase_to_agenda_to_timeline, |server| {
+both!(a_follow_up_goes_from_phrase_to_agenda_to_timeline, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea Quinn", "emails": ["bea@q.example"] })).await;
@@ -133,7 +133,7 @@ both!(a_follow_up_goes_from_phrase_to_agenda_to_timeline, |server| {
     );
 });
 
-both!(snooze_past_dates_and_pacing_are_explained, |server| {
+both!(snooze_past_dates_and_pacing_are_explained, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea" })).await;
@@ -157,7 +157,7 @@ both!(snooze_past_dates_and_pacing_are_explained, |server| {
     assert_eq!(snoozed["follow_up"]["snoozes"], 1);
 });
 
-both!(never_means_never, |server| {
+both!(never_means_never, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea" })).await;
@@ -175,7 +175,7 @@ both!(never_means_never, |server| {
     assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("consent")), "{error}");
 });
 
-both!(promises_with_slack_and_keeping_them, |server| {
+both!(promises_with_slack_and_keeping_them, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea" })).await;
@@ -194,7 +194,7 @@ both!(promises_with_slack_and_keeping_them, |server| {
     assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("aim")), "{error}");
 });
 
-both!(settings_change_and_reject_bad_values, |server| {
+both!(settings_change_and_reject_bad_values, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     let (status, account) = api
@@ -224,7 +224,7 @@ both!(settings_change_and_reject_bad_values, |server| {
     assert_eq!(me["account"]["settings"]["zone"], "Europe/Berlin", "a rejected change wrote nothing");
 });
 
-both!(the_openapi_document_describes_every_route, |server| {
+both!(the_openapi_document_describes_every_route, async |server: &Server| {
     let (status, document) = server.anonymous().get("/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
@@ -249,7 +249,7 @@ both!(the_openapi_document_describes_every_route, |server| {
     }
 });
 
-both!(contacts_are_enrolled_in_plans_paused_resumed_and_stopped, |server| {
+both!(contacts_are_enrolled_in_plans_paused_resumed_and_stopped, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     let (status, plans) = api.get("/api/v1/plans").await;
@@ -295,7 +295,7 @@ both!(contacts_are_enrolled_in_plans_paused_resumed_and_stopped, |server| {
     assert_eq!((status, error["error"].as_str()), (StatusCode::CONFLICT, Some("refused")), "{error}");
 });
 
-both!(a_change_shows_at_once_although_reads_are_cached, |server| {
+both!(a_change_shows_at_once_although_reads_are_cached, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea" })).await;
@@ -312,7 +312,7 @@ both!(a_change_shows_at_once_although_reads_are_cached, |server| {
     assert_eq!(me["account"]["settings"]["zone"], "Asia/Tokyo", "the cached account behind the token was dropped");
 });
 
-both!(contact_files_are_imported_and_exported, |server| {
+both!(contact_files_are_imported_and_exported, async |server: &Server| {
     let user = server.first_user("ann@example.com").await;
     let api = server.api(&user).await;
     let csv = "Name,E-mail Address,Phone\nBea Quinn,bea@q.example,+1 212 555 0100\nBad Row,not-an-email,\nCarl Dee,carl@d.example,\n";
