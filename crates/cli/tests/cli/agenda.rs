@@ -1,10 +1,9 @@
 //! Follow-ups and the daily agenda: `follow`, `today`, `done`, `snooze`, `skip`.
 
-#[macro_use]
-mod common;
-
-use common::*;
 use serde_json::{Value, json};
+use tickler_test_support::both;
+
+use crate::common::*;
 
 /// The default "now" is Tuesday 24 November 2026, 10:00 in New York; this is the Friday before.
 const LAST_FRIDAY: &str = "2026-11-20T10:00:00-05:00";
@@ -15,7 +14,7 @@ fn follow(t: &Tickler, args: &[&str]) -> Value {
     t.json(&full)["follow_up"].clone()
 }
 
-both!(follow_takes_a_day_or_a_time, |t| {
+both!(follow_takes_a_day_or_a_time, |t: &Tickler| {
     let ann = t.add("Ann Lee", &[]);
     t.add("Dan Brown", &["--channel", "text"]);
     let day = follow(t, &["ann", "next tuesday", "--via", "call", "--note", "send the proposal"]);
@@ -37,7 +36,7 @@ both!(follow_takes_a_day_or_a_time, |t| {
     assert!(text.contains("Dan Brown") && text.contains("2026-11-27"), "{text}");
 });
 
-both!(today_shows_overdue_today_and_the_next_days, |t| {
+both!(today_shows_overdue_today_and_the_next_days, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.add("Dan Brown", &[]);
     t.add("Eve Stone", &[]);
@@ -83,7 +82,7 @@ both!(today_shows_overdue_today_and_the_next_days, |t| {
     assert!(section_ids(&evening, "overdue").contains(&afternoon), "{evening}");
 });
 
-both!(done_completes_and_logs_the_touch, |t| {
+both!(done_completes_and_logs_the_touch, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     let call = id(&follow(t, &["ann", "today", "--via", "call", "--note", "check the delivery"]));
     let later = t.at("2026-11-24T11:30:00-05:00");
@@ -114,7 +113,7 @@ both!(done_completes_and_logs_the_touch, |t| {
     assert_eq!(t.timeline("ann").iter().filter(|e| e["kind"] == "touch").count(), 1);
 });
 
-both!(snooze_moves_a_follow_up_and_counts_snoozes, |t| {
+both!(snooze_moves_a_follow_up_and_counts_snoozes, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     let call = id(&follow(t, &["ann", "today", "--via", "call"]));
     let snoozed = t.json(&["snooze", &call.to_string(), "in 2 days"])["follow_up"].clone();
@@ -138,7 +137,7 @@ both!(snooze_moves_a_follow_up_and_counts_snoozes, |t| {
     assert!(text.contains("Note: inside the 2-day pacing gap"), "{text}");
 });
 
-both!(skip_closes_a_follow_up_without_a_touch, |t| {
+both!(skip_closes_a_follow_up_without_a_touch, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     let call = id(&follow(t, &["ann", "today", "--via", "call"]));
     let skipped = t.json(&["skip", &call.to_string()]);

@@ -3,19 +3,14 @@
 //! `tickler serve`. `scripts/test` installs node, npm, chromium and the
 //! package; without them these tests fail, they never skip.
 //!
-//! `TICKLER_SCREENSHOT=docs/today.png cargo test -p tickler --test browser demo`
+//! `TICKLER_SCREENSHOT=docs/today.png cargo test -p tickler --test cli browser::demo`
 //! refreshes the README's screenshot of the demo's Today page.
-
-#[allow(unused_macros)]
-#[macro_use]
-mod common;
-mod live;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{Backend, Tickler};
-use live::Server;
+use crate::common::{Backend, Tickler};
+use crate::live::{self, Server};
 
 /// Run `node e2e/run.mjs ARGS`, failing the test with its output when a check fails.
 fn run_node(args: &[&str]) -> String {

@@ -2,17 +2,13 @@
 //! (installed by `scripts/test`) parses what `tickler serve` publishes, on
 //! SQLite and PostgreSQL.
 
-#[allow(unused_macros)]
-#[macro_use]
-mod common;
-mod live;
-
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use common::{Backend, Tickler};
-use live::Server;
 use serde_json::{Value, json};
+
+use crate::common::{Backend, Tickler};
+use crate::live::{self, Server};
 
 /// The feed at `path`, as `e2e/ics_summary.py` reads it with icalendar.
 fn parsed_feed(server: &Server, path: &str) -> Value {

@@ -3,155 +3,31 @@
 //!
 //! Every run passes `--database`, `--tz` and `--now` so results are
 //! deterministic; the default "now" is Tuesday 24 November 2026, 10:00 in
-//! New York. `both!(name, |t| { ... })` runs one body on both stores as
-//! `name::sqlite` and `name::postgres`.
-//!
-//! PostgreSQL is reached through `TICKLER_TEST_POSTGRES` (default
-//! `postgres://postgres@127.0.0.1:5432/postgres`) with the `psql` client; a
+//! New York. `both!(name, |t: &Tickler| { ... })` runs one body on both stores
+//! as `name::sqlite` and `name::postgres`; the database comes from
+//! `tickler_test_support` (PostgreSQL through `TICKLER_TEST_POSTGRES`), and a
 //! test fails (it never skips) when the server cannot be reached.
 #![allow(dead_code)]
 
 use std::fmt;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+pub use tickler_test_support::Backend;
+use tickler_test_support::{FreshDatabase, Harness};
 
 /// The default "now": a Tuesday morning in New York.
 pub const NOW: &str = "2026-11-24T10:00:00-05:00";
 /// The default zone of every run.
 pub const TZ: &str = "America/New_York";
-/// The PostgreSQL server used when `TICKLER_TEST_POSTGRES` is not set.
-pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
-/// Run one test body on SQLite and on PostgreSQL, as `name::sqlite` and `name::postgres`.
-macro_rules! both {
-    ($name:ident, |$t:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            fn case($t: &$crate::common::Tickler) $body
-
-            #[test]
-            fn sqlite() {
-                case(&$crate::common::Tickler::new($crate::common::Backend::Sqlite));
-            }
-
-            #[test]
-            fn postgres() {
-                case(&$crate::common::Tickler::new($crate::common::Backend::Postgres));
-            }
-        }
-    };
-}
-
-/// Which store a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-/// A unique name for this process's next database.
-fn unique_name() -> String {
-    format!("tickler_cli_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
-}
-
-/// A database that exists for one test and is removed when dropped.
-#[derive(Debug)]
-enum Database {
-    Sqlite(PathBuf),
-    Postgres { admin_url: String, name: String, url: String },
-}
-
-impl Database {
-    fn create(backend: Backend) -> Database {
-        match backend {
-            Backend::Sqlite => Database::Sqlite(std::env::temp_dir().join(format!("{}.db", unique_name()))),
-            Backend::Postgres => {
-                let admin_url = std::env::var("TICKLER_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.to_string());
-                let name = unique_name();
-                psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-                psql(&admin_url, &format!("CREATE DATABASE {name}"));
-                let url = with_database_name(&admin_url, &name);
-                Database::Postgres { admin_url, name, url }
-            }
-        }
-    }
-
-    /// What `--database` is given.
-    fn locator(&self) -> String {
-        match self {
-            Database::Sqlite(path) => path.to_string_lossy().into_owned(),
-            Database::Postgres { url, .. } => url.clone(),
-        }
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        match self {
-            Database::Sqlite(path) => {
-                for suffix in ["", "-wal", "-shm", "-journal"] {
-                    let mut file = path.clone().into_os_string();
-                    file.push(suffix);
-                    let _ = std::fs::remove_file(file);
-                }
-            }
-            Database::Postgres { admin_url, name, .. } => {
-                // Never panic in drop (it would abort a failing test); a leftover
-                // database is named after the process and dropped on the next run.
-                let _ = run_psql(admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        }
-    }
-}
-
-/// Run one SQL statement with `psql`, failing the test with a clear message when it cannot.
-fn psql(admin_url: &str, sql: &str) {
-    if let Err(problem) = run_psql(admin_url, sql) {
-        panic!(
-            "PostgreSQL tests need a server at {admin_url} (set TICKLER_TEST_POSTGRES to use another); \
-             `psql -c \"{sql}\"` failed: {problem}"
-        );
-    }
-}
-
-fn run_psql(admin_url: &str, sql: &str) -> Result<(), String> {
-    let output = Command::new("psql")
-        .arg(admin_url)
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
-        .env("PGCONNECT_TIMEOUT", "5")
-        .output()
-        .map_err(|error| format!("cannot run psql: {error}"))?;
-    if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).trim().to_string()) }
-}
-
-/// `postgres://user@host:port/postgres?x=y` with the database name replaced.
-fn with_database_name(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, format!("?{query}")),
-        None => (url, String::new()),
-    };
-    let authority_start = base.find("://").map_or(0, |at| at + 3);
-    let base = match base[authority_start..].find('/') {
-        Some(slash) => &base[..authority_start + slash],
-        None => base,
-    };
-    format!("{base}/{name}{query}")
-}
 
 /// The `tickler` binary bound to one test database, a "now" and a zone.
 /// Cloning (through [`Tickler::at`] or [`Tickler::in_zone`]) shares the database.
 #[derive(Clone)]
 pub struct Tickler {
-    database: Rc<Database>,
+    database: Rc<FreshDatabase>,
     pub backend: Backend,
     now: String,
     tz: String,
@@ -160,7 +36,7 @@ pub struct Tickler {
 impl Tickler {
     /// A fresh, empty database on `backend`; the store creates its tables on first use.
     pub fn new(backend: Backend) -> Tickler {
-        Tickler { database: Rc::new(Database::create(backend)), backend, now: NOW.to_string(), tz: TZ.to_string() }
+        Tickler { database: Rc::new(FreshDatabase::new(backend)), backend, now: NOW.to_string(), tz: TZ.to_string() }
     }
 
     /// The same database, seen at another instant (RFC 3339).
@@ -175,7 +51,7 @@ impl Tickler {
 
     /// What `--database` is given.
     pub fn database(&self) -> String {
-        self.database.locator()
+        self.database.url().to_string()
     }
 
     /// Run `tickler --database … --tz … --now … ARGS`.
@@ -264,6 +140,12 @@ impl Tickler {
         }
         assert_eq!(before, self.snapshot(), "`{}` failed but changed the data", output.command);
         line
+    }
+}
+
+impl Harness for Tickler {
+    fn new(backend: Backend) -> Tickler {
+        Tickler::new(backend)
     }
 }
 

@@ -1,16 +1,15 @@
 //! Consent: "never" means never; "not now" means nurture and re-ask later.
 
-#[macro_use]
-mod common;
-
-use common::*;
 use serde_json::{Value, json};
+use tickler_test_support::both;
+
+use crate::common::*;
 
 fn open_follow_ups(t: &Tickler, contact: &str) -> Vec<Value> {
     t.timeline(contact).into_iter().filter(|e| e["kind"] == "follow-up" && e["state"] == "open").collect()
 }
 
-both!(never_cancels_everything_open_and_refuses_anything_new, |t| {
+both!(never_cancels_everything_open_and_refuses_anything_new, |t: &Tickler| {
     t.add("Ann Lee", &["--email", "ann@acme.com"]);
     t.add("Dan Brown", &[]);
     t.ok(&["follow", "ann", "next tuesday", "--via", "call", "--note", "send the proposal"]);
@@ -48,7 +47,7 @@ both!(never_cancels_everything_open_and_refuses_anything_new, |t| {
     assert!(listed.contains("Ann Lee") && !listed.contains("Dan Brown"), "{listed}");
 });
 
-both!(a_touch_with_outcome_never_sets_do_not_contact, |t| {
+both!(a_touch_with_outcome_never_sets_do_not_contact, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.ok(&["follow", "ann", "next tuesday"]);
     let logged = t.json(&["log", "ann", "call", "Please stop calling me", "--outcome", "never"]);
@@ -57,7 +56,7 @@ both!(a_touch_with_outcome_never_sets_do_not_contact, |t| {
     t.rejects(&["follow", "ann", "friday"], 1, &["do-not-contact"]);
 });
 
-both!(a_later_touch_does_not_lift_never, |t| {
+both!(a_later_touch_does_not_lift_never, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.ok(&["consent", "ann", "never", "--reason", "asked not to be contacted"]);
     // Recording what happened is allowed; re-opening the contact is not.
@@ -69,7 +68,7 @@ both!(a_later_touch_does_not_lift_never, |t| {
     t.rejects(&["follow", "ann", "friday"], 1, &["do-not-contact"]);
 });
 
-both!(a_not_now_touch_schedules_a_re_ask_and_refuses_ordinary_follow_ups, |t| {
+both!(a_not_now_touch_schedules_a_re_ask_and_refuses_ordinary_follow_ups, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.ok(&["follow", "ann", "next tuesday", "--via", "call"]);
     let logged = t.json(&["log", "ann", "call", "Budget frozen until spring", "--outcome", "not-now"]);
@@ -93,7 +92,7 @@ both!(a_not_now_touch_schedules_a_re_ask_and_refuses_ordinary_follow_ups, |t| {
     assert_eq!(agenda["today"][0]["follow_up"]["origin"], "re-ask", "{agenda}");
 });
 
-both!(consent_not_now_until_schedules_the_re_ask_that_day, |t| {
+both!(consent_not_now_until_schedules_the_re_ask_that_day, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     let change = t.json(&["consent", "ann", "not-now", "--until", "in 2 weeks", "--reason", "budget freeze"]);
     assert_eq!(change["state"], "not-now");
@@ -117,7 +116,7 @@ both!(consent_not_now_until_schedules_the_re_ask_that_day, |t| {
     t.rejects(&["consent", "ann", "never", "--until", "in 2 weeks"], 2, &["until"]);
 });
 
-both!(active_again_allows_follow_ups, |t| {
+both!(active_again_allows_follow_ups, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.ok(&["consent", "ann", "not-now", "--reason", "busy"]);
     t.run(&["follow", "ann", "friday"]).failure(1);
@@ -134,7 +133,7 @@ both!(active_again_allows_follow_ups, |t| {
     assert_eq!(reasons, ["called back early", "busy"]);
 });
 
-both!(done_with_a_not_now_outcome_schedules_the_re_ask, |t| {
+both!(done_with_a_not_now_outcome_schedules_the_re_ask, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.add("Dan Brown", &[]);
     let ann = id(&t.json(&["follow", "ann", "tomorrow", "--via", "call"])["follow_up"]);

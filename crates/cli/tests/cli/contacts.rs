@@ -1,12 +1,11 @@
 //! Contacts: add, list with filters, show by id / email / name part, edit, rm.
 
-#[macro_use]
-mod common;
-
-use common::*;
 use serde_json::json;
+use tickler_test_support::both;
 
-both!(add_records_every_field, |t| {
+use crate::common::*;
+
+both!(add_records_every_field, |t: &Tickler| {
     let ann = t.json(&[
         "add",
         "Ann Lee",
@@ -55,7 +54,7 @@ both!(add_records_every_field, |t| {
     }
 });
 
-both!(contacts_filter_by_tag_and_search, |t| {
+both!(contacts_filter_by_tag_and_search, |t: &Tickler| {
     t.add("Ann Lee", &["--email", "ann@acme.com", "--org", "Acme", "--tag", "prospect"]);
     t.add("Dan Brown", &["--org", "Brownco", "--tag", "client", "--tag", "prospect"]);
     t.add("Eve Stone", &["--email", "eve@stone.io"]);
@@ -74,7 +73,7 @@ both!(contacts_filter_by_tag_and_search, |t| {
     assert_eq!(names(&["--tag", "prospect", "--search", "dan"]), ["Dan Brown"], "filters combine");
 });
 
-both!(show_finds_a_contact_by_id_email_or_name_part, |t| {
+both!(show_finds_a_contact_by_id_email_or_name_part, |t: &Tickler| {
     let ann = t.add("Ann Lee", &["--email", "ann@acme.com"]);
     let dan = t.add("Dan Brown", &["--email", "dan@brown.example"]);
     for reference in [ann.to_string().as_str(), "ann@acme.com", "ANN@ACME.COM", "Ann Lee", "lee", "ann"] {
@@ -85,7 +84,7 @@ both!(show_finds_a_contact_by_id_email_or_name_part, |t| {
     }
 });
 
-both!(an_ambiguous_name_part_lists_the_candidates, |t| {
+both!(an_ambiguous_name_part_lists_the_candidates, |t: &Tickler| {
     let ann = t.add("Ann Lee", &[]);
     let dan = t.add("Dan Brown", &[]);
     let error = t.run(&["show", "an"]).failure(2).error_line();
@@ -97,7 +96,7 @@ both!(an_ambiguous_name_part_lists_the_candidates, |t| {
     t.rejects(&["rm", "an"], 2, &["Ann Lee", "Dan Brown"]);
 });
 
-both!(edit_changes_the_given_fields_and_keeps_the_rest, |t| {
+both!(edit_changes_the_given_fields_and_keeps_the_rest, |t: &Tickler| {
     let before = t.json(&[
         "add",
         "Ann Lee",
@@ -144,7 +143,7 @@ both!(edit_changes_the_given_fields_and_keeps_the_rest, |t| {
     assert_eq!(later.json(&["show", "Lee-Smith"])["contact"], after, "the edit is stored");
 });
 
-both!(rm_deletes_the_contact_and_its_records, |t| {
+both!(rm_deletes_the_contact_and_its_records, |t: &Tickler| {
     t.add("Ann Lee", &["--email", "ann@acme.com"]);
     let dan = t.add("Dan Brown", &[]);
     t.ok(&["log", "ann", "call", "Discussed pricing"]);
@@ -161,7 +160,7 @@ both!(rm_deletes_the_contact_and_its_records, |t| {
     t.add("Ann Lee", &["--email", "ann@acme.com"]);
 });
 
-both!(edit_clears_fields_it_is_told_to, |t| {
+both!(edit_clears_fields_it_is_told_to, |t: &Tickler| {
     t.add("Ann Lee", &["--email", "ann@acme.com", "--org", "Acme", "--birthday", "1980-05-17", "--tag", "vip"]);
     let edited =
         t.json(&["edit", "ann", "--clear", "birthday", "--clear", "org", "--clear", "tags", "--tag", "client"]);
@@ -172,7 +171,7 @@ both!(edit_clears_fields_it_is_told_to, |t| {
     t.rejects(&["edit", "ann", "--clear", "shoe-size"], 2, &["clear", "shoe-size", "birthday"]);
 });
 
-both!(long_lists_say_they_were_cut, |t| {
+both!(long_lists_say_they_were_cut, |t: &Tickler| {
     for name in ["Ann", "Bea", "Cid"] {
         t.add(name, &[]);
         t.ok(&["follow", name, "tomorrow", "--force"]);

@@ -7,11 +7,6 @@
 //! is delivered again under its own Message-ID, so redeliveries stay within
 //! the emails in flight at the kills. Runs on SQLite and PostgreSQL.
 
-#[macro_use]
-mod common;
-#[path = "../../server/tests/support/smtp_sink.rs"]
-mod smtp_sink;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -20,8 +15,10 @@ use jiff::{SignedDuration, Timestamp};
 use tickler_core::contact::{ContactDetails, ContactName, EmailAddress, Tag, ZoneName};
 use tickler_core::plan::{EnrollmentState, PlanDraft, Step};
 use tickler_store::{MailSettings, Store};
+use tickler_test_support::both;
+use tickler_test_support::smtp_sink::{self, SmtpSink};
 
-use smtp_sink::SmtpSink;
+use crate::common::{self, Tickler};
 
 const CONTACTS: usize = 1_250;
 const STEPS: usize = 2;
@@ -86,7 +83,7 @@ fn worker(database: &str, sink: &SmtpSink, now: Timestamp) -> Command {
     command
 }
 
-both!(every_due_email_arrives_once_per_step_across_sigkills, |t| {
+both!(every_due_email_arrives_once_per_step_across_sigkills, |t: &Tickler| {
     let start: Timestamp = common::NOW.parse().unwrap();
     let database = t.database();
     seed(&database, start);

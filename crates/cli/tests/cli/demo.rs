@@ -1,11 +1,7 @@
 //! `tickler demo`: a fresh sample database and today's agenda. SQLite only:
 //! it deletes and recreates the database file.
 
-#[allow(unused_macros)]
-#[macro_use]
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn demo_creates_a_database_and_prints_the_agenda() {

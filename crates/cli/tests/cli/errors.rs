@@ -1,10 +1,9 @@
 //! Bad input: a one-line error naming the field, exit code 2 for usage errors
 //! and 1 for refused actions, and nothing written.
 
-#[macro_use]
-mod common;
+use tickler_test_support::both;
 
-use common::*;
+use crate::common::*;
 
 /// Ann Lee with an email, an open follow-up and a touch, so "nothing written" covers every table.
 fn book(t: &Tickler) {
@@ -15,7 +14,7 @@ fn book(t: &Tickler) {
     assert_eq!(t.contacts().len(), 2);
 }
 
-both!(an_invalid_email_is_refused, |t| {
+both!(an_invalid_email_is_refused, |t: &Tickler| {
     book(t);
     t.rejects(&["add", "Bob Ray", "--email", "bob@"], 2, &["email", "\"bob@\""]);
     t.rejects(&["add", "Bob Ray", "--email", "not an address"], 2, &["email"]);
@@ -23,20 +22,20 @@ both!(an_invalid_email_is_refused, |t| {
     assert_eq!(t.contacts().len(), 2);
 });
 
-both!(an_unknown_time_zone_is_refused, |t| {
+both!(an_unknown_time_zone_is_refused, |t: &Tickler| {
     book(t);
     t.rejects(&["add", "Bob Ray", "--tz", "Mars/Base"], 2, &["tz", "\"Mars/Base\""]);
     t.rejects(&["edit", "ann", "--tz", "Mars/Base", "--org", "Mars Inc"], 2, &["tz", "\"Mars/Base\""]);
 });
 
-both!(an_empty_name_is_refused, |t| {
+both!(an_empty_name_is_refused, |t: &Tickler| {
     book(t);
     t.rejects(&["add", ""], 2, &["name"]);
     t.rejects(&["add", "   ", "--email", "blank@acme.com"], 2, &["name"]);
     t.rejects(&["edit", "ann", "--name", " "], 2, &["name"]);
 });
 
-both!(an_unreadable_date_is_refused, |t| {
+both!(an_unreadable_date_is_refused, |t: &Tickler| {
     book(t);
     t.rejects(&["follow", "ann", "next blursday", "--via", "call"], 2, &["when", "\"next blursday\""]);
     t.rejects(&["log", "ann", "call", "hi", "--at", "next blursday"], 2, &["at", "blursday"]);
@@ -47,7 +46,7 @@ both!(an_unreadable_date_is_refused, |t| {
     t.rejects(&["follow", "ann", "yesterday"], 2, &["when", "past"]);
 });
 
-both!(an_unknown_contact_is_refused, |t| {
+both!(an_unknown_contact_is_refused, |t: &Tickler| {
     book(t);
     for args in [
         &["show", "zed"][..],
@@ -67,7 +66,7 @@ both!(an_unknown_contact_is_refused, |t| {
     t.rejects(&["kept", "999"], 2, &["promise", "999"]);
 });
 
-both!(a_duplicate_email_is_refused_naming_its_owner, |t| {
+both!(a_duplicate_email_is_refused_naming_its_owner, |t: &Tickler| {
     book(t);
     let ann = id(&t.contacts()[0]);
     let owner = format!("Ann Lee (id {ann})");
@@ -76,20 +75,20 @@ both!(a_duplicate_email_is_refused_naming_its_owner, |t| {
     t.rejects(&["edit", "dan", "--email", "ann@acme.com", "--org", "Brownco"], 1, &["email", &owner]);
 });
 
-both!(a_bad_channel_is_refused, |t| {
+both!(a_bad_channel_is_refused, |t: &Tickler| {
     book(t);
     t.rejects(&["log", "ann", "telepathy", "hi"], 2, &["channel", "\"telepathy\"", "call"]);
     t.rejects(&["follow", "ann", "friday", "--via", "pigeon"], 2, &["channel", "\"pigeon\""]);
     t.rejects(&["done", "1", "--log", "hi", "--via", "pigeon"], 2, &["channel", "\"pigeon\""]);
 });
 
-both!(a_bad_outcome_is_refused, |t| {
+both!(a_bad_outcome_is_refused, |t: &Tickler| {
     book(t);
     t.rejects(&["log", "ann", "call", "hi", "--outcome", "maybe"], 2, &["outcome", "\"maybe\"", "not-now"]);
     t.rejects(&["done", "1", "--log", "hi", "--outcome", "maybe"], 2, &["outcome", "\"maybe\""]);
 });
 
-both!(other_bad_values_name_their_field, |t| {
+both!(other_bad_values_name_their_field, |t: &Tickler| {
     book(t);
     t.rejects(&["add", "Bob Ray", "--stage", "astronaut"], 2, &["stage", "\"astronaut\""]);
     t.rejects(&["add", "Bob Ray", "--birthday", "17/05/1980"], 2, &["birthday"]);
@@ -97,7 +96,7 @@ both!(other_bad_values_name_their_field, |t| {
     t.rejects(&["contacts", "--consent", "maybe"], 2, &["consent"]);
 });
 
-both!(a_bad_now_or_zone_flag_is_a_usage_error, |t| {
+both!(a_bad_now_or_zone_flag_is_a_usage_error, |t: &Tickler| {
     book(t);
     let line = t.at("last tuesday").run(&["contacts"]).failure(2).error_line();
     assert!(line.contains("now") && line.contains("last tuesday"), "{line}");
@@ -105,7 +104,7 @@ both!(a_bad_now_or_zone_flag_is_a_usage_error, |t| {
     assert!(line.contains("Mars/Base"), "{line}");
 });
 
-both!(unknown_ids_say_where_to_find_the_right_one, |t| {
+both!(unknown_ids_say_where_to_find_the_right_one, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.rejects(&["show", "zed"], 2, &["no contact matches \"zed\"", "tickler contacts"]);
     t.rejects(&["done", "4242"], 2, &["no follow-up matches \"4242\"", "tickler today"]);

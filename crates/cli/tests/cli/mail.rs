@@ -6,19 +6,12 @@
 //! server that is not there is a one-line error naming it. The message carries
 //! the From, the test subject and a Date from the command's clock.
 
-#[macro_use]
-mod common;
-#[path = "../../server/tests/support/dovecot.rs"]
-mod dovecot;
-#[path = "../../server/tests/support/smtp_sink.rs"]
-mod smtp_sink;
-#[path = "../../server/tests/support/tls_front.rs"]
-mod tls_front;
+use tickler_test_support::both;
+use tickler_test_support::dovecot::{self, Dovecot};
+use tickler_test_support::smtp_sink::SmtpSink;
+use tickler_test_support::tls_front::TlsFront;
 
-use common::{Backend, NOW, Tickler};
-use dovecot::Dovecot;
-use smtp_sink::SmtpSink;
-use tls_front::TlsFront;
+use crate::common::{self, Backend, NOW, Tickler};
 
 fn relay(host: &str, port: u16, security: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -44,7 +37,7 @@ fn from_sam(t: &Tickler) {
 }
 
 // The From comes from the store, so this one runs on both backends.
-both!(mail_test_delivers_in_the_clear_and_reports_the_answer, |t| {
+both!(mail_test_delivers_in_the_clear_and_reports_the_answer, |t: &Tickler| {
     from_sam(t);
     let sink = SmtpSink::start();
     let report = mail_test(t, &relay("127.0.0.1", sink.port, "none")).success().json();

@@ -1,11 +1,10 @@
 //! Pacing: a minimum gap between touches of one contact. Scheduling inside it
 //! is refused without --force; with --force it warns and the agenda marks it.
 
-#[macro_use]
-mod common;
-
-use common::*;
 use serde_json::json;
+use tickler_test_support::both;
+
+use crate::common::*;
 
 /// Ann, touched this morning, under an account gap of `days` days.
 fn touched_today(t: &Tickler, days: &str) {
@@ -14,7 +13,7 @@ fn touched_today(t: &Tickler, days: &str) {
     t.ok(&["log", "ann", "call", "Discussed pricing"]);
 }
 
-both!(a_follow_up_inside_the_gap_is_refused_without_force, |t| {
+both!(a_follow_up_inside_the_gap_is_refused_without_force, |t: &Tickler| {
     touched_today(t, "2");
     let error = t.rejects(&["follow", "ann", "tomorrow", "--via", "call"], 1, &["pacing", "2-day", "--force"]);
     assert!(error.contains("2026-11-26"), "the message says when the next touch is allowed: {error}");
@@ -24,7 +23,7 @@ both!(a_follow_up_inside_the_gap_is_refused_without_force, |t| {
     assert_eq!(outside["pacing"], json!(null));
 });
 
-both!(force_schedules_inside_the_gap_with_a_warning_and_today_marks_it, |t| {
+both!(force_schedules_inside_the_gap_with_a_warning_and_today_marks_it, |t: &Tickler| {
     touched_today(t, "2");
     let output = t.ok(&["follow", "ann", "tomorrow", "--via", "call", "--force"]);
     assert!(output.stdout.contains("pacing") && output.stdout.contains("--force"), "{output:?}");
@@ -43,7 +42,7 @@ both!(force_schedules_inside_the_gap_with_a_warning_and_today_marks_it, |t| {
     assert!(text.contains("! inside the 2-day pacing gap"), "{text}");
 });
 
-both!(the_gap_follows_the_settings_and_the_contact, |t| {
+both!(the_gap_follows_the_settings_and_the_contact, |t: &Tickler| {
     touched_today(t, "1");
     t.json(&["follow", "ann", "tomorrow"]);
     let item = &t.agenda(&[])["upcoming"][0];

@@ -1,12 +1,11 @@
 //! `plan`, `enroll`, `enrollments`, `template`: the commands a person uses to
 //! build plans and put contacts in them; bad input is one line naming the field.
 
-#[macro_use]
-mod common;
+use tickler_test_support::both;
 
-use common::{array, id};
+use crate::common::{Tickler, array, id};
 
-both!(starter_plans_are_listed_and_editable, |t| {
+both!(starter_plans_are_listed_and_editable, |t: &Tickler| {
     let plans = array(t.json(&["plan", "list"]));
     let names: Vec<&str> = plans.iter().map(|plan| plan["name"].as_str().unwrap()).collect();
     assert_eq!(
@@ -31,7 +30,7 @@ both!(starter_plans_are_listed_and_editable, |t| {
     assert_eq!(added["plan"]["steps"][4]["channel"], "postcard");
 });
 
-both!(saving_a_guilty_email_gives_advice_not_a_refusal, |t| {
+both!(saving_a_guilty_email_gives_advice_not_a_refusal, |t: &Tickler| {
     t.ok(&["plan", "add", "Chasers"]);
     let saved = t.json(&[
         "plan",
@@ -51,7 +50,7 @@ both!(saving_a_guilty_email_gives_advice_not_a_refusal, |t| {
     assert_eq!(tone[0]["rule"], "checking in without value");
 });
 
-both!(enrolling_previews_and_stopping, |t| {
+both!(enrolling_previews_and_stopping, |t: &Tickler| {
     let ann = t.add("Ann Lee", &["--email", "ann@acme.com", "--org", "Acme", "--tag", "prospect"]);
     t.add("Bob Ray", &["--email", "bob@ray.example", "--tag", "prospect"]);
     t.ok(&["log", "ann", "meeting", "the pricing model"]);
@@ -79,7 +78,7 @@ both!(enrolling_previews_and_stopping, |t| {
     assert_eq!(bob[0]["stop_reason"], "contact is do-not-contact");
 });
 
-both!(bad_plan_input_names_the_field, |t| {
+both!(bad_plan_input_names_the_field, |t: &Tickler| {
     t.add("Ann Lee", &["--email", "ann@acme.com"]);
     t.ok(&["plan", "list"]);
     t.rejects(&["plan", "add-step", "cold", "--delay", "soonish", "--task", "x"], 2, &["delay:"]);

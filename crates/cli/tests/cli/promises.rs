@@ -1,13 +1,12 @@
 //! Promises: the internal aim and the deadline told to the contact, time left,
 //! at risk on the agenda once the aim passes, and kept or late when closed.
 
-#[macro_use]
-mod common;
-
-use common::*;
 use serde_json::json;
+use tickler_test_support::both;
 
-both!(an_aim_within_the_working_day_is_told_as_its_end, |t| {
+use crate::common::*;
+
+both!(an_aim_within_the_working_day_is_told_as_its_end, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     let text = t.ok(&["promise", "ann", "send revised quote", "--aim", "in 1 hour"]).stdout;
     assert!(text.contains("aim for   Tue 2026-11-24 11:00"), "{text}");
@@ -20,7 +19,7 @@ both!(an_aim_within_the_working_day_is_told_as_its_end, |t| {
     assert_eq!(promise["state"], "open");
 });
 
-both!(an_aim_late_in_the_day_is_told_as_the_next_working_morning, |t| {
+both!(an_aim_late_in_the_day_is_told_as_the_next_working_morning, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     let late = t.at("2026-11-24T16:30:00-05:00");
     let promise = late.json(&["promise", "ann", "send revised quote", "--aim", "in 1 hour"]);
@@ -35,7 +34,7 @@ both!(an_aim_late_in_the_day_is_told_as_the_next_working_morning, |t| {
     assert_eq!(promise["told"], "2026-11-30T16:00:00Z");
 });
 
-both!(a_told_deadline_can_be_given, |t| {
+both!(a_told_deadline_can_be_given, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     let promise = t.json(&["promise", "ann", "the contract", "--aim", "tomorrow 3pm", "--told", "friday"]);
     assert_eq!(promise["aim"], "2026-11-25T20:00:00Z");
@@ -44,7 +43,7 @@ both!(a_told_deadline_can_be_given, |t| {
     t.rejects(&["promise", "ann", "no dates"], 2, &["aim", "--told"]);
 });
 
-both!(promises_lists_open_ones_with_time_left, |t| {
+both!(promises_lists_open_ones_with_time_left, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.add("Dan Brown", &[]);
     t.ok(&["promise", "ann", "send revised quote", "--aim", "in 1 hour"]);
@@ -64,7 +63,7 @@ both!(promises_lists_open_ones_with_time_left, |t| {
     assert_eq!(listed[0]["promise"]["told"], "2026-11-24T22:00:00Z");
 });
 
-both!(a_promise_past_its_aim_is_at_risk_on_the_agenda, |t| {
+both!(a_promise_past_its_aim_is_at_risk_on_the_agenda, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     let promise = id(&t.json(&["promise", "ann", "send revised quote", "--aim", "in 1 hour"]));
     assert_eq!(t.agenda(&[])["promises_at_risk"], json!([]));
@@ -93,7 +92,7 @@ both!(a_promise_past_its_aim_is_at_risk_on_the_agenda, |t| {
     assert!(again.contains("already kept"), "{again}");
 });
 
-both!(a_promise_fulfilled_after_the_told_deadline_is_late, |t| {
+both!(a_promise_fulfilled_after_the_told_deadline_is_late, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     let promise = id(&t.json(&["promise", "ann", "send revised quote", "--aim", "in 1 hour"]));
     let evening = t.at("2026-11-24T18:00:00-05:00");

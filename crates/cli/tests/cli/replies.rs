@@ -4,20 +4,13 @@
 //! timeline; a second run reads nothing new; missing or wrong settings are
 //! one-line errors naming the setting.
 
-#[macro_use]
-mod common;
-#[path = "../../server/tests/support/dovecot.rs"]
-mod dovecot;
-#[path = "../../server/tests/support/smtp_sink.rs"]
-mod smtp_sink;
-#[path = "../../server/tests/support/tls_front.rs"]
-mod tls_front;
-
 use std::path::PathBuf;
 
-use common::{Tickler, array};
-use dovecot::Dovecot;
-use smtp_sink::SmtpSink;
+use tickler_test_support::both;
+use tickler_test_support::dovecot::{self, Dovecot};
+use tickler_test_support::smtp_sink::SmtpSink;
+
+use crate::common::{self, Tickler, array};
 
 /// A mail settings file in the temp directory, removed when dropped.
 struct SettingsFile(PathBuf);
@@ -52,7 +45,7 @@ fn ann_thanked(t: &Tickler, sink: &SmtpSink, settings: &SettingsFile) -> String 
     sink.messages()[0].header("message-id").unwrap().to_string()
 }
 
-both!(check_replies_records_a_reply_and_stops_the_plan, |t| {
+both!(check_replies_records_a_reply_and_stops_the_plan, |t: &Tickler| {
     let (sink, dovecot) = (SmtpSink::start(), Dovecot::start());
     let settings = SettingsFile::new(&format!(
         "# relay\nhost = 127.0.0.1\nport = {}\nsecurity = none\n\n{}",
@@ -86,7 +79,7 @@ both!(check_replies_records_a_reply_and_stops_the_plan, |t| {
     assert!(again.stdout.contains("0 replies recorded"), "{again:?}");
 });
 
-both!(check_replies_names_the_missing_or_wrong_setting, |t| {
+both!(check_replies_names_the_missing_or_wrong_setting, |t: &Tickler| {
     let dovecot = Dovecot::start();
     t.add("Ann Lee", &["--email", "ann@acme.com"]);
     t.rejects(&["mail", "check-replies"], 2, &["imap.host"]);

@@ -4,16 +4,12 @@
 //! invalid), and checks each response: no 5xx, a status the document lists,
 //! the content type and the body schema it documents.
 
-#[allow(unused_macros)]
-#[macro_use]
-mod common;
-mod live;
-
 use std::process::Command;
 
-use common::{Backend, Tickler};
-use live::Server;
 use serde_json::json;
+
+use crate::common::{Backend, Tickler};
+use crate::live::{self, Server};
 
 /// Requests schemathesis generates per operation and phase; small enough
 /// that the run stays within a couple of minutes on two cores.

@@ -2,14 +2,13 @@
 //! line (flags, config file, demo), answers, and stops cleanly on SIGTERM;
 //! users are added from the command line.
 
-#[macro_use]
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
-use common::{Tickler, run_binary};
+use tickler_test_support::both;
+
+use crate::common::{self, Tickler, run_binary};
 
 /// A `tickler serve` process and the URL it printed.
 struct Running {
@@ -58,7 +57,7 @@ impl Running {
     }
 }
 
-both!(serve_answers_and_stops_on_sigterm, |t| {
+both!(serve_answers_and_stops_on_sigterm, |t: &Tickler| {
     let server = Running::start(t, &["--listen", "127.0.0.1:0"]);
     assert_eq!(server.get("/health"), (200, "ok".to_string()));
     let (status, body) = server.get("/api/v1/contacts");
@@ -71,7 +70,7 @@ both!(serve_answers_and_stops_on_sigterm, |t| {
     assert!(printed.contains("Open http://127.0.0.1:") && printed.contains("to create the first user"), "{printed}");
 });
 
-both!(serve_demo_prints_its_login, |t| {
+both!(serve_demo_prints_its_login, |t: &Tickler| {
     let server = Running::start(t, &["--listen", "127.0.0.1:0", "--demo"]);
     let (status, page) = server.get("/login");
     assert_eq!(status, 200);
@@ -119,7 +118,7 @@ fn serve_settings_come_from_file_environment_and_flags() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-both!(users_are_added_from_the_command_line, |t| {
+both!(users_are_added_from_the_command_line, |t: &Tickler| {
     let user = t
         .run_with_stdin(
             &["user", "add", "ann@example.com", "--name", "Ann", "--admin", "--json"],

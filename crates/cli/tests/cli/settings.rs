@@ -1,11 +1,11 @@
 //! `tickler settings`: the account's zone, working week and pacing gap.
 
-#[macro_use]
-mod common;
-
 use serde_json::json;
+use tickler_test_support::both;
 
-both!(settings_change_and_read_back, |t| {
+use crate::common::Tickler;
+
+both!(settings_change_and_read_back, |t: &Tickler| {
     let defaults = t.json(&["settings"]);
     assert_eq!(defaults["zone"], "America/New_York", "a new account takes the zone it was opened with");
     assert_eq!(defaults["pacing_gap_days"], 2);
@@ -47,7 +47,7 @@ both!(settings_change_and_read_back, |t| {
     assert_eq!(after["work_week"], expected["work_week"]);
 });
 
-both!(the_working_week_shapes_promises, |t| {
+both!(the_working_week_shapes_promises, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.ok(&["settings", "--work-end", "16:00"]);
     let promise = t.json(&["promise", "ann", "send revised quote", "--aim", "in 1 hour"]);
@@ -59,7 +59,7 @@ both!(the_working_week_shapes_promises, |t| {
     assert_eq!(promise["told"], "2026-11-26T16:00:00Z");
 });
 
-both!(a_bad_setting_names_its_field, |t| {
+both!(a_bad_setting_names_its_field, |t: &Tickler| {
     t.ok(&["settings", "--pacing", "3"]);
     t.rejects(&["settings", "--set-tz", "Mars/Base"], 2, &["tz", "\"Mars/Base\""]);
     t.rejects(&["settings", "--work-start", "25:00"], 2, &["work-start", "\"25:00\""]);

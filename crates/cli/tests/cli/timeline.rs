@@ -1,12 +1,11 @@
 //! `log` records touches; `timeline` shows everything about a contact, newest first.
 
-#[macro_use]
-mod common;
-
-use common::*;
 use serde_json::json;
+use tickler_test_support::both;
 
-both!(log_records_a_touch_at_a_natural_time_with_its_outcome, |t| {
+use crate::common::*;
+
+both!(log_records_a_touch_at_a_natural_time_with_its_outcome, |t: &Tickler| {
     let ann = t.add("Ann Lee", &[]);
     let logged = t.json(&[
         "log",
@@ -33,7 +32,7 @@ both!(log_records_a_touch_at_a_natural_time_with_its_outcome, |t| {
     assert_eq!(shown["last_touch"]["summary"], "Sent the deck");
 });
 
-both!(an_inbound_touch_is_recorded_as_in, |t| {
+both!(an_inbound_touch_is_recorded_as_in, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     let logged = t.json(&["log", "ann", "email", "She wrote back about the quote", "--in", "--outcome", "replied"]);
     assert_eq!(logged["touch"]["direction"], "in");
@@ -43,14 +42,14 @@ both!(an_inbound_touch_is_recorded_as_in, |t| {
     assert!(text.contains("received email"), "{text}");
 });
 
-both!(a_touch_in_the_future_is_refused, |t| {
+both!(a_touch_in_the_future_is_refused, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.rejects(&["log", "ann", "call", "Will call", "--at", "tomorrow"], 2, &["at", "\"tomorrow\"", "future"]);
     t.rejects(&["log", "ann", "call", "Will call", "--at", "in 1 hour"], 2, &["at", "future"]);
     assert!(t.timeline("ann").is_empty());
 });
 
-both!(timeline_lists_everything_newest_first, |t| {
+both!(timeline_lists_everything_newest_first, |t: &Tickler| {
     t.add("Ann Lee", &["--email", "ann@acme.com"]);
     let monday = t.at("2026-11-16T09:00:00-05:00");
     monday.ok(&["consent", "ann", "active", "--reason", "opted in at the expo"]);
@@ -81,7 +80,7 @@ both!(timeline_lists_everything_newest_first, |t| {
     assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "text timeline is newest first:\n{text}");
 });
 
-both!(changes_made_in_the_same_second_are_newest_first, |t| {
+both!(changes_made_in_the_same_second_are_newest_first, |t: &Tickler| {
     t.add("Ann Lee", &[]);
     t.ok(&["consent", "ann", "not-now", "--reason", "busy"]);
     t.ok(&["consent", "ann", "active", "--reason", "called back"]);

@@ -2,11 +2,10 @@
 //! binary, on files shaped like the ones Google Contacts, Outlook, Apple
 //! Contacts and Nextcloud write (in tests/fixtures/, written for this project).
 
-#[macro_use]
-mod common;
-
-use common::*;
 use serde_json::{Value, json};
+use tickler_test_support::both;
+
+use crate::common::*;
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -23,7 +22,7 @@ fn contact<'a>(contacts: &'a [Value], name: &str) -> &'a Value {
     contacts.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no contact {name} in {contacts:#?}"))
 }
 
-both!(google_csv_with_bom_quoted_newlines_and_labels, |t| {
+both!(google_csv_with_bom_quoted_newlines_and_labels, |t: &Tickler| {
     let summary = t.json(&["import", &fixture("google-contacts.csv")]);
     assert_eq!(summary["layout"], "google");
     assert_eq!((summary["created"].as_u64(), summary["rejected_count"].as_u64()), (Some(4), Some(1)));
@@ -45,7 +44,7 @@ both!(google_csv_with_bom_quoted_newlines_and_labels, |t| {
     assert_eq!(contact(&contacts, "Orphan Org Ltd")["organisation"], "Orphan Org Ltd");
 });
 
-both!(outlook_csv_in_windows_1252_with_semicolons, |t| {
+both!(outlook_csv_in_windows_1252_with_semicolons, |t: &Tickler| {
     let output = t.ok(&["import", &fixture("outlook-semicolon-1252.csv")]);
     assert!(output.stdout.contains("(Outlook): 2 created"), "{output:?}");
     let contacts = t.contacts();
@@ -60,7 +59,7 @@ both!(outlook_csv_in_windows_1252_with_semicolons, |t| {
     assert_eq!(zoe["emails"], json!(["zoe@obrien.example", "zoe.obrien@work.example"]));
 });
 
-both!(unusual_columns_are_mapped_and_bad_maps_refused, |t| {
+both!(unusual_columns_are_mapped_and_bad_maps_refused, |t: &Tickler| {
     t.rejects(&["import", &fixture("plain-map.csv"), "--map", "Email=email"], 2, &["no column \"Email\"", "Courriel"]);
     t.rejects(&["import", &fixture("plain-map.csv"), "--map", "Courriel=e-mail-ish"], 2, &["unknown field"]);
     let summary = t.json(&["import", &fixture("plain-map.csv"), "--map", "Courriel=email", "--map", "portable=phone"]);
@@ -72,7 +71,7 @@ both!(unusual_columns_are_mapped_and_bad_maps_refused, |t| {
     assert_eq!(ann["phones"], json!(["+1 212 555 0100"]));
 });
 
-both!(vcards_from_apple_google_outlook_and_nextcloud, |t| {
+both!(vcards_from_apple_google_outlook_and_nextcloud, |t: &Tickler| {
     for file in ["apple-contacts.vcf", "google-contacts.vcf", "outlook-2016.vcf", "vcard4-nextcloud.vcf"] {
         let summary = t.json(&["import", &fixture(file)]);
         assert_eq!(summary["rejected_count"], 0, "{file}: {summary:#}");
@@ -97,7 +96,7 @@ both!(vcards_from_apple_google_outlook_and_nextcloud, |t| {
     assert!(text.contains("card 1, phone: dropped"), "{text}");
 });
 
-both!(duplicates_are_skipped_updated_or_kept_and_dry_runs_write_nothing, |t| {
+both!(duplicates_are_skipped_updated_or_kept_and_dry_runs_write_nothing, |t: &Tickler| {
     t.ok(&["add", "Ann Lee", "--email", "ann@acme.com", "--tag", "client"]);
     let before = t.snapshot();
     let dry = t.json(&["import", &fixture("google-contacts.csv"), "--dry-run"]);
@@ -132,7 +131,7 @@ both!(duplicates_are_skipped_updated_or_kept_and_dry_runs_write_nothing, |t| {
     t.rejects(&["import", "/nonexistent/contacts.csv"], 2, &["cannot read"]);
 });
 
-both!(exports_read_back_the_same_contacts, |t| {
+both!(exports_read_back_the_same_contacts, |t: &Tickler| {
     for file in ["google-contacts.csv", "outlook-semicolon-1252.csv", "apple-contacts.vcf", "vcard4-nextcloud.vcf"] {
         t.ok(&["import", &fixture(file)]);
     }
@@ -163,7 +162,7 @@ both!(exports_read_back_the_same_contacts, |t| {
     }
 });
 
-both!(backup_and_restore_give_back_everything, |t| {
+both!(backup_and_restore_give_back_everything, |t: &Tickler| {
     t.ok(&["import", &fixture("google-contacts.csv")]);
     t.ok(&["log", "ann@acme.com", "call", "Discussed pricing", "--outcome", "interested"]);
     t.ok(&["follow", "ann@acme.com", "next tuesday", "--via", "email", "--note", "send the proposal"]);

@@ -1,11 +1,7 @@
 //! `tickler when`: resolve natural dates, one phrase or a stream on stdin.
 //! It opens no database, so these run once rather than per store.
 
-#[allow(unused_macros)]
-#[macro_use]
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// 2013-02-12T04:30:00-02:00 is Monday 11 February 2013, 22:30 in Los Angeles.
 const NOW: &str = "2013-02-12T04:30:00-02:00";
