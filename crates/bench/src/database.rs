@@ -13,8 +13,8 @@ use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, Postgres, Sqlite};
 use crate::args::Args;
 use crate::rows::{BATCH, Insertable, Placeholders, insert};
 
-/// The PostgreSQL server used when `--postgres` and `TICKLER_BENCH_POSTGRES` are absent.
-pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+/// The PostgreSQL server used when `--postgres` and `TICKLER_BENCH_POSTGRES` are absent: the tests' server.
+pub const DEFAULT_POSTGRES: &str = tickler_test_support::DEFAULT_POSTGRES;
 
 /// Where a store benchmark keeps its data.
 #[derive(Debug, Clone)]

@@ -8,12 +8,13 @@ use tickler_core::promise::{PromiseDraft, PromiseState};
 use tickler_core::timeline::Entry;
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
 use tickler_store::Error;
+use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
 use crate::contacts::draft;
 use crate::follow_ups::{day_due, follow};
 
-async fn never_cancels_everything_and_refuses_more(db: &TestDb) {
+both!(never_cancels_everything_and_refuses_more, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann", Some("ann@acme.com")), now()).await.unwrap();
     let open =
@@ -43,9 +44,9 @@ async fn never_cancels_everything_and_refuses_more(db: &TestDb) {
     let new_promise = PromiseDraft::new(ann.id, "x", now(), told, account.settings.zone.clone()).unwrap();
     assert!(db.store.create_promise(account.id, &new_promise, now()).await.is_err());
     assert_eq!(db.store.follow_ups_of(account.id, ann.id).await.unwrap().len(), 1, "nothing new was written");
-}
+});
 
-async fn not_now_leaves_only_the_re_ask(db: &TestDb) {
+both!(not_now_leaves_only_the_re_ask, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();
     let open =
@@ -76,9 +77,9 @@ async fn not_now_leaves_only_the_re_ask(db: &TestDb) {
     let states: Vec<ConsentState> = history.iter().map(|c| c.state).collect();
     assert_eq!(states, vec![ConsentState::NotNow, ConsentState::Active]);
     assert_eq!(history[1].reason, "called back early");
-}
+});
 
-async fn the_timeline_holds_every_kind_newest_first(db: &TestDb) {
+both!(the_timeline_holds_every_kind_newest_first, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();
     let earlier = now() - jiff::SignedDuration::from_hours(50);
@@ -94,11 +95,11 @@ async fn the_timeline_holds_every_kind_newest_first(db: &TestDb) {
     assert!(matches!(timeline[1], Entry::Consent(_)));
     assert!(matches!(timeline[2], Entry::Touch(_)));
     assert!(timeline.windows(2).all(|pair| pair[0].at() >= pair[1].at()));
-}
+});
 
-/// Many follow-ups are scheduled while, concurrently, the contact becomes
-/// do-not-contact. Whatever the interleaving, no open follow-up survives.
-async fn a_concurrent_never_always_wins(db: &TestDb) {
+// Many follow-ups are scheduled while, concurrently, the contact becomes
+// do-not-contact. Whatever the interleaving, no open follow-up survives.
+both!(a_concurrent_never_always_wins, async |db: &TestDb| {
     let account = db.account().await;
     for round in 0..5 {
         let ann = db.store.create_contact(account.id, &draft(&format!("Racer {round}"), None), now()).await.unwrap();
@@ -131,11 +132,4 @@ async fn a_concurrent_never_always_wins(db: &TestDb) {
             .collect();
         assert!(open.is_empty(), "round {round}: {} open follow-ups survived ({scheduled} scheduled)", open.len());
     }
-}
-
-crate::conformance!(
-    never_cancels_everything_and_refuses_more,
-    not_now_leaves_only_the_re_ask,
-    the_timeline_holds_every_kind_newest_first,
-    a_concurrent_never_always_wins,
-);
+});

@@ -5,6 +5,7 @@ use tickler_core::consent::ConsentState;
 use tickler_core::contact::{ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, parse_birthday};
 use tickler_core::touch::{Channel, TouchDraft};
 use tickler_store::{ContactFilter, Error};
+use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
 
@@ -33,7 +34,7 @@ pub fn every_field(referrer: i64) -> ContactDetails {
     full
 }
 
-async fn every_field_round_trips(db: &TestDb) {
+both!(every_field_round_trips, async |db: &TestDb| {
     let account = db.account().await;
     let referrer = db.store.create_contact(account.id, &draft("Rita Referrer", None), now()).await.unwrap();
     let full = every_field(referrer.id);
@@ -44,9 +45,9 @@ async fn every_field_round_trips(db: &TestDb) {
     assert_eq!(read.details.emails[0].as_str(), "ann@acme.com");
     assert_eq!(read.consent.state, ConsentState::Active);
     assert_eq!(read.created_at, now());
-}
+});
 
-async fn emails_are_unique_per_account_and_nothing_is_half_written(db: &TestDb) {
+both!(emails_are_unique_per_account_and_nothing_is_half_written, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap();
     let mut copy = draft("Annie Lee", Some("bob@acme.com"));
@@ -66,9 +67,9 @@ async fn emails_are_unique_per_account_and_nothing_is_half_written(db: &TestDb) 
     db.store.create_contact(account.id, &draft("Bob", Some("bob@acme.com")), now()).await.unwrap();
     let tagged = ContactFilter { tag: Some(Tag::parse("dup").unwrap()), ..Default::default() };
     assert!(db.store.contacts(account.id, &tagged).await.unwrap().is_empty());
-}
+});
 
-async fn contacts_are_found_by_id_email_or_name_part(db: &TestDb) {
+both!(contacts_are_found_by_id_email_or_name_part, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap();
     let dan = db.store.create_contact(account.id, &draft("Dan Brown", None), now()).await.unwrap();
@@ -89,9 +90,9 @@ async fn contacts_are_found_by_id_email_or_name_part(db: &TestDb) {
     assert!(matches!(db.store.find_contact(account.id, "zelda").await, Err(Error::NotFound { .. })));
     assert!(matches!(db.store.find_contact(account.id, "999999").await, Err(Error::NotFound { .. })));
     assert!(matches!(db.store.find_contact(account.id, "nobody@acme.com").await, Err(Error::NotFound { .. })));
-}
+});
 
-async fn lists_filter_by_tag_search_stage_and_consent(db: &TestDb) {
+both!(lists_filter_by_tag_search_stage_and_consent, async |db: &TestDb| {
     let account = db.account().await;
     let mut ann = draft("Ann Lee", Some("ann@acme.com"));
     ann.tags = vec![Tag::parse("prospect").unwrap()];
@@ -124,9 +125,9 @@ async fn lists_filter_by_tag_search_stage_and_consent(db: &TestDb) {
     let second = db.store.contacts(account.id, &page).await.unwrap();
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].name(), "Ann Lee", "sorted by name: 100% Legit_Name, Ann Lee, Bob Stone");
-}
+});
 
-async fn edits_replace_fields_and_guard_emails(db: &TestDb) {
+both!(edits_replace_fields_and_guard_emails, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap();
     let bob = db.store.create_contact(account.id, &draft("Bob", Some("bob@acme.com")), now()).await.unwrap();
@@ -149,9 +150,9 @@ async fn edits_replace_fields_and_guard_emails(db: &TestDb) {
     let unchanged = db.store.contact(account.id, ann.id).await.unwrap();
     assert_eq!(unchanged, updated);
     assert_eq!(db.store.find_contact(account.id, "bob@acme.com").await.unwrap().id, bob.id);
-}
+});
 
-async fn deleting_a_contact_removes_everything_about_them(db: &TestDb) {
+both!(deleting_a_contact_removes_everything_about_them, async |db: &TestDb| {
     let account = db.account().await;
     let referrer = db.store.create_contact(account.id, &draft("Rita", Some("rita@x.example")), now()).await.unwrap();
     let mut ann = draft("Ann", Some("ann@x.example"));
@@ -165,9 +166,9 @@ async fn deleting_a_contact_removes_everything_about_them(db: &TestDb) {
     assert_eq!(db.store.contact(account.id, ann.id).await.unwrap().details.referred_by, None);
     // The email is free again.
     db.store.create_contact(account.id, &draft("Rita Again", Some("rita@x.example")), now()).await.unwrap();
-}
+});
 
-async fn accounts_never_see_each_other(db: &TestDb) {
+both!(accounts_never_see_each_other, async |db: &TestDb| {
     let mine = db.account().await;
     let settings = tickler_core::account::Settings::new(ZoneName::parse("Europe/Paris").unwrap());
     let theirs = db.store.create_account("other", &settings, now()).await.unwrap();
@@ -187,9 +188,9 @@ async fn accounts_never_see_each_other(db: &TestDb) {
     assert!(matches!(db.store.log_touch(mine.id, &touch, now()).await, Err(Error::NotFound { .. })));
     assert_eq!(db.store.contacts(mine.id, &ContactFilter::default()).await.unwrap().len(), 1);
     assert_eq!(db.store.contact(theirs.id, secret.id).await.unwrap().name(), "Secret Sam");
-}
+});
 
-async fn settings_round_trip_and_migrations_rerun_cleanly(db: &TestDb) {
+both!(settings_round_trip_and_migrations_rerun_cleanly, async |db: &TestDb| {
     let account = db.account().await;
     let mut settings = account.settings.clone();
     settings.zone = ZoneName::parse("Asia/Tokyo").unwrap();
@@ -201,15 +202,4 @@ async fn settings_round_trip_and_migrations_rerun_cleanly(db: &TestDb) {
     let again = db.reopen().await;
     let reread = again.default_account(&ZoneName::parse("UTC").unwrap(), now()).await.unwrap();
     assert_eq!(reread, saved, "the first account is reused, not recreated");
-}
-
-crate::conformance!(
-    every_field_round_trips,
-    emails_are_unique_per_account_and_nothing_is_half_written,
-    contacts_are_found_by_id_email_or_name_part,
-    lists_filter_by_tag_search_stage_and_consent,
-    edits_replace_fields_and_guard_emails,
-    deleting_a_contact_removes_everything_about_them,
-    accounts_never_see_each_other,
-    settings_round_trip_and_migrations_rerun_cleanly,
-);
+});

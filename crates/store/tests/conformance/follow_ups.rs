@@ -7,6 +7,7 @@ use tickler_core::contact::ZoneName;
 use tickler_core::follow_up::{Due, FollowUpDraft, FollowUpState, Origin};
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
 use tickler_store::Error;
+use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
 use crate::contacts::draft;
@@ -23,7 +24,7 @@ pub fn follow(contact_id: i64, due: Due) -> FollowUpDraft {
     FollowUpDraft::new(contact_id, due, Channel::Call, "send the proposal", Origin::Manual).unwrap()
 }
 
-async fn dues_round_trip_with_their_zone(db: &TestDb) {
+both!(dues_round_trip_with_their_zone, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();
     let paris = Due {
@@ -54,9 +55,9 @@ async fn dues_round_trip_with_their_zone(db: &TestDb) {
         assert_eq!(read.due.time, Some(Time::constant(9, 0, 0, 0)));
         assert_eq!(read.due.instant().to_zoned_datetime(new_york().time_zone()).hour(), 9);
     }
-}
+});
 
-async fn pacing_gap_refuses_unless_forced(db: &TestDb) {
+both!(pacing_gap_refuses_unless_forced, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();
     let touch = TouchDraft::new(ann.id, now(), Channel::Call, "talked").unwrap();
@@ -83,9 +84,9 @@ async fn pacing_gap_refuses_unless_forced(db: &TestDb) {
     relaxed.pacing_gap_days = Some(0);
     db.store.update_contact(account.id, ann.id, &relaxed, now()).await.unwrap();
     assert!(db.store.schedule_follow_up(account.id, &crowded, false, now()).await.unwrap().pacing.is_none());
-}
+});
 
-async fn done_records_the_touch_in_the_same_step(db: &TestDb) {
+both!(done_records_the_touch_in_the_same_step, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();
     let id =
@@ -105,9 +106,9 @@ async fn done_records_the_touch_in_the_same_step(db: &TestDb) {
         "no second touch from a refused completion"
     );
     assert!(matches!(db.store.skip_follow_up(account.id, id, now()).await, Err(Error::Domain(_))));
-}
+});
 
-async fn snoozes_move_the_due_and_keep_count(db: &TestDb) {
+both!(snoozes_move_the_due_and_keep_count, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();
     let id = db
@@ -141,9 +142,9 @@ async fn snoozes_move_the_due_and_keep_count(db: &TestDb) {
     );
     let skipped = db.store.skip_follow_up(account.id, id, now()).await.unwrap();
     assert_eq!(skipped.state, FollowUpState::Skipped);
-}
+});
 
-async fn the_agenda_lists_open_items_due_before_the_window_end(db: &TestDb) {
+both!(the_agenda_lists_open_items_due_before_the_window_end, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann Lee", None), now()).await.unwrap();
     let bob = db.store.create_contact(account.id, &draft("Bob Stone", None), now()).await.unwrap();
@@ -175,9 +176,9 @@ async fn the_agenda_lists_open_items_due_before_the_window_end(db: &TestDb) {
     assert_eq!(ann_row.last_touch_channel, Some(Channel::Call));
     assert_eq!(rows[0].last_touch_at, None);
     assert_eq!(db.store.agenda(account.id, until, 1).await.unwrap().len(), 1, "the limit applies");
-}
+});
 
-async fn bulk_import_is_all_or_nothing(db: &TestDb) {
+both!(bulk_import_is_all_or_nothing, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();
     let bob = db.store.create_contact(account.id, &draft("Bob", None), now()).await.unwrap();
@@ -198,13 +199,4 @@ async fn bulk_import_is_all_or_nothing(db: &TestDb) {
     assert_eq!(open_for_ann.len(), 1_250, "a refused import writes nothing");
     let unknown = vec![follow(999_999, day_due(2027, 1, 1))];
     assert!(matches!(db.store.import_follow_ups(account.id, &unknown, now()).await, Err(Error::NotFound { .. })));
-}
-
-crate::conformance!(
-    dues_round_trip_with_their_zone,
-    pacing_gap_refuses_unless_forced,
-    done_records_the_touch_in_the_same_step,
-    snoozes_move_the_due_and_keep_count,
-    the_agenda_lists_open_items_due_before_the_window_end,
-    bulk_import_is_all_or_nothing,
-);
+});

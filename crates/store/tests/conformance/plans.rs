@@ -11,6 +11,7 @@ use tickler_core::plan::{EnrollmentState, PlanDraft, Step, starter_plans};
 use tickler_core::promise::PromiseDraft;
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
 use tickler_store::{Delivery, Error, MailSettings, StepRun, job_kind};
+use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
 use crate::contacts::draft;
@@ -19,7 +20,7 @@ fn one_step_plan(name: &str, nurture: bool) -> PlanDraft {
     PlanDraft::new(name, "", nurture, vec![Step::task("2 days", Channel::Call, "call them").unwrap()]).unwrap()
 }
 
-async fn starter_plans_are_created_once_and_stay_deleted(db: &TestDb) {
+both!(starter_plans_are_created_once_and_stay_deleted, async |db: &TestDb| {
     let account = db.account().await;
     db.store.ensure_plan_setup(account.id, now()).await.unwrap();
     let plans = db.store.plans(account.id).await.unwrap();
@@ -33,9 +34,9 @@ async fn starter_plans_are_created_once_and_stay_deleted(db: &TestDb) {
     let duplicate = db.store.create_plan(account.id, &one_step_plan("not now", false), now()).await;
     assert!(matches!(duplicate, Err(Error::Duplicate { field: "name", .. })), "{duplicate:?}");
     assert!(matches!(db.store.find_plan(account.id, "after").await, Err(Error::Ambiguous { .. })));
-}
+});
 
-async fn consent_decides_who_may_be_enrolled(db: &TestDb) {
+both!(consent_decides_who_may_be_enrolled, async |db: &TestDb| {
     let account = db.account().await;
     let plan = db.store.create_plan(account.id, &one_step_plan("Calls", false), now()).await.unwrap();
     let nurture = db.store.create_plan(account.id, &one_step_plan("Nurture", true), now()).await.unwrap();
@@ -57,9 +58,9 @@ async fn consent_decides_who_may_be_enrolled(db: &TestDb) {
     assert!(db.store.enroll(account.id, nurture.id, ids[1], now()).await.is_err());
     let enrollment = &bulk.enrolled[0];
     assert_eq!(enrollment.next_run_at, Some(now() + SignedDuration::from_hours(48)));
-}
+});
 
-async fn outcomes_stop_plans_and_pause_resume_reschedules(db: &TestDb) {
+both!(outcomes_stop_plans_and_pause_resume_reschedules, async |db: &TestDb| {
     let account = db.account().await;
     let plan = db.store.create_plan(account.id, &one_step_plan("Calls", false), now()).await.unwrap();
     let ann = db.store.create_contact(account.id, &draft("Ann Lee", None), now()).await.unwrap();
@@ -80,9 +81,9 @@ async fn outcomes_stop_plans_and_pause_resume_reschedules(db: &TestDb) {
     let again = db.store.enroll(account.id, plan.id, ann.id, later).await.unwrap();
     let stopped = db.store.stop_enrollment(account.id, again.id, later).await.unwrap();
     assert_eq!(stopped.stop_reason.as_deref(), Some(tickler_core::plan::STOPPED_BY_PERSON));
-}
+});
 
-async fn claims_are_leased_and_never_shared(db: &TestDb) {
+both!(claims_are_leased_and_never_shared, async |db: &TestDb| {
     let account = db.account().await;
     for index in 0..200 {
         let key = format!("digest:{index}");
@@ -124,7 +125,7 @@ async fn claims_are_leased_and_never_shared(db: &TestDb) {
     let remaining = db.store.claim_jobs("w9", late, lease, 500).await.unwrap();
     assert_eq!(remaining.len(), 1);
     assert_eq!(db.store.job_counts().await.unwrap(), vec![("done".to_string(), 200), ("pending".to_string(), 1)]);
-}
+});
 
 /// Sam is the account's sender (no digest).
 async fn sam_sends(db: &TestDb, account_id: i64) {
@@ -138,9 +139,9 @@ async fn sam_sends(db: &TestDb, account_id: i64) {
     db.store.update_mail_settings(account_id, &sender, now()).await.unwrap();
 }
 
-/// The worker renders exactly what the preview shows: the newest touch by
-/// time (not by entry) and the open promise due first, in the contact's zone.
-async fn claimed_emails_render_the_last_touch_and_the_first_promise(db: &TestDb) {
+// The worker renders exactly what the preview shows: the newest touch by
+// time (not by entry) and the open promise due first, in the contact's zone.
+both!(claimed_emails_render_the_last_touch_and_the_first_promise, async |db: &TestDb| {
     let account = db.account().await;
     sam_sends(db, account.id).await;
     let steps = vec![
@@ -185,12 +186,12 @@ async fn claimed_emails_render_the_last_touch_and_the_first_promise(db: &TestDb)
     let to_bob = emails.iter().find(|email| email.to == "bob@ray.example").unwrap();
     assert_eq!(to_bob.subject, "Re: bob's call", "each contact renders with their own history");
     assert_eq!(to_bob.body.trim(), "by", "no promise: the fields are empty");
-}
+});
 
-/// A worker that died after the server took an email, and after marking it
-/// delivered, but before recording the batch: the step's next claim records
-/// it (touch, enrollment moved on, job closed) and does not send it again.
-async fn a_delivered_email_is_recorded_once_and_not_sent_again(db: &TestDb) {
+// A worker that died after the server took an email, and after marking it
+// delivered, but before recording the batch: the step's next claim records
+// it (touch, enrollment moved on, job closed) and does not send it again.
+both!(a_delivered_email_is_recorded_once_and_not_sent_again, async |db: &TestDb| {
     let account = db.account().await;
     let mut settings = account.settings.clone();
     settings.pacing_gap_days = 0;
@@ -222,11 +223,11 @@ async fn a_delivered_email_is_recorded_once_and_not_sent_again(db: &TestDb) {
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].1, "sent");
     assert!(db.store.claim_jobs("next", later + lease * 2, lease, 10).await.unwrap().is_empty());
-}
+});
 
-/// A batch claims each step once, in the jobs' order, and two plans due at
-/// once for one contact send one email: the other waits out the pacing gap.
-async fn a_batch_sends_one_email_per_contact_inside_the_gap(db: &TestDb) {
+// A batch claims each step once, in the jobs' order, and two plans due at
+// once for one contact send one email: the other waits out the pacing gap.
+both!(a_batch_sends_one_email_per_contact_inside_the_gap, async |db: &TestDb| {
     let account = db.account().await;
     sam_sends(db, account.id).await;
     let email_plan = |name: &str| {
@@ -263,14 +264,4 @@ async fn a_batch_sends_one_email_per_contact_inside_the_gap(db: &TestDb) {
     assert_eq!(jobs.len(), 1);
     let runs = db.store.claim_plan_steps(&jobs, now()).await.unwrap();
     assert!(matches!(&runs[..], [StepRun::Held(hold)] if hold.reason.contains("pacing gap")), "{runs:?}");
-}
-
-crate::conformance!(
-    claimed_emails_render_the_last_touch_and_the_first_promise,
-    a_delivered_email_is_recorded_once_and_not_sent_again,
-    a_batch_sends_one_email_per_contact_inside_the_gap,
-    starter_plans_are_created_once_and_stay_deleted,
-    consent_decides_who_may_be_enrolled,
-    outcomes_stop_plans_and_pause_resume_reschedules,
-    claims_are_leased_and_never_shared,
-);
+});

@@ -3,11 +3,12 @@
 use jiff::SignedDuration;
 use tickler_core::promise::{PromiseDraft, PromiseState};
 use tickler_store::Error;
+use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
 use crate::contacts::draft;
 
-async fn promises_are_kept_on_time_or_late(db: &TestDb) {
+both!(promises_are_kept_on_time_or_late, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann Lee", None), now()).await.unwrap();
     let aim = now() + SignedDuration::from_hours(1);
@@ -42,6 +43,4 @@ async fn promises_are_kept_on_time_or_late(db: &TestDb) {
     assert!(db.store.open_promises(account.id).await.unwrap().is_empty());
     assert!(matches!(db.store.keep_promise(account.id, first.id, now()).await, Err(Error::Domain(_))));
     assert!(matches!(db.store.keep_promise(account.id, 424_242, now()).await, Err(Error::NotFound { .. })));
-}
-
-crate::conformance!(promises_are_kept_on_time_or_late);
+});

@@ -9,6 +9,7 @@ use tickler_core::plan::{EnrollmentState, PlanDraft, Step};
 use tickler_core::reply::{InboundReply, ReplyParts};
 use tickler_core::touch::{Direction, Outcome};
 use tickler_store::{Delivery, MailboxPoll, OutboundEmail, ReplyOutcome, StepRun};
+use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
 use crate::contacts::draft;
@@ -62,7 +63,7 @@ fn recorded(outcome: ReplyOutcome) -> Vec<tickler_store::RecordedReply> {
     }
 }
 
-async fn a_reply_to_a_plan_email_stops_the_plan_once(db: &TestDb) {
+both!(a_reply_to_a_plan_email_stops_the_plan_once, async |db: &TestDb| {
     let (account, ann, sent) = ann_emailed(db).await;
     let later = now() + SignedDuration::from_hours(2);
     let answer = reply(Some("<r1@acme.com>"), &[&sent.message_id], &[&sent.message_id], "someone@else.example");
@@ -85,9 +86,9 @@ async fn a_reply_to_a_plan_email_stops_the_plan_once(db: &TestDb) {
     assert_eq!(touches.iter().filter(|touch| touch.direction == Direction::In).count(), 1);
     // The plan's second email is never sent.
     assert!(send_due(db, now() + SignedDuration::from_hours(72)).await.is_empty());
-}
+});
 
-async fn replies_match_by_references_or_by_the_sender(db: &TestDb) {
+both!(replies_match_by_references_or_by_the_sender, async |db: &TestDb| {
     let (account, ann, sent) = ann_emailed(db).await;
     let later = now() + SignedDuration::from_hours(2);
     // A longer thread: our email is one of several references, the direct parent is someone else's.
@@ -117,9 +118,9 @@ async fn replies_match_by_references_or_by_the_sender(db: &TestDb) {
     assert_eq!(db.store.record_reply(&own, later).await.unwrap(), ReplyOutcome::OwnEmail);
     let inbound = db.store.touches(account, ann).await.unwrap().into_iter().filter(|t| t.direction == Direction::In);
     assert_eq!(inbound.count(), 2);
-}
+});
 
-async fn a_reply_without_message_id_is_recorded_once(db: &TestDb) {
+both!(a_reply_without_message_id_is_recorded_once, async |db: &TestDb| {
     let (account, ann, sent) = ann_emailed(db).await;
     let later = now() + SignedDuration::from_hours(2);
     let answer = reply(None, &[&sent.message_id], &[], "ann@acme.com");
@@ -128,9 +129,9 @@ async fn a_reply_without_message_id_is_recorded_once(db: &TestDb) {
     assert_eq!(db.store.record_reply(&again, later).await.unwrap(), ReplyOutcome::AlreadyRecorded);
     let inbound = db.store.touches(account, ann).await.unwrap().into_iter().filter(|t| t.direction == Direction::In);
     assert_eq!(inbound.count(), 1);
-}
+});
 
-async fn a_sender_match_stays_in_the_accounts_that_emailed_them(db: &TestDb) {
+both!(a_sender_match_stays_in_the_accounts_that_emailed_them, async |db: &TestDb| {
     let (account, ann, _) = ann_emailed(db).await;
     let settings = db.account().await.settings;
     let other = db.store.create_account("other", &settings, now()).await.unwrap().id;
@@ -139,9 +140,9 @@ async fn a_sender_match_stays_in_the_accounts_that_emailed_them(db: &TestDb) {
     let replies = recorded(db.store.record_reply(&fresh, now() + SignedDuration::from_hours(2)).await.unwrap());
     assert_eq!(replies.iter().map(|r| (r.account_id, r.contact_id)).collect::<Vec<_>>(), [(account, ann)]);
     assert!(db.store.touches(other, theirs).await.unwrap().is_empty());
-}
+});
 
-async fn the_mailbox_mark_only_moves_forward_within_a_uidvalidity(db: &TestDb) {
+both!(the_mailbox_mark_only_moves_forward_within_a_uidvalidity, async |db: &TestDb| {
     let mailbox = "imap://sam@mail.example:993/INBOX";
     assert_eq!(db.store.mailbox_poll(mailbox).await.unwrap(), None);
     let poll = |uid_validity, last_uid| MailboxPoll { uid_validity, last_uid };
@@ -154,12 +155,4 @@ async fn the_mailbox_mark_only_moves_forward_within_a_uidvalidity(db: &TestDb) {
     db.store.save_mailbox_poll(mailbox, poll(8, u32::MAX), now()).await.unwrap();
     assert_eq!(db.store.mailbox_poll(mailbox).await.unwrap(), Some(poll(8, u32::MAX)));
     assert_eq!(db.store.mailbox_poll("imap://other").await.unwrap(), None);
-}
-
-crate::conformance!(
-    a_reply_to_a_plan_email_stops_the_plan_once,
-    replies_match_by_references_or_by_the_sender,
-    a_reply_without_message_id_is_recorded_once,
-    a_sender_match_stays_in_the_accounts_that_emailed_them,
-    the_mailbox_mark_only_moves_forward_within_a_uidvalidity,
-);
+});

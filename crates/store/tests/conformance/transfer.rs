@@ -12,6 +12,7 @@ use tickler_core::promise::PromiseDraft;
 use tickler_core::reply::{InboundReply, ReplyParts};
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
 use tickler_store::{Backend, Backup, Delivery, Error, ReplyOutcome, StepRun, Store};
+use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
 use crate::contacts::draft;
@@ -37,7 +38,7 @@ async fn import(
     import.finish().await.unwrap()
 }
 
-async fn duplicates_match_by_email_then_phone(db: &TestDb) {
+both!(duplicates_match_by_email_then_phone, async |db: &TestDb| {
     let account = db.account().await.id;
     let mut ann = draft("Ann Lee", Some("ann@acme.com"));
     ann.phones = vec![Phone::parse("+1 (212) 555-0100").unwrap()];
@@ -64,9 +65,9 @@ async fn duplicates_match_by_email_then_phone(db: &TestDb) {
     assert_eq!(db.store.count_contacts(account).await.unwrap(), 3);
     let bob = db.store.find_contact(account, "bob@example.com").await.unwrap();
     assert_eq!(bob.details.name.as_str(), "Bob");
-}
+});
 
-async fn update_merges_and_keep_both_leaves_the_email(db: &TestDb) {
+both!(update_merges_and_keep_both_leaves_the_email, async |db: &TestDb| {
     let account = db.account().await.id;
     let mut ann = draft("Ann Lee", Some("ann@acme.com"));
     ann.organisation = Some("Acme".into());
@@ -94,9 +95,9 @@ async fn update_merges_and_keep_both_leaves_the_email(db: &TestDb) {
     assert_eq!((summary.created, summary.warning_count), (1, 1));
     let other = db.store.find_contact(account, "Other Ann").await.unwrap();
     assert!(other.details.emails.is_empty(), "the email stays with the first contact");
-}
+});
 
-async fn a_dry_run_writes_nothing_but_counts_exactly(db: &TestDb) {
+both!(a_dry_run_writes_nothing_but_counts_exactly, async |db: &TestDb| {
     let account = db.account().await.id;
     let summary = import(
         db,
@@ -112,7 +113,7 @@ async fn a_dry_run_writes_nothing_but_counts_exactly(db: &TestDb) {
     assert!(summary.dry_run);
     assert_eq!((summary.created, summary.skipped), (2, 1), "a later batch sees an earlier one");
     assert_eq!(db.store.count_contacts(account).await.unwrap(), 0);
-}
+});
 
 /// Fill an account with one of every record, in every state.
 async fn populate(store: &Store, account: i64) {
@@ -218,10 +219,7 @@ async fn every_table(store: &Store) -> Vec<(String, Vec<String>)> {
 }
 
 async fn fresh(db: &TestDb) -> TestDb {
-    match db.store.backend() {
-        Backend::Sqlite => TestDb::sqlite().await,
-        Backend::Postgres => TestDb::postgres().await,
-    }
+    TestDb::open(db.backend()).await
 }
 
 async fn backup_of(store: &Store, account: i64) -> Vec<u8> {
@@ -230,7 +228,7 @@ async fn backup_of(store: &Store, account: i64) -> Vec<u8> {
     out
 }
 
-async fn a_restore_gives_back_every_table_exactly(db: &TestDb) {
+both!(a_restore_gives_back_every_table_exactly, async |db: &TestDb| {
     let account = db.account().await.id;
     populate(&db.store, account).await;
     let file = backup_of(&db.store, account).await;
@@ -252,9 +250,9 @@ async fn a_restore_gives_back_every_table_exactly(db: &TestDb) {
     // The identity sequences moved past the restored ids.
     let next = target.store.create_contact(target_account, &draft("New", None), now()).await.unwrap();
     assert!(next.id > 3);
-}
+});
 
-async fn a_restore_refuses_a_database_with_records_unless_merging(db: &TestDb) {
+both!(a_restore_refuses_a_database_with_records_unless_merging, async |db: &TestDb| {
     let account = db.account().await.id;
     populate(&db.store, account).await;
     let backup = Backup::from_reader(&backup_of(&db.store, account).await[..]).unwrap();
@@ -278,9 +276,9 @@ async fn a_restore_refuses_a_database_with_records_unless_merging(db: &TestDb) {
         .unwrap();
     assert_eq!(larrys.len(), 2);
     assert_eq!(db.store.consent_changes(account, larrys[1].id).await.unwrap().len(), 1, "Larry's history came along");
-}
+});
 
-async fn a_bad_backup_file_is_refused_and_writes_nothing(db: &TestDb) {
+both!(a_bad_backup_file_is_refused_and_writes_nothing, async |db: &TestDb| {
     let account = db.account().await.id;
     populate(&db.store, account).await;
     let good = String::from_utf8(backup_of(&db.store, account).await).unwrap();
@@ -308,13 +306,4 @@ async fn a_bad_backup_file_is_refused_and_writes_nothing(db: &TestDb) {
         assert!(message.contains(expected), "{expected}: {message}");
         assert_eq!(target.store.count_contacts(target_account).await.unwrap(), 0, "nothing written: {message}");
     }
-}
-
-crate::conformance!(
-    duplicates_match_by_email_then_phone,
-    update_merges_and_keep_both_leaves_the_email,
-    a_dry_run_writes_nothing_but_counts_exactly,
-    a_restore_gives_back_every_table_exactly,
-    a_restore_refuses_a_database_with_records_unless_merging,
-    a_bad_backup_file_is_refused_and_writes_nothing,
-);
+});

@@ -4,10 +4,11 @@
 use jiff::SignedDuration;
 use tickler_core::user::UserDraft;
 use tickler_store::Error;
+use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
 
-async fn logins_are_unique_across_accounts(db: &TestDb) {
+both!(logins_are_unique_across_accounts, async |db: &TestDb| {
     let account = db.account().await;
     let other = db.store.create_account("other", &account.settings, now()).await.unwrap();
     assert_eq!(db.store.count_users().await.unwrap(), 0);
@@ -22,9 +23,9 @@ async fn logins_are_unique_across_accounts(db: &TestDb) {
     assert_eq!((credentials.user.id, credentials.password_hash.as_str()), (ann.id, "hash-1"));
     assert!(matches!(db.store.user(other.id, ann.id).await, Err(Error::NotFound { .. })), "scoped to the account");
     assert_eq!(db.store.users(other.id).await.unwrap(), vec![]);
-}
+});
 
-async fn sessions_expire_and_end_with_a_new_password(db: &TestDb) {
+both!(sessions_expire_and_end_with_a_new_password, async |db: &TestDb| {
     let account = db.account().await;
     let draft = UserDraft::new("ann@example.com", "Ann", false).unwrap();
     let ann = db.store.create_user(account.id, &draft, "hash", "feed", now()).await.unwrap();
@@ -47,9 +48,9 @@ async fn sessions_expire_and_end_with_a_new_password(db: &TestDb) {
     db.store.create_session(ann.id, "session-c", "csrf-c", now(), expires).await.unwrap();
     db.store.delete_session("session-c").await.unwrap();
     assert!(db.store.session("session-c", now()).await.unwrap().is_none());
-}
+});
 
-async fn tokens_are_found_by_hash_until_revoked(db: &TestDb) {
+both!(tokens_are_found_by_hash_until_revoked, async |db: &TestDb| {
     let account = db.account().await;
     let other = db.store.create_account("other", &account.settings, now()).await.unwrap();
     let ann = db
@@ -79,9 +80,9 @@ async fn tokens_are_found_by_hash_until_revoked(db: &TestDb) {
     let again = db.store.revoke_api_token(&ann, token.id, later + SignedDuration::from_mins(5)).await.unwrap();
     assert_eq!(again.revoked_at, Some(later), "revoking twice keeps the first time");
     assert!(db.store.api_tokens(&eve).await.unwrap().is_empty());
-}
+});
 
-async fn calendar_secrets_rotate(db: &TestDb) {
+both!(calendar_secrets_rotate, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db
         .store
@@ -94,11 +95,4 @@ async fn calendar_secrets_rotate(db: &TestDb) {
     assert_eq!(db.store.calendar_secret(account.id, ann.id).await.unwrap(), "new");
     let other = db.store.create_account("other", &account.settings, now()).await.unwrap();
     assert!(db.store.rotate_calendar_secret(other.id, ann.id, "stolen").await.is_err());
-}
-
-crate::conformance!(
-    logins_are_unique_across_accounts,
-    sessions_expire_and_end_with_a_new_password,
-    tokens_are_found_by_hash_until_revoked,
-    calendar_secrets_rotate,
-);
+});

@@ -1,0 +1,12 @@
+//! The server's integration tests, one binary: a real server on port 0 over a
+//! fresh database per test (`common`), the worker delivering to smtp-sink and
+//! reading replies from Dovecot. Run one area with a module filter, e.g.
+//! `cargo test -p tickler-server --test server api::`.
+
+mod common;
+
+mod api;
+mod delivery;
+mod pages;
+mod replies;
+mod security;
