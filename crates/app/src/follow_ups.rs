@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::{Actor, App};
 
 /// The most days ahead an agenda reaches.
-pub const MAX_AGENDA_DAYS: u32 = 366;
+pub const MAX_AGENDA_DAYS: u32 = 731;
 
 /// Schedule a follow-up: "when" is natural language ("next tuesday 3pm").
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -108,7 +108,7 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<FollowUp> {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct AgendaQuery {
-    /// Days ahead to include after today, 0 to 366 (default 7); overdue items are always included.
+    /// Days ahead to include after today, 0 to 731 (default 7); overdue items are always included.
     pub days: Option<u32>,
     /// Page size, 1 to 500 (default 50).
     pub limit: Option<u32>,

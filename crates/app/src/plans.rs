@@ -12,7 +12,7 @@ use tickler_store::BulkEnrolled;
 
 use tickler_store::Record;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::{Actor, App};
 
 /// Every plan of the account with its steps (the starter plans are made on first use).
@@ -109,11 +109,14 @@ impl StepInput {
 
 /// The index of step `number` (from 1) of `plan`.
 pub fn step_index(plan: &Plan, number: usize) -> Result<usize> {
-    number.checked_sub(1).filter(|index| *index < plan.steps.len()).ok_or_else(|| {
-        Error::not_found(
-            Record::PlanStep,
-            format!("plan \"{}\" has no step {number}; it has {} (numbered from 1)", plan.name, plan.steps.len()),
-        )
+    number.checked_sub(1).filter(|index| *index < plan.steps.len()).ok_or_else(|| Error {
+        kind: Kind::NotFound(Record::PlanStep),
+        message: format!(
+            "step: \"{}\" has no step {number}; it has {} (numbered from 1)",
+            plan.name,
+            plan.steps.len()
+        ),
+        field: Some("step"),
     })
 }
 

@@ -48,10 +48,16 @@ impl Doors {
         let line = cli.error_line();
         let body = api.json();
         let message = body["message"].as_str().unwrap_or_else(|| panic!("no message in {body}"));
-        let words = |text: &str| text.split_once(": ").map_or(text, |(_, rest)| rest).to_string();
         let line = line.strip_prefix("error: ").unwrap_or(&line).to_string();
-        // The CLI adds a hint after "; " (e.g. "add --force", "see: tickler contacts"); the API its own.
-        let core = |text: &str| words(text).split("; ").next().unwrap_or_default().to_string();
+        // The CLI adds a hint after "; " (e.g. "add --force", "see: tickler contacts"), the API its own; the
+        // field before ": " is named as each door names it (a flag, a JSON field).
+        let core = |text: &str| {
+            let text = text.split("; ").next().unwrap_or_default();
+            match text.split_once(": ") {
+                Some((field, rest)) if !field.contains(' ') => rest.to_string(),
+                _ => text.to_string(),
+            }
+        };
         assert_eq!(core(&line), core(message), "CLI said {line:?}, API said {message:?}");
         self.same_records();
     }
