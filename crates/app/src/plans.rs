@@ -111,11 +111,7 @@ impl StepInput {
 pub fn step_index(plan: &Plan, number: usize) -> Result<usize> {
     number.checked_sub(1).filter(|index| *index < plan.steps.len()).ok_or_else(|| Error {
         kind: Kind::NotFound(Record::PlanStep),
-        message: format!(
-            "step: \"{}\" has no step {number}; it has {} (numbered from 1)",
-            plan.name,
-            plan.steps.len()
-        ),
+        message: format!("step: \"{}\" has no step {number}; it has {} (numbered from 1)", plan.name, plan.steps.len()),
         field: Some("step"),
     })
 }

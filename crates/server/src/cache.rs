@@ -12,14 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{Request, State};
-use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
 use tickler_core::account::Account;
 use tickler_core::user::User;
-
-use crate::state::AppState;
 
 /// Entries kept before the oldest half is dropped, so memory stays bounded.
 const MAX_ENTRIES: usize = 10_000;
@@ -104,19 +98,6 @@ impl Caches {
             self.agenda.put(key, stamp, body);
         }
     }
-}
-
-/// Middleware: a request that may write drops every cached entry, before and after it runs.
-pub async fn invalidate_on_write(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if writes {
-        state.caches.invalidate();
-    }
-    let response = next.run(request).await;
-    if writes {
-        state.caches.invalidate();
-    }
-    response
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod calendar;
+pub mod caller;
 pub mod config;
 pub mod error;
+pub mod rate_limit;
 pub mod state;
 pub mod web;
 
@@ -32,7 +34,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .route("/health", get(|| async { "ok" }))
         .route("/calendar/{file}", get(calendar::feed))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::invalidate_on_write))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), invalidate_on_write))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -58,4 +60,22 @@ pub async fn serve(
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Middleware: a request that may write drops every cached entry (see [`cache`]), before and after it runs.
+async fn invalidate_on_write(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes =
+        !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+    if writes {
+        state.caches.invalidate();
+    }
+    let response = next.run(request).await;
+    if writes {
+        state.caches.invalidate();
+    }
+    response
 }

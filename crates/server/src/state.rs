@@ -7,9 +7,9 @@ use std::time::Duration;
 use jiff::Timestamp;
 use tickler_app::App;
 
-use crate::auth::rate_limit::RateLimiter;
 use crate::cache::Caches;
 use crate::config::Config;
+use crate::rate_limit::RateLimiter;
 
 /// Cheap to clone: one `Arc`.
 #[derive(Clone)]
@@ -28,7 +28,7 @@ impl AppState {
     pub fn new(app: App, config: Config) -> AppState {
         let limiter = RateLimiter::new(Duration::from_secs(config.login_window_seconds));
         let caches = Caches::new(Duration::from_millis(config.cache_ms));
-        AppState(Arc::new(Shared { app, config, limiter, pages: crate::web::view::environment(), caches }))
+        AppState(Arc::new(Shared { app, config, limiter, pages: crate::web::templates::environment(), caches }))
     }
 
     /// "Now": the configured instant (demos, tests) or the clock.

@@ -2,24 +2,19 @@
 //! change) or an API token (`Authorization: Bearer`). Every handler acts
 //! for the caller's account and nothing else.
 
-pub mod rate_limit;
-
 pub use tickler_app::secret;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::ZonedDateTime;
 use serde::de::DeserializeOwned;
-use tickler_app::Actor;
 use tickler_app::access::{self, Authenticated};
-use tickler_core::account::Account;
-use tickler_core::contact::ZoneName;
-use tickler_core::user::User;
 
 use crate::error::{Failure, Result};
 use crate::state::AppState;
+
+pub use crate::caller::Caller;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "tickler_session";
@@ -29,38 +24,6 @@ pub const FORM_COOKIE: &str = "tickler_form";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The longest value accepted in any one form field.
 pub const MAX_FIELD_CHARS: usize = 20_000;
-
-/// A signed-in user and their account.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub user: User,
-    pub account: Account,
-    /// The session's CSRF token; `None` for API tokens, which carry no ambient authority.
-    pub csrf: Option<String>,
-    /// The session id (its cookie), to end it on sign-out.
-    pub session_id: Option<String>,
-}
-
-impl Caller {
-    pub fn account_id(&self) -> i64 {
-        self.account.id
-    }
-
-    /// The zone the user works in.
-    pub fn zone(&self) -> &ZoneName {
-        &self.account.settings.zone
-    }
-
-    /// "Now" in the user's zone.
-    pub fn now(&self, state: &AppState) -> ZonedDateTime {
-        state.now().to_zoned_datetime(self.zone().time_zone())
-    }
-
-    /// The caller as the actions take it: the account, the user, now.
-    pub fn actor(&self, state: &AppState) -> Actor {
-        Actor::new(self.account.clone(), Some(self.user.clone()), state.now())
-    }
-}
 
 /// The value of cookie `name`.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -8,6 +8,7 @@ mod follow_ups;
 mod plans;
 mod settings;
 mod sign_in;
+pub mod templates;
 mod today;
 mod transfer;
 pub mod view;

@@ -4,39 +4,12 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use jiff::{Timestamp, ZonedDateTime};
-use minijinja::{Environment, Value};
+use minijinja::Value;
 use tickler_core::follow_up::Due;
 
-use crate::auth::Caller;
+use crate::caller::Caller;
 use crate::error::Failure;
 use crate::state::AppState;
-
-/// Every page template, compiled into the binary.
-const TEMPLATES: [(&str, &str); 12] = [
-    ("base.html", include_str!("templates/base.html")),
-    ("forms.html", include_str!("templates/forms.html")),
-    ("sign_in.html", include_str!("templates/sign_in.html")),
-    ("today.html", include_str!("templates/today.html")),
-    ("contacts.html", include_str!("templates/contacts.html")),
-    ("contact.html", include_str!("templates/contact.html")),
-    ("contact_form.html", include_str!("templates/contact_form.html")),
-    ("settings.html", include_str!("templates/settings.html")),
-    ("error.html", include_str!("templates/error.html")),
-    ("import.html", include_str!("templates/import.html")),
-    ("plans.html", include_str!("templates/plans.html")),
-    ("plan.html", include_str!("templates/plan.html")),
-];
-
-/// The page templates; `.html` templates escape every value unless marked safe.
-pub fn environment() -> Environment<'static> {
-    let mut environment = Environment::new();
-    // A form shown for the first time has no `values` or `errors`: missing means empty, not a failure.
-    environment.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
-    for (name, source) in TEMPLATES {
-        environment.add_template(name, source).expect("page templates parse");
-    }
-    environment
-}
 
 /// Render `template` with `context`; the signed-in caller, if any, is added as `me` and `csrf`.
 pub fn render(state: &AppState, template: &str, caller: Option<&Caller>, context: Value) -> Response {
@@ -128,7 +101,7 @@ mod tests {
 
     #[test]
     fn every_template_parses_and_escapes() {
-        let environment = environment();
+        let environment = crate::web::templates::environment();
         let html = environment
             .get_template("error.html")
             .unwrap()

@@ -1,0 +1,31 @@
+//! The page templates, compiled into the binary, and the environment that
+//! renders them (auto-escaping every value a person typed).
+
+use minijinja::Environment;
+
+/// Every page template, compiled into the binary.
+const TEMPLATES: [(&str, &str); 12] = [
+    ("base.html", include_str!("templates/base.html")),
+    ("forms.html", include_str!("templates/forms.html")),
+    ("sign_in.html", include_str!("templates/sign_in.html")),
+    ("today.html", include_str!("templates/today.html")),
+    ("contacts.html", include_str!("templates/contacts.html")),
+    ("contact.html", include_str!("templates/contact.html")),
+    ("contact_form.html", include_str!("templates/contact_form.html")),
+    ("settings.html", include_str!("templates/settings.html")),
+    ("error.html", include_str!("templates/error.html")),
+    ("import.html", include_str!("templates/import.html")),
+    ("plans.html", include_str!("templates/plans.html")),
+    ("plan.html", include_str!("templates/plan.html")),
+];
+
+/// The page templates; `.html` templates escape every value unless marked safe.
+pub fn environment() -> Environment<'static> {
+    let mut environment = Environment::new();
+    // A form shown for the first time has no `values` or `errors`: missing means empty, not a failure.
+    environment.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    for (name, source) in TEMPLATES {
+        environment.add_template(name, source).expect("page templates parse");
+    }
+    environment
+}
