@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::contact::EmailAddress;
 use crate::error::{Error, Result};
+use crate::ids::AccountId;
 
 /// Shortest password accepted: long enough that a rate-limited guesser cannot win.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -18,7 +19,8 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: i64,
-    pub account_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub account_id: AccountId,
     /// The login: unique across the whole installation.
     pub email: EmailAddress,
     pub name: String,

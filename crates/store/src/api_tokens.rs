@@ -28,7 +28,7 @@ impl Store {
                 "INSERT INTO api_tokens (account_id, user_id, name, prefix, token_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING {TOKEN_COLUMNS}"
             )))
-            .bind(user.account_id)
+            .bind(user.account_id.get())
             .bind(user.id)
             .bind(name)
             .bind(prefix)
@@ -47,7 +47,7 @@ impl Store {
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 AND user_id = $2 ORDER BY id DESC"
             )))
-            .bind(user.account_id)
+            .bind(user.account_id.get())
             .bind(user.id)
             .fetch_all(&self.pool)
             .await?;
@@ -63,7 +63,7 @@ impl Store {
                 "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $4) \
              WHERE account_id = $1 AND user_id = $2 AND id = $3 RETURNING {TOKEN_COLUMNS}"
             )))
-            .bind(user.account_id)
+            .bind(user.account_id.get())
             .bind(user.id)
             .bind(id)
             .bind(seconds(now))

@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{Contact, Tag};
+use tickler_core::ids::AccountId;
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
 
 use crate::Store;
@@ -35,7 +36,13 @@ impl Store {
     /// Enroll a contact in a plan; its first step is scheduled after its delay from `now`.
     /// Refused for do-not-contact, for "not now" unless the plan is a nurture plan, and
     /// when the contact is already in the plan.
-    pub async fn enroll(&self, account_id: i64, plan_id: i64, contact_id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn enroll(
+        &self,
+        account_id: AccountId,
+        plan_id: i64,
+        contact_id: i64,
+        now: Timestamp,
+    ) -> Result<Enrollment> {
         crate::error::during("enrolling a contact in a plan", async {
             let mut tx = self.begin_write().await?;
             let plan = plan_in(&mut tx, account_id, plan_id).await?;
@@ -49,14 +56,20 @@ impl Store {
     }
 
     /// Enroll every contact with `tag`, in one transaction; those who may not be enrolled are listed, not failed.
-    pub async fn enroll_tag(&self, account_id: i64, plan_id: i64, tag: &Tag, now: Timestamp) -> Result<BulkEnrolled> {
+    pub async fn enroll_tag(
+        &self,
+        account_id: AccountId,
+        plan_id: i64,
+        tag: &Tag,
+        now: Timestamp,
+    ) -> Result<BulkEnrolled> {
         crate::error::during("enrolling a tag in a plan", async {
             let mut tx = self.begin_write().await?;
             let plan = plan_in(&mut tx, account_id, plan_id).await?;
             let ids: Vec<i64> = sqlx::query(
                 "SELECT contact_id FROM contact_tags WHERE account_id = $1 AND tag = $2 ORDER BY contact_id",
             )
-            .bind(account_id)
+            .bind(account_id.get())
             .bind(tag.as_str())
             .fetch_all(&mut *tx)
             .await?
@@ -79,7 +92,7 @@ impl Store {
     }
 
     /// Pause an active enrollment: its next step waits until resumed.
-    pub async fn pause_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn pause_enrollment(&self, account_id: AccountId, id: i64, now: Timestamp) -> Result<Enrollment> {
         crate::error::during("pausing an enrollment", async {
             self.change_state(account_id, id, EnrollmentState::Active, EnrollmentState::Paused, None, now).await
         })
@@ -87,7 +100,7 @@ impl Store {
     }
 
     /// Resume a paused enrollment: a step that fell due meanwhile runs now (in business hours).
-    pub async fn resume_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn resume_enrollment(&self, account_id: AccountId, id: i64, now: Timestamp) -> Result<Enrollment> {
         crate::error::during("resuming an enrollment", async {
             self.change_state(account_id, id, EnrollmentState::Paused, EnrollmentState::Active, None, now).await
         })
@@ -95,7 +108,7 @@ impl Store {
     }
 
     /// Stop an enrollment for good, by a person.
-    pub async fn stop_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn stop_enrollment(&self, account_id: AccountId, id: i64, now: Timestamp) -> Result<Enrollment> {
         crate::error::during("stopping an enrollment", async {
             let mut tx = self.begin_write().await?;
             let enrollment = enrollment_in(&mut tx, account_id, id).await?;
@@ -116,7 +129,7 @@ impl Store {
 
     async fn change_state(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         id: i64,
         from: EnrollmentState,
         to: EnrollmentState,
@@ -136,7 +149,7 @@ impl Store {
         sqlx::query(
             "UPDATE enrollments SET state = $3, waiting = $4, updated_at = $5 WHERE account_id = $1 AND id = $2",
         )
-        .bind(account_id)
+        .bind(account_id.get())
         .bind(id)
         .bind(to.as_str())
         .bind(waiting)
@@ -159,14 +172,14 @@ impl Store {
     }
 
     /// Enrollments of the account (all, or one contact's), newest first.
-    pub async fn enrollments(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<Enrollment>> {
+    pub async fn enrollments(&self, account_id: AccountId, contact_id: Option<i64>) -> Result<Vec<Enrollment>> {
         crate::error::during("listing enrollments", async {
             let statement = format!(
                 "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
              WHERE e.account_id = $1 AND ($2 IS NULL OR e.contact_id = $2) ORDER BY e.id DESC"
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id)
+                .bind(account_id.get())
                 .bind(contact_id)
                 .fetch_all(&self.pool)
                 .await?;
@@ -176,7 +189,7 @@ impl Store {
     }
 
     /// One enrollment.
-    pub async fn enrollment(&self, account_id: i64, id: i64) -> Result<Enrollment> {
+    pub async fn enrollment(&self, account_id: AccountId, id: i64) -> Result<Enrollment> {
         crate::error::during("reading an enrollment", async {
             let mut connection = self.pool.acquire().await?;
             enrollment_in(&mut connection, account_id, id).await
@@ -187,7 +200,7 @@ impl Store {
 
 async fn enroll_in(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     plan: &Plan,
     contact: &Contact,
     now: Timestamp,
@@ -219,7 +232,7 @@ async fn enroll_in(
         "INSERT INTO enrollments (account_id, plan_id, contact_id, state, next_step, next_run_at, started_at, updated_at) \
          VALUES ($1, $2, $3, 'active', 0, $4, $5, $5) RETURNING id",
     )
-    .bind(account_id)
+    .bind(account_id.get())
     .bind(plan.id)
     .bind(contact.id)
     .bind(seconds(run_at))
@@ -240,20 +253,20 @@ async fn enroll_in(
 /// The zone a contact's plan runs in: theirs, else the account's.
 pub(crate) async fn contact_zone(
     tx: &mut sqlx::AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
     contact: &Contact,
 ) -> Result<jiff::tz::TimeZone> {
     if let Some(zone) = &contact.details.zone {
         return Ok(zone.time_zone());
     }
-    let row = sqlx::query("SELECT zone FROM accounts WHERE id = $1").bind(account_id).fetch_one(&mut *tx).await?;
+    let row = sqlx::query("SELECT zone FROM accounts WHERE id = $1").bind(account_id.get()).fetch_one(&mut *tx).await?;
     Ok(parsed(&row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone())
 }
 
 /// Stop an enrollment in `tx` with `reason`; its pending step job is closed.
 pub(crate) async fn stop_in(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     reason: &str,
     now: Timestamp,
@@ -262,7 +275,7 @@ pub(crate) async fn stop_in(
         "UPDATE enrollments SET state = 'stopped', stop_reason = $3, next_run_at = NULL, waiting = NULL, updated_at = $4 \
          WHERE account_id = $1 AND id = $2 AND state IN ('active', 'paused')",
     )
-    .bind(account_id)
+    .bind(account_id.get())
     .bind(id)
     .bind(reason)
     .bind(seconds(now))
@@ -272,7 +285,7 @@ pub(crate) async fn stop_in(
         "UPDATE jobs SET state = 'done', last_error = $3, finished_at = $4 \
          WHERE kind = 'plan-step' AND account_id = $1 AND payload = $2 AND state = 'pending'",
     )
-    .bind(account_id)
+    .bind(account_id.get())
     .bind(id.to_string())
     .bind(format!("stopped: {reason}"))
     .bind(seconds(now))
@@ -303,7 +316,7 @@ pub(crate) async fn pause_in(
 /// with `keep_nurture`, nurture plans go on (a "not now" keeps its newsletter).
 pub(crate) async fn stop_contact_plans(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     contact_id: i64,
     reason: &str,
     keep_nurture: bool,
@@ -313,7 +326,7 @@ pub(crate) async fn stop_contact_plans(
         "SELECT e.id FROM enrollments e JOIN plans p ON p.id = e.plan_id WHERE e.account_id = $1 AND e.contact_id = $2 \
          AND e.state IN ('active', 'paused') AND ($3 = 0 OR p.nurture = 0)",
     )
-    .bind(account_id)
+    .bind(account_id.get())
     .bind(contact_id)
     .bind(i64::from(keep_nurture))
     .fetch_all(&mut **tx)
@@ -329,7 +342,7 @@ pub(crate) async fn stop_contact_plans(
 
 pub(crate) async fn enrollment_in(
     connection: &mut sqlx::AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
 ) -> Result<Enrollment> {
     let statement = format!(
@@ -337,7 +350,7 @@ pub(crate) async fn enrollment_in(
          WHERE e.account_id = $1 AND e.id = $2"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-        .bind(account_id)
+        .bind(account_id.get())
         .bind(id)
         .fetch_optional(&mut *connection)
         .await?

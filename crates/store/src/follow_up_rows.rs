@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::follow_up::{Due, FollowUp, FollowUpState, Origin};
+use tickler_core::ids::AccountId;
 use tickler_core::touch::Channel;
 
 use crate::error::Result;
@@ -18,7 +19,7 @@ pub(crate) const FOLLOW_UP_COLUMNS: &str = "f.id, f.contact_id, f.due_date, f.du
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_follow_up(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     contact_id: i64,
     due: &Due,
     channel: Channel,
@@ -31,7 +32,7 @@ pub(crate) async fn insert_follow_up(
         "INSERT INTO follow_ups (account_id, contact_id, due_date, due_time, due_zone, due_at, channel, purpose, origin, \
          state, snoozes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', 0, $10) RETURNING id",
     )
-    .bind(account_id)
+    .bind(account_id.get())
     .bind(contact_id)
     .bind(date)
     .bind(time)

@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentChange;
 use tickler_core::contact::Contact;
+use tickler_core::ids::AccountId;
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
 use crate::consent::{ConsentRequest, apply};
@@ -26,7 +27,7 @@ const TOUCH_COLUMNS: &str = "id, contact_id, at, channel, direction, summary, ou
 impl Store {
     /// Record a touch. An outcome of "not now" (re-asked on the draft's
     /// `re_ask` day) or "never" changes consent in the same transaction.
-    pub async fn log_touch(&self, account_id: i64, draft: &TouchDraft, now: Timestamp) -> Result<Logged> {
+    pub async fn log_touch(&self, account_id: AccountId, draft: &TouchDraft, now: Timestamp) -> Result<Logged> {
         crate::error::during("logging a touch", async {
             let mut tx = self.begin_write().await?;
             let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
@@ -38,26 +39,26 @@ impl Store {
     }
 
     /// A contact's touches, newest first.
-    pub async fn touches(&self, account_id: i64, contact_id: i64) -> Result<Vec<Touch>> {
+    pub async fn touches(&self, account_id: AccountId, contact_id: i64) -> Result<Vec<Touch>> {
         crate::error::during("listing touches", async {
             let statement = format!(
                 "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC"
             );
             let rows =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id).fetch_all(&self.pool).await?;
             rows.iter().map(touch_from_row).collect()
         })
         .await
     }
 
     /// The most recent touch of a contact.
-    pub async fn last_touch(&self, account_id: i64, contact_id: i64) -> Result<Option<Touch>> {
+    pub async fn last_touch(&self, account_id: AccountId, contact_id: i64) -> Result<Option<Touch>> {
         crate::error::during("reading the last touch", async {
             let statement = format!(
                 "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC LIMIT 1"
             );
             let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id)
+                .bind(account_id.get())
                 .bind(contact_id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -76,7 +77,7 @@ const SENT_CHUNK: usize = 64;
 pub(crate) async fn insert_sent_emails(
     backend: Backend,
     tx: &mut Transaction<'_, Any>,
-    sent: &[(i64, i64, String)],
+    sent: &[(AccountId, i64, String)],
     now: Timestamp,
 ) -> Result<()> {
     for chunk in sent.chunks(SENT_CHUNK) {
@@ -85,7 +86,7 @@ pub(crate) async fn insert_sent_emails(
         let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
         for (account_id, contact_id, summary) in chunk {
             query = query
-                .bind(*account_id)
+                .bind(account_id.get())
                 .bind(*contact_id)
                 .bind(seconds(now))
                 .bind(Channel::Email.as_str())
@@ -102,7 +103,7 @@ pub(crate) async fn insert_sent_emails(
 /// Insert a touch inside `tx` and apply its outcome's consent effect.
 pub(crate) async fn insert_touch(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     contact: &Contact,
     draft: &TouchDraft,
     now: Timestamp,
@@ -112,7 +113,7 @@ pub(crate) async fn insert_touch(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {TOUCH_COLUMNS}"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-        .bind(account_id)
+        .bind(account_id.get())
         .bind(contact.id)
         .bind(seconds(draft.at))
         .bind(draft.channel.as_str())

@@ -6,6 +6,7 @@ use tickler_core::agenda::{Bucket, bucket, lateness, window_end};
 use tickler_core::contact::ContactName;
 use tickler_core::digest::{self, AtRisk, DigestItem};
 use tickler_core::follow_up::Origin;
+use tickler_core::ids::AccountId;
 use tickler_core::template::Rendered;
 use tickler_store::{Job, Store};
 
@@ -62,7 +63,7 @@ pub async fn promise_alert(store: &Store, job: &Job, now: Timestamp) -> Result<N
 
 async fn at_risk(
     store: &Store,
-    account_id: i64,
+    account_id: AccountId,
     signature: &str,
     now: &jiff::ZonedDateTime,
     work_week: &tickler_core::work_week::WorkWeek,

@@ -33,6 +33,7 @@ use tickler_bench::people::{ContactImport, EmailRow, HEADER, PhoneRow, TagRow, p
 use tickler_bench::rows::{BATCH, Binder, Placeholders, insert};
 use tickler_bench::seed::Random;
 use tickler_bench::{Result, progress};
+use tickler_core::ids::AccountId;
 
 #[derive(Serialize, Clone)]
 struct Run {
@@ -79,7 +80,7 @@ async fn insert_raw<DB: Binder>(
 }
 
 /// A new empty database with the store's schema and its account; the native pool on it.
-async fn fresh(target: &Target) -> Result<(String, Native, i64)> {
+async fn fresh(target: &Target) -> Result<(String, Native, AccountId)> {
     let url = target.create_fresh().await?;
     let store = tickler_store::Store::open(&url).await?;
     let account = store.default_account(&tickler_core::contact::ZoneName::utc(), jiff::Timestamp::now()).await?;

@@ -16,6 +16,7 @@ use tickler_app::Actor;
 use tickler_app::access::{self, Authenticated};
 use tickler_core::account::Account;
 use tickler_core::contact::ZoneName;
+use tickler_core::ids::AccountId;
 use tickler_core::user::User;
 
 use crate::error::{Failure, Result};
@@ -42,7 +43,7 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn account_id(&self) -> i64 {
+    pub fn account_id(&self) -> AccountId {
         self.account.id
     }
 

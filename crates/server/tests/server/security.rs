@@ -268,7 +268,7 @@ both!(only_admins_add_users, async |server: &Server| {
         .post("/api/v1/users", json!({ "email": "bob@example.com", "password": common::PASSWORD, "name": "Bob" }))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{bob}");
-    assert_eq!(bob["account_id"].as_i64(), Some(ann.account_id), "a new user joins the admin's account");
+    assert_eq!(bob["account_id"].as_i64(), Some(ann.account_id.get()), "a new user joins the admin's account");
     let bob_user = server.db.store.user(ann.account_id, bob["id"].as_i64().unwrap()).await.unwrap();
     let bob_api = server.api(&bob_user).await;
     let (status, _) =

@@ -14,6 +14,7 @@ use jiff::tz::TimeZone;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Contact;
+use tickler_core::ids::AccountId;
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, StepAction};
 use tickler_core::send_window;
 use tickler_core::template::{self, Compiled, Rendered};
@@ -45,14 +46,14 @@ pub(super) struct Batch {
     pub enrollments: HashMap<i64, Enrollment>,
     pub contacts: HashMap<i64, Contact>,
     pub plans: HashMap<i64, Plan>,
-    pub accounts: HashMap<i64, AccountRules>,
+    pub accounts: HashMap<AccountId, AccountRules>,
 }
 
 impl Batch {
     /// Read the enrollments `targets` name (account, enrollment id; one of another
     /// account is left out as missing), their contacts (locked first on PostgreSQL,
     /// in id order so two workers cannot deadlock), plans and accounts.
-    pub async fn load(store: &Store, tx: &mut Transaction<'_, Any>, targets: &[(i64, i64)]) -> Result<Batch> {
+    pub async fn load(store: &Store, tx: &mut Transaction<'_, Any>, targets: &[(AccountId, i64)]) -> Result<Batch> {
         if targets.is_empty() {
             let (enrollments, contacts, plans, accounts) =
                 (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
@@ -71,11 +72,11 @@ impl Batch {
              WHERE e.id IN ({ids})"
         );
         let rows = one_off(statement).fetch_all(&mut **tx).await?;
-        let wanted: HashSet<(i64, i64)> = targets.iter().copied().collect();
+        let wanted: HashSet<(AccountId, i64)> = targets.iter().copied().collect();
         let mut enrollments = HashMap::new();
         for row in &rows {
             let enrollment = enrollment_from_row(row)?;
-            if wanted.contains(&(row.try_get::<i64, _>("account_id")?, enrollment.id)) {
+            if wanted.contains(&(AccountId::new(row.try_get("account_id")?), enrollment.id)) {
                 enrollments.insert(enrollment.id, enrollment);
             }
         }
@@ -100,7 +101,7 @@ impl Batch {
     }
 
     /// The zone a contact's emails are timed in: theirs, else the account's.
-    pub fn zone(&self, account_id: i64, contact: &Contact) -> TimeZone {
+    pub fn zone(&self, account_id: AccountId, contact: &Contact) -> TimeZone {
         match &contact.details.zone {
             Some(zone) => zone.time_zone(),
             None => self.accounts[&account_id].zone.clone(),
@@ -108,7 +109,7 @@ impl Batch {
     }
 }
 
-async fn account_rules(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result<AccountRules> {
+async fn account_rules(tx: &mut Transaction<'_, Any>, account_id: AccountId) -> Result<AccountRules> {
     let account = crate::accounts::account_in(tx, account_id).await?.settings;
     Ok(AccountRules {
         zone: account.zone.time_zone(),
@@ -487,7 +488,7 @@ async fn insert_emails(
             let key = step_key(enrollment_id, step);
             places.insert(key.clone(), (*place, email));
             query = query
-                .bind(email.account_id)
+                .bind(email.account_id.get())
                 .bind(email.contact_id)
                 .bind(enrollment_id)
                 .bind(i64::from(step))

@@ -12,6 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
+use tickler_core::ids::AccountId;
 use tickler_core::plan::{Enrollment, Plan, Step, StepAction};
 use tickler_core::send_window::Hold;
 use tickler_core::template::{
@@ -43,7 +44,7 @@ pub const MAX_SEND_ATTEMPTS: u32 = 5;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OutboundEmail {
     pub outbox_id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// The contact it goes to; `None` for notices to the user (digest, alerts).
     pub contact_id: Option<i64>,
     pub enrollment_id: Option<i64>,
@@ -106,7 +107,7 @@ impl Store {
     /// Render a plan's email step for a contact, exactly as the worker would send it now.
     pub async fn preview_step(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         plan: &Plan,
         step: usize,
         contact: &Contact,
@@ -129,13 +130,17 @@ impl Store {
     }
 
     /// Every outbox row of a contact (or the account), newest first, for status and tests.
-    pub async fn outbox(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<(OutboundEmail, OutboxState)>> {
+    pub async fn outbox(
+        &self,
+        account_id: AccountId,
+        contact_id: Option<i64>,
+    ) -> Result<Vec<(OutboundEmail, OutboxState)>> {
         crate::error::during("reading the outbox", async {
             let rows = sqlx::query(
                 "SELECT o.*, o.state AS outbox_state FROM outbox o WHERE o.account_id = $1 AND ($2 IS NULL OR o.contact_id = $2) \
                  ORDER BY o.id DESC",
             )
-            .bind(account_id)
+            .bind(account_id.get())
             .bind(contact_id)
             .fetch_all(&self.pool)
             .await?;
@@ -165,7 +170,7 @@ impl Store {
             "INSERT INTO outbox (account_id, dedupe_key, message_id, refs, to_address, subject, body, state, attempts, \
              created_at) VALUES ($1, $2, $3, '', $4, $5, $6, 'queued', 0, $7) ON CONFLICT (dedupe_key) DO NOTHING",
         )
-        .bind(job.account_id)
+        .bind(job.account_id.get())
         .bind(key)
         .bind(&message_id)
         .bind(to)
@@ -219,7 +224,7 @@ impl Store {
             }
             let mut tx = self.begin_write().await?;
             for row in &accounts {
-                let account_id: i64 = row.try_get("id")?;
+                let account_id = AccountId::new(row.try_get("id")?);
                 let zone = crate::rows::parsed(row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone();
                 let hour: i64 = row.try_get("digest_hour")?;
                 let local = now.to_zoned_datetime(zone.clone());
@@ -242,7 +247,7 @@ impl Store {
             }
             for row in &promises {
                 let id: i64 = row.try_get("id")?;
-                let account_id: i64 = row.try_get("account_id")?;
+                let account_id = AccountId::new(row.try_get("account_id")?);
                 let key = format!("promise:{id}");
                 crate::jobs::insert_job(&mut tx, JobKind::PromiseAlert, account_id, &id.to_string(), &key, now, now)
                     .await?;
@@ -267,7 +272,7 @@ pub fn backoff(attempt: u32) -> SignedDuration {
 /// Move an enrollment past its current step: schedule the next one, or finish.
 pub(super) async fn advance(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     enrollment: &Enrollment,
     plan: &Plan,
     zone: &TimeZone,
@@ -335,7 +340,7 @@ pub(super) async fn set_waiting(
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn add_task(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     contact: &Contact,
     plan: &Plan,
     step: &Step,
@@ -369,7 +374,7 @@ pub(super) fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
     let refs: String = row.try_get("refs")?;
     Ok(OutboundEmail {
         outbox_id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
+        account_id: AccountId::new(row.try_get("account_id")?),
         contact_id: row.try_get("contact_id")?,
         enrollment_id: row.try_get("enrollment_id")?,
         step: step.and_then(|step| u32::try_from(step).ok()),
@@ -388,7 +393,7 @@ pub(super) fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
 /// The fields a template is rendered with for `contact` at `now`.
 pub(crate) async fn fields_for(
     connection: &mut sqlx::AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
     contact: &Contact,
     plan: Option<&Plan>,
     zone: &TimeZone,

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use jiff::SignedDuration;
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Tag;
+use tickler_core::ids::AccountId;
 use tickler_core::plan::{EnrollmentState, PlanDraft, Step, starter_plans};
 use tickler_core::promise::PromiseDraft;
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
@@ -128,7 +129,7 @@ both!(claims_are_leased_and_never_shared, async |db: &TestDb| {
 });
 
 /// Sam is the account's sender (no digest).
-async fn sam_sends(db: &TestDb, account_id: i64) {
+async fn sam_sends(db: &TestDb, account_id: AccountId) {
     let sender = MailSettings {
         from_name: "Sam".into(),
         from_address: "sam@stone.example".into(),
