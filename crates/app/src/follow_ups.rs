@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use tickler_core::follow_up::{FollowUp, FollowUpDraft, Origin};
+use tickler_core::ids::ContactId;
 use tickler_core::intake::{self, non_blank};
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
 use tickler_store::{AgendaRow, Logged, Scheduled};
@@ -57,7 +58,7 @@ pub struct Done {
 }
 
 /// Schedule a follow-up with a contact, in the actor's zone and in the future.
-pub async fn schedule(app: &App, actor: &Actor, contact_id: i64, input: &FollowUpInput) -> Result<Scheduled> {
+pub async fn schedule(app: &App, actor: &Actor, contact_id: ContactId, input: &FollowUpInput) -> Result<Scheduled> {
     let contact = app.store.contact(actor.account_id(), contact_id).await?;
     let due = intake::future_due("when", &input.when, &actor.when_context(), &actor.zone)?;
     let channel = match non_blank(input.channel.as_deref()) {

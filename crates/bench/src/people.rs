@@ -6,7 +6,7 @@ use std::io::Write;
 
 use crate::rows::{Binder, Insertable, Query};
 use crate::seed::Random;
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 
 const FIRST: [&str; 12] =
     ["Ann", "Bob", "Chen", "Dana", "Élodie", "Fatima", "Greg", "Hana", "Ivan", "Jo", "Kofi", "Zoë"];
@@ -146,7 +146,7 @@ impl Insertable for ContactImport {
 #[derive(Debug, Clone)]
 pub struct EmailRow {
     pub account_id: AccountId,
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub email: String,
 }
 
@@ -156,7 +156,7 @@ impl Insertable for EmailRow {
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
         let query = DB::int(query, self.account_id.get());
-        let query = DB::int(query, self.contact_id);
+        let query = DB::int(query, self.contact_id.get());
         let query = DB::int(query, 0);
         DB::text(query, &self.email)
     }
@@ -165,7 +165,7 @@ impl Insertable for EmailRow {
 /// A contact's phone row.
 #[derive(Debug, Clone)]
 pub struct PhoneRow {
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub phone: String,
 }
 
@@ -174,7 +174,7 @@ impl Insertable for PhoneRow {
     const COLUMNS: usize = 3;
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
-        let query = DB::int(query, self.contact_id);
+        let query = DB::int(query, self.contact_id.get());
         let query = DB::int(query, 0);
         DB::text(query, &self.phone)
     }
@@ -184,7 +184,7 @@ impl Insertable for PhoneRow {
 #[derive(Debug, Clone)]
 pub struct TagRow {
     pub account_id: AccountId,
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub tag: &'static str,
 }
 
@@ -194,7 +194,7 @@ impl Insertable for TagRow {
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
         let query = DB::int(query, self.account_id.get());
-        let query = DB::int(query, self.contact_id);
+        let query = DB::int(query, self.contact_id.get());
         DB::text(query, self.tag)
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use sqlx::{Any, AssertSqlSafe, Postgres, Sqlite};
 
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 /// The store's agenda query, run bare by the reference.
 pub use tickler_store::AGENDA_SQL;
 /// Rows per multi-row INSERT, the store's own batch size.
@@ -177,7 +177,7 @@ impl Insertable for ContactRow {
 #[derive(Debug, Clone)]
 pub struct TouchRow {
     pub account_id: AccountId,
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub at: i64,
     pub channel: &'static str,
     pub direction: &'static str,
@@ -192,7 +192,7 @@ impl Insertable for TouchRow {
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
         let query = DB::int(query, self.account_id.get());
-        let query = DB::int(query, self.contact_id);
+        let query = DB::int(query, self.contact_id.get());
         let query = DB::int(query, self.at);
         let query = DB::text(query, self.channel);
         let query = DB::text(query, self.direction);
@@ -223,7 +223,7 @@ impl Insertable for FollowUpRow {
 #[derive(Debug, Clone)]
 pub struct ImportRow {
     pub account_id: AccountId,
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub due_date: String,
     pub due_time: Option<String>,
     pub due_zone: String,
@@ -243,7 +243,7 @@ impl Insertable for ImportRow {
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
         let query = DB::int(query, self.account_id.get());
-        let query = DB::int(query, self.contact_id);
+        let query = DB::int(query, self.contact_id.get());
         let query = DB::text(query, &self.due_date);
         let query = DB::optional_text(query, self.due_time.as_deref());
         let query = DB::text(query, &self.due_zone);

@@ -6,7 +6,7 @@ use jiff::civil::{Date, Time, time};
 use jiff::{Span, ZonedDateTime};
 use tickler_core::contact::ZoneName;
 use tickler_core::follow_up::{Due, FollowUpDraft, Origin};
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::touch::Channel;
 
 use crate::rows::{ContactRow, FollowUpRow, ImportRow, TouchRow};
@@ -131,7 +131,7 @@ pub fn contacts(account_id: AccountId, count: usize, now: &ZonedDateTime) -> Vec
 }
 
 /// `count` past touches spread over the contacts and the last three years.
-pub fn touches(account_id: AccountId, contact_ids: &[i64], count: usize, now: &ZonedDateTime) -> Vec<TouchRow> {
+pub fn touches(account_id: AccountId, contact_ids: &[ContactId], count: usize, now: &ZonedDateTime) -> Vec<TouchRow> {
     let mut random = Random::new(2);
     let now = now.timestamp().as_second();
     (0..count)
@@ -151,7 +151,7 @@ pub fn touches(account_id: AccountId, contact_ids: &[i64], count: usize, now: &Z
 /// 365 days ahead; the rest done, skipped or cancelled over the last three years.
 pub fn follow_ups(
     account_id: AccountId,
-    contact_ids: &[i64],
+    contact_ids: &[ContactId],
     count: usize,
     open_share: f64,
     now: &ZonedDateTime,
@@ -186,7 +186,7 @@ pub fn follow_ups(
 }
 
 /// `count` follow-ups to import, due over the coming year.
-pub fn drafts(contact_ids: &[i64], count: usize, now: &ZonedDateTime) -> Vec<FollowUpDraft> {
+pub fn drafts(contact_ids: &[ContactId], count: usize, now: &ZonedDateTime) -> Vec<FollowUpDraft> {
     let mut random = Random::new(4);
     let zones = Zones::new();
     (0..count)
@@ -218,7 +218,7 @@ pub fn import_row(account_id: AccountId, draft: &FollowUpDraft, created_at: i64)
     }
 }
 
-fn draft(random: &mut Random, contact_id: i64, due: Due) -> FollowUpDraft {
+fn draft(random: &mut Random, contact_id: ContactId, due: Due) -> FollowUpDraft {
     let purpose = *random.pick(&PURPOSES);
     let origin = *random.pick(&ORIGINS);
     FollowUpDraft { contact_id, due, channel: *random.pick(&Channel::ALL), purpose: purpose.to_string(), origin }
@@ -254,7 +254,7 @@ mod tests {
     #[test]
     fn seeded_data_has_the_intended_shape() {
         let now = now();
-        let ids: Vec<i64> = (1..=100).collect();
+        let ids: Vec<ContactId> = (1..=100).map(ContactId::new).collect();
         let rows = follow_ups(AccountId::new(1), &ids, 10_000, 0.03, &now);
         let open: Vec<&FollowUpRow> = rows.iter().filter(|row| row.row.state == "open").collect();
         assert!((200..400).contains(&open.len()), "{} open", open.len());

@@ -131,6 +131,7 @@ pub fn compose(day: &str, overdue: &[DigestItem], today: &[DigestItem], at_risk:
 mod tests {
     use super::*;
     use crate::contact::ZoneName;
+    use crate::ids::ContactId;
     use crate::promise::PromiseState;
 
     #[test]
@@ -138,7 +139,7 @@ mod tests {
         let now: ZonedDateTime = "2026-11-24T15:00:00-05:00[America/New_York]".parse().unwrap();
         let promise = Promise {
             id: 1,
-            contact_id: 1,
+            contact_id: ContactId::new(1),
             what: "the revised quote".into(),
             aim: "2026-11-24T19:00:00Z".parse().unwrap(),
             told: "2026-11-24T22:00:00Z".parse().unwrap(),

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::ZoneName;
 use crate::error::{Error, Result};
+use crate::ids::ContactId;
 use crate::names::parse_named;
 use crate::touch::Channel;
 use crate::when::Resolved;
@@ -153,7 +154,7 @@ pub const MAX_PURPOSE: usize = 2_000;
 /// A follow-up to schedule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUpDraft {
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub due: Due,
     pub channel: Channel,
     pub purpose: String,
@@ -162,7 +163,7 @@ pub struct FollowUpDraft {
 
 impl FollowUpDraft {
     /// Check the purpose text and build the draft.
-    pub fn new(contact_id: i64, due: Due, channel: Channel, purpose: &str, origin: Origin) -> Result<Self> {
+    pub fn new(contact_id: ContactId, due: Due, channel: Channel, purpose: &str, origin: Origin) -> Result<Self> {
         let purpose = purpose.trim();
         if purpose.chars().count() > MAX_PURPOSE {
             return Err(Error::invalid("note", format!("is longer than {MAX_PURPOSE} characters")));
@@ -176,7 +177,8 @@ impl FollowUpDraft {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUp {
     pub id: i64,
-    pub contact_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub contact_id: ContactId,
     pub due: Due,
     pub channel: Channel,
     pub purpose: String,

@@ -47,6 +47,8 @@ macro_rules! ids {
 ids! {
     /// An account: the owner of every row.
     AccountId;
+    /// A contact: a person followed up with.
+    ContactId;
 }
 
 #[cfg(test)]

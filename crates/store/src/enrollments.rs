@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{Contact, Tag};
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
 
 use crate::Store;
@@ -40,7 +40,7 @@ impl Store {
         &self,
         account_id: AccountId,
         plan_id: i64,
-        contact_id: i64,
+        contact_id: ContactId,
         now: Timestamp,
     ) -> Result<Enrollment> {
         crate::error::during("enrolling a contact in a plan", async {
@@ -66,7 +66,7 @@ impl Store {
         crate::error::during("enrolling a tag in a plan", async {
             let mut tx = self.begin_write().await?;
             let plan = plan_in(&mut tx, account_id, plan_id).await?;
-            let ids: Vec<i64> = sqlx::query(
+            let ids: Vec<ContactId> = sqlx::query(
                 "SELECT contact_id FROM contact_tags WHERE account_id = $1 AND tag = $2 ORDER BY contact_id",
             )
             .bind(account_id.get())
@@ -74,7 +74,7 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|row| row.try_get("contact_id"))
+            .map(|row| row.try_get("contact_id").map(ContactId::new))
             .collect::<Result<_, _>>()?;
             let mut result = BulkEnrolled::default();
             for contact_id in ids {
@@ -172,7 +172,7 @@ impl Store {
     }
 
     /// Enrollments of the account (all, or one contact's), newest first.
-    pub async fn enrollments(&self, account_id: AccountId, contact_id: Option<i64>) -> Result<Vec<Enrollment>> {
+    pub async fn enrollments(&self, account_id: AccountId, contact_id: Option<ContactId>) -> Result<Vec<Enrollment>> {
         crate::error::during("listing enrollments", async {
             let statement = format!(
                 "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
@@ -180,7 +180,7 @@ impl Store {
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
                 .bind(account_id.get())
-                .bind(contact_id)
+                .bind(contact_id.map(ContactId::get))
                 .fetch_all(&self.pool)
                 .await?;
             rows.iter().map(enrollment_from_row).collect()
@@ -234,7 +234,7 @@ async fn enroll_in(
     )
     .bind(account_id.get())
     .bind(plan.id)
-    .bind(contact.id)
+    .bind(contact.id.get())
     .bind(seconds(run_at))
     .bind(seconds(now))
     .fetch_one(&mut **tx)
@@ -317,7 +317,7 @@ pub(crate) async fn pause_in(
 pub(crate) async fn stop_contact_plans(
     tx: &mut Transaction<'_, Any>,
     account_id: AccountId,
-    contact_id: i64,
+    contact_id: ContactId,
     reason: &str,
     keep_nurture: bool,
     now: Timestamp,
@@ -327,7 +327,7 @@ pub(crate) async fn stop_contact_plans(
          AND e.state IN ('active', 'paused') AND ($3 = 0 OR p.nurture = 0)",
     )
     .bind(account_id.get())
-    .bind(contact_id)
+    .bind(contact_id.get())
     .bind(i64::from(keep_nurture))
     .fetch_all(&mut **tx)
     .await?
@@ -364,7 +364,7 @@ pub(crate) fn enrollment_from_row(row: &AnyRow) -> Result<Enrollment> {
         id: row.try_get("id")?,
         plan_id: row.try_get("plan_id")?,
         plan_name: row.try_get("plan_name")?,
-        contact_id: row.try_get("contact_id")?,
+        contact_id: ContactId::new(row.try_get("contact_id")?),
         state: parsed(row, "state", EnrollmentState::parse)?,
         next_step: u32::try_from(next_step).unwrap_or(0),
         next_run_at: optional_instant(row, "next_run_at")?,

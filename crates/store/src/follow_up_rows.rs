@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::follow_up::{Due, FollowUp, FollowUpState, Origin};
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::touch::Channel;
 
 use crate::error::Result;
@@ -20,7 +20,7 @@ pub(crate) const FOLLOW_UP_COLUMNS: &str = "f.id, f.contact_id, f.due_date, f.du
 pub(crate) async fn insert_follow_up(
     tx: &mut Transaction<'_, Any>,
     account_id: AccountId,
-    contact_id: i64,
+    contact_id: ContactId,
     due: &Due,
     channel: Channel,
     purpose: &str,
@@ -33,7 +33,7 @@ pub(crate) async fn insert_follow_up(
          state, snoozes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', 0, $10) RETURNING id",
     )
     .bind(account_id.get())
-    .bind(contact_id)
+    .bind(contact_id.get())
     .bind(date)
     .bind(time)
     .bind(zone)
@@ -52,7 +52,7 @@ pub(crate) fn follow_up_from_row(row: &AnyRow) -> Result<FollowUp> {
     let snoozes: i64 = row.try_get("snoozes")?;
     Ok(FollowUp {
         id: row.try_get("id")?,
-        contact_id: row.try_get("contact_id")?,
+        contact_id: ContactId::new(row.try_get("contact_id")?),
         due: due(row, "due")?,
         channel: parsed(row, "channel", Channel::parse)?,
         purpose: row.try_get("purpose")?,

@@ -5,7 +5,7 @@ use jiff::{Timestamp, ZonedDateTime};
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, FollowUp, FollowUpDraft, FollowUpState, Origin, ensure_snooze_in_future};
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::pacing::{self, Neighbour, PacingWarning};
 use tickler_core::touch::TouchDraft;
 
@@ -162,13 +162,13 @@ impl Store {
     }
 
     /// A contact's follow-ups in every state, by due.
-    pub async fn follow_ups_of(&self, account_id: AccountId, contact_id: i64) -> Result<Vec<FollowUp>> {
+    pub async fn follow_ups_of(&self, account_id: AccountId, contact_id: ContactId) -> Result<Vec<FollowUp>> {
         crate::error::during("listing a contact's follow-ups", async {
             let statement = format!(
                 "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 ORDER BY f.due_at, f.id"
             );
             let rows =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id).fetch_all(&self.pool).await?;
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id.get()).fetch_all(&self.pool).await?;
             rows.iter().map(follow_up_from_row).collect()
         })
         .await
@@ -234,14 +234,14 @@ async fn pacing_warning(
 async fn neighbours(
     tx: &mut Transaction<'_, Any>,
     account_id: AccountId,
-    contact_id: i64,
+    contact_id: ContactId,
     zone: &jiff::tz::TimeZone,
     except: Option<i64>,
 ) -> Result<Vec<Neighbour>> {
     let mut neighbours = Vec::new();
     let last_touch = sqlx::query("SELECT MAX(at) AS at FROM touches WHERE account_id = $1 AND contact_id = $2")
         .bind(account_id.get())
-        .bind(contact_id)
+        .bind(contact_id.get())
         .fetch_one(&mut **tx)
         .await?;
     if let Some(at) = optional_instant(&last_touch, "at")? {
@@ -250,8 +250,11 @@ async fn neighbours(
     let statement = format!(
         "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 AND f.state = 'open'"
     );
-    for row in
-        sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id).fetch_all(&mut **tx).await?
+    for row in sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(account_id.get())
+        .bind(contact_id.get())
+        .fetch_all(&mut **tx)
+        .await?
     {
         let follow_up = follow_up_from_row(&row)?;
         if Some(follow_up.id) != except {
@@ -285,7 +288,7 @@ impl Store {
                 .await?
             {
                 let state = parsed(&row, "consent", tickler_core::consent::ConsentState::parse)?;
-                consent.insert(row.try_get::<i64, _>("id")?, (state, row.try_get::<String, _>("name")?));
+                consent.insert(ContactId::new(row.try_get("id")?), (state, row.try_get::<String, _>("name")?));
             }
             for draft in drafts {
                 let (state, name) = consent
@@ -302,7 +305,7 @@ impl Store {
                     let (date, time, zone) = due_columns(&draft.due);
                     query = query
                         .bind(account_id.get())
-                        .bind(draft.contact_id)
+                        .bind(draft.contact_id.get())
                         .bind(date)
                         .bind(time)
                         .bind(zone)

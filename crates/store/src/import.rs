@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::{ContactDetails, Stage, ZoneName};
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::import::{ImportRow, ImportSummary, OnDuplicate, RowIssue, merge_into};
 use tickler_core::touch::Channel;
 
@@ -54,7 +54,7 @@ pub struct ContactImport {
 /// Who a row's email or phone already belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {
-    Stored(i64),
+    Stored(ContactId),
     /// A contact created earlier in the same batch, by its place in the batch's list.
     New(usize),
 }
@@ -233,7 +233,7 @@ impl Batch {
                 query = query.bind(email.as_str());
             }
             for row in query.fetch_all(&mut **tx).await? {
-                self.emails.insert(row.try_get("value")?, Owner::Stored(row.try_get("contact_id")?));
+                self.emails.insert(row.try_get("value")?, Owner::Stored(ContactId::new(row.try_get("contact_id")?)));
             }
         }
         let mut phones: Vec<String> =
@@ -254,7 +254,7 @@ impl Batch {
                 query = query.bind(phone.as_str());
             }
             for row in query.fetch_all(&mut **tx).await? {
-                self.phones.insert(row.try_get("value")?, Owner::Stored(row.try_get("contact_id")?));
+                self.phones.insert(row.try_get("value")?, Owner::Stored(ContactId::new(row.try_get("contact_id")?)));
             }
         }
         Ok(())
@@ -313,7 +313,7 @@ async fn insert_new(
                 .bind(details.birthday.map(|day| day.to_string()))
                 .bind(details.stage.map(Stage::as_str))
                 .bind(details.source.clone())
-                .bind(details.referred_by)
+                .bind(details.referred_by.map(ContactId::get))
                 .bind(details.preferred_channel.map(Channel::as_str))
                 .bind("active")
                 .bind(details.pacing_gap_days.map(i64::from))

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::ZoneName;
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::promise::{Promise, PromiseDraft, PromiseState};
 
 use crate::Store;
@@ -29,7 +29,7 @@ impl Store {
             );
             let row = sqlx::query(sqlx::AssertSqlSafe(statement))
                 .bind(account_id.get())
-                .bind(contact.id)
+                .bind(contact.id.get())
                 .bind(&draft.what)
                 .bind(seconds(draft.aim))
                 .bind(seconds(draft.told))
@@ -57,13 +57,13 @@ impl Store {
     }
 
     /// A contact's promises in every state.
-    pub async fn promises_of(&self, account_id: AccountId, contact_id: i64) -> Result<Vec<Promise>> {
+    pub async fn promises_of(&self, account_id: AccountId, contact_id: ContactId) -> Result<Vec<Promise>> {
         crate::error::during("listing a contact's promises", async {
             let statement = format!(
                 "SELECT {PROMISE_COLUMNS} FROM promises p WHERE p.account_id = $1 AND p.contact_id = $2 ORDER BY p.told_at, p.id"
             );
             let rows =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id).fetch_all(&self.pool).await?;
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id.get()).fetch_all(&self.pool).await?;
             rows.iter().map(promise_from_row).collect()
         })
         .await
@@ -110,7 +110,7 @@ async fn promise_in(tx: &mut Transaction<'_, Any>, account_id: AccountId, id: i6
 fn promise_from_row(row: &AnyRow) -> Result<Promise> {
     Ok(Promise {
         id: row.try_get("id")?,
-        contact_id: row.try_get("contact_id")?,
+        contact_id: ContactId::new(row.try_get("contact_id")?),
         what: row.try_get("what")?,
         aim: instant(row, "aim_at")?,
         told: instant(row, "told_at")?,

@@ -8,7 +8,7 @@
 use jiff::Timestamp;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::EmailAddress;
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::reply::InboundReply;
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
@@ -30,7 +30,7 @@ pub struct MailboxPoll {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RecordedReply {
     pub account_id: AccountId,
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub contact_name: String,
     /// The inbound touch (email, outcome *replied*).
     pub touch: Touch,
@@ -57,7 +57,7 @@ pub enum ReplyOutcome {
 /// Where a reply lands: an account's contact, and the email it answers.
 struct Target {
     account_id: AccountId,
-    contact_id: i64,
+    contact_id: ContactId,
     outbox_id: Option<i64>,
 }
 
@@ -138,7 +138,7 @@ impl Store {
                 )
                 .bind(target.account_id.get())
                 .bind(&reply.key)
-                .bind(target.contact_id)
+                .bind(target.contact_id.get())
                 .bind(target.outbox_id)
                 .bind(&reply.subject)
                 .bind(seconds(at))
@@ -201,7 +201,7 @@ async fn thread_target(backend: Backend, tx: &mut Transaction<'_, Any>, thread: 
         if best.as_ref().is_none_or(|(best_rank, _)| rank < *best_rank) {
             let target = Target {
                 account_id: AccountId::new(row.try_get("account_id")?),
-                contact_id: row.try_get("contact_id")?,
+                contact_id: ContactId::new(row.try_get("contact_id")?),
                 outbox_id: Some(row.try_get("id")?),
             };
             best = Some((rank, target));
@@ -226,7 +226,7 @@ async fn sender_targets(tx: &mut Transaction<'_, Any>, from: &EmailAddress, sent
         .map(|row| {
             Ok(Target {
                 account_id: AccountId::new(row.try_get("account_id")?),
-                contact_id: row.try_get("contact_id")?,
+                contact_id: ContactId::new(row.try_get("contact_id")?),
                 outbox_id: None,
             })
         })
@@ -237,14 +237,14 @@ async fn sender_targets(tx: &mut Transaction<'_, Any>, from: &EmailAddress, sent
 async fn live_plans(
     tx: &mut Transaction<'_, Any>,
     account_id: AccountId,
-    contact_id: i64,
+    contact_id: ContactId,
 ) -> Result<Vec<(i64, String)>> {
     let rows = sqlx::query(
         "SELECT e.id, p.name FROM enrollments e JOIN plans p ON p.id = e.plan_id \
          WHERE e.account_id = $1 AND e.contact_id = $2 AND e.state IN ('active', 'paused') ORDER BY e.id",
     )
     .bind(account_id.get())
-    .bind(contact_id)
+    .bind(contact_id.get())
     .fetch_all(&mut **tx)
     .await?;
     rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("name")?))).collect()

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentChange;
 use tickler_core::contact::Contact;
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
 use crate::consent::{ConsentRequest, apply};
@@ -39,27 +39,27 @@ impl Store {
     }
 
     /// A contact's touches, newest first.
-    pub async fn touches(&self, account_id: AccountId, contact_id: i64) -> Result<Vec<Touch>> {
+    pub async fn touches(&self, account_id: AccountId, contact_id: ContactId) -> Result<Vec<Touch>> {
         crate::error::during("listing touches", async {
             let statement = format!(
                 "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC"
             );
             let rows =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id).fetch_all(&self.pool).await?;
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id.get()).fetch_all(&self.pool).await?;
             rows.iter().map(touch_from_row).collect()
         })
         .await
     }
 
     /// The most recent touch of a contact.
-    pub async fn last_touch(&self, account_id: AccountId, contact_id: i64) -> Result<Option<Touch>> {
+    pub async fn last_touch(&self, account_id: AccountId, contact_id: ContactId) -> Result<Option<Touch>> {
         crate::error::during("reading the last touch", async {
             let statement = format!(
                 "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC LIMIT 1"
             );
             let row = sqlx::query(sqlx::AssertSqlSafe(statement))
                 .bind(account_id.get())
-                .bind(contact_id)
+                .bind(contact_id.get())
                 .fetch_optional(&self.pool)
                 .await?;
             row.as_ref().map(touch_from_row).transpose()
@@ -77,7 +77,7 @@ const SENT_CHUNK: usize = 64;
 pub(crate) async fn insert_sent_emails(
     backend: Backend,
     tx: &mut Transaction<'_, Any>,
-    sent: &[(AccountId, i64, String)],
+    sent: &[(AccountId, ContactId, String)],
     now: Timestamp,
 ) -> Result<()> {
     for chunk in sent.chunks(SENT_CHUNK) {
@@ -87,7 +87,7 @@ pub(crate) async fn insert_sent_emails(
         for (account_id, contact_id, summary) in chunk {
             query = query
                 .bind(account_id.get())
-                .bind(*contact_id)
+                .bind(contact_id.get())
                 .bind(seconds(now))
                 .bind(Channel::Email.as_str())
                 .bind(Direction::Out.as_str())
@@ -114,7 +114,7 @@ pub(crate) async fn insert_touch(
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
         .bind(account_id.get())
-        .bind(contact.id)
+        .bind(contact.id.get())
         .bind(seconds(draft.at))
         .bind(draft.channel.as_str())
         .bind(draft.direction.as_str())
@@ -144,7 +144,7 @@ pub(crate) async fn insert_touch(
 pub(crate) fn touch_from_row(row: &AnyRow) -> Result<Touch> {
     Ok(Touch {
         id: row.try_get("id")?,
-        contact_id: row.try_get("contact_id")?,
+        contact_id: ContactId::new(row.try_get("contact_id")?),
         at: instant(row, "at")?,
         channel: parsed(row, "channel", Channel::parse)?,
         direction: parsed(row, "direction", Direction::parse)?,

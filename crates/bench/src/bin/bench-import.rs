@@ -33,7 +33,7 @@ use tickler_bench::people::{ContactImport, EmailRow, HEADER, PhoneRow, TagRow, p
 use tickler_bench::rows::{BATCH, Binder, Placeholders, insert};
 use tickler_bench::seed::Random;
 use tickler_bench::{Result, progress};
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 
 #[derive(Serialize, Clone)]
 struct Run {
@@ -150,9 +150,9 @@ async fn main() -> Result<()> {
         person.write_csv(&mut out)?;
         let id = index as i64 + 1;
         raw.contacts.push(person.contact(id, account_id, now));
-        raw.emails.push(EmailRow { account_id, contact_id: id, email: person.email.clone() });
-        raw.phones.push(PhoneRow { contact_id: id, phone: person.phone.clone() });
-        raw.tags.extend(person.tags.iter().map(|tag| TagRow { account_id, contact_id: id, tag }));
+        raw.emails.push(EmailRow { account_id, contact_id: ContactId::new(id), email: person.email.clone() });
+        raw.phones.push(PhoneRow { contact_id: ContactId::new(id), phone: person.phone.clone() });
+        raw.tags.extend(person.tags.iter().map(|tag| TagRow { account_id, contact_id: ContactId::new(id), tag }));
     }
     out.flush()?;
     drop(out);

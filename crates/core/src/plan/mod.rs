@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use starter::starter_plans;
 
 use crate::error::{Error, Result};
+use crate::ids::ContactId;
 use crate::names::parse_named;
 use crate::template;
 use crate::touch::{Channel, Direction, Outcome};
@@ -185,7 +186,8 @@ pub struct Enrollment {
     pub id: i64,
     pub plan_id: i64,
     pub plan_name: String,
-    pub contact_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub contact_id: ContactId,
     pub state: EnrollmentState,
     /// Index of the next step to run (0-based).
     pub next_step: u32,

@@ -9,6 +9,7 @@ use tickler_app::Scheduled;
 use tickler_app::follow_ups::{self, Agenda, AgendaQuery, Done, DoneInput, FollowUpInput, SnoozeInput};
 use tickler_app::promises::{self, OpenPromise, PromiseInput};
 use tickler_core::follow_up::FollowUp;
+use tickler_core::ids::ContactId;
 use tickler_core::promise::Promise;
 
 use super::{ApiJson, ApiPath, ApiQuery, Errors};
@@ -21,7 +22,7 @@ use crate::state::AppState;
 pub async fn schedule(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(input): ApiJson<FollowUpInput>,
 ) -> Result<(StatusCode, Json<Scheduled>)> {
     Ok((StatusCode::CREATED, Json(follow_ups::schedule(&state.app, &caller.actor(&state), id, &input).await?)))
@@ -32,7 +33,7 @@ pub async fn schedule(
 pub async fn make_promise(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(input): ApiJson<PromiseInput>,
 ) -> Result<(StatusCode, Json<Promise>)> {
     Ok((StatusCode::CREATED, Json(promises::make(&state.app, &caller.actor(&state), id, &input).await?)))

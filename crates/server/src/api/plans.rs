@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use tickler_app::plans::{self, Change};
+use tickler_core::ids::ContactId;
 use tickler_core::plan::{Enrollment, Plan};
 use utoipa::ToSchema;
 
@@ -33,7 +34,7 @@ pub struct EnrollInput {
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(input): ApiJson<EnrollInput>,
 ) -> Result<(StatusCode, Json<Enrollment>)> {
     Ok((StatusCode::CREATED, Json(plans::enroll(&state.app, &caller.actor(&state), id, &input.plan).await?)))
@@ -44,7 +45,7 @@ pub async fn create(
 pub async fn of_contact(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
 ) -> Result<Json<Vec<Enrollment>>> {
     Ok(Json(plans::enrollments(&state.app, &caller.actor(&state), Some(id)).await?))
 }

@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use tickler_app::contacts::{self, ContactQuery};
 use tickler_app::plans::{self, PlanInput, StepInput, step_tone as flags};
+use tickler_core::ids::ContactId;
 use tickler_core::plan::{Plan, Step, StepAction};
 use tickler_core::touch::Channel;
 
@@ -76,7 +77,7 @@ pub async fn create(State(state): State<AppState>, form: PageForm<NewPlan>) -> R
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PreviewFor {
-    contact: Option<i64>,
+    contact: Option<ContactId>,
 }
 
 /// One plan of the caller's account.
@@ -97,7 +98,7 @@ async fn show(
     state: &AppState,
     caller: &Caller,
     id: i64,
-    contact_id: Option<i64>,
+    contact_id: Option<ContactId>,
     status: StatusCode,
     errors: FormErrors,
     values: Option<minijinja::Value>,

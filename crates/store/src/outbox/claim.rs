@@ -14,7 +14,7 @@ use jiff::tz::TimeZone;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Contact;
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, StepAction};
 use tickler_core::send_window;
 use tickler_core::template::{self, Compiled, Rendered};
@@ -44,7 +44,7 @@ pub(super) struct AccountRules {
 /// Everything a batch of steps is decided on, read inside the claiming transaction.
 pub(super) struct Batch {
     pub enrollments: HashMap<i64, Enrollment>,
-    pub contacts: HashMap<i64, Contact>,
+    pub contacts: HashMap<ContactId, Contact>,
     pub plans: HashMap<i64, Plan>,
     pub accounts: HashMap<AccountId, AccountRules>,
 }
@@ -80,7 +80,7 @@ impl Batch {
                 enrollments.insert(enrollment.id, enrollment);
             }
         }
-        let contact_ids = id_list(enrollments.values().map(|enrollment| enrollment.contact_id));
+        let contact_ids = id_list(enrollments.values().map(|enrollment| enrollment.contact_id.get()));
         let statement = format!("{CONTACT_SELECT} WHERE c.id IN ({contact_ids})");
         let rows = one_off(statement).fetch_all(&mut **tx).await?;
         let contacts = rows
@@ -186,7 +186,7 @@ impl Store {
             let mut tx = self.begin_write().await?;
             let batch = Batch::load(self, &mut tx, &targets).await?;
             let enrollment_ids = id_list(targets.iter().map(|(_, id)| *id));
-            let contact_ids = id_list(batch.contacts.keys().copied());
+            let contact_ids = id_list(batch.contacts.keys().map(|id| id.get()));
             let facts = contact_facts(&mut tx, &contact_ids, now).await?;
             let mut outbox: HashMap<(i64, u32), (OutboundEmail, OutboxState)> = HashMap::new();
             // The last email sent in each enrollment: the one the next email answers.
@@ -301,7 +301,7 @@ impl<'a> Decision<'a> {
             set_waiting(tx, enrollment.id, Some(&hold.reason), Some(hold.until), now).await?;
             return Ok(Claimed::Run(StepRun::Held(hold)));
         }
-        sending_to.insert(contact.id);
+        sending_to.insert(contact.id.get());
         if let Some((email, _)) = existing {
             return Ok(Claimed::Send { email: Box::new(email.clone()), fresh: false });
         }
@@ -385,13 +385,13 @@ impl<'a> Decision<'a> {
         let (contact, _, rules) = self.records();
         let gap = contact.details.pacing_gap_days.unwrap_or(rules.gap_days);
         let elsewhere =
-            self.facts.in_flight.get(&contact.id).is_some_and(|emails| {
+            self.facts.in_flight.get(&contact.id.get()).is_some_and(|emails| {
                 emails.iter().any(|&(id, step)| (id, step) != (enrollment.id, enrollment.next_step))
             });
-        let last = if sending_to.contains(&contact.id) || elsewhere {
+        let last = if sending_to.contains(&contact.id.get()) || elsewhere {
             Some(now)
         } else {
-            self.facts.last_outreach.get(&contact.id).copied()
+            self.facts.last_outreach.get(&contact.id.get()).copied()
         };
         send_window::hold(now, zone, &rules.work_week, gap, last)
     }
@@ -489,7 +489,7 @@ async fn insert_emails(
             places.insert(key.clone(), (*place, email));
             query = query
                 .bind(email.account_id.get())
-                .bind(email.contact_id)
+                .bind(email.contact_id.map(ContactId::get))
                 .bind(enrollment_id)
                 .bind(i64::from(step))
                 .bind(key)

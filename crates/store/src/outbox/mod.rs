@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::plan::{Enrollment, Plan, Step, StepAction};
 use tickler_core::send_window::Hold;
 use tickler_core::template::{
@@ -46,7 +46,7 @@ pub struct OutboundEmail {
     pub outbox_id: i64,
     pub account_id: AccountId,
     /// The contact it goes to; `None` for notices to the user (digest, alerts).
-    pub contact_id: Option<i64>,
+    pub contact_id: Option<ContactId>,
     pub enrollment_id: Option<i64>,
     pub step: Option<u32>,
     pub message_id: String,
@@ -133,7 +133,7 @@ impl Store {
     pub async fn outbox(
         &self,
         account_id: AccountId,
-        contact_id: Option<i64>,
+        contact_id: Option<ContactId>,
     ) -> Result<Vec<(OutboundEmail, OutboxState)>> {
         crate::error::during("reading the outbox", async {
             let rows = sqlx::query(
@@ -141,7 +141,7 @@ impl Store {
                  ORDER BY o.id DESC",
             )
             .bind(account_id.get())
-            .bind(contact_id)
+            .bind(contact_id.map(ContactId::get))
             .fetch_all(&self.pool)
             .await?;
             rows.iter().map(|row| Ok((email_from_row(row)?, OutboxState::from_row(row, "outbox_state")?))).collect()
@@ -375,7 +375,7 @@ pub(super) fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
     Ok(OutboundEmail {
         outbox_id: row.try_get("id")?,
         account_id: AccountId::new(row.try_get("account_id")?),
-        contact_id: row.try_get("contact_id")?,
+        contact_id: row.try_get::<Option<i64>, _>("contact_id")?.map(ContactId::new),
         enrollment_id: row.try_get("enrollment_id")?,
         step: step.and_then(|step| u32::try_from(step).ok()),
         message_id: row.try_get("message_id")?,
@@ -400,7 +400,7 @@ pub(crate) async fn fields_for(
     now: Timestamp,
 ) -> Result<Fields> {
     let settings = mail_settings_in(connection, account_id).await?;
-    let facts = render_facts(connection, &id_list(std::iter::once(contact.id)), now).await?;
+    let facts = render_facts(connection, &id_list(std::iter::once(contact.id.get())), now).await?;
     Ok(fields(contact, plan, zone, &settings, &facts, now))
 }
 
@@ -449,7 +449,7 @@ pub(super) fn fields(
     facts: &RenderFacts,
     now: Timestamp,
 ) -> Fields {
-    let (last_touch, promise) = (facts.last_touch.get(&contact.id), facts.promise.get(&contact.id));
+    let (last_touch, promise) = (facts.last_touch.get(&contact.id.get()), facts.promise.get(&contact.id.get()));
     let signature =
         if settings.signature.trim().is_empty() { settings.from_name.clone() } else { settings.signature.clone() };
     Fields {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::plan::{Enrollment, EnrollmentState};
 use tickler_core::touch::Channel;
 
@@ -119,7 +119,7 @@ async fn mark_sent_again(tx: &mut Tx, deliveries: &[Delivery], now: Timestamp) -
 #[derive(Default)]
 struct Sent<'d> {
     /// Outbound touches: (account, contact, summary).
-    touches: Vec<(AccountId, i64, String)>,
+    touches: Vec<(AccountId, ContactId, String)>,
     /// Enrollments whose last step was just sent.
     finished: Vec<i64>,
     /// Jobs done, per lease owner.
