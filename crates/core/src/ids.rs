@@ -49,6 +49,8 @@ ids! {
     AccountId;
     /// A contact: a person followed up with.
     ContactId;
+    /// A person who signs in to an account.
+    UserId;
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use tickler_core::ids::UserId;
 use tickler_core::user::{ApiToken, User};
 
 use crate::Store;
@@ -29,7 +30,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING {TOKEN_COLUMNS}"
             )))
             .bind(user.account_id.get())
-            .bind(user.id)
+            .bind(user.id.get())
             .bind(name)
             .bind(prefix)
             .bind(token_hash)
@@ -48,7 +49,7 @@ impl Store {
                 "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 AND user_id = $2 ORDER BY id DESC"
             )))
             .bind(user.account_id.get())
-            .bind(user.id)
+            .bind(user.id.get())
             .fetch_all(&self.pool)
             .await?;
             rows.iter().map(token_from_row).collect()
@@ -64,7 +65,7 @@ impl Store {
              WHERE account_id = $1 AND user_id = $2 AND id = $3 RETURNING {TOKEN_COLUMNS}"
             )))
             .bind(user.account_id.get())
-            .bind(user.id)
+            .bind(user.id.get())
             .bind(id)
             .bind(seconds(now))
             .fetch_optional(&self.pool)
@@ -106,7 +107,7 @@ impl Store {
 fn token_from_row(row: &AnyRow) -> Result<ApiToken> {
     Ok(ApiToken {
         id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
+        user_id: UserId::new(row.try_get("user_id")?),
         name: row.try_get("name")?,
         prefix: row.try_get("prefix")?,
         created_at: instant(row, "created_at")?,
