@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::ZoneName;
 use crate::error::{Error, Result};
-use crate::ids::ContactId;
+use crate::ids::{ContactId, FollowUpId};
 use crate::names::parse_named;
 use crate::touch::Channel;
 use crate::when::Resolved;
@@ -140,7 +140,7 @@ impl FollowUpState {
     }
 
     /// Refuse to change a follow-up that is no longer open.
-    pub fn ensure_open(self, id: i64) -> Result<()> {
+    pub fn ensure_open(self, id: FollowUpId) -> Result<()> {
         match self {
             FollowUpState::Open => Ok(()),
             closed => Err(Error::Refused(format!("follow-up {id} is already {}", closed.as_str()))),
@@ -176,7 +176,8 @@ impl FollowUpDraft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUp {
-    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: FollowUpId,
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub contact_id: ContactId,
     pub due: Due,
@@ -193,7 +194,7 @@ pub struct FollowUp {
 /// One snooze: from which due to which, and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snooze {
-    pub follow_up_id: i64,
+    pub follow_up_id: FollowUpId,
     pub from: Due,
     pub to: Due,
     pub at: Timestamp,
@@ -249,8 +250,8 @@ mod tests {
 
     #[test]
     fn closed_follow_ups_refuse_changes() {
-        assert!(FollowUpState::Open.ensure_open(1).is_ok());
-        assert!(FollowUpState::Done.ensure_open(1).unwrap_err().to_string().contains("already done"));
+        assert!(FollowUpState::Open.ensure_open(FollowUpId::new(1)).is_ok());
+        assert!(FollowUpState::Done.ensure_open(FollowUpId::new(1)).unwrap_err().to_string().contains("already done"));
     }
 
     #[test]

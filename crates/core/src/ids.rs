@@ -51,6 +51,8 @@ ids! {
     ContactId;
     /// A person who signs in to an account.
     UserId;
+    /// A follow-up: one thing to do for a contact, by a date.
+    FollowUpId;
 }
 
 #[cfg(test)]

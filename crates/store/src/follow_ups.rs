@@ -5,7 +5,7 @@ use jiff::{Timestamp, ZonedDateTime};
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, FollowUp, FollowUpDraft, FollowUpState, Origin, ensure_snooze_in_future};
-use tickler_core::ids::{AccountId, ContactId};
+use tickler_core::ids::{AccountId, ContactId, FollowUpId};
 use tickler_core::pacing::{self, Neighbour, PacingWarning};
 use tickler_core::touch::TouchDraft;
 
@@ -61,7 +61,7 @@ impl Store {
     }
 
     /// One follow-up by id.
-    pub async fn follow_up(&self, account_id: AccountId, id: i64) -> Result<FollowUp> {
+    pub async fn follow_up(&self, account_id: AccountId, id: FollowUpId) -> Result<FollowUp> {
         crate::error::during("reading a follow-up", async {
             let mut connection = self.pool.acquire().await?;
             follow_up_in(&mut connection, account_id, id).await
@@ -73,7 +73,7 @@ impl Store {
     pub async fn complete_follow_up(
         &self,
         account_id: AccountId,
-        id: i64,
+        id: FollowUpId,
         touch: Option<&TouchDraft>,
         now: Timestamp,
     ) -> Result<(FollowUp, Option<Logged>)> {
@@ -98,7 +98,7 @@ impl Store {
     }
 
     /// Mark an open follow-up skipped.
-    pub async fn skip_follow_up(&self, account_id: AccountId, id: i64, now: Timestamp) -> Result<FollowUp> {
+    pub async fn skip_follow_up(&self, account_id: AccountId, id: FollowUpId, now: Timestamp) -> Result<FollowUp> {
         crate::error::during("skipping a follow-up", async {
             let mut tx = self.begin_write().await?;
             follow_up_in(&mut tx, account_id, id).await?.state.ensure_open(id)?;
@@ -115,7 +115,7 @@ impl Store {
     pub async fn snooze_follow_up(
         &self,
         account_id: AccountId,
-        id: i64,
+        id: FollowUpId,
         to: &Due,
         now: &ZonedDateTime,
     ) -> Result<Scheduled> {
@@ -130,7 +130,7 @@ impl Store {
                 "INSERT INTO follow_up_snoozes (follow_up_id, from_date, from_time, from_zone, to_date, to_time, to_zone, at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind(id)
+            .bind(id.get())
             .bind(from_date)
             .bind(from_time)
             .bind(from_zone)
@@ -145,7 +145,7 @@ impl Store {
                  WHERE account_id = $1 AND id = $2",
             )
             .bind(account_id.get())
-            .bind(id)
+            .bind(id.get())
             .bind(to_date)
             .bind(to_time)
             .bind(to_zone)
@@ -178,13 +178,13 @@ impl Store {
 async fn close(
     tx: &mut Transaction<'_, Any>,
     account_id: AccountId,
-    id: i64,
+    id: FollowUpId,
     state: FollowUpState,
     now: Timestamp,
 ) -> Result<()> {
     sqlx::query("UPDATE follow_ups SET state = $3, closed_at = $4 WHERE account_id = $1 AND id = $2")
         .bind(account_id.get())
-        .bind(id)
+        .bind(id.get())
         .bind(state.as_str())
         .bind(seconds(now))
         .execute(&mut **tx)
@@ -192,11 +192,11 @@ async fn close(
     Ok(())
 }
 
-async fn follow_up_in(connection: &mut sqlx::AnyConnection, account_id: AccountId, id: i64) -> Result<FollowUp> {
+async fn follow_up_in(connection: &mut sqlx::AnyConnection, account_id: AccountId, id: FollowUpId) -> Result<FollowUp> {
     let statement = format!("SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.id = $2");
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
         .bind(account_id.get())
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *connection)
         .await?
         .ok_or_else(|| Error::not_found(Record::FollowUp, id))?;
@@ -219,7 +219,7 @@ async fn pacing_warning(
     account_id: AccountId,
     contact: &Contact,
     due: &Due,
-    except: Option<i64>,
+    except: Option<FollowUpId>,
 ) -> Result<Option<PacingWarning>> {
     let zone = contact.zone_or(&due.zone.time_zone());
     let gap = match contact.details.pacing_gap_days {
@@ -236,7 +236,7 @@ async fn neighbours(
     account_id: AccountId,
     contact_id: ContactId,
     zone: &jiff::tz::TimeZone,
-    except: Option<i64>,
+    except: Option<FollowUpId>,
 ) -> Result<Vec<Neighbour>> {
     let mut neighbours = Vec::new();
     let last_touch = sqlx::query("SELECT MAX(at) AS at FROM touches WHERE account_id = $1 AND contact_id = $2")

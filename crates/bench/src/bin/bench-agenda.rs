@@ -158,7 +158,7 @@ async fn main() -> Result<()> {
 
     let bench = Bench { store, native, account_id: account.id, until: window_end(&now, days), now, limit };
     let agenda = bench.store.agenda(bench.account_id, bench.until, limit).await?;
-    let store_ids: Vec<i64> = agenda.iter().map(|row| row.follow_up.id).collect();
+    let store_ids: Vec<i64> = agenda.iter().map(|row| row.follow_up.id.get()).collect();
     if store_ids != bench.bare_ids().await? {
         return Err(
             "the bare query and Store::agenda returned different rows: do both run tickler_store::AGENDA_SQL?".into()

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
-use tickler_core::ids::{AccountId, ContactId};
+use tickler_core::ids::{AccountId, ContactId, FollowUpId};
 use tickler_core::plan::{Enrollment, Plan, Step, StepAction};
 use tickler_core::send_window::Hold;
 use tickler_core::template::{
@@ -347,7 +347,7 @@ pub(super) async fn add_task(
     text: &str,
     zone: &TimeZone,
     now: Timestamp,
-) -> Result<i64> {
+) -> Result<FollowUpId> {
     let due = Due { date: now.to_zoned_datetime(zone.clone()).date(), time: None, zone: zone_name(zone) };
     let purpose = format!("{}: {text}", plan.name);
     insert_follow_up(tx, account_id, contact.id, &due, step.channel, &purpose, Origin::PlanStep, now).await

@@ -5,7 +5,7 @@ use jiff::SignedDuration;
 use jiff::civil::{Time, date};
 use tickler_core::contact::ZoneName;
 use tickler_core::follow_up::{Due, FollowUpDraft, FollowUpState, Origin};
-use tickler_core::ids::ContactId;
+use tickler_core::ids::{ContactId, FollowUpId};
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
 use tickler_store::Error;
 use tickler_test_support::both;
@@ -168,7 +168,7 @@ both!(the_agenda_lists_open_items_due_before_the_window_end, async |db: &TestDb|
 
     let until = "2026-12-02T05:00:00Z".parse().unwrap();
     let rows = db.store.agenda(account.id, until, 100).await.unwrap();
-    let ids: Vec<i64> = rows.iter().map(|row| row.follow_up.id).collect();
+    let ids: Vec<FollowUpId> = rows.iter().map(|row| row.follow_up.id).collect();
     assert_eq!(ids, vec![overdue.follow_up.id, today.follow_up.id]);
     assert!(!ids.contains(&beyond.follow_up.id));
     let ann_row = &rows[1];
