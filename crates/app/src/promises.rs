@@ -1,7 +1,7 @@
 //! Promises: make one (aim for the hour, promise the end of the day), keep it, see the open ones.
 
 use serde::{Deserialize, Serialize};
-use tickler_core::ids::ContactId;
+use tickler_core::ids::{ContactId, PromiseId};
 use tickler_core::intake;
 use tickler_core::promise::{Promise, PromiseDraft};
 
@@ -27,7 +27,7 @@ pub async fn make(app: &App, actor: &Actor, contact_id: ContactId, input: &Promi
 }
 
 /// Mark a promise kept.
-pub async fn keep(app: &App, actor: &Actor, id: i64) -> Result<Promise> {
+pub async fn keep(app: &App, actor: &Actor, id: PromiseId) -> Result<Promise> {
     Ok(app.store.keep_promise(actor.account_id(), id, actor.now).await?)
 }
 

@@ -53,6 +53,8 @@ ids! {
     UserId;
     /// A follow-up: one thing to do for a contact, by a date.
     FollowUpId;
+    /// A promise: something said to a contact, to be kept by a time.
+    PromiseId;
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::ZoneName;
 use crate::error::{Error, Result};
-use crate::ids::ContactId;
+use crate::ids::{ContactId, PromiseId};
 use crate::names::parse_named;
 use crate::work_week::WorkWeek;
 
@@ -89,7 +89,8 @@ impl PromiseDraft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Promise {
-    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: PromiseId,
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub contact_id: ContactId,
     pub what: String,
@@ -185,7 +186,7 @@ mod tests {
     fn risk_starts_when_the_aim_passes_or_time_runs_short() {
         let created = at(date(2026, 11, 24), 9, 0).timestamp();
         let promise = Promise {
-            id: 1,
+            id: PromiseId::new(1),
             contact_id: ContactId::new(1),
             what: "quote".into(),
             aim: at(date(2026, 11, 24), 16, 0).timestamp(),

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::ZoneName;
-use tickler_core::ids::{AccountId, ContactId};
+use tickler_core::ids::{AccountId, ContactId, PromiseId};
 use tickler_core::promise::{Promise, PromiseDraft, PromiseState};
 
 use crate::Store;
@@ -70,7 +70,7 @@ impl Store {
     }
 
     /// Mark an open promise fulfilled: kept when on time, late otherwise.
-    pub async fn keep_promise(&self, account_id: AccountId, id: i64, now: Timestamp) -> Result<Promise> {
+    pub async fn keep_promise(&self, account_id: AccountId, id: PromiseId, now: Timestamp) -> Result<Promise> {
         crate::error::during("keeping a promise", async {
             let mut tx = self.begin_write().await?;
             let promise = promise_in(&mut tx, account_id, id).await?;
@@ -83,7 +83,7 @@ impl Store {
             }
             sqlx::query("UPDATE promises SET state = $3, closed_at = $4 WHERE account_id = $1 AND id = $2")
                 .bind(account_id.get())
-                .bind(id)
+                .bind(id.get())
                 .bind(promise.fulfilled_state(now).as_str())
                 .bind(seconds(now))
                 .execute(&mut *tx)
@@ -96,11 +96,11 @@ impl Store {
     }
 }
 
-async fn promise_in(tx: &mut Transaction<'_, Any>, account_id: AccountId, id: i64) -> Result<Promise> {
+async fn promise_in(tx: &mut Transaction<'_, Any>, account_id: AccountId, id: PromiseId) -> Result<Promise> {
     let statement = format!("SELECT {PROMISE_COLUMNS} FROM promises p WHERE p.account_id = $1 AND p.id = $2");
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
         .bind(account_id.get())
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(|| Error::not_found(Record::Promise, id))?;
@@ -109,7 +109,7 @@ async fn promise_in(tx: &mut Transaction<'_, Any>, account_id: AccountId, id: i6
 
 fn promise_from_row(row: &AnyRow) -> Result<Promise> {
     Ok(Promise {
-        id: row.try_get("id")?,
+        id: PromiseId::new(row.try_get("id")?),
         contact_id: ContactId::new(row.try_get("contact_id")?),
         what: row.try_get("what")?,
         aim: instant(row, "aim_at")?,

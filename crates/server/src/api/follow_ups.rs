@@ -9,7 +9,7 @@ use tickler_app::Scheduled;
 use tickler_app::follow_ups::{self, Agenda, AgendaQuery, Done, DoneInput, FollowUpInput, SnoozeInput};
 use tickler_app::promises::{self, OpenPromise, PromiseInput};
 use tickler_core::follow_up::FollowUp;
-use tickler_core::ids::{ContactId, FollowUpId};
+use tickler_core::ids::{ContactId, FollowUpId, PromiseId};
 use tickler_core::promise::Promise;
 
 use super::{ApiJson, ApiPath, ApiQuery, Errors};
@@ -118,7 +118,7 @@ pub async fn promises(State(state): State<AppState>, ApiCaller(caller): ApiCalle
 pub async fn keep(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PromiseId>,
 ) -> Result<Json<Promise>> {
     Ok(Json(promises::keep(&state.app, &caller.actor(&state), id).await?))
 }

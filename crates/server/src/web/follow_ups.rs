@@ -11,7 +11,7 @@ use crate::error::Failure;
 use crate::state::AppState;
 use tickler_app::follow_ups::{self, DoneInput, SnoozeInput};
 use tickler_app::promises;
-use tickler_core::ids::FollowUpId;
+use tickler_core::ids::{FollowUpId, PromiseId};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneForm {
@@ -77,7 +77,11 @@ pub async fn skip(
     }
 }
 
-pub async fn kept(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<super::ReturnTo>) -> Response {
+pub async fn kept(
+    State(state): State<AppState>,
+    Path(id): Path<PromiseId>,
+    form: PageForm<super::ReturnTo>,
+) -> Response {
     match promises::keep(&state.app, &form.caller.actor(&state), id).await {
         Ok(_) => done_redirect(&local_path(form.form.return_to.as_deref(), "/today"), "kept"),
         Err(error) => failure_page(&state, &error.into()),
