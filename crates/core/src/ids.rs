@@ -55,6 +55,8 @@ ids! {
     FollowUpId;
     /// A promise: something said to a contact, to be kept by a time.
     PromiseId;
+    /// A plan: a sequence of steps a contact can be enrolled in.
+    PlanId;
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{Contact, Tag};
-use tickler_core::ids::{AccountId, ContactId};
+use tickler_core::ids::{AccountId, ContactId, PlanId};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
 
 use crate::Store;
@@ -39,7 +39,7 @@ impl Store {
     pub async fn enroll(
         &self,
         account_id: AccountId,
-        plan_id: i64,
+        plan_id: PlanId,
         contact_id: ContactId,
         now: Timestamp,
     ) -> Result<Enrollment> {
@@ -59,7 +59,7 @@ impl Store {
     pub async fn enroll_tag(
         &self,
         account_id: AccountId,
-        plan_id: i64,
+        plan_id: PlanId,
         tag: &Tag,
         now: Timestamp,
     ) -> Result<BulkEnrolled> {
@@ -233,7 +233,7 @@ async fn enroll_in(
          VALUES ($1, $2, $3, 'active', 0, $4, $5, $5) RETURNING id",
     )
     .bind(account_id.get())
-    .bind(plan.id)
+    .bind(plan.id.get())
     .bind(contact.id.get())
     .bind(seconds(run_at))
     .bind(seconds(now))
@@ -362,7 +362,7 @@ pub(crate) fn enrollment_from_row(row: &AnyRow) -> Result<Enrollment> {
     let next_step: i64 = row.try_get("next_step")?;
     Ok(Enrollment {
         id: row.try_get("id")?,
-        plan_id: row.try_get("plan_id")?,
+        plan_id: PlanId::new(row.try_get("plan_id")?),
         plan_name: row.try_get("plan_name")?,
         contact_id: ContactId::new(row.try_get("contact_id")?),
         state: parsed(row, "state", EnrollmentState::parse)?,

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::Error as DomainError;
-use tickler_core::ids::AccountId;
+use tickler_core::ids::{AccountId, PlanId};
 use tickler_core::plan::{Plan, PlanDraft, Step, StepAction, starter_plans};
 use tickler_core::touch::Channel;
 
@@ -69,12 +69,12 @@ impl Store {
     /// Every plan of the account, by name.
     pub async fn plans(&self, account_id: AccountId) -> Result<Vec<Plan>> {
         crate::error::during("listing plans", async {
-            let ids: Vec<i64> = sqlx::query("SELECT id FROM plans WHERE account_id = $1 ORDER BY name_key")
+            let ids: Vec<PlanId> = sqlx::query("SELECT id FROM plans WHERE account_id = $1 ORDER BY name_key")
                 .bind(account_id.get())
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
-                .map(|row| row.try_get("id"))
+                .map(|row| row.try_get("id").map(PlanId::new))
                 .collect::<Result<_, _>>()?;
             let mut connection = self.pool.acquire().await?;
             let mut plans = Vec::with_capacity(ids.len());
@@ -90,7 +90,7 @@ impl Store {
     pub async fn find_plan(&self, account_id: AccountId, reference: &str) -> Result<Plan> {
         crate::error::during("finding a plan", async {
             let reference = reference.trim();
-            if let Ok(id) = reference.parse::<i64>() {
+            if let Ok(id) = reference.parse::<PlanId>() {
                 let mut connection = self.pool.acquire().await?;
                 return plan_in(&mut connection, account_id, id).await;
             }
@@ -117,7 +117,7 @@ impl Store {
     pub async fn update_plan(
         &self,
         account_id: AccountId,
-        plan_id: i64,
+        plan_id: PlanId,
         draft: &PlanDraft,
         now: Timestamp,
     ) -> Result<Plan> {
@@ -129,7 +129,7 @@ impl Store {
              WHERE account_id = $1 AND id = $2",
             )
             .bind(account_id.get())
-            .bind(plan_id)
+            .bind(plan_id.get())
             .bind(&draft.name)
             .bind(draft.name.to_lowercase())
             .bind(&draft.description)
@@ -138,7 +138,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|error| duplicate_name(error, &draft.name))?;
-            sqlx::query("DELETE FROM plan_steps WHERE plan_id = $1").bind(plan_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM plan_steps WHERE plan_id = $1").bind(plan_id.get()).execute(&mut *tx).await?;
             insert_steps(&mut tx, plan_id, &draft.steps).await?;
             let plan = plan_in(&mut tx, account_id, plan_id).await?;
             tx.commit().await?;
@@ -148,13 +148,13 @@ impl Store {
     }
 
     /// Delete a plan and its enrollments.
-    pub async fn delete_plan(&self, account_id: AccountId, plan_id: i64) -> Result<()> {
+    pub async fn delete_plan(&self, account_id: AccountId, plan_id: PlanId) -> Result<()> {
         crate::error::during("deleting a plan", async {
             let mut tx = self.begin_write().await?;
             plan_in(&mut tx, account_id, plan_id).await?;
             sqlx::query("DELETE FROM plans WHERE account_id = $1 AND id = $2")
                 .bind(account_id.get())
-                .bind(plan_id)
+                .bind(plan_id.get())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -209,21 +209,23 @@ async fn insert_plan(
     account_id: AccountId,
     draft: &PlanDraft,
     now: Timestamp,
-) -> Result<i64> {
-    let id: i64 = sqlx::query(
-        "INSERT INTO plans (account_id, name, name_key, description, nurture, created_at, updated_at) \
+) -> Result<PlanId> {
+    let id = PlanId::new(
+        sqlx::query(
+            "INSERT INTO plans (account_id, name, name_key, description, nurture, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(account_id.get())
-    .bind(&draft.name)
-    .bind(draft.name.to_lowercase())
-    .bind(&draft.description)
-    .bind(i64::from(draft.nurture))
-    .bind(seconds(now))
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(|error| duplicate_name(error, &draft.name))?
-    .try_get("id")?;
+        )
+        .bind(account_id.get())
+        .bind(&draft.name)
+        .bind(draft.name.to_lowercase())
+        .bind(&draft.description)
+        .bind(i64::from(draft.nurture))
+        .bind(seconds(now))
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|error| duplicate_name(error, &draft.name))?
+        .try_get("id")?,
+    );
     insert_steps(tx, id, &draft.steps).await?;
     Ok(id)
 }
@@ -237,7 +239,7 @@ fn duplicate_name(error: sqlx::Error, name: &str) -> Error {
     }
 }
 
-async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: i64, steps: &[Step]) -> Result<()> {
+async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: PlanId, steps: &[Step]) -> Result<()> {
     for (position, step) in steps.iter().enumerate() {
         let (subject, body) = match &step.action {
             StepAction::Email { subject, body } => (subject.as_str(), body.as_str()),
@@ -247,7 +249,7 @@ async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: i64, steps: &[Step
             "INSERT INTO plan_steps (plan_id, position, delay, channel, kind, subject, body) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(plan_id)
+        .bind(plan_id.get())
         .bind(i64::try_from(position).unwrap_or(i64::MAX))
         .bind(&step.delay)
         .bind(step.channel.as_str())
@@ -261,22 +263,22 @@ async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: i64, steps: &[Step
 }
 
 /// One plan with its steps, read on a connection or inside a transaction.
-pub(crate) async fn plan_in(connection: &mut sqlx::AnyConnection, account_id: AccountId, id: i64) -> Result<Plan> {
+pub(crate) async fn plan_in(connection: &mut sqlx::AnyConnection, account_id: AccountId, id: PlanId) -> Result<Plan> {
     let row = sqlx::query("SELECT id, name, description, nurture FROM plans WHERE account_id = $1 AND id = $2")
         .bind(account_id.get())
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *connection)
         .await?
         .ok_or_else(|| Error::not_found(Record::Plan, id))?;
     let steps = sqlx::query(
         "SELECT position, delay, channel, kind, subject, body FROM plan_steps WHERE plan_id = $1 ORDER BY position",
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_all(&mut *connection)
     .await?;
     let nurture: i64 = row.try_get("nurture")?;
     Ok(Plan {
-        id: row.try_get("id")?,
+        id: PlanId::new(row.try_get("id")?),
         name: row.try_get("name")?,
         description: row.try_get("description")?,
         nurture: nurture != 0,

@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use tickler_core::ids::ContactId;
+use tickler_core::ids::{ContactId, PlanId};
 use tickler_test_support::both;
 
 use crate::common::{self, Server};
@@ -263,7 +263,7 @@ both!(plans_are_edited_with_tone_advice_and_a_preview, async |server: &Server| {
     assert!(list.contains("After an interview or meeting") && list.contains("Cold prospect"), "{list}");
     let created = browser.form("/plans", &[("name", "Webinar follow-up"), ("description", "After the webinar")]).await;
     let plan_page = location(&created);
-    let id: i64 = plan_page.trim_start_matches("/plans/").split('?').next().unwrap().parse().unwrap();
+    let id: PlanId = plan_page.trim_start_matches("/plans/").split('?').next().unwrap().parse().unwrap();
     let bad = browser
         .form(
             &format!("/plans/{id}/steps"),

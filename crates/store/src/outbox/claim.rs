@@ -14,7 +14,7 @@ use jiff::tz::TimeZone;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Contact;
-use tickler_core::ids::{AccountId, ContactId};
+use tickler_core::ids::{AccountId, ContactId, PlanId};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, StepAction};
 use tickler_core::send_window;
 use tickler_core::template::{self, Compiled, Rendered};
@@ -45,7 +45,7 @@ pub(super) struct AccountRules {
 pub(super) struct Batch {
     pub enrollments: HashMap<i64, Enrollment>,
     pub contacts: HashMap<ContactId, Contact>,
-    pub plans: HashMap<i64, Plan>,
+    pub plans: HashMap<PlanId, Plan>,
     pub accounts: HashMap<AccountId, AccountRules>,
 }
 
@@ -266,7 +266,7 @@ struct Decision<'a> {
 }
 
 /// Each step's template, compiled once per batch (or why it does not compile).
-type Templates<'a> = HashMap<(i64, u32), std::result::Result<Compiled<'a>, tickler_core::Error>>;
+type Templates<'a> = HashMap<(PlanId, u32), std::result::Result<Compiled<'a>, tickler_core::Error>>;
 
 impl<'a> Decision<'a> {
     /// Decide one job's step: closed, held, or an email to send (already in
