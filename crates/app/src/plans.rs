@@ -10,7 +10,7 @@ use tickler_core::tone;
 use tickler_core::touch::Channel;
 use tickler_store::BulkEnrolled;
 
-use tickler_core::ids::ContactId;
+use tickler_core::ids::{ContactId, EnrollmentId};
 use tickler_store::Record;
 
 use crate::error::{Error, Result};
@@ -231,7 +231,7 @@ pub enum Change {
 }
 
 /// Pause, resume or stop one enrollment of the account.
-pub async fn change_enrollment(app: &App, actor: &Actor, id: i64, change: Change) -> Result<Enrollment> {
+pub async fn change_enrollment(app: &App, actor: &Actor, id: EnrollmentId, change: Change) -> Result<Enrollment> {
     let (account, now) = (actor.account_id(), actor.now);
     Ok(match change {
         Change::Pause => app.store.pause_enrollment(account, id, now).await?,

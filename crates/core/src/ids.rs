@@ -57,6 +57,8 @@ ids! {
     PromiseId;
     /// A plan: a sequence of steps a contact can be enrolled in.
     PlanId;
+    /// An enrollment: one contact in one plan.
+    EnrollmentId;
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{Contact, Tag};
-use tickler_core::ids::{AccountId, ContactId, PlanId};
+use tickler_core::ids::{AccountId, ContactId, EnrollmentId, PlanId};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
 
 use crate::Store;
@@ -20,7 +20,7 @@ pub(crate) const ENROLLMENT_COLUMNS: &str = "e.id, e.plan_id, p.name AS plan_nam
      e.next_run_at, e.waiting, e.stop_reason, e.started_at, e.updated_at";
 
 /// The job key of an enrollment's step: one job per (enrollment, step).
-pub(crate) fn step_key(enrollment_id: i64, step: u32) -> String {
+pub(crate) fn step_key(enrollment_id: EnrollmentId, step: u32) -> String {
     format!("step:{enrollment_id}:{step}")
 }
 
@@ -92,7 +92,12 @@ impl Store {
     }
 
     /// Pause an active enrollment: its next step waits until resumed.
-    pub async fn pause_enrollment(&self, account_id: AccountId, id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn pause_enrollment(
+        &self,
+        account_id: AccountId,
+        id: EnrollmentId,
+        now: Timestamp,
+    ) -> Result<Enrollment> {
         crate::error::during("pausing an enrollment", async {
             self.change_state(account_id, id, EnrollmentState::Active, EnrollmentState::Paused, None, now).await
         })
@@ -100,7 +105,12 @@ impl Store {
     }
 
     /// Resume a paused enrollment: a step that fell due meanwhile runs now (in business hours).
-    pub async fn resume_enrollment(&self, account_id: AccountId, id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn resume_enrollment(
+        &self,
+        account_id: AccountId,
+        id: EnrollmentId,
+        now: Timestamp,
+    ) -> Result<Enrollment> {
         crate::error::during("resuming an enrollment", async {
             self.change_state(account_id, id, EnrollmentState::Paused, EnrollmentState::Active, None, now).await
         })
@@ -108,7 +118,7 @@ impl Store {
     }
 
     /// Stop an enrollment for good, by a person.
-    pub async fn stop_enrollment(&self, account_id: AccountId, id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn stop_enrollment(&self, account_id: AccountId, id: EnrollmentId, now: Timestamp) -> Result<Enrollment> {
         crate::error::during("stopping an enrollment", async {
             let mut tx = self.begin_write().await?;
             let enrollment = enrollment_in(&mut tx, account_id, id).await?;
@@ -130,7 +140,7 @@ impl Store {
     async fn change_state(
         &self,
         account_id: AccountId,
-        id: i64,
+        id: EnrollmentId,
         from: EnrollmentState,
         to: EnrollmentState,
         waiting: Option<&str>,
@@ -150,7 +160,7 @@ impl Store {
             "UPDATE enrollments SET state = $3, waiting = $4, updated_at = $5 WHERE account_id = $1 AND id = $2",
         )
         .bind(account_id.get())
-        .bind(id)
+        .bind(id.get())
         .bind(to.as_str())
         .bind(waiting)
         .bind(seconds(now))
@@ -161,7 +171,7 @@ impl Store {
             let key = step_key(id, enrollment.next_step);
             schedule_job(&mut tx, JobKind::PlanStep, account_id, &id.to_string(), &key, run_at, now).await?;
             sqlx::query("UPDATE enrollments SET next_run_at = $2 WHERE id = $1")
-                .bind(id)
+                .bind(id.get())
                 .bind(seconds(run_at))
                 .execute(&mut *tx)
                 .await?;
@@ -189,7 +199,7 @@ impl Store {
     }
 
     /// One enrollment.
-    pub async fn enrollment(&self, account_id: AccountId, id: i64) -> Result<Enrollment> {
+    pub async fn enrollment(&self, account_id: AccountId, id: EnrollmentId) -> Result<Enrollment> {
         crate::error::during("reading an enrollment", async {
             let mut connection = self.pool.acquire().await?;
             enrollment_in(&mut connection, account_id, id).await
@@ -204,7 +214,7 @@ async fn enroll_in(
     plan: &Plan,
     contact: &Contact,
     now: Timestamp,
-) -> Result<i64> {
+) -> Result<EnrollmentId> {
     match contact.consent.state {
         ConsentState::DoNotContact => {
             return Err(tickler_core::Error::Refused(format!(
@@ -245,7 +255,7 @@ async fn enroll_in(
         }
         _ => error.into(),
     })?;
-    let id: i64 = row.try_get("id")?;
+    let id = EnrollmentId::new(row.try_get("id")?);
     schedule_job(tx, JobKind::PlanStep, account_id, &id.to_string(), &step_key(id, 0), run_at, now).await?;
     Ok(id)
 }
@@ -267,7 +277,7 @@ pub(crate) async fn contact_zone(
 pub(crate) async fn stop_in(
     tx: &mut Transaction<'_, Any>,
     account_id: AccountId,
-    id: i64,
+    id: EnrollmentId,
     reason: &str,
     now: Timestamp,
 ) -> Result<()> {
@@ -276,7 +286,7 @@ pub(crate) async fn stop_in(
          WHERE account_id = $1 AND id = $2 AND state IN ('active', 'paused')",
     )
     .bind(account_id.get())
-    .bind(id)
+    .bind(id.get())
     .bind(reason)
     .bind(seconds(now))
     .execute(&mut **tx)
@@ -298,12 +308,12 @@ pub(crate) async fn stop_in(
 /// email, a template that does not render); `reason` shows on it until resumed.
 pub(crate) async fn pause_in(
     tx: &mut Transaction<'_, Any>,
-    enrollment_id: i64,
+    enrollment_id: EnrollmentId,
     reason: &str,
     now: Timestamp,
 ) -> Result<()> {
     sqlx::query("UPDATE enrollments SET state = $4, waiting = $2, updated_at = $3 WHERE id = $1")
-        .bind(enrollment_id)
+        .bind(enrollment_id.get())
         .bind(reason)
         .bind(seconds(now))
         .bind(EnrollmentState::Paused.as_str())
@@ -322,7 +332,7 @@ pub(crate) async fn stop_contact_plans(
     keep_nurture: bool,
     now: Timestamp,
 ) -> Result<()> {
-    let ids: Vec<i64> = sqlx::query(
+    let ids: Vec<EnrollmentId> = sqlx::query(
         "SELECT e.id FROM enrollments e JOIN plans p ON p.id = e.plan_id WHERE e.account_id = $1 AND e.contact_id = $2 \
          AND e.state IN ('active', 'paused') AND ($3 = 0 OR p.nurture = 0)",
     )
@@ -332,7 +342,7 @@ pub(crate) async fn stop_contact_plans(
     .fetch_all(&mut **tx)
     .await?
     .iter()
-    .map(|row| row.try_get("id"))
+    .map(|row| row.try_get("id").map(EnrollmentId::new))
     .collect::<Result<_, _>>()?;
     for id in ids {
         stop_in(tx, account_id, id, reason, now).await?;
@@ -343,7 +353,7 @@ pub(crate) async fn stop_contact_plans(
 pub(crate) async fn enrollment_in(
     connection: &mut sqlx::AnyConnection,
     account_id: AccountId,
-    id: i64,
+    id: EnrollmentId,
 ) -> Result<Enrollment> {
     let statement = format!(
         "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
@@ -351,7 +361,7 @@ pub(crate) async fn enrollment_in(
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
         .bind(account_id.get())
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *connection)
         .await?
         .ok_or_else(|| Error::not_found(Record::Enrollment, id))?;
@@ -361,7 +371,7 @@ pub(crate) async fn enrollment_in(
 pub(crate) fn enrollment_from_row(row: &AnyRow) -> Result<Enrollment> {
     let next_step: i64 = row.try_get("next_step")?;
     Ok(Enrollment {
-        id: row.try_get("id")?,
+        id: EnrollmentId::new(row.try_get("id")?),
         plan_id: PlanId::new(row.try_get("plan_id")?),
         plan_name: row.try_get("plan_name")?,
         contact_id: ContactId::new(row.try_get("contact_id")?),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use starter::starter_plans;
 
 use crate::error::{Error, Result};
-use crate::ids::{ContactId, PlanId};
+use crate::ids::{ContactId, EnrollmentId, PlanId};
 use crate::names::parse_named;
 use crate::template;
 use crate::touch::{Channel, Direction, Outcome};
@@ -184,7 +184,8 @@ impl EnrollmentState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enrollment {
-    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: EnrollmentId,
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub plan_id: PlanId,
     pub plan_name: String,

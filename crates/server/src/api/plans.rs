@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use tickler_app::plans::{self, Change};
-use tickler_core::ids::ContactId;
+use tickler_core::ids::{ContactId, EnrollmentId};
 use tickler_core::plan::{Enrollment, Plan};
 use utoipa::ToSchema;
 
@@ -56,7 +56,7 @@ pub async fn of_contact(
 pub async fn update(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath((id, what)): ApiPath<(i64, Change)>,
+    ApiPath((id, what)): ApiPath<(EnrollmentId, Change)>,
 ) -> Result<Json<Enrollment>> {
     Ok(Json(plans::change_enrollment(&state.app, &caller.actor(&state), id, what).await?))
 }

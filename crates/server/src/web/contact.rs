@@ -23,7 +23,7 @@ use tickler_app::follow_ups::{self, FollowUpInput};
 use tickler_app::promises::{self, PromiseInput};
 use tickler_app::touches::{self, TouchInput};
 use tickler_app::{contacts, dates, plans};
-use tickler_core::ids::ContactId;
+use tickler_core::ids::{ContactId, EnrollmentId};
 
 /// What to show beside the forms when the page is sent back.
 #[derive(Default)]
@@ -344,7 +344,7 @@ pub async fn enroll(State(state): State<AppState>, Path(id): Path<ContactId>, fo
 
 pub async fn change_enrollment(
     State(state): State<AppState>,
-    Path((id, change)): Path<(i64, plans::Change)>,
+    Path((id, change)): Path<(EnrollmentId, plans::Change)>,
     form: PageForm<super::ReturnTo>,
 ) -> Response {
     match plans::change_enrollment(&state.app, &form.caller.actor(&state), id, change).await {

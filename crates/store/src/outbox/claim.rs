@@ -14,7 +14,7 @@ use jiff::tz::TimeZone;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Contact;
-use tickler_core::ids::{AccountId, ContactId, PlanId};
+use tickler_core::ids::{AccountId, ContactId, EnrollmentId, PlanId};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, StepAction};
 use tickler_core::send_window;
 use tickler_core::template::{self, Compiled, Rendered};
@@ -43,7 +43,7 @@ pub(super) struct AccountRules {
 
 /// Everything a batch of steps is decided on, read inside the claiming transaction.
 pub(super) struct Batch {
-    pub enrollments: HashMap<i64, Enrollment>,
+    pub enrollments: HashMap<EnrollmentId, Enrollment>,
     pub contacts: HashMap<ContactId, Contact>,
     pub plans: HashMap<PlanId, Plan>,
     pub accounts: HashMap<AccountId, AccountRules>,
@@ -53,13 +53,17 @@ impl Batch {
     /// Read the enrollments `targets` name (account, enrollment id; one of another
     /// account is left out as missing), their contacts (locked first on PostgreSQL,
     /// in id order so two workers cannot deadlock), plans and accounts.
-    pub async fn load(store: &Store, tx: &mut Transaction<'_, Any>, targets: &[(AccountId, i64)]) -> Result<Batch> {
+    pub async fn load(
+        store: &Store,
+        tx: &mut Transaction<'_, Any>,
+        targets: &[(AccountId, EnrollmentId)],
+    ) -> Result<Batch> {
         if targets.is_empty() {
             let (enrollments, contacts, plans, accounts) =
                 (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
             return Ok(Batch { enrollments, contacts, plans, accounts });
         }
-        let ids = id_list(targets.iter().map(|(_, id)| *id));
+        let ids = id_list(targets.iter().map(|(_, id)| id.get()));
         if store.backend == Backend::Postgres {
             let statement = format!(
                 "SELECT id FROM contacts WHERE id IN (SELECT contact_id FROM enrollments WHERE id IN ({ids})) \
@@ -72,7 +76,7 @@ impl Batch {
              WHERE e.id IN ({ids})"
         );
         let rows = one_off(statement).fetch_all(&mut **tx).await?;
-        let wanted: HashSet<(AccountId, i64)> = targets.iter().copied().collect();
+        let wanted: HashSet<(AccountId, EnrollmentId)> = targets.iter().copied().collect();
         let mut enrollments = HashMap::new();
         for row in &rows {
             let enrollment = enrollment_from_row(row)?;
@@ -123,7 +127,7 @@ async fn account_rules(tx: &mut Transaction<'_, Any>, account_id: AccountId) -> 
 struct ContactFacts {
     last_outreach: HashMap<i64, Timestamp>,
     /// Plan emails being sent right now (by this or another worker): (enrollment, step) per contact.
-    in_flight: HashMap<i64, Vec<(i64, u32)>>,
+    in_flight: HashMap<i64, Vec<(EnrollmentId, u32)>>,
     render: RenderFacts,
 }
 
@@ -152,13 +156,13 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
         "SELECT contact_id, enrollment_id, step FROM outbox WHERE contact_id IN ({contact_ids}) AND state = 'sending' \
          AND enrollment_id IS NOT NULL"
     );
-    let mut in_flight: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
+    let mut in_flight: HashMap<i64, Vec<(EnrollmentId, u32)>> = HashMap::new();
     for row in one_off(statement).fetch_all(&mut **tx).await? {
         let step: i64 = row.try_get("step")?;
         in_flight
             .entry(row.try_get("contact_id")?)
             .or_default()
-            .push((row.try_get("enrollment_id")?, u32::try_from(step).unwrap_or(0)));
+            .push((EnrollmentId::new(row.try_get("enrollment_id")?), u32::try_from(step).unwrap_or(0)));
     }
     let render = render_facts(tx, contact_ids, now).await?;
     Ok(ContactFacts { last_outreach, in_flight, render })
@@ -180,17 +184,18 @@ impl Store {
         crate::error::during("claiming plan steps", async {
             let mut targets = Vec::with_capacity(jobs.len());
             for job in jobs {
-                let id: i64 = job.payload.parse().map_err(|_| Error::Corrupt(format!("job {}: payload", job.id)))?;
+                let id: EnrollmentId =
+                    job.payload.parse().map_err(|_| Error::Corrupt(format!("job {}: payload", job.id)))?;
                 targets.push((job.account_id, id));
             }
             let mut tx = self.begin_write().await?;
             let batch = Batch::load(self, &mut tx, &targets).await?;
-            let enrollment_ids = id_list(targets.iter().map(|(_, id)| *id));
+            let enrollment_ids = id_list(targets.iter().map(|(_, id)| id.get()));
             let contact_ids = id_list(batch.contacts.keys().map(|id| id.get()));
             let facts = contact_facts(&mut tx, &contact_ids, now).await?;
-            let mut outbox: HashMap<(i64, u32), (OutboundEmail, OutboxState)> = HashMap::new();
+            let mut outbox: HashMap<(EnrollmentId, u32), (OutboundEmail, OutboxState)> = HashMap::new();
             // The last email sent in each enrollment: the one the next email answers.
-            let mut threads: HashMap<i64, (u32, String, Vec<String>)> = HashMap::new();
+            let mut threads: HashMap<EnrollmentId, (u32, String, Vec<String>)> = HashMap::new();
             for (email, state) in outbox_rows(&mut tx, &enrollment_ids).await? {
                 let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else { continue };
                 let later = threads.get(&enrollment_id).is_none_or(|(latest, ..)| *latest < step);
@@ -274,8 +279,8 @@ impl<'a> Decision<'a> {
     async fn decide(
         &self,
         tx: &mut Transaction<'static, Any>,
-        outbox: &HashMap<(i64, u32), (OutboundEmail, OutboxState)>,
-        threads: &HashMap<i64, (u32, String, Vec<String>)>,
+        outbox: &HashMap<(EnrollmentId, u32), (OutboundEmail, OutboxState)>,
+        threads: &HashMap<EnrollmentId, (u32, String, Vec<String>)>,
         sending_to: &mut HashSet<i64>,
         templates: &mut Templates<'a>,
     ) -> Result<Claimed> {
@@ -418,7 +423,7 @@ fn new_email(
     to: &str,
     settings: &MailSettings,
     rendered: Rendered,
-    threads: &HashMap<i64, (u32, String, Vec<String>)>,
+    threads: &HashMap<EnrollmentId, (u32, String, Vec<String>)>,
 ) -> OutboundEmail {
     let (in_reply_to, references) = match threads.get(&enrollment.id).filter(|(step, ..)| *step < enrollment.next_step)
     {
@@ -490,7 +495,7 @@ async fn insert_emails(
             query = query
                 .bind(email.account_id.get())
                 .bind(email.contact_id.map(ContactId::get))
-                .bind(enrollment_id)
+                .bind(enrollment_id.get())
                 .bind(i64::from(step))
                 .bind(key)
                 .bind(email.message_id.as_str())

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
-use tickler_core::ids::{AccountId, ContactId, FollowUpId};
+use tickler_core::ids::{AccountId, ContactId, EnrollmentId, FollowUpId};
 use tickler_core::plan::{Enrollment, Plan, Step, StepAction};
 use tickler_core::send_window::Hold;
 use tickler_core::template::{
@@ -47,7 +47,7 @@ pub struct OutboundEmail {
     pub account_id: AccountId,
     /// The contact it goes to; `None` for notices to the user (digest, alerts).
     pub contact_id: Option<ContactId>,
-    pub enrollment_id: Option<i64>,
+    pub enrollment_id: Option<EnrollmentId>,
     pub step: Option<u32>,
     pub message_id: String,
     pub in_reply_to: Option<String>,
@@ -287,7 +287,7 @@ pub(super) async fn advance(
                 "UPDATE enrollments SET next_step = $2, next_run_at = $3, waiting = NULL, updated_at = $4 \
                  WHERE id = $1 AND next_step = $5 AND state = 'active'",
             )
-            .bind(enrollment.id)
+            .bind(enrollment.id.get())
             .bind(i64::from(next))
             .bind(seconds(run_at))
             .bind(seconds(now))
@@ -307,14 +307,18 @@ pub(super) async fn advance(
 
 /// Finish enrollments whose last step is done, in one statement (read under
 /// this transaction's lock, so their step is the one just done).
-pub(super) async fn finish_enrollments(tx: &mut Transaction<'_, Any>, ids: &[i64], now: Timestamp) -> Result<()> {
+pub(super) async fn finish_enrollments(
+    tx: &mut Transaction<'_, Any>,
+    ids: &[EnrollmentId],
+    now: Timestamp,
+) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
     let statement = format!(
         "UPDATE enrollments SET state = 'finished', next_step = next_step + 1, next_run_at = NULL, waiting = NULL, \
          updated_at = $1 WHERE id IN ({}) AND state = 'active'",
-        id_list(ids.iter().copied())
+        id_list(ids.iter().map(|id| id.get()))
     );
     one_off(statement).bind(seconds(now)).execute(&mut **tx).await?;
     Ok(())
@@ -322,13 +326,13 @@ pub(super) async fn finish_enrollments(tx: &mut Transaction<'_, Any>, ids: &[i64
 
 pub(super) async fn set_waiting(
     tx: &mut Transaction<'_, Any>,
-    enrollment_id: i64,
+    enrollment_id: EnrollmentId,
     reason: Option<&str>,
     until: Option<Timestamp>,
     now: Timestamp,
 ) -> Result<()> {
     sqlx::query("UPDATE enrollments SET waiting = $2, next_run_at = $3, updated_at = $4 WHERE id = $1")
-        .bind(enrollment_id)
+        .bind(enrollment_id.get())
         .bind(reason)
         .bind(until.map(seconds))
         .bind(seconds(now))
@@ -376,7 +380,7 @@ pub(super) fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
         outbox_id: row.try_get("id")?,
         account_id: AccountId::new(row.try_get("account_id")?),
         contact_id: row.try_get::<Option<i64>, _>("contact_id")?.map(ContactId::new),
-        enrollment_id: row.try_get("enrollment_id")?,
+        enrollment_id: row.try_get::<Option<i64>, _>("enrollment_id")?.map(EnrollmentId::new),
         step: step.and_then(|step| u32::try_from(step).ok()),
         message_id: row.try_get("message_id")?,
         in_reply_to: row.try_get("in_reply_to")?,
