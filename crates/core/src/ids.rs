@@ -59,6 +59,8 @@ ids! {
     PlanId;
     /// An enrollment: one contact in one plan.
     EnrollmentId;
+    /// A touch: one contact made with a person.
+    TouchId;
 }
 
 #[cfg(test)]

@@ -55,14 +55,14 @@ pub fn merge(
 mod tests {
     use super::*;
     use crate::consent::ConsentState;
-    use crate::ids::ContactId;
+    use crate::ids::{ContactId, TouchId};
     use crate::touch::{Channel, Direction};
 
     #[test]
     fn newest_first_across_kinds() {
         let at = |second| Timestamp::from_second(second).unwrap();
         let touch = Touch {
-            id: 1,
+            id: TouchId::new(1),
             contact_id: ContactId::new(1),
             at: at(100),
             channel: Channel::Call,

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ids::ContactId;
+use crate::ids::{ContactId, TouchId};
 use crate::names::parse_named;
 
 /// How a touch happened.
@@ -176,7 +176,8 @@ impl TouchDraft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Touch {
-    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: TouchId,
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub contact_id: ContactId,
     pub at: Timestamp,

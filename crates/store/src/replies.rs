@@ -156,7 +156,7 @@ impl Store {
                 let live_after = live_plans(&mut tx, target.account_id, contact.id).await?;
                 sqlx::query("UPDATE inbound_emails SET touch_id = $2 WHERE id = $1")
                     .bind(inbound_id)
-                    .bind(logged.touch.id)
+                    .bind(logged.touch.id.get())
                     .execute(&mut *tx)
                     .await?;
                 recorded.push(RecordedReply {

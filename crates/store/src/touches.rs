@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentChange;
 use tickler_core::contact::Contact;
-use tickler_core::ids::{AccountId, ContactId};
+use tickler_core::ids::{AccountId, ContactId, TouchId};
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
 use crate::consent::{ConsentRequest, apply};
@@ -143,7 +143,7 @@ pub(crate) async fn insert_touch(
 
 pub(crate) fn touch_from_row(row: &AnyRow) -> Result<Touch> {
     Ok(Touch {
-        id: row.try_get("id")?,
+        id: TouchId::new(row.try_get("id")?),
         contact_id: ContactId::new(row.try_get("contact_id")?),
         at: instant(row, "at")?,
         channel: parsed(row, "channel", Channel::parse)?,
