@@ -5,6 +5,7 @@
 use jiff::{Timestamp, ZonedDateTime};
 use tickler_core::account::Account;
 use tickler_core::contact::ZoneName;
+use tickler_core::ids::AccountId;
 use tickler_core::user::User;
 use tickler_core::when;
 
@@ -28,7 +29,7 @@ impl Actor {
     }
 
     /// The account every query is scoped to.
-    pub fn account_id(&self) -> i64 {
+    pub fn account_id(&self) -> AccountId {
         self.account.id
     }
 

@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 use tickler_core::consent::{ConsentChange, ConsentState};
+use tickler_core::ids::ContactId;
 use tickler_core::intake::{self, non_blank};
 
 use crate::error::{Error, Result};
@@ -23,7 +24,7 @@ pub struct ConsentInput {
 }
 
 /// Change a contact's consent, recorded with when and why.
-pub async fn set(app: &App, actor: &Actor, contact_id: i64, input: &ConsentInput) -> Result<ConsentChange> {
+pub async fn set(app: &App, actor: &Actor, contact_id: ContactId, input: &ConsentInput) -> Result<ConsentChange> {
     let consent = ConsentState::parse(&input.state)?;
     let context = actor.when_context();
     let until = match (consent, non_blank(input.until.as_deref())) {

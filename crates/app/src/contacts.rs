@@ -6,6 +6,7 @@ use tickler_core::contact::{
     Contact, ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, optional_text, parse_birthday,
 };
 use tickler_core::follow_up::{FollowUp, FollowUpState};
+use tickler_core::ids::ContactId;
 use tickler_core::intake::non_blank;
 use tickler_core::timeline::Entry;
 use tickler_core::touch::{Channel, Touch};
@@ -209,19 +210,19 @@ pub async fn create(app: &App, actor: &Actor, changes: &ContactChanges) -> Resul
 }
 
 /// Change a contact.
-pub async fn update(app: &App, actor: &Actor, id: i64, changes: &ContactChanges) -> Result<Contact> {
+pub async fn update(app: &App, actor: &Actor, id: ContactId, changes: &ContactChanges) -> Result<Contact> {
     let contact = app.store.contact(actor.account_id(), id).await?;
     let details = changes.apply(app, actor, contact.details).await?;
     Ok(app.store.update_contact(actor.account_id(), id, &details, actor.now).await?)
 }
 
 /// Delete a contact and everything recorded about them.
-pub async fn remove(app: &App, actor: &Actor, id: i64) -> Result<()> {
+pub async fn remove(app: &App, actor: &Actor, id: ContactId) -> Result<()> {
     Ok(app.store.delete_contact(actor.account_id(), id).await?)
 }
 
 /// One contact by id.
-pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<Contact> {
+pub async fn get(app: &App, actor: &Actor, id: ContactId) -> Result<Contact> {
     Ok(app.store.contact(actor.account_id(), id).await?)
 }
 
@@ -309,7 +310,7 @@ pub async fn count(app: &App, actor: &Actor) -> Result<i64> {
 }
 
 /// Every touch, follow-up, promise and consent change of a contact, newest first.
-pub async fn timeline(app: &App, actor: &Actor, id: i64) -> Result<Vec<Entry>> {
+pub async fn timeline(app: &App, actor: &Actor, id: ContactId) -> Result<Vec<Entry>> {
     Ok(app.store.timeline(actor.account_id(), id).await?)
 }
 
@@ -322,7 +323,7 @@ pub struct Summary {
 }
 
 /// A contact at a glance.
-pub async fn summary(app: &App, actor: &Actor, id: i64) -> Result<Summary> {
+pub async fn summary(app: &App, actor: &Actor, id: ContactId) -> Result<Summary> {
     let contact = app.store.contact(actor.account_id(), id).await?;
     let last_touch = app.store.last_touch(actor.account_id(), id).await?;
     let open_follow_ups = app
@@ -336,7 +337,7 @@ pub async fn summary(app: &App, actor: &Actor, id: i64) -> Result<Summary> {
 }
 
 /// The last touch of a contact.
-pub async fn last_touch(app: &App, actor: &Actor, id: i64) -> Result<Option<Touch>> {
+pub async fn last_touch(app: &App, actor: &Actor, id: ContactId) -> Result<Option<Touch>> {
     Ok(app.store.last_touch(actor.account_id(), id).await?)
 }
 

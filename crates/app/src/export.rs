@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
 use tickler_core::contact::ContactDetails;
+use tickler_core::ids::ContactId;
 use tickler_store::{Backup, RestoreSummary};
 use tickler_transfer::{CsvWriter, Format};
 
@@ -28,7 +29,7 @@ pub async fn contacts<W: Write>(
         Format::Vcf => Sink::Vcf(out),
     };
     let mut written = 0_u64;
-    let mut after = 0;
+    let mut after = ContactId::new(0);
     loop {
         let page = app.store.contacts_after(actor.account_id(), after, PAGE).await?;
         let Some(last) = page.last() else { break };

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use tickler_core::follow_up::{FollowUp, FollowUpDraft, Origin};
+use tickler_core::ids::{ContactId, FollowUpId};
 use tickler_core::intake::{self, non_blank};
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
 use tickler_store::{AgendaRow, Logged, Scheduled};
@@ -57,7 +58,7 @@ pub struct Done {
 }
 
 /// Schedule a follow-up with a contact, in the actor's zone and in the future.
-pub async fn schedule(app: &App, actor: &Actor, contact_id: i64, input: &FollowUpInput) -> Result<Scheduled> {
+pub async fn schedule(app: &App, actor: &Actor, contact_id: ContactId, input: &FollowUpInput) -> Result<Scheduled> {
     let contact = app.store.contact(actor.account_id(), contact_id).await?;
     let due = intake::future_due("when", &input.when, &actor.when_context(), &actor.zone)?;
     let channel = match non_blank(input.channel.as_deref()) {
@@ -70,7 +71,7 @@ pub async fn schedule(app: &App, actor: &Actor, contact_id: i64, input: &FollowU
 }
 
 /// Mark a follow-up done, recording the touch when a note or outcome is given.
-pub async fn complete(app: &App, actor: &Actor, id: i64, input: &DoneInput) -> Result<Done> {
+pub async fn complete(app: &App, actor: &Actor, id: FollowUpId, input: &DoneInput) -> Result<Done> {
     let follow_up = app.store.follow_up(actor.account_id(), id).await?;
     let outcome = non_blank(input.outcome.as_deref()).map(Outcome::parse).transpose()?;
     let note = non_blank(input.note.as_deref());
@@ -88,18 +89,18 @@ pub async fn complete(app: &App, actor: &Actor, id: i64, input: &DoneInput) -> R
 }
 
 /// Move a follow-up later (never into the past).
-pub async fn snooze(app: &App, actor: &Actor, id: i64, input: &SnoozeInput) -> Result<Scheduled> {
+pub async fn snooze(app: &App, actor: &Actor, id: FollowUpId, input: &SnoozeInput) -> Result<Scheduled> {
     let due = intake::future_due("when", &input.when, &actor.when_context(), &actor.zone)?;
     Ok(app.store.snooze_follow_up(actor.account_id(), id, &due, &actor.now_zoned()).await?)
 }
 
 /// Skip a follow-up.
-pub async fn skip(app: &App, actor: &Actor, id: i64) -> Result<FollowUp> {
+pub async fn skip(app: &App, actor: &Actor, id: FollowUpId) -> Result<FollowUp> {
     Ok(app.store.skip_follow_up(actor.account_id(), id, actor.now).await?)
 }
 
 /// One follow-up.
-pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<FollowUp> {
+pub async fn get(app: &App, actor: &Actor, id: FollowUpId) -> Result<FollowUp> {
     Ok(app.store.follow_up(actor.account_id(), id).await?)
 }
 

@@ -30,6 +30,7 @@ pub mod worker;
 use jiff::Timestamp;
 use tickler_core::account::Account;
 use tickler_core::contact::ZoneName;
+use tickler_core::ids::AccountId;
 use tickler_store::Store;
 
 pub use actor::Actor;
@@ -75,7 +76,7 @@ impl App {
     }
 
     /// One account by id.
-    pub async fn account(&self, id: i64) -> Result<Account> {
+    pub async fn account(&self, id: AccountId) -> Result<Account> {
         Ok(self.store.account(id).await?)
     }
 }

@@ -10,6 +10,7 @@ use tickler_core::tone;
 use tickler_core::touch::Channel;
 use tickler_store::BulkEnrolled;
 
+use tickler_core::ids::{ContactId, EnrollmentId};
 use tickler_store::Record;
 
 use crate::error::{Error, Kind, Result};
@@ -181,7 +182,13 @@ pub struct Preview {
 }
 
 /// Step `index` (from 0) of `plan` rendered for a contact, as the worker would send it.
-pub async fn preview_step(app: &App, actor: &Actor, plan: &Plan, index: usize, contact_id: i64) -> Result<Preview> {
+pub async fn preview_step(
+    app: &App,
+    actor: &Actor,
+    plan: &Plan,
+    index: usize,
+    contact_id: ContactId,
+) -> Result<Preview> {
     let contact = app.store.contact(actor.account_id(), contact_id).await?;
     let Rendered { subject, body } =
         app.store.preview_step(actor.account_id(), plan, index, &contact, actor.now).await?;
@@ -190,7 +197,7 @@ pub async fn preview_step(app: &App, actor: &Actor, plan: &Plan, index: usize, c
 }
 
 /// Enroll a contact in the plan `reference` names.
-pub async fn enroll(app: &App, actor: &Actor, contact_id: i64, reference: &str) -> Result<Enrollment> {
+pub async fn enroll(app: &App, actor: &Actor, contact_id: ContactId, reference: &str) -> Result<Enrollment> {
     let contact = app.store.contact(actor.account_id(), contact_id).await?;
     let plan = find(app, actor, reference).await?;
     Ok(app.store.enroll(actor.account_id(), plan.id, contact.id, actor.now).await?)
@@ -205,7 +212,7 @@ pub async fn enroll_tag(app: &App, actor: &Actor, tag: &str, reference: &str) ->
 }
 
 /// The enrollments of the account, or of one contact.
-pub async fn enrollments(app: &App, actor: &Actor, contact_id: Option<i64>) -> Result<Vec<Enrollment>> {
+pub async fn enrollments(app: &App, actor: &Actor, contact_id: Option<ContactId>) -> Result<Vec<Enrollment>> {
     if let Some(id) = contact_id {
         app.store.contact(actor.account_id(), id).await?;
     }
@@ -223,7 +230,7 @@ pub enum Change {
 }
 
 /// Pause, resume or stop one enrollment of the account.
-pub async fn change_enrollment(app: &App, actor: &Actor, id: i64, change: Change) -> Result<Enrollment> {
+pub async fn change_enrollment(app: &App, actor: &Actor, id: EnrollmentId, change: Change) -> Result<Enrollment> {
     let (account, now) = (actor.account_id(), actor.now);
     Ok(match change {
         Change::Pause => app.store.pause_enrollment(account, id, now).await?,

@@ -1,6 +1,7 @@
 //! Promises: make one (aim for the hour, promise the end of the day), keep it, see the open ones.
 
 use serde::{Deserialize, Serialize};
+use tickler_core::ids::{ContactId, PromiseId};
 use tickler_core::intake;
 use tickler_core::promise::{Promise, PromiseDraft};
 
@@ -18,7 +19,7 @@ pub struct PromiseInput {
 }
 
 /// Make a promise to a contact; a missing told deadline is proposed from the aim.
-pub async fn make(app: &App, actor: &Actor, contact_id: i64, input: &PromiseInput) -> Result<Promise> {
+pub async fn make(app: &App, actor: &Actor, contact_id: ContactId, input: &PromiseInput) -> Result<Promise> {
     let contact = app.store.contact(actor.account_id(), contact_id).await?;
     let (aim, told) = intake::promise_deadlines(input.aim.as_deref(), input.told.as_deref(), &actor.when_context())?;
     let draft = PromiseDraft::new(contact.id, &input.what, aim.timestamp(), told.timestamp(), actor.zone.clone())?;
@@ -26,7 +27,7 @@ pub async fn make(app: &App, actor: &Actor, contact_id: i64, input: &PromiseInpu
 }
 
 /// Mark a promise kept.
-pub async fn keep(app: &App, actor: &Actor, id: i64) -> Result<Promise> {
+pub async fn keep(app: &App, actor: &Actor, id: PromiseId) -> Result<Promise> {
     Ok(app.store.keep_promise(actor.account_id(), id, actor.now).await?)
 }
 

@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 use serde::Deserialize;
+use tickler_core::ids::ContactId;
 use tickler_core::intake::{self, non_blank};
 use tickler_core::touch::{Channel, Direction, Outcome, TouchDraft};
 use tickler_core::when::Resolved;
@@ -30,7 +31,7 @@ pub struct TouchInput {
 }
 
 /// Record a touch with a contact; a not-now or never outcome changes consent.
-pub async fn log(app: &App, actor: &Actor, contact_id: i64, input: &TouchInput) -> Result<Logged> {
+pub async fn log(app: &App, actor: &Actor, contact_id: ContactId, input: &TouchInput) -> Result<Logged> {
     let contact = app.store.contact(actor.account_id(), contact_id).await?;
     let at = match non_blank(input.at.as_deref()) {
         Some(phrase) => touch_time(actor, phrase)?,

@@ -8,6 +8,7 @@ use tickler_core::account::{Account, Settings};
 use tickler_core::contact::{EmailAddress, ZoneName};
 use tickler_core::user::{User, UserDraft, check_password};
 
+use tickler_core::ids::AccountId;
 use tickler_store::Record;
 
 use crate::error::{Error, Kind, Result};
@@ -40,7 +41,7 @@ pub async fn add(app: &App, actor: &Actor, input: &UserInput) -> Result<User> {
     add_to(app, actor.account_id(), input, actor.now).await
 }
 
-async fn add_to(app: &App, account_id: i64, input: &UserInput, now: Timestamp) -> Result<User> {
+async fn add_to(app: &App, account_id: AccountId, input: &UserInput, now: Timestamp) -> Result<User> {
     let draft = UserDraft::new(&input.email, input.name.as_deref().unwrap_or(""), input.admin)?;
     check_password(&input.password)?;
     let password = input.password.clone();

@@ -12,6 +12,7 @@ use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, Postgres, Sqlite};
 
 use crate::args::Args;
 use crate::rows::{BATCH, Insertable, Placeholders, insert};
+use tickler_core::ids::{AccountId, ContactId};
 
 /// The PostgreSQL server used when `--postgres` and `TICKLER_BENCH_POSTGRES` are absent: the tests' server.
 pub const DEFAULT_POSTGRES: &str = tickler_test_support::DEFAULT_POSTGRES;
@@ -210,12 +211,13 @@ impl Native {
     }
 
     /// The ids of an account's contacts, in order.
-    pub async fn contact_ids(&self, account_id: i64) -> crate::Result<Vec<i64>> {
+    pub async fn contact_ids(&self, account_id: AccountId) -> crate::Result<Vec<ContactId>> {
         const IDS: &str = "SELECT id FROM contacts WHERE account_id = $1 ORDER BY id";
-        Ok(match self {
-            Native::Sqlite(pool) => sqlx::query_scalar(IDS).bind(account_id).fetch_all(pool).await?,
-            Native::Postgres(pool) => sqlx::query_scalar(IDS).bind(account_id).fetch_all(pool).await?,
-        })
+        let ids: Vec<i64> = match self {
+            Native::Sqlite(pool) => sqlx::query_scalar(IDS).bind(account_id.get()).fetch_all(pool).await?,
+            Native::Postgres(pool) => sqlx::query_scalar(IDS).bind(account_id.get()).fetch_all(pool).await?,
+        };
+        Ok(ids.into_iter().map(ContactId::new).collect())
     }
 
     /// Close the pool.
@@ -262,7 +264,7 @@ pub struct Seeded {
     pub store: tickler_store::Store,
     pub account: tickler_core::account::Account,
     pub native: Native,
-    pub contact_ids: Vec<i64>,
+    pub contact_ids: Vec<ContactId>,
 }
 
 impl Seeded {

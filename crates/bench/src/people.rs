@@ -6,6 +6,7 @@ use std::io::Write;
 
 use crate::rows::{Binder, Insertable, Query};
 use crate::seed::Random;
+use tickler_core::ids::{AccountId, ContactId};
 
 const FIRST: [&str; 12] =
     ["Ann", "Bob", "Chen", "Dana", "Élodie", "Fatima", "Greg", "Hana", "Ivan", "Jo", "Kofi", "Zoë"];
@@ -77,7 +78,7 @@ impl Person {
     }
 
     /// The contact's stored row, as the store writes it.
-    pub fn contact(&self, id: i64, account_id: i64, now: i64) -> ContactImport {
+    pub fn contact(&self, id: i64, account_id: AccountId, now: i64) -> ContactImport {
         let key = self.name.to_lowercase();
         let mut search = key.clone();
         if let Some(organisation) = self.organisation {
@@ -104,7 +105,7 @@ impl Person {
 #[derive(Debug, Clone)]
 pub struct ContactImport {
     pub id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub name: String,
     pub name_key: String,
     pub search_text: String,
@@ -122,7 +123,7 @@ impl Insertable for ContactImport {
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
         let query = DB::int(query, self.id);
-        let query = DB::int(query, self.account_id);
+        let query = DB::int(query, self.account_id.get());
         let query = DB::text(query, &self.name);
         let query = DB::text(query, &self.name_key);
         let query = DB::text(query, &self.search_text);
@@ -144,8 +145,8 @@ impl Insertable for ContactImport {
 /// A contact's email row.
 #[derive(Debug, Clone)]
 pub struct EmailRow {
-    pub account_id: i64,
-    pub contact_id: i64,
+    pub account_id: AccountId,
+    pub contact_id: ContactId,
     pub email: String,
 }
 
@@ -154,8 +155,8 @@ impl Insertable for EmailRow {
     const COLUMNS: usize = 4;
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
-        let query = DB::int(query, self.account_id);
-        let query = DB::int(query, self.contact_id);
+        let query = DB::int(query, self.account_id.get());
+        let query = DB::int(query, self.contact_id.get());
         let query = DB::int(query, 0);
         DB::text(query, &self.email)
     }
@@ -164,7 +165,7 @@ impl Insertable for EmailRow {
 /// A contact's phone row.
 #[derive(Debug, Clone)]
 pub struct PhoneRow {
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub phone: String,
 }
 
@@ -173,7 +174,7 @@ impl Insertable for PhoneRow {
     const COLUMNS: usize = 3;
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
-        let query = DB::int(query, self.contact_id);
+        let query = DB::int(query, self.contact_id.get());
         let query = DB::int(query, 0);
         DB::text(query, &self.phone)
     }
@@ -182,8 +183,8 @@ impl Insertable for PhoneRow {
 /// A contact's tag row.
 #[derive(Debug, Clone)]
 pub struct TagRow {
-    pub account_id: i64,
-    pub contact_id: i64,
+    pub account_id: AccountId,
+    pub contact_id: ContactId,
     pub tag: &'static str,
 }
 
@@ -192,8 +193,8 @@ impl Insertable for TagRow {
     const COLUMNS: usize = 3;
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
-        let query = DB::int(query, self.account_id);
-        let query = DB::int(query, self.contact_id);
+        let query = DB::int(query, self.account_id.get());
+        let query = DB::int(query, self.contact_id.get());
         DB::text(query, self.tag)
     }
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use sqlx::{Any, AssertSqlSafe, Postgres, Sqlite};
 
+use tickler_core::ids::{AccountId, ContactId};
 /// The store's agenda query, run bare by the reference.
 pub use tickler_store::AGENDA_SQL;
 /// Rows per multi-row INSERT, the store's own batch size.
@@ -139,7 +140,7 @@ pub async fn insert<DB: Binder, R: Insertable>(
 /// A contact as seeded (no emails, phones or tags: the agenda reads none).
 #[derive(Debug, Clone)]
 pub struct ContactRow {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub name: String,
     pub organisation: Option<String>,
     pub zone: Option<&'static str>,
@@ -158,7 +159,7 @@ impl Insertable for ContactRow {
             Some(organisation) => format!("{key} {}", organisation.to_lowercase()),
             None => key.clone(),
         };
-        let query = DB::int(query, self.account_id);
+        let query = DB::int(query, self.account_id.get());
         let query = DB::text(query, &self.name);
         let query = DB::text(query, &key);
         let query = DB::text(query, &search);
@@ -175,8 +176,8 @@ impl Insertable for ContactRow {
 /// A touch as seeded.
 #[derive(Debug, Clone)]
 pub struct TouchRow {
-    pub account_id: i64,
-    pub contact_id: i64,
+    pub account_id: AccountId,
+    pub contact_id: ContactId,
     pub at: i64,
     pub channel: &'static str,
     pub direction: &'static str,
@@ -190,8 +191,8 @@ impl Insertable for TouchRow {
     const COLUMNS: usize = 8;
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
-        let query = DB::int(query, self.account_id);
-        let query = DB::int(query, self.contact_id);
+        let query = DB::int(query, self.account_id.get());
+        let query = DB::int(query, self.contact_id.get());
         let query = DB::int(query, self.at);
         let query = DB::text(query, self.channel);
         let query = DB::text(query, self.direction);
@@ -221,8 +222,8 @@ impl Insertable for FollowUpRow {
 /// A follow-up's stored columns exactly as `Store::import_follow_ups` binds them.
 #[derive(Debug, Clone)]
 pub struct ImportRow {
-    pub account_id: i64,
-    pub contact_id: i64,
+    pub account_id: AccountId,
+    pub contact_id: ContactId,
     pub due_date: String,
     pub due_time: Option<String>,
     pub due_zone: String,
@@ -241,8 +242,8 @@ impl Insertable for ImportRow {
     const COLUMNS: usize = 12;
 
     fn bind<'q, DB: Binder>(&self, query: Query<'q, DB>) -> Query<'q, DB> {
-        let query = DB::int(query, self.account_id);
-        let query = DB::int(query, self.contact_id);
+        let query = DB::int(query, self.account_id.get());
+        let query = DB::int(query, self.contact_id.get());
         let query = DB::text(query, &self.due_date);
         let query = DB::optional_text(query, self.due_time.as_deref());
         let query = DB::text(query, &self.due_zone);

@@ -6,6 +6,7 @@ use jiff::civil::{Date, Time, time};
 use jiff::{Span, ZonedDateTime};
 use tickler_core::contact::ZoneName;
 use tickler_core::follow_up::{Due, FollowUpDraft, Origin};
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::touch::Channel;
 
 use crate::rows::{ContactRow, FollowUpRow, ImportRow, TouchRow};
@@ -110,7 +111,7 @@ const OUTCOMES: [&str; 6] = ["interested", "no-answer", "voicemail", "replied", 
 const ORIGINS: [Origin; 4] = [Origin::Manual, Origin::PlanStep, Origin::Promise, Origin::Inbound];
 
 /// `count` contacts of one account.
-pub fn contacts(account_id: i64, count: usize, now: &ZonedDateTime) -> Vec<ContactRow> {
+pub fn contacts(account_id: AccountId, count: usize, now: &ZonedDateTime) -> Vec<ContactRow> {
     let mut random = Random::new(1);
     let now = now.timestamp().as_second();
     (0..count)
@@ -130,7 +131,7 @@ pub fn contacts(account_id: i64, count: usize, now: &ZonedDateTime) -> Vec<Conta
 }
 
 /// `count` past touches spread over the contacts and the last three years.
-pub fn touches(account_id: i64, contact_ids: &[i64], count: usize, now: &ZonedDateTime) -> Vec<TouchRow> {
+pub fn touches(account_id: AccountId, contact_ids: &[ContactId], count: usize, now: &ZonedDateTime) -> Vec<TouchRow> {
     let mut random = Random::new(2);
     let now = now.timestamp().as_second();
     (0..count)
@@ -149,8 +150,8 @@ pub fn touches(account_id: i64, contact_ids: &[i64], count: usize, now: &ZonedDa
 /// `count` follow-ups: a share `open_share` open and due from 30 days ago to
 /// 365 days ahead; the rest done, skipped or cancelled over the last three years.
 pub fn follow_ups(
-    account_id: i64,
-    contact_ids: &[i64],
+    account_id: AccountId,
+    contact_ids: &[ContactId],
     count: usize,
     open_share: f64,
     now: &ZonedDateTime,
@@ -185,7 +186,7 @@ pub fn follow_ups(
 }
 
 /// `count` follow-ups to import, due over the coming year.
-pub fn drafts(contact_ids: &[i64], count: usize, now: &ZonedDateTime) -> Vec<FollowUpDraft> {
+pub fn drafts(contact_ids: &[ContactId], count: usize, now: &ZonedDateTime) -> Vec<FollowUpDraft> {
     let mut random = Random::new(4);
     let zones = Zones::new();
     (0..count)
@@ -200,7 +201,7 @@ pub fn drafts(contact_ids: &[i64], count: usize, now: &ZonedDateTime) -> Vec<Fol
 
 /// The columns `Store::import_follow_ups` binds for `draft`, converted the
 /// way the store converts them (crates/store/src/rows.rs).
-pub fn import_row(account_id: i64, draft: &FollowUpDraft, created_at: i64) -> ImportRow {
+pub fn import_row(account_id: AccountId, draft: &FollowUpDraft, created_at: i64) -> ImportRow {
     ImportRow {
         account_id,
         contact_id: draft.contact_id,
@@ -217,7 +218,7 @@ pub fn import_row(account_id: i64, draft: &FollowUpDraft, created_at: i64) -> Im
     }
 }
 
-fn draft(random: &mut Random, contact_id: i64, due: Due) -> FollowUpDraft {
+fn draft(random: &mut Random, contact_id: ContactId, due: Due) -> FollowUpDraft {
     let purpose = *random.pick(&PURPOSES);
     let origin = *random.pick(&ORIGINS);
     FollowUpDraft { contact_id, due, channel: *random.pick(&Channel::ALL), purpose: purpose.to_string(), origin }
@@ -253,16 +254,16 @@ mod tests {
     #[test]
     fn seeded_data_has_the_intended_shape() {
         let now = now();
-        let ids: Vec<i64> = (1..=100).collect();
-        let rows = follow_ups(1, &ids, 10_000, 0.03, &now);
+        let ids: Vec<ContactId> = (1..=100).map(ContactId::new).collect();
+        let rows = follow_ups(AccountId::new(1), &ids, 10_000, 0.03, &now);
         let open: Vec<&FollowUpRow> = rows.iter().filter(|row| row.row.state == "open").collect();
         assert!((200..400).contains(&open.len()), "{} open", open.len());
         let now_seconds = now.timestamp().as_second();
         assert!(open.iter().all(|row| row.row.due_at > now_seconds - 32 * DAY && row.closed_at.is_none()));
         assert!(rows.iter().filter(|row| row.row.state != "open").all(|row| row.row.due_at < now_seconds));
-        assert_eq!(contacts(1, 5, &now).len(), 5);
-        assert!(touches(1, &ids, 50, &now).iter().all(|touch| touch.at < now_seconds));
+        assert_eq!(contacts(AccountId::new(1), 5, &now).len(), 5);
+        assert!(touches(AccountId::new(1), &ids, 50, &now).iter().all(|touch| touch.at < now_seconds));
         let draft = &drafts(&ids, 1, &now)[0];
-        assert_eq!(import_row(1, draft, 0).due_date, draft.due.date.to_string());
+        assert_eq!(import_row(AccountId::new(1), draft, 0).due_date, draft.due.date.to_string());
     }
 }

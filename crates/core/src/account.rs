@@ -3,13 +3,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::contact::ZoneName;
+use crate::ids::AccountId;
 use crate::work_week::WorkWeek;
 
 /// An account and its settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
-    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: AccountId,
     pub name: String,
     pub settings: Settings,
 }

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::ids::ContactId;
 use crate::names::parse_named;
 use crate::touch::Outcome;
 
@@ -100,7 +101,8 @@ impl Consent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentChange {
     pub id: i64,
-    pub contact_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub contact_id: ContactId,
     pub state: ConsentState,
     pub until: Option<Date>,
     pub reason: String,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::consent::Consent;
 use crate::error::{Error, Result};
+use crate::ids::ContactId;
 use crate::names::parse_named;
 use crate::touch::Channel;
 
@@ -228,7 +229,8 @@ impl ZoneName {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
-    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: ContactId,
     #[serde(flatten)]
     pub details: ContactDetails,
     pub consent: Consent,
@@ -249,7 +251,8 @@ pub struct ContactDetails {
     pub birthday: Option<Date>,
     pub stage: Option<Stage>,
     pub source: Option<String>,
-    pub referred_by: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub referred_by: Option<ContactId>,
     pub preferred_channel: Option<Channel>,
     /// Minimum days between touches; `None` uses the account default.
     pub pacing_gap_days: Option<u32>,

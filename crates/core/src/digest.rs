@@ -131,14 +131,15 @@ pub fn compose(day: &str, overdue: &[DigestItem], today: &[DigestItem], at_risk:
 mod tests {
     use super::*;
     use crate::contact::ZoneName;
+    use crate::ids::{ContactId, PromiseId};
     use crate::promise::PromiseState;
 
     #[test]
     fn a_late_promise_gets_a_later_reasonable_deadline_and_a_light_draft() {
         let now: ZonedDateTime = "2026-11-24T15:00:00-05:00[America/New_York]".parse().unwrap();
         let promise = Promise {
-            id: 1,
-            contact_id: 1,
+            id: PromiseId::new(1),
+            contact_id: ContactId::new(1),
             what: "the revised quote".into(),
             aim: "2026-11-24T19:00:00Z".parse().unwrap(),
             told: "2026-11-24T22:00:00Z".parse().unwrap(),

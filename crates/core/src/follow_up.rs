@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::ZoneName;
 use crate::error::{Error, Result};
+use crate::ids::{ContactId, FollowUpId};
 use crate::names::parse_named;
 use crate::touch::Channel;
 use crate::when::Resolved;
@@ -139,7 +140,7 @@ impl FollowUpState {
     }
 
     /// Refuse to change a follow-up that is no longer open.
-    pub fn ensure_open(self, id: i64) -> Result<()> {
+    pub fn ensure_open(self, id: FollowUpId) -> Result<()> {
         match self {
             FollowUpState::Open => Ok(()),
             closed => Err(Error::Refused(format!("follow-up {id} is already {}", closed.as_str()))),
@@ -153,7 +154,7 @@ pub const MAX_PURPOSE: usize = 2_000;
 /// A follow-up to schedule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUpDraft {
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub due: Due,
     pub channel: Channel,
     pub purpose: String,
@@ -162,7 +163,7 @@ pub struct FollowUpDraft {
 
 impl FollowUpDraft {
     /// Check the purpose text and build the draft.
-    pub fn new(contact_id: i64, due: Due, channel: Channel, purpose: &str, origin: Origin) -> Result<Self> {
+    pub fn new(contact_id: ContactId, due: Due, channel: Channel, purpose: &str, origin: Origin) -> Result<Self> {
         let purpose = purpose.trim();
         if purpose.chars().count() > MAX_PURPOSE {
             return Err(Error::invalid("note", format!("is longer than {MAX_PURPOSE} characters")));
@@ -175,8 +176,10 @@ impl FollowUpDraft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUp {
-    pub id: i64,
-    pub contact_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: FollowUpId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub contact_id: ContactId,
     pub due: Due,
     pub channel: Channel,
     pub purpose: String,
@@ -191,7 +194,7 @@ pub struct FollowUp {
 /// One snooze: from which due to which, and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snooze {
-    pub follow_up_id: i64,
+    pub follow_up_id: FollowUpId,
     pub from: Due,
     pub to: Due,
     pub at: Timestamp,
@@ -247,8 +250,8 @@ mod tests {
 
     #[test]
     fn closed_follow_ups_refuse_changes() {
-        assert!(FollowUpState::Open.ensure_open(1).is_ok());
-        assert!(FollowUpState::Done.ensure_open(1).unwrap_err().to_string().contains("already done"));
+        assert!(FollowUpState::Open.ensure_open(FollowUpId::new(1)).is_ok());
+        assert!(FollowUpState::Done.ensure_open(FollowUpId::new(1)).unwrap_err().to_string().contains("already done"));
     }
 
     #[test]

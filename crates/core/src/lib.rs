@@ -8,6 +8,7 @@ pub mod contact;
 pub mod digest;
 pub mod error;
 pub mod follow_up;
+pub mod ids;
 pub mod import;
 pub mod intake;
 mod names;

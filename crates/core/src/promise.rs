@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::ZoneName;
 use crate::error::{Error, Result};
+use crate::ids::{ContactId, PromiseId};
 use crate::names::parse_named;
 use crate::work_week::WorkWeek;
 
@@ -54,7 +55,7 @@ impl PromiseState {
 /// A promise to record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PromiseDraft {
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub what: String,
     /// The internal target.
     pub aim: Timestamp,
@@ -66,7 +67,7 @@ pub struct PromiseDraft {
 
 impl PromiseDraft {
     /// Check the text and that the aim is no later than the told deadline.
-    pub fn new(contact_id: i64, what: &str, aim: Timestamp, told: Timestamp, zone: ZoneName) -> Result<Self> {
+    pub fn new(contact_id: ContactId, what: &str, aim: Timestamp, told: Timestamp, zone: ZoneName) -> Result<Self> {
         let what = what.trim();
         if what.is_empty() {
             return Err(Error::invalid("what", "must say what was promised, e.g. \"send revised quote\""));
@@ -88,8 +89,10 @@ impl PromiseDraft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Promise {
-    pub id: i64,
-    pub contact_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: PromiseId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub contact_id: ContactId,
     pub what: String,
     pub aim: Timestamp,
     pub told: Timestamp,
@@ -183,8 +186,8 @@ mod tests {
     fn risk_starts_when_the_aim_passes_or_time_runs_short() {
         let created = at(date(2026, 11, 24), 9, 0).timestamp();
         let promise = Promise {
-            id: 1,
-            contact_id: 1,
+            id: PromiseId::new(1),
+            contact_id: ContactId::new(1),
             what: "quote".into(),
             aim: at(date(2026, 11, 24), 16, 0).timestamp(),
             told: at(date(2026, 11, 25), 9, 0).timestamp(),
@@ -204,7 +207,12 @@ mod tests {
         let zone = ZoneName::parse("UTC").unwrap();
         let later = Timestamp::from_second(2_000).unwrap();
         let earlier = Timestamp::from_second(1_000).unwrap();
-        assert!(PromiseDraft::new(1, "x", later, earlier, zone.clone()).is_err());
-        assert!(PromiseDraft::new(1, " ", earlier, later, zone).unwrap_err().to_string().starts_with("what:"));
+        assert!(PromiseDraft::new(ContactId::new(1), "x", later, earlier, zone.clone()).is_err());
+        assert!(
+            PromiseDraft::new(ContactId::new(1), " ", earlier, later, zone)
+                .unwrap_err()
+                .to_string()
+                .starts_with("what:")
+        );
     }
 }

@@ -55,14 +55,15 @@ pub fn merge(
 mod tests {
     use super::*;
     use crate::consent::ConsentState;
+    use crate::ids::{ContactId, TouchId};
     use crate::touch::{Channel, Direction};
 
     #[test]
     fn newest_first_across_kinds() {
         let at = |second| Timestamp::from_second(second).unwrap();
         let touch = Touch {
-            id: 1,
-            contact_id: 1,
+            id: TouchId::new(1),
+            contact_id: ContactId::new(1),
             at: at(100),
             channel: Channel::Call,
             direction: Direction::Out,
@@ -72,7 +73,7 @@ mod tests {
         };
         let change = ConsentChange {
             id: 1,
-            contact_id: 1,
+            contact_id: ContactId::new(1),
             state: ConsentState::NotNow,
             until: None,
             reason: "busy".into(),

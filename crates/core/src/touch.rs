@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::ids::{ContactId, TouchId};
 use crate::names::parse_named;
 
 /// How a touch happened.
@@ -142,7 +143,7 @@ pub const MAX_SUMMARY: usize = 10_000;
 /// A touch to record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TouchDraft {
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub at: Timestamp,
     pub channel: Channel,
     pub direction: Direction,
@@ -154,7 +155,7 @@ pub struct TouchDraft {
 
 impl TouchDraft {
     /// Check the summary and build the draft.
-    pub fn new(contact_id: i64, at: Timestamp, channel: Channel, summary: &str) -> Result<Self> {
+    pub fn new(contact_id: ContactId, at: Timestamp, channel: Channel, summary: &str) -> Result<Self> {
         let summary = summary.trim();
         if summary.chars().count() > MAX_SUMMARY {
             return Err(Error::invalid("summary", format!("is longer than {MAX_SUMMARY} characters")));
@@ -175,8 +176,10 @@ impl TouchDraft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Touch {
-    pub id: i64,
-    pub contact_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: TouchId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub contact_id: ContactId,
     pub at: Timestamp,
     pub channel: Channel,
     pub direction: Direction,

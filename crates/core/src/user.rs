@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::contact::EmailAddress;
 use crate::error::{Error, Result};
+use crate::ids::{AccountId, UserId};
 
 /// Shortest password accepted: long enough that a rate-limited guesser cannot win.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -17,8 +18,10 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
-    pub id: i64,
-    pub account_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: UserId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub account_id: AccountId,
     /// The login: unique across the whole installation.
     pub email: EmailAddress,
     pub name: String,
@@ -72,7 +75,8 @@ pub fn check_password(password: &str) -> Result<()> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     pub id: i64,
-    pub user_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub user_id: UserId,
     pub name: String,
     /// The first characters of the secret, so a person can tell tokens apart.
     pub prefix: String,

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use tickler_core::account::Account;
+use tickler_core::ids::AccountId;
 use tickler_core::user::User;
 
 /// Entries kept before the oldest half is dropped, so memory stays bounded.
@@ -48,7 +49,7 @@ pub struct Caches {
     ttl: Duration,
     generation: AtomicU64,
     tokens: Entries<String, (User, Account)>,
-    agenda: Entries<(i64, u32, u32), Bytes>,
+    agenda: Entries<(AccountId, u32, u32), Bytes>,
 }
 
 impl Caches {
@@ -86,14 +87,14 @@ impl Caches {
     }
 
     /// An agenda response body for (account, days, limit), when cached.
-    pub fn agenda(&self, key: (i64, u32, u32)) -> Option<Bytes> {
+    pub fn agenda(&self, key: (AccountId, u32, u32)) -> Option<Bytes> {
         if self.ttl.is_zero() {
             return None;
         }
         self.agenda.get(&key, self.generation(), self.ttl)
     }
 
-    pub fn put_agenda(&self, key: (i64, u32, u32), stamp: u64, body: Bytes) {
+    pub fn put_agenda(&self, key: (AccountId, u32, u32), stamp: u64, body: Bytes) {
         if !self.ttl.is_zero() {
             self.agenda.put(key, stamp, body);
         }
@@ -108,22 +109,22 @@ mod tests {
     fn entries_expire_and_fall_with_a_new_generation() {
         let caches = Caches::new(Duration::from_millis(50));
         let stamp = caches.stamp();
-        caches.put_agenda((1, 7, 50), stamp, Bytes::from_static(b"[]"));
-        assert_eq!(caches.agenda((1, 7, 50)).as_deref(), Some(&b"[]"[..]));
-        assert_eq!(caches.agenda((2, 7, 50)), None, "keyed by account");
+        caches.put_agenda((AccountId::new(1), 7, 50), stamp, Bytes::from_static(b"[]"));
+        assert_eq!(caches.agenda((AccountId::new(1), 7, 50)).as_deref(), Some(&b"[]"[..]));
+        assert_eq!(caches.agenda((AccountId::new(2), 7, 50)), None, "keyed by account");
         caches.invalidate();
-        assert_eq!(caches.agenda((1, 7, 50)), None, "a write drops it");
+        assert_eq!(caches.agenda((AccountId::new(1), 7, 50)), None, "a write drops it");
         // A value read before a write is stamped with the old generation and never served.
         let stale = caches.stamp();
         caches.invalidate();
-        caches.put_agenda((1, 7, 50), stale, Bytes::from_static(b"old"));
-        assert_eq!(caches.agenda((1, 7, 50)), None);
+        caches.put_agenda((AccountId::new(1), 7, 50), stale, Bytes::from_static(b"old"));
+        assert_eq!(caches.agenda((AccountId::new(1), 7, 50)), None);
         let stamp = caches.stamp();
-        caches.put_agenda((1, 7, 50), stamp, Bytes::from_static(b"new"));
+        caches.put_agenda((AccountId::new(1), 7, 50), stamp, Bytes::from_static(b"new"));
         std::thread::sleep(Duration::from_millis(60));
-        assert_eq!(caches.agenda((1, 7, 50)), None, "expired");
+        assert_eq!(caches.agenda((AccountId::new(1), 7, 50)), None, "expired");
         let off = Caches::new(Duration::ZERO);
-        off.put_agenda((1, 7, 50), off.stamp(), Bytes::from_static(b"x"));
-        assert_eq!(off.agenda((1, 7, 50)), None, "a zero ttl caches nothing");
+        off.put_agenda((AccountId::new(1), 7, 50), off.stamp(), Bytes::from_static(b"x"));
+        assert_eq!(off.agenda((AccountId::new(1), 7, 50)), None, "a zero ttl caches nothing");
     }
 }

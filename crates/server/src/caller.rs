@@ -5,6 +5,7 @@ use jiff::ZonedDateTime;
 use tickler_app::Actor;
 use tickler_core::account::Account;
 use tickler_core::contact::ZoneName;
+use tickler_core::ids::AccountId;
 use tickler_core::user::User;
 
 use crate::state::AppState;
@@ -21,7 +22,7 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn account_id(&self) -> i64 {
+    pub fn account_id(&self) -> AccountId {
         self.account.id
     }
 

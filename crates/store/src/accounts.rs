@@ -6,6 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use tickler_core::account::{Account, Settings};
 use tickler_core::contact::ZoneName;
+use tickler_core::ids::AccountId;
 use tickler_core::work_week::WorkWeek;
 
 use crate::Store;
@@ -53,19 +54,19 @@ impl Store {
     }
 
     /// One account by id.
-    pub async fn account(&self, id: i64) -> Result<Account> {
+    pub async fn account(&self, id: AccountId) -> Result<Account> {
         crate::error::during("reading an account", async { account_in(&mut *self.pool.acquire().await?, id).await })
             .await
     }
 
     /// Save an account's settings.
-    pub async fn update_settings(&self, account_id: i64, settings: &Settings) -> Result<Account> {
+    pub async fn update_settings(&self, account_id: AccountId, settings: &Settings) -> Result<Account> {
         crate::error::during("updating the account's settings", async {
             let row = sqlx::query(
                 "UPDATE accounts SET zone = $2, pacing_gap_days = $3, work_start = $4, work_end = $5, work_days = $6 \
              WHERE id = $1 RETURNING id, name, zone, pacing_gap_days, work_start, work_end, work_days",
             )
-            .bind(account_id)
+            .bind(account_id.get())
             .bind(settings.zone.as_str())
             .bind(i64::from(settings.pacing_gap_days))
             .bind(time_text(settings.work_week.start))
@@ -81,11 +82,11 @@ impl Store {
 }
 
 /// One account, read inside a transaction or on a connection.
-pub(crate) async fn account_in(connection: &mut sqlx::AnyConnection, id: i64) -> Result<Account> {
+pub(crate) async fn account_in(connection: &mut sqlx::AnyConnection, id: AccountId) -> Result<Account> {
     let row = sqlx::query(
         "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days FROM accounts WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_optional(&mut *connection)
     .await?
     .ok_or_else(|| Error::not_found(Record::Account, id))?;
@@ -108,7 +109,7 @@ fn account_from_row(row: &AnyRow) -> Result<Account> {
     }
     let gap: i64 = row.try_get("pacing_gap_days")?;
     Ok(Account {
-        id: row.try_get("id")?,
+        id: AccountId::new(row.try_get("id")?),
         name: row.try_get("name")?,
         settings: Settings {
             zone: parsed(row, "zone", ZoneName::parse)?,

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use jiff::Timestamp;
 use sqlx::Row;
+use tickler_core::ids::AccountId;
 use tickler_core::touch::{Channel, Outcome};
 
 use crate::Store;
@@ -43,10 +44,10 @@ pub struct AgendaRow {
 
 impl Store {
     /// Open follow-ups due before `until` (overdue ones included), by due; at most `limit`.
-    pub async fn agenda(&self, account_id: i64, until: Timestamp, limit: u32) -> Result<Vec<AgendaRow>> {
+    pub async fn agenda(&self, account_id: AccountId, until: Timestamp, limit: u32) -> Result<Vec<AgendaRow>> {
         crate::error::during("reading the agenda", async {
             let rows = sqlx::query(AGENDA_SQL.as_str())
-                .bind(account_id)
+                .bind(account_id.get())
                 .bind(seconds(until))
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)

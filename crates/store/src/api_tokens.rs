@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use tickler_core::ids::UserId;
 use tickler_core::user::{ApiToken, User};
 
 use crate::Store;
@@ -28,8 +29,8 @@ impl Store {
                 "INSERT INTO api_tokens (account_id, user_id, name, prefix, token_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING {TOKEN_COLUMNS}"
             )))
-            .bind(user.account_id)
-            .bind(user.id)
+            .bind(user.account_id.get())
+            .bind(user.id.get())
             .bind(name)
             .bind(prefix)
             .bind(token_hash)
@@ -47,8 +48,8 @@ impl Store {
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE account_id = $1 AND user_id = $2 ORDER BY id DESC"
             )))
-            .bind(user.account_id)
-            .bind(user.id)
+            .bind(user.account_id.get())
+            .bind(user.id.get())
             .fetch_all(&self.pool)
             .await?;
             rows.iter().map(token_from_row).collect()
@@ -63,8 +64,8 @@ impl Store {
                 "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $4) \
              WHERE account_id = $1 AND user_id = $2 AND id = $3 RETURNING {TOKEN_COLUMNS}"
             )))
-            .bind(user.account_id)
-            .bind(user.id)
+            .bind(user.account_id.get())
+            .bind(user.id.get())
             .bind(id)
             .bind(seconds(now))
             .fetch_optional(&self.pool)
@@ -106,7 +107,7 @@ impl Store {
 fn token_from_row(row: &AnyRow) -> Result<ApiToken> {
     Ok(ApiToken {
         id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
+        user_id: UserId::new(row.try_get("user_id")?),
         name: row.try_get("name")?,
         prefix: row.try_get("prefix")?,
         created_at: instant(row, "created_at")?,

@@ -18,6 +18,7 @@ use crate::backup_sections::{ACCOUNT_COLUMNS, Column, Kind, Role, SECTIONS, Sect
 use crate::dialect::placeholders;
 use crate::error::{Error, Record, Result};
 use crate::{Backend, Store};
+use tickler_core::ids::AccountId;
 
 /// The `format` every backup names, so a restore knows the file for one.
 pub const BACKUP_FORMAT: &str = "tickler-backup";
@@ -96,7 +97,7 @@ impl Store {
     /// by row (memory stays bounded). Returns the rows written per section.
     pub async fn write_backup(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         out: &mut impl Write,
         now: Timestamp,
     ) -> Result<BTreeMap<String, u64>> {
@@ -105,7 +106,7 @@ impl Store {
             let account_columns = names(ACCOUNT_COLUMNS);
             let statement = format!("SELECT {account_columns} FROM accounts WHERE id = $1");
             let account = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id)
+                .bind(account_id.get())
                 .fetch_optional(&self.pool)
                 .await?
                 .ok_or_else(|| Error::not_found(Record::Account, account_id))?;
@@ -128,7 +129,7 @@ impl Store {
                     section.scope,
                     section.order
                 );
-                let mut rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch(&self.pool);
+                let mut rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).fetch(&self.pool);
                 let mut count = 0_u64;
                 while let Some(row) = rows.try_next().await? {
                     out.write_all(if count == 0 { b"\n" } else { b",\n" }).map_err(written)?;
@@ -151,7 +152,7 @@ impl Store {
     /// come back with their ids. With `merge` the rows get new ids beside the
     /// existing ones, the settings stay, and a backup contact whose email an
     /// existing contact holds is left out with its records.
-    pub async fn restore_backup(&self, account_id: i64, backup: &Backup, merge: bool) -> Result<RestoreSummary> {
+    pub async fn restore_backup(&self, account_id: AccountId, backup: &Backup, merge: bool) -> Result<RestoreSummary> {
         crate::error::during("restoring a backup", async {
             let mut tx = self.begin_write().await?;
             if !merge {
@@ -194,7 +195,7 @@ impl Store {
 struct Restore {
     tx: Transaction<'static, Any>,
     backend: Backend,
-    account_id: i64,
+    account_id: AccountId,
     merge: bool,
     /// Per section: the id a row had in the file → the id it has now.
     ids: HashMap<&'static str, HashMap<i64, i64>>,
@@ -208,7 +209,7 @@ impl Restore {
     async fn match_contacts(&mut self, backup: &Backup) -> Result<()> {
         let mut existing = HashMap::new();
         for row in sqlx::query("SELECT email, contact_id FROM contact_emails WHERE account_id = $1")
-            .bind(self.account_id)
+            .bind(self.account_id.get())
             .fetch_all(&mut *self.tx)
             .await?
         {
@@ -293,7 +294,7 @@ impl Restore {
                     }
                     Cell::Integer(Some(new))
                 }
-                (Role::Account, _) => Cell::Integer(Some(self.account_id)),
+                (Role::Account, _) => Cell::Integer(Some(self.account_id.get())),
                 (Role::Refers(target), Cell::Integer(Some(old))) => {
                     if self.left_out.contains(&(target, old)) {
                         if !column.nullable {
@@ -394,12 +395,15 @@ fn cell(row: &Map<String, Value>, column: &Column, at: &str) -> Result<Cell> {
 }
 
 /// Refuse a plain restore into an account that holds records.
-async fn ensure_empty(tx: &mut Transaction<'static, Any>, account_id: i64) -> Result<()> {
+async fn ensure_empty(tx: &mut Transaction<'static, Any>, account_id: AccountId) -> Result<()> {
     let mut held = Vec::new();
     for section in SECTIONS {
         let statement = format!("SELECT COUNT(*) AS n FROM {} WHERE {}", section.table, section.scope);
-        let count: i64 =
-            sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch_one(&mut **tx).await?.try_get("n")?;
+        let count: i64 = sqlx::query(sqlx::AssertSqlSafe(statement))
+            .bind(account_id.get())
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("n")?;
         if count > 0 {
             held.push(format!("{count} {}", section.table.replace('_', " ")));
         }
@@ -417,13 +421,13 @@ async fn ensure_empty(tx: &mut Transaction<'static, Any>, account_id: i64) -> Re
 /// Set the account's settings (and creation time) to the backup's.
 async fn restore_settings(
     tx: &mut Transaction<'static, Any>,
-    account_id: i64,
+    account_id: AccountId,
     account: &Map<String, Value>,
 ) -> Result<()> {
     let assignments: Vec<String> =
         ACCOUNT_COLUMNS.iter().enumerate().map(|(i, c)| format!("{} = ${}", c.name, i + 2)).collect();
     let statement = format!("UPDATE accounts SET {} WHERE id = $1", assignments.join(", "));
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id);
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get());
     for column in ACCOUNT_COLUMNS {
         query = match cell(account, column, &format!("account, \"{}\"", column.name))? {
             Cell::Integer(number) => query.bind(number),

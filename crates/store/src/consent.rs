@@ -8,6 +8,7 @@ use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::{ConsentChange, ConsentState};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, FollowUpState, Origin};
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::promise::PromiseState;
 use tickler_core::touch::Channel;
 
@@ -32,8 +33,8 @@ impl Store {
     /// schedules the re-ask for `until`.
     pub async fn set_consent(
         &self,
-        account_id: i64,
-        contact_id: i64,
+        account_id: AccountId,
+        contact_id: ContactId,
         state: ConsentState,
         until: Option<Date>,
         reason: &str,
@@ -54,14 +55,14 @@ impl Store {
     pub(crate) async fn lock_contact(
         &self,
         tx: &mut Transaction<'_, Any>,
-        account_id: i64,
-        id: i64,
+        account_id: AccountId,
+        id: ContactId,
     ) -> Result<Contact> {
         // SQLite's write transactions already hold the database's one write lock.
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT id FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE")
-                .bind(account_id)
-                .bind(id)
+                .bind(account_id.get())
+                .bind(id.get())
                 .fetch_optional(&mut **tx)
                 .await?;
         }
@@ -69,14 +70,14 @@ impl Store {
     }
 
     /// The consent history of a contact, oldest first.
-    pub async fn consent_changes(&self, account_id: i64, contact_id: i64) -> Result<Vec<ConsentChange>> {
+    pub async fn consent_changes(&self, account_id: AccountId, contact_id: ContactId) -> Result<Vec<ConsentChange>> {
         crate::error::during("reading the consent history", async {
             let rows = sqlx::query(
                 "SELECT id, contact_id, state, until_date, reason, at FROM consent_changes \
              WHERE account_id = $1 AND contact_id = $2 ORDER BY at, id",
             )
-            .bind(account_id)
-            .bind(contact_id)
+            .bind(account_id.get())
+            .bind(contact_id.get())
             .fetch_all(&self.pool)
             .await?;
             rows.iter().map(change_from_row).collect()
@@ -88,7 +89,7 @@ impl Store {
 /// Apply a consent change inside `tx` (shared by [`Store::set_consent`] and touches with a consent outcome).
 pub(crate) async fn apply(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     contact: &Contact,
     request: &ConsentRequest<'_>,
     now: Timestamp,
@@ -100,8 +101,8 @@ pub(crate) async fn apply(
     sqlx::query(
         "UPDATE contacts SET consent = $3, consent_until = $4, updated_at = $5 WHERE account_id = $1 AND id = $2",
     )
-    .bind(account_id)
-    .bind(contact.id)
+    .bind(account_id.get())
+    .bind(contact.id.get())
     .bind(request.state.as_str())
     .bind(until.map(|day| day.to_string()))
     .bind(seconds(now))
@@ -111,8 +112,8 @@ pub(crate) async fn apply(
         "INSERT INTO consent_changes (account_id, contact_id, state, until_date, reason, at) VALUES ($1, $2, $3, $4, $5, $6) \
          RETURNING id, contact_id, state, until_date, reason, at",
     )
-    .bind(account_id)
-    .bind(contact.id)
+    .bind(account_id.get())
+    .bind(contact.id.get())
     .bind(request.state.as_str())
     .bind(until.map(|day| day.to_string()))
     .bind(request.reason.trim())
@@ -121,8 +122,8 @@ pub(crate) async fn apply(
     .await?;
     if request.state != ConsentState::Active {
         sqlx::query("UPDATE follow_ups SET state = $3, closed_at = $4 WHERE account_id = $1 AND contact_id = $2 AND state = 'open'")
-            .bind(account_id)
-            .bind(contact.id)
+            .bind(account_id.get())
+            .bind(contact.id.get())
             .bind(FollowUpState::Cancelled.as_str())
             .bind(seconds(now))
             .execute(&mut **tx)
@@ -130,8 +131,8 @@ pub(crate) async fn apply(
     }
     if request.state == ConsentState::DoNotContact {
         sqlx::query("UPDATE promises SET state = $3, closed_at = $4 WHERE account_id = $1 AND contact_id = $2 AND state = 'open'")
-            .bind(account_id)
-            .bind(contact.id)
+            .bind(account_id.get())
+            .bind(contact.id.get())
             .bind(PromiseState::Cancelled.as_str())
             .bind(seconds(now))
             .execute(&mut **tx)
@@ -162,15 +163,16 @@ pub(crate) async fn apply(
     change_from_row(&row)
 }
 
-async fn account_zone(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result<tickler_core::contact::ZoneName> {
-    let row = sqlx::query("SELECT zone FROM accounts WHERE id = $1").bind(account_id).fetch_one(&mut **tx).await?;
+async fn account_zone(tx: &mut Transaction<'_, Any>, account_id: AccountId) -> Result<tickler_core::contact::ZoneName> {
+    let row =
+        sqlx::query("SELECT zone FROM accounts WHERE id = $1").bind(account_id.get()).fetch_one(&mut **tx).await?;
     parsed(&row, "zone", tickler_core::contact::ZoneName::parse)
 }
 
 fn change_from_row(row: &AnyRow) -> Result<ConsentChange> {
     Ok(ConsentChange {
         id: row.try_get("id")?,
-        contact_id: row.try_get("contact_id")?,
+        contact_id: ContactId::new(row.try_get("contact_id")?),
         state: parsed(row, "state", ConsentState::parse)?,
         until: optional_date(row, "until_date")?,
         reason: row.try_get("reason")?,

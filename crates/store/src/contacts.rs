@@ -6,6 +6,7 @@ use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::{Consent, ConsentState};
 use tickler_core::contact::{Contact, ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName};
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::touch::Channel;
 
 use crate::Store;
@@ -43,7 +44,12 @@ pub struct ContactFilter {
 
 impl Store {
     /// Create a contact with its emails, phones and tags, in one transaction.
-    pub async fn create_contact(&self, account_id: i64, draft: &ContactDetails, now: Timestamp) -> Result<Contact> {
+    pub async fn create_contact(
+        &self,
+        account_id: AccountId,
+        draft: &ContactDetails,
+        now: Timestamp,
+    ) -> Result<Contact> {
         crate::error::during("creating a contact", async {
             let draft = draft.clone().deduplicated();
             let mut tx = self.begin_write().await?;
@@ -56,8 +62,8 @@ impl Store {
                  referred_by, preferred_channel, pacing_gap_days, notes, updated_at, created_at, consent) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 'active') RETURNING id",
             )
-            .bind(account_id);
-            let id: i64 = bind_fields(insert, &draft, now).fetch_one(&mut *tx).await?.try_get("id")?;
+            .bind(account_id.get());
+            let id = ContactId::new(bind_fields(insert, &draft, now).fetch_one(&mut *tx).await?.try_get("id")?);
             insert_parts(&mut tx, account_id, id, &draft).await?;
             let contact = contact_in(&mut tx, account_id, id).await?;
             tx.commit().await?;
@@ -69,8 +75,8 @@ impl Store {
     /// Replace a contact's fields (consent is changed only through [`Store::set_consent`]).
     pub async fn update_contact(
         &self,
-        account_id: i64,
-        id: i64,
+        account_id: AccountId,
+        id: ContactId,
         draft: &ContactDetails,
         now: Timestamp,
     ) -> Result<Contact> {
@@ -94,7 +100,7 @@ impl Store {
     }
 
     /// Delete a contact and everything recorded about them.
-    pub async fn delete_contact(&self, account_id: i64, id: i64) -> Result<()> {
+    pub async fn delete_contact(&self, account_id: AccountId, id: ContactId) -> Result<()> {
         crate::error::during("deleting a contact", async {
             let mut tx = self.begin_write().await?;
             ensure_contact_exists(&mut tx, account_id, id).await?;
@@ -110,11 +116,11 @@ impl Store {
                 "DELETE FROM consent_changes WHERE contact_id = $1",
                 "UPDATE contacts SET referred_by = NULL WHERE referred_by = $1",
             ] {
-                sqlx::query(statement).bind(id).execute(&mut *tx).await?;
+                sqlx::query(statement).bind(id.get()).execute(&mut *tx).await?;
             }
             sqlx::query("DELETE FROM contacts WHERE account_id = $1 AND id = $2")
-                .bind(account_id)
-                .bind(id)
+                .bind(account_id.get())
+                .bind(id.get())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -124,7 +130,7 @@ impl Store {
     }
 
     /// One contact by id.
-    pub async fn contact(&self, account_id: i64, id: i64) -> Result<Contact> {
+    pub async fn contact(&self, account_id: AccountId, id: ContactId) -> Result<Contact> {
         crate::error::during("reading a contact", async {
             let mut connection = self.pool.acquire().await?;
             contact_in(&mut connection, account_id, id).await
@@ -134,13 +140,13 @@ impl Store {
 
     /// The contact a person means by `reference`: an id, an email, or any
     /// unambiguous part of a name (an exact full name wins over partial matches).
-    pub async fn find_contact(&self, account_id: i64, reference: &str) -> Result<Contact> {
+    pub async fn find_contact(&self, account_id: AccountId, reference: &str) -> Result<Contact> {
         crate::error::during("finding a contact", async {
             let reference = reference.trim();
             if reference.is_empty() {
                 return Err(tickler_core::Error::invalid("contact", "is empty; name a contact by id, email or name").into());
             }
-            if let Ok(id) = reference.parse::<i64>() {
+            if let Ok(id) = reference.parse::<ContactId>() {
                 return self.contact(account_id, id).await.map_err(|error| match error {
                     Error::NotFound { .. } => Error::not_found(Record::Contact, reference),
                     other => other,
@@ -148,13 +154,13 @@ impl Store {
             }
             if reference.contains('@') {
                 let email = EmailAddress::parse(reference)?;
-                let id: Option<i64> =
+                let id: Option<ContactId> =
                     sqlx::query("SELECT contact_id FROM contact_emails WHERE account_id = $1 AND email = $2")
-                        .bind(account_id)
+                        .bind(account_id.get())
                         .bind(email.as_str())
                         .fetch_optional(&self.pool)
                         .await?
-                        .map(|row| row.try_get("contact_id"))
+                        .map(|row| row.try_get("contact_id").map(ContactId::new))
                         .transpose()?;
                 return match id {
                     Some(id) => self.contact(account_id, id).await,
@@ -165,15 +171,15 @@ impl Store {
             let rows = sqlx::query(
                 "SELECT id, name, name_key FROM contacts WHERE account_id = $1 AND name_key LIKE $2 ESCAPE '\\' ORDER BY name_key, id LIMIT 21",
             )
-            .bind(account_id)
+            .bind(account_id.get())
             .bind(format!("%{}%", escape_like(&key)))
             .fetch_all(&self.pool)
             .await?;
             let exact: Vec<&AnyRow> =
                 rows.iter().filter(|row| row.try_get::<String, _>("name_key").is_ok_and(|k| k == key)).collect();
             let chosen = match (exact.as_slice(), rows.as_slice()) {
-                ([one], _) => one.try_get("id")?,
-                ([], [one]) => one.try_get("id")?,
+                ([one], _) => ContactId::new(one.try_get("id")?),
+                ([], [one]) => ContactId::new(one.try_get("id")?),
                 ([], []) => return Err(Error::not_found(Record::Contact, reference)),
                 (several, _) => {
                     let pool: Vec<&AnyRow> = if several.is_empty() { rows.iter().collect() } else { several.to_vec() };
@@ -193,7 +199,7 @@ impl Store {
     }
 
     /// Contacts matching `filter`, by name.
-    pub async fn contacts(&self, account_id: i64, filter: &ContactFilter) -> Result<Vec<Contact>> {
+    pub async fn contacts(&self, account_id: AccountId, filter: &ContactFilter) -> Result<Vec<Contact>> {
         crate::error::during("listing contacts", async {
             let statement = format!(
                 "{CONTACT_SELECT} WHERE c.account_id = $1 \
@@ -203,7 +209,7 @@ impl Store {
              ORDER BY c.name_key, c.id LIMIT $6 OFFSET $7"
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id)
+                .bind(account_id.get())
                 .bind(filter.tag.as_ref().map(|tag| tag.as_str().to_string()))
                 .bind(filter.search.as_ref().map(|text| format!("%{}%", escape_like(&text.trim().to_lowercase()))))
                 .bind(filter.stage.map(|stage| stage.as_str().to_string()))
@@ -218,10 +224,10 @@ impl Store {
     }
 
     /// How many contacts the account has.
-    pub async fn count_contacts(&self, account_id: i64) -> Result<i64> {
+    pub async fn count_contacts(&self, account_id: AccountId) -> Result<i64> {
         crate::error::during("counting contacts", async {
             Ok(sqlx::query("SELECT COUNT(*) AS n FROM contacts WHERE account_id = $1")
-                .bind(account_id)
+                .bind(account_id.get())
                 .fetch_one(&self.pool)
                 .await?
                 .try_get("n")?)
@@ -230,12 +236,12 @@ impl Store {
     }
 
     /// Every contact with a known birthday: (id, name, birthday), for the calendar feed.
-    pub async fn birthdays(&self, account_id: i64) -> Result<Vec<(i64, String, jiff::civil::Date)>> {
+    pub async fn birthdays(&self, account_id: AccountId) -> Result<Vec<(i64, String, jiff::civil::Date)>> {
         crate::error::during("reading birthdays", async {
             let rows = sqlx::query(
                 "SELECT id, name, birthday FROM contacts WHERE account_id = $1 AND birthday IS NOT NULL ORDER BY id",
             )
-            .bind(account_id)
+            .bind(account_id.get())
             .fetch_all(&self.pool)
             .await?;
             rows.iter()
@@ -251,11 +257,15 @@ impl Store {
 }
 
 /// One contact, read inside a transaction or on a connection.
-pub(crate) async fn contact_in(connection: &mut sqlx::AnyConnection, account_id: i64, id: i64) -> Result<Contact> {
+pub(crate) async fn contact_in(
+    connection: &mut sqlx::AnyConnection,
+    account_id: AccountId,
+    id: ContactId,
+) -> Result<Contact> {
     let statement = format!("{CONTACT_SELECT} WHERE c.account_id = $1 AND c.id = $2");
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-        .bind(account_id)
-        .bind(id)
+        .bind(account_id.get())
+        .bind(id.get())
         .fetch_optional(&mut *connection)
         .await?
         .ok_or_else(|| Error::not_found(Record::Contact, id))?;
@@ -263,10 +273,14 @@ pub(crate) async fn contact_in(connection: &mut sqlx::AnyConnection, account_id:
 }
 
 /// Fail with not-found unless the contact is in the account.
-pub(crate) async fn ensure_contact_exists(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64) -> Result<()> {
+pub(crate) async fn ensure_contact_exists(
+    tx: &mut Transaction<'_, Any>,
+    account_id: AccountId,
+    id: ContactId,
+) -> Result<()> {
     sqlx::query("SELECT id FROM contacts WHERE account_id = $1 AND id = $2")
-        .bind(account_id)
-        .bind(id)
+        .bind(account_id.get())
+        .bind(id.get())
         .fetch_optional(&mut **tx)
         .await?
         .map(|_| ())
@@ -275,21 +289,21 @@ pub(crate) async fn ensure_contact_exists(tx: &mut Transaction<'_, Any>, account
 
 async fn ensure_emails_free(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     emails: &[EmailAddress],
-    except: Option<i64>,
+    except: Option<ContactId>,
 ) -> Result<()> {
     for email in emails {
         let owner = sqlx::query(
             "SELECT c.id, c.name FROM contact_emails e JOIN contacts c ON c.id = e.contact_id \
              WHERE e.account_id = $1 AND e.email = $2",
         )
-        .bind(account_id)
+        .bind(account_id.get())
         .bind(email.as_str())
         .fetch_optional(&mut **tx)
         .await?;
         if let Some(owner) = owner {
-            let owner_id: i64 = owner.try_get("id")?;
+            let owner_id = ContactId::new(owner.try_get("id")?);
             if Some(owner_id) != except {
                 let name: String = owner.try_get("name")?;
                 return Err(Error::Duplicate {
@@ -306,8 +320,8 @@ async fn ensure_emails_free(
 /// Overwrite a contact's fields, emails, phones and tags inside `tx`; the caller has checked the emails are free.
 pub(crate) async fn replace_fields(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
-    id: i64,
+    account_id: AccountId,
+    id: ContactId,
     draft: &ContactDetails,
     now: Timestamp,
 ) -> Result<()> {
@@ -316,19 +330,24 @@ pub(crate) async fn replace_fields(
          stage = $8, source = $9, referred_by = $10, preferred_channel = $11, pacing_gap_days = $12, notes = $13, \
          updated_at = $14 WHERE id = $1 AND account_id = $15",
     )
-    .bind(id);
-    bind_fields(update, draft, now).bind(account_id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM contact_emails WHERE contact_id = $1").bind(id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM contact_phones WHERE contact_id = $1").bind(id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM contact_tags WHERE contact_id = $1").bind(id).execute(&mut **tx).await?;
+    .bind(id.get());
+    bind_fields(update, draft, now).bind(account_id.get()).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM contact_emails WHERE contact_id = $1").bind(id.get()).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM contact_phones WHERE contact_id = $1").bind(id.get()).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM contact_tags WHERE contact_id = $1").bind(id.get()).execute(&mut **tx).await?;
     insert_parts(tx, account_id, id, draft).await
 }
 
-async fn insert_parts(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64, draft: &ContactDetails) -> Result<()> {
+async fn insert_parts(
+    tx: &mut Transaction<'_, Any>,
+    account_id: AccountId,
+    id: ContactId,
+    draft: &ContactDetails,
+) -> Result<()> {
     for (position, email) in draft.emails.iter().enumerate() {
         sqlx::query("INSERT INTO contact_emails (account_id, contact_id, position, email) VALUES ($1, $2, $3, $4)")
-            .bind(account_id)
-            .bind(id)
+            .bind(account_id.get())
+            .bind(id.get())
             .bind(position as i64)
             .bind(email.as_str())
             .execute(&mut **tx)
@@ -336,7 +355,7 @@ async fn insert_parts(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64, d
     }
     for (position, phone) in draft.phones.iter().enumerate() {
         sqlx::query("INSERT INTO contact_phones (contact_id, position, phone) VALUES ($1, $2, $3)")
-            .bind(id)
+            .bind(id.get())
             .bind(position as i64)
             .bind(phone.as_str())
             .execute(&mut **tx)
@@ -344,8 +363,8 @@ async fn insert_parts(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64, d
     }
     for tag in &draft.tags {
         sqlx::query("INSERT INTO contact_tags (account_id, contact_id, tag) VALUES ($1, $2, $3)")
-            .bind(account_id)
-            .bind(id)
+            .bind(account_id.get())
+            .bind(id.get())
             .bind(tag.as_str())
             .execute(&mut **tx)
             .await?;
@@ -379,13 +398,13 @@ pub(crate) fn contact_from_row(row: &AnyRow) -> Result<Contact> {
         birthday: optional_date(row, "birthday")?,
         stage: optional_parsed(row, "stage", Stage::parse)?,
         source: row.try_get("source")?,
-        referred_by: row.try_get("referred_by")?,
+        referred_by: row.try_get::<Option<i64>, _>("referred_by")?.map(ContactId::new),
         preferred_channel: optional_parsed(row, "preferred_channel", Channel::parse)?,
         pacing_gap_days: gap.map(|days| u32::try_from(days).unwrap_or(0)),
         notes: row.try_get("notes")?,
     };
     Ok(Contact {
-        id: row.try_get("id")?,
+        id: ContactId::new(row.try_get("id")?),
         details,
         consent: Consent {
             state: parsed(row, "consent", ConsentState::parse)?,
@@ -411,7 +430,7 @@ fn bind_fields<'q>(
         .bind(draft.birthday.map(|day| day.to_string()))
         .bind(draft.stage.map(Stage::as_str))
         .bind(draft.source.as_deref())
-        .bind(draft.referred_by)
+        .bind(draft.referred_by.map(ContactId::get))
         .bind(draft.preferred_channel.map(Channel::as_str))
         .bind(draft.pacing_gap_days.map(i64::from))
         .bind(draft.notes.as_str())

@@ -7,6 +7,7 @@ use tickler_core::account::Account;
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{ContactDetails, ContactName, EmailAddress, Stage, Tag, ZoneName};
 use tickler_core::follow_up::{Due, FollowUpDraft, Origin};
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::promise::{PromiseDraft, propose_told};
 use tickler_core::touch::{Channel, Outcome as TouchOutcome, TouchDraft};
 
@@ -41,7 +42,7 @@ impl Store {
     }
 
     /// The demo's people, created forty days ago; their ids in [`PEOPLE`]'s order.
-    async fn demo_contacts(&self, account_id: i64, now_zoned: &ZonedDateTime) -> Result<Vec<i64>> {
+    async fn demo_contacts(&self, account_id: AccountId, now_zoned: &ZonedDateTime) -> Result<Vec<ContactId>> {
         let (store, now) = (self, now_zoned.timestamp());
         let hours = |h: i64| now - SignedDuration::from_hours(h);
         let mut ids = Vec::new();
@@ -59,7 +60,7 @@ impl Store {
     }
 
     /// Past touches, some with outcomes that change consent.
-    async fn demo_touches(&self, account_id: i64, ids: &[i64], now_zoned: &ZonedDateTime) -> Result<()> {
+    async fn demo_touches(&self, account_id: AccountId, ids: &[ContactId], now_zoned: &ZonedDateTime) -> Result<()> {
         let (store, now) = (self, now_zoned.timestamp());
         let hours = |h: i64| now - SignedDuration::from_hours(h);
         let touches: [(usize, i64, Channel, &str, Option<TouchOutcome>); 9] = [
@@ -98,8 +99,8 @@ impl Store {
     /// Follow-ups due from two days ago to six days ahead.
     async fn demo_follow_ups(
         &self,
-        account_id: i64,
-        ids: &[i64],
+        account_id: AccountId,
+        ids: &[ContactId],
         zone: &ZoneName,
         now_zoned: &ZonedDateTime,
     ) -> Result<()> {
@@ -132,7 +133,7 @@ impl Store {
     async fn demo_promises(
         &self,
         account: &Account,
-        ids: &[i64],
+        ids: &[ContactId],
         zone: &ZoneName,
         now_zoned: &ZonedDateTime,
     ) -> Result<()> {
@@ -158,7 +159,7 @@ impl Store {
     }
 
     /// A consent change by hand, with its reason.
-    async fn demo_consent(&self, account_id: i64, ids: &[i64], now_zoned: &ZonedDateTime) -> Result<()> {
+    async fn demo_consent(&self, account_id: AccountId, ids: &[ContactId], now_zoned: &ZonedDateTime) -> Result<()> {
         let (store, now) = (self, now_zoned.timestamp());
         store
             .set_consent(

@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{Contact, Tag};
+use tickler_core::ids::{AccountId, ContactId, EnrollmentId, PlanId};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
 
 use crate::Store;
@@ -19,7 +20,7 @@ pub(crate) const ENROLLMENT_COLUMNS: &str = "e.id, e.plan_id, p.name AS plan_nam
      e.next_run_at, e.waiting, e.stop_reason, e.started_at, e.updated_at";
 
 /// The job key of an enrollment's step: one job per (enrollment, step).
-pub(crate) fn step_key(enrollment_id: i64, step: u32) -> String {
+pub(crate) fn step_key(enrollment_id: EnrollmentId, step: u32) -> String {
     format!("step:{enrollment_id}:{step}")
 }
 
@@ -35,7 +36,13 @@ impl Store {
     /// Enroll a contact in a plan; its first step is scheduled after its delay from `now`.
     /// Refused for do-not-contact, for "not now" unless the plan is a nurture plan, and
     /// when the contact is already in the plan.
-    pub async fn enroll(&self, account_id: i64, plan_id: i64, contact_id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn enroll(
+        &self,
+        account_id: AccountId,
+        plan_id: PlanId,
+        contact_id: ContactId,
+        now: Timestamp,
+    ) -> Result<Enrollment> {
         crate::error::during("enrolling a contact in a plan", async {
             let mut tx = self.begin_write().await?;
             let plan = plan_in(&mut tx, account_id, plan_id).await?;
@@ -49,19 +56,25 @@ impl Store {
     }
 
     /// Enroll every contact with `tag`, in one transaction; those who may not be enrolled are listed, not failed.
-    pub async fn enroll_tag(&self, account_id: i64, plan_id: i64, tag: &Tag, now: Timestamp) -> Result<BulkEnrolled> {
+    pub async fn enroll_tag(
+        &self,
+        account_id: AccountId,
+        plan_id: PlanId,
+        tag: &Tag,
+        now: Timestamp,
+    ) -> Result<BulkEnrolled> {
         crate::error::during("enrolling a tag in a plan", async {
             let mut tx = self.begin_write().await?;
             let plan = plan_in(&mut tx, account_id, plan_id).await?;
-            let ids: Vec<i64> = sqlx::query(
+            let ids: Vec<ContactId> = sqlx::query(
                 "SELECT contact_id FROM contact_tags WHERE account_id = $1 AND tag = $2 ORDER BY contact_id",
             )
-            .bind(account_id)
+            .bind(account_id.get())
             .bind(tag.as_str())
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|row| row.try_get("contact_id"))
+            .map(|row| row.try_get("contact_id").map(ContactId::new))
             .collect::<Result<_, _>>()?;
             let mut result = BulkEnrolled::default();
             for contact_id in ids {
@@ -79,7 +92,12 @@ impl Store {
     }
 
     /// Pause an active enrollment: its next step waits until resumed.
-    pub async fn pause_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn pause_enrollment(
+        &self,
+        account_id: AccountId,
+        id: EnrollmentId,
+        now: Timestamp,
+    ) -> Result<Enrollment> {
         crate::error::during("pausing an enrollment", async {
             self.change_state(account_id, id, EnrollmentState::Active, EnrollmentState::Paused, None, now).await
         })
@@ -87,7 +105,12 @@ impl Store {
     }
 
     /// Resume a paused enrollment: a step that fell due meanwhile runs now (in business hours).
-    pub async fn resume_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn resume_enrollment(
+        &self,
+        account_id: AccountId,
+        id: EnrollmentId,
+        now: Timestamp,
+    ) -> Result<Enrollment> {
         crate::error::during("resuming an enrollment", async {
             self.change_state(account_id, id, EnrollmentState::Paused, EnrollmentState::Active, None, now).await
         })
@@ -95,7 +118,7 @@ impl Store {
     }
 
     /// Stop an enrollment for good, by a person.
-    pub async fn stop_enrollment(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Enrollment> {
+    pub async fn stop_enrollment(&self, account_id: AccountId, id: EnrollmentId, now: Timestamp) -> Result<Enrollment> {
         crate::error::during("stopping an enrollment", async {
             let mut tx = self.begin_write().await?;
             let enrollment = enrollment_in(&mut tx, account_id, id).await?;
@@ -116,8 +139,8 @@ impl Store {
 
     async fn change_state(
         &self,
-        account_id: i64,
-        id: i64,
+        account_id: AccountId,
+        id: EnrollmentId,
         from: EnrollmentState,
         to: EnrollmentState,
         waiting: Option<&str>,
@@ -136,8 +159,8 @@ impl Store {
         sqlx::query(
             "UPDATE enrollments SET state = $3, waiting = $4, updated_at = $5 WHERE account_id = $1 AND id = $2",
         )
-        .bind(account_id)
-        .bind(id)
+        .bind(account_id.get())
+        .bind(id.get())
         .bind(to.as_str())
         .bind(waiting)
         .bind(seconds(now))
@@ -148,7 +171,7 @@ impl Store {
             let key = step_key(id, enrollment.next_step);
             schedule_job(&mut tx, JobKind::PlanStep, account_id, &id.to_string(), &key, run_at, now).await?;
             sqlx::query("UPDATE enrollments SET next_run_at = $2 WHERE id = $1")
-                .bind(id)
+                .bind(id.get())
                 .bind(seconds(run_at))
                 .execute(&mut *tx)
                 .await?;
@@ -159,15 +182,15 @@ impl Store {
     }
 
     /// Enrollments of the account (all, or one contact's), newest first.
-    pub async fn enrollments(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<Enrollment>> {
+    pub async fn enrollments(&self, account_id: AccountId, contact_id: Option<ContactId>) -> Result<Vec<Enrollment>> {
         crate::error::during("listing enrollments", async {
             let statement = format!(
                 "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
              WHERE e.account_id = $1 AND ($2 IS NULL OR e.contact_id = $2) ORDER BY e.id DESC"
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id)
-                .bind(contact_id)
+                .bind(account_id.get())
+                .bind(contact_id.map(ContactId::get))
                 .fetch_all(&self.pool)
                 .await?;
             rows.iter().map(enrollment_from_row).collect()
@@ -176,7 +199,7 @@ impl Store {
     }
 
     /// One enrollment.
-    pub async fn enrollment(&self, account_id: i64, id: i64) -> Result<Enrollment> {
+    pub async fn enrollment(&self, account_id: AccountId, id: EnrollmentId) -> Result<Enrollment> {
         crate::error::during("reading an enrollment", async {
             let mut connection = self.pool.acquire().await?;
             enrollment_in(&mut connection, account_id, id).await
@@ -187,11 +210,11 @@ impl Store {
 
 async fn enroll_in(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     plan: &Plan,
     contact: &Contact,
     now: Timestamp,
-) -> Result<i64> {
+) -> Result<EnrollmentId> {
     match contact.consent.state {
         ConsentState::DoNotContact => {
             return Err(tickler_core::Error::Refused(format!(
@@ -219,9 +242,9 @@ async fn enroll_in(
         "INSERT INTO enrollments (account_id, plan_id, contact_id, state, next_step, next_run_at, started_at, updated_at) \
          VALUES ($1, $2, $3, 'active', 0, $4, $5, $5) RETURNING id",
     )
-    .bind(account_id)
-    .bind(plan.id)
-    .bind(contact.id)
+    .bind(account_id.get())
+    .bind(plan.id.get())
+    .bind(contact.id.get())
     .bind(seconds(run_at))
     .bind(seconds(now))
     .fetch_one(&mut **tx)
@@ -232,7 +255,7 @@ async fn enroll_in(
         }
         _ => error.into(),
     })?;
-    let id: i64 = row.try_get("id")?;
+    let id = EnrollmentId::new(row.try_get("id")?);
     schedule_job(tx, JobKind::PlanStep, account_id, &id.to_string(), &step_key(id, 0), run_at, now).await?;
     Ok(id)
 }
@@ -240,21 +263,21 @@ async fn enroll_in(
 /// The zone a contact's plan runs in: theirs, else the account's.
 pub(crate) async fn contact_zone(
     tx: &mut sqlx::AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
     contact: &Contact,
 ) -> Result<jiff::tz::TimeZone> {
     if let Some(zone) = &contact.details.zone {
         return Ok(zone.time_zone());
     }
-    let row = sqlx::query("SELECT zone FROM accounts WHERE id = $1").bind(account_id).fetch_one(&mut *tx).await?;
+    let row = sqlx::query("SELECT zone FROM accounts WHERE id = $1").bind(account_id.get()).fetch_one(&mut *tx).await?;
     Ok(parsed(&row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone())
 }
 
 /// Stop an enrollment in `tx` with `reason`; its pending step job is closed.
 pub(crate) async fn stop_in(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
-    id: i64,
+    account_id: AccountId,
+    id: EnrollmentId,
     reason: &str,
     now: Timestamp,
 ) -> Result<()> {
@@ -262,8 +285,8 @@ pub(crate) async fn stop_in(
         "UPDATE enrollments SET state = 'stopped', stop_reason = $3, next_run_at = NULL, waiting = NULL, updated_at = $4 \
          WHERE account_id = $1 AND id = $2 AND state IN ('active', 'paused')",
     )
-    .bind(account_id)
-    .bind(id)
+    .bind(account_id.get())
+    .bind(id.get())
     .bind(reason)
     .bind(seconds(now))
     .execute(&mut **tx)
@@ -272,7 +295,7 @@ pub(crate) async fn stop_in(
         "UPDATE jobs SET state = 'done', last_error = $3, finished_at = $4 \
          WHERE kind = 'plan-step' AND account_id = $1 AND payload = $2 AND state = 'pending'",
     )
-    .bind(account_id)
+    .bind(account_id.get())
     .bind(id.to_string())
     .bind(format!("stopped: {reason}"))
     .bind(seconds(now))
@@ -285,12 +308,12 @@ pub(crate) async fn stop_in(
 /// email, a template that does not render); `reason` shows on it until resumed.
 pub(crate) async fn pause_in(
     tx: &mut Transaction<'_, Any>,
-    enrollment_id: i64,
+    enrollment_id: EnrollmentId,
     reason: &str,
     now: Timestamp,
 ) -> Result<()> {
     sqlx::query("UPDATE enrollments SET state = $4, waiting = $2, updated_at = $3 WHERE id = $1")
-        .bind(enrollment_id)
+        .bind(enrollment_id.get())
         .bind(reason)
         .bind(seconds(now))
         .bind(EnrollmentState::Paused.as_str())
@@ -303,23 +326,23 @@ pub(crate) async fn pause_in(
 /// with `keep_nurture`, nurture plans go on (a "not now" keeps its newsletter).
 pub(crate) async fn stop_contact_plans(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
-    contact_id: i64,
+    account_id: AccountId,
+    contact_id: ContactId,
     reason: &str,
     keep_nurture: bool,
     now: Timestamp,
 ) -> Result<()> {
-    let ids: Vec<i64> = sqlx::query(
+    let ids: Vec<EnrollmentId> = sqlx::query(
         "SELECT e.id FROM enrollments e JOIN plans p ON p.id = e.plan_id WHERE e.account_id = $1 AND e.contact_id = $2 \
          AND e.state IN ('active', 'paused') AND ($3 = 0 OR p.nurture = 0)",
     )
-    .bind(account_id)
-    .bind(contact_id)
+    .bind(account_id.get())
+    .bind(contact_id.get())
     .bind(i64::from(keep_nurture))
     .fetch_all(&mut **tx)
     .await?
     .iter()
-    .map(|row| row.try_get("id"))
+    .map(|row| row.try_get("id").map(EnrollmentId::new))
     .collect::<Result<_, _>>()?;
     for id in ids {
         stop_in(tx, account_id, id, reason, now).await?;
@@ -329,16 +352,16 @@ pub(crate) async fn stop_contact_plans(
 
 pub(crate) async fn enrollment_in(
     connection: &mut sqlx::AnyConnection,
-    account_id: i64,
-    id: i64,
+    account_id: AccountId,
+    id: EnrollmentId,
 ) -> Result<Enrollment> {
     let statement = format!(
         "SELECT {ENROLLMENT_COLUMNS} FROM enrollments e JOIN plans p ON p.id = e.plan_id \
          WHERE e.account_id = $1 AND e.id = $2"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-        .bind(account_id)
-        .bind(id)
+        .bind(account_id.get())
+        .bind(id.get())
         .fetch_optional(&mut *connection)
         .await?
         .ok_or_else(|| Error::not_found(Record::Enrollment, id))?;
@@ -348,10 +371,10 @@ pub(crate) async fn enrollment_in(
 pub(crate) fn enrollment_from_row(row: &AnyRow) -> Result<Enrollment> {
     let next_step: i64 = row.try_get("next_step")?;
     Ok(Enrollment {
-        id: row.try_get("id")?,
-        plan_id: row.try_get("plan_id")?,
+        id: EnrollmentId::new(row.try_get("id")?),
+        plan_id: PlanId::new(row.try_get("plan_id")?),
         plan_name: row.try_get("plan_name")?,
-        contact_id: row.try_get("contact_id")?,
+        contact_id: ContactId::new(row.try_get("contact_id")?),
         state: parsed(row, "state", EnrollmentState::parse)?,
         next_step: u32::try_from(next_step).unwrap_or(0),
         next_run_at: optional_instant(row, "next_run_at")?,

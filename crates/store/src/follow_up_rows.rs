@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::follow_up::{Due, FollowUp, FollowUpState, Origin};
+use tickler_core::ids::{AccountId, ContactId, FollowUpId};
 use tickler_core::touch::Channel;
 
 use crate::error::Result;
@@ -18,21 +19,21 @@ pub(crate) const FOLLOW_UP_COLUMNS: &str = "f.id, f.contact_id, f.due_date, f.du
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_follow_up(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
-    contact_id: i64,
+    account_id: AccountId,
+    contact_id: ContactId,
     due: &Due,
     channel: Channel,
     purpose: &str,
     origin: Origin,
     now: Timestamp,
-) -> Result<i64> {
+) -> Result<FollowUpId> {
     let (date, time, zone) = due_columns(due);
-    Ok(sqlx::query(
+    Ok(FollowUpId::new(sqlx::query(
         "INSERT INTO follow_ups (account_id, contact_id, due_date, due_time, due_zone, due_at, channel, purpose, origin, \
          state, snoozes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', 0, $10) RETURNING id",
     )
-    .bind(account_id)
-    .bind(contact_id)
+    .bind(account_id.get())
+    .bind(contact_id.get())
     .bind(date)
     .bind(time)
     .bind(zone)
@@ -43,15 +44,15 @@ pub(crate) async fn insert_follow_up(
     .bind(seconds(now))
     .fetch_one(&mut **tx)
     .await?
-    .try_get("id")?)
+    .try_get("id")?))
 }
 
 /// Read a follow-up from a row with [`FOLLOW_UP_COLUMNS`].
 pub(crate) fn follow_up_from_row(row: &AnyRow) -> Result<FollowUp> {
     let snoozes: i64 = row.try_get("snoozes")?;
     Ok(FollowUp {
-        id: row.try_get("id")?,
-        contact_id: row.try_get("contact_id")?,
+        id: FollowUpId::new(row.try_get("id")?),
+        contact_id: ContactId::new(row.try_get("contact_id")?),
         due: due(row, "due")?,
         channel: parsed(row, "channel", Channel::parse)?,
         purpose: row.try_get("purpose")?,

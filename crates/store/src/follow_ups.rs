@@ -5,6 +5,7 @@ use jiff::{Timestamp, ZonedDateTime};
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, FollowUp, FollowUpDraft, FollowUpState, Origin, ensure_snooze_in_future};
+use tickler_core::ids::{AccountId, ContactId, FollowUpId};
 use tickler_core::pacing::{self, Neighbour, PacingWarning};
 use tickler_core::touch::TouchDraft;
 
@@ -28,7 +29,7 @@ impl Store {
     /// Consent is read and the row written in one transaction.
     pub async fn schedule_follow_up(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         draft: &FollowUpDraft,
         force: bool,
         now: Timestamp,
@@ -60,7 +61,7 @@ impl Store {
     }
 
     /// One follow-up by id.
-    pub async fn follow_up(&self, account_id: i64, id: i64) -> Result<FollowUp> {
+    pub async fn follow_up(&self, account_id: AccountId, id: FollowUpId) -> Result<FollowUp> {
         crate::error::during("reading a follow-up", async {
             let mut connection = self.pool.acquire().await?;
             follow_up_in(&mut connection, account_id, id).await
@@ -71,8 +72,8 @@ impl Store {
     /// Mark an open follow-up done and, when given, record the touch that did it — one transaction.
     pub async fn complete_follow_up(
         &self,
-        account_id: i64,
-        id: i64,
+        account_id: AccountId,
+        id: FollowUpId,
         touch: Option<&TouchDraft>,
         now: Timestamp,
     ) -> Result<(FollowUp, Option<Logged>)> {
@@ -97,7 +98,7 @@ impl Store {
     }
 
     /// Mark an open follow-up skipped.
-    pub async fn skip_follow_up(&self, account_id: i64, id: i64, now: Timestamp) -> Result<FollowUp> {
+    pub async fn skip_follow_up(&self, account_id: AccountId, id: FollowUpId, now: Timestamp) -> Result<FollowUp> {
         crate::error::during("skipping a follow-up", async {
             let mut tx = self.begin_write().await?;
             follow_up_in(&mut tx, account_id, id).await?.state.ensure_open(id)?;
@@ -111,7 +112,13 @@ impl Store {
 
     /// Move an open follow-up to a later due, keeping the history. A new due
     /// inside the contact's pacing gap is allowed (the user chose it) and reported.
-    pub async fn snooze_follow_up(&self, account_id: i64, id: i64, to: &Due, now: &ZonedDateTime) -> Result<Scheduled> {
+    pub async fn snooze_follow_up(
+        &self,
+        account_id: AccountId,
+        id: FollowUpId,
+        to: &Due,
+        now: &ZonedDateTime,
+    ) -> Result<Scheduled> {
         crate::error::during("snoozing a follow-up", async {
             ensure_snooze_in_future(to, now)?;
             let mut tx = self.begin_write().await?;
@@ -123,7 +130,7 @@ impl Store {
                 "INSERT INTO follow_up_snoozes (follow_up_id, from_date, from_time, from_zone, to_date, to_time, to_zone, at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind(id)
+            .bind(id.get())
             .bind(from_date)
             .bind(from_time)
             .bind(from_zone)
@@ -137,8 +144,8 @@ impl Store {
                 "UPDATE follow_ups SET due_date = $3, due_time = $4, due_zone = $5, due_at = $6, snoozes = snoozes + 1 \
                  WHERE account_id = $1 AND id = $2",
             )
-            .bind(account_id)
-            .bind(id)
+            .bind(account_id.get())
+            .bind(id.get())
             .bind(to_date)
             .bind(to_time)
             .bind(to_zone)
@@ -155,13 +162,13 @@ impl Store {
     }
 
     /// A contact's follow-ups in every state, by due.
-    pub async fn follow_ups_of(&self, account_id: i64, contact_id: i64) -> Result<Vec<FollowUp>> {
+    pub async fn follow_ups_of(&self, account_id: AccountId, contact_id: ContactId) -> Result<Vec<FollowUp>> {
         crate::error::during("listing a contact's follow-ups", async {
             let statement = format!(
                 "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 ORDER BY f.due_at, f.id"
             );
             let rows =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id.get()).fetch_all(&self.pool).await?;
             rows.iter().map(follow_up_from_row).collect()
         })
         .await
@@ -170,14 +177,14 @@ impl Store {
 
 async fn close(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
-    id: i64,
+    account_id: AccountId,
+    id: FollowUpId,
     state: FollowUpState,
     now: Timestamp,
 ) -> Result<()> {
     sqlx::query("UPDATE follow_ups SET state = $3, closed_at = $4 WHERE account_id = $1 AND id = $2")
-        .bind(account_id)
-        .bind(id)
+        .bind(account_id.get())
+        .bind(id.get())
         .bind(state.as_str())
         .bind(seconds(now))
         .execute(&mut **tx)
@@ -185,20 +192,20 @@ async fn close(
     Ok(())
 }
 
-async fn follow_up_in(connection: &mut sqlx::AnyConnection, account_id: i64, id: i64) -> Result<FollowUp> {
+async fn follow_up_in(connection: &mut sqlx::AnyConnection, account_id: AccountId, id: FollowUpId) -> Result<FollowUp> {
     let statement = format!("SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.id = $2");
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-        .bind(account_id)
-        .bind(id)
+        .bind(account_id.get())
+        .bind(id.get())
         .fetch_optional(&mut *connection)
         .await?
         .ok_or_else(|| Error::not_found(Record::FollowUp, id))?;
     follow_up_from_row(&row)
 }
 
-async fn account_gap(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result<u32> {
+async fn account_gap(tx: &mut Transaction<'_, Any>, account_id: AccountId) -> Result<u32> {
     let gap: i64 = sqlx::query("SELECT pacing_gap_days FROM accounts WHERE id = $1")
-        .bind(account_id)
+        .bind(account_id.get())
         .fetch_one(&mut **tx)
         .await?
         .try_get("pacing_gap_days")?;
@@ -209,10 +216,10 @@ async fn account_gap(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result<u
 /// account's), next to their last touch or another open follow-up than `except`.
 async fn pacing_warning(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     contact: &Contact,
     due: &Due,
-    except: Option<i64>,
+    except: Option<FollowUpId>,
 ) -> Result<Option<PacingWarning>> {
     let zone = contact.zone_or(&due.zone.time_zone());
     let gap = match contact.details.pacing_gap_days {
@@ -226,15 +233,15 @@ async fn pacing_warning(
 /// The contact's last touch and open follow-ups (but `except`), as days on the contact's calendar.
 async fn neighbours(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
-    contact_id: i64,
+    account_id: AccountId,
+    contact_id: ContactId,
     zone: &jiff::tz::TimeZone,
-    except: Option<i64>,
+    except: Option<FollowUpId>,
 ) -> Result<Vec<Neighbour>> {
     let mut neighbours = Vec::new();
     let last_touch = sqlx::query("SELECT MAX(at) AS at FROM touches WHERE account_id = $1 AND contact_id = $2")
-        .bind(account_id)
-        .bind(contact_id)
+        .bind(account_id.get())
+        .bind(contact_id.get())
         .fetch_one(&mut **tx)
         .await?;
     if let Some(at) = optional_instant(&last_touch, "at")? {
@@ -243,8 +250,11 @@ async fn neighbours(
     let statement = format!(
         "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 AND f.state = 'open'"
     );
-    for row in
-        sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&mut **tx).await?
+    for row in sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(account_id.get())
+        .bind(contact_id.get())
+        .fetch_all(&mut **tx)
+        .await?
     {
         let follow_up = follow_up_from_row(&row)?;
         if Some(follow_up.id) != except {
@@ -263,17 +273,22 @@ impl Store {
     /// Schedule many follow-ups at once, in one transaction: all or nothing.
     /// Every contact must be in the account and may be followed up (consent);
     /// pacing is not checked, as for a plan or an import the schedule is deliberate.
-    pub async fn import_follow_ups(&self, account_id: i64, drafts: &[FollowUpDraft], now: Timestamp) -> Result<u64> {
+    pub async fn import_follow_ups(
+        &self,
+        account_id: AccountId,
+        drafts: &[FollowUpDraft],
+        now: Timestamp,
+    ) -> Result<u64> {
         crate::error::during("importing follow-ups", async {
             let mut tx = self.begin_write().await?;
             let mut consent = std::collections::HashMap::new();
             for row in sqlx::query("SELECT id, name, consent FROM contacts WHERE account_id = $1")
-                .bind(account_id)
+                .bind(account_id.get())
                 .fetch_all(&mut *tx)
                 .await?
             {
                 let state = parsed(&row, "consent", tickler_core::consent::ConsentState::parse)?;
-                consent.insert(row.try_get::<i64, _>("id")?, (state, row.try_get::<String, _>("name")?));
+                consent.insert(ContactId::new(row.try_get("id")?), (state, row.try_get::<String, _>("name")?));
             }
             for draft in drafts {
                 let (state, name) = consent
@@ -289,8 +304,8 @@ impl Store {
                 for draft in batch {
                     let (date, time, zone) = due_columns(&draft.due);
                     query = query
-                        .bind(account_id)
-                        .bind(draft.contact_id)
+                        .bind(account_id.get())
+                        .bind(draft.contact_id.get())
                         .bind(date)
                         .bind(time)
                         .bind(zone)

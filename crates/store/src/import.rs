@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::{ContactDetails, Stage, ZoneName};
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::import::{ImportRow, ImportSummary, OnDuplicate, RowIssue, merge_into};
 use tickler_core::touch::Channel;
 
@@ -42,7 +43,7 @@ pub fn phone_key(phone: &str) -> String {
 pub struct ContactImport {
     store: Store,
     tx: Option<Transaction<'static, Any>>,
-    account_id: i64,
+    account_id: AccountId,
     on_duplicate: OnDuplicate,
     now: Timestamp,
     summary: ImportSummary,
@@ -53,7 +54,7 @@ pub struct ContactImport {
 /// Who a row's email or phone already belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {
-    Stored(i64),
+    Stored(ContactId),
     /// A contact created earlier in the same batch, by its place in the batch's list.
     New(usize),
 }
@@ -63,7 +64,7 @@ impl Store {
     /// ever committed.
     pub async fn begin_import(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         on_duplicate: OnDuplicate,
         dry_run: bool,
         now: Timestamp,
@@ -214,7 +215,7 @@ impl Batch {
         &mut self,
         tx: &mut Transaction<'static, Any>,
         backend: Backend,
-        account_id: i64,
+        account_id: AccountId,
         rows: &[ImportRow],
     ) -> Result<()> {
         let mut emails: Vec<String> =
@@ -227,12 +228,12 @@ impl Batch {
                 placeholder(backend, 1),
                 placeholders(backend, 2, chunk.len())
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id);
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get());
             for email in chunk {
                 query = query.bind(email.as_str());
             }
             for row in query.fetch_all(&mut **tx).await? {
-                self.emails.insert(row.try_get("value")?, Owner::Stored(row.try_get("contact_id")?));
+                self.emails.insert(row.try_get("value")?, Owner::Stored(ContactId::new(row.try_get("contact_id")?)));
             }
         }
         let mut phones: Vec<String> =
@@ -248,12 +249,12 @@ impl Batch {
                 placeholder(backend, 1),
                 placeholders(backend, 2, chunk.len())
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id);
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get());
             for phone in chunk {
                 query = query.bind(phone.as_str());
             }
             for row in query.fetch_all(&mut **tx).await? {
-                self.phones.insert(row.try_get("value")?, Owner::Stored(row.try_get("contact_id")?));
+                self.phones.insert(row.try_get("value")?, Owner::Stored(ContactId::new(row.try_get("contact_id")?)));
             }
         }
         Ok(())
@@ -287,7 +288,7 @@ impl Batch {
 async fn insert_new(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
-    account_id: i64,
+    account_id: AccountId,
     new: &[ContactDetails],
     now: Timestamp,
 ) -> Result<()> {
@@ -303,7 +304,7 @@ async fn insert_new(
         for (offset, details) in chunk.iter().enumerate() {
             query = query
                 .bind(ids[chunk_index * crate::IMPORT_BATCH + offset])
-                .bind(account_id)
+                .bind(account_id.get())
                 .bind(details.name.as_str().to_string())
                 .bind(name_key(&details.name))
                 .bind(search_text(details))
@@ -312,7 +313,7 @@ async fn insert_new(
                 .bind(details.birthday.map(|day| day.to_string()))
                 .bind(details.stage.map(Stage::as_str))
                 .bind(details.source.clone())
-                .bind(details.referred_by)
+                .bind(details.referred_by.map(ContactId::get))
                 .bind(details.preferred_channel.map(Channel::as_str))
                 .bind("active")
                 .bind(details.pacing_gap_days.map(i64::from))
@@ -331,7 +332,7 @@ async fn insert_new(
             multi_row_insert(backend, "contact_emails", "account_id, contact_id, position, email", 4, chunk.len());
         let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
         for (id, position, email) in chunk {
-            query = query.bind(account_id).bind(*id).bind(*position).bind(email.as_str());
+            query = query.bind(account_id.get()).bind(*id).bind(*position).bind(email.as_str());
         }
         query.execute(&mut **tx).await?;
     }
@@ -352,7 +353,7 @@ async fn insert_new(
         let statement = multi_row_insert(backend, "contact_tags", "account_id, contact_id, tag", 3, chunk.len());
         let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
         for (id, tag) in chunk {
-            query = query.bind(account_id).bind(*id).bind(tag.as_str());
+            query = query.bind(account_id.get()).bind(*id).bind(tag.as_str());
         }
         query.execute(&mut **tx).await?;
     }

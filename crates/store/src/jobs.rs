@@ -10,6 +10,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::Store;
 use crate::error::Result;
 use crate::rows::{instant, seconds};
+use tickler_core::ids::AccountId;
 
 /// What a job does; stored as its text (`plan-step`, `digest`, `promise-alert`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,7 +81,7 @@ impl JobState {
 pub struct Job {
     pub id: i64,
     pub kind: JobKind,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub payload: String,
     pub run_at: Timestamp,
     /// How many times the job has been claimed, this claim included.
@@ -147,7 +148,7 @@ impl Store {
     pub async fn add_job(
         &self,
         kind: JobKind,
-        account_id: i64,
+        account_id: AccountId,
         payload: &str,
         key: &str,
         run_at: Timestamp,
@@ -188,7 +189,7 @@ impl Store {
 pub(crate) async fn insert_job(
     tx: &mut Transaction<'_, Any>,
     kind: JobKind,
-    account_id: i64,
+    account_id: AccountId,
     payload: &str,
     key: &str,
     run_at: Timestamp,
@@ -201,7 +202,7 @@ pub(crate) async fn insert_job(
 pub(crate) async fn schedule_job(
     tx: &mut Transaction<'_, Any>,
     kind: JobKind,
-    account_id: i64,
+    account_id: AccountId,
     payload: &str,
     key: &str,
     run_at: Timestamp,
@@ -218,7 +219,7 @@ async fn write_job(
     tx: &mut Transaction<'_, Any>,
     on_conflict: &'static str,
     kind: JobKind,
-    account_id: i64,
+    account_id: AccountId,
     payload: &str,
     key: &str,
     run_at: Timestamp,
@@ -229,7 +230,7 @@ async fn write_job(
          VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6) ON CONFLICT (dedupe_key) {on_conflict}"
     )))
     .bind(kind.as_str())
-    .bind(account_id)
+    .bind(account_id.get())
     .bind(payload)
     .bind(key)
     .bind(seconds(run_at))
@@ -301,7 +302,7 @@ fn job_from_row(row: &AnyRow, kind: JobKind, owner: &str) -> Result<Job> {
     Ok(Job {
         id: row.try_get("id")?,
         kind,
-        account_id: row.try_get("account_id")?,
+        account_id: AccountId::new(row.try_get("account_id")?),
         payload: row.try_get("payload")?,
         run_at: instant(row, "run_at")?,
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),

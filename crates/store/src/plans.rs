@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::Error as DomainError;
+use tickler_core::ids::{AccountId, PlanId};
 use tickler_core::plan::{Plan, PlanDraft, Step, StepAction, starter_plans};
 use tickler_core::touch::Channel;
 
@@ -26,10 +27,10 @@ pub struct MailSettings {
 impl Store {
     /// Give a new account its starter plans and sender settings, once: a
     /// starter plan the user deleted does not come back.
-    pub async fn ensure_plan_setup(&self, account_id: i64, now: Timestamp) -> Result<()> {
+    pub async fn ensure_plan_setup(&self, account_id: AccountId, now: Timestamp) -> Result<()> {
         crate::error::during("setting up the starter plans", async {
             let exists = sqlx::query("SELECT account_id FROM mail_settings WHERE account_id = $1")
-                .bind(account_id)
+                .bind(account_id.get())
                 .fetch_optional(&self.pool)
                 .await?;
             if exists.is_some() {
@@ -38,7 +39,7 @@ impl Store {
             let mut tx = self.begin_write().await?;
             let inserted =
                 sqlx::query("INSERT INTO mail_settings (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING")
-                    .bind(account_id)
+                    .bind(account_id.get())
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -54,7 +55,7 @@ impl Store {
     }
 
     /// Create a plan; its name must be new in the account.
-    pub async fn create_plan(&self, account_id: i64, draft: &PlanDraft, now: Timestamp) -> Result<Plan> {
+    pub async fn create_plan(&self, account_id: AccountId, draft: &PlanDraft, now: Timestamp) -> Result<Plan> {
         crate::error::during("creating a plan", async {
             let mut tx = self.begin_write().await?;
             let id = insert_plan(&mut tx, account_id, draft, now).await?;
@@ -66,14 +67,14 @@ impl Store {
     }
 
     /// Every plan of the account, by name.
-    pub async fn plans(&self, account_id: i64) -> Result<Vec<Plan>> {
+    pub async fn plans(&self, account_id: AccountId) -> Result<Vec<Plan>> {
         crate::error::during("listing plans", async {
-            let ids: Vec<i64> = sqlx::query("SELECT id FROM plans WHERE account_id = $1 ORDER BY name_key")
-                .bind(account_id)
+            let ids: Vec<PlanId> = sqlx::query("SELECT id FROM plans WHERE account_id = $1 ORDER BY name_key")
+                .bind(account_id.get())
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
-                .map(|row| row.try_get("id"))
+                .map(|row| row.try_get("id").map(PlanId::new))
                 .collect::<Result<_, _>>()?;
             let mut connection = self.pool.acquire().await?;
             let mut plans = Vec::with_capacity(ids.len());
@@ -86,10 +87,10 @@ impl Store {
     }
 
     /// The plan a person means: an id, the exact name, or an unambiguous part of it.
-    pub async fn find_plan(&self, account_id: i64, reference: &str) -> Result<Plan> {
+    pub async fn find_plan(&self, account_id: AccountId, reference: &str) -> Result<Plan> {
         crate::error::during("finding a plan", async {
             let reference = reference.trim();
-            if let Ok(id) = reference.parse::<i64>() {
+            if let Ok(id) = reference.parse::<PlanId>() {
                 let mut connection = self.pool.acquire().await?;
                 return plan_in(&mut connection, account_id, id).await;
             }
@@ -113,7 +114,13 @@ impl Store {
 
     /// Replace a plan's steps (and its name and description). Running
     /// enrollments keep their place: step N stays step N.
-    pub async fn update_plan(&self, account_id: i64, plan_id: i64, draft: &PlanDraft, now: Timestamp) -> Result<Plan> {
+    pub async fn update_plan(
+        &self,
+        account_id: AccountId,
+        plan_id: PlanId,
+        draft: &PlanDraft,
+        now: Timestamp,
+    ) -> Result<Plan> {
         crate::error::during("updating a plan", async {
             let mut tx = self.begin_write().await?;
             plan_in(&mut tx, account_id, plan_id).await?;
@@ -121,8 +128,8 @@ impl Store {
                 "UPDATE plans SET name = $3, name_key = $4, description = $5, nurture = $6, updated_at = $7 \
              WHERE account_id = $1 AND id = $2",
             )
-            .bind(account_id)
-            .bind(plan_id)
+            .bind(account_id.get())
+            .bind(plan_id.get())
             .bind(&draft.name)
             .bind(draft.name.to_lowercase())
             .bind(&draft.description)
@@ -131,7 +138,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|error| duplicate_name(error, &draft.name))?;
-            sqlx::query("DELETE FROM plan_steps WHERE plan_id = $1").bind(plan_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM plan_steps WHERE plan_id = $1").bind(plan_id.get()).execute(&mut *tx).await?;
             insert_steps(&mut tx, plan_id, &draft.steps).await?;
             let plan = plan_in(&mut tx, account_id, plan_id).await?;
             tx.commit().await?;
@@ -141,13 +148,13 @@ impl Store {
     }
 
     /// Delete a plan and its enrollments.
-    pub async fn delete_plan(&self, account_id: i64, plan_id: i64) -> Result<()> {
+    pub async fn delete_plan(&self, account_id: AccountId, plan_id: PlanId) -> Result<()> {
         crate::error::during("deleting a plan", async {
             let mut tx = self.begin_write().await?;
             plan_in(&mut tx, account_id, plan_id).await?;
             sqlx::query("DELETE FROM plans WHERE account_id = $1 AND id = $2")
-                .bind(account_id)
-                .bind(plan_id)
+                .bind(account_id.get())
+                .bind(plan_id.get())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -157,7 +164,7 @@ impl Store {
     }
 
     /// The account's sender settings (defaults until set).
-    pub async fn mail_settings(&self, account_id: i64) -> Result<MailSettings> {
+    pub async fn mail_settings(&self, account_id: AccountId) -> Result<MailSettings> {
         crate::error::during("reading the mail settings", async {
             let mut connection = self.pool.acquire().await?;
             mail_settings_in(&mut connection, account_id).await
@@ -168,7 +175,7 @@ impl Store {
     /// Save the account's sender settings.
     pub async fn update_mail_settings(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         settings: &MailSettings,
         now: Timestamp,
     ) -> Result<MailSettings> {
@@ -183,7 +190,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO UPDATE SET from_name = $2, \
              from_address = $3, signature = $4, digest_hour = $5, digest_enabled = $6",
         )
-        .bind(account_id)
+        .bind(account_id.get())
         .bind(&settings.from_name)
         .bind(&settings.from_address)
         .bind(&settings.signature)
@@ -197,21 +204,28 @@ impl Store {
     }
 }
 
-async fn insert_plan(tx: &mut Transaction<'_, Any>, account_id: i64, draft: &PlanDraft, now: Timestamp) -> Result<i64> {
-    let id: i64 = sqlx::query(
-        "INSERT INTO plans (account_id, name, name_key, description, nurture, created_at, updated_at) \
+async fn insert_plan(
+    tx: &mut Transaction<'_, Any>,
+    account_id: AccountId,
+    draft: &PlanDraft,
+    now: Timestamp,
+) -> Result<PlanId> {
+    let id = PlanId::new(
+        sqlx::query(
+            "INSERT INTO plans (account_id, name, name_key, description, nurture, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(account_id)
-    .bind(&draft.name)
-    .bind(draft.name.to_lowercase())
-    .bind(&draft.description)
-    .bind(i64::from(draft.nurture))
-    .bind(seconds(now))
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(|error| duplicate_name(error, &draft.name))?
-    .try_get("id")?;
+        )
+        .bind(account_id.get())
+        .bind(&draft.name)
+        .bind(draft.name.to_lowercase())
+        .bind(&draft.description)
+        .bind(i64::from(draft.nurture))
+        .bind(seconds(now))
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|error| duplicate_name(error, &draft.name))?
+        .try_get("id")?,
+    );
     insert_steps(tx, id, &draft.steps).await?;
     Ok(id)
 }
@@ -225,7 +239,7 @@ fn duplicate_name(error: sqlx::Error, name: &str) -> Error {
     }
 }
 
-async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: i64, steps: &[Step]) -> Result<()> {
+async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: PlanId, steps: &[Step]) -> Result<()> {
     for (position, step) in steps.iter().enumerate() {
         let (subject, body) = match &step.action {
             StepAction::Email { subject, body } => (subject.as_str(), body.as_str()),
@@ -235,7 +249,7 @@ async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: i64, steps: &[Step
             "INSERT INTO plan_steps (plan_id, position, delay, channel, kind, subject, body) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(plan_id)
+        .bind(plan_id.get())
         .bind(i64::try_from(position).unwrap_or(i64::MAX))
         .bind(&step.delay)
         .bind(step.channel.as_str())
@@ -249,22 +263,22 @@ async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: i64, steps: &[Step
 }
 
 /// One plan with its steps, read on a connection or inside a transaction.
-pub(crate) async fn plan_in(connection: &mut sqlx::AnyConnection, account_id: i64, id: i64) -> Result<Plan> {
+pub(crate) async fn plan_in(connection: &mut sqlx::AnyConnection, account_id: AccountId, id: PlanId) -> Result<Plan> {
     let row = sqlx::query("SELECT id, name, description, nurture FROM plans WHERE account_id = $1 AND id = $2")
-        .bind(account_id)
-        .bind(id)
+        .bind(account_id.get())
+        .bind(id.get())
         .fetch_optional(&mut *connection)
         .await?
         .ok_or_else(|| Error::not_found(Record::Plan, id))?;
     let steps = sqlx::query(
         "SELECT position, delay, channel, kind, subject, body FROM plan_steps WHERE plan_id = $1 ORDER BY position",
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_all(&mut *connection)
     .await?;
     let nurture: i64 = row.try_get("nurture")?;
     Ok(Plan {
-        id: row.try_get("id")?,
+        id: PlanId::new(row.try_get("id")?),
         name: row.try_get("name")?,
         description: row.try_get("description")?,
         nurture: nurture != 0,
@@ -283,11 +297,14 @@ fn step_from_row(row: &AnyRow) -> Result<Step> {
     Ok(Step { delay: row.try_get("delay")?, channel: parsed(row, "channel", Channel::parse)?, action })
 }
 
-pub(crate) async fn mail_settings_in(connection: &mut sqlx::AnyConnection, account_id: i64) -> Result<MailSettings> {
+pub(crate) async fn mail_settings_in(
+    connection: &mut sqlx::AnyConnection,
+    account_id: AccountId,
+) -> Result<MailSettings> {
     let row = sqlx::query(
         "SELECT from_name, from_address, signature, digest_hour, digest_enabled FROM mail_settings WHERE account_id = $1",
     )
-    .bind(account_id)
+    .bind(account_id.get())
     .fetch_optional(&mut *connection)
     .await?;
     let Some(row) = row else {

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::ZoneName;
+use tickler_core::ids::{AccountId, ContactId, PromiseId};
 use tickler_core::promise::{Promise, PromiseDraft, PromiseState};
 
 use crate::Store;
@@ -17,7 +18,7 @@ const PROMISE_RETURNING: &str = "id, contact_id, what, aim_at, told_at, zone, st
 
 impl Store {
     /// Record a promise; refused for a contact marked do-not-contact.
-    pub async fn create_promise(&self, account_id: i64, draft: &PromiseDraft, now: Timestamp) -> Result<Promise> {
+    pub async fn create_promise(&self, account_id: AccountId, draft: &PromiseDraft, now: Timestamp) -> Result<Promise> {
         crate::error::during("recording a promise", async {
             let mut tx = self.begin_write().await?;
             let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
@@ -27,8 +28,8 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING {PROMISE_RETURNING}"
             );
             let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id)
-                .bind(contact.id)
+                .bind(account_id.get())
+                .bind(contact.id.get())
                 .bind(&draft.what)
                 .bind(seconds(draft.aim))
                 .bind(seconds(draft.told))
@@ -43,33 +44,33 @@ impl Store {
     }
 
     /// Open promises with their contact's name, soonest told deadline first.
-    pub async fn open_promises(&self, account_id: i64) -> Result<Vec<(Promise, String)>> {
+    pub async fn open_promises(&self, account_id: AccountId) -> Result<Vec<(Promise, String)>> {
         crate::error::during("listing open promises", async {
             let statement = format!(
                 "SELECT {PROMISE_COLUMNS}, c.name AS contact_name FROM promises p JOIN contacts c ON c.id = p.contact_id \
                  WHERE p.account_id = $1 AND p.state = 'open' ORDER BY p.told_at, p.id"
             );
-            let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).fetch_all(&self.pool).await?;
+            let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).fetch_all(&self.pool).await?;
             rows.iter().map(|row| Ok((promise_from_row(row)?, row.try_get("contact_name")?))).collect()
         })
         .await
     }
 
     /// A contact's promises in every state.
-    pub async fn promises_of(&self, account_id: i64, contact_id: i64) -> Result<Vec<Promise>> {
+    pub async fn promises_of(&self, account_id: AccountId, contact_id: ContactId) -> Result<Vec<Promise>> {
         crate::error::during("listing a contact's promises", async {
             let statement = format!(
                 "SELECT {PROMISE_COLUMNS} FROM promises p WHERE p.account_id = $1 AND p.contact_id = $2 ORDER BY p.told_at, p.id"
             );
             let rows =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id.get()).fetch_all(&self.pool).await?;
             rows.iter().map(promise_from_row).collect()
         })
         .await
     }
 
     /// Mark an open promise fulfilled: kept when on time, late otherwise.
-    pub async fn keep_promise(&self, account_id: i64, id: i64, now: Timestamp) -> Result<Promise> {
+    pub async fn keep_promise(&self, account_id: AccountId, id: PromiseId, now: Timestamp) -> Result<Promise> {
         crate::error::during("keeping a promise", async {
             let mut tx = self.begin_write().await?;
             let promise = promise_in(&mut tx, account_id, id).await?;
@@ -81,8 +82,8 @@ impl Store {
                 .into());
             }
             sqlx::query("UPDATE promises SET state = $3, closed_at = $4 WHERE account_id = $1 AND id = $2")
-                .bind(account_id)
-                .bind(id)
+                .bind(account_id.get())
+                .bind(id.get())
                 .bind(promise.fulfilled_state(now).as_str())
                 .bind(seconds(now))
                 .execute(&mut *tx)
@@ -95,11 +96,11 @@ impl Store {
     }
 }
 
-async fn promise_in(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64) -> Result<Promise> {
+async fn promise_in(tx: &mut Transaction<'_, Any>, account_id: AccountId, id: PromiseId) -> Result<Promise> {
     let statement = format!("SELECT {PROMISE_COLUMNS} FROM promises p WHERE p.account_id = $1 AND p.id = $2");
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-        .bind(account_id)
-        .bind(id)
+        .bind(account_id.get())
+        .bind(id.get())
         .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(|| Error::not_found(Record::Promise, id))?;
@@ -108,8 +109,8 @@ async fn promise_in(tx: &mut Transaction<'_, Any>, account_id: i64, id: i64) -> 
 
 fn promise_from_row(row: &AnyRow) -> Result<Promise> {
     Ok(Promise {
-        id: row.try_get("id")?,
-        contact_id: row.try_get("contact_id")?,
+        id: PromiseId::new(row.try_get("id")?),
+        contact_id: ContactId::new(row.try_get("contact_id")?),
         what: row.try_get("what")?,
         aim: instant(row, "aim_at")?,
         told: instant(row, "told_at")?,

@@ -8,6 +8,7 @@
 use jiff::Timestamp;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::EmailAddress;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::reply::InboundReply;
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
@@ -28,8 +29,8 @@ pub struct MailboxPoll {
 /// A reply recorded on one contact's timeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RecordedReply {
-    pub account_id: i64,
-    pub contact_id: i64,
+    pub account_id: AccountId,
+    pub contact_id: ContactId,
     pub contact_name: String,
     /// The inbound touch (email, outcome *replied*).
     pub touch: Touch,
@@ -55,8 +56,8 @@ pub enum ReplyOutcome {
 
 /// Where a reply lands: an account's contact, and the email it answers.
 struct Target {
-    account_id: i64,
-    contact_id: i64,
+    account_id: AccountId,
+    contact_id: ContactId,
     outbox_id: Option<i64>,
 }
 
@@ -135,9 +136,9 @@ impl Store {
                     "INSERT INTO inbound_emails (account_id, message_id, contact_id, outbox_id, subject, received_at, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, message_id) DO NOTHING RETURNING id",
                 )
-                .bind(target.account_id)
+                .bind(target.account_id.get())
                 .bind(&reply.key)
-                .bind(target.contact_id)
+                .bind(target.contact_id.get())
                 .bind(target.outbox_id)
                 .bind(&reply.subject)
                 .bind(seconds(at))
@@ -155,7 +156,7 @@ impl Store {
                 let live_after = live_plans(&mut tx, target.account_id, contact.id).await?;
                 sqlx::query("UPDATE inbound_emails SET touch_id = $2 WHERE id = $1")
                     .bind(inbound_id)
-                    .bind(logged.touch.id)
+                    .bind(logged.touch.id.get())
                     .execute(&mut *tx)
                     .await?;
                 recorded.push(RecordedReply {
@@ -199,8 +200,8 @@ async fn thread_target(backend: Backend, tx: &mut Transaction<'_, Any>, thread: 
         let rank = thread.iter().position(|id| *id == message_id).unwrap_or(usize::MAX);
         if best.as_ref().is_none_or(|(best_rank, _)| rank < *best_rank) {
             let target = Target {
-                account_id: row.try_get("account_id")?,
-                contact_id: row.try_get("contact_id")?,
+                account_id: AccountId::new(row.try_get("account_id")?),
+                contact_id: ContactId::new(row.try_get("contact_id")?),
                 outbox_id: Some(row.try_get("id")?),
             };
             best = Some((rank, target));
@@ -224,8 +225,8 @@ async fn sender_targets(tx: &mut Transaction<'_, Any>, from: &EmailAddress, sent
     rows.iter()
         .map(|row| {
             Ok(Target {
-                account_id: row.try_get("account_id")?,
-                contact_id: row.try_get("contact_id")?,
+                account_id: AccountId::new(row.try_get("account_id")?),
+                contact_id: ContactId::new(row.try_get("contact_id")?),
                 outbox_id: None,
             })
         })
@@ -233,13 +234,17 @@ async fn sender_targets(tx: &mut Transaction<'_, Any>, from: &EmailAddress, sent
 }
 
 /// The contact's enrollments that are running or paused, with their plan's name.
-async fn live_plans(tx: &mut Transaction<'_, Any>, account_id: i64, contact_id: i64) -> Result<Vec<(i64, String)>> {
+async fn live_plans(
+    tx: &mut Transaction<'_, Any>,
+    account_id: AccountId,
+    contact_id: ContactId,
+) -> Result<Vec<(i64, String)>> {
     let rows = sqlx::query(
         "SELECT e.id, p.name FROM enrollments e JOIN plans p ON p.id = e.plan_id \
          WHERE e.account_id = $1 AND e.contact_id = $2 AND e.state IN ('active', 'paused') ORDER BY e.id",
     )
-    .bind(account_id)
-    .bind(contact_id)
+    .bind(account_id.get())
+    .bind(contact_id.get())
     .fetch_all(&mut **tx)
     .await?;
     rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("name")?))).collect()

@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 use sqlx::Row;
+use tickler_core::ids::UserId;
 use tickler_core::user::User;
 
 use crate::Store;
@@ -22,7 +23,7 @@ impl Store {
     /// Record a new session for `user_id`, valid until `expires_at`.
     pub async fn create_session(
         &self,
-        user_id: i64,
+        user_id: UserId,
         token_hash: &str,
         csrf: &str,
         now: Timestamp,
@@ -36,7 +37,7 @@ impl Store {
                 "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(token_hash)
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(csrf)
             .bind(seconds(now))
             .bind(seconds(expires_at))

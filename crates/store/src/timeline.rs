@@ -1,5 +1,6 @@
 //! A contact's whole timeline, gathered from every table that records them.
 
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::timeline::{Entry, merge};
 
 use crate::Store;
@@ -7,7 +8,7 @@ use crate::error::Result;
 
 impl Store {
     /// Every touch, follow-up, promise and consent change of a contact, newest first.
-    pub async fn timeline(&self, account_id: i64, contact_id: i64) -> Result<Vec<Entry>> {
+    pub async fn timeline(&self, account_id: AccountId, contact_id: ContactId) -> Result<Vec<Entry>> {
         crate::error::during("reading a timeline", async {
             self.contact(account_id, contact_id).await?;
             // `merge` sorts stably, so entries at the same instant keep the order

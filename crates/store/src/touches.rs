@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentChange;
 use tickler_core::contact::Contact;
+use tickler_core::ids::{AccountId, ContactId, TouchId};
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
 use crate::consent::{ConsentRequest, apply};
@@ -26,7 +27,7 @@ const TOUCH_COLUMNS: &str = "id, contact_id, at, channel, direction, summary, ou
 impl Store {
     /// Record a touch. An outcome of "not now" (re-asked on the draft's
     /// `re_ask` day) or "never" changes consent in the same transaction.
-    pub async fn log_touch(&self, account_id: i64, draft: &TouchDraft, now: Timestamp) -> Result<Logged> {
+    pub async fn log_touch(&self, account_id: AccountId, draft: &TouchDraft, now: Timestamp) -> Result<Logged> {
         crate::error::during("logging a touch", async {
             let mut tx = self.begin_write().await?;
             let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
@@ -38,27 +39,27 @@ impl Store {
     }
 
     /// A contact's touches, newest first.
-    pub async fn touches(&self, account_id: i64, contact_id: i64) -> Result<Vec<Touch>> {
+    pub async fn touches(&self, account_id: AccountId, contact_id: ContactId) -> Result<Vec<Touch>> {
         crate::error::during("listing touches", async {
             let statement = format!(
                 "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC"
             );
             let rows =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id).bind(contact_id).fetch_all(&self.pool).await?;
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id.get()).fetch_all(&self.pool).await?;
             rows.iter().map(touch_from_row).collect()
         })
         .await
     }
 
     /// The most recent touch of a contact.
-    pub async fn last_touch(&self, account_id: i64, contact_id: i64) -> Result<Option<Touch>> {
+    pub async fn last_touch(&self, account_id: AccountId, contact_id: ContactId) -> Result<Option<Touch>> {
         crate::error::during("reading the last touch", async {
             let statement = format!(
                 "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC LIMIT 1"
             );
             let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id)
-                .bind(contact_id)
+                .bind(account_id.get())
+                .bind(contact_id.get())
                 .fetch_optional(&self.pool)
                 .await?;
             row.as_ref().map(touch_from_row).transpose()
@@ -76,7 +77,7 @@ const SENT_CHUNK: usize = 64;
 pub(crate) async fn insert_sent_emails(
     backend: Backend,
     tx: &mut Transaction<'_, Any>,
-    sent: &[(i64, i64, String)],
+    sent: &[(AccountId, ContactId, String)],
     now: Timestamp,
 ) -> Result<()> {
     for chunk in sent.chunks(SENT_CHUNK) {
@@ -85,8 +86,8 @@ pub(crate) async fn insert_sent_emails(
         let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
         for (account_id, contact_id, summary) in chunk {
             query = query
-                .bind(*account_id)
-                .bind(*contact_id)
+                .bind(account_id.get())
+                .bind(contact_id.get())
                 .bind(seconds(now))
                 .bind(Channel::Email.as_str())
                 .bind(Direction::Out.as_str())
@@ -102,7 +103,7 @@ pub(crate) async fn insert_sent_emails(
 /// Insert a touch inside `tx` and apply its outcome's consent effect.
 pub(crate) async fn insert_touch(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     contact: &Contact,
     draft: &TouchDraft,
     now: Timestamp,
@@ -112,8 +113,8 @@ pub(crate) async fn insert_touch(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {TOUCH_COLUMNS}"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-        .bind(account_id)
-        .bind(contact.id)
+        .bind(account_id.get())
+        .bind(contact.id.get())
         .bind(seconds(draft.at))
         .bind(draft.channel.as_str())
         .bind(draft.direction.as_str())
@@ -142,8 +143,8 @@ pub(crate) async fn insert_touch(
 
 pub(crate) fn touch_from_row(row: &AnyRow) -> Result<Touch> {
     Ok(Touch {
-        id: row.try_get("id")?,
-        contact_id: row.try_get("contact_id")?,
+        id: TouchId::new(row.try_get("id")?),
+        contact_id: ContactId::new(row.try_get("contact_id")?),
         at: instant(row, "at")?,
         channel: parsed(row, "channel", Channel::parse)?,
         direction: parsed(row, "direction", Direction::parse)?,

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use tickler_core::contact::EmailAddress;
+use tickler_core::ids::{AccountId, UserId};
 use tickler_core::user::{User, UserDraft};
 
 use crate::Store;
@@ -33,7 +34,7 @@ impl Store {
     /// Add a user to an account. Their email must not sign in anyone else.
     pub async fn create_user(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         draft: &UserDraft,
         password_hash: &str,
         calendar_secret: &str,
@@ -56,7 +57,7 @@ impl Store {
                 "INSERT INTO users (account_id, email, name, password_hash, is_admin, calendar_secret, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {USER_COLUMNS}"
             )))
-            .bind(account_id)
+            .bind(account_id.get())
             .bind(draft.email.as_str())
             .bind(&draft.name)
             .bind(password_hash)
@@ -88,13 +89,13 @@ impl Store {
     }
 
     /// One user of an account.
-    pub async fn user(&self, account_id: i64, id: i64) -> Result<User> {
+    pub async fn user(&self, account_id: AccountId, id: UserId) -> Result<User> {
         crate::error::during("reading a user", async {
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 AND id = $2"
             )))
-            .bind(account_id)
-            .bind(id)
+            .bind(account_id.get())
+            .bind(id.get())
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| Error::not_found(Record::User, id))?;
@@ -104,12 +105,12 @@ impl Store {
     }
 
     /// Every user of an account, oldest first.
-    pub async fn users(&self, account_id: i64) -> Result<Vec<User>> {
+    pub async fn users(&self, account_id: AccountId) -> Result<Vec<User>> {
         crate::error::during("listing users", async {
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 ORDER BY id"
             )))
-            .bind(account_id)
+            .bind(account_id.get())
             .fetch_all(&self.pool)
             .await?;
             rows.iter().map(user_from_row).collect()
@@ -118,12 +119,12 @@ impl Store {
     }
 
     /// Replace a user's password hash and end all of their sessions.
-    pub async fn set_password_hash(&self, account_id: i64, user_id: i64, password_hash: &str) -> Result<()> {
+    pub async fn set_password_hash(&self, account_id: AccountId, user_id: UserId, password_hash: &str) -> Result<()> {
         crate::error::during("setting a password", async {
             let mut tx = self.begin_write().await?;
             let changed = sqlx::query("UPDATE users SET password_hash = $3 WHERE account_id = $1 AND id = $2")
-                .bind(account_id)
-                .bind(user_id)
+                .bind(account_id.get())
+                .bind(user_id.get())
                 .bind(password_hash)
                 .execute(&mut *tx)
                 .await?
@@ -131,7 +132,7 @@ impl Store {
             if changed == 0 {
                 return Err(Error::not_found(Record::User, user_id));
             }
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id.get()).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -139,11 +140,11 @@ impl Store {
     }
 
     /// The secret in a user's calendar feed URL.
-    pub async fn calendar_secret(&self, account_id: i64, user_id: i64) -> Result<String> {
+    pub async fn calendar_secret(&self, account_id: AccountId, user_id: UserId) -> Result<String> {
         crate::error::during("reading the calendar secret", async {
             let row = sqlx::query("SELECT calendar_secret FROM users WHERE account_id = $1 AND id = $2")
-                .bind(account_id)
-                .bind(user_id)
+                .bind(account_id.get())
+                .bind(user_id.get())
                 .fetch_optional(&self.pool)
                 .await?
                 .ok_or_else(|| Error::not_found(Record::User, user_id))?;
@@ -153,11 +154,11 @@ impl Store {
     }
 
     /// Replace a user's calendar secret: the old feed URL stops working at once.
-    pub async fn rotate_calendar_secret(&self, account_id: i64, user_id: i64, secret: &str) -> Result<()> {
+    pub async fn rotate_calendar_secret(&self, account_id: AccountId, user_id: UserId, secret: &str) -> Result<()> {
         crate::error::during("rotating the calendar secret", async {
             let changed = sqlx::query("UPDATE users SET calendar_secret = $3 WHERE account_id = $1 AND id = $2")
-                .bind(account_id)
-                .bind(user_id)
+                .bind(account_id.get())
+                .bind(user_id.get())
                 .bind(secret)
                 .execute(&self.pool)
                 .await?
@@ -185,8 +186,8 @@ impl Store {
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User> {
     let is_admin: i64 = row.try_get("is_admin")?;
     Ok(User {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
+        id: UserId::new(row.try_get("id")?),
+        account_id: AccountId::new(row.try_get("account_id")?),
         email: parsed(row, "email", EmailAddress::parse)?,
         name: row.try_get("name")?,
         is_admin: is_admin != 0,

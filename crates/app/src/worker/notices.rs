@@ -6,6 +6,7 @@ use tickler_core::agenda::{Bucket, bucket, lateness, window_end};
 use tickler_core::contact::ContactName;
 use tickler_core::digest::{self, AtRisk, DigestItem};
 use tickler_core::follow_up::Origin;
+use tickler_core::ids::{AccountId, PromiseId};
 use tickler_core::template::Rendered;
 use tickler_store::{Job, Store};
 
@@ -47,7 +48,7 @@ pub async fn digest(store: &Store, job: &Job, now: Timestamp) -> Result<Notice, 
 
 /// The alert for the promise named by `job`, while it is open and at risk.
 pub async fn promise_alert(store: &Store, job: &Job, now: Timestamp) -> Result<Notice, tickler_store::Error> {
-    let promise_id: i64 = job.payload.parse().unwrap_or_default();
+    let promise_id = PromiseId::new(job.payload.parse().unwrap_or_default());
     let account = store.account(job.account_id).await?;
     let settings = store.mail_settings(job.account_id).await?;
     let now = now.to_zoned_datetime(account.settings.zone.time_zone());
@@ -62,11 +63,11 @@ pub async fn promise_alert(store: &Store, job: &Job, now: Timestamp) -> Result<N
 
 async fn at_risk(
     store: &Store,
-    account_id: i64,
+    account_id: AccountId,
     signature: &str,
     now: &jiff::ZonedDateTime,
     work_week: &tickler_core::work_week::WorkWeek,
-    only: Option<i64>,
+    only: Option<PromiseId>,
 ) -> Result<Vec<AtRisk>, tickler_store::Error> {
     Ok(store
         .open_promises(account_id)

@@ -27,6 +27,7 @@ use tickler_bench::with_pool;
 use tickler_bench::{Result, progress, seed};
 use tickler_core::agenda::{Bucket, bucket, window_end};
 
+use tickler_core::ids::AccountId;
 use tickler_store::Store;
 
 #[derive(Serialize)]
@@ -57,7 +58,7 @@ struct Report {
 struct Bench {
     store: Store,
     native: Native,
-    account_id: i64,
+    account_id: AccountId,
     now: ZonedDateTime,
     until: Timestamp,
     limit: u32,
@@ -80,7 +81,7 @@ impl Bench {
 
     /// The bare query: native pool, `fetch_all`, nothing decoded.
     async fn bare(&self) -> Result<usize> {
-        let (account, until, limit) = (self.account_id, self.until.as_second(), i64::from(self.limit));
+        let (account, until, limit) = (self.account_id.get(), self.until.as_second(), i64::from(self.limit));
         let rows = with_pool!(&self.native, pool => sqlx::query(AGENDA_SQL.as_str())
             .bind(account)
             .bind(until)
@@ -93,7 +94,7 @@ impl Bench {
 
     /// The follow-up ids the bare query returns, to check it matches the store.
     async fn bare_ids(&self) -> Result<Vec<i64>> {
-        let (account, until, limit) = (self.account_id, self.until.as_second(), i64::from(self.limit));
+        let (account, until, limit) = (self.account_id.get(), self.until.as_second(), i64::from(self.limit));
         Ok(with_pool!(&self.native, pool => sqlx::query(AGENDA_SQL.as_str())
             .bind(account)
             .bind(until)
@@ -107,7 +108,7 @@ impl Bench {
 
     /// How the database runs the query.
     async fn plan(&self) -> Result<Vec<String>> {
-        let (account, until, limit) = (self.account_id, self.until.as_second(), i64::from(self.limit));
+        let (account, until, limit) = (self.account_id.get(), self.until.as_second(), i64::from(self.limit));
         Ok(match &self.native {
             Native::Sqlite(pool) => sqlx::query(AssertSqlSafe(format!("EXPLAIN QUERY PLAN {}", AGENDA_SQL.as_str())))
                 .bind(account)
@@ -157,7 +158,7 @@ async fn main() -> Result<()> {
 
     let bench = Bench { store, native, account_id: account.id, until: window_end(&now, days), now, limit };
     let agenda = bench.store.agenda(bench.account_id, bench.until, limit).await?;
-    let store_ids: Vec<i64> = agenda.iter().map(|row| row.follow_up.id).collect();
+    let store_ids: Vec<i64> = agenda.iter().map(|row| row.follow_up.id.get()).collect();
     if store_ids != bench.bare_ids().await? {
         return Err(
             "the bare query and Store::agenda returned different rows: do both run tickler_store::AGENDA_SQL?".into()

@@ -33,6 +33,7 @@ use tickler_bench::rows::{BATCH, ImportRow, Placeholders, insert};
 use tickler_bench::{Result, progress, seed};
 
 use tickler_core::follow_up::FollowUpDraft;
+use tickler_core::ids::AccountId;
 use tickler_store::Store;
 
 #[derive(Serialize, Clone)]
@@ -64,7 +65,7 @@ struct Report {
 struct Bench {
     store: Store,
     native: Native,
-    account_id: i64,
+    account_id: AccountId,
     now: jiff::Timestamp,
     drafts: Vec<FollowUpDraft>,
     rows: Vec<ImportRow>,

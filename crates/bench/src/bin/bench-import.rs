@@ -33,6 +33,7 @@ use tickler_bench::people::{ContactImport, EmailRow, HEADER, PhoneRow, TagRow, p
 use tickler_bench::rows::{BATCH, Binder, Placeholders, insert};
 use tickler_bench::seed::Random;
 use tickler_bench::{Result, progress};
+use tickler_core::ids::{AccountId, ContactId};
 
 #[derive(Serialize, Clone)]
 struct Run {
@@ -79,7 +80,7 @@ async fn insert_raw<DB: Binder>(
 }
 
 /// A new empty database with the store's schema and its account; the native pool on it.
-async fn fresh(target: &Target) -> Result<(String, Native, i64)> {
+async fn fresh(target: &Target) -> Result<(String, Native, AccountId)> {
     let url = target.create_fresh().await?;
     let store = tickler_store::Store::open(&url).await?;
     let account = store.default_account(&tickler_core::contact::ZoneName::utc(), jiff::Timestamp::now()).await?;
@@ -149,9 +150,9 @@ async fn main() -> Result<()> {
         person.write_csv(&mut out)?;
         let id = index as i64 + 1;
         raw.contacts.push(person.contact(id, account_id, now));
-        raw.emails.push(EmailRow { account_id, contact_id: id, email: person.email.clone() });
-        raw.phones.push(PhoneRow { contact_id: id, phone: person.phone.clone() });
-        raw.tags.extend(person.tags.iter().map(|tag| TagRow { account_id, contact_id: id, tag }));
+        raw.emails.push(EmailRow { account_id, contact_id: ContactId::new(id), email: person.email.clone() });
+        raw.phones.push(PhoneRow { contact_id: ContactId::new(id), phone: person.phone.clone() });
+        raw.tags.extend(person.tags.iter().map(|tag| TagRow { account_id, contact_id: ContactId::new(id), tag }));
     }
     out.flush()?;
     drop(out);

@@ -1,6 +1,7 @@
 //! `follow`, `done`, `snooze`, `skip`.
 
 use tickler_app::follow_ups::{self, DoneInput, FollowUpInput, SnoozeInput};
+use tickler_core::ids::FollowUpId;
 
 use crate::args::{DoneArgs, FollowArgs, SnoozeArgs};
 use crate::commands::touches::print_logged;
@@ -24,7 +25,7 @@ pub async fn follow(cx: &Context, args: FollowArgs) -> Outcome {
 
 pub async fn done(cx: &Context, args: DoneArgs) -> Outcome {
     let input = DoneInput { note: args.log, outcome: args.outcome, channel: args.via, until: args.until };
-    let done = follow_ups::complete(&cx.app, &cx.actor, args.id, &input).await?;
+    let done = follow_ups::complete(&cx.app, &cx.actor, FollowUpId::new(args.id), &input).await?;
     if cx.json {
         return render::json(&done);
     }
@@ -37,7 +38,8 @@ pub async fn done(cx: &Context, args: DoneArgs) -> Outcome {
 }
 
 pub async fn snooze(cx: &Context, args: SnoozeArgs) -> Outcome {
-    let snoozed = follow_ups::snooze(&cx.app, &cx.actor, args.id, &SnoozeInput { when: args.when }).await?;
+    let snoozed =
+        follow_ups::snooze(&cx.app, &cx.actor, FollowUpId::new(args.id), &SnoozeInput { when: args.when }).await?;
     if cx.json {
         return render::json(&snoozed);
     }
@@ -50,7 +52,7 @@ pub async fn snooze(cx: &Context, args: SnoozeArgs) -> Outcome {
 }
 
 pub async fn skip(cx: &Context, id: i64) -> Outcome {
-    let follow_up = follow_ups::skip(&cx.app, &cx.actor, id).await?;
+    let follow_up = follow_ups::skip(&cx.app, &cx.actor, FollowUpId::new(id)).await?;
     if cx.json {
         return render::json(&follow_up);
     }

@@ -4,6 +4,7 @@
 use std::io::Read;
 
 use tickler_app::plans::{self, Change, PlanInput, Saved, StepInput, step_tone};
+use tickler_core::ids::EnrollmentId;
 use tickler_core::plan::{Enrollment, Plan, StepAction};
 use tickler_core::tone;
 
@@ -53,9 +54,15 @@ pub async fn run(cx: &Context, command: PlanCommand) -> Outcome {
             say!("Deleted plan \"{}\" and its enrollments.", plan.name);
             Ok(())
         }
-        PlanCommand::Pause(args) => changed(cx, plans::change_enrollment(app, actor, args.id, Change::Pause).await?),
-        PlanCommand::Resume(args) => changed(cx, plans::change_enrollment(app, actor, args.id, Change::Resume).await?),
-        PlanCommand::Stop(args) => changed(cx, plans::change_enrollment(app, actor, args.id, Change::Stop).await?),
+        PlanCommand::Pause(args) => {
+            changed(cx, plans::change_enrollment(app, actor, EnrollmentId::new(args.id), Change::Pause).await?)
+        }
+        PlanCommand::Resume(args) => {
+            changed(cx, plans::change_enrollment(app, actor, EnrollmentId::new(args.id), Change::Resume).await?)
+        }
+        PlanCommand::Stop(args) => {
+            changed(cx, plans::change_enrollment(app, actor, EnrollmentId::new(args.id), Change::Stop).await?)
+        }
     }
 }
 

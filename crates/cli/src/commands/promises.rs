@@ -1,6 +1,7 @@
 //! `promise`, `promises`, `kept`.
 
 use tickler_app::promises::{self, PromiseInput};
+use tickler_core::ids::PromiseId;
 
 use crate::args::PromiseArgs;
 use crate::context::Context;
@@ -37,7 +38,7 @@ pub async fn list(cx: &Context) -> Outcome {
 }
 
 pub async fn kept(cx: &Context, id: i64) -> Outcome {
-    let promise = promises::keep(&cx.app, &cx.actor, id).await?;
+    let promise = promises::keep(&cx.app, &cx.actor, PromiseId::new(id)).await?;
     if cx.json {
         return render::json(&promise);
     }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use starter::starter_plans;
 
 use crate::error::{Error, Result};
+use crate::ids::{ContactId, EnrollmentId, PlanId};
 use crate::names::parse_named;
 use crate::template;
 use crate::touch::{Channel, Direction, Outcome};
@@ -134,7 +135,8 @@ impl PlanDraft {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
-    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: PlanId,
     pub name: String,
     pub description: String,
     pub nurture: bool,
@@ -182,10 +184,13 @@ impl EnrollmentState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enrollment {
-    pub id: i64,
-    pub plan_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: EnrollmentId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub plan_id: PlanId,
     pub plan_name: String,
-    pub contact_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub contact_id: ContactId,
     pub state: EnrollmentState,
     /// Index of the next step to run (0-based).
     pub next_step: u32,

@@ -8,6 +8,7 @@ use tickler_app::contacts::{self, ContactInput, ContactPage, ContactQuery};
 use tickler_app::touches::{self, TouchInput};
 use tickler_core::consent::ConsentChange;
 use tickler_core::contact::Contact;
+use tickler_core::ids::ContactId;
 use tickler_core::timeline::Entry;
 
 use super::{ApiJson, ApiPath, ApiQuery, Errors};
@@ -41,7 +42,7 @@ pub async fn create(
 pub async fn show(
     axum::extract::State(state): axum::extract::State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
 ) -> Result<Json<Contact>> {
     Ok(Json(contacts::get(&state.app, &caller.actor(&state), id).await?))
 }
@@ -51,7 +52,7 @@ pub async fn show(
 pub async fn update(
     axum::extract::State(state): axum::extract::State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> Result<Json<Contact>> {
     Ok(Json(contacts::update(&state.app, &caller.actor(&state), id, &input.into()).await?))
@@ -62,7 +63,7 @@ pub async fn update(
 pub async fn remove(
     axum::extract::State(state): axum::extract::State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
 ) -> Result<StatusCode> {
     contacts::remove(&state.app, &caller.actor(&state), id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -73,7 +74,7 @@ pub async fn remove(
 pub async fn timeline(
     axum::extract::State(state): axum::extract::State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
 ) -> Result<Json<Vec<Entry>>> {
     Ok(Json(contacts::timeline(&state.app, &caller.actor(&state), id).await?))
 }
@@ -83,7 +84,7 @@ pub async fn timeline(
 pub async fn log_touch(
     axum::extract::State(state): axum::extract::State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(input): ApiJson<TouchInput>,
 ) -> Result<(StatusCode, Json<Logged>)> {
     Ok((StatusCode::CREATED, Json(touches::log(&state.app, &caller.actor(&state), id, &input).await?)))
@@ -94,7 +95,7 @@ pub async fn log_touch(
 pub async fn set_consent(
     axum::extract::State(state): axum::extract::State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(input): ApiJson<ConsentInput>,
 ) -> Result<Json<ConsentChange>> {
     Ok(Json(consent::set(&state.app, &caller.actor(&state), id, &input).await?))

@@ -9,6 +9,7 @@ use tickler_app::Scheduled;
 use tickler_app::follow_ups::{self, Agenda, AgendaQuery, Done, DoneInput, FollowUpInput, SnoozeInput};
 use tickler_app::promises::{self, OpenPromise, PromiseInput};
 use tickler_core::follow_up::FollowUp;
+use tickler_core::ids::{ContactId, FollowUpId, PromiseId};
 use tickler_core::promise::Promise;
 
 use super::{ApiJson, ApiPath, ApiQuery, Errors};
@@ -21,7 +22,7 @@ use crate::state::AppState;
 pub async fn schedule(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(input): ApiJson<FollowUpInput>,
 ) -> Result<(StatusCode, Json<Scheduled>)> {
     Ok((StatusCode::CREATED, Json(follow_ups::schedule(&state.app, &caller.actor(&state), id, &input).await?)))
@@ -32,7 +33,7 @@ pub async fn schedule(
 pub async fn make_promise(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(input): ApiJson<PromiseInput>,
 ) -> Result<(StatusCode, Json<Promise>)> {
     Ok((StatusCode::CREATED, Json(promises::make(&state.app, &caller.actor(&state), id, &input).await?)))
@@ -69,7 +70,7 @@ fn json_body(body: Bytes) -> Response {
 pub async fn show(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<FollowUpId>,
 ) -> Result<Json<FollowUp>> {
     Ok(Json(follow_ups::get(&state.app, &caller.actor(&state), id).await?))
 }
@@ -79,7 +80,7 @@ pub async fn show(
 pub async fn done(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<FollowUpId>,
     ApiJson(input): ApiJson<DoneInput>,
 ) -> Result<Json<Done>> {
     Ok(Json(follow_ups::complete(&state.app, &caller.actor(&state), id, &input).await?))
@@ -90,7 +91,7 @@ pub async fn done(
 pub async fn snooze(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<FollowUpId>,
     ApiJson(input): ApiJson<SnoozeInput>,
 ) -> Result<Json<Scheduled>> {
     Ok(Json(follow_ups::snooze(&state.app, &caller.actor(&state), id, &input).await?))
@@ -101,7 +102,7 @@ pub async fn snooze(
 pub async fn skip(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<FollowUpId>,
 ) -> Result<Json<FollowUp>> {
     Ok(Json(follow_ups::skip(&state.app, &caller.actor(&state), id).await?))
 }
@@ -117,7 +118,7 @@ pub async fn promises(State(state): State<AppState>, ApiCaller(caller): ApiCalle
 pub async fn keep(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PromiseId>,
 ) -> Result<Json<Promise>> {
     Ok(Json(promises::keep(&state.app, &caller.actor(&state), id).await?))
 }

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use tickler_app::plans::{self, Change};
+use tickler_core::ids::{ContactId, EnrollmentId};
 use tickler_core::plan::{Enrollment, Plan};
 use utoipa::ToSchema;
 
@@ -33,7 +34,7 @@ pub struct EnrollInput {
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
     ApiJson(input): ApiJson<EnrollInput>,
 ) -> Result<(StatusCode, Json<Enrollment>)> {
     Ok((StatusCode::CREATED, Json(plans::enroll(&state.app, &caller.actor(&state), id, &input.plan).await?)))
@@ -44,7 +45,7 @@ pub async fn create(
 pub async fn of_contact(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ContactId>,
 ) -> Result<Json<Vec<Enrollment>>> {
     Ok(Json(plans::enrollments(&state.app, &caller.actor(&state), Some(id)).await?))
 }
@@ -55,7 +56,7 @@ pub async fn of_contact(
 pub async fn update(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath((id, what)): ApiPath<(i64, Change)>,
+    ApiPath((id, what)): ApiPath<(EnrollmentId, Change)>,
 ) -> Result<Json<Enrollment>> {
     Ok(Json(plans::change_enrollment(&state.app, &caller.actor(&state), id, what).await?))
 }

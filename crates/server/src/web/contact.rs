@@ -23,6 +23,7 @@ use tickler_app::follow_ups::{self, FollowUpInput};
 use tickler_app::promises::{self, PromiseInput};
 use tickler_app::touches::{self, TouchInput};
 use tickler_app::{contacts, dates, plans};
+use tickler_core::ids::{ContactId, EnrollmentId};
 
 /// What to show beside the forms when the page is sent back.
 #[derive(Default)]
@@ -38,14 +39,14 @@ struct Feedback {
 pub async fn page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ContactId>,
     Query(notice): Query<Notice>,
 ) -> Response {
     let feedback = Feedback { notice: notice_text(notice.notice.as_deref()), ..Feedback::default() };
     show(&state, &caller, id, feedback).await
 }
 
-async fn show(state: &AppState, caller: &Caller, id: i64, feedback: Feedback) -> Response {
+async fn show(state: &AppState, caller: &Caller, id: ContactId, feedback: Feedback) -> Response {
     match context(state, caller, id).await {
         Ok(context) => {
             let Feedback { status, errors, previews, values, alert, notice } = feedback;
@@ -61,7 +62,7 @@ async fn show(state: &AppState, caller: &Caller, id: i64, feedback: Feedback) ->
     }
 }
 
-async fn context(state: &AppState, caller: &Caller, id: i64) -> Result<minijinja::Value> {
+async fn context(state: &AppState, caller: &Caller, id: ContactId) -> Result<minijinja::Value> {
     let actor = caller.actor(state);
     let contact = contacts::get(&state.app, &actor, id).await?;
     let now = caller.now(state);
@@ -173,7 +174,7 @@ fn timeline_entry(entry: &Entry, now: &jiff::ZonedDateTime) -> minijinja::Value 
 async fn sent_back<T: Serialize>(
     state: &AppState,
     caller: &Caller,
-    id: i64,
+    id: ContactId,
     form: &'static str,
     values: &T,
     failure: Failure,
@@ -205,7 +206,11 @@ pub struct FollowForm {
     intent: Option<String>,
 }
 
-pub async fn follow_up(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<FollowForm>) -> Response {
+pub async fn follow_up(
+    State(state): State<AppState>,
+    Path(id): Path<ContactId>,
+    form: PageForm<FollowForm>,
+) -> Response {
     let PageForm { caller, form } = form;
     if form.intent.as_deref() == Some("preview") {
         let mut feedback = Feedback::default();
@@ -240,7 +245,11 @@ pub struct TouchForm {
     direction: Option<String>,
 }
 
-pub async fn log_touch(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<TouchForm>) -> Response {
+pub async fn log_touch(
+    State(state): State<AppState>,
+    Path(id): Path<ContactId>,
+    form: PageForm<TouchForm>,
+) -> Response {
     let PageForm { caller, form } = form;
     let input = TouchInput {
         channel: form.channel.clone(),
@@ -264,7 +273,11 @@ pub struct PromiseForm {
     intent: Option<String>,
 }
 
-pub async fn promise(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<PromiseForm>) -> Response {
+pub async fn promise(
+    State(state): State<AppState>,
+    Path(id): Path<ContactId>,
+    form: PageForm<PromiseForm>,
+) -> Response {
     let PageForm { caller, form } = form;
     if form.intent.as_deref() == Some("preview") {
         let mut feedback = Feedback::default();
@@ -301,7 +314,11 @@ pub struct ConsentForm {
     reason: Option<String>,
 }
 
-pub async fn consent(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<ConsentForm>) -> Response {
+pub async fn consent(
+    State(state): State<AppState>,
+    Path(id): Path<ContactId>,
+    form: PageForm<ConsentForm>,
+) -> Response {
     let PageForm { caller, form } = form;
     // The "ask again" field only means something for not-now; ignore it otherwise.
     let until = if form.state == "not-now" { form.until.clone() } else { None };
@@ -317,7 +334,7 @@ pub struct EnrollForm {
     plan: String,
 }
 
-pub async fn enroll(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<EnrollForm>) -> Response {
+pub async fn enroll(State(state): State<AppState>, Path(id): Path<ContactId>, form: PageForm<EnrollForm>) -> Response {
     let PageForm { caller, form } = form;
     match plans::enroll(&state.app, &caller.actor(&state), id, &form.plan).await {
         Ok(_) => done_redirect(&format!("/contacts/{id}"), "enrolled"),
@@ -327,7 +344,7 @@ pub async fn enroll(State(state): State<AppState>, Path(id): Path<i64>, form: Pa
 
 pub async fn change_enrollment(
     State(state): State<AppState>,
-    Path((id, change)): Path<(i64, plans::Change)>,
+    Path((id, change)): Path<(EnrollmentId, plans::Change)>,
     form: PageForm<super::ReturnTo>,
 ) -> Response {
     match plans::change_enrollment(&state.app, &form.caller.actor(&state), id, change).await {

@@ -15,6 +15,7 @@ use crate::error::Failure;
 use crate::state::AppState;
 use tickler_app::Kind;
 use tickler_app::contacts::{self, ContactInput, ContactPage, ContactQuery};
+use tickler_core::ids::ContactId;
 
 /// Contacts per page.
 const PAGE: u32 = 50;
@@ -166,7 +167,7 @@ fn form_page(
     state: &AppState,
     caller: &Caller,
     status: StatusCode,
-    contact_id: Option<i64>,
+    contact_id: Option<ContactId>,
     values: &ContactForm,
     errors: FormErrors,
     alert: Option<String>,
@@ -204,7 +205,7 @@ pub async fn create(State(state): State<AppState>, form: PageForm<ContactForm>) 
 pub async fn edit_page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ContactId>,
     Query(_): Query<Notice>,
 ) -> Response {
     match contacts::get(&state.app, &caller.actor(&state), id).await {
@@ -215,7 +216,7 @@ pub async fn edit_page(
     }
 }
 
-pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<ContactForm>) -> Response {
+pub async fn edit(State(state): State<AppState>, Path(id): Path<ContactId>, form: PageForm<ContactForm>) -> Response {
     let PageForm { caller, form } = form;
     let result = async {
         let changes = form.input()?.into();
@@ -233,7 +234,11 @@ pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, form: Page
     }
 }
 
-pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<super::ReturnTo>) -> Response {
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<ContactId>,
+    form: PageForm<super::ReturnTo>,
+) -> Response {
     match contacts::remove(&state.app, &form.caller.actor(&state), id).await {
         Ok(()) => done_redirect("/contacts", "deleted"),
         Err(error) => failure_page(&state, &error.into()),

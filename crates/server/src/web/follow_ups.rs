@@ -11,6 +11,7 @@ use crate::error::Failure;
 use crate::state::AppState;
 use tickler_app::follow_ups::{self, DoneInput, SnoozeInput};
 use tickler_app::promises;
+use tickler_core::ids::{FollowUpId, PromiseId};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneForm {
@@ -45,7 +46,7 @@ async fn today_with(
     today::show(state, caller, failure.status, errors, values, minijinja::context! {}).await
 }
 
-pub async fn done(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<DoneForm>) -> Response {
+pub async fn done(State(state): State<AppState>, Path(id): Path<FollowUpId>, form: PageForm<DoneForm>) -> Response {
     let PageForm { caller, form } = form;
     let input = DoneInput { note: form.note, outcome: form.outcome, channel: None, until: form.until };
     match follow_ups::complete(&state.app, &caller.actor(&state), id, &input).await {
@@ -54,7 +55,7 @@ pub async fn done(State(state): State<AppState>, Path(id): Path<i64>, form: Page
     }
 }
 
-pub async fn snooze(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<SnoozeForm>) -> Response {
+pub async fn snooze(State(state): State<AppState>, Path(id): Path<FollowUpId>, form: PageForm<SnoozeForm>) -> Response {
     let PageForm { caller, form } = form;
     match follow_ups::snooze(&state.app, &caller.actor(&state), id, &SnoozeInput { when: form.when.clone() }).await {
         Ok(_) => done_redirect(&local_path(form.return_to.as_deref(), "/today"), "snoozed"),
@@ -65,14 +66,22 @@ pub async fn snooze(State(state): State<AppState>, Path(id): Path<i64>, form: Pa
     }
 }
 
-pub async fn skip(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<super::ReturnTo>) -> Response {
+pub async fn skip(
+    State(state): State<AppState>,
+    Path(id): Path<FollowUpId>,
+    form: PageForm<super::ReturnTo>,
+) -> Response {
     match follow_ups::skip(&state.app, &form.caller.actor(&state), id).await {
         Ok(_) => done_redirect(&local_path(form.form.return_to.as_deref(), "/today"), "skipped"),
         Err(error) => failure_page(&state, &error.into()),
     }
 }
 
-pub async fn kept(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<super::ReturnTo>) -> Response {
+pub async fn kept(
+    State(state): State<AppState>,
+    Path(id): Path<PromiseId>,
+    form: PageForm<super::ReturnTo>,
+) -> Response {
     match promises::keep(&state.app, &form.caller.actor(&state), id).await {
         Ok(_) => done_redirect(&local_path(form.form.return_to.as_deref(), "/today"), "kept"),
         Err(error) => failure_page(&state, &error.into()),

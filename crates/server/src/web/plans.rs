@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use tickler_app::contacts::{self, ContactQuery};
 use tickler_app::plans::{self, PlanInput, StepInput, step_tone as flags};
+use tickler_core::ids::{ContactId, PlanId};
 use tickler_core::plan::{Plan, Step, StepAction};
 use tickler_core::touch::Channel;
 
@@ -76,18 +77,18 @@ pub async fn create(State(state): State<AppState>, form: PageForm<NewPlan>) -> R
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PreviewFor {
-    contact: Option<i64>,
+    contact: Option<ContactId>,
 }
 
 /// One plan of the caller's account.
-async fn plan_of(state: &AppState, caller: &Caller, id: i64) -> Result<Plan> {
+async fn plan_of(state: &AppState, caller: &Caller, id: PlanId) -> Result<Plan> {
     Ok(plans::find(&state.app, &caller.actor(state), &id.to_string()).await?)
 }
 
 pub async fn page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Query(preview): Query<PreviewFor>,
 ) -> Response {
     show(&state, &caller, id, preview.contact, StatusCode::OK, FormErrors::new(), None).await
@@ -96,8 +97,8 @@ pub async fn page(
 async fn show(
     state: &AppState,
     caller: &Caller,
-    id: i64,
-    contact_id: Option<i64>,
+    id: PlanId,
+    contact_id: Option<ContactId>,
     status: StatusCode,
     errors: FormErrors,
     values: Option<minijinja::Value>,
@@ -188,7 +189,7 @@ impl StepForm {
 async fn sent_back(
     state: &AppState,
     caller: &Caller,
-    id: i64,
+    id: PlanId,
     form: &str,
     failure: Failure,
     values: &StepForm,
@@ -205,7 +206,7 @@ async fn sent_back(
     show(state, caller, id, None, failure.status, errors, values).await
 }
 
-pub async fn add_step(State(state): State<AppState>, Path(id): Path<i64>, form: PageForm<StepForm>) -> Response {
+pub async fn add_step(State(state): State<AppState>, Path(id): Path<PlanId>, form: PageForm<StepForm>) -> Response {
     let PageForm { caller, form } = form;
     match plans::add_step(&state.app, &caller.actor(&state), &id.to_string(), &form.input()).await {
         Ok(_) => done_redirect(&format!("/plans/{id}"), "saved"),
@@ -215,7 +216,7 @@ pub async fn add_step(State(state): State<AppState>, Path(id): Path<i64>, form: 
 
 pub async fn edit_step(
     State(state): State<AppState>,
-    Path((id, number)): Path<(i64, usize)>,
+    Path((id, number)): Path<(PlanId, usize)>,
     form: PageForm<StepForm>,
 ) -> Response {
     let PageForm { caller, form } = form;
@@ -227,7 +228,7 @@ pub async fn edit_step(
 
 pub async fn remove_step(
     State(state): State<AppState>,
-    Path((id, number)): Path<(i64, usize)>,
+    Path((id, number)): Path<(PlanId, usize)>,
     form: PageForm<super::ReturnTo>,
 ) -> Response {
     match plans::remove_step(&state.app, &form.caller.actor(&state), &id.to_string(), number).await {

@@ -11,6 +11,7 @@ use tickler_app::worker::{Clock, WorkerConfig, drain};
 use tickler_core::account::Account;
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{ContactDetails, ContactName, EmailAddress, Tag, ZoneName};
+use tickler_core::ids::ContactId;
 use tickler_core::plan::{EnrollmentState, Plan, PlanDraft, Step};
 use tickler_core::touch::{Channel, TouchDraft};
 use tickler_mail::{Mailer, Security, SmtpConfig};
@@ -61,7 +62,7 @@ async fn setup(db: &TestDb) -> (Account, Plan) {
     (account, plan)
 }
 
-async fn contact(db: &TestDb, account: &Account, name: &str, email: &str, zone: Option<&str>) -> i64 {
+async fn contact(db: &TestDb, account: &Account, name: &str, email: &str, zone: Option<&str>) -> ContactId {
     let mut details = ContactDetails::named(ContactName::parse(name).unwrap());
     details.emails = vec![EmailAddress::parse(email).unwrap()];
     details.zone = zone.map(|zone| ZoneName::parse(zone).unwrap());

@@ -4,6 +4,7 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
+use tickler_core::ids::{ContactId, PlanId};
 use tickler_test_support::both;
 
 use crate::common::{self, Server};
@@ -75,7 +76,7 @@ both!(a_contact_is_added_followed_up_and_done_through_forms, async |server: &Ser
         .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let contact_page = location(&created);
-    let id: i64 = contact_page.trim_start_matches("/contacts/").split('?').next().unwrap().parse().unwrap();
+    let id: ContactId = contact_page.trim_start_matches("/contacts/").split('?').next().unwrap().parse().unwrap();
 
     // "Preview date" shows the resolved date and saves nothing.
     let preview = browser
@@ -160,7 +161,7 @@ both!(settings_tokens_and_the_calendar_feed, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let api = server.api(&ann).await;
     let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea", "birthday": "--04-15" })).await;
-    let id = bea["id"].as_i64().unwrap();
+    let id = ContactId::new(bea["id"].as_i64().unwrap());
     api.post(
         &format!("/api/v1/contacts/{id}/follow-ups"),
         json!({ "when": "tomorrow 3pm", "note": "Call, re; pricing" }),
@@ -237,7 +238,7 @@ both!(a_contact_joins_a_plan_from_their_page, async |server: &Server| {
     let ann = server.first_user("ann@example.com").await;
     let api = server.api(&ann).await;
     let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea", "emails": ["bea@q.example"] })).await;
-    let id = bea["id"].as_i64().unwrap();
+    let id = ContactId::new(bea["id"].as_i64().unwrap());
     let browser = server.browser("ann@example.com").await;
     let (_, page) = browser.page(&format!("/contacts/{id}")).await;
     assert!(page.contains("Not in any plan") && page.contains("<option value=\"Client retention\""), "{page}");
@@ -262,7 +263,7 @@ both!(plans_are_edited_with_tone_advice_and_a_preview, async |server: &Server| {
     assert!(list.contains("After an interview or meeting") && list.contains("Cold prospect"), "{list}");
     let created = browser.form("/plans", &[("name", "Webinar follow-up"), ("description", "After the webinar")]).await;
     let plan_page = location(&created);
-    let id: i64 = plan_page.trim_start_matches("/plans/").split('?').next().unwrap().parse().unwrap();
+    let id: PlanId = plan_page.trim_start_matches("/plans/").split('?').next().unwrap().parse().unwrap();
     let bad = browser
         .form(
             &format!("/plans/{id}/steps"),

@@ -12,6 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 use tickler_app::App;
 use tickler_app::worker::{Clock, ReplyReport, WorkerConfig, check_replies, drain, run_worker};
 use tickler_core::contact::{ContactDetails, ContactName, EmailAddress};
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::plan::{EnrollmentState, PlanDraft, Step};
 use tickler_core::touch::{Direction, Outcome, Touch};
 use tickler_mail::{ImapConfig, Mailer, Security, SmtpConfig};
@@ -43,7 +44,7 @@ async fn check(store: &Store, dovecot: &Dovecot, at: Timestamp) -> ReplyReport {
 }
 
 /// An account that emails as Sam Stone, a two-email plan, and Ann enrolled in it; returns (account, Ann).
-async fn ann_in_a_plan(db: &TestDb) -> (i64, i64) {
+async fn ann_in_a_plan(db: &TestDb) -> (AccountId, ContactId) {
     let account = db.account().await.id;
     let settings = MailSettings {
         from_name: "Sam Stone".into(),
@@ -65,7 +66,7 @@ async fn ann_in_a_plan(db: &TestDb) -> (i64, i64) {
     (account, ann)
 }
 
-async fn contact(db: &TestDb, account: i64, name: &str, email: &str) -> i64 {
+async fn contact(db: &TestDb, account: AccountId, name: &str, email: &str) -> ContactId {
     let mut details = ContactDetails::named(ContactName::parse(name).unwrap());
     details.emails = vec![EmailAddress::parse(email).unwrap()];
     db.store.create_contact(account, &details, now()).await.unwrap().id

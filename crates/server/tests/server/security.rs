@@ -3,6 +3,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use tickler_core::ids::UserId;
 use tickler_test_support::both;
 
 use crate::common::{self, Server};
@@ -268,8 +269,8 @@ both!(only_admins_add_users, async |server: &Server| {
         .post("/api/v1/users", json!({ "email": "bob@example.com", "password": common::PASSWORD, "name": "Bob" }))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{bob}");
-    assert_eq!(bob["account_id"].as_i64(), Some(ann.account_id), "a new user joins the admin's account");
-    let bob_user = server.db.store.user(ann.account_id, bob["id"].as_i64().unwrap()).await.unwrap();
+    assert_eq!(bob["account_id"].as_i64(), Some(ann.account_id.get()), "a new user joins the admin's account");
+    let bob_user = server.db.store.user(ann.account_id, UserId::new(bob["id"].as_i64().unwrap())).await.unwrap();
     let bob_api = server.api(&bob_user).await;
     let (status, _) =
         bob_api.post("/api/v1/users", json!({ "email": "eve@example.com", "password": common::PASSWORD })).await;

@@ -14,6 +14,7 @@ use jiff::tz::TimeZone;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Contact;
+use tickler_core::ids::{AccountId, ContactId, EnrollmentId, PlanId};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, StepAction};
 use tickler_core::send_window;
 use tickler_core::template::{self, Compiled, Rendered};
@@ -42,23 +43,27 @@ pub(super) struct AccountRules {
 
 /// Everything a batch of steps is decided on, read inside the claiming transaction.
 pub(super) struct Batch {
-    pub enrollments: HashMap<i64, Enrollment>,
-    pub contacts: HashMap<i64, Contact>,
-    pub plans: HashMap<i64, Plan>,
-    pub accounts: HashMap<i64, AccountRules>,
+    pub enrollments: HashMap<EnrollmentId, Enrollment>,
+    pub contacts: HashMap<ContactId, Contact>,
+    pub plans: HashMap<PlanId, Plan>,
+    pub accounts: HashMap<AccountId, AccountRules>,
 }
 
 impl Batch {
     /// Read the enrollments `targets` name (account, enrollment id; one of another
     /// account is left out as missing), their contacts (locked first on PostgreSQL,
     /// in id order so two workers cannot deadlock), plans and accounts.
-    pub async fn load(store: &Store, tx: &mut Transaction<'_, Any>, targets: &[(i64, i64)]) -> Result<Batch> {
+    pub async fn load(
+        store: &Store,
+        tx: &mut Transaction<'_, Any>,
+        targets: &[(AccountId, EnrollmentId)],
+    ) -> Result<Batch> {
         if targets.is_empty() {
             let (enrollments, contacts, plans, accounts) =
                 (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
             return Ok(Batch { enrollments, contacts, plans, accounts });
         }
-        let ids = id_list(targets.iter().map(|(_, id)| *id));
+        let ids = id_list(targets.iter().map(|(_, id)| id.get()));
         if store.backend == Backend::Postgres {
             let statement = format!(
                 "SELECT id FROM contacts WHERE id IN (SELECT contact_id FROM enrollments WHERE id IN ({ids})) \
@@ -71,15 +76,15 @@ impl Batch {
              WHERE e.id IN ({ids})"
         );
         let rows = one_off(statement).fetch_all(&mut **tx).await?;
-        let wanted: HashSet<(i64, i64)> = targets.iter().copied().collect();
+        let wanted: HashSet<(AccountId, EnrollmentId)> = targets.iter().copied().collect();
         let mut enrollments = HashMap::new();
         for row in &rows {
             let enrollment = enrollment_from_row(row)?;
-            if wanted.contains(&(row.try_get::<i64, _>("account_id")?, enrollment.id)) {
+            if wanted.contains(&(AccountId::new(row.try_get("account_id")?), enrollment.id)) {
                 enrollments.insert(enrollment.id, enrollment);
             }
         }
-        let contact_ids = id_list(enrollments.values().map(|enrollment| enrollment.contact_id));
+        let contact_ids = id_list(enrollments.values().map(|enrollment| enrollment.contact_id.get()));
         let statement = format!("{CONTACT_SELECT} WHERE c.id IN ({contact_ids})");
         let rows = one_off(statement).fetch_all(&mut **tx).await?;
         let contacts = rows
@@ -100,7 +105,7 @@ impl Batch {
     }
 
     /// The zone a contact's emails are timed in: theirs, else the account's.
-    pub fn zone(&self, account_id: i64, contact: &Contact) -> TimeZone {
+    pub fn zone(&self, account_id: AccountId, contact: &Contact) -> TimeZone {
         match &contact.details.zone {
             Some(zone) => zone.time_zone(),
             None => self.accounts[&account_id].zone.clone(),
@@ -108,7 +113,7 @@ impl Batch {
     }
 }
 
-async fn account_rules(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result<AccountRules> {
+async fn account_rules(tx: &mut Transaction<'_, Any>, account_id: AccountId) -> Result<AccountRules> {
     let account = crate::accounts::account_in(tx, account_id).await?.settings;
     Ok(AccountRules {
         zone: account.zone.time_zone(),
@@ -122,7 +127,7 @@ async fn account_rules(tx: &mut Transaction<'_, Any>, account_id: i64) -> Result
 struct ContactFacts {
     last_outreach: HashMap<i64, Timestamp>,
     /// Plan emails being sent right now (by this or another worker): (enrollment, step) per contact.
-    in_flight: HashMap<i64, Vec<(i64, u32)>>,
+    in_flight: HashMap<i64, Vec<(EnrollmentId, u32)>>,
     render: RenderFacts,
 }
 
@@ -151,13 +156,13 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
         "SELECT contact_id, enrollment_id, step FROM outbox WHERE contact_id IN ({contact_ids}) AND state = 'sending' \
          AND enrollment_id IS NOT NULL"
     );
-    let mut in_flight: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
+    let mut in_flight: HashMap<i64, Vec<(EnrollmentId, u32)>> = HashMap::new();
     for row in one_off(statement).fetch_all(&mut **tx).await? {
         let step: i64 = row.try_get("step")?;
         in_flight
             .entry(row.try_get("contact_id")?)
             .or_default()
-            .push((row.try_get("enrollment_id")?, u32::try_from(step).unwrap_or(0)));
+            .push((EnrollmentId::new(row.try_get("enrollment_id")?), u32::try_from(step).unwrap_or(0)));
     }
     let render = render_facts(tx, contact_ids, now).await?;
     Ok(ContactFacts { last_outreach, in_flight, render })
@@ -179,17 +184,18 @@ impl Store {
         crate::error::during("claiming plan steps", async {
             let mut targets = Vec::with_capacity(jobs.len());
             for job in jobs {
-                let id: i64 = job.payload.parse().map_err(|_| Error::Corrupt(format!("job {}: payload", job.id)))?;
+                let id: EnrollmentId =
+                    job.payload.parse().map_err(|_| Error::Corrupt(format!("job {}: payload", job.id)))?;
                 targets.push((job.account_id, id));
             }
             let mut tx = self.begin_write().await?;
             let batch = Batch::load(self, &mut tx, &targets).await?;
-            let enrollment_ids = id_list(targets.iter().map(|(_, id)| *id));
-            let contact_ids = id_list(batch.contacts.keys().copied());
+            let enrollment_ids = id_list(targets.iter().map(|(_, id)| id.get()));
+            let contact_ids = id_list(batch.contacts.keys().map(|id| id.get()));
             let facts = contact_facts(&mut tx, &contact_ids, now).await?;
-            let mut outbox: HashMap<(i64, u32), (OutboundEmail, OutboxState)> = HashMap::new();
+            let mut outbox: HashMap<(EnrollmentId, u32), (OutboundEmail, OutboxState)> = HashMap::new();
             // The last email sent in each enrollment: the one the next email answers.
-            let mut threads: HashMap<i64, (u32, String, Vec<String>)> = HashMap::new();
+            let mut threads: HashMap<EnrollmentId, (u32, String, Vec<String>)> = HashMap::new();
             for (email, state) in outbox_rows(&mut tx, &enrollment_ids).await? {
                 let (Some(enrollment_id), Some(step)) = (email.enrollment_id, email.step) else { continue };
                 let later = threads.get(&enrollment_id).is_none_or(|(latest, ..)| *latest < step);
@@ -265,7 +271,7 @@ struct Decision<'a> {
 }
 
 /// Each step's template, compiled once per batch (or why it does not compile).
-type Templates<'a> = HashMap<(i64, u32), std::result::Result<Compiled<'a>, tickler_core::Error>>;
+type Templates<'a> = HashMap<(PlanId, u32), std::result::Result<Compiled<'a>, tickler_core::Error>>;
 
 impl<'a> Decision<'a> {
     /// Decide one job's step: closed, held, or an email to send (already in
@@ -273,8 +279,8 @@ impl<'a> Decision<'a> {
     async fn decide(
         &self,
         tx: &mut Transaction<'static, Any>,
-        outbox: &HashMap<(i64, u32), (OutboundEmail, OutboxState)>,
-        threads: &HashMap<i64, (u32, String, Vec<String>)>,
+        outbox: &HashMap<(EnrollmentId, u32), (OutboundEmail, OutboxState)>,
+        threads: &HashMap<EnrollmentId, (u32, String, Vec<String>)>,
         sending_to: &mut HashSet<i64>,
         templates: &mut Templates<'a>,
     ) -> Result<Claimed> {
@@ -300,7 +306,7 @@ impl<'a> Decision<'a> {
             set_waiting(tx, enrollment.id, Some(&hold.reason), Some(hold.until), now).await?;
             return Ok(Claimed::Run(StepRun::Held(hold)));
         }
-        sending_to.insert(contact.id);
+        sending_to.insert(contact.id.get());
         if let Some((email, _)) = existing {
             return Ok(Claimed::Send { email: Box::new(email.clone()), fresh: false });
         }
@@ -384,13 +390,13 @@ impl<'a> Decision<'a> {
         let (contact, _, rules) = self.records();
         let gap = contact.details.pacing_gap_days.unwrap_or(rules.gap_days);
         let elsewhere =
-            self.facts.in_flight.get(&contact.id).is_some_and(|emails| {
+            self.facts.in_flight.get(&contact.id.get()).is_some_and(|emails| {
                 emails.iter().any(|&(id, step)| (id, step) != (enrollment.id, enrollment.next_step))
             });
-        let last = if sending_to.contains(&contact.id) || elsewhere {
+        let last = if sending_to.contains(&contact.id.get()) || elsewhere {
             Some(now)
         } else {
-            self.facts.last_outreach.get(&contact.id).copied()
+            self.facts.last_outreach.get(&contact.id.get()).copied()
         };
         send_window::hold(now, zone, &rules.work_week, gap, last)
     }
@@ -417,7 +423,7 @@ fn new_email(
     to: &str,
     settings: &MailSettings,
     rendered: Rendered,
-    threads: &HashMap<i64, (u32, String, Vec<String>)>,
+    threads: &HashMap<EnrollmentId, (u32, String, Vec<String>)>,
 ) -> OutboundEmail {
     let (in_reply_to, references) = match threads.get(&enrollment.id).filter(|(step, ..)| *step < enrollment.next_step)
     {
@@ -487,9 +493,9 @@ async fn insert_emails(
             let key = step_key(enrollment_id, step);
             places.insert(key.clone(), (*place, email));
             query = query
-                .bind(email.account_id)
-                .bind(email.contact_id)
-                .bind(enrollment_id)
+                .bind(email.account_id.get())
+                .bind(email.contact_id.map(ContactId::get))
+                .bind(enrollment_id.get())
                 .bind(i64::from(step))
                 .bind(key)
                 .bind(email.message_id.as_str())

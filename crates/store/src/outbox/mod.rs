@@ -12,6 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
+use tickler_core::ids::{AccountId, ContactId, EnrollmentId, FollowUpId};
 use tickler_core::plan::{Enrollment, Plan, Step, StepAction};
 use tickler_core::send_window::Hold;
 use tickler_core::template::{
@@ -43,10 +44,10 @@ pub const MAX_SEND_ATTEMPTS: u32 = 5;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OutboundEmail {
     pub outbox_id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// The contact it goes to; `None` for notices to the user (digest, alerts).
-    pub contact_id: Option<i64>,
-    pub enrollment_id: Option<i64>,
+    pub contact_id: Option<ContactId>,
+    pub enrollment_id: Option<EnrollmentId>,
     pub step: Option<u32>,
     pub message_id: String,
     pub in_reply_to: Option<String>,
@@ -106,7 +107,7 @@ impl Store {
     /// Render a plan's email step for a contact, exactly as the worker would send it now.
     pub async fn preview_step(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         plan: &Plan,
         step: usize,
         contact: &Contact,
@@ -129,14 +130,18 @@ impl Store {
     }
 
     /// Every outbox row of a contact (or the account), newest first, for status and tests.
-    pub async fn outbox(&self, account_id: i64, contact_id: Option<i64>) -> Result<Vec<(OutboundEmail, OutboxState)>> {
+    pub async fn outbox(
+        &self,
+        account_id: AccountId,
+        contact_id: Option<ContactId>,
+    ) -> Result<Vec<(OutboundEmail, OutboxState)>> {
         crate::error::during("reading the outbox", async {
             let rows = sqlx::query(
                 "SELECT o.*, o.state AS outbox_state FROM outbox o WHERE o.account_id = $1 AND ($2 IS NULL OR o.contact_id = $2) \
                  ORDER BY o.id DESC",
             )
-            .bind(account_id)
-            .bind(contact_id)
+            .bind(account_id.get())
+            .bind(contact_id.map(ContactId::get))
             .fetch_all(&self.pool)
             .await?;
             rows.iter().map(|row| Ok((email_from_row(row)?, OutboxState::from_row(row, "outbox_state")?))).collect()
@@ -165,7 +170,7 @@ impl Store {
             "INSERT INTO outbox (account_id, dedupe_key, message_id, refs, to_address, subject, body, state, attempts, \
              created_at) VALUES ($1, $2, $3, '', $4, $5, $6, 'queued', 0, $7) ON CONFLICT (dedupe_key) DO NOTHING",
         )
-        .bind(job.account_id)
+        .bind(job.account_id.get())
         .bind(key)
         .bind(&message_id)
         .bind(to)
@@ -219,7 +224,7 @@ impl Store {
             }
             let mut tx = self.begin_write().await?;
             for row in &accounts {
-                let account_id: i64 = row.try_get("id")?;
+                let account_id = AccountId::new(row.try_get("id")?);
                 let zone = crate::rows::parsed(row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone();
                 let hour: i64 = row.try_get("digest_hour")?;
                 let local = now.to_zoned_datetime(zone.clone());
@@ -242,7 +247,7 @@ impl Store {
             }
             for row in &promises {
                 let id: i64 = row.try_get("id")?;
-                let account_id: i64 = row.try_get("account_id")?;
+                let account_id = AccountId::new(row.try_get("account_id")?);
                 let key = format!("promise:{id}");
                 crate::jobs::insert_job(&mut tx, JobKind::PromiseAlert, account_id, &id.to_string(), &key, now, now)
                     .await?;
@@ -267,7 +272,7 @@ pub fn backoff(attempt: u32) -> SignedDuration {
 /// Move an enrollment past its current step: schedule the next one, or finish.
 pub(super) async fn advance(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     enrollment: &Enrollment,
     plan: &Plan,
     zone: &TimeZone,
@@ -282,7 +287,7 @@ pub(super) async fn advance(
                 "UPDATE enrollments SET next_step = $2, next_run_at = $3, waiting = NULL, updated_at = $4 \
                  WHERE id = $1 AND next_step = $5 AND state = 'active'",
             )
-            .bind(enrollment.id)
+            .bind(enrollment.id.get())
             .bind(i64::from(next))
             .bind(seconds(run_at))
             .bind(seconds(now))
@@ -302,14 +307,18 @@ pub(super) async fn advance(
 
 /// Finish enrollments whose last step is done, in one statement (read under
 /// this transaction's lock, so their step is the one just done).
-pub(super) async fn finish_enrollments(tx: &mut Transaction<'_, Any>, ids: &[i64], now: Timestamp) -> Result<()> {
+pub(super) async fn finish_enrollments(
+    tx: &mut Transaction<'_, Any>,
+    ids: &[EnrollmentId],
+    now: Timestamp,
+) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
     let statement = format!(
         "UPDATE enrollments SET state = 'finished', next_step = next_step + 1, next_run_at = NULL, waiting = NULL, \
          updated_at = $1 WHERE id IN ({}) AND state = 'active'",
-        id_list(ids.iter().copied())
+        id_list(ids.iter().map(|id| id.get()))
     );
     one_off(statement).bind(seconds(now)).execute(&mut **tx).await?;
     Ok(())
@@ -317,13 +326,13 @@ pub(super) async fn finish_enrollments(tx: &mut Transaction<'_, Any>, ids: &[i64
 
 pub(super) async fn set_waiting(
     tx: &mut Transaction<'_, Any>,
-    enrollment_id: i64,
+    enrollment_id: EnrollmentId,
     reason: Option<&str>,
     until: Option<Timestamp>,
     now: Timestamp,
 ) -> Result<()> {
     sqlx::query("UPDATE enrollments SET waiting = $2, next_run_at = $3, updated_at = $4 WHERE id = $1")
-        .bind(enrollment_id)
+        .bind(enrollment_id.get())
         .bind(reason)
         .bind(until.map(seconds))
         .bind(seconds(now))
@@ -335,14 +344,14 @@ pub(super) async fn set_waiting(
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn add_task(
     tx: &mut Transaction<'_, Any>,
-    account_id: i64,
+    account_id: AccountId,
     contact: &Contact,
     plan: &Plan,
     step: &Step,
     text: &str,
     zone: &TimeZone,
     now: Timestamp,
-) -> Result<i64> {
+) -> Result<FollowUpId> {
     let due = Due { date: now.to_zoned_datetime(zone.clone()).date(), time: None, zone: zone_name(zone) };
     let purpose = format!("{}: {text}", plan.name);
     insert_follow_up(tx, account_id, contact.id, &due, step.channel, &purpose, Origin::PlanStep, now).await
@@ -369,9 +378,9 @@ pub(super) fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
     let refs: String = row.try_get("refs")?;
     Ok(OutboundEmail {
         outbox_id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
-        contact_id: row.try_get("contact_id")?,
-        enrollment_id: row.try_get("enrollment_id")?,
+        account_id: AccountId::new(row.try_get("account_id")?),
+        contact_id: row.try_get::<Option<i64>, _>("contact_id")?.map(ContactId::new),
+        enrollment_id: row.try_get::<Option<i64>, _>("enrollment_id")?.map(EnrollmentId::new),
         step: step.and_then(|step| u32::try_from(step).ok()),
         message_id: row.try_get("message_id")?,
         in_reply_to: row.try_get("in_reply_to")?,
@@ -388,14 +397,14 @@ pub(super) fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
 /// The fields a template is rendered with for `contact` at `now`.
 pub(crate) async fn fields_for(
     connection: &mut sqlx::AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
     contact: &Contact,
     plan: Option<&Plan>,
     zone: &TimeZone,
     now: Timestamp,
 ) -> Result<Fields> {
     let settings = mail_settings_in(connection, account_id).await?;
-    let facts = render_facts(connection, &id_list(std::iter::once(contact.id)), now).await?;
+    let facts = render_facts(connection, &id_list(std::iter::once(contact.id.get())), now).await?;
     Ok(fields(contact, plan, zone, &settings, &facts, now))
 }
 
@@ -444,7 +453,7 @@ pub(super) fn fields(
     facts: &RenderFacts,
     now: Timestamp,
 ) -> Fields {
-    let (last_touch, promise) = (facts.last_touch.get(&contact.id), facts.promise.get(&contact.id));
+    let (last_touch, promise) = (facts.last_touch.get(&contact.id.get()), facts.promise.get(&contact.id.get()));
     let signature =
         if settings.signature.trim().is_empty() { settings.from_name.clone() } else { settings.signature.clone() };
     Fields {

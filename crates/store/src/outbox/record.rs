@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
+use tickler_core::ids::{AccountId, ContactId, EnrollmentId};
 use tickler_core::plan::{Enrollment, EnrollmentState};
 use tickler_core::touch::Channel;
 
@@ -71,7 +72,7 @@ impl Store {
                 return Ok(());
             }
             let mut tx = self.begin_write().await?;
-            let targets: Vec<(i64, i64)> = deliveries
+            let targets: Vec<(AccountId, EnrollmentId)> = deliveries
                 .iter()
                 .filter_map(|delivery| delivery.email.enrollment_id.map(|id| (delivery.email.account_id, id)))
                 .collect();
@@ -118,9 +119,9 @@ async fn mark_sent_again(tx: &mut Tx, deliveries: &[Delivery], now: Timestamp) -
 #[derive(Default)]
 struct Sent<'d> {
     /// Outbound touches: (account, contact, summary).
-    touches: Vec<(i64, i64, String)>,
+    touches: Vec<(AccountId, ContactId, String)>,
     /// Enrollments whose last step was just sent.
-    finished: Vec<i64>,
+    finished: Vec<EnrollmentId>,
     /// Jobs done, per lease owner.
     done: HashMap<&'d str, Vec<i64>>,
 }

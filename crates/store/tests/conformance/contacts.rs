@@ -3,6 +3,7 @@
 
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, parse_birthday};
+use tickler_core::ids::ContactId;
 use tickler_core::touch::{Channel, TouchDraft};
 use tickler_store::{ContactFilter, Error};
 use tickler_test_support::both;
@@ -17,7 +18,7 @@ pub fn draft(name: &str, email: Option<&str>) -> ContactDetails {
 
 /// Ann Lee with every field set (mixed-case email, a leap-day birthday with
 /// no year, text with a newline, quotes and non-ASCII), referred by `referrer`.
-pub fn every_field(referrer: i64) -> ContactDetails {
+pub fn every_field(referrer: ContactId) -> ContactDetails {
     let mut full = draft("Ann Lee", Some("Ann@Acme.com"));
     full.emails.push(EmailAddress::parse("ann@home.example").unwrap());
     full.phones = vec![Phone::parse("+1 212 555 0100").unwrap(), Phone::parse("(212) 555-0199").unwrap()];

@@ -5,6 +5,7 @@ use jiff::SignedDuration;
 use jiff::civil::{Time, date};
 use tickler_core::contact::ZoneName;
 use tickler_core::follow_up::{Due, FollowUpDraft, FollowUpState, Origin};
+use tickler_core::ids::{ContactId, FollowUpId};
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
 use tickler_store::Error;
 use tickler_test_support::both;
@@ -20,7 +21,7 @@ pub fn day_due(year: i16, month: i8, day: i8) -> Due {
     Due { date: date(year, month, day), time: None, zone: new_york() }
 }
 
-pub fn follow(contact_id: i64, due: Due) -> FollowUpDraft {
+pub fn follow(contact_id: ContactId, due: Due) -> FollowUpDraft {
     FollowUpDraft::new(contact_id, due, Channel::Call, "send the proposal", Origin::Manual).unwrap()
 }
 
@@ -167,7 +168,7 @@ both!(the_agenda_lists_open_items_due_before_the_window_end, async |db: &TestDb|
 
     let until = "2026-12-02T05:00:00Z".parse().unwrap();
     let rows = db.store.agenda(account.id, until, 100).await.unwrap();
-    let ids: Vec<i64> = rows.iter().map(|row| row.follow_up.id).collect();
+    let ids: Vec<FollowUpId> = rows.iter().map(|row| row.follow_up.id).collect();
     assert_eq!(ids, vec![overdue.follow_up.id, today.follow_up.id]);
     assert!(!ids.contains(&beyond.follow_up.id));
     let ann_row = &rows[1];
@@ -197,6 +198,6 @@ both!(bulk_import_is_all_or_nothing, async |db: &TestDb| {
     assert!(matches!(refused, Err(Error::Domain(tickler_core::Error::Refused(_)))));
     let open_for_ann = db.store.follow_ups_of(account.id, ann.id).await.unwrap();
     assert_eq!(open_for_ann.len(), 1_250, "a refused import writes nothing");
-    let unknown = vec![follow(999_999, day_due(2027, 1, 1))];
+    let unknown = vec![follow(ContactId::new(999_999), day_due(2027, 1, 1))];
     assert!(matches!(db.store.import_follow_ups(account.id, &unknown, now()).await, Err(Error::NotFound { .. })));
 });

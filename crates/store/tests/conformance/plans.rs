@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use jiff::SignedDuration;
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Tag;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::plan::{EnrollmentState, PlanDraft, Step, starter_plans};
 use tickler_core::promise::PromiseDraft;
 use tickler_core::touch::{Channel, Outcome, TouchDraft};
@@ -128,7 +129,7 @@ both!(claims_are_leased_and_never_shared, async |db: &TestDb| {
 });
 
 /// Sam is the account's sender (no digest).
-async fn sam_sends(db: &TestDb, account_id: i64) {
+async fn sam_sends(db: &TestDb, account_id: AccountId) {
     let sender = MailSettings {
         from_name: "Sam".into(),
         from_address: "sam@stone.example".into(),
@@ -152,7 +153,7 @@ both!(claimed_emails_render_the_last_touch_and_the_first_promise, async |db: &Te
         db.store.create_plan(account.id, &PlanDraft::new("Render", "", false, steps).unwrap(), now()).await.unwrap();
     let ann = db.store.create_contact(account.id, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap();
     let bob = db.store.create_contact(account.id, &draft("Bob Ray", Some("bob@ray.example")), now()).await.unwrap();
-    let touch = |contact: i64, hours: i64, summary: &str| {
+    let touch = |contact: ContactId, hours: i64, summary: &str| {
         TouchDraft::new(contact, now() - SignedDuration::from_hours(hours), Channel::Meeting, summary).unwrap()
     };
     // Meetings (not outreach, so no pacing gap), logged out of order: the newest by time is "pricing call".
@@ -160,7 +161,7 @@ both!(claimed_emails_render_the_last_touch_and_the_first_promise, async |db: &Te
     db.store.log_touch(account.id, &touch(ann.id, 30, "first meeting"), now()).await.unwrap();
     db.store.log_touch(account.id, &touch(bob.id, 1, "bob's call"), now()).await.unwrap();
     let zone = account.settings.zone.clone();
-    let promise = |contact: i64, what: &str, days: i64| {
+    let promise = |contact: ContactId, what: &str, days: i64| {
         let told = now() + SignedDuration::from_hours(24 * days);
         PromiseDraft::new(contact, what, told - SignedDuration::from_hours(1), told, zone.clone()).unwrap()
     };

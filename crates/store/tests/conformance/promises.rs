@@ -1,6 +1,7 @@
 //! Promises: recorded with both deadlines, listed while open, closed kept or late.
 
 use jiff::SignedDuration;
+use tickler_core::ids::PromiseId;
 use tickler_core::promise::{PromiseDraft, PromiseState};
 use tickler_store::Error;
 use tickler_test_support::both;
@@ -42,5 +43,8 @@ both!(promises_are_kept_on_time_or_late, async |db: &TestDb| {
     assert_eq!(late.state, PromiseState::Late);
     assert!(db.store.open_promises(account.id).await.unwrap().is_empty());
     assert!(matches!(db.store.keep_promise(account.id, first.id, now()).await, Err(Error::Domain(_))));
-    assert!(matches!(db.store.keep_promise(account.id, 424_242, now()).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        db.store.keep_promise(account.id, PromiseId::new(424_242), now()).await,
+        Err(Error::NotFound { .. })
+    ));
 });

@@ -5,6 +5,7 @@
 //! forward within one UIDVALIDITY.
 
 use jiff::{SignedDuration, Timestamp};
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::plan::{EnrollmentState, PlanDraft, Step};
 use tickler_core::reply::{InboundReply, ReplyParts};
 use tickler_core::touch::{Direction, Outcome};
@@ -15,7 +16,7 @@ use crate::common::{TestDb, now};
 use crate::contacts::draft;
 
 /// Ann in a two-email plan whose first email has been sent at `now()`; returns (account, contact, sent email).
-async fn ann_emailed(db: &TestDb) -> (i64, i64, OutboundEmail) {
+async fn ann_emailed(db: &TestDb) -> (AccountId, ContactId, OutboundEmail) {
     let account = db.account().await.id;
     let steps = vec![
         Step::email("same day", "Thank you, {{ contact.first_name }}", "Hi {{ contact.first_name }}").unwrap(),

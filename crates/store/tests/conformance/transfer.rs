@@ -6,6 +6,7 @@ use jiff::civil::{Time, date};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{EmailAddress, Phone, ZoneName};
 use tickler_core::follow_up::Due;
+use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::import::{ImportRow, OnDuplicate, RowIssue};
 use tickler_core::plan::{PlanDraft, Step};
 use tickler_core::promise::PromiseDraft;
@@ -26,7 +27,7 @@ fn row(number: u64, name: &str, email: Option<&str>, phone: Option<&str>) -> Res
 
 async fn import(
     db: &TestDb,
-    account: i64,
+    account: AccountId,
     on_duplicate: OnDuplicate,
     dry_run: bool,
     batches: Vec<Vec<Result<ImportRow, RowIssue>>>,
@@ -116,7 +117,7 @@ both!(a_dry_run_writes_nothing_but_counts_exactly, async |db: &TestDb| {
 });
 
 /// Fill an account with one of every record, in every state.
-async fn populate(store: &Store, account: i64) {
+async fn populate(store: &Store, account: AccountId) {
     let referrer =
         store.create_contact(account, &draft("Rita Referrer", Some("rita@example.com")), now()).await.unwrap();
     let full = crate::contacts::every_field(referrer.id);
@@ -159,7 +160,7 @@ async fn populate(store: &Store, account: i64) {
 }
 
 /// A one-email plan whose email went out and was answered: an outbox row, its reply's touch and inbound record.
-async fn answered_plan_email(store: &Store, account: i64, contact: i64) {
+async fn answered_plan_email(store: &Store, account: AccountId, contact: ContactId) {
     let steps = vec![Step::email("same day", "Hello", "Hi {{ contact.first_name }}").unwrap()];
     let plan = store.create_plan(account, &PlanDraft::new("Hello", "", false, steps).unwrap(), now()).await.unwrap();
     store.enroll(account, plan.id, contact, now()).await.unwrap();
@@ -222,7 +223,7 @@ async fn fresh(db: &TestDb) -> TestDb {
     TestDb::open(db.backend()).await
 }
 
-async fn backup_of(store: &Store, account: i64) -> Vec<u8> {
+async fn backup_of(store: &Store, account: AccountId) -> Vec<u8> {
     let mut out = Vec::new();
     store.write_backup(account, &mut out, now()).await.unwrap();
     out
@@ -249,7 +250,7 @@ both!(a_restore_gives_back_every_table_exactly, async |db: &TestDb| {
     assert_eq!(backup_of(&target.store, target_account).await, file, "a backup of the restore is the same file");
     // The identity sequences moved past the restored ids.
     let next = target.store.create_contact(target_account, &draft("New", None), now()).await.unwrap();
-    assert!(next.id > 3);
+    assert!(next.id.get() > 3);
 });
 
 both!(a_restore_refuses_a_database_with_records_unless_merging, async |db: &TestDb| {
