@@ -128,9 +128,6 @@ async fn save_steps(app: &App, actor: &Actor, plan: &Plan, steps: Vec<Step>) -> 
 pub struct Saved {
     pub plan: Plan,
     pub tone: Vec<tone::Flag>,
-    /// The index of the step changed, when one was added or edited.
-    #[serde(skip)]
-    pub step: Option<usize>,
 }
 
 /// Add a step at the end of a plan.
@@ -139,7 +136,7 @@ pub async fn add_step(app: &App, actor: &Actor, reference: &str, input: &StepInp
     let mut steps = plan.steps.clone();
     steps.push(input.step(None)?);
     let index = steps.len() - 1;
-    saved(save_steps(app, actor, &plan, steps).await?, Some(index))
+    Ok(saved(save_steps(app, actor, &plan, steps).await?, Some(index)))
 }
 
 /// Change step `number` (from 1); what the input leaves out stays.
@@ -148,7 +145,7 @@ pub async fn edit_step(app: &App, actor: &Actor, reference: &str, number: usize,
     let index = step_index(&plan, number)?;
     let mut steps = plan.steps.clone();
     steps[index] = input.step(Some(&plan.steps[index]))?;
-    saved(save_steps(app, actor, &plan, steps).await?, Some(index))
+    Ok(saved(save_steps(app, actor, &plan, steps).await?, Some(index)))
 }
 
 /// Remove step `number` (from 1).
@@ -157,12 +154,13 @@ pub async fn remove_step(app: &App, actor: &Actor, reference: &str, number: usiz
     let index = step_index(&plan, number)?;
     let mut steps = plan.steps.clone();
     steps.remove(index);
-    saved(save_steps(app, actor, &plan, steps).await?, None)
+    Ok(saved(save_steps(app, actor, &plan, steps).await?, None))
 }
 
-fn saved(plan: Plan, step: Option<usize>) -> Result<Saved> {
+/// The plan and the tone advice on step `step` (the one added or edited).
+fn saved(plan: Plan, step: Option<usize>) -> Saved {
     let tone = step.and_then(|index| plan.steps.get(index)).map(step_tone).unwrap_or_default();
-    Ok(Saved { plan, tone, step })
+    Saved { plan, tone }
 }
 
 /// The tone advice on a step's email (none for a task).

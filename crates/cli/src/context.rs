@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use jiff::{Timestamp, ZonedDateTime};
 use tickler_app::{Actor, App};
 use tickler_core::contact::ZoneName;
-use tickler_core::when;
 
 use crate::args::Global;
 use crate::failure::{Failure, Outcome};
@@ -45,13 +44,6 @@ impl Context {
     pub fn now(&self) -> ZonedDateTime {
         self.actor.now_zoned()
     }
-}
-
-/// A `when` context with the account's working week.
-pub fn when_context(now: ZonedDateTime, work_week: &tickler_core::work_week::WorkWeek) -> when::Context {
-    let mut context = when::Context::new(now);
-    context.work_week = work_week.clone();
-    context
 }
 
 /// "Now": `--now` when given (for scripts and tests), else the clock.

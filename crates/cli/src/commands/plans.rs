@@ -37,7 +37,7 @@ pub async fn run(cx: &Context, command: PlanCommand) -> Outcome {
         PlanCommand::Add(args) => {
             let input = PlanInput { name: args.name, description: Some(args.description), nurture: args.nurture };
             let plan = plans::create(app, actor, &input).await?;
-            saved(cx, &Saved { plan, tone: Vec::new(), step: None })
+            saved(cx, &Saved { plan, tone: Vec::new() })
         }
         PlanCommand::AddStep(args) => {
             saved(cx, &plans::add_step(app, actor, &args.plan, &step_input(&args.fields)?).await?)

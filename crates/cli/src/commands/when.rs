@@ -4,10 +4,9 @@ use std::io::{BufRead, Write};
 
 use tickler_core::contact::ZoneName;
 use tickler_core::when::{self, Resolved};
-use tickler_core::work_week::WorkWeek;
 
 use crate::args::{Global, WhenArgs};
-use crate::context::{now_instant, system_zone, when_context};
+use crate::context::{now_instant, system_zone};
 use crate::failure::{Failure, Outcome};
 
 /// Resolves without opening the database: the zone is `when --tz`, else
@@ -18,7 +17,7 @@ pub fn run(global: &Global, args: &WhenArgs) -> Outcome {
         None => system_zone(),
     };
     let now = now_instant(global.now.as_deref())?.to_zoned_datetime(zone.time_zone());
-    let context = when_context(now, &WorkWeek::default());
+    let context = when::Context::new(now);
     if !args.phrase.is_empty() {
         let phrase = args.phrase.join(" ");
         let resolved = when::resolve(&phrase, &context).map_err(|error| Failure::Usage(error.to_string()))?;
