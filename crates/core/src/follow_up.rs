@@ -189,6 +189,12 @@ pub struct FollowUp {
     pub snoozes: u32,
     pub created_at: Timestamp,
     pub closed_at: Option<Timestamp>,
+    /// Cancelled by itself when the contact replies first (made from a reminder address).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub until_reply: bool,
+    /// Why it was closed without being done, when known ("Ann replied first").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_reason: Option<String>,
 }
 
 /// One snooze: from which due to which, and when.

@@ -15,6 +15,7 @@ mod names;
 pub mod pacing;
 pub mod plan;
 pub mod promise;
+pub mod reminder;
 pub mod reply;
 pub mod send_window;
 pub mod template;
@@ -23,6 +24,7 @@ pub mod tone;
 pub mod touch;
 pub mod user;
 pub mod when;
+pub mod work_address;
 pub mod work_week;
 
 pub use error::{Error, Result};

@@ -21,11 +21,14 @@ pub enum JobKind {
     Digest,
     /// Alert the user that a promise is at risk; payload: the promise id.
     PromiseAlert,
+    /// Email a user the reminder they asked for by mailing a reminder address;
+    /// payload: JSON with the user, the subject and the quoted original.
+    Reminder,
 }
 
 impl JobKind {
     /// Every kind of job.
-    pub const ALL: [JobKind; 3] = [JobKind::PlanStep, JobKind::Digest, JobKind::PromiseAlert];
+    pub const ALL: [JobKind; 4] = [JobKind::PlanStep, JobKind::Digest, JobKind::PromiseAlert, JobKind::Reminder];
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
@@ -33,6 +36,7 @@ impl JobKind {
             JobKind::PlanStep => "plan-step",
             JobKind::Digest => "digest",
             JobKind::PromiseAlert => "promise-alert",
+            JobKind::Reminder => "reminder",
         }
     }
 
@@ -58,6 +62,8 @@ pub mod kind {
     pub const DIGEST: JobKind = JobKind::Digest;
     /// Alert the user that a promise is at risk; payload: the promise id.
     pub const PROMISE_ALERT: JobKind = JobKind::PromiseAlert;
+    /// Email a user a reminder; payload: JSON.
+    pub const REMINDER: JobKind = JobKind::Reminder;
 }
 
 /// Where a job is in its life; stored as its text.

@@ -13,6 +13,7 @@ mod consent;
 mod contacts;
 mod demo;
 pub mod dialect;
+mod email_sync;
 mod enrollments;
 mod error;
 mod export;
@@ -40,6 +41,9 @@ pub use agenda::{AGENDA_SQL, AgendaRow};
 pub use backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, RestoreSummary};
 pub use contacts::ContactFilter;
 pub use dialect::Backend;
+pub use email_sync::{
+    BounceRecorded, KnownAddress, SOFT_BOUNCE_LIMIT, SyncedEmail, SyncedTouch, Undeliverable, UnknownCorrespondent,
+};
 pub use enrollments::BulkEnrolled;
 pub use error::{Error, Record, Result};
 pub use follow_ups::{IMPORT_BATCH, Scheduled};

@@ -154,6 +154,8 @@ impl Store {
                 draft.outcome = Some(Outcome::Replied);
                 let logged = insert_touch(&mut tx, target.account_id, &contact, &draft, now).await?;
                 let live_after = live_plans(&mut tx, target.account_id, contact.id).await?;
+                let reason = format!("{} replied first", contact.name());
+                crate::email_sync::cancel_until_reply(&mut tx, target.account_id, contact.id, &reason, now).await?;
                 sqlx::query("UPDATE inbound_emails SET touch_id = $2 WHERE id = $1")
                     .bind(inbound_id)
                     .bind(logged.touch.id.get())
@@ -234,7 +236,7 @@ async fn sender_targets(tx: &mut Transaction<'_, Any>, from: &EmailAddress, sent
 }
 
 /// The contact's enrollments that are running or paused, with their plan's name.
-async fn live_plans(
+pub(crate) async fn live_plans(
     tx: &mut Transaction<'_, Any>,
     account_id: AccountId,
     contact_id: ContactId,

@@ -6,6 +6,8 @@ mod common;
 mod consent;
 #[path = "conformance/contacts.rs"]
 mod contacts;
+#[path = "conformance/email_sync.rs"]
+mod email_sync;
 #[path = "conformance/follow_ups.rs"]
 mod follow_ups;
 #[path = "conformance/plans.rs"]

@@ -77,6 +77,7 @@ CREATE TABLE unknown_correspondents (
 
 -- A follow-up made from a reminder address is cancelled when the contact replies first.
 ALTER TABLE follow_ups ADD COLUMN until_reply BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE follow_ups ADD COLUMN closed_reason TEXT;
 
 -- Who sends a plan's emails: the user who enrolled the contact (NULL: the install-wide relay).
 ALTER TABLE enrollments ADD COLUMN user_id BIGINT REFERENCES users (id) ON DELETE SET NULL;

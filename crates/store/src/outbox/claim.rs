@@ -129,6 +129,8 @@ struct ContactFacts {
     /// Plan emails being sent right now (by this or another worker): (enrollment, step) per contact.
     in_flight: HashMap<i64, Vec<(EnrollmentId, u32)>>,
     render: RenderFacts,
+    /// Addresses that bounced for good, per contact: no more automatic email goes to them.
+    undeliverable: HashMap<i64, HashSet<String>>,
 }
 
 /// The last outreach is an outbound touch other than a meeting or a visit (a
@@ -164,8 +166,15 @@ async fn contact_facts(tx: &mut Transaction<'_, Any>, contact_ids: &str, now: Ti
             .or_default()
             .push((EnrollmentId::new(row.try_get("enrollment_id")?), u32::try_from(step).unwrap_or(0)));
     }
+    let statement = format!(
+        "SELECT contact_id, email FROM contact_emails WHERE contact_id IN ({contact_ids}) AND undeliverable_at IS NOT NULL"
+    );
+    let mut undeliverable: HashMap<i64, HashSet<String>> = HashMap::new();
+    for row in one_off(statement).fetch_all(&mut **tx).await? {
+        undeliverable.entry(row.try_get("contact_id")?).or_default().insert(row.try_get("email")?);
+    }
     let render = render_facts(tx, contact_ids, now).await?;
-    Ok(ContactFacts { last_outreach, in_flight, render })
+    Ok(ContactFacts { last_outreach, in_flight, render, undeliverable })
 }
 
 /// The outbox rows of a batch's enrollments, with their states.
@@ -372,11 +381,24 @@ impl<'a> Decision<'a> {
             }
             StepAction::Email { subject, body } => (subject, body),
         };
-        let Some(to) = contact.details.emails.first() else {
-            let text = format!("email \"{subject}\" by hand: {} has no email address", contact.name());
+        let bounced = self.facts.undeliverable.get(&contact.id.get());
+        let deliverable = |email: &&tickler_core::contact::EmailAddress| {
+            !bounced.is_some_and(|bounced| bounced.contains(email.as_str()))
+        };
+        let Some(to) = contact.details.emails.iter().find(deliverable) else {
+            let (text, reason) = if contact.details.emails.is_empty() {
+                (
+                    format!("email \"{subject}\" by hand: {} has no email address", contact.name()),
+                    "no email address; a task was put on the agenda",
+                )
+            } else {
+                (
+                    format!("reach {} another way about \"{subject}\": their email address bounced", contact.name()),
+                    "every email address bounced; a task was put on the agenda",
+                )
+            };
             add_task(tx, account_id, contact, plan, step, &text, zone, now).await?;
             advance(tx, account_id, enrollment, plan, zone, &rules.work_week, now).await?;
-            let reason = "no email address; a task was put on the agenda";
             return Ok(Err(Claimed::Run(closed(tx, job, now, reason).await?)));
         };
         Ok(Ok((subject.as_str(), body.as_str(), to.as_str())))

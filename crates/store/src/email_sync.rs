@@ -1,0 +1,632 @@
+//! Mail read from users' own mailboxes, as records: the email touches synced
+//! from an INBOX, a Sent folder or a log address — each once per account,
+//! Message-ID, contact and direction, so reading a mailbox again changes
+//! nothing — with the reply rules of a touch logged by hand (an inbound reply
+//! stops plans, and cancels the follow-ups made to wait for it); the actions
+//! a message caused, once each; what bounces taught about an address; the
+//! people mailed who are not contacts yet; and the secrets of the users'
+//! work addresses.
+
+use jiff::Timestamp;
+use sqlx::{Any, Row, Transaction};
+use tickler_core::follow_up::{FollowUpDraft, FollowUpState};
+use tickler_core::ids::{AccountId, ContactId, FollowUpId, UserId};
+use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
+
+use crate::Backend;
+use crate::Store;
+use crate::error::Result;
+use crate::follow_up_rows::insert_follow_up;
+use crate::replies::live_plans;
+use crate::rows::{optional_instant, seconds};
+use crate::touches::insert_touch;
+
+/// Soft failures (a full mailbox, a server away) after which an address counts as undeliverable.
+pub const SOFT_BOUNCE_LIMIT: i64 = 5;
+
+/// A contact's address, found among a message's correspondents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KnownAddress {
+    pub address: String,
+    pub contact_id: ContactId,
+    pub contact_name: String,
+}
+
+/// An email to record as a touch on one contact.
+#[derive(Debug, Clone)]
+pub struct SyncedEmail<'a> {
+    pub account_id: AccountId,
+    /// The message's Message-ID (or a stable stand-in): with the contact and direction, the key that makes it once.
+    pub message_id: &'a str,
+    pub contact_id: ContactId,
+    pub direction: Direction,
+    pub at: Timestamp,
+    pub summary: &'a str,
+    /// An inbound email from a person: the outcome *replied*, which stops the contact's plans and
+    /// cancels the follow-ups that were to wait for a reply.
+    pub replied: bool,
+}
+
+/// An email recorded on a contact's timeline.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SyncedTouch {
+    pub contact_id: ContactId,
+    pub contact_name: String,
+    pub touch: Touch,
+    /// The plans the reply stopped, by name.
+    pub stopped: Vec<String>,
+    /// The follow-ups the reply cancelled (they were to wait for it).
+    pub cancelled: Vec<FollowUpId>,
+}
+
+/// An address that bounced.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Undeliverable {
+    pub email: String,
+    pub since: Timestamp,
+    pub reason: String,
+}
+
+/// What a bounce did to the contacts with the address.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BounceRecorded {
+    pub contacts: Vec<ContactId>,
+    /// The address is now undeliverable (a permanent failure, or too many soft ones).
+    pub undeliverable: bool,
+}
+
+/// Someone a user wrote to or heard from who is not a contact.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnknownCorrespondent {
+    pub email: String,
+    pub name: String,
+    /// Messages the user sent them.
+    pub sent: i64,
+    /// Messages received from them.
+    pub received: i64,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+}
+
+impl Store {
+    /// The contacts of the account with any of these addresses (lower case), in the order of `addresses`.
+    pub async fn contacts_with_emails(&self, account_id: AccountId, addresses: &[String]) -> Result<Vec<KnownAddress>> {
+        if addresses.is_empty() {
+            return Ok(Vec::new());
+        }
+        crate::error::during("finding contacts by email", async {
+            let statement = format!(
+                "SELECT ce.email, ce.contact_id, c.name FROM contact_emails ce JOIN contacts c ON c.id = ce.contact_id \
+                 WHERE ce.account_id = $1 AND ce.email IN ({})",
+                numbered(self.backend, 2, addresses.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get());
+            for address in addresses {
+                query = query.bind(address.as_str());
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            let mut found = Vec::with_capacity(rows.len());
+            for row in &rows {
+                found.push(KnownAddress {
+                    address: row.try_get("email")?,
+                    contact_id: ContactId::new(row.try_get("contact_id")?),
+                    contact_name: row.try_get("name")?,
+                });
+            }
+            found.sort_by_key(|known| addresses.iter().position(|address| *address == known.address));
+            Ok(found)
+        })
+        .await
+    }
+
+    /// Whether Tickler itself sent the message with this Message-ID (it is in the outbox).
+    pub async fn sent_by_tickler(&self, message_id: &str) -> Result<bool> {
+        crate::error::during("looking up a sent email", async {
+            let row = sqlx::query("SELECT id FROM outbox WHERE message_id = $1 LIMIT 1")
+                .bind(message_id)
+                .fetch_optional(&self.pool)
+                .await?;
+            Ok(row.is_some())
+        })
+        .await
+    }
+
+    /// The contacts of the account an email thread was with: the recipients of
+    /// the messages it names that Tickler sent or synced from a Sent folder.
+    pub async fn thread_contacts(&self, account_id: AccountId, thread: &[String]) -> Result<Vec<ContactId>> {
+        if thread.is_empty() {
+            return Ok(Vec::new());
+        }
+        crate::error::during("finding the contacts of a thread", async {
+            let list = numbered(self.backend, 2, thread.len());
+            let statement = format!(
+                "SELECT contact_id FROM outbox WHERE account_id = $1 AND contact_id IS NOT NULL AND message_id IN ({list}) \
+                 UNION SELECT contact_id FROM email_touches WHERE account_id = $1 AND direction = 'out' \
+                 AND message_id IN ({list})"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get());
+            for id in thread {
+                query = query.bind(id.as_str());
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            let mut contacts: Vec<ContactId> =
+                rows.iter().map(|row| row.try_get("contact_id").map(ContactId::new)).collect::<sqlx::Result<_>>()?;
+            contacts.sort_by_key(|id| id.get());
+            contacts.dedup();
+            Ok(contacts)
+        })
+        .await
+    }
+
+    /// Record an email as a touch on one contact, once: the key goes in
+    /// first, so a second reader of the same mailbox waits, then finds it
+    /// taken. `None` when it was recorded before (or the contact is gone).
+    pub async fn record_synced_email(&self, email: &SyncedEmail<'_>, now: Timestamp) -> Result<Option<SyncedTouch>> {
+        crate::error::during("recording a synced email", async {
+            let mut tx = self.begin_write().await?;
+            let exists = sqlx::query("SELECT id FROM contacts WHERE account_id = $1 AND id = $2")
+                .bind(email.account_id.get())
+                .bind(email.contact_id.get())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() {
+                return Ok(None);
+            }
+            let inserted = sqlx::query(
+                "INSERT INTO email_touches (account_id, message_id, contact_id, direction, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, message_id, contact_id, direction) DO NOTHING \
+                 RETURNING id",
+            )
+            .bind(email.account_id.get())
+            .bind(email.message_id)
+            .bind(email.contact_id.get())
+            .bind(email.direction.as_str())
+            .bind(seconds(now))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(inserted) = inserted else { return Ok(None) };
+            let key: i64 = inserted.try_get("id")?;
+            let contact = self.lock_contact(&mut tx, email.account_id, email.contact_id).await?;
+            let live_before = live_plans(&mut tx, email.account_id, contact.id).await?;
+            let mut draft = TouchDraft::new(contact.id, email.at.min(now), Channel::Email, email.summary)?;
+            draft.direction = email.direction;
+            if email.replied && email.direction == Direction::In {
+                draft.outcome = Some(Outcome::Replied);
+            }
+            let logged = insert_touch(&mut tx, email.account_id, &contact, &draft, now).await?;
+            sqlx::query("UPDATE email_touches SET touch_id = $2 WHERE id = $1")
+                .bind(key)
+                .bind(logged.touch.id.get())
+                .execute(&mut *tx)
+                .await?;
+            let (stopped, cancelled) = if draft.outcome == Some(Outcome::Replied) {
+                let live_after = live_plans(&mut tx, email.account_id, contact.id).await?;
+                let stopped = live_before
+                    .into_iter()
+                    .filter(|(id, _)| !live_after.iter().any(|(live, _)| live == id))
+                    .map(|(_, name)| name)
+                    .collect();
+                let reason = format!("{} replied first", contact.name());
+                (stopped, cancel_until_reply(&mut tx, email.account_id, contact.id, &reason, now).await?)
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            tx.commit().await?;
+            Ok(Some(SyncedTouch {
+                contact_id: contact.id,
+                contact_name: contact.name().to_string(),
+                touch: logged.touch,
+                stopped,
+                cancelled,
+            }))
+        })
+        .await
+    }
+
+    /// Claim an action a message causes (a reminder, a reply to the sender): `true` the first time only.
+    pub async fn claim_mail_action(
+        &self,
+        account_id: AccountId,
+        message_id: &str,
+        action: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        crate::error::during("claiming a mail action", async {
+            let mut tx = self.begin_write().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO mail_actions (account_id, message_id, action, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (account_id, message_id, action) DO NOTHING RETURNING id",
+            )
+            .bind(account_id.get())
+            .bind(message_id)
+            .bind(action)
+            .bind(seconds(now))
+            .fetch_optional(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(inserted.is_some())
+        })
+        .await
+    }
+
+    /// Schedule a follow-up that waits for the contact's reply (made from a
+    /// reminder address): consent is respected, the pacing gap is not (the
+    /// user asked for this time); a reply from the contact cancels it.
+    pub async fn schedule_until_reply(
+        &self,
+        account_id: AccountId,
+        draft: &FollowUpDraft,
+        now: Timestamp,
+    ) -> Result<tickler_core::follow_up::FollowUp> {
+        crate::error::during("scheduling a follow-up from a reminder address", async {
+            let mut tx = self.begin_write().await?;
+            let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
+            contact.consent.ensure_may_follow_up(contact.name(), false)?;
+            let id = insert_follow_up(
+                &mut tx,
+                account_id,
+                contact.id,
+                &draft.due,
+                draft.channel,
+                &draft.purpose,
+                draft.origin,
+                now,
+            )
+            .await?;
+            sqlx::query("UPDATE follow_ups SET until_reply = 1 WHERE id = $1").bind(id.get()).execute(&mut *tx).await?;
+            tx.commit().await?;
+            self.follow_up(account_id, id).await
+        })
+        .await
+    }
+
+    /// Record a delivery failure for an address in the account: a permanent
+    /// one marks it undeliverable at once, a soft one counts (and marks it at
+    /// [`SOFT_BOUNCE_LIMIT`]).
+    pub async fn record_bounce(
+        &self,
+        account_id: AccountId,
+        address: &str,
+        permanent: bool,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<BounceRecorded> {
+        crate::error::during("recording a bounce", async {
+            let address = address.trim().to_lowercase();
+            let mut tx = self.begin_write().await?;
+            let statement = if permanent {
+                "UPDATE contact_emails SET undeliverable_at = COALESCE(undeliverable_at, $3), bounce_reason = $4 \
+                 WHERE account_id = $1 AND email = $2"
+            } else {
+                "UPDATE contact_emails SET soft_bounces = soft_bounces + 1, bounce_reason = $4, \
+                 undeliverable_at = CASE WHEN soft_bounces + 1 >= $5 THEN COALESCE(undeliverable_at, $3) \
+                 ELSE undeliverable_at END WHERE account_id = $1 AND email = $2"
+            };
+            let mut query =
+                sqlx::query(statement).bind(account_id.get()).bind(&address).bind(seconds(now)).bind(reason);
+            if !permanent {
+                query = query.bind(SOFT_BOUNCE_LIMIT);
+            }
+            query.execute(&mut *tx).await?;
+            let rows = sqlx::query(
+                "SELECT contact_id, undeliverable_at FROM contact_emails WHERE account_id = $1 AND email = $2 \
+                 ORDER BY contact_id",
+            )
+            .bind(account_id.get())
+            .bind(&address)
+            .fetch_all(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            let mut recorded = BounceRecorded { contacts: Vec::new(), undeliverable: false };
+            for row in &rows {
+                recorded.contacts.push(ContactId::new(row.try_get("contact_id")?));
+                recorded.undeliverable |= optional_instant(row, "undeliverable_at")?.is_some();
+            }
+            Ok(recorded)
+        })
+        .await
+    }
+
+    /// A contact's addresses that bounced, in the contact's order.
+    pub async fn undeliverable_emails(
+        &self,
+        account_id: AccountId,
+        contact_id: ContactId,
+    ) -> Result<Vec<Undeliverable>> {
+        crate::error::during("reading undeliverable addresses", async {
+            let rows = sqlx::query(
+                "SELECT email, undeliverable_at, bounce_reason FROM contact_emails \
+                 WHERE account_id = $1 AND contact_id = $2 AND undeliverable_at IS NOT NULL ORDER BY position",
+            )
+            .bind(account_id.get())
+            .bind(contact_id.get())
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(Undeliverable {
+                        email: row.try_get("email")?,
+                        since: crate::rows::instant(row, "undeliverable_at")?,
+                        reason: row.try_get::<Option<String>, _>("bounce_reason")?.unwrap_or_default(),
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Make an address deliverable again (the person fixed their mailbox).
+    pub async fn clear_bounces(&self, account_id: AccountId, address: &str) -> Result<u64> {
+        crate::error::during("clearing bounces", async {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE contact_emails SET undeliverable_at = NULL, bounce_reason = NULL, soft_bounces = 0 \
+                 WHERE account_id = $1 AND email = $2",
+            )
+            .bind(account_id.get())
+            .bind(address.trim().to_lowercase())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(done.rows_affected())
+        })
+        .await
+    }
+
+    /// Note someone a user wrote to (`direction` out) or heard from (in) who is not a contact.
+    pub async fn note_unknown_correspondent(
+        &self,
+        user_id: UserId,
+        account_id: AccountId,
+        email: &str,
+        name: &str,
+        direction: Direction,
+        at: Timestamp,
+    ) -> Result<()> {
+        crate::error::during("noting an unknown correspondent", async {
+            let (sent, received) = if direction == Direction::Out { (1, 0) } else { (0, 1) };
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO unknown_correspondents (user_id, account_id, email, name, sent, received, first_seen, last_seen) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (user_id, email) DO UPDATE SET \
+                 sent = unknown_correspondents.sent + excluded.sent, \
+                 received = unknown_correspondents.received + excluded.received, \
+                 name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE unknown_correspondents.name END, \
+                 first_seen = CASE WHEN excluded.first_seen < unknown_correspondents.first_seen \
+                     THEN excluded.first_seen ELSE unknown_correspondents.first_seen END, \
+                 last_seen = CASE WHEN excluded.last_seen > unknown_correspondents.last_seen \
+                     THEN excluded.last_seen ELSE unknown_correspondents.last_seen END",
+            )
+            .bind(user_id.get())
+            .bind(account_id.get())
+            .bind(email.trim().to_lowercase())
+            .bind(name.trim())
+            .bind(sent)
+            .bind(received)
+            .bind(seconds(at))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The people a user corresponded with who are not contacts (nor dismissed), most recent first.
+    pub async fn unknown_correspondents(&self, user_id: UserId) -> Result<Vec<UnknownCorrespondent>> {
+        crate::error::during("listing unknown correspondents", async {
+            let rows = sqlx::query(
+                "SELECT u.email, u.name, u.sent, u.received, u.first_seen, u.last_seen FROM unknown_correspondents u \
+                 WHERE u.user_id = $1 AND u.dismissed_at IS NULL AND NOT EXISTS (SELECT 1 FROM contact_emails ce \
+                 WHERE ce.account_id = u.account_id AND ce.email = u.email) ORDER BY u.last_seen DESC, u.email",
+            )
+            .bind(user_id.get())
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(UnknownCorrespondent {
+                        email: row.try_get("email")?,
+                        name: row.try_get("name")?,
+                        sent: row.try_get("sent")?,
+                        received: row.try_get("received")?,
+                        first_seen: crate::rows::instant(row, "first_seen")?,
+                        last_seen: crate::rows::instant(row, "last_seen")?,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Stop listing someone for review; `false` when they were not listed.
+    pub async fn dismiss_unknown_correspondent(&self, user_id: UserId, email: &str, now: Timestamp) -> Result<bool> {
+        crate::error::during("dismissing an unknown correspondent", async {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE unknown_correspondents SET dismissed_at = $3 WHERE user_id = $1 AND email = $2 \
+                 AND dismissed_at IS NULL",
+            )
+            .bind(user_id.get())
+            .bind(email.trim().to_lowercase())
+            .bind(seconds(now))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(done.rows_affected() > 0)
+        })
+        .await
+    }
+
+    /// The user's current work-address secret, if one was made.
+    pub async fn address_secret(&self, user_id: UserId) -> Result<Option<String>> {
+        crate::error::during("reading the address secret", async {
+            let row = sqlx::query(
+                "SELECT secret FROM address_secrets WHERE user_id = $1 AND retired_at IS NULL ORDER BY id DESC LIMIT 1",
+            )
+            .bind(user_id.get())
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(row.map(|row| row.try_get("secret")).transpose()?)
+        })
+        .await
+    }
+
+    /// Make `secret` the user's work-address secret; the old ones stop working.
+    pub async fn replace_address_secret(&self, user_id: UserId, secret: &str, now: Timestamp) -> Result<()> {
+        crate::error::during("making a new address secret", async {
+            let mut tx = self.begin_write().await?;
+            sqlx::query("UPDATE address_secrets SET retired_at = $2 WHERE user_id = $1 AND retired_at IS NULL")
+                .bind(user_id.get())
+                .bind(seconds(now))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO address_secrets (user_id, secret, created_at) VALUES ($1, $2, $3)")
+                .bind(user_id.get())
+                .bind(secret)
+                .bind(seconds(now))
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Whose work address carries `secret` (a retired secret belongs to nobody).
+    pub async fn address_secret_owner(&self, secret: &str) -> Result<Option<(UserId, AccountId)>> {
+        crate::error::during("finding an address secret", async {
+            let row = sqlx::query(
+                "SELECT s.user_id, u.account_id FROM address_secrets s JOIN users u ON u.id = s.user_id \
+                 WHERE s.secret = $1 AND s.retired_at IS NULL",
+            )
+            .bind(secret.trim().to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?;
+            let Some(row) = row else { return Ok(None) };
+            Ok(Some((UserId::new(row.try_get("user_id")?), AccountId::new(row.try_get("account_id")?))))
+        })
+        .await
+    }
+
+    /// A user's own addresses, lower-cased: their sign-in email, and their
+    /// mailbox's From and logins where those are addresses. Mail to a work
+    /// address acts only when it comes from one of these.
+    pub async fn own_addresses(&self, user_id: UserId) -> Result<Vec<String>> {
+        crate::error::during("reading a user's addresses", async {
+            let row = sqlx::query(
+                "SELECT u.email, m.from_address, m.smtp_username, m.imap_username FROM users u \
+                 LEFT JOIN mail_accounts m ON m.user_id = u.id WHERE u.id = $1",
+            )
+            .bind(user_id.get())
+            .fetch_optional(&self.pool)
+            .await?;
+            let Some(row) = row else { return Ok(Vec::new()) };
+            let mut own: Vec<String> = Vec::new();
+            for column in ["email", "from_address", "smtp_username", "imap_username"] {
+                let value: Option<String> = row.try_get(column)?;
+                let Some(value) = value.map(|value| value.trim().to_lowercase()) else { continue };
+                if value.contains('@') && !own.contains(&value) {
+                    own.push(value);
+                }
+            }
+            Ok(own)
+        })
+        .await
+    }
+
+    /// Whether the user asked to review the people they correspond with who are not contacts.
+    pub async fn reviews_unknown(&self, user_id: UserId) -> Result<bool> {
+        crate::error::during("reading the unknown-correspondent setting", async {
+            let row = sqlx::query("SELECT unknown_policy FROM mail_accounts WHERE user_id = $1")
+                .bind(user_id.get())
+                .fetch_optional(&self.pool)
+                .await?;
+            Ok(match row {
+                Some(row) => row.try_get::<String, _>("unknown_policy")? == "review",
+                None => false,
+            })
+        })
+        .await
+    }
+
+    /// Count messages a mailbox's reader ignored (sender not verified), and remember its last error.
+    pub async fn note_mailbox_state(
+        &self,
+        mailbox: &str,
+        ignored: u64,
+        last_error: Option<&str>,
+        now: Timestamp,
+    ) -> Result<()> {
+        crate::error::during("saving the mailbox state", async {
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO mailbox_polls (mailbox, uid_validity, last_uid, polled_at, ignored, last_error) \
+                 VALUES ($1, 0, 0, $2, $3, $4) ON CONFLICT (mailbox) DO UPDATE SET \
+                 ignored = mailbox_polls.ignored + excluded.ignored, last_error = excluded.last_error",
+            )
+            .bind(mailbox)
+            .bind(seconds(now))
+            .bind(i64::try_from(ignored).unwrap_or(i64::MAX))
+            .bind(last_error)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Messages ignored in a mailbox so far and its last error.
+    pub async fn mailbox_state(&self, mailbox: &str) -> Result<(u64, Option<String>)> {
+        crate::error::during("reading the mailbox state", async {
+            let row = sqlx::query("SELECT ignored, last_error FROM mailbox_polls WHERE mailbox = $1")
+                .bind(mailbox)
+                .fetch_optional(&self.pool)
+                .await?;
+            let Some(row) = row else { return Ok((0, None)) };
+            let ignored: i64 = row.try_get("ignored")?;
+            Ok((u64::try_from(ignored).unwrap_or(0), row.try_get("last_error")?))
+        })
+        .await
+    }
+}
+
+/// Cancel the contact's open follow-ups that wait for a reply, saying why; their ids.
+pub(crate) async fn cancel_until_reply(
+    tx: &mut Transaction<'_, Any>,
+    account_id: AccountId,
+    contact_id: ContactId,
+    reason: &str,
+    now: Timestamp,
+) -> Result<Vec<FollowUpId>> {
+    let rows = sqlx::query(
+        "SELECT id FROM follow_ups WHERE account_id = $1 AND contact_id = $2 AND state = 'open' AND until_reply = 1",
+    )
+    .bind(account_id.get())
+    .bind(contact_id.get())
+    .fetch_all(&mut **tx)
+    .await?;
+    let ids: Vec<FollowUpId> =
+        rows.iter().map(|row| row.try_get("id").map(FollowUpId::new)).collect::<sqlx::Result<_>>()?;
+    for id in &ids {
+        sqlx::query("UPDATE follow_ups SET state = $2, closed_at = $3, closed_reason = $4 WHERE id = $1")
+            .bind(id.get())
+            .bind(FollowUpState::Cancelled.as_str())
+            .bind(seconds(now))
+            .bind(reason)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(ids)
+}
+
+/// `count` numbered placeholders from the `first`th (`?N` on SQLite, `$N` on
+/// PostgreSQL), for statements that also use `$1` or name a value twice.
+fn numbered(backend: Backend, first: usize, count: usize) -> String {
+    let sign = match backend {
+        Backend::Sqlite => '?',
+        Backend::Postgres => '$',
+    };
+    (first..first + count).map(|number| format!("{sign}{number}")).collect::<Vec<_>>().join(",")
+}

@@ -1,0 +1,219 @@
+//! Mail synced from users' own mailboxes: an email touch is recorded once
+//! per account, Message-ID, contact and direction; an inbound reply stops
+//! plans and cancels the follow-ups that waited for it, saying why; bounces
+//! mark an address (at once when permanent, after the limit when soft) and
+//! plan emails skip it; unknown correspondents are listed until they become
+//! contacts or are dismissed; a new address secret retires the old one.
+
+use jiff::SignedDuration;
+use tickler_core::follow_up::{Due, FollowUpDraft, FollowUpState, Origin};
+use tickler_core::ids::UserId;
+use tickler_core::plan::{EnrollmentState, PlanDraft, Step};
+use tickler_core::touch::{Channel, Direction, Outcome};
+use tickler_core::user::UserDraft;
+use tickler_store::{SOFT_BOUNCE_LIMIT, StepRun, SyncedEmail};
+use tickler_test_support::both;
+
+use crate::common::{TestDb, now};
+use crate::contacts::draft;
+
+fn synced<'a>(
+    account_id: tickler_core::ids::AccountId,
+    contact_id: tickler_core::ids::ContactId,
+    direction: Direction,
+    replied: bool,
+) -> SyncedEmail<'a> {
+    SyncedEmail {
+        account_id,
+        message_id: "<m1@acme.example>",
+        contact_id,
+        direction,
+        at: now() - SignedDuration::from_hours(1),
+        summary: "Quote — here it is",
+        replied,
+    }
+}
+
+async fn user(db: &TestDb, email: &str) -> UserId {
+    let account = db.account().await.id;
+    db.store
+        .create_user(account, &UserDraft::new(email, "", false).unwrap(), "x", &format!("cal-secret-{email}"), now())
+        .await
+        .unwrap()
+        .id
+}
+
+both!(an_email_is_recorded_once_per_contact_and_direction, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap().id;
+    let sent =
+        db.store.record_synced_email(&synced(account, ann, Direction::Out, false), now()).await.unwrap().unwrap();
+    assert_eq!(sent.touch.direction, Direction::Out);
+    assert_eq!(sent.touch.channel, Channel::Email);
+    assert_eq!(sent.touch.summary, "Quote — here it is");
+    assert_eq!(sent.touch.at, now() - SignedDuration::from_hours(1));
+    assert!(db.store.record_synced_email(&synced(account, ann, Direction::Out, false), now()).await.unwrap().is_none());
+    // The same message the other way (a log of a forward) is its own touch.
+    assert!(db.store.record_synced_email(&synced(account, ann, Direction::In, false), now()).await.unwrap().is_some());
+    assert_eq!(db.store.touches(account, ann).await.unwrap().len(), 2);
+    // A synced outbound email counts as the last touch.
+    assert_eq!(db.store.last_touch(account, ann).await.unwrap().unwrap().direction, Direction::In);
+});
+
+both!(a_reply_stops_plans_and_cancels_waiting_follow_ups, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap().id;
+    let steps = vec![Step::email("3 days", "Checking in", "Hi").unwrap()];
+    let plan = db.store.create_plan(account, &PlanDraft::new("Nudge", "", false, steps).unwrap(), now()).await.unwrap();
+    db.store.enroll(account, plan.id, ann, now()).await.unwrap();
+    let zone = tickler_core::contact::ZoneName::parse("America/New_York").unwrap();
+    let due = Due { date: jiff::civil::date(2026, 11, 27), time: None, zone };
+    let waiting = FollowUpDraft::new(ann, due.clone(), Channel::Email, "Quote", Origin::Inbound).unwrap();
+    let waiting = db.store.schedule_until_reply(account, &waiting, now()).await.unwrap();
+    assert!(waiting.until_reply);
+    let other = FollowUpDraft::new(ann, due, Channel::Call, "Call", Origin::Manual).unwrap();
+    let other = db.store.schedule_follow_up(account, &other, true, now()).await.unwrap().follow_up;
+
+    let reply = db.store.record_synced_email(&synced(account, ann, Direction::In, true), now()).await.unwrap().unwrap();
+    assert_eq!(reply.touch.outcome, Some(Outcome::Replied));
+    assert_eq!(reply.stopped, vec!["Nudge".to_string()]);
+    assert_eq!(reply.cancelled, vec![waiting.id]);
+    let cancelled = db.store.follow_up(account, waiting.id).await.unwrap();
+    assert_eq!(cancelled.state, FollowUpState::Cancelled);
+    assert_eq!(cancelled.closed_reason.as_deref(), Some("Ann Lee replied first"));
+    // A follow-up that was not waiting for a reply stays open.
+    assert_eq!(db.store.follow_up(account, other.id).await.unwrap().state, FollowUpState::Open);
+    let enrollment = db.store.enrollments(account, Some(ann)).await.unwrap().remove(0);
+    assert_eq!(enrollment.state, EnrollmentState::Stopped);
+});
+
+both!(an_outbound_sync_never_stops_anything, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap().id;
+    let zone = tickler_core::contact::ZoneName::parse("America/New_York").unwrap();
+    let due = Due { date: jiff::civil::date(2026, 11, 27), time: None, zone };
+    let waiting = FollowUpDraft::new(ann, due, Channel::Email, "Quote", Origin::Inbound).unwrap();
+    let waiting = db.store.schedule_until_reply(account, &waiting, now()).await.unwrap();
+    let sent = db.store.record_synced_email(&synced(account, ann, Direction::Out, true), now()).await.unwrap().unwrap();
+    assert_eq!(sent.touch.outcome, None);
+    assert!(sent.cancelled.is_empty());
+    assert_eq!(db.store.follow_up(account, waiting.id).await.unwrap().state, FollowUpState::Open);
+});
+
+both!(contacts_are_found_by_address_and_thread, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap().id;
+    let bob = db.store.create_contact(account, &draft("Bob Roe", Some("bob@roe.example")), now()).await.unwrap().id;
+    let found = db
+        .store
+        .contacts_with_emails(account, &["bob@roe.example".into(), "nobody@x.example".into(), "ann@acme.com".into()])
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|k| k.contact_id).collect::<Vec<_>>(), vec![bob, ann]);
+    assert_eq!(found[0].contact_name, "Bob Roe");
+    // Another account sees none of them.
+    let other = tickler_core::ids::AccountId::new(account.get() + 1000);
+    assert!(db.store.contacts_with_emails(other, &["ann@acme.com".into()]).await.unwrap().is_empty());
+    db.store.record_synced_email(&synced(account, bob, Direction::Out, false), now()).await.unwrap();
+    let thread = db.store.thread_contacts(account, &["<zzz@x>".into(), "<m1@acme.example>".into()]).await.unwrap();
+    assert_eq!(thread, vec![bob]);
+    assert!(!db.store.sent_by_tickler("<m1@acme.example>").await.unwrap());
+});
+
+both!(bounces_mark_addresses_and_plans_skip_them, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let mut two = draft("Ann Lee", Some("ann@acme.com"));
+    two.emails.push(tickler_core::contact::EmailAddress::parse("ann@home.example").unwrap());
+    let ann = db.store.create_contact(account, &two, now()).await.unwrap().id;
+    let soft = db.store.record_bounce(account, "ANN@acme.com", false, "4.2.2 mailbox full", now()).await.unwrap();
+    assert_eq!(soft.contacts, vec![ann]);
+    assert!(!soft.undeliverable);
+    assert!(db.store.undeliverable_emails(account, ann).await.unwrap().is_empty());
+    for _ in 1..SOFT_BOUNCE_LIMIT {
+        db.store.record_bounce(account, "ann@acme.com", false, "4.2.2 mailbox full", now()).await.unwrap();
+    }
+    let marked = db.store.undeliverable_emails(account, ann).await.unwrap();
+    assert_eq!(marked.len(), 1);
+    assert_eq!(marked[0].email, "ann@acme.com");
+    assert_eq!(marked[0].reason, "4.2.2 mailbox full");
+    // A permanent failure marks at once; a stranger's address changes nothing.
+    let hard = db.store.record_bounce(account, "nobody@x.example", true, "5.1.1", now()).await.unwrap();
+    assert!(hard.contacts.is_empty());
+
+    // The plan email goes to the address that still works.
+    let steps = vec![Step::email("same day", "Hello", "Hi").unwrap()];
+    let plan = db.store.create_plan(account, &PlanDraft::new("Hello", "", false, steps).unwrap(), now()).await.unwrap();
+    db.store.enroll(account, plan.id, ann, now()).await.unwrap();
+    let at = now() + SignedDuration::from_hours(2);
+    let job = db.store.claim_jobs("test", at, SignedDuration::from_mins(5), 5).await.unwrap().remove(0);
+    let StepRun::Send(email) = db.store.claim_plan_step(&job, at).await.unwrap() else { panic!("expected an email") };
+    assert_eq!(email.to, "ann@home.example");
+
+    // Both addresses bounced: no email, a task on the agenda says so.
+    db.store.record_bounce(account, "ann@home.example", true, "5.1.1 user unknown", now()).await.unwrap();
+    let bob = db.store.create_contact(account, &draft("Bob Roe", Some("bob@roe.example")), now()).await.unwrap().id;
+    db.store.record_bounce(account, "bob@roe.example", true, "5.1.1 user unknown", now()).await.unwrap();
+    db.store.enroll(account, plan.id, bob, now()).await.unwrap();
+    let job = db.store.claim_jobs("test", at, SignedDuration::from_mins(5), 5).await.unwrap();
+    let job = job.into_iter().find(|job| job.payload != email.enrollment_id.unwrap().to_string()).unwrap();
+    let run = db.store.claim_plan_step(&job, at).await.unwrap();
+    assert!(matches!(run, StepRun::Closed(_)), "{run:?}");
+    let tasks = db.store.follow_ups_of(account, bob).await.unwrap();
+    assert!(tasks.iter().any(|task| task.purpose.contains("bounced")), "{tasks:?}");
+
+    assert_eq!(db.store.clear_bounces(account, "bob@roe.example").await.unwrap(), 1);
+    assert!(db.store.undeliverable_emails(account, bob).await.unwrap().is_empty());
+});
+
+both!(unknown_correspondents_are_listed_until_added_or_dismissed, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let sam = user(db, "sam@stone.example").await;
+    let kim = user(db, "kim@stone.example").await;
+    let at = now();
+    db.store.note_unknown_correspondent(sam, account, "Zoe@Zed.example", "Zoe Zed", Direction::Out, at).await.unwrap();
+    db.store.note_unknown_correspondent(sam, account, "zoe@zed.example", "", Direction::In, at).await.unwrap();
+    db.store
+        .note_unknown_correspondent(
+            sam,
+            account,
+            "yan@y.example",
+            "",
+            Direction::Out,
+            at - SignedDuration::from_hours(1),
+        )
+        .await
+        .unwrap();
+    let listed = db.store.unknown_correspondents(sam).await.unwrap();
+    assert_eq!(listed.iter().map(|p| p.email.as_str()).collect::<Vec<_>>(), vec!["zoe@zed.example", "yan@y.example"]);
+    assert_eq!((listed[0].sent, listed[0].received, listed[0].name.as_str()), (1, 1, "Zoe Zed"));
+    // Another user's list is their own.
+    assert!(db.store.unknown_correspondents(kim).await.unwrap().is_empty());
+    // Becoming a contact takes them off; so does dismissing.
+    db.store.create_contact(account, &draft("Zoe Zed", Some("zoe@zed.example")), now()).await.unwrap();
+    assert!(db.store.dismiss_unknown_correspondent(sam, "yan@y.example", now()).await.unwrap());
+    assert!(!db.store.dismiss_unknown_correspondent(sam, "yan@y.example", now()).await.unwrap());
+    assert!(db.store.unknown_correspondents(sam).await.unwrap().is_empty());
+});
+
+both!(a_new_address_secret_retires_the_old_one, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let sam = user(db, "sam@stone.example").await;
+    assert_eq!(db.store.address_secret(sam).await.unwrap(), None);
+    db.store.replace_address_secret(sam, "k7f2m4qx", now()).await.unwrap();
+    assert_eq!(db.store.address_secret_owner("K7F2M4QX").await.unwrap(), Some((sam, account)));
+    db.store.replace_address_secret(sam, "p9r3t5vw", now()).await.unwrap();
+    assert_eq!(db.store.address_secret(sam).await.unwrap().as_deref(), Some("p9r3t5vw"));
+    assert_eq!(db.store.address_secret_owner("k7f2m4qx").await.unwrap(), None);
+    assert_eq!(db.store.own_addresses(sam).await.unwrap(), vec!["sam@stone.example".to_string()]);
+    assert!(!db.store.reviews_unknown(sam).await.unwrap());
+});
+
+both!(a_mail_action_is_claimed_once, async |db: &TestDb| {
+    let account = db.account().await.id;
+    assert!(db.store.claim_mail_action(account, "<m@x>", "remind", now()).await.unwrap());
+    assert!(!db.store.claim_mail_action(account, "<m@x>", "remind", now()).await.unwrap());
+    assert!(db.store.claim_mail_action(account, "<m@x>", "unreadable", now()).await.unwrap());
+    db.store.note_mailbox_state("user 1: imap://x", 3, Some("no answer"), now()).await.unwrap();
+    db.store.note_mailbox_state("user 1: imap://x", 2, None, now()).await.unwrap();
+    assert_eq!(db.store.mailbox_state("user 1: imap://x").await.unwrap(), (5, None));
+});
