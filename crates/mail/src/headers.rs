@@ -10,7 +10,8 @@ const MAX_ID_BYTES: usize = 998;
 /// unfolded value. Bytes that are not UTF-8 become U+FFFD; lines that are not
 /// fields (an mbox `From ` line, garbage) are skipped.
 pub fn header_fields(raw: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(raw);
+    // Only the header is read: the body (up to 32 KiB of it) need not be converted.
+    let text = String::from_utf8_lossy(&raw[..header_end(raw)]);
     let mut fields: Vec<(String, String)> = Vec::new();
     for line in text.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -34,6 +35,20 @@ pub fn header_fields(raw: &[u8]) -> Vec<(String, String)> {
         *value = value.trim().to_string();
     }
     fields
+}
+
+/// Where the header of a raw message ends: after the line before the first
+/// empty line (`\n\n` or `\n\r\n`), else at the end.
+fn header_end(raw: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(offset) = raw.get(at..).and_then(|rest| rest.iter().position(|byte| *byte == b'\n')) {
+        let next = at + offset + 1;
+        if matches!(raw.get(next..), Some([b'\n', ..] | [b'\r', b'\n', ..] | [b'\r'])) {
+            return next;
+        }
+        at = next;
+    }
+    raw.len()
 }
 
 /// The value of the first field named `name` (lower case).

@@ -2,25 +2,38 @@
 //! `TICKLER_SMTP_*` / `TICKLER_IMAP_*` environment); building a plain-text
 //! message with its stable Message-ID and thread headers and handing it to the
 //! relay with lettre; and reading the mailbox replies arrive in (async-imap),
-//! each message reduced to its ids, sender, subject and first words. The
-//! scheduler decides what to send and what a reply means; this crate only
-//! delivers and reads.
+//! each message reduced to its ids, sender and recipients, subject, first
+//! words and opening lines, the receiving server's authentication results,
+//! whether a person, an auto-responder, a list or a bounce sent it, and the
+//! original of a forward. The scheduler decides what to send and what a
+//! reply means; this crate only delivers and reads.
 
+mod authentication;
 mod config;
+mod delivery_report;
+mod forwarded;
 pub mod headers;
 mod imap;
 mod inbound;
+mod loose_date;
 mod message;
+mod message_kind;
+mod parties;
 mod relay;
 
 use std::sync::Arc;
 
 use lettre::transport::smtp::response::Response;
 
+pub use authentication::{AuthResult, Authentication};
 pub use config::{ImapConfig, Security, SmtpConfig};
+pub use delivery_report::{BouncedRecipient, DeliveryAction, DeliveryReport};
+pub use forwarded::Forwarded;
 pub use imap::{Inbox, MailboxStatus};
-pub use inbound::{InboundMessage, SNIPPET_CHARS, snippet};
+pub use inbound::{EXCERPT_CHARS, InboundMessage, SNIPPET_CHARS, excerpt, snippet};
 pub use message::Email;
+pub use message_kind::MessageKind;
+pub use parties::{Party, parties};
 
 /// Why a message was not delivered, in the server's words.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
