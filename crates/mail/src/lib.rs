@@ -1,10 +1,11 @@
 //! Tickler's email: the SMTP relay and IMAP mailbox settings (config file and
 //! `TICKLER_SMTP_*` / `TICKLER_IMAP_*` environment); building a plain-text
 //! message with its stable Message-ID and thread headers and handing it to the
-//! relay with lettre; and reading the mailbox replies arrive in (async-imap),
-//! each message reduced to its ids, sender, subject and first words. The
-//! scheduler decides what to send and what a reply means; this crate only
-//! delivers and reads.
+//! relay with lettre; and reading the mailbox replies arrive in (async-imap):
+//! its folders (the sent one found by its special use or name), the messages
+//! past the last one seen, each reduced to its ids, sender, subject and first
+//! words, and the wait for new mail (IDLE). The scheduler decides what to send
+//! and what a reply means; this crate only delivers and reads.
 
 mod config;
 pub mod headers;
