@@ -1,50 +1,89 @@
-//! The IMAP side of reply detection: log in to the mailbox replies arrive in
-//! (plain, STARTTLS or TLS), read its UIDVALIDITY and size, and fetch the
-//! messages past the last UID seen. Read-only: the mailbox is EXAMINEd and
-//! bodies are PEEKed, so nothing is marked read. Every step has a timeout.
+//! The IMAP side of reading mail: log in to the mailbox (plain, STARTTLS or
+//! TLS), read a folder's UIDVALIDITY and size, and fetch the messages past the
+//! last UID seen ([`fetch`]); find the folder sent mail is kept in
+//! ([`folders`]); wait for news with IDLE ([`idle`]). Read-only: folders are
+//! EXAMINEd and bodies are PEEKed, so nothing is marked read. Every step has
+//! the configured timeout, except the wait for news, which is long by design
+//! and has its own bound.
+//!
+//! A step that times out or fails on the network leaves the connection in an
+//! unknown state (a command sent, its answer not read), so the session is
+//! dropped then: every later call fails at once with a transient error, and
+//! the caller opens the mailbox again.
+
+mod fetch;
+mod folders;
+mod idle;
 
 use std::future::Future;
 use std::time::Duration;
 
+use async_imap::types::Capability;
 use async_imap::{Client, Session};
-use futures_util::TryStreamExt;
-use jiff::Timestamp;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
-use crate::inbound::InboundMessage;
 use crate::{ImapConfig, MailError, Security};
-
-/// Bytes of a message's text fetched for its snippet (the header is fetched whole).
-const TEXT_BYTES: usize = 16 * 1024;
 
 /// A connection to the server, plain or encrypted.
 trait Connection: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Connection for T {}
 
-/// What EXAMINE said about the mailbox.
+/// A logged-in session over either kind of connection.
+type ImapSession = Session<Box<dyn Connection>>;
+
+/// What EXAMINE said about a folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MailboxStatus {
-    /// Changes when the server renumbers the mailbox; UIDs seen before mean nothing then.
+    /// Changes when the server renumbers the folder; UIDs seen before mean nothing then.
     pub uid_validity: u32,
-    /// Messages in the mailbox.
+    /// Messages in the folder.
     pub messages: u32,
 }
 
-/// A logged-in session on the mailbox of an [`ImapConfig`].
+/// The extensions of the server that change what this client does, read once after login.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Abilities {
+    /// IDLE (RFC 2177): the server tells of new mail as it comes.
+    idle: bool,
+    /// SPECIAL-USE (RFC 6154): LIST can be asked for the folders with a special use only.
+    special_use: bool,
+    /// LIST-EXTENDED (RFC 5258): LIST takes selection options, SPECIAL-USE among them.
+    list_extended: bool,
+}
+
+impl Abilities {
+    fn of(capabilities: &async_imap::types::Capabilities) -> Abilities {
+        let has = |name: &str| {
+            capabilities
+                .iter()
+                .any(|capability| matches!(capability, Capability::Atom(atom) if atom.eq_ignore_ascii_case(name)))
+        };
+        Abilities { idle: has("IDLE"), special_use: has("SPECIAL-USE"), list_extended: has("LIST-EXTENDED") }
+    }
+}
+
+/// A logged-in session on one server, with one folder open read-only: the
+/// mailbox of its [`ImapConfig`] first, another after [`Inbox::examine`].
 pub struct Inbox {
-    session: Session<Box<dyn Connection>>,
+    /// None once the connection is lost or left in an unknown state.
+    session: Option<ImapSession>,
     config: ImapConfig,
+    abilities: Abilities,
+    /// The folder open now; none after an EXAMINE that failed (the server closes the folder then).
+    folder: Option<String>,
+    /// The UID the server will give the next message of `folder`, as EXAMINE said (the fetch windows end there).
+    uid_next: Option<u32>,
 }
 
 impl std::fmt::Debug for Inbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Inbox({})", self.config.mailbox_key())
+        write!(f, "Inbox({}, open: {:?})", self.config.mailbox_key(), self.folder)
     }
 }
 
 impl Inbox {
-    /// Connect, log in and open the mailbox read-only.
+    /// Connect, log in, read the server's capabilities and open the configured mailbox read-only.
     pub async fn open(config: &ImapConfig) -> Result<(Inbox, MailboxStatus), MailError> {
         let client = within(config, "connecting", connect(config)).await?;
         let login = client.login(&config.username, &config.password);
@@ -57,75 +96,108 @@ impl Inbox {
             })
         })
         .await?;
-        let mut inbox = Inbox { session, config: config.clone() };
-        let status = inbox.examine().await?;
+        let mut inbox = Inbox {
+            session: Some(session),
+            config: config.clone(),
+            abilities: Abilities::default(),
+            folder: None,
+            uid_next: None,
+        };
+        let (session, settings) = inbox.parts()?;
+        let capabilities = within(settings, "reading the capabilities", async {
+            session.capabilities().await.map_err(|error| failure(settings, "reading the capabilities", error))
+        })
+        .await;
+        inbox.abilities = Abilities::of(&inbox.settle(capabilities)?);
+        let status = inbox.examine_as(&config.mailbox, "imap.mailbox").await?;
         Ok((inbox, status))
     }
 
-    async fn examine(&mut self) -> Result<MailboxStatus, MailError> {
-        let config = &self.config;
+    /// Open `folder` read-only instead of the folder open now (EXAMINE): the
+    /// later calls read it. A folder the server does not have is a
+    /// [`MailError::Config`] of the field `imap.folder`, naming the folder.
+    pub async fn examine(&mut self, folder: &str) -> Result<MailboxStatus, MailError> {
+        self.examine_as(folder, "imap.folder").await
+    }
+
+    /// Whether the server announced IDLE, so that [`Inbox::wait_for_news`] hears of new mail at once.
+    pub fn can_idle(&self) -> bool {
+        self.abilities.idle
+    }
+
+    /// EXAMINE `folder`; a missing one is a config error of `field` (the setting that named it).
+    async fn examine_as(&mut self, folder: &str, field: &'static str) -> Result<MailboxStatus, MailError> {
+        self.folder = None;
+        self.uid_next = None;
+        let (session, config) = self.parts()?;
         let mailbox = within(config, "opening the mailbox", async {
-            self.session.examine(&config.mailbox).await.map_err(|error| match error {
-                async_imap::error::Error::No(_) | async_imap::error::Error::Bad(_) => MailError::Config {
-                    field: "imap.mailbox",
-                    message: format!("the server has no mailbox \"{}\" ({error})", config.mailbox),
-                },
+            let mailbox = session.examine(folder).await.map_err(|error| match error {
+                async_imap::error::Error::No(_)
+                | async_imap::error::Error::Bad(_)
+                | async_imap::error::Error::Validate(_) => {
+                    MailError::Config { field, message: format!("the server has no mailbox \"{folder}\" ({error})") }
+                }
                 other => failure(config, "opening the mailbox", other),
-            })
+            })?;
+            // What the server said before this EXAMINE is about the folder open before.
+            while session.unsolicited_responses.try_recv().is_ok() {}
+            Ok(mailbox)
         })
-        .await?;
+        .await;
+        let mailbox = self.settle(mailbox)?;
         let uid_validity = mailbox.uid_validity.ok_or_else(|| {
-            MailError::Permanent(format!("imap {}: the mailbox has no UIDVALIDITY", config.mailbox_key()))
+            MailError::Permanent(format!(
+                "imap {}:{}: the mailbox \"{folder}\" has no UIDVALIDITY",
+                self.config.host, self.config.port
+            ))
         })?;
+        self.folder = Some(folder.to_string());
+        self.uid_next = mailbox.uid_next;
         Ok(MailboxStatus { uid_validity, messages: mailbox.exists })
     }
 
-    /// Up to `limit` messages with a UID above `last_uid`, oldest first.
-    pub async fn fetch_after(&mut self, last_uid: u32, limit: usize) -> Result<Vec<InboundMessage>, MailError> {
-        let config = &self.config;
-        let session = &mut self.session;
-        within(config, "fetching messages", async move {
-            // "UID n:*" always matches the newest message, even below n: keep only the new ones.
-            let found = session
-                .uid_search(format!("UID {}:*", last_uid.saturating_add(1)))
-                .await
-                .map_err(|error| failure(config, "searching the mailbox", error))?;
-            let mut uids: Vec<u32> = found.into_iter().filter(|uid| *uid > last_uid).collect();
-            uids.sort_unstable();
-            uids.truncate(limit.max(1));
-            let (Some(first), Some(last)) = (uids.first(), uids.last()) else {
-                return Ok(Vec::new());
-            };
-            let query = format!("(UID INTERNALDATE BODY.PEEK[HEADER] BODY.PEEK[TEXT]<0.{TEXT_BYTES}>)");
-            let fetches: Vec<_> = session
-                .uid_fetch(format!("{first}:{last}"), query)
-                .await
-                .map_err(|error| failure(config, "fetching messages", error))?
-                .try_collect()
-                .await
-                .map_err(|error| failure(config, "fetching messages", error))?;
-            let mut messages: Vec<InboundMessage> = fetches
-                .iter()
-                .filter_map(|fetch| {
-                    let uid = fetch.uid.filter(|uid| *uid > last_uid && *uid <= *last)?;
-                    let mut raw = fetch.header().unwrap_or_default().to_vec();
-                    raw.extend_from_slice(fetch.text().unwrap_or_default());
-                    let received = fetch.internal_date().and_then(|date| Timestamp::from_second(date.timestamp()).ok());
-                    Some(InboundMessage::parse(uid, &raw, received))
-                })
-                .collect();
-            messages.sort_by_key(|message| message.uid);
-            messages.dedup_by_key(|message| message.uid);
-            Ok(messages)
+    /// The folder open now, or why there is none.
+    fn open_folder(&self) -> Result<&str, MailError> {
+        self.folder.as_deref().ok_or_else(|| {
+            MailError::Permanent(format!(
+                "imap {}:{}: no folder is open (the last one asked for could not be opened)",
+                self.config.host, self.config.port
+            ))
         })
-        .await
     }
 
     /// Log out politely; a server that does not answer is left as it is.
     pub async fn close(mut self) {
         let wait = Duration::from_secs(self.config.timeout_seconds);
-        let _ = tokio::time::timeout(wait, self.session.logout()).await;
+        if let Some(mut session) = self.session.take() {
+            let _ = tokio::time::timeout(wait, session.logout()).await;
+        }
     }
+
+    /// The session and the settings, for one step; Err when the connection was lost before.
+    fn parts(&mut self) -> Result<(&mut ImapSession, &ImapConfig), MailError> {
+        match self.session.as_mut() {
+            Some(session) => Ok((session, &self.config)),
+            None => Err(lost(&self.config)),
+        }
+    }
+
+    /// What a step came to: a transient failure (timeout, network) drops the
+    /// session, whose state is unknown then.
+    fn settle<T>(&mut self, result: Result<T, MailError>) -> Result<T, MailError> {
+        if let Err(MailError::Transient(_)) = result {
+            self.session = None;
+        }
+        result
+    }
+}
+
+/// The error of a call on an inbox whose connection was dropped.
+fn lost(config: &ImapConfig) -> MailError {
+    MailError::Transient(format!(
+        "imap {}:{}: the connection was lost; the mailbox must be opened again",
+        config.host, config.port
+    ))
 }
 
 /// Open the connection the settings ask for and read the server's greeting.
@@ -133,6 +205,9 @@ async fn connect(config: &ImapConfig) -> Result<Client<Box<dyn Connection>>, Mai
     let tcp = TcpStream::connect((config.host.as_str(), config.port)).await.map_err(|error| {
         MailError::Transient(format!("imap {}:{}: cannot connect: {error}", config.host, config.port))
     })?;
+    // Commands go out in small writes; without this, Nagle's algorithm holds the
+    // last one back until the server's delayed ACK, some 40 ms a command.
+    let _ = tcp.set_nodelay(true);
     match config.security {
         Security::None => greeted(config, Client::new(Box::new(tcp) as Box<dyn Connection>)).await,
         Security::Tls => {

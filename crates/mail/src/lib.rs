@@ -1,12 +1,14 @@
 //! Tickler's email: the SMTP relay and IMAP mailbox settings (config file and
 //! `TICKLER_SMTP_*` / `TICKLER_IMAP_*` environment); building a plain-text
 //! message with its stable Message-ID and thread headers and handing it to the
-//! relay with lettre; and reading the mailbox replies arrive in (async-imap),
-//! each message reduced to its ids, sender and recipients, subject, first
-//! words and opening lines, the receiving server's authentication results,
-//! whether a person, an auto-responder, a list or a bounce sent it, and the
-//! original of a forward. The scheduler decides what to send and what a
-//! reply means; this crate only delivers and reads.
+//! relay with lettre; and reading mailboxes (async-imap): their folders (the
+//! sent one found by its special use or name), the messages past the last one
+//! seen, and the wait for new mail (IDLE), each message reduced to its ids,
+//! sender and recipients, subject, first words and opening lines, the
+//! receiving server's authentication results, whether a person, an
+//! auto-responder, a list or a bounce sent it, and the original of a forward.
+//! The scheduler decides what to send and what a message means; this crate
+//! only delivers and reads.
 
 mod authentication;
 mod config;

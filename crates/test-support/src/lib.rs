@@ -1,7 +1,8 @@
 //! What every Tickler test suite needs, written once: the PostgreSQL server
 //! the tests use, a fresh database per test on SQLite or PostgreSQL, the
 //! [`both!`] macro that runs one case on both, and the real mail servers the
-//! tests start ([`smtp_sink`], [`dovecot`], [`tls_front`]).
+//! tests start ([`smtp_sink`], [`dovecot`] with [`lmtp`] delivery and
+//! [`maildir`] filling, [`tls_front`]) and one that hangs ([`hanging_imap`]).
 //!
 //! Each suite keeps its own harness (the CLI's binary runner, the server's
 //! `Server`, the store's `TestDb`) and builds it on a [`FreshDatabase`]; it
@@ -13,6 +14,9 @@
 
 mod database;
 pub mod dovecot;
+pub mod hanging_imap;
+pub mod lmtp;
+pub mod maildir;
 pub mod smtp_sink;
 pub mod tls_front;
 
