@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use lettre::transport::smtp::response::Response;
 
-pub use config::{ImapConfig, Security, SmtpConfig};
+pub use config::{ImapConfig, Security, SmtpConfig, secret_key_setting};
 pub use imap::{Inbox, MailboxStatus};
 pub use inbound::{InboundMessage, SNIPPET_CHARS, snippet};
 pub use message::Email;

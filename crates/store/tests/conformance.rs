@@ -8,6 +8,8 @@ mod consent;
 mod contacts;
 #[path = "conformance/follow_ups.rs"]
 mod follow_ups;
+#[path = "conformance/mail_accounts.rs"]
+mod mail_accounts;
 #[path = "conformance/plans.rs"]
 mod plans;
 #[path = "conformance/promises.rs"]
