@@ -19,8 +19,10 @@ pub mod export;
 pub mod follow_ups;
 pub mod import;
 pub mod mail;
+pub mod mail_accounts;
 pub mod plans;
 pub mod promises;
+pub mod sealed;
 pub mod secret;
 pub mod settings;
 pub mod touches;
@@ -35,24 +37,37 @@ use tickler_store::Store;
 
 pub use actor::Actor;
 pub use error::{Error, Kind, Result};
+pub use sealed::SecretKey;
 /// The records actions return, defined by the store.
 pub use tickler_store::{AgendaRow, Backend, BulkEnrolled, Logged, MailSettings, Record, RestoreSummary, Scheduled};
 
-/// The application: the store the actions act on. Cheap to clone.
+/// The application: the store the actions act on, and the installation's key
+/// for sealing stored passwords. Cheap to clone; its `Debug` shows no key.
 #[derive(Clone, Debug)]
 pub struct App {
     store: Store,
+    secret_key: Option<SecretKey>,
 }
 
 impl App {
     /// Open the database at `url` (a SQLite path or a `postgres://` URL), creating and migrating it.
     pub async fn open(url: &str) -> Result<App> {
-        Ok(App { store: Store::open(url).await? })
+        Ok(App { store: Store::open(url).await?, secret_key: None })
     }
 
     /// The application over a store already open (the benchmarks and tests).
     pub fn from_store(store: Store) -> App {
-        App { store }
+        App { store, secret_key: None }
+    }
+
+    /// The same application with the installation's secret key (the binary reads it once, at start).
+    pub fn with_secret_key(self, secret_key: Option<SecretKey>) -> App {
+        App { secret_key, ..self }
+    }
+
+    /// The key stored passwords are sealed with; `None` when the installation has none.
+    pub fn secret_key(&self) -> Option<&SecretKey> {
+        self.secret_key.as_ref()
     }
 
     /// The store underneath, for the worker's batch paths and the benchmarks.

@@ -65,20 +65,31 @@ pub struct TestSent {
 
 /// Send a test message to `to` through the relay, from the account's sender.
 pub async fn send_test(app: &App, actor: &Actor, config: &SmtpConfig, to: &str) -> Result<TestSent> {
-    let to = EmailAddress::parse(to).map_err(|e| Error::from(e).renamed("email", "to"))?;
     let settings = app.store.mail_settings(actor.account_id()).await?;
+    send_test_as(config, to, (&settings.from_name, &settings.from_address), actor.now).await
+}
+
+/// Send a test message to `to` through the server of `config`, from `from` (name, address;
+/// an empty address is the configuration's own From).
+pub(crate) async fn send_test_as(
+    config: &SmtpConfig,
+    to: &str,
+    from: (&str, &str),
+    now: jiff::Timestamp,
+) -> Result<TestSent> {
+    let to = EmailAddress::parse(to).map_err(|e| Error::from(e).renamed("email", "to"))?;
+    let (from_name, from_address) = from;
     let mailer = Mailer::new(config).map_err(mail_error)?;
-    let stamp = actor.now.as_second();
-    let domain = settings
-        .from_address
+    let stamp = now.as_second();
+    let domain = from_address
         .rsplit_once('@')
         .or_else(|| config.from_address.rsplit_once('@'))
         .map_or("tickler.localhost", |(_, domain)| domain)
         .to_string();
     let email = Email {
         message_id: format!("<test.{stamp}.{}@{domain}>", std::process::id()),
-        from_name: settings.from_name.clone(),
-        from_address: settings.from_address.clone(),
+        from_name: from_name.to_string(),
+        from_address: from_address.to_string(),
         to: to.as_str().to_string(),
         subject: "Tickler test message".into(),
         body: format!(

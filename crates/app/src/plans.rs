@@ -194,19 +194,26 @@ pub async fn preview_step(
     Ok(Preview { subject, body, tone })
 }
 
-/// Enroll a contact in the plan `reference` names.
+/// Enroll a contact in the plan `reference` names. The plan's emails go out as
+/// the actor's user (through their own mail server when they set one), or
+/// through the installation's relay when the actor has no user.
 pub async fn enroll(app: &App, actor: &Actor, contact_id: ContactId, reference: &str) -> Result<Enrollment> {
     let contact = app.store.contact(actor.account_id(), contact_id).await?;
     let plan = find(app, actor, reference).await?;
-    Ok(app.store.enroll(actor.account_id(), plan.id, contact.id, actor.now).await?)
+    Ok(app.store.enroll_by(actor.account_id(), plan.id, contact.id, sender(actor), actor.now).await?)
 }
 
-/// Enroll every contact with a tag; those who may not be enrolled are listed with why.
+/// Enroll every contact with a tag (their emails sent as in [`enroll`]); those who may not be enrolled are listed with why.
 pub async fn enroll_tag(app: &App, actor: &Actor, tag: &str, reference: &str) -> Result<(Plan, Tag, BulkEnrolled)> {
     let tag = Tag::parse(tag)?;
     let plan = find(app, actor, reference).await?;
-    let bulk = app.store.enroll_tag(actor.account_id(), plan.id, &tag, actor.now).await?;
+    let bulk = app.store.enroll_tag_by(actor.account_id(), plan.id, &tag, sender(actor), actor.now).await?;
     Ok((plan, tag, bulk))
+}
+
+/// Who a plan enrolled by `actor` is sent as: their user, if any.
+fn sender(actor: &Actor) -> Option<tickler_core::ids::UserId> {
+    actor.user.as_ref().map(|user| user.id)
 }
 
 /// The enrollments of the account, or of one contact.

@@ -109,6 +109,23 @@ pub async fn by_email(app: &App, email: &str) -> Result<User> {
     }
 }
 
+/// A user of the actor's account: the one who signs in with `email`, else the
+/// account's first user (what the command line acts as for a user's own things).
+pub async fn pick(app: &App, actor: &Actor, email: Option<&str>) -> Result<User> {
+    match email {
+        Some(email) => {
+            let user = by_email(app, email).await?;
+            if user.account_id != actor.account_id() {
+                return Err(Error::not_found(Record::User, format!("no user of this account signs in with {email}")));
+            }
+            Ok(user)
+        }
+        None => app.store.users(actor.account_id()).await?.into_iter().next().ok_or_else(|| {
+            Error::invalid("user", "this account has no user yet; add one with `tickler user add EMAIL --admin`")
+        }),
+    }
+}
+
 /// Check a sign-in: the user, or `Unauthorized` naming the password field.
 /// The hash is verified even for an unknown login, so timing does not reveal who has an account.
 pub async fn check_sign_in(app: &App, email: &str, password: &str) -> Result<User> {

@@ -140,8 +140,8 @@ pub struct ToneArgs {
     pub text: Option<String>,
 }
 
-/// Where the SMTP relay settings come from.
-#[derive(Debug, Args)]
+/// Where the SMTP relay settings (and the secret key, `secret_key = …` at the file's top) come from.
+#[derive(Debug, Args, Default)]
 pub struct SmtpArgs {
     /// A file of mail settings (key = value: host, port, security, username, password, from_address, from_name;
     /// an [imap] section for replies); TICKLER_SMTP_* and TICKLER_IMAP_* variables override it
@@ -171,6 +171,106 @@ pub enum MailCommand {
     /// Log in to the IMAP mailbox, read the new messages once and record the replies among them
     #[command(alias = "imap-test")]
     CheckReplies(CheckRepliesArgs),
+    /// Your own mail account: the SMTP server your plan emails go out through, and your mailbox
+    #[command(subcommand)]
+    Account(MailAccountCommand),
+    /// Print a new secret key for sealing the mail passwords people store, and how to use it
+    Key,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailAccountCommand {
+    /// Show a user's mail account (never the passwords: only whether they are set)
+    Show(MailAccountRef),
+    /// Set fields of a user's mail account; fields not given keep their value
+    Set(Box<MailAccountSetArgs>),
+    /// Remove a user's mail account: their emails go through the relay again, their mailbox is not watched
+    Clear(MailAccountRef),
+    /// Send a test message through the user's own SMTP server and print the server's answer
+    Test(MailAccountTestArgs),
+}
+
+/// Whose mail account, and where the secret key is.
+#[derive(Debug, Args)]
+pub struct MailAccountRef {
+    /// The user, by the email they sign in with [default: the account's first user]
+    #[arg(long)]
+    pub user: Option<String>,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MailAccountTestArgs {
+    /// Where to send the test message
+    pub to: String,
+    #[command(flatten)]
+    pub account: MailAccountRef,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct MailAccountSetArgs {
+    /// The user, by the email they sign in with [default: the account's first user]
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Your SMTP server, e.g. smtp.example.org (your plan emails go out through it)
+    #[arg(long)]
+    pub smtp_host: Option<String>,
+    /// Its port: 465 means TLS, 587 STARTTLS [default: 587, or as --smtp-security implies]
+    #[arg(long)]
+    pub smtp_port: Option<u16>,
+    /// none, starttls or tls [default: as the port implies]
+    #[arg(long)]
+    pub smtp_security: Option<String>,
+    /// Your SMTP login
+    #[arg(long)]
+    pub smtp_username: Option<String>,
+    /// Read your SMTP password from standard input (one line)
+    #[arg(long)]
+    pub smtp_password_stdin: bool,
+    /// Read your SMTP password from this file
+    #[arg(long)]
+    pub smtp_password_file: Option<String>,
+    /// The name your emails come from [default: the account's sender name]
+    #[arg(long)]
+    pub from_name: Option<String>,
+    /// The address your emails come from [default: your SMTP username when it is an address, else your sign-in email]
+    #[arg(long)]
+    pub from_address: Option<String>,
+    /// Your IMAP server, e.g. imap.example.org (your mailbox, watched for your mail)
+    #[arg(long)]
+    pub imap_host: Option<String>,
+    /// Its port: 993 means TLS, 143 STARTTLS [default: 993, or as --imap-security implies]
+    #[arg(long)]
+    pub imap_port: Option<u16>,
+    /// none, starttls or tls [default: as the port implies]
+    #[arg(long)]
+    pub imap_security: Option<String>,
+    /// Your IMAP login
+    #[arg(long)]
+    pub imap_username: Option<String>,
+    /// Read your IMAP password from standard input (one line)
+    #[arg(long)]
+    pub imap_password_stdin: bool,
+    /// Read your IMAP password from this file
+    #[arg(long)]
+    pub imap_password_file: Option<String>,
+    /// The folder new mail arrives in [default: INBOX]
+    #[arg(long)]
+    pub inbox_folder: Option<String>,
+    /// The folder your sent mail is kept in [default: the one the server marks \Sent]
+    #[arg(long)]
+    pub sent_folder: Option<String>,
+    /// Mail from people who are not contacts: ignore or review
+    #[arg(long)]
+    pub unknown: Option<String>,
+    /// Empty a field before applying the others: smtp or imap (the whole side), smtp-port, smtp-security,
+    /// smtp-username, smtp-password, from-name, from-address, imap-port, imap-security, imap-username,
+    /// imap-password, inbox-folder or sent-folder (repeatable)
+    #[arg(long)]
+    pub clear: Vec<String>,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use jiff::{Timestamp, ZonedDateTime};
-use tickler_app::{Actor, App};
+use tickler_app::{Actor, App, SecretKey};
 use tickler_core::contact::ZoneName;
 
 use crate::args::Global;
@@ -38,6 +38,11 @@ impl Context {
             actor.zone = zone;
         }
         Ok(Context { app, actor, json: global.json })
+    }
+
+    /// The same context, its application holding the installation's secret key.
+    pub fn with_secret_key(self, secret_key: Option<SecretKey>) -> Context {
+        Context { app: self.app.with_secret_key(secret_key), ..self }
     }
 
     /// "Now" in the actor's zone.

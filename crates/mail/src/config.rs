@@ -22,7 +22,9 @@ pub enum Security {
 }
 
 impl Security {
-    fn parse(field: &'static str, raw: &str) -> Result<Security, MailError> {
+    /// Read `none` (also `plain`, `off`), `starttls`, or `tls` (also `ssl`, `smtps`, `imaps`);
+    /// anything else is an error naming `field`.
+    pub fn parse(field: &'static str, raw: &str) -> Result<Security, MailError> {
         match raw.trim().to_ascii_lowercase().as_str() {
             "none" | "plain" | "off" => Ok(Security::None),
             "starttls" => Ok(Security::StartTls),
@@ -33,10 +35,60 @@ impl Security {
             }),
         }
     }
+
+    /// The word [`Security::parse`] reads back: `none`, `starttls` or `tls`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Security::None => "none",
+            Security::StartTls => "starttls",
+            Security::Tls => "tls",
+        }
+    }
+
+    /// A submission server's port and security from what was given: a port
+    /// alone chooses the security (465 tls, 587 starttls, others none), a
+    /// security alone the port (tls 465, starttls 587, none 25); neither is
+    /// 587 with STARTTLS, what mail providers offer their users.
+    pub fn for_smtp(port: Option<u16>, security: Option<Security>) -> (u16, Security) {
+        match (port, security) {
+            (Some(port), Some(security)) => (port, security),
+            (Some(port), None) => (
+                port,
+                match port {
+                    465 => Security::Tls,
+                    587 => Security::StartTls,
+                    _ => Security::None,
+                },
+            ),
+            (None, Some(Security::Tls)) => (465, Security::Tls),
+            (None, Some(Security::None)) => (25, Security::None),
+            (None, Some(Security::StartTls) | None) => (587, Security::StartTls),
+        }
+    }
+
+    /// An IMAP server's port and security from what was given: a port alone
+    /// chooses the security (993 tls, 143 starttls, others none), a security
+    /// alone the port (tls 993, others 143); neither is 993 with TLS.
+    pub fn for_imap(port: Option<u16>, security: Option<Security>) -> (u16, Security) {
+        match (port, security) {
+            (Some(port), Some(security)) => (port, security),
+            (Some(port), None) => (
+                port,
+                match port {
+                    993 => Security::Tls,
+                    143 => Security::StartTls,
+                    _ => Security::None,
+                },
+            ),
+            (None, Some(Security::Tls) | None) => (993, Security::Tls),
+            (None, Some(security)) => (143, security),
+        }
+    }
 }
 
 /// Where and how to hand email over, and the From used when a user has set none.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Its `Debug` leaves the password out.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct SmtpConfig {
     pub host: String,
     pub port: u16,
@@ -51,6 +103,23 @@ pub struct SmtpConfig {
     pub timeout_seconds: u64,
     /// Connections kept open to the relay.
     pub connections: u32,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    /// Everything but the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password_set", &self.password.is_some())
+            .field("from_address", &self.from_address)
+            .field("from_name", &self.from_name)
+            .field("timeout_seconds", &self.timeout_seconds)
+            .field("connections", &self.connections)
+            .finish()
+    }
 }
 
 impl Default for SmtpConfig {
@@ -193,19 +262,7 @@ impl ImapConfig {
             })
             .transpose()?;
         let security = values.remove("security").map(|raw| Security::parse("imap.security", &raw)).transpose()?;
-        let (port, security) = match (port, security) {
-            (Some(port), Some(security)) => (port, security),
-            (Some(port), None) => (
-                port,
-                match port {
-                    993 => Security::Tls,
-                    143 => Security::StartTls,
-                    _ => Security::None,
-                },
-            ),
-            (None, Some(Security::Tls) | None) => (993, Security::Tls),
-            (None, Some(security)) => (143, security),
-        };
+        let (port, security) = Security::for_imap(port, security);
         let required = |field: &'static str, value: Option<String>| {
             value.filter(|value| !value.is_empty()).ok_or_else(|| MailError::Config {
                 field,
@@ -245,9 +302,21 @@ fn env_name(field: &str) -> String {
     format!("TICKLER_{}", field.replace('.', "_").to_ascii_uppercase())
 }
 
+/// The installation's key for sealing the passwords people store (their own
+/// mailboxes): the `secret_key = …` line before any section of the file, if any.
+/// The binary prefers `TICKLER_SECRET_KEY` and checks the key's form itself.
+pub fn secret_key_setting(file: Option<&str>) -> Result<Option<String>, MailError> {
+    Ok(read_section(file.unwrap_or(""), Section::Top)?.remove(SECRET_KEY).filter(|key| !key.is_empty()))
+}
+
+/// The one key of the file's top that belongs to no section.
+const SECRET_KEY: &str = "secret_key";
+
 /// The sections of a mail settings file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
+    /// Before any section: `secret_key` (the other keys there are the relay's).
+    Top,
     Smtp,
     Imap,
 }
@@ -255,6 +324,7 @@ enum Section {
 impl Section {
     fn keys(self) -> &'static [&'static str] {
         match self {
+            Section::Top => &[SECRET_KEY],
             Section::Smtp => &KEYS,
             Section::Imap => &IMAP_KEYS,
         }
@@ -266,6 +336,7 @@ impl Section {
 fn read_section(file: &str, wanted: Section) -> Result<HashMap<String, String>, MailError> {
     let mut values = HashMap::new();
     let mut section = Section::Smtp;
+    let mut top = true;
     let problem = |number: usize, message: String| MailError::Config {
         field: "config",
         message: format!("line {}: {message}", number + 1),
@@ -276,6 +347,7 @@ fn read_section(file: &str, wanted: Section) -> Result<HashMap<String, String>, 
             continue;
         }
         if let Some(name) = line.strip_prefix('[') {
+            top = false;
             section = match name.trim_end_matches(']').trim().to_ascii_lowercase().as_str() {
                 "smtp" => Section::Smtp,
                 "imap" => Section::Imap,
@@ -292,11 +364,13 @@ fn read_section(file: &str, wanted: Section) -> Result<HashMap<String, String>, 
             return Err(problem(number, "expected key = value".into()));
         };
         let key = key.trim().to_ascii_lowercase();
+        let section = if top && key == SECRET_KEY { Section::Top } else { section };
         if !section.keys().contains(&key.as_str()) {
             let name = if section == Section::Imap { "[imap]" } else { "[smtp]" };
+            let top_only = if key == SECRET_KEY { " (secret_key goes before any section)" } else { "" };
             return Err(problem(
                 number,
-                format!("unknown key \"{key}\" in {name}; the keys are {}", section.keys().join(", ")),
+                format!("unknown key \"{key}\" in {name}{top_only}; the keys are {}", section.keys().join(", ")),
             ));
         }
         if section == wanted {
@@ -350,6 +424,33 @@ mod tests {
         let imap = ImapConfig::from_sources(Some(file), env).unwrap().unwrap();
         assert_eq!((imap.port, imap.security, imap.mailbox.as_str()), (143, Security::StartTls, "Replies"));
         assert_eq!(ImapConfig::from_sources(Some("host = smtp.example.org"), |_| None).unwrap(), None);
+    }
+
+    #[test]
+    fn the_secret_key_is_a_line_of_the_top() {
+        let file =
+            "secret_key = abc\nhost = smtp.example.org\n[imap]\nhost = imap.example.org\nusername = u\npassword = p\n";
+        assert_eq!(secret_key_setting(Some(file)).unwrap().as_deref(), Some("abc"));
+        assert_eq!(SmtpConfig::from_sources(Some(file), |_| None).unwrap().host, "smtp.example.org");
+        assert!(ImapConfig::from_sources(Some(file), |_| None).unwrap().is_some());
+        assert_eq!(secret_key_setting(Some("host = x")).unwrap(), None);
+        assert_eq!(secret_key_setting(None).unwrap(), None);
+        let misplaced = secret_key_setting(Some("[imap]\nsecret_key = abc")).unwrap_err().to_string();
+        assert!(misplaced.contains("before any section"), "{misplaced}");
+    }
+
+    #[test]
+    fn ports_and_security_choose_each_other() {
+        assert_eq!(Security::for_smtp(None, None), (587, Security::StartTls));
+        assert_eq!(Security::for_smtp(Some(465), None), (465, Security::Tls));
+        assert_eq!(Security::for_smtp(None, Some(Security::Tls)), (465, Security::Tls));
+        assert_eq!(Security::for_smtp(Some(2525), None), (2525, Security::None));
+        assert_eq!(Security::for_imap(None, None), (993, Security::Tls));
+        assert_eq!(Security::for_imap(Some(143), None), (143, Security::StartTls));
+        assert_eq!(Security::for_imap(None, Some(Security::None)), (143, Security::None));
+        assert_eq!(Security::parse("x", "SSL").unwrap().as_str(), "tls");
+        let config = SmtpConfig { password: Some("s3cret".into()), ..SmtpConfig::default() };
+        assert!(!format!("{config:?}").contains("s3cret"));
     }
 
     #[test]

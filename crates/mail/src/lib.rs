@@ -28,7 +28,7 @@ use std::sync::Arc;
 use lettre::transport::smtp::response::Response;
 
 pub use authentication::{AuthResult, Authentication};
-pub use config::{ImapConfig, Security, SmtpConfig};
+pub use config::{ImapConfig, Security, SmtpConfig, secret_key_setting};
 pub use delivery_report::{BouncedRecipient, DeliveryAction, DeliveryReport};
 pub use forwarded::Forwarded;
 pub use imap::{Inbox, MailboxStatus};

@@ -42,6 +42,10 @@ pub struct RestoreSummary {
     /// Contacts of the backup whose email an existing contact holds (merge only):
     /// the existing one is kept and the backup's records of that contact are not added.
     pub contacts_already_present: u64,
+    /// Users the backup names (by sign-in email) that the account restored into
+    /// does not have: their mail accounts were left out, and their plans' emails
+    /// go through the relay. Add the users and restore again to keep them.
+    pub users_not_found: Vec<String>,
 }
 
 fn bad(message: impl Into<String>) -> Error {
@@ -124,7 +128,7 @@ impl Store {
                 write!(out, "{separator}\"{}\":[", section.table).map_err(written)?;
                 let statement = format!(
                     "SELECT {} FROM {} WHERE {} ORDER BY {}",
-                    names(section.columns),
+                    selected(section),
                     section.table,
                     section.scope,
                     section.order
@@ -159,6 +163,14 @@ impl Store {
                 ensure_empty(&mut tx, account_id).await?;
                 restore_settings(&mut tx, account_id, &backup.account).await?;
             }
+            let mut users = HashMap::new();
+            for row in sqlx::query("SELECT id, email FROM users WHERE account_id = $1")
+                .bind(account_id.get())
+                .fetch_all(&mut *tx)
+                .await?
+            {
+                users.insert(row.try_get::<String, _>("email")?, row.try_get::<i64, _>("id")?);
+            }
             let mut restore = Restore {
                 tx,
                 backend: self.backend,
@@ -166,6 +178,7 @@ impl Store {
                 merge,
                 ids: HashMap::new(),
                 left_out: HashSet::new(),
+                users,
                 summary: RestoreSummary { merged: merge, ..RestoreSummary::default() },
             };
             if merge {
@@ -201,6 +214,8 @@ struct Restore {
     ids: HashMap<&'static str, HashMap<i64, i64>>,
     /// Per section: ids of the file whose rows were left out (merge), so rows referring to them are too.
     left_out: HashSet<(&'static str, i64)>,
+    /// The users of the account restored into, by sign-in email.
+    users: HashMap<String, i64>,
     summary: RestoreSummary,
 }
 
@@ -295,6 +310,19 @@ impl Restore {
                     Cell::Integer(Some(new))
                 }
                 (Role::Account, _) => Cell::Integer(Some(self.account_id.get())),
+                (Role::User, Cell::Text(Some(email))) => match self.users.get(&email) {
+                    Some(id) => Cell::Integer(Some(*id)),
+                    None => {
+                        if !self.summary.users_not_found.contains(&email) {
+                            self.summary.users_not_found.push(email);
+                        }
+                        if !column.nullable {
+                            return Ok(None);
+                        }
+                        Cell::Integer(None)
+                    }
+                },
+                (Role::User, _) => Cell::Integer(None),
                 (Role::Refers(target), Cell::Integer(Some(old))) => {
                     if self.left_out.contains(&(target, old)) {
                         if !column.nullable {
@@ -453,4 +481,17 @@ fn row_object(row: &AnyRow, columns: &[Column]) -> Result<Map<String, Value>> {
 
 fn names(columns: &[Column]) -> String {
     columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+}
+
+/// The columns a backup reads of a section: each as stored, but a user as the email they sign in with.
+fn selected(section: &Section) -> String {
+    let column = |column: &Column| match column.role {
+        Role::User => format!(
+            "(SELECT email FROM users WHERE users.id = {table}.{name}) AS {name}",
+            table = section.table,
+            name = column.name
+        ),
+        _ => column.name.to_string(),
+    };
+    section.columns.iter().map(column).collect::<Vec<_>>().join(", ")
 }

@@ -54,6 +54,11 @@ pub(crate) enum Role {
     Account,
     /// The id of a row of another section (mapped on a merge).
     Refers(&'static str),
+    /// A user's id. Users are not in a backup, so the file names the user by
+    /// the email they sign in with, and a restore finds the user of that email
+    /// in the account restored into (none: a nullable column is left empty, a
+    /// row that needs its user is left out).
+    User,
 }
 
 const fn column(name: &'static str, kind: Kind, nullable: bool, role: Role, check: Option<fn(&str) -> bool>) -> Column {
@@ -67,6 +72,9 @@ const fn account() -> Column {
 }
 const fn refers(name: &'static str, section: &'static str, nullable: bool) -> Column {
     column(name, Kind::Integer, nullable, Role::Refers(section), None)
+}
+const fn user(name: &'static str, nullable: bool) -> Column {
+    column(name, Kind::Text, nullable, Role::User, Some(is_email))
 }
 const fn integer(name: &'static str, nullable: bool) -> Column {
     column(name, Kind::Integer, nullable, Role::Value, None)
@@ -319,6 +327,7 @@ pub(crate) const SECTIONS: &[Section] = &[
             text("stop_reason", true),
             integer("started_at", false),
             integer("updated_at", false),
+            user("user_id", true),
         ],
         scope: "account_id = $1",
         order: "id",
@@ -345,6 +354,7 @@ pub(crate) const SECTIONS: &[Section] = &[
             text("server_reply", true),
             integer("created_at", false),
             integer("sent_at", true),
+            user("user_id", true),
         ],
         scope: "account_id = $1",
         order: "id",
@@ -400,6 +410,35 @@ pub(crate) const SECTIONS: &[Section] = &[
         ],
         scope: "account_id = $1",
         order: "account_id",
+        merge: false,
+    },
+    // Each user's own mail account. Its passwords are written as stored,
+    // sealed with the installation's secret key: they open again only where
+    // the same key is set (elsewhere, each user sets their passwords again).
+    Section {
+        table: "mail_accounts",
+        columns: &[
+            user("user_id", false),
+            account(),
+            text("smtp_host", true),
+            integer("smtp_port", true),
+            text("smtp_security", true),
+            text("smtp_username", true),
+            text("smtp_password", true),
+            text("from_name", false),
+            text("from_address", false),
+            text("imap_host", true),
+            integer("imap_port", true),
+            text("imap_security", true),
+            text("imap_username", true),
+            text("imap_password", true),
+            text("inbox_folder", false),
+            text("sent_folder", true),
+            text("unknown_policy", false),
+            integer("updated_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "user_id",
         merge: false,
     },
 ];

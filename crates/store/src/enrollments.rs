@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{Contact, Tag};
-use tickler_core::ids::{AccountId, ContactId, EnrollmentId, PlanId};
+use tickler_core::ids::{AccountId, ContactId, EnrollmentId, PlanId, UserId};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
 
 use crate::Store;
@@ -33,9 +33,8 @@ pub struct BulkEnrolled {
 }
 
 impl Store {
-    /// Enroll a contact in a plan; its first step is scheduled after its delay from `now`.
-    /// Refused for do-not-contact, for "not now" unless the plan is a nurture plan, and
-    /// when the contact is already in the plan.
+    /// Enroll a contact in a plan, its emails sent through the install-wide relay
+    /// (see [`Store::enroll_by`]).
     pub async fn enroll(
         &self,
         account_id: AccountId,
@@ -43,11 +42,27 @@ impl Store {
         contact_id: ContactId,
         now: Timestamp,
     ) -> Result<Enrollment> {
+        self.enroll_by(account_id, plan_id, contact_id, None, now).await
+    }
+
+    /// Enroll a contact in a plan; its first step is scheduled after its delay from `now`.
+    /// Refused for do-not-contact, for "not now" unless the plan is a nurture plan, and
+    /// when the contact is already in the plan. The plan's emails go out as `sender`
+    /// (the user who enrolled them: their own mail server when they set one), or
+    /// through the relay when `None`.
+    pub async fn enroll_by(
+        &self,
+        account_id: AccountId,
+        plan_id: PlanId,
+        contact_id: ContactId,
+        sender: Option<UserId>,
+        now: Timestamp,
+    ) -> Result<Enrollment> {
         crate::error::during("enrolling a contact in a plan", async {
             let mut tx = self.begin_write().await?;
             let plan = plan_in(&mut tx, account_id, plan_id).await?;
             let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
-            let id = enroll_in(&mut tx, account_id, &plan, &contact, now).await?;
+            let id = enroll_in(&mut tx, account_id, &plan, &contact, sender, now).await?;
             let enrollment = enrollment_in(&mut tx, account_id, id).await?;
             tx.commit().await?;
             Ok(enrollment)
@@ -55,12 +70,25 @@ impl Store {
         .await
     }
 
-    /// Enroll every contact with `tag`, in one transaction; those who may not be enrolled are listed, not failed.
+    /// Enroll every contact with `tag` through the relay (see [`Store::enroll_tag_by`]).
     pub async fn enroll_tag(
         &self,
         account_id: AccountId,
         plan_id: PlanId,
         tag: &Tag,
+        now: Timestamp,
+    ) -> Result<BulkEnrolled> {
+        self.enroll_tag_by(account_id, plan_id, tag, None, now).await
+    }
+
+    /// Enroll every contact with `tag`, in one transaction, their emails sent as
+    /// `sender` (see [`Store::enroll_by`]); those who may not be enrolled are listed, not failed.
+    pub async fn enroll_tag_by(
+        &self,
+        account_id: AccountId,
+        plan_id: PlanId,
+        tag: &Tag,
+        sender: Option<UserId>,
         now: Timestamp,
     ) -> Result<BulkEnrolled> {
         crate::error::during("enrolling a tag in a plan", async {
@@ -79,7 +107,7 @@ impl Store {
             let mut result = BulkEnrolled::default();
             for contact_id in ids {
                 let contact = self.lock_contact(&mut tx, account_id, contact_id).await?;
-                match enroll_in(&mut tx, account_id, &plan, &contact, now).await {
+                match enroll_in(&mut tx, account_id, &plan, &contact, sender, now).await {
                     Ok(id) => result.enrolled.push(enrollment_in(&mut tx, account_id, id).await?),
                     Err(Error::Domain(error)) => result.skipped.push((contact.name().to_string(), error.to_string())),
                     Err(error) => return Err(error),
@@ -213,6 +241,7 @@ async fn enroll_in(
     account_id: AccountId,
     plan: &Plan,
     contact: &Contact,
+    sender: Option<UserId>,
     now: Timestamp,
 ) -> Result<EnrollmentId> {
     match contact.consent.state {
@@ -239,14 +268,15 @@ async fn enroll_in(
     let work_week = crate::accounts::account_in(tx, account_id).await?.settings.work_week;
     let run_at = first.run_at(now, &zone, &work_week);
     let row = sqlx::query(
-        "INSERT INTO enrollments (account_id, plan_id, contact_id, state, next_step, next_run_at, started_at, updated_at) \
-         VALUES ($1, $2, $3, 'active', 0, $4, $5, $5) RETURNING id",
+        "INSERT INTO enrollments (account_id, plan_id, contact_id, state, next_step, next_run_at, started_at, updated_at, \
+         user_id) VALUES ($1, $2, $3, 'active', 0, $4, $5, $5, $6) RETURNING id",
     )
     .bind(account_id.get())
     .bind(plan.id.get())
     .bind(contact.id.get())
     .bind(seconds(run_at))
     .bind(seconds(now))
+    .bind(sender.map(UserId::get))
     .fetch_one(&mut **tx)
     .await
     .map_err(|error| match &error {

@@ -3,25 +3,28 @@
 //! A batch of plan steps is claimed in one transaction, its emails are sent
 //! only after that commits, each marked delivered as the server takes it, and
 //! the batch is recorded in one more transaction. Between passes it checks
-//! the reply mailbox ([`check_replies`]). It reads time from a [`Clock`] so tests
-//! and `--now` control it.
+//! the reply mailbox ([`check_replies`]). Each email goes out through its
+//! user's own mail server when they set one, else the relay ([`senders`]). It
+//! reads time from a [`Clock`] so tests and `--now` control it.
 
 mod clock;
 mod notices;
 mod replies;
+mod senders;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::SignedDuration;
 use tickler_mail::{Email, ImapConfig, Mailer};
-use tickler_store::{Delivery, Job, MAX_CLAIMS, OutboundEmail, SendFailure, StepRun, Store, job_kind};
+use tickler_store::{Delivery, Job, MAX_CLAIMS, OutboundEmail, StepRun, Store, job_kind};
 use tokio::task::JoinSet;
 
 use crate::App;
 
 pub use clock::Clock;
 pub use replies::{ReplyError, ReplyPoller, ReplyReport, check_replies};
+use senders::Senders;
 
 /// How a worker runs.
 #[derive(Debug, Clone)]
@@ -88,10 +91,10 @@ pub struct SchedulerError(#[from] pub tickler_store::Error);
 /// Claim one batch of due jobs and run it: the plan steps together (one
 /// claiming transaction, the emails sent `concurrency` at a time, each marked
 /// delivered the moment the server takes it, one recording transaction), then
-/// the notices one by one.
+/// the notices one by one. `mailer` is the relay; users with their own SMTP server send through it.
 pub async fn run_once(app: &App, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
     let store = app.store();
-    pass(store, mailer, config, &Writer::for_store(store)).await
+    pass(store, &Senders::new(app, mailer), config, &Writer::for_store(store)).await
 }
 
 /// SQLite has one writer: the passes of one process queue their transactions
@@ -115,7 +118,7 @@ impl Writer {
 
 async fn pass(
     store: &Store,
-    mailer: &Mailer,
+    senders: &Senders,
     config: &WorkerConfig,
     writer: &Writer,
 ) -> Result<PassReport, SchedulerError> {
@@ -126,11 +129,11 @@ async fn pass(
     let (steps, others): (Vec<Job>, Vec<Job>) =
         jobs.into_iter().partition(|job| job.kind == job_kind::PLAN_STEP && job.attempts <= MAX_CLAIMS);
     if !steps.is_empty() {
-        report.add(&run_steps(store, mailer, config, writer, &steps).await?);
+        report.add(&run_steps(store, senders, config, writer, &steps).await?);
     }
     let mut first_error = None;
     for job in &others {
-        match run_job(store, mailer, &config.clock, job).await {
+        match run_job(store, senders, &config.clock, job).await {
             Ok(outcome) => report.add(&outcome),
             Err(error) => {
                 eprintln!("worker: {error}");
@@ -147,7 +150,7 @@ async fn pass(
 /// Claim, send and record a batch of plan steps.
 async fn run_steps(
     store: &Store,
-    mailer: &Mailer,
+    senders: &Senders,
     config: &WorkerConfig,
     writer: &Writer,
     jobs: &[Job],
@@ -170,11 +173,11 @@ async fn run_steps(
                 deliveries.push(Delivery { job: job.clone(), email: *email, result: Ok(()) });
             }
             StepRun::Send(email) => {
-                let (mailer, limit, marker, clock, job) =
-                    (mailer.clone(), limit.clone(), marker.sender.clone(), config.clock.clone(), job.clone());
+                let (senders, limit, marker, clock, job) =
+                    (senders.clone(), limit.clone(), marker.sender.clone(), config.clock.clone(), job.clone());
                 sending.spawn(async move {
                     let _permit = limit.acquire_owned().await;
-                    let result = send(&mailer, &email, &clock).await;
+                    let result = senders.send(&email, &clock).await;
                     let result = result.map(|reply| {
                         let _ = marker.send((email.outbox_id, reply));
                     });
@@ -236,14 +239,6 @@ impl Marker {
     }
 }
 
-/// Hand one email to the relay.
-async fn send(mailer: &Mailer, email: &OutboundEmail, clock: &Clock) -> Result<String, SendFailure> {
-    mailer
-        .send(&to_email(email, clock.now()))
-        .await
-        .map_err(|error| SendFailure { permanent: error.is_permanent(), reason: error.to_string() })
-}
-
 /// Run passes until nothing is due (for `tickler worker --once` and tests).
 /// On PostgreSQL `config.lanes` lanes of passes overlap, so one claims and
 /// records while another's emails are on the wire (a step for a contact with
@@ -252,16 +247,22 @@ async fn send(mailer: &Mailer, email: &OutboundEmail, clock: &Clock) -> Result<S
 /// the marks of emails the server took, widening the window in which a crash
 /// sends one twice.
 pub async fn drain(app: &App, mailer: &Mailer, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
+    drain_with(app, &Senders::new(app, mailer), config).await
+}
+
+/// [`drain`] with the worker's mailers, kept from one drain to the next.
+async fn drain_with(app: &App, senders: &Senders, config: &WorkerConfig) -> Result<PassReport, SchedulerError> {
+    senders.next_round();
     let store = app.store();
     let writer = Writer::for_store(store);
     let lanes = if writer.0.is_some() { 1 } else { config.lanes.max(1) };
     let mut running = JoinSet::new();
     for _ in 0..lanes {
-        let (store, mailer, config, writer) = (store.clone(), mailer.clone(), config.clone(), writer.clone());
+        let (store, senders, config, writer) = (store.clone(), senders.clone(), config.clone(), writer.clone());
         running.spawn(async move {
             let mut total = PassReport::default();
             loop {
-                let pass = pass(&store, &mailer, &config, &writer).await?;
+                let pass = pass(&store, &senders, &config, &writer).await?;
                 total.add(&pass);
                 if pass.claimed == 0 || pass.claimed == pass.held {
                     return Ok::<_, SchedulerError>(total);
@@ -287,6 +288,7 @@ pub async fn drain(app: &App, mailer: &Mailer, config: &WorkerConfig) -> Result<
 }
 
 /// Run until `shutdown` completes: drain what is due, then sleep until the next job (at most `config.idle`).
+/// `mailer` is the relay; each user's own mailer is built once and kept while the worker runs.
 pub async fn run_worker(
     app: App,
     mailer: Mailer,
@@ -296,9 +298,10 @@ pub async fn run_worker(
     tokio::pin!(shutdown);
     let store = app.store();
     let mut replies = ReplyPoller::new(config.imap.clone());
+    let senders = Senders::new(&app, &mailer);
     loop {
         replies.poll_if_due(&app, &config.clock).await;
-        if let Err(error) = drain(&app, &mailer, &config).await {
+        if let Err(error) = drain_with(&app, &senders, &config).await {
             eprintln!("worker: {error}; trying again shortly");
         }
         let now = config.clock.now();
@@ -319,7 +322,7 @@ pub async fn run_worker(
 }
 
 /// Run one job other than a plan step: a digest, a promise alert, or one parked after too many claims.
-async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Result<PassReport, SchedulerError> {
+async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> Result<PassReport, SchedulerError> {
     let mut report = PassReport::default();
     if job.attempts > MAX_CLAIMS {
         // The job took its worker down every time it was claimed: park it rather than loop.
@@ -348,7 +351,7 @@ async fn run_job(store: &Store, mailer: &Mailer, clock: &Clock, job: &Job) -> Re
         report.closed += 1;
         return Ok(report);
     };
-    let result = send(mailer, &email, clock).await;
+    let result = senders.send(&email, clock).await;
     let result = match result {
         Ok(reply) => {
             store.mark_delivered(&[(email.outbox_id, reply)], clock.now()).await?;

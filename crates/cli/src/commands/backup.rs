@@ -63,6 +63,13 @@ pub async fn restore(cx: &Context, args: RestoreArgs) -> Outcome {
             summary.contacts_already_present
         );
     }
+    if !summary.users_not_found.is_empty() {
+        say!(
+            "No user here signs in as {}: their mail accounts were left out and their plans' emails go through the \
+             relay. Add them (tickler user add) and restore again to keep them.",
+            summary.users_not_found.join(", ")
+        );
+    }
     std::io::stdout().flush()?;
     Ok(())
 }

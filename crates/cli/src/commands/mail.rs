@@ -1,9 +1,12 @@
 //! `mail test`, `mail from` and `mail check-replies`: check the relay, set
-//! who emails come from, read the reply mailbox once.
+//! who emails come from, read the reply mailbox once; the settings file and
+//! the secret key every mail command reads (`mail account` and `mail key` are
+//! in [`super::mail_account`]).
 
+use tickler_app::SecretKey;
 use tickler_app::mail::{self, SenderInput, mail_error};
 use tickler_app::worker::{Clock, ReplyReport, check_replies};
-use tickler_mail::{ImapConfig, MailError, SmtpConfig};
+use tickler_mail::{ImapConfig, MailError, SmtpConfig, secret_key_setting};
 
 use crate::args::{ImapArgs, MailCommand, SmtpArgs};
 use crate::context::Context;
@@ -30,6 +33,23 @@ fn mail_file(args: &SmtpArgs) -> Outcome<Option<String>> {
 /// The relay settings: the file named by `--mail-config`, overridden by `TICKLER_SMTP_*`.
 pub fn smtp_config(args: &SmtpArgs) -> Outcome<SmtpConfig> {
     Ok(SmtpConfig::from_sources(mail_file(args)?.as_deref(), |key| std::env::var(key).ok())?)
+}
+
+/// The installation's secret key for sealing stored passwords: `TICKLER_SECRET_KEY`,
+/// else `secret_key = …` at the top of the `--mail-config` file; `None` when neither is set.
+pub fn secret_key(args: &SmtpArgs) -> Outcome<Option<SecretKey>> {
+    if let Some(text) = std::env::var("TICKLER_SECRET_KEY").ok().filter(|text| !text.trim().is_empty()) {
+        let key = SecretKey::parse(&text).map_err(|error| {
+            Failure::Usage(format!("TICKLER_SECRET_KEY{}", error.message.strip_prefix("secret_key").unwrap_or("")))
+        })?;
+        return Ok(Some(key));
+    }
+    let Some(text) = secret_key_setting(mail_file(args)?.as_deref())? else { return Ok(None) };
+    let file = args.mail_config.as_deref().unwrap_or("the mail settings file");
+    let key = SecretKey::parse(&text).map_err(|error| {
+        Failure::Usage(format!("secret_key (in {file}){}", error.message.strip_prefix("secret_key").unwrap_or("")))
+    })?;
+    Ok(Some(key))
 }
 
 /// The reply mailbox: the `[imap]` section of `--mail-config`, overridden by
@@ -90,6 +110,8 @@ pub async fn run(cx: &Context, command: MailCommand) -> Outcome {
             }
             print_report(&report)
         }
+        MailCommand::Account(command) => super::mail_account::run(cx, command).await,
+        MailCommand::Key => super::mail_account::key(cx.json),
     }
 }
 

@@ -8,6 +8,7 @@ mod export;
 mod follow_ups;
 mod import;
 mod mail;
+mod mail_account;
 mod plans;
 mod progress;
 mod promises;
@@ -21,7 +22,7 @@ mod users;
 mod when;
 mod worker;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, MailAccountCommand, MailCommand};
 use crate::context::Context;
 use crate::failure::Outcome;
 
@@ -37,7 +38,21 @@ pub async fn run(cli: Cli) -> Outcome {
     if let Command::Serve(args) = &cli.command {
         return serve::run(&global, args).await;
     }
-    let app = Context::open(&global).await?;
+    if let Command::Mail(MailCommand::Key) = &cli.command {
+        return mail_account::key(global.json);
+    }
+    // The secret key, for the commands that seal or open stored passwords.
+    let key_source = match &cli.command {
+        Command::Mail(MailCommand::Account(command)) => Some(match command {
+            MailAccountCommand::Show(args) | MailAccountCommand::Clear(args) => &args.smtp,
+            MailAccountCommand::Set(args) => &args.smtp,
+            MailAccountCommand::Test(args) => &args.account.smtp,
+        }),
+        Command::Worker(args) => Some(&args.smtp),
+        _ => None,
+    };
+    let secret_key = key_source.map(mail::secret_key).transpose()?.flatten();
+    let app = Context::open(&global).await?.with_secret_key(secret_key);
     let result = match cli.command {
         Command::Add(args) => contacts::add(&app, args).await,
         Command::Contacts(args) => contacts::list(&app, args).await,

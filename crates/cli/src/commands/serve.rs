@@ -9,13 +9,13 @@ use tickler_mail::Mailer;
 use tickler_server::{AppState, Config};
 
 use crate::args::{Global, ServeArgs};
-use crate::commands::mail::{imap_config, smtp_config};
+use crate::commands::mail::{imap_config, secret_key, smtp_config};
 use crate::context::{database_url, default_data_dir, now_instant, system_zone};
 use crate::failure::{Failure, Outcome};
 
 pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
     let config = config(global, args)?;
-    let app = App::open(&config.database).await?;
+    let app = App::open(&config.database).await?.with_secret_key(secret_key(&args.smtp)?);
     let mut config = config;
     if args.demo {
         let zone = match &global.tz {

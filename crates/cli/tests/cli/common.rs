@@ -69,6 +69,11 @@ impl Tickler {
         run_binary_env(&self.full(args), None, env)
     }
 
+    /// Run with `input` on standard input and these environment variables set.
+    pub fn run_stdin_env(&self, args: &[&str], input: Option<&str>, env: &[(&str, &str)]) -> Output {
+        run_binary_env(&self.full(args), input, env)
+    }
+
     fn full(&self, args: &[&str]) -> Vec<String> {
         let mut full: Vec<String> = vec!["--database".into(), self.database(), "--tz".into(), self.tz.clone()];
         full.extend(["--now".to_string(), self.now.clone()]);

@@ -17,6 +17,7 @@ mod demo;
 mod doors;
 mod errors;
 mod mail;
+mod mail_account;
 mod pacing;
 mod plans;
 mod promises;

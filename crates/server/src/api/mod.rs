@@ -6,6 +6,7 @@ pub mod account;
 pub mod contacts;
 mod extract;
 mod follow_ups;
+pub mod mail_account;
 pub mod plans;
 pub mod transfer;
 
@@ -91,6 +92,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(account::users, account::create_user))
         .routes(routes!(account::calendar))
         .routes(routes!(account::rotate_calendar))
+        .routes(routes!(mail_account::show, mail_account::update, mail_account::clear))
         .routes(routes!(contacts::list, contacts::create))
         .routes(routes!(contacts::show, contacts::update, contacts::remove))
         .routes(routes!(contacts::timeline))

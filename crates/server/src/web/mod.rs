@@ -59,6 +59,8 @@ pub fn router() -> Router<AppState> {
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/settings/calendar/rotate", post(settings::rotate_calendar))
         .route("/settings/users", post(settings::add_user))
+        .route("/settings/mailbox", post(settings::save_mail_account))
+        .route("/settings/mailbox/remove", post(settings::clear_mail_account))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("assets/app.css")) }))
         .route(
             "/assets/app.js",
@@ -122,6 +124,8 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "user" => "User added.",
         "enrolled" => "Enrolled in the plan.",
         "plan" => "Plan updated.",
+        "mailbox" => "Your mailbox is saved.",
+        "mailbox-removed" => "Your mail account is removed: your emails go through the installation's relay.",
         _ => return None,
     })
 }

@@ -1,5 +1,6 @@
-//! The Settings page: the working week and pacing, the calendar feed, API
-//! tokens, and (for admins) the account's users.
+//! The Settings page: the working week and pacing, your own mailbox (SMTP
+//! and IMAP; passwords never shown), the calendar feed, API tokens, and (for
+//! admins) the account's users.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,6 +14,7 @@ use crate::auth::{Caller, PageCaller, PageForm};
 use crate::error::{Failure, Result};
 use crate::state::AppState;
 use tickler_app::access;
+use tickler_app::mail_accounts::{self, MailAccountInput, MailAccountView};
 use tickler_app::settings::{self, SettingsInput};
 use tickler_app::users::{self, UserInput};
 
@@ -27,6 +29,8 @@ struct Feedback {
     notice: Option<&'static str>,
     new_token: Option<String>,
     values: Option<minijinja::Value>,
+    /// What was typed in the mailbox form, shown again beside its errors (never a password).
+    mail_values: Option<minijinja::Value>,
 }
 
 pub async fn page(
@@ -42,7 +46,12 @@ pub async fn page(
 async fn show(state: &AppState, headers: &HeaderMap, caller: &Caller, feedback: Feedback) -> Response {
     match context(state, headers, caller).await {
         Ok((context, defaults)) => {
-            let Feedback { status, errors, alert, notice, new_token, values } = feedback;
+            let Feedback { status, errors, alert, notice, new_token, values, mail_values } = feedback;
+            // What was typed in the mailbox form wins over what is stored.
+            let context = match mail_values {
+                Some(typed) => minijinja::value::merge_maps([context, minijinja::context! { mail => typed }]),
+                None => context,
+            };
             render_status(
                 state,
                 status.unwrap_or(StatusCode::OK),
@@ -89,12 +98,19 @@ async fn context(
         work_end => settings.work_week.end.strftime("%H:%M").to_string(),
         pacing_gap_days => settings.pacing_gap_days,
     };
+    let mailbox = mail_accounts::show(&state.app, &actor).await?;
     let context = minijinja::context! {
         page => "settings",
         calendar_url => feed_url(state, headers, caller).await?,
         tokens,
         users,
         days,
+        mail => MailForm::from_view(&mailbox),
+        mail_passwords => minijinja::context! {
+            smtp => mailbox.smtp.as_ref().is_some_and(|smtp| smtp.password_set),
+            imap => mailbox.imap.as_ref().is_some_and(|imap| imap.password_set),
+        },
+        mail_set => mailbox.updated_at.is_some(),
     };
     Ok((context, defaults))
 }
@@ -211,5 +227,141 @@ pub async fn add_user(State(state): State<AppState>, headers: HeaderMap, form: P
         Ok(_) => done_redirect("/settings", "user"),
         Err(error) if error.kind == tickler_app::Kind::Forbidden => failure_page(&state, &error.into()),
         Err(error) => sent_back(&state, &headers, &caller, "user", error.into(), None).await,
+    }
+}
+
+/// The mailbox form's fields as text, as shown and as posted. The password
+/// fields are never filled in, serialized or shown by `Debug`: an empty one
+/// keeps the stored password.
+#[derive(Default, Deserialize, Serialize)]
+pub struct MailForm {
+    #[serde(default)]
+    smtp_host: String,
+    #[serde(default)]
+    smtp_port: String,
+    #[serde(default)]
+    smtp_security: String,
+    #[serde(default)]
+    smtp_username: String,
+    #[serde(default, skip_serializing)]
+    smtp_password: String,
+    #[serde(default)]
+    from_name: String,
+    #[serde(default)]
+    from_address: String,
+    #[serde(default)]
+    imap_host: String,
+    #[serde(default)]
+    imap_port: String,
+    #[serde(default)]
+    imap_security: String,
+    #[serde(default)]
+    imap_username: String,
+    #[serde(default, skip_serializing)]
+    imap_password: String,
+    #[serde(default)]
+    inbox_folder: String,
+    #[serde(default)]
+    sent_folder: String,
+    #[serde(default)]
+    unknown: String,
+}
+
+impl std::fmt::Debug for MailForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailForm")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password_given", &!self.smtp_password.is_empty())
+            .field("imap_host", &self.imap_host)
+            .field("imap_username", &self.imap_username)
+            .field("imap_password_given", &!self.imap_password.is_empty())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MailForm {
+    fn from_view(view: &MailAccountView) -> MailForm {
+        let smtp = view.smtp.as_ref();
+        let imap = view.imap.as_ref();
+        MailForm {
+            smtp_host: smtp.map(|side| side.host.clone()).unwrap_or_default(),
+            smtp_port: smtp.map(|side| side.port.to_string()).unwrap_or_default(),
+            smtp_security: smtp.map(|side| side.security.clone()).unwrap_or_default(),
+            smtp_username: smtp.and_then(|side| side.username.clone()).unwrap_or_default(),
+            smtp_password: String::new(),
+            from_name: view.from_name.clone(),
+            from_address: view.from_address.clone(),
+            imap_host: imap.map(|side| side.host.clone()).unwrap_or_default(),
+            imap_port: imap.map(|side| side.port.to_string()).unwrap_or_default(),
+            imap_security: imap.map(|side| side.security.clone()).unwrap_or_default(),
+            imap_username: imap.and_then(|side| side.username.clone()).unwrap_or_default(),
+            imap_password: String::new(),
+            inbox_folder: view.inbox_folder.clone(),
+            sent_folder: view.sent_folder.clone().unwrap_or_default(),
+            unknown: view.unknown.as_str().to_string(),
+        }
+    }
+
+    /// The action's input: every field as typed, but an empty password keeps the stored one.
+    fn input(&self) -> Result<MailAccountInput> {
+        let port = |field: &str, text: &str| -> Result<u16> {
+            match text.trim() {
+                "" => Ok(0),
+                text => text.parse::<u16>().map_err(|_| {
+                    Failure::invalid(field, format!("{field}: \"{text}\" is not a port; give a number from 1 to 65535"))
+                }),
+            }
+        };
+        let password = |text: &str| (!text.is_empty()).then(|| text.to_string());
+        Ok(MailAccountInput {
+            smtp_host: Some(self.smtp_host.clone()),
+            smtp_port: Some(port("smtp_port", &self.smtp_port)?),
+            smtp_security: Some(self.smtp_security.clone()),
+            smtp_username: Some(self.smtp_username.clone()),
+            smtp_password: password(&self.smtp_password),
+            from_name: Some(self.from_name.clone()),
+            from_address: Some(self.from_address.clone()),
+            imap_host: Some(self.imap_host.clone()),
+            imap_port: Some(port("imap_port", &self.imap_port)?),
+            imap_security: Some(self.imap_security.clone()),
+            imap_username: Some(self.imap_username.clone()),
+            imap_password: password(&self.imap_password),
+            inbox_folder: Some(self.inbox_folder.clone()),
+            sent_folder: Some(self.sent_folder.clone()),
+            unknown: Some(self.unknown.clone()),
+        })
+    }
+}
+
+pub async fn save_mail_account(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: PageForm<MailForm>,
+) -> Response {
+    let PageForm { caller, form } = form;
+    let result = async {
+        let input = form.input()?;
+        Ok::<_, Failure>(mail_accounts::update(&state.app, &caller.actor(&state), &input).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => done_redirect("/settings", "mailbox"),
+        Err(failure) => {
+            let mut feedback = Feedback {
+                status: Some(failure.status),
+                mail_values: Some(minijinja::Value::from_serialize(&form)),
+                ..Feedback::default()
+            };
+            feedback.alert = place("mail", &failure, &mut feedback.errors);
+            show(&state, &headers, &caller, feedback).await
+        }
+    }
+}
+
+pub async fn clear_mail_account(State(state): State<AppState>, form: PageForm<super::ReturnTo>) -> Response {
+    match mail_accounts::clear(&state.app, &form.caller.actor(&state)).await {
+        Ok(_) => done_redirect("/settings", "mailbox-removed"),
+        Err(error) => failure_page(&state, &error.into()),
     }
 }

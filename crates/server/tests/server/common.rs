@@ -12,8 +12,8 @@ use std::net::SocketAddr;
 
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode, redirect};
 use serde_json::Value;
-use tickler_app::App;
 use tickler_app::users::{self, UserInput};
+use tickler_app::{App, SecretKey};
 use tickler_core::contact::ZoneName;
 use tickler_core::user::User;
 use tickler_server::{AppState, Config};
@@ -32,11 +32,25 @@ pub struct Server {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
+/// The installation key of the tests' servers (base64 of 32 bytes), sealing the mail passwords they store.
+pub const SECRET_KEY: &str = "dGlja2xlci10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE=";
+
+/// The tests' installation key.
+pub fn secret_key() -> SecretKey {
+    SecretKey::parse(SECRET_KEY).unwrap()
+}
+
 impl Server {
+    /// A server holding the tests' secret key.
     pub async fn start(db: TestDb) -> Server {
+        Server::start_with_key(db, Some(secret_key())).await
+    }
+
+    /// A server holding `key` (`None`: an installation without one).
+    pub async fn start_with_key(db: TestDb, key: Option<SecretKey>) -> Server {
         let mut config = Config::new("unused");
         config.now = Some(now());
-        let state = AppState::new(App::from_store(db.store.clone()), config);
+        let state = AppState::new(App::from_store(db.store.clone()).with_secret_key(key), config);
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -7,6 +7,7 @@ mod common;
 
 mod api;
 mod delivery;
+mod mail_account;
 mod pages;
 mod replies;
 mod security;

@@ -14,7 +14,7 @@ use jiff::tz::TimeZone;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Contact;
-use tickler_core::ids::{AccountId, ContactId, EnrollmentId, PlanId};
+use tickler_core::ids::{AccountId, ContactId, EnrollmentId, PlanId, UserId};
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, StepAction};
 use tickler_core::send_window;
 use tickler_core::template::{self, Compiled, Rendered};
@@ -47,6 +47,8 @@ pub(super) struct Batch {
     pub contacts: HashMap<ContactId, Contact>,
     pub plans: HashMap<PlanId, Plan>,
     pub accounts: HashMap<AccountId, AccountRules>,
+    /// Who sends each enrollment's emails (the user who enrolled the contact); absent: the relay.
+    pub senders: HashMap<EnrollmentId, UserId>,
 }
 
 impl Batch {
@@ -61,7 +63,7 @@ impl Batch {
         if targets.is_empty() {
             let (enrollments, contacts, plans, accounts) =
                 (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
-            return Ok(Batch { enrollments, contacts, plans, accounts });
+            return Ok(Batch { enrollments, contacts, plans, accounts, senders: HashMap::new() });
         }
         let ids = id_list(targets.iter().map(|(_, id)| id.get()));
         if store.backend == Backend::Postgres {
@@ -72,15 +74,18 @@ impl Batch {
             one_off(statement).fetch_all(&mut **tx).await?;
         }
         let statement = format!(
-            "SELECT {ENROLLMENT_COLUMNS}, e.account_id FROM enrollments e JOIN plans p ON p.id = e.plan_id \
-             WHERE e.id IN ({ids})"
+            "SELECT {ENROLLMENT_COLUMNS}, e.account_id, e.user_id AS sender_id FROM enrollments e \
+             JOIN plans p ON p.id = e.plan_id WHERE e.id IN ({ids})"
         );
         let rows = one_off(statement).fetch_all(&mut **tx).await?;
         let wanted: HashSet<(AccountId, EnrollmentId)> = targets.iter().copied().collect();
-        let mut enrollments = HashMap::new();
+        let (mut enrollments, mut senders) = (HashMap::new(), HashMap::new());
         for row in &rows {
             let enrollment = enrollment_from_row(row)?;
             if wanted.contains(&(AccountId::new(row.try_get("account_id")?), enrollment.id)) {
+                if let Some(sender) = row.try_get::<Option<i64>, _>("sender_id")? {
+                    senders.insert(enrollment.id, UserId::new(sender));
+                }
                 enrollments.insert(enrollment.id, enrollment);
             }
         }
@@ -101,7 +106,7 @@ impl Batch {
                 place.insert(account_rules(tx, account_id).await?);
             }
         }
-        Ok(Batch { enrollments, contacts, plans, accounts })
+        Ok(Batch { enrollments, contacts, plans, accounts, senders })
     }
 
     /// The zone a contact's emails are timed in: theirs, else the account's.
@@ -326,7 +331,8 @@ impl<'a> Decision<'a> {
             Ok(rendered) => rendered,
             Err(error) => return self.pause_unrenderable(tx, &error).await,
         };
-        let email = new_email(self.job, contact, enrollment, to, &rules.settings, rendered, threads);
+        let mut email = new_email(self.job, contact, enrollment, to, &rules.settings, rendered, threads);
+        email.user_id = self.batch.senders.get(&enrollment.id).copied();
         Ok(Claimed::Send { email: Box::new(email), fresh: true })
     }
 
@@ -470,6 +476,7 @@ fn new_email(
         contact_id: Some(contact.id),
         enrollment_id: Some(enrollment.id),
         step: Some(enrollment.next_step),
+        user_id: None,
         message_id,
         in_reply_to,
         references,
@@ -482,7 +489,7 @@ fn new_email(
     }
 }
 
-/// Rows per multi-row INSERT of new emails (14 values each).
+/// Rows per multi-row INSERT of new emails (15 values each).
 const INSERT_CHUNK: usize = 64;
 
 /// Insert new emails' outbox rows, being sent (first try), many per
@@ -501,8 +508,8 @@ async fn insert_emails(
                 backend,
                 "outbox",
                 "account_id, contact_id, enrollment_id, step, dedupe_key, message_id, in_reply_to, refs, to_address, \
-                 subject, body, state, attempts, created_at",
-                14,
+                 subject, body, state, attempts, created_at, user_id",
+                15,
                 chunk.len()
             )
         );
@@ -528,7 +535,8 @@ async fn insert_emails(
                 .bind(email.body.as_str())
                 .bind(OutboxState::Sending.as_str())
                 .bind(1_i64)
-                .bind(seconds(now));
+                .bind(seconds(now))
+                .bind(email.user_id.map(UserId::get));
         }
         for row in query.fetch_all(&mut **tx).await? {
             let key: String = row.try_get("dedupe_key")?;

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
-use tickler_core::ids::{AccountId, ContactId, EnrollmentId, FollowUpId};
+use tickler_core::ids::{AccountId, ContactId, EnrollmentId, FollowUpId, UserId};
 use tickler_core::plan::{Enrollment, Plan, Step, StepAction};
 use tickler_core::send_window::Hold;
 use tickler_core::template::{
@@ -49,6 +49,9 @@ pub struct OutboundEmail {
     pub contact_id: Option<ContactId>,
     pub enrollment_id: Option<EnrollmentId>,
     pub step: Option<u32>,
+    /// Whose email it is: sent through their own mail server when they set one;
+    /// `None` (notices, plans enrolled with no user) goes through the relay.
+    pub user_id: Option<UserId>,
     pub message_id: String,
     pub in_reply_to: Option<String>,
     /// Message-IDs of the earlier emails of the same thread, oldest first.
@@ -382,6 +385,7 @@ pub(super) fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
         contact_id: row.try_get::<Option<i64>, _>("contact_id")?.map(ContactId::new),
         enrollment_id: row.try_get::<Option<i64>, _>("enrollment_id")?.map(EnrollmentId::new),
         step: step.and_then(|step| u32::try_from(step).ok()),
+        user_id: row.try_get::<Option<i64>, _>("user_id")?.map(UserId::new),
         message_id: row.try_get("message_id")?,
         in_reply_to: row.try_get("in_reply_to")?,
         references: refs.split_whitespace().map(str::to_string).collect(),

@@ -33,6 +33,11 @@ impl TestDb {
         self.database.backend()
     }
 
+    /// Where it is: the SQLite file's path, or the PostgreSQL database's URL.
+    pub fn url(&self) -> &str {
+        self.database.url()
+    }
+
     /// A second store on the same database, as a second process would have.
     pub async fn reopen(&self) -> Store {
         Store::open(self.database.url()).await.expect("reopen")

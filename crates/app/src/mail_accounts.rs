@@ -1,0 +1,652 @@
+//! Each user's own mail account: the SMTP server their plan emails go out
+//! through (with their From), and the IMAP mailbox the worker watches for
+//! their mail. Passwords are sealed with the installation's [`SecretKey`]
+//! before the store sees them and are never shown again: a view says only
+//! whether one is set.
+//!
+//! Input follows one rule: a field left out keeps its value, an empty text
+//! clears it (`smtp_host: ""` and `imap_host: ""` remove that whole side,
+//! `inbox_folder: ""` is `INBOX` again, `sent_folder: ""` finds the sent
+//! folder by its `\Sent` attribute, a port of 0 is the default for the
+//! security); [`clear`] removes the whole mail account.
+//!
+//! [`SecretKey`]: crate::SecretKey
+
+use serde::{Deserialize, Serialize};
+use tickler_core::contact::EmailAddress;
+use tickler_core::ids::{AccountId, UserId};
+use tickler_core::user::User;
+use tickler_mail::{ImapConfig, Security, SmtpConfig};
+use tickler_store::{MailAccount, MailAccountSettings};
+
+use crate::error::{Error, Kind, Result};
+use crate::mail::mail_error;
+use crate::sealed::HOW_TO_MAKE_A_KEY;
+use crate::{Actor, App};
+
+/// What the worker does with mail from someone who is not a contact.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownPolicy {
+    /// Leave it alone.
+    #[default]
+    Ignore,
+    /// List the sender for review (add as a contact, or dismiss).
+    Review,
+}
+
+impl UnknownPolicy {
+    /// Read `ignore` or `review`, naming `field` otherwise.
+    pub fn parse(field: &'static str, text: &str) -> Result<UnknownPolicy> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "ignore" => Ok(UnknownPolicy::Ignore),
+            "review" => Ok(UnknownPolicy::Review),
+            other => Err(Error::invalid(field, format!("\"{other}\" is not a choice; choose ignore or review"))),
+        }
+    }
+
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnknownPolicy::Ignore => "ignore",
+            UnknownPolicy::Review => "review",
+        }
+    }
+}
+
+/// One user's mailbox as the mailbox watchers need it, its password opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchedMailbox {
+    pub user_id: UserId,
+    pub account_id: AccountId,
+    /// The email the user signs in with.
+    pub user_email: String,
+    /// The server and login, password opened; `mailbox` is the inbox folder.
+    pub imap: ImapConfig,
+    /// The folder sent mail is kept in; `None`: find it by its `\Sent` attribute.
+    pub sent_folder: Option<String>,
+    pub unknown_policy: UnknownPolicy,
+    /// The user's own addresses, lower-cased: their sign-in email, their From
+    /// address, and the SMTP and IMAP usernames that are email addresses.
+    pub own_addresses: Vec<String>,
+}
+
+/// A change to the caller's mail account: a field left out keeps its value,
+/// an empty text clears it (see the module's documentation). Its `Debug`
+/// shows whether a password was given, never the password.
+#[derive(Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MailAccountInput {
+    /// The SMTP server your plan emails go out through, e.g. "smtp.example.org"; "" removes the SMTP side.
+    pub smtp_host: Option<String>,
+    /// 465 means TLS, 587 STARTTLS; 0: the default for the security (587 with neither).
+    pub smtp_port: Option<u16>,
+    /// none, starttls or tls; "": chosen by the port.
+    pub smtp_security: Option<String>,
+    pub smtp_username: Option<String>,
+    /// Stored sealed and never shown again; "" removes it.
+    pub smtp_password: Option<String>,
+    /// The name your emails come from; "": the account's sender name.
+    pub from_name: Option<String>,
+    /// The address your emails come from; "": your SMTP username when it is an address, else your sign-in email.
+    pub from_address: Option<String>,
+    /// The IMAP server of your mailbox, e.g. "imap.example.org"; "" stops watching it.
+    pub imap_host: Option<String>,
+    /// 993 means TLS, 143 STARTTLS; 0: the default for the security (993 with neither).
+    pub imap_port: Option<u16>,
+    /// none, starttls or tls; "": chosen by the port.
+    pub imap_security: Option<String>,
+    pub imap_username: Option<String>,
+    /// Stored sealed and never shown again; "" removes it.
+    pub imap_password: Option<String>,
+    /// The folder new mail arrives in; "": INBOX.
+    pub inbox_folder: Option<String>,
+    /// The folder your sent mail is kept in; "": found by its \Sent attribute.
+    pub sent_folder: Option<String>,
+    /// Mail from people who are not contacts: ignore or review.
+    pub unknown: Option<String>,
+}
+
+impl std::fmt::Debug for MailAccountInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |password: &Option<String>| match password.as_deref() {
+            None => "unchanged",
+            Some("") => "cleared",
+            Some(_) => "given",
+        };
+        f.debug_struct("MailAccountInput")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_security", &self.smtp_security)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &hidden(&self.smtp_password))
+            .field("from_name", &self.from_name)
+            .field("from_address", &self.from_address)
+            .field("imap_host", &self.imap_host)
+            .field("imap_port", &self.imap_port)
+            .field("imap_security", &self.imap_security)
+            .field("imap_username", &self.imap_username)
+            .field("imap_password", &hidden(&self.imap_password))
+            .field("inbox_folder", &self.inbox_folder)
+            .field("sent_folder", &self.sent_folder)
+            .field("unknown", &self.unknown)
+            .finish()
+    }
+}
+
+impl MailAccountInput {
+    /// Whether anything is to change.
+    pub fn is_empty(&self) -> bool {
+        let MailAccountInput {
+            smtp_host,
+            smtp_port,
+            smtp_security,
+            smtp_username,
+            smtp_password,
+            from_name,
+            from_address,
+            imap_host,
+            imap_port,
+            imap_security,
+            imap_username,
+            imap_password,
+            inbox_folder,
+            sent_folder,
+            unknown,
+        } = self;
+        [
+            smtp_host,
+            smtp_security,
+            smtp_username,
+            smtp_password,
+            from_name,
+            from_address,
+            imap_host,
+            imap_security,
+            imap_username,
+            imap_password,
+            inbox_folder,
+            sent_folder,
+            unknown,
+        ]
+        .iter()
+        .all(|field| field.is_none())
+            && smtp_port.is_none()
+            && imap_port.is_none()
+    }
+}
+
+/// One side of a mail account (SMTP or IMAP) as shown: never the password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailServerView {
+    pub host: String,
+    /// The port used: the one set, else the default for the security.
+    pub port: u16,
+    /// none, starttls or tls: the one set, else the one the port implies.
+    pub security: String,
+    pub username: Option<String>,
+    /// Whether a password is stored (sealed); it is never shown.
+    pub password_set: bool,
+}
+
+/// A user's mail account as shown to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailAccountView {
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub user_id: UserId,
+    /// The email the user signs in with.
+    pub user_email: String,
+    /// Their own SMTP server; `null`: their emails go through the installation's relay.
+    pub smtp: Option<MailServerView>,
+    /// The From name as set; empty: the account's sender name.
+    pub from_name: String,
+    /// The From address as set; empty: their SMTP username when it is an address, else their sign-in email.
+    pub from_address: String,
+    /// Their mailbox; `null`: none is watched.
+    pub imap: Option<MailServerView>,
+    pub inbox_folder: String,
+    /// `null`: found by its \Sent attribute.
+    pub sent_folder: Option<String>,
+    pub unknown: UnknownPolicy,
+    /// When it was last changed; `null` when nothing is set.
+    pub updated_at: Option<jiff::Timestamp>,
+}
+
+/// The user an action on "my mail account" is for: the actor's.
+fn actor_user(actor: &Actor) -> Result<&User> {
+    actor.user.as_ref().ok_or_else(|| {
+        Error::invalid("user", "a mail account belongs to a user; say whose (on the command line: --user EMAIL)")
+    })
+}
+
+/// The caller's mail account (passwords never opened nor shown).
+pub async fn show(app: &App, actor: &Actor) -> Result<MailAccountView> {
+    let user = actor_user(actor)?;
+    let stored = app.store.mail_account(actor.account_id(), user.id).await?;
+    Ok(view(user, stored.as_ref()))
+}
+
+/// Change the caller's mail account; see [`MailAccountInput`]. A new password
+/// is sealed with the installation's key, and refused when there is none.
+pub async fn update(app: &App, actor: &Actor, input: &MailAccountInput) -> Result<MailAccountView> {
+    let user = actor_user(actor)?;
+    let stored = app.store.mail_account(actor.account_id(), user.id).await?;
+    if input.is_empty() {
+        return Ok(view(user, stored.as_ref()));
+    }
+    let mut settings = stored.map(|stored| stored.settings).unwrap_or_default();
+    apply(app, &mut settings, input)?;
+    check_complete(&settings)?;
+    let saved = app.store.put_mail_account(actor.account_id(), user.id, &settings, actor.now).await?;
+    Ok(view(user, Some(&saved)))
+}
+
+/// Remove the caller's mail account whole: their emails go through the relay again and their mailbox is not watched.
+pub async fn clear(app: &App, actor: &Actor) -> Result<MailAccountView> {
+    let user = actor_user(actor)?;
+    app.store.delete_mail_account(actor.account_id(), user.id).await?;
+    Ok(view(user, None))
+}
+
+/// Send a test message to `to` through the caller's own SMTP server, from their From.
+pub async fn send_test(app: &App, actor: &Actor, to: &str) -> Result<crate::mail::TestSent> {
+    let user = actor_user(actor)?;
+    let stored = app.store.mail_account(actor.account_id(), user.id).await?;
+    let config = match &stored {
+        Some(stored) => smtp_from(app, stored)?,
+        None => None,
+    };
+    let Some(config) = config else {
+        return Err(Error::invalid("smtp_host", "is not set: set your own SMTP server first"));
+    };
+    let account_name = app.store.mail_settings(actor.account_id()).await?.from_name;
+    let from_name = if config.from_name.is_empty() { account_name } else { config.from_name.clone() };
+    crate::mail::send_test_as(&config, to, (&from_name, &config.from_address), actor.now).await
+}
+
+/// Every user's mailbox the worker should watch (an IMAP host set), across the
+/// installation. A mailbox whose password does not open (no key, another key)
+/// is left out with a warning on standard error, not an error.
+pub async fn watched_mailboxes(app: &App) -> Result<Vec<WatchedMailbox>> {
+    let mut watched = Vec::new();
+    for stored in app.store.imap_mail_accounts().await? {
+        match watched_from(app, &stored) {
+            Ok(Some(mailbox)) => watched.push(mailbox),
+            Ok(None) => {}
+            Err(error) => eprintln!(
+                "worker: the mailbox of {} (user {}) is not watched: {}",
+                stored.user_email.as_str(),
+                stored.user_id,
+                error.message
+            ),
+        }
+    }
+    Ok(watched)
+}
+
+/// One user's watched mailbox; `None` when they set none. A password that does not open is an error.
+pub async fn watched_mailbox(app: &App, user: UserId) -> Result<Option<WatchedMailbox>> {
+    match app.store.mail_account_of_user(user).await? {
+        Some(stored) => watched_from(app, &stored),
+        None => Ok(None),
+    }
+}
+
+/// The user's own SMTP identity (password opened), `None` when they set no SMTP server.
+/// Its From is their From address, else their SMTP username when it is an
+/// address, else their sign-in email; its From name is theirs (may be empty).
+pub async fn smtp_for(app: &App, user: UserId) -> Result<Option<SmtpConfig>> {
+    match app.store.mail_account_of_user(user).await? {
+        Some(stored) => smtp_from(app, &stored),
+        None => Ok(None),
+    }
+}
+
+/// A stored account's SMTP settings, password opened.
+pub(crate) fn smtp_from(app: &App, stored: &MailAccount) -> Result<Option<SmtpConfig>> {
+    let settings = &stored.settings;
+    let Some(host) = settings.smtp_host.clone() else { return Ok(None) };
+    let (port, security) = Security::for_smtp(settings.smtp_port, stored_security(&settings.smtp_security)?);
+    let password = settings.smtp_password.as_deref().map(|sealed| open(app, "smtp_password", sealed)).transpose()?;
+    let from_address = if !settings.from_address.is_empty() {
+        settings.from_address.clone()
+    } else {
+        settings
+            .smtp_username
+            .as_deref()
+            .and_then(|name| EmailAddress::parse(name).ok())
+            .map_or_else(|| stored.user_email.as_str().to_string(), |address| address.as_str().to_string())
+    };
+    Ok(Some(SmtpConfig {
+        host,
+        port,
+        security,
+        username: settings.smtp_username.clone(),
+        password,
+        from_address,
+        from_name: settings.from_name.clone(),
+        timeout_seconds: 30,
+        connections: 2,
+    }))
+}
+
+fn watched_from(app: &App, stored: &MailAccount) -> Result<Option<WatchedMailbox>> {
+    let settings = &stored.settings;
+    let Some(host) = settings.imap_host.clone() else { return Ok(None) };
+    let (port, security) = Security::for_imap(settings.imap_port, stored_security(&settings.imap_security)?);
+    let password = match settings.imap_password.as_deref() {
+        Some(sealed) => open(app, "imap_password", sealed)?,
+        None => return Err(Error::new(Kind::Refused, "imap_password: is not set")),
+    };
+    let mut own_addresses = vec![stored.user_email.as_str().to_lowercase()];
+    let also =
+        [Some(settings.from_address.as_str()), settings.smtp_username.as_deref(), settings.imap_username.as_deref()];
+    for address in also.into_iter().flatten().filter_map(|text| EmailAddress::parse(text).ok()) {
+        let address = address.as_str().to_lowercase();
+        if !own_addresses.contains(&address) {
+            own_addresses.push(address);
+        }
+    }
+    Ok(Some(WatchedMailbox {
+        user_id: stored.user_id,
+        account_id: stored.account_id,
+        user_email: stored.user_email.as_str().to_string(),
+        imap: ImapConfig {
+            host,
+            port,
+            security,
+            username: settings.imap_username.clone().unwrap_or_default(),
+            password,
+            mailbox: settings.inbox_folder.clone(),
+            poll_seconds: 60,
+            timeout_seconds: 30,
+        },
+        sent_folder: settings.sent_folder.clone(),
+        unknown_policy: UnknownPolicy::parse("unknown", &settings.unknown_policy).unwrap_or_default(),
+        own_addresses,
+    }))
+}
+
+/// Open a stored password with the installation's key.
+fn open(app: &App, field: &'static str, sealed: &str) -> Result<String> {
+    let key = app.secret_key().ok_or_else(|| {
+        Error::new(
+            Kind::Refused,
+            format!("{field}: the stored password cannot be opened: this installation has no secret key; set the one it was sealed with (TICKLER_SECRET_KEY or secret_key in the --mail-config file)"),
+        )
+    })?;
+    key.open(sealed).map_err(|error| Error::new(error.kind, format!("{field}: {}", error.message)))
+}
+
+fn stored_security(stored: &Option<String>) -> Result<Option<Security>> {
+    stored
+        .as_deref()
+        .map(|text| Security::parse("security", text).map_err(|error| Error::internal(format!("stored {error}"))))
+        .transpose()
+}
+
+fn view(user: &User, stored: Option<&MailAccount>) -> MailAccountView {
+    let settings = stored.map(|stored| stored.settings.clone()).unwrap_or_default();
+    let side = |host: &Option<String>,
+                port: Option<u16>,
+                security: &Option<String>,
+                username: &Option<String>,
+                password: &Option<String>,
+                defaults: fn(Option<u16>, Option<Security>) -> (u16, Security)| {
+        host.as_ref().map(|host| {
+            let security = security.as_deref().and_then(|text| Security::parse("security", text).ok());
+            let (port, security) = defaults(port, security);
+            MailServerView {
+                host: host.clone(),
+                port,
+                security: security.as_str().to_string(),
+                username: username.clone(),
+                password_set: password.is_some(),
+            }
+        })
+    };
+    MailAccountView {
+        user_id: user.id,
+        user_email: user.email.as_str().to_string(),
+        smtp: side(
+            &settings.smtp_host,
+            settings.smtp_port,
+            &settings.smtp_security,
+            &settings.smtp_username,
+            &settings.smtp_password,
+            Security::for_smtp,
+        ),
+        from_name: settings.from_name.clone(),
+        from_address: settings.from_address.clone(),
+        imap: side(
+            &settings.imap_host,
+            settings.imap_port,
+            &settings.imap_security,
+            &settings.imap_username,
+            &settings.imap_password,
+            Security::for_imap,
+        ),
+        inbox_folder: settings.inbox_folder.clone(),
+        sent_folder: settings.sent_folder.clone(),
+        unknown: UnknownPolicy::parse("unknown", &settings.unknown_policy).unwrap_or_default(),
+        updated_at: stored.map(|stored| stored.updated_at),
+    }
+}
+
+/// Apply an input to the stored settings, checking each field and sealing new passwords.
+fn apply(app: &App, settings: &mut MailAccountSettings, input: &MailAccountInput) -> Result<()> {
+    let seal = |field: &'static str, password: &str| -> Result<String> {
+        check_password(field, password)?;
+        let key = app.secret_key().ok_or_else(|| {
+            Error::invalid(
+                field,
+                format!("this installation has no secret key to seal the password with; {HOW_TO_MAKE_A_KEY}"),
+            )
+        })?;
+        key.seal(password)
+    };
+    // Each side: host, port, security, username, password.
+    if let Some(host) = &input.smtp_host {
+        settings.smtp_host = optional_host("smtp_host", host)?;
+    }
+    if let Some(port) = input.smtp_port {
+        settings.smtp_port = (port != 0).then_some(port);
+    }
+    if let Some(security) = &input.smtp_security {
+        settings.smtp_security = optional_security("smtp_security", security)?;
+    }
+    if let Some(username) = &input.smtp_username {
+        settings.smtp_username = optional_text("smtp_username", username, 320)?;
+    }
+    if let Some(password) = &input.smtp_password {
+        settings.smtp_password = if password.is_empty() { None } else { Some(seal("smtp_password", password)?) };
+    }
+    if let Some(host) = &input.imap_host {
+        settings.imap_host = optional_host("imap_host", host)?;
+    }
+    if let Some(port) = input.imap_port {
+        settings.imap_port = (port != 0).then_some(port);
+    }
+    if let Some(security) = &input.imap_security {
+        settings.imap_security = optional_security("imap_security", security)?;
+    }
+    if let Some(username) = &input.imap_username {
+        settings.imap_username = optional_text("imap_username", username, 320)?;
+    }
+    if let Some(password) = &input.imap_password {
+        settings.imap_password = if password.is_empty() { None } else { Some(seal("imap_password", password)?) };
+    }
+    // An emptied host removes its side whole.
+    if input.smtp_host.as_deref().is_some_and(|host| host.trim().is_empty()) {
+        (settings.smtp_port, settings.smtp_security, settings.smtp_username, settings.smtp_password) =
+            (None, None, None, None);
+    }
+    if input.imap_host.as_deref().is_some_and(|host| host.trim().is_empty()) {
+        (settings.imap_port, settings.imap_security, settings.imap_username, settings.imap_password) =
+            (None, None, None, None);
+    }
+    if let Some(name) = &input.from_name {
+        settings.from_name = optional_text("from_name", name, 200)?.unwrap_or_default();
+    }
+    if let Some(address) = &input.from_address {
+        settings.from_address = match address.trim() {
+            "" => String::new(),
+            address => EmailAddress::parse(address)
+                .map_err(|error| Error::from(error).renamed("email", "from_address"))?
+                .as_str()
+                .to_string(),
+        };
+    }
+    if let Some(folder) = &input.inbox_folder {
+        settings.inbox_folder = optional_text("inbox_folder", folder, 255)?.unwrap_or_else(|| "INBOX".to_string());
+    }
+    if let Some(folder) = &input.sent_folder {
+        settings.sent_folder = optional_text("sent_folder", folder, 255)?;
+    }
+    if let Some(unknown) = &input.unknown {
+        settings.unknown_policy = UnknownPolicy::parse("unknown", unknown)?.as_str().to_string();
+    }
+    Ok(())
+}
+
+/// What a side needs once set: a host before anything else; a username with
+/// an SMTP password; a username and a password for a mailbox.
+fn check_complete(settings: &MailAccountSettings) -> Result<()> {
+    if settings.smtp_host.is_none() {
+        let given = [
+            ("smtp_port", settings.smtp_port.is_some()),
+            ("smtp_security", settings.smtp_security.is_some()),
+            ("smtp_username", settings.smtp_username.is_some()),
+            ("smtp_password", settings.smtp_password.is_some()),
+        ];
+        if let Some((field, _)) = given.iter().find(|(_, set)| *set) {
+            return Err(Error::invalid(
+                "smtp_host",
+                format!("is not set: your SMTP server's host comes first (the {} needs it)", words(field)),
+            ));
+        }
+    } else if settings.smtp_password.is_some() && settings.smtp_username.is_none() {
+        return Err(Error::invalid("smtp_username", "is required with an SMTP password"));
+    }
+    if settings.imap_host.is_none() {
+        let given = [
+            ("imap_port", settings.imap_port.is_some()),
+            ("imap_security", settings.imap_security.is_some()),
+            ("imap_username", settings.imap_username.is_some()),
+            ("imap_password", settings.imap_password.is_some()),
+        ];
+        if let Some((field, _)) = given.iter().find(|(_, set)| *set) {
+            return Err(Error::invalid(
+                "imap_host",
+                format!("is not set: your IMAP server's host comes first (the {} needs it)", words(field)),
+            ));
+        }
+    } else if settings.imap_username.is_none() {
+        return Err(Error::invalid("imap_username", "is required to watch a mailbox"));
+    } else if settings.imap_password.is_none() {
+        return Err(Error::invalid("imap_password", "is required to watch a mailbox"));
+    }
+    Ok(())
+}
+
+/// A field's name as words: "SMTP port".
+fn words(field: &str) -> String {
+    field.replacen("smtp_", "SMTP ", 1).replacen("imap_", "IMAP ", 1)
+}
+
+/// A host name or address; empty is `None`.
+fn optional_host(field: &'static str, host: &str) -> Result<Option<String>> {
+    let host = host.trim();
+    if host.is_empty() {
+        return Ok(None);
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-.:[]_".contains(c);
+    if host.len() > 253 || !host.chars().all(allowed) {
+        return Err(Error::invalid(
+            field,
+            format!("\"{}\" is not a host name; give a name such as mail.example.org or an address", printable(host)),
+        ));
+    }
+    Ok(Some(host.to_string()))
+}
+
+fn optional_security(field: &'static str, text: &str) -> Result<Option<String>> {
+    match text.trim() {
+        "" => Ok(None),
+        text => Ok(Some(Security::parse(field, text).map_err(mail_error)?.as_str().to_string())),
+    }
+}
+
+/// A text without control characters of at most `max` characters, trimmed; empty is `None`.
+fn optional_text(field: &'static str, text: &str, max: usize) -> Result<Option<String>> {
+    let text = text.trim();
+    if text.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "must not hold control characters (a line break, a NUL, a tab)"));
+    }
+    if text.chars().count() > max {
+        return Err(Error::invalid(field, format!("is longer than {max} characters")));
+    }
+    Ok((!text.is_empty()).then(|| text.to_string()))
+}
+
+/// A password as given (spaces kept), without control characters, at most 1024 characters.
+fn check_password(field: &'static str, password: &str) -> Result<()> {
+    if password.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "must not hold control characters (a line break, a NUL, a tab)"));
+    }
+    if password.chars().count() > 1024 {
+        return Err(Error::invalid(field, "is longer than 1024 characters"));
+    }
+    Ok(())
+}
+
+/// A typed value quoted back without its control characters.
+fn printable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(80).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_policy_reads_its_two_words() {
+        assert_eq!(UnknownPolicy::parse("unknown", " Review ").unwrap(), UnknownPolicy::Review);
+        assert_eq!(UnknownPolicy::parse("unknown", "ignore").unwrap().as_str(), "ignore");
+        let error = UnknownPolicy::parse("unknown", "maybe").unwrap_err();
+        assert_eq!(error.field, Some("unknown"));
+        assert_eq!(serde_json::to_string(&UnknownPolicy::Review).unwrap(), "\"review\"");
+    }
+
+    #[test]
+    fn input_debug_hides_passwords() {
+        let input = MailAccountInput {
+            smtp_password: Some("hunter2-secret".into()),
+            imap_password: Some(String::new()),
+            ..MailAccountInput::default()
+        };
+        let shown = format!("{input:?}");
+        assert!(!shown.contains("hunter2-secret"), "{shown}");
+        assert!(shown.contains("given") && shown.contains("cleared"), "{shown}");
+        assert!(!input.is_empty() && MailAccountInput::default().is_empty());
+    }
+
+    #[test]
+    fn hosts_and_texts_are_checked() {
+        assert_eq!(optional_host("smtp_host", " mail.example.org ").unwrap().as_deref(), Some("mail.example.org"));
+        assert_eq!(optional_host("smtp_host", "").unwrap(), None);
+        assert_eq!(optional_host("smtp_host", "[::1]").unwrap().as_deref(), Some("[::1]"));
+        let error = optional_host("smtp_host", "mail example.org").unwrap_err();
+        assert_eq!(error.field, Some("smtp_host"));
+        assert!(optional_text("from_name", "Sam\nBcc: x", 200).is_err());
+        assert!(optional_text("inbox_folder", "a\u{0}b", 255).is_err());
+        assert!(check_password("smtp_password", "  spaces are kept  ").is_ok());
+        assert!(check_password("smtp_password", "line\nbreak").is_err());
+        assert_eq!(optional_security("smtp_security", "SSL").unwrap().as_deref(), Some("tls"));
+        assert_eq!(optional_security("smtp_security", "maybe").unwrap_err().field, Some("smtp_security"));
+    }
+}
