@@ -320,6 +320,8 @@ pub struct Summary {
     pub contact: Contact,
     pub last_touch: Option<Touch>,
     pub open_follow_ups: Vec<FollowUp>,
+    /// Addresses that bounced: no automatic email goes to them.
+    pub undeliverable: Vec<tickler_store::Undeliverable>,
 }
 
 /// A contact at a glance.
@@ -333,7 +335,19 @@ pub async fn summary(app: &App, actor: &Actor, id: ContactId) -> Result<Summary>
         .into_iter()
         .filter(|follow_up| follow_up.state == FollowUpState::Open)
         .collect();
-    Ok(Summary { contact, last_touch, open_follow_ups })
+    let undeliverable = app.store.undeliverable_emails(actor.account_id(), id).await?;
+    Ok(Summary { contact, last_touch, open_follow_ups, undeliverable })
+}
+
+/// The contact's addresses that bounced.
+pub async fn undeliverable(app: &App, actor: &Actor, id: ContactId) -> Result<Vec<tickler_store::Undeliverable>> {
+    Ok(app.store.undeliverable_emails(actor.account_id(), id).await?)
+}
+
+/// Make a bounced address deliverable again (the person fixed their mailbox); how many contacts it was on.
+pub async fn clear_bounces(app: &App, actor: &Actor, email: &str) -> Result<u64> {
+    let email = tickler_core::contact::EmailAddress::parse(email)?;
+    Ok(app.store.clear_bounces(actor.account_id(), email.as_str()).await?)
 }
 
 /// The last touch of a contact.

@@ -152,6 +152,7 @@ impl From<crate::worker::ReplyError> for Error {
         match error {
             crate::worker::ReplyError::Mail(error) => crate::mail::mail_error(error),
             crate::worker::ReplyError::Store(error) => error.into(),
+            crate::worker::ReplyError::App(error) => error,
         }
     }
 }

@@ -12,6 +12,7 @@ mod actor;
 pub mod calendar;
 pub mod consent;
 pub mod contacts;
+pub mod correspondents;
 pub mod dates;
 pub mod demo;
 mod error;
@@ -20,6 +21,7 @@ pub mod follow_ups;
 pub mod import;
 pub mod mail;
 pub mod mail_accounts;
+pub mod mailbox;
 pub mod plans;
 pub mod promises;
 pub mod sealed;
@@ -27,6 +29,7 @@ pub mod secret;
 pub mod settings;
 pub mod touches;
 pub mod users;
+pub mod work_addresses;
 pub mod worker;
 
 use jiff::Timestamp;
@@ -39,7 +42,10 @@ pub use actor::Actor;
 pub use error::{Error, Kind, Result};
 pub use sealed::SecretKey;
 /// The records actions return, defined by the store.
-pub use tickler_store::{AgendaRow, Backend, BulkEnrolled, Logged, MailSettings, Record, RestoreSummary, Scheduled};
+pub use tickler_store::{
+    AgendaRow, Backend, BulkEnrolled, Logged, MailSettings, Record, RestoreSummary, Scheduled, Undeliverable,
+    UnknownCorrespondent,
+};
 
 /// The application: the store the actions act on, and the installation's key
 /// for sealing stored passwords. Cheap to clone; its `Debug` shows no key.
@@ -47,17 +53,19 @@ pub use tickler_store::{AgendaRow, Backend, BulkEnrolled, Logged, MailSettings, 
 pub struct App {
     store: Store,
     secret_key: Option<SecretKey>,
+    /// The installation's inbound address (`followup@example.org`): its plus-addresses are users' work addresses.
+    inbound: Option<String>,
 }
 
 impl App {
     /// Open the database at `url` (a SQLite path or a `postgres://` URL), creating and migrating it.
     pub async fn open(url: &str) -> Result<App> {
-        Ok(App { store: Store::open(url).await?, secret_key: None })
+        Ok(App { store: Store::open(url).await?, secret_key: None, inbound: None })
     }
 
     /// The application over a store already open (the benchmarks and tests).
     pub fn from_store(store: Store) -> App {
-        App { store, secret_key: None }
+        App { store, secret_key: None, inbound: None }
     }
 
     /// The same application with the installation's secret key (the binary reads it once, at start).
@@ -68,6 +76,17 @@ impl App {
     /// The key stored passwords are sealed with; `None` when the installation has none.
     pub fn secret_key(&self) -> Option<&SecretKey> {
         self.secret_key.as_ref()
+    }
+
+    /// The application with the installation's inbound mailbox address (from the `[imap]` settings).
+    pub fn with_inbound_address(mut self, address: Option<String>) -> App {
+        self.inbound = address.map(|address| address.trim().to_lowercase()).filter(|address| address.contains('@'));
+        self
+    }
+
+    /// The installation's inbound address, when one is set.
+    pub fn inbound_address(&self) -> Option<&str> {
+        self.inbound.as_deref()
     }
 
     /// The store underneath, for the worker's batch paths and the benchmarks.

@@ -171,6 +171,14 @@ pub enum MailCommand {
     /// Log in to the IMAP mailbox, read the new messages once and record the replies among them
     #[command(alias = "imap-test")]
     CheckReplies(CheckRepliesArgs),
+    /// Your work addresses: BCC or forward to log, +3days and the like to be reminded (--new for a new secret)
+    Addresses(AddressesArgs),
+    /// Read your own mailbox (INBOX and Sent) now, with a progress figure
+    Check(CheckArgs),
+    /// The people you wrote to or heard from who are not contacts yet: list, --add or --dismiss
+    Review(ReviewArgs),
+    /// Make an address that bounced deliverable again
+    Deliverable(DeliverableArgs),
     /// Your own mail account: the SMTP server your plan emails go out through, and your mailbox
     #[command(subcommand)]
     Account(MailAccountCommand),
@@ -271,6 +279,55 @@ pub struct MailAccountSetArgs {
     pub clear: Vec<String>,
     #[command(flatten)]
     pub smtp: SmtpArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AddressesArgs {
+    /// Make a new secret: the installation-mailbox addresses change and the old ones stop working
+    #[arg(long)]
+    pub new: bool,
+    /// The user (sign-in email) [default: the account's first user]
+    #[arg(long)]
+    pub user: Option<String>,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The user (sign-in email) [default: the account's first user]
+    #[arg(long, conflicts_with = "all")]
+    pub user: Option<String>,
+    /// Every user's mailbox
+    #[arg(long)]
+    pub all: bool,
+    /// No progress line
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Add this person as a contact
+    #[arg(long, conflicts_with = "dismiss")]
+    pub add: Option<String>,
+    /// With --add: their name (default: the name their mail gave)
+    #[arg(long, requires = "add")]
+    pub name: Option<String>,
+    /// Stop listing this person
+    #[arg(long)]
+    pub dismiss: Option<String>,
+    /// The user (sign-in email) [default: the account's first user]
+    #[arg(long)]
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeliverableArgs {
+    /// The address that bounced
+    pub email: String,
 }
 
 #[derive(Debug, Args)]

@@ -30,7 +30,12 @@ impl Context {
     pub async fn open_at(global: &Global, url: &str) -> Outcome<Context> {
         let flag_zone = global.tz.as_deref().map(ZoneName::parse).transpose()?;
         let instant = now_instant(global.now.as_deref())?;
-        let app = App::open(url).await?;
+        // The installation's inbound address, for the commands that show or read work addresses.
+        let mail_file = std::env::var("TICKLER_MAIL_CONFIG").ok().and_then(|path| std::fs::read_to_string(path).ok());
+        let inbound = tickler_mail::ImapConfig::inbound_address(mail_file.as_deref(), |key| std::env::var(key).ok())
+            .ok()
+            .flatten();
+        let app = App::open(url).await?.with_inbound_address(inbound);
         let creation_zone = flag_zone.clone().unwrap_or_else(system_zone);
         let account = app.default_account(&creation_zone, instant).await?;
         let mut actor = Actor::new(account, None, instant);

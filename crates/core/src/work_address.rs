@@ -117,6 +117,7 @@ pub fn find(delivered_to: &[String], own: &[String], inbound: Option<&str>) -> O
 
 /// The work addresses a user has, with an example of each, for showing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Addresses {
     /// Log: BCC or forward here.
     pub log: String,
@@ -231,7 +232,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn any_address_reads_without_panic(address in "\\PC{0,60}", own in "\\PC{0,30}") {
-            let _ = find(&[address.clone()], &[own.clone()], Some(own.as_str()));
+            let _ = find(std::slice::from_ref(&address), std::slice::from_ref(&own), Some(own.as_str()));
             let _ = PlusAddress::split(&address);
             let _ = Work::read(&address);
         }

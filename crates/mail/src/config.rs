@@ -197,8 +197,8 @@ impl SmtpConfig {
 }
 
 /// The keys of the `[imap]` section (the environment adds `TICKLER_IMAP_` and upper case).
-pub const IMAP_KEYS: [&str; 8] =
-    ["host", "port", "security", "username", "password", "mailbox", "poll_seconds", "timeout"];
+pub const IMAP_KEYS: [&str; 9] =
+    ["host", "port", "security", "username", "password", "mailbox", "poll_seconds", "timeout", "address"];
 
 /// The mailbox watched for replies, and how often.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -292,6 +292,30 @@ impl ImapConfig {
         }))
     }
 
+    /// The installation's inbound address (`address` in `[imap]`, or
+    /// `TICKLER_IMAP_ADDRESS`): mail to its plus-addresses carrying a user's
+    /// secret (`followup+k7f2m4qx.log@example.org`) acts for that user.
+    /// `None` when unset; an error when it is not an address.
+    pub fn inbound_address(
+        file: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<String>, MailError> {
+        let mut values = read_section(file.unwrap_or(""), Section::Imap)?;
+        let address = env("TICKLER_IMAP_ADDRESS").or_else(|| values.remove("address"));
+        let Some(address) = address.map(|address| address.trim().to_lowercase()).filter(|a| !a.is_empty()) else {
+            return Ok(None);
+        };
+        match address.rsplit_once('@') {
+            Some((local, domain)) if !local.is_empty() && domain.contains('.') && !local.contains('+') => {
+                Ok(Some(address))
+            }
+            _ => Err(MailError::Config {
+                field: "imap.address",
+                message: format!("\"{address}\" is not an address such as followup@example.org (without a +)"),
+            }),
+        }
+    }
+
     /// Names this mailbox on this server for this user: the key its poll state is kept under.
     pub fn mailbox_key(&self) -> String {
         format!("imap://{}@{}:{}/{}", self.username, self.host, self.port, self.mailbox)
@@ -383,6 +407,17 @@ fn read_section(file: &str, wanted: Section) -> Result<HashMap<String, String>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_inbound_address_is_read_and_checked() {
+        let file = "[imap]\nhost = x\naddress = FollowUp@Example.org\n";
+        assert_eq!(ImapConfig::inbound_address(Some(file), |_| None).unwrap().as_deref(), Some("followup@example.org"));
+        assert_eq!(ImapConfig::inbound_address(None, |_| None).unwrap(), None);
+        let env = |key: &str| (key == "TICKLER_IMAP_ADDRESS").then(|| "in@tickler.example".to_string());
+        assert_eq!(ImapConfig::inbound_address(Some(file), env).unwrap().as_deref(), Some("in@tickler.example"));
+        let error = ImapConfig::inbound_address(Some("[imap]\naddress = a+b@x.org\n"), |_| None).unwrap_err();
+        assert!(error.to_string().starts_with("imap.address:"), "{error}");
+    }
 
     #[test]
     fn the_environment_overrides_the_file() {

@@ -19,7 +19,10 @@ use crate::rows::{optional_instant, optional_parsed, seconds};
 pub static AGENDA_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT {FOLLOW_UP_COLUMNS}, c.name AS contact_name, c.zone AS contact_zone, c.pacing_gap_days AS contact_gap, \
-         t.at AS last_at, t.channel AS last_channel, t.summary AS last_summary, t.outcome AS last_outcome \
+         t.at AS last_at, t.channel AS last_channel, t.summary AS last_summary, t.outcome AS last_outcome, \
+         CASE WHEN EXISTS (SELECT 1 FROM contact_emails b WHERE b.contact_id = f.contact_id \
+         AND b.undeliverable_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM contact_emails d \
+         WHERE d.contact_id = f.contact_id AND d.undeliverable_at IS NULL) THEN 1 ELSE 0 END AS email_bounced \
          FROM follow_ups f JOIN contacts c ON c.id = f.contact_id \
          LEFT JOIN touches t ON t.id = (SELECT l.id FROM touches l WHERE l.contact_id = f.contact_id \
          ORDER BY l.at DESC, l.id DESC LIMIT 1) \
@@ -40,6 +43,8 @@ pub struct AgendaRow {
     pub last_touch_channel: Option<Channel>,
     pub last_touch_summary: Option<String>,
     pub last_touch_outcome: Option<Outcome>,
+    /// Every email address of the contact bounced: email will not reach them.
+    pub email_undeliverable: bool,
 }
 
 impl Store {
@@ -64,6 +69,7 @@ impl Store {
                         last_touch_channel: optional_parsed(row, "last_channel", Channel::parse)?,
                         last_touch_summary: row.try_get("last_summary")?,
                         last_touch_outcome: optional_parsed(row, "last_outcome", Outcome::parse)?,
+                        email_undeliverable: row.try_get::<i64, _>("email_bounced")? != 0,
                     })
                 })
                 .collect()

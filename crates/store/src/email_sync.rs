@@ -61,6 +61,7 @@ pub struct SyncedTouch {
 
 /// An address that bounced.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Undeliverable {
     pub email: String,
     pub since: Timestamp,
@@ -77,6 +78,7 @@ pub struct BounceRecorded {
 
 /// Someone a user wrote to or heard from who is not a contact.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnknownCorrespondent {
     pub email: String,
     pub name: String,

@@ -45,6 +45,8 @@ pub struct WorkerConfig {
     pub clock: Clock,
     /// The mailbox checked for replies every `poll_seconds`; `None`: no reply detection.
     pub imap: Option<ImapConfig>,
+    /// Watch each user's own mailbox (INBOX and Sent); `None`: users' mailboxes are not read.
+    pub watch: Option<crate::mailbox::watch::WatchSettings>,
 }
 
 impl WorkerConfig {
@@ -59,6 +61,7 @@ impl WorkerConfig {
             idle: Duration::from_secs(30),
             clock,
             imap: None,
+            watch: Some(crate::mailbox::watch::WatchSettings::default()),
         }
     }
 }
@@ -299,6 +302,14 @@ pub async fn run_worker(
     let store = app.store();
     let mut replies = ReplyPoller::new(config.imap.clone());
     let senders = Senders::new(&app, &mailer);
+    // The users' mailboxes are watched beside the loop, each on its own task; dropping `_watching` stops them.
+    let (_watching, stopped) = tokio::sync::oneshot::channel::<()>();
+    if let Some(settings) = config.watch.clone() {
+        let (app, clock) = (app.clone(), config.clock.clone());
+        tokio::spawn(crate::mailbox::watch::run(app, clock, settings, async move {
+            let _ = stopped.await;
+        }));
+    }
     loop {
         replies.poll_if_due(&app, &config.clock).await;
         if let Err(error) = drain_with(&app, &senders, &config).await {
@@ -335,6 +346,7 @@ async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> 
     let notice = match job.kind {
         job_kind::DIGEST => notices::digest(store, job, now).await?,
         job_kind::PROMISE_ALERT => notices::promise_alert(store, job, now).await?,
+        job_kind::REMINDER => notices::reminder(job),
         other => {
             store.finish_job(job, Some(&format!("unknown job kind \"{other}\"")), now).await?;
             report.failed += 1;
@@ -346,7 +358,11 @@ async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> 
         report.closed += 1;
         return Ok(report);
     };
-    let key = format!("{}:{}:{}", job.kind, job.account_id, job.payload);
+    // A reminder's payload is its whole email: its job id keys it.
+    let key = match job.kind {
+        job_kind::REMINDER => format!("{}:{}:{}", job.kind, job.account_id, job.id),
+        _ => format!("{}:{}:{}", job.kind, job.account_id, job.payload),
+    };
     let Some(email) = store.queue_notice(job, &key, &to, &rendered, now).await? else {
         report.closed += 1;
         return Ok(report);

@@ -61,6 +61,15 @@ pub async fn promise_alert(store: &Store, job: &Job, now: Timestamp) -> Result<N
         .map(|risk| (settings.from_address, digest::alert(risk))))
 }
 
+/// A reminder a user asked for by mailing a reminder address (or the answer
+/// to one that could not be read): composed when the mail was read.
+pub fn reminder(job: &Job) -> Notice {
+    let payload: serde_json::Value = serde_json::from_str(&job.payload).ok()?;
+    let text = |field: &str| payload.get(field).and_then(serde_json::Value::as_str).map(str::to_string);
+    let to = text("to").filter(|to| to.contains('@'))?;
+    Some((to, Rendered { subject: text("subject").unwrap_or_default(), body: text("body").unwrap_or_default() }))
+}
+
 async fn at_risk(
     store: &Store,
     account_id: AccountId,

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tickler_core::reply::{InboundReply, ReplyParts};
 use tickler_mail::{ImapConfig, InboundMessage, Inbox, MailError, MailboxStatus};
-use tickler_store::{MailboxPoll, RecordedReply, ReplyOutcome, Store};
+use tickler_store::{MailboxPoll, RecordedReply, ReplyOutcome};
 
 use tokio::time::Instant;
 
@@ -44,6 +44,8 @@ pub struct ReplyReport {
     pub own: u64,
     /// Messages that answer none of our emails.
     pub unmatched: u64,
+    /// Messages sent to a user's work address (`followup+SECRET.log@…`), each handled for that user.
+    pub work: Vec<crate::mailbox::Handled>,
     /// Everything in the mailbox has been read (false when a check stopped after its last round).
     pub caught_up: bool,
 }
@@ -55,24 +57,26 @@ pub enum ReplyError {
     Mail(#[from] MailError),
     #[error(transparent)]
     Store(#[from] tickler_store::Error),
+    #[error(transparent)]
+    App(crate::Error),
 }
 
 /// Log in, read the new messages, record the replies among them, log out.
 pub async fn check_replies(app: &App, imap: &ImapConfig, clock: &Clock) -> Result<ReplyReport, ReplyError> {
-    let store = app.store();
     let (mut inbox, status) = Inbox::open(imap).await?;
-    let result = read_new(store, &mut inbox, imap, status, clock).await;
+    let result = read_new(app, &mut inbox, imap, status, clock).await;
     inbox.close().await;
     result
 }
 
 async fn read_new(
-    store: &Store,
+    app: &App,
     inbox: &mut Inbox,
     imap: &ImapConfig,
     status: MailboxStatus,
     clock: &Clock,
 ) -> Result<ReplyReport, ReplyError> {
+    let store = app.store();
     let key = imap.mailbox_key();
     let mut report = ReplyReport { mailbox: key.clone(), messages: status.messages, ..ReplyReport::default() };
     let mut last_uid = match store.mailbox_poll(&key).await? {
@@ -85,7 +89,7 @@ async fn read_new(
     for _ in 0..ROUNDS {
         let messages = inbox.fetch_after(last_uid, BATCH).await?;
         for message in &messages {
-            record(store, message, clock, &mut report).await?;
+            record(app, message, clock, &mut report).await?;
         }
         let Some(newest) = messages.last().map(|message| message.uid) else {
             report.caught_up = true;
@@ -107,12 +111,24 @@ async fn read_new(
 }
 
 async fn record(
-    store: &Store,
+    app: &App,
     message: &InboundMessage,
     clock: &Clock,
     report: &mut ReplyReport,
 ) -> Result<(), ReplyError> {
+    let store = app.store();
     report.read += 1;
+    if let Some(inbound) = app.inbound_address() {
+        let mut work = crate::mailbox::SyncReport::default();
+        match crate::mailbox::message::handle_installation(app, inbound, message, clock.now(), &mut work).await {
+            Ok(Some(handled)) => {
+                report.work.push(handled);
+                return Ok(());
+            }
+            Ok(None) => {}
+            Err(error) => return Err(ReplyError::App(error)),
+        }
+    }
     if message.automatic {
         report.automatic += 1;
         return Ok(());

@@ -86,6 +86,15 @@ pub async fn show(cx: &Context, reference: &str) -> Outcome {
     for follow_up in &summary.open_follow_ups {
         say!("  {:<13}{}", "follow-up", render::follow_up_line(follow_up));
     }
+    for bounced in &summary.undeliverable {
+        say!(
+            "  {:<13}{} bounced {} ({}): no automatic email goes there",
+            "undeliverable",
+            bounced.email,
+            render::local_time(bounced.since, &now),
+            bounced.reason
+        );
+    }
     Ok(())
 }
 

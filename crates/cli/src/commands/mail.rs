@@ -5,6 +5,7 @@
 
 use tickler_app::SecretKey;
 use tickler_app::mail::{self, SenderInput, mail_error};
+use tickler_app::mailbox::watch::WatchSettings;
 use tickler_app::worker::{Clock, ReplyReport, check_replies};
 use tickler_mail::{ImapConfig, MailError, SmtpConfig, secret_key_setting};
 
@@ -67,6 +68,22 @@ pub fn imap_config(smtp: &SmtpArgs, args: &ImapArgs) -> Outcome<Option<ImapConfi
     Ok(config)
 }
 
+/// The installation's inbound address: `address` in `[imap]` of `--mail-config`, or `TICKLER_IMAP_ADDRESS`.
+pub fn inbound_address(args: &SmtpArgs) -> Outcome<Option<String>> {
+    Ok(ImapConfig::inbound_address(mail_file(args)?.as_deref(), |key| std::env::var(key).ok())?)
+}
+
+/// How the users' own mailboxes are watched: polled (and IDLE re-issued) every
+/// `--poll-seconds` (default 60), with the installation's inbound address.
+pub fn watch_settings(smtp: &SmtpArgs, imap: &ImapArgs) -> Outcome<WatchSettings> {
+    let mut settings = WatchSettings { inbound: inbound_address(smtp)?, ..WatchSettings::default() };
+    if let Some(seconds) = imap.poll_seconds {
+        settings.poll = std::time::Duration::from_secs(seconds);
+        settings.refresh = settings.refresh.min(settings.poll.max(std::time::Duration::from_secs(1)));
+    }
+    Ok(settings)
+}
+
 pub async fn run(cx: &Context, command: MailCommand) -> Outcome {
     match command {
         MailCommand::Test(args) => {
@@ -112,6 +129,10 @@ pub async fn run(cx: &Context, command: MailCommand) -> Outcome {
         }
         MailCommand::Account(command) => super::mail_account::run(cx, command).await,
         MailCommand::Key => super::mail_account::key(cx.json),
+        MailCommand::Addresses(args) => super::mailbox::addresses(cx, args).await,
+        MailCommand::Check(args) => super::mailbox::check(cx, args).await,
+        MailCommand::Review(args) => super::mailbox::review(cx, args).await,
+        MailCommand::Deliverable(args) => super::mailbox::deliverable(cx, args).await,
     }
 }
 
@@ -135,6 +156,9 @@ fn print_report(report: &ReplyReport) -> Outcome {
         report.own,
         report.unmatched
     );
+    for handled in &report.work {
+        say!("To a work address: {}", serde_json::to_string(handled).unwrap_or_default());
+    }
     if !report.caught_up {
         say!("More messages remain; run it again (the worker reads them at its next checks).");
     }

@@ -64,7 +64,7 @@ pub fn key(json: bool) -> Outcome {
 }
 
 /// The actor as the user named by `--user`, else the account's first user.
-async fn actor_for(cx: &Context, user: Option<&str>) -> Outcome<Actor> {
+pub(crate) async fn actor_for(cx: &Context, user: Option<&str>) -> Outcome<Actor> {
     let user = users::pick(&cx.app, &cx.actor, user).await?;
     Ok(Actor { user: Some(user), ..cx.actor.clone() })
 }

@@ -9,6 +9,7 @@ mod follow_ups;
 mod import;
 mod mail;
 mod mail_account;
+mod mailbox;
 mod plans;
 mod progress;
 mod promises;
@@ -48,6 +49,8 @@ pub async fn run(cli: Cli) -> Outcome {
             MailAccountCommand::Set(args) => &args.smtp,
             MailAccountCommand::Test(args) => &args.account.smtp,
         }),
+        Command::Mail(MailCommand::Addresses(args)) => Some(&args.smtp),
+        Command::Mail(MailCommand::Check(args)) => Some(&args.smtp),
         Command::Worker(args) => Some(&args.smtp),
         _ => None,
     };

@@ -9,13 +9,16 @@ use tickler_mail::Mailer;
 use tickler_server::{AppState, Config};
 
 use crate::args::{Global, ServeArgs};
-use crate::commands::mail::{imap_config, secret_key, smtp_config};
+use crate::commands::mail::{imap_config, inbound_address, secret_key, smtp_config, watch_settings};
 use crate::context::{database_url, default_data_dir, now_instant, system_zone};
 use crate::failure::{Failure, Outcome};
 
 pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
     let config = config(global, args)?;
-    let app = App::open(&config.database).await?.with_secret_key(secret_key(&args.smtp)?);
+    let app = App::open(&config.database)
+        .await?
+        .with_secret_key(secret_key(&args.smtp)?)
+        .with_inbound_address(inbound_address(&args.smtp)?);
     let mut config = config;
     if args.demo {
         let zone = match &global.tz {
@@ -50,6 +53,7 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
     } else {
         let mailer = Mailer::new(&smtp_config(&args.smtp)?)?;
         let imap = imap_config(&args.smtp, &args.imap)?;
+        let watch = watch_settings(&args.smtp, &args.imap)?;
         let clock = match config.now {
             Some(now) => Clock::starting_at(now),
             None => Clock::system(),
@@ -60,7 +64,7 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
             let shutdown = async move {
                 let _ = stopped.wait_for(|stop| *stop).await;
             };
-            let config = WorkerConfig { imap, ..WorkerConfig::new(clock) };
+            let config = WorkerConfig { imap, watch: Some(watch), ..WorkerConfig::new(clock) };
             worker::run_worker(worker_app, mailer, config, shutdown).await
         }))
     };

@@ -152,6 +152,9 @@ fn line(app: &Frame<'_>, item: &Item) -> String {
     if let Some(pacing) = &item.pacing {
         text.push_str(&format!("\n           ! {pacing}"));
     }
+    if item.row.email_undeliverable {
+        text.push_str("\n           ! their email bounced: reach them another way");
+    }
     text
 }
 

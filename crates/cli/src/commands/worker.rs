@@ -5,7 +5,7 @@ use tickler_app::worker::{self, Clock, WorkerConfig};
 use tickler_mail::Mailer;
 
 use crate::args::WorkerArgs;
-use crate::commands::mail::{imap_config, smtp_config};
+use crate::commands::mail::{imap_config, smtp_config, watch_settings};
 use crate::context::Context;
 use crate::failure::Outcome;
 use crate::render;
@@ -25,6 +25,10 @@ pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
     config.concurrency = args.concurrency.max(1);
     config.lanes = args.lanes.max(1);
     config.imap = imap_config(&args.smtp, &args.imap)?;
+    let watch = watch_settings(&args.smtp, &args.imap)?;
+    let app = cx.app.clone().with_inbound_address(watch.inbound.clone());
+    let cx = &Context { app, actor: cx.actor.clone(), json: cx.json };
+    config.watch = Some(watch);
     if args.once {
         // Replies first: one that arrived since the last run stops its plan before the next email goes.
         let replies = match &config.imap {
@@ -33,12 +37,23 @@ pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
             }
             None => None,
         };
+        // Then each user's own mailbox, once; one that fails is reported and the rest go on.
+        let mut synced = Vec::new();
+        for mailbox in tickler_app::mail_accounts::watched_mailboxes(&cx.app).await? {
+            match tickler_app::mailbox::sync(&cx.app, &mailbox, cx.app.inbound_address(), &config.clock, &mut |_| {})
+                .await
+            {
+                Ok(report) => synced.push(report),
+                Err(error) => eprintln!("worker: reading {}'s mailbox: {error}", mailbox.user_email),
+            }
+        }
         let report = worker::drain(&cx.app, &mailer, &config).await.map_err(tickler_app::Error::from)?;
         if cx.json {
             return render::json(&serde_json::json!({
                 "claimed": report.claimed, "sent": report.sent, "held": report.held,
                 "closed": report.closed, "failed": report.failed,
                 "replies": replies.as_ref().map(|replies| replies.replies.len()),
+                "mailboxes": synced,
             }));
         }
         if let Some(replies) = &replies {
@@ -47,6 +62,15 @@ pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
                 replies.read,
                 replies.mailbox,
                 replies.replies.len()
+            );
+        }
+        for report in &synced {
+            say!(
+                "Read {} new message(s) in {}: {} received and {} sent email(s) logged.",
+                report.read,
+                report.mailbox,
+                report.received,
+                report.sent
             );
         }
         say!(

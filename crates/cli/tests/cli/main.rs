@@ -18,6 +18,7 @@ mod doors;
 mod errors;
 mod mail;
 mod mail_account;
+mod mailboxes;
 mod pacing;
 mod plans;
 mod promises;

@@ -7,6 +7,7 @@ pub mod contacts;
 mod extract;
 mod follow_ups;
 pub mod mail_account;
+mod mailbox;
 pub mod plans;
 pub mod transfer;
 
@@ -112,6 +113,13 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plans::update))
         .routes(routes!(transfer::import_contacts))
         .routes(routes!(transfer::export_contacts))
+        .routes(routes!(mailbox::addresses))
+        .routes(routes!(mailbox::renew_addresses))
+        .routes(routes!(mailbox::check))
+        .routes(routes!(mailbox::review))
+        .routes(routes!(mailbox::add_reviewed))
+        .routes(routes!(mailbox::dismiss_reviewed))
+        .routes(routes!(mailbox::deliverable))
         .split_for_parts();
     let document = openapi.clone();
     let router = router

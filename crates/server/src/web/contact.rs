@@ -67,6 +67,13 @@ async fn context(state: &AppState, caller: &Caller, id: ContactId) -> Result<min
     let contact = contacts::get(&state.app, &actor, id).await?;
     let now = caller.now(state);
     let last = contacts::last_touch(&state.app, &actor, id).await?;
+    let bounced: Vec<minijinja::Value> = contacts::undeliverable(&state.app, &actor, id)
+        .await?
+        .into_iter()
+        .map(|bounced| {
+            minijinja::context! { email => bounced.email, since => moment_text(bounced.since, &now), reason => bounced.reason }
+        })
+        .collect();
     let timeline: Vec<minijinja::Value> =
         contacts::timeline(&state.app, &actor, id).await?.iter().map(|entry| timeline_entry(entry, &now)).collect();
     let plans: Vec<String> = plans::list(&state.app, &actor).await?.into_iter().map(|plan| plan.name).collect();
@@ -105,6 +112,7 @@ async fn context(state: &AppState, caller: &Caller, id: ContactId) -> Result<min
         timeline,
         plans,
         enrollments,
+        bounced,
         contact,
     })
 }
@@ -148,6 +156,7 @@ fn timeline_entry(entry: &Entry, now: &jiff::ZonedDateTime) -> minijinja::Value 
             label => "follow-up",
             text => if follow_up.purpose.is_empty() { follow_up.channel.as_str().to_string() } else { format!("{}: {}", follow_up.channel.as_str(), follow_up.purpose) },
             state => follow_up.state.as_str(),
+            reason => follow_up.closed_reason.clone(),
         },
         Entry::Promise(promise) => minijinja::context! {
             kind => "promise",

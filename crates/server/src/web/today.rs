@@ -75,6 +75,7 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
             due_text => due_text(&row.follow_up.due, &now),
             late => agenda::lateness(&row.follow_up.due, &now),
             last_touch,
+            email_undeliverable => row.email_undeliverable,
         };
         match buckets.last_mut() {
             Some((last, items)) if *last == bucket => items.push(item),

@@ -1,0 +1,225 @@
+//! Each user's own mailbox, read into the record: the INBOX (replies,
+//! bounces, mail to work addresses) and the Sent folder (what the user wrote
+//! from their own client), each past the last UID read (all of it again
+//! when its UIDVALIDITY changed), a batch at a time so a mailbox of any size
+//! is read in bounded memory, its place saved after every batch. What one
+//! message does is in [`message`]; the watchers that keep reading are in [`watch`].
+
+pub mod message;
+pub mod watch;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use tickler_core::ids::{AccountId, UserId};
+use tickler_mail::{ImapConfig, Inbox, MailError, MailboxStatus};
+use tickler_store::MailboxPoll;
+
+use crate::error::{Error, Result};
+use crate::mail_accounts::{UnknownPolicy, WatchedMailbox};
+use crate::worker::Clock;
+use crate::{Actor, App};
+
+pub use message::Handled;
+
+/// Messages fetched per round trip.
+pub const BATCH: usize = 100;
+
+/// Which folder a message was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Folder {
+    Inbox,
+    Sent,
+}
+
+/// Whose mail is being read, and what counts as theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub user_id: UserId,
+    pub account_id: AccountId,
+    /// Where their reminders go.
+    pub user_email: String,
+    /// Lower case; mail to a work address acts only from one of these.
+    pub own_addresses: Vec<String>,
+    /// List the people they correspond with who are not contacts.
+    pub review_unknown: bool,
+}
+
+impl Owner {
+    /// The owner of a watched mailbox.
+    pub fn of_mailbox(mailbox: &WatchedMailbox) -> Owner {
+        Owner {
+            user_id: mailbox.user_id,
+            account_id: mailbox.account_id,
+            user_email: mailbox.user_email.clone(),
+            own_addresses: mailbox.own_addresses.clone(),
+            review_unknown: mailbox.unknown_policy == UnknownPolicy::Review,
+        }
+    }
+
+    /// A user found by their work-address secret (they may have no mailbox of their own).
+    pub async fn of(app: &App, user_id: UserId, account_id: AccountId) -> Result<Owner> {
+        let user = app.store.user(account_id, user_id).await?;
+        let review_unknown = app.store.reviews_unknown(user_id).await?;
+        Ok(Owner {
+            user_id,
+            account_id,
+            user_email: user.email.as_str().to_string(),
+            own_addresses: app.store.own_addresses(user_id).await?,
+            review_unknown,
+        })
+    }
+
+    /// The owner as the actor of what their mail does, at `now`, in their account's zone.
+    pub async fn actor(&self, app: &App, now: Timestamp) -> Result<Actor> {
+        let account = app.store.account(self.account_id).await?;
+        let user = app.store.user(self.account_id, self.user_id).await?;
+        Ok(Actor::new(account, Some(user), now))
+    }
+}
+
+/// What reading a mailbox found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncReport {
+    /// The mailbox, as `imap://user@host:port`.
+    pub mailbox: String,
+    /// Messages read in this sync (INBOX and Sent).
+    pub read: u64,
+    /// A folder was read from its start (the first sync, or its UIDVALIDITY changed).
+    pub from_start: bool,
+    /// Email touches recorded: inbound (replies and mail from contacts) and outbound (Sent, logged).
+    pub received: u64,
+    pub sent: u64,
+    /// Messages whose touches were recorded before.
+    pub already: u64,
+    pub follow_ups: u64,
+    pub reminders: u64,
+    pub unreadable: u64,
+    pub bounces: u64,
+    pub automatic: u64,
+    /// Mail to a work address that did not act: the sender was not verified.
+    pub ignored: u64,
+    /// Correspondents noted for review (not contacts yet).
+    pub unknown: u64,
+    /// The Sent folder read, when there is one.
+    pub sent_folder: Option<String>,
+}
+
+/// How far a sync has got, for a progress line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub folder: Folder,
+    /// Messages read in this folder so far.
+    pub read: u64,
+    /// Messages in the folder.
+    pub total: u32,
+}
+
+/// Read `mailbox`'s new mail: INBOX first, then the Sent folder.
+pub async fn sync(
+    app: &App,
+    mailbox: &WatchedMailbox,
+    inbound: Option<&str>,
+    clock: &Clock,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<SyncReport> {
+    let owner = Owner::of_mailbox(mailbox);
+    let (mut inbox, status) = Inbox::open(&mailbox.imap).await.map_err(crate::mail::mail_error)?;
+    let result = sync_open(app, &owner, mailbox, &mut inbox, status, inbound, clock, progress).await;
+    inbox.close().await;
+    let error = result.as_ref().err().map(ToString::to_string);
+    app.store.note_mailbox_state(&position_key(mailbox, &mailbox.imap.mailbox), 0, error.as_deref(), clock.now()).await?;
+    result
+}
+
+/// Read both folders on an open session.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn sync_open(
+    app: &App,
+    owner: &Owner,
+    mailbox: &WatchedMailbox,
+    inbox: &mut Inbox,
+    status: MailboxStatus,
+    inbound: Option<&str>,
+    clock: &Clock,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<SyncReport> {
+    let mut report = SyncReport { mailbox: display(&mailbox.imap), ..SyncReport::default() };
+    let inbox_key = position_key(mailbox, &mailbox.imap.mailbox);
+    read_folder(app, owner, inbox, status, &inbox_key, Folder::Inbox, inbound, clock, progress, &mut report).await?;
+    let sent = match &mailbox.sent_folder {
+        Some(folder) => Some(folder.clone()),
+        None => inbox.sent_folder().await.map_err(crate::mail::mail_error)?,
+    };
+    if let Some(sent) = sent.filter(|sent| *sent != mailbox.imap.mailbox) {
+        let status = inbox.examine(&sent).await.map_err(crate::mail::mail_error)?;
+        let key = position_key(mailbox, &sent);
+        read_folder(app, owner, inbox, status, &key, Folder::Sent, inbound, clock, progress, &mut report).await?;
+        inbox.examine(&mailbox.imap.mailbox).await.map_err(crate::mail::mail_error)?;
+        report.sent_folder = Some(sent);
+    }
+    Ok(report)
+}
+
+/// Read one folder past its saved place, saving the place after every batch.
+#[allow(clippy::too_many_arguments)]
+async fn read_folder(
+    app: &App,
+    owner: &Owner,
+    inbox: &mut Inbox,
+    status: MailboxStatus,
+    key: &str,
+    folder: Folder,
+    inbound: Option<&str>,
+    clock: &Clock,
+    progress: &mut (dyn FnMut(Progress) + Send),
+    report: &mut SyncReport,
+) -> Result<()> {
+    let mut last_uid = match app.store.mailbox_poll(key).await? {
+        Some(poll) if poll.uid_validity == status.uid_validity => poll.last_uid,
+        _ => {
+            report.from_start = true;
+            0
+        }
+    };
+    let mut read = 0u64;
+    loop {
+        let messages = inbox.fetch_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
+        for message in &messages {
+            message::handle(app, owner, inbound, folder, message, clock.now(), report).await?;
+        }
+        read += messages.len() as u64;
+        report.read += messages.len() as u64;
+        if let Some(newest) = messages.last().map(|message| message.uid) {
+            last_uid = newest;
+        }
+        let poll = MailboxPoll { uid_validity: status.uid_validity, last_uid };
+        app.store.save_mailbox_poll(key, poll, clock.now()).await?;
+        progress(Progress { folder, read, total: status.messages });
+        if messages.len() < BATCH {
+            return Ok(());
+        }
+    }
+}
+
+/// Where the count of a user's ignored work-address mail is kept (whichever mailbox it arrived in).
+pub fn ignored_key(user: UserId) -> String {
+    format!("user {user}: work addresses")
+}
+
+/// Where the place in a user's folder is saved: per user, server, login and folder.
+pub fn position_key(mailbox: &WatchedMailbox, folder: &str) -> String {
+    let mut imap = mailbox.imap.clone();
+    imap.mailbox = folder.to_string();
+    format!("user {}: {}", mailbox.user_id, imap.mailbox_key())
+}
+
+fn display(imap: &ImapConfig) -> String {
+    format!("imap://{}@{}:{}", imap.username, imap.host, imap.port)
+}
+
+/// A mail error while reading a mailbox, as an action's error.
+pub fn failed(error: MailError) -> Error {
+    crate::mail::mail_error(error)
+}

@@ -1,0 +1,357 @@
+//! Each user's own mailbox, end to end through the binary against a real
+//! Dovecot (LMTP delivery, so `Delivered-To` is the server's own; Sent-folder
+//! messages APPENDed as a mail client does), on SQLite and PostgreSQL:
+//! Sent-folder sync, replies, the log and remind addresses (BCC and alone),
+//! an unreadable date, a forged sender, a bounce, the review list, the
+//! installation's inbound mailbox with a per-user secret, and two users
+//! whose mail never crosses.
+
+use tickler_test_support::both;
+use tickler_test_support::dovecot::Dovecot;
+use tickler_test_support::smtp_sink::SmtpSink;
+
+use crate::common::{Tickler, array};
+
+/// A key for sealing mail passwords (32 bytes, base64).
+const KEY: &str = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+
+/// Sam's and Kim's mailboxes on one Dovecot, both users of one installation.
+struct Mail {
+    dovecot: Dovecot,
+    password_file: std::path::PathBuf,
+}
+
+impl Mail {
+    fn start(t: &Tickler) -> Mail {
+        let dovecot = Dovecot::start_users(&[("sam", "sam-pw"), ("kim", "kim-pw")]);
+        let dir = std::env::temp_dir().join(format!("tickler-mailboxes-{}-{}", std::process::id(), dovecot.port));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mail = Mail { dovecot, password_file: dir.join("password") };
+        for (user, password) in [("sam", "sam-pw"), ("kim", "kim-pw")] {
+            let email = format!("{user}@stone.example");
+            t.run_with_stdin(&["user", "add", &email, "--name", user], Some("a long password 1\n")).success();
+            std::fs::write(&mail.password_file, password).unwrap();
+            let port = mail.dovecot.port.to_string();
+            let file = mail.password_file.to_str().unwrap().to_string();
+            t.run_env(
+                &[
+                    "mail",
+                    "account",
+                    "set",
+                    "--user",
+                    &email,
+                    "--imap-host",
+                    "127.0.0.1",
+                    "--imap-port",
+                    &port,
+                    "--imap-security",
+                    "none",
+                    "--imap-username",
+                    user,
+                    "--imap-password-file",
+                    &file,
+                    "--from-address",
+                    &email,
+                    "--unknown",
+                    "review",
+                ],
+                &[("TICKLER_SECRET_KEY", KEY)],
+            )
+            .success();
+        }
+        mail
+    }
+
+    /// `tickler mail check --user …` as JSON (the first mailbox's report).
+    fn check(&self, t: &Tickler, user: &str) -> serde_json::Value {
+        let output = t
+            .run_env(
+                &["mail", "check", "--user", &format!("{user}@stone.example"), "--json"],
+                &[("TICKLER_SECRET_KEY", KEY)],
+            )
+            .success();
+        output.json()[0].clone()
+    }
+
+    /// Deliver through LMTP to `rcpt` (the envelope: a BCC is an address in no header).
+    fn deliver(&self, rcpt: &str, message: &str) {
+        self.dovecot.deliver("sam@stone.example", &[rcpt], message.replace('\n', "\r\n").as_bytes());
+    }
+
+    fn sent(&self, user: &str, message: &str) {
+        let password = self.dovecot.password(user).to_string();
+        self.dovecot.append_to(user, &password, "Sent", message.replace('\n', "\r\n").as_bytes());
+    }
+}
+
+impl Drop for Mail {
+    fn drop(&mut self) {
+        if let Some(dir) = self.password_file.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+const DATE: &str = "Tue, 24 Nov 2026 09:00:00 -0500";
+
+fn touches(t: &Tickler, contact: &str) -> Vec<serde_json::Value> {
+    t.timeline(contact).into_iter().filter(|entry| entry["kind"] == "touch").collect()
+}
+
+fn open_follow_ups(t: &Tickler, contact: &str) -> Vec<serde_json::Value> {
+    t.timeline(contact).into_iter().filter(|entry| entry["kind"] == "follow-up" && entry["state"] == "open").collect()
+}
+
+both!(the_sent_folder_is_logged_once_on_each_contact, |t: &Tickler| {
+    let mail = Mail::start(t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    t.add("Bob Roe", &["--email", "bob@roe.example"]);
+    mail.sent(
+        "sam",
+        &format!(
+            "From: Sam <sam@stone.example>\nTo: Ann Lee <ann@acme.com>, zoe@zed.example\nCc: Bob <bob@roe.example>\n\
+             Subject: The quote\nDate: {DATE}\nMessage-ID: <s1@stone.example>\n\nHi Ann, here is the quote.\n"
+        ),
+    );
+    let report = mail.check(t, "sam");
+    assert_eq!((report["sent"].as_u64(), report["read"].as_u64()), (Some(2), Some(1)), "{report}");
+    assert_eq!(report["sent_folder"], "Sent");
+    for contact in ["ann", "bob"] {
+        let logged = touches(t, contact);
+        assert_eq!(logged.len(), 1, "{logged:?}");
+        assert_eq!(logged[0]["direction"], "out");
+        assert_eq!(logged[0]["channel"], "email");
+        assert_eq!(logged[0]["summary"], "The quote — Hi Ann, here is the quote.");
+    }
+    // Read again: nothing new, nothing twice.
+    let again = mail.check(t, "sam");
+    assert_eq!((again["read"].as_u64(), again["sent"].as_u64()), (Some(0), Some(0)), "{again}");
+    assert_eq!(touches(t, "ann").len(), 1);
+    // Zoe is not a contact: listed for review, and added from there.
+    let review = array(t.json(&["mail", "review", "--user", "sam@stone.example"]));
+    assert_eq!(review.len(), 1, "{review:?}");
+    assert_eq!((review[0]["email"].as_str(), review[0]["sent"].as_i64()), (Some("zoe@zed.example"), Some(1)));
+    let text = t.ok(&["mail", "review", "--user", "sam@stone.example"]).stdout;
+    assert!(text.contains("1 people you corresponded with are not contacts yet — add them?"), "{text}");
+    t.ok(&["mail", "review", "--user", "sam@stone.example", "--add", "zoe@zed.example", "--name", "Zoe Zed"]);
+    assert!(array(t.json(&["mail", "review", "--user", "sam@stone.example"])).is_empty());
+    assert!(t.contacts().iter().any(|contact| contact["name"] == "Zoe Zed"));
+});
+
+both!(a_reply_in_the_inbox_is_logged_and_stops_plans, |t: &Tickler| {
+    let mail = Mail::start(t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    mail.sent(
+        "sam",
+        &format!(
+            "From: sam@stone.example\nTo: ann@acme.com\nSubject: Lunch?\nDate: {DATE}\n\
+             Message-ID: <s2@stone.example>\n\nThursday?\n"
+        ),
+    );
+    mail.check(t, "sam");
+    t.ok(&["enroll", "ann", "After an interview"]);
+    // From another address of Ann's company, but answering Sam's message: matched by the thread.
+    mail.deliver(
+        "sam@stone.example",
+        &format!(
+            "From: Ann's assistant <desk@acme.com>\nTo: sam@stone.example\nSubject: Re: Lunch?\nDate: {DATE}\n\
+             Message-ID: <r2@acme.com>\nIn-Reply-To: <s2@stone.example>\n\nThursday works.\n"
+        ),
+    );
+    // An out-of-office from Ann is not a reply.
+    mail.deliver(
+        "sam@stone.example",
+        &format!(
+            "From: ann@acme.com\nTo: sam@stone.example\nSubject: Automatic reply: Lunch?\nAuto-Submitted: auto-replied\n\
+             Date: {DATE}\nMessage-ID: <ooo@acme.com>\n\nI am away.\n"
+        ),
+    );
+    let report = mail.check(t, "sam");
+    assert_eq!((report["received"].as_u64(), report["automatic"].as_u64()), (Some(1), Some(1)), "{report}");
+    let inbound: Vec<_> = touches(t, "ann").into_iter().filter(|touch| touch["direction"] == "in").collect();
+    assert_eq!(inbound.len(), 1, "{inbound:?}");
+    assert_eq!(inbound[0]["outcome"], "replied");
+    let enrollments = array(t.json(&["enrollments", "--contact", "ann"]));
+    assert_eq!(enrollments[0]["state"], "stopped", "{enrollments:?}");
+});
+
+both!(the_log_address_logs_a_bcc_and_a_forward, |t: &Tickler| {
+    let mail = Mail::start(t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    t.add("Bob Roe", &["--email", "bob@roe.example"]);
+    // A BCC: the log address is in no header, only in the envelope (Delivered-To).
+    mail.deliver(
+        "sam+tickler-log@stone.example",
+        &format!(
+            "From: Sam Stone <sam@stone.example>\nTo: ann@acme.com\nSubject: Proposal\nDate: {DATE}\n\
+             Message-ID: <b1@stone.example>\n\nAnn, the proposal is attached.\n"
+        ),
+    );
+    // A forward of Bob's email: Bob is the original sender (an inbound touch).
+    mail.deliver(
+        "sam+tickler-log@stone.example",
+        &format!(
+            "From: sam@stone.example\nTo: sam+tickler-log@stone.example\nSubject: Fwd: Pricing question\nDate: {DATE}\n\
+             Message-ID: <f1@stone.example>\n\n---------- Forwarded message ---------\nFrom: Bob Roe <bob@roe.example>\n\
+             Date: Mon, 23 Nov 2026 at 16:02\nSubject: Pricing question\nTo: Sam Stone <sam@stone.example>\n\n\
+             What would ten seats cost?\n"
+        ),
+    );
+    let report = mail.check(t, "sam");
+    assert_eq!((report["sent"].as_u64(), report["received"].as_u64()), (Some(1), Some(1)), "{report}");
+    let ann = touches(t, "ann");
+    assert_eq!((ann.len(), ann[0]["direction"].as_str()), (1, Some("out")), "{ann:?}");
+    assert!(ann[0]["summary"].as_str().unwrap().starts_with("Proposal — Ann, the proposal"), "{ann:?}");
+    let bob = touches(t, "bob");
+    assert_eq!((bob.len(), bob[0]["direction"].as_str()), (1, Some("in")), "{bob:?}");
+    assert!(bob[0]["summary"].as_str().unwrap().starts_with("Pricing question"), "{bob:?}");
+});
+
+both!(a_forged_sender_writes_nothing, |t: &Tickler| {
+    let mail = Mail::start(t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    // From someone else.
+    mail.deliver(
+        "sam+tickler-log@stone.example",
+        &format!("From: mallory@evil.example\nTo: ann@acme.com\nSubject: x\nDate: {DATE}\nMessage-ID: <x1@evil.example>\n\nx\n"),
+    );
+    // Sam's own address, but the receiving server saw SPF and DKIM fail for it.
+    mail.deliver(
+        "sam+tickler-3days@stone.example",
+        &format!(
+            "Authentication-Results: mx.stone.example; spf=fail smtp.mailfrom=stone.example; dkim=none\n\
+             From: sam@stone.example\nTo: ann@acme.com\nSubject: y\nDate: {DATE}\nMessage-ID: <x2@evil.example>\n\ny\n"
+        ),
+    );
+    let before = t.snapshot();
+    let report = mail.check(t, "sam");
+    assert_eq!(report["ignored"].as_u64(), Some(2), "{report}");
+    assert!(touches(t, "ann").is_empty());
+    assert!(open_follow_ups(t, "ann").is_empty());
+    assert_eq!(before["contacts"], t.snapshot()["contacts"]);
+    let addresses = t.ok(&["mail", "addresses", "--user", "sam@stone.example"]).stdout;
+    assert!(addresses.contains("2 message(s) to these addresses were ignored: sender not verified"), "{addresses}");
+});
+
+both!(a_reminder_address_makes_a_follow_up_that_a_reply_cancels, |t: &Tickler| {
+    let mail = Mail::start(t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    mail.deliver(
+        "sam+tickler-3days@stone.example",
+        &format!(
+            "Authentication-Results: mx.stone.example; spf=pass smtp.mailfrom=stone.example; dkim=pass header.d=stone.example\n\
+             From: sam@stone.example\nTo: ann@acme.com\nSubject: Contract draft\nDate: {DATE}\n\
+             Message-ID: <m3@stone.example>\n\nAnn, the draft.\n"
+        ),
+    );
+    let report = mail.check(t, "sam");
+    assert_eq!(report["follow_ups"].as_u64(), Some(1), "{report}");
+    let open = open_follow_ups(t, "ann");
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["purpose"], "Contract draft");
+    assert_eq!(open[0]["due"]["date"], "2026-11-27");
+    // The message itself is an outbound touch.
+    assert_eq!(touches(t, "ann")[0]["direction"], "out");
+    // Ann answers first: the follow-up cancels itself and the timeline says why.
+    mail.deliver(
+        "sam@stone.example",
+        &format!("From: ann@acme.com\nTo: sam@stone.example\nSubject: Re: Contract draft\nDate: {DATE}\nMessage-ID: <a3@acme.com>\nIn-Reply-To: <m3@stone.example>\n\nSigned.\n"),
+    );
+    mail.check(t, "sam");
+    let timeline = t.timeline("ann");
+    let follow_up = timeline.iter().find(|entry| entry["kind"] == "follow-up").unwrap();
+    assert_eq!(follow_up["state"], "cancelled", "{follow_up}");
+    assert_eq!(follow_up["closed_reason"], "Ann Lee replied first");
+});
+
+both!(a_reminder_to_the_address_alone_is_emailed_at_that_time, |t: &Tickler| {
+    let (mail, sink) = (Mail::start(t), SmtpSink::start());
+    mail.deliver(
+        "sam+tickler-tomorrow-9am@stone.example",
+        &format!(
+            "From: Sam Stone <sam@stone.example>\nTo: sam+tickler-tomorrow-9am@stone.example\nSubject: Call the bank\n\
+             Date: {DATE}\nMessage-ID: <m4@stone.example>\n\nAsk about the loan rate.\n"
+        ),
+    );
+    // An address whose date cannot be read gets one short answer.
+    mail.deliver(
+        "sam+tickler-blorpday@stone.example",
+        &format!(
+            "From: sam@stone.example\nTo: x@y.example\nSubject: z\nDate: {DATE}\nMessage-ID: <m5@stone.example>\n\nz\n"
+        ),
+    );
+    let report = mail.check(t, "sam");
+    assert_eq!((report["reminders"].as_u64(), report["unreadable"].as_u64()), (Some(1), Some(1)), "{report}");
+    let relay = format!(
+        "[smtp]\nhost = 127.0.0.1\nport = {}\nsecurity = none\nfrom_address = tickler@stone.example\n",
+        sink.port
+    );
+    let config =
+        std::env::temp_dir().join(format!("tickler-mailboxes-relay-{}-{}.conf", std::process::id(), sink.port));
+    std::fs::write(&config, relay).unwrap();
+    let config = config.to_str().unwrap().to_string();
+    // Now: only the answer goes; the reminder waits for tomorrow 9:00.
+    t.run_env(&["worker", "--once", "--mail-config", &config], &[("TICKLER_SECRET_KEY", KEY)]).success();
+    let sent = sink.messages();
+    assert_eq!(sent.len(), 1, "{:?}", sent.iter().map(|m| m.header("subject")).collect::<Vec<_>>());
+    assert_eq!(sent[0].header("to"), Some("sam@stone.example"));
+    assert!(sent[0].header("subject").unwrap().contains("blorpday"), "{:?}", sent[0].header("subject"));
+    assert!(sent[0].body.contains("sam+tickler-3days@stone.example"), "{}", sent[0].body);
+    t.at("2026-11-25T09:01:00-05:00")
+        .run_env(&["worker", "--once", "--mail-config", &config], &[("TICKLER_SECRET_KEY", KEY)])
+        .success();
+    let sent = sink.messages();
+    assert_eq!(sent.len(), 2);
+    let reminder = sent.iter().find(|m| m.header("subject") == Some("Reminder: Call the bank")).expect("the reminder");
+    assert_eq!(reminder.header("to"), Some("sam@stone.example"));
+    assert!(reminder.body.contains("> Ask about the loan rate."), "{}", reminder.body);
+    let _ = std::fs::remove_file(&config);
+});
+
+both!(a_bounce_marks_the_address_undeliverable, |t: &Tickler| {
+    let mail = Mail::start(t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    t.ok(&["follow", "ann", "tomorrow", "--via", "email", "--note", "Send the quote"]);
+    mail.deliver(
+        "sam@stone.example",
+        &format!(
+            "From: Mail Delivery System <MAILER-DAEMON@mx.stone.example>\nTo: sam@stone.example\n\
+             Subject: Undelivered Mail Returned to Sender\nDate: {DATE}\nMessage-ID: <dsn1@mx.stone.example>\n\
+             MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\n\n\
+             --b1\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n\
+             --b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.stone.example\n\n\
+             Final-Recipient: rfc822; ann@acme.com\nAction: failed\nStatus: 5.1.1\n\
+             Diagnostic-Code: smtp; 550 5.1.1 <ann@acme.com>: Recipient address rejected: User unknown\n\n--b1--\n"
+        ),
+    );
+    let report = mail.check(t, "sam");
+    assert_eq!(report["bounces"].as_u64(), Some(1), "{report}");
+    assert!(touches(t, "ann").is_empty(), "a bounce is not a reply");
+    let shown = t.ok(&["show", "ann"]).stdout;
+    assert!(shown.contains("ann@acme.com bounced"), "{shown}");
+    let agenda = t.ok(&["today", "--days", "3"]).stdout;
+    assert!(agenda.contains("their email bounced"), "{agenda}");
+    t.ok(&["mail", "deliverable", "ann@acme.com"]);
+    assert!(!t.ok(&["show", "ann"]).stdout.contains("bounced"));
+});
+
+both!(two_users_mail_never_crosses, |t: &Tickler| {
+    let mail = Mail::start(t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    mail.sent(
+        "kim",
+        &format!("From: kim@stone.example\nTo: zoe@zed.example\nSubject: k\nDate: {DATE}\nMessage-ID: <k1@stone.example>\n\nk\n"),
+    );
+    // Kim BCCs Sam's log address: it is not Kim's, so nothing acts.
+    mail.deliver(
+        "sam+tickler-log@stone.example",
+        &format!("From: kim@stone.example\nTo: ann@acme.com\nSubject: k2\nDate: {DATE}\nMessage-ID: <k2@stone.example>\n\nk\n"),
+    );
+    let sam = mail.check(t, "sam");
+    assert_eq!(sam["ignored"].as_u64(), Some(1), "{sam}");
+    let kim = mail.check(t, "kim");
+    assert_eq!(kim["read"].as_u64(), Some(1), "{kim}");
+    assert!(touches(t, "ann").is_empty());
+    assert!(array(t.json(&["mail", "review", "--user", "sam@stone.example"])).is_empty());
+    assert_eq!(array(t.json(&["mail", "review", "--user", "kim@stone.example"])).len(), 1);
+});
