@@ -355,3 +355,45 @@ both!(two_users_mail_never_crosses, |t: &Tickler| {
     assert!(array(t.json(&["mail", "review", "--user", "sam@stone.example"])).is_empty());
     assert_eq!(array(t.json(&["mail", "review", "--user", "kim@stone.example"])).len(), 1);
 });
+
+both!(the_installation_mailbox_acts_for_the_user_whose_secret_it_carries, |t: &Tickler| {
+    let dovecot = Dovecot::start_users(&[("followup", "in-pw")]);
+    t.run_with_stdin(&["user", "add", "sam@stone.example", "--name", "Sam"], Some("a long password 1\n")).success();
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    let config = std::env::temp_dir().join(format!("tickler-inbound-{}-{}.conf", std::process::id(), dovecot.port));
+    std::fs::write(
+        &config,
+        format!(
+            "[imap]\nhost = 127.0.0.1\nport = {}\nsecurity = none\nusername = followup\npassword = in-pw\n\
+             address = followup@example.org\n",
+            dovecot.port
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap().to_string();
+    let env = [("TICKLER_MAIL_CONFIG", config.as_str())];
+    let shown = t.run_env(&["mail", "addresses", "--user", "sam@stone.example", "--json"], &env).success().json();
+    let log = shown["inbound"]["log"].as_str().unwrap().to_string();
+    assert!(log.starts_with("followup+") && log.ends_with(".log@example.org"), "{shown}");
+    // Shown again: the same secret.
+    let again = t.run_env(&["mail", "addresses", "--user", "sam@stone.example", "--json"], &env).success().json();
+    assert_eq!(again["inbound"]["log"], log.as_str());
+    let message = |id: &str| {
+        format!(
+            "From: sam@stone.example\r\nTo: ann@acme.com\r\nSubject: Samples\r\nDate: {DATE}\r\nMessage-ID: <{id}@stone.example>\r\n\r\nSent today.\r\n"
+        )
+    };
+    dovecot.deliver("sam@stone.example", &[&log], message("i1").as_bytes());
+    let report = t.run_env(&["mail", "check-replies", "--json"], &env).success().json();
+    assert_eq!(report["work"].as_array().map(Vec::len), Some(1), "{report}");
+    let logged = touches(t, "ann");
+    assert_eq!((logged.len(), logged[0]["direction"].as_str()), (1, Some("out")), "{logged:?}");
+    // A new secret: the old address stops working.
+    let renewed = t.run_env(&["mail", "addresses", "--user", "sam@stone.example", "--new", "--json"], &env).success().json();
+    assert_ne!(renewed["inbound"]["log"], log.as_str());
+    dovecot.deliver("sam@stone.example", &[&log], message("i2").as_bytes());
+    let report = t.run_env(&["mail", "check-replies", "--json"], &env).success().json();
+    assert_eq!(report["work"][0]["result"], "ignored", "{report}");
+    assert_eq!(touches(t, "ann").len(), 1);
+    let _ = std::fs::remove_file(&config);
+});
