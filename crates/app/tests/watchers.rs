@@ -75,8 +75,12 @@ impl Fixture {
     /// Run the watchers until the returned sender is dropped.
     fn watch(&self, poll: Duration) -> tokio::sync::oneshot::Sender<()> {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let settings =
-            WatchSettings { poll, refresh: Duration::from_secs(1), first_backoff: Duration::from_millis(500), inbound: None };
+        let settings = WatchSettings {
+            poll,
+            refresh: Duration::from_secs(1),
+            first_backoff: Duration::from_millis(500),
+            inbound: None,
+        };
         tokio::spawn(watch::run(self.app.clone(), Clock::system(), settings, async move {
             let _ = stopped.await;
         }));
@@ -98,7 +102,8 @@ impl Fixture {
 
     /// Wait until the watcher has read `actor`'s INBOX once (its place is saved).
     async fn wait_until_read(&self, actor: &Actor, within: Duration) {
-        let watched = mail_accounts::watched_mailbox(&self.app, actor.user.as_ref().unwrap().id).await.unwrap().unwrap();
+        let watched =
+            mail_accounts::watched_mailbox(&self.app, actor.user.as_ref().unwrap().id).await.unwrap().unwrap();
         let key = tickler_app::mailbox::position_key(&watched, "INBOX");
         let started = Instant::now();
         while self.app.store().mailbox_poll(&key).await.unwrap().is_none() {

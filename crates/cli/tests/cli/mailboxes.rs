@@ -389,7 +389,8 @@ both!(the_installation_mailbox_acts_for_the_user_whose_secret_it_carries, |t: &T
     let logged = touches(t, "ann");
     assert_eq!((logged.len(), logged[0]["direction"].as_str()), (1, Some("out")), "{logged:?}");
     // A new secret: the old address stops working.
-    let renewed = t.run_env(&["mail", "addresses", "--user", "sam@stone.example", "--new", "--json"], &env).success().json();
+    let renewed =
+        t.run_env(&["mail", "addresses", "--user", "sam@stone.example", "--new", "--json"], &env).success().json();
     assert_ne!(renewed["inbound"]["log"], log.as_str());
     dovecot.deliver("sam@stone.example", &[&log], message("i2").as_bytes());
     let report = t.run_env(&["mail", "check-replies", "--json"], &env).success().json();
@@ -397,3 +398,64 @@ both!(the_installation_mailbox_acts_for_the_user_whose_secret_it_carries, |t: &T
     assert_eq!(touches(t, "ann").len(), 1);
     let _ = std::fs::remove_file(&config);
 });
+
+/// The peak resident memory (VmHWM) of a running process, in KiB, while it runs.
+fn peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn a_big_mailbox_is_read_in_bounded_memory_with_progress() {
+    const MESSAGES: usize = 50_000;
+    let t = Tickler::new(tickler_test_support::Backend::Sqlite);
+    let mail = Mail::start(&t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    mail.dovecot.fill("sam", "INBOX", MESSAGES, |n| {
+        let from = if n % 1000 == 0 { "ann@acme.com".to_string() } else { format!("person{}@example.net", n % 5000) };
+        format!(
+            "From: {from}\r\nTo: sam@stone.example\r\nSubject: Message {n}\r\nDate: {DATE}\r\nMessage-ID: <big{n}@example.net>\r\n\r\n{}\r\n",
+            "A line of the body that takes some room. ".repeat(20)
+        )
+        .into_bytes()
+    });
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tickler"));
+    command
+        .args([
+            "--database",
+            &t.database(),
+            "--now",
+            crate::common::NOW,
+            "mail",
+            "check",
+            "--user",
+            "sam@stone.example",
+        ])
+        .env("TICKLER_SECRET_KEY", KEY)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    let pid = child.id();
+    let watcher = std::thread::spawn(move || {
+        let mut peak = 0;
+        while let Some(now) = peak_kib(pid) {
+            peak = peak.max(now);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        peak
+    });
+    let output = child.wait_with_output().unwrap();
+    let peak = watcher.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    eprintln!("tickler mail check of {MESSAGES} messages: peak resident memory {} MiB", peak / 1024);
+    assert!(peak > 0 && peak < 100 * 1024, "peak resident memory {peak} KiB");
+    assert!(stderr.contains(&format!("INBOX: {MESSAGES} of {MESSAGES} read")), "{stderr}");
+    assert!(stdout.contains(&format!("{MESSAGES} new message(s) read (read from its start)")), "{stdout}");
+    // Ann's fifty messages are on her timeline; then only new UIDs are read.
+    assert_eq!(touches(&t, "ann").len(), MESSAGES / 1000);
+    let again = mail.check(&t, "sam");
+    assert_eq!(again["read"].as_u64(), Some(0), "{again}");
+}
