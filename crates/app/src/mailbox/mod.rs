@@ -129,7 +129,9 @@ pub async fn sync(
     let result = sync_open(app, &owner, mailbox, &mut inbox, status, inbound, clock, progress).await;
     inbox.close().await;
     let error = result.as_ref().err().map(ToString::to_string);
-    app.store.note_mailbox_state(&position_key(mailbox, &mailbox.imap.mailbox), 0, error.as_deref(), clock.now()).await?;
+    app.store
+        .note_mailbox_state(&position_key(mailbox, &mailbox.imap.mailbox), 0, error.as_deref(), clock.now())
+        .await?;
     result
 }
 
