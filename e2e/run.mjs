@@ -117,7 +117,7 @@ async function flow(browser) {
   });
   phone.setDefaultTimeout(STEP_TIMEOUT);
   const small = await phone.newPage();
-  for (const path of ["/today", `/contacts/${ann}`, "/contacts", "/settings"]) {
+  for (const path of ["/today", `/contacts/${ann}`, "/contacts", "/settings", "/mail/review"]) {
     await small.goto(url(path));
     check(pathOf(small) === path, `the phone is signed in at ${path}`);
     await checkNoHorizontalScroll(small, path);

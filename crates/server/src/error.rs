@@ -78,6 +78,17 @@ impl Failure {
         Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server; it was logged")
     }
 
+    /// An action's error from reading a user's mail server: as [`From`], but
+    /// a server that cannot be reached is named in its own words, not as "the
+    /// database" (the message is the mail client's: host, port, what failed).
+    pub fn from_mail(error: tickler_app::Error) -> Self {
+        if error.kind == Kind::Unavailable {
+            Failure::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", error.message)
+        } else {
+            Failure::from(error)
+        }
+    }
+
     /// The message without a leading "field: " (the page shows the field itself).
     pub fn message_for_field(&self) -> &str {
         match &self.field {

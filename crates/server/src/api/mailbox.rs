@@ -47,7 +47,8 @@ pub async fn check(State(state): State<AppState>, ApiCaller(caller): ApiCaller) 
     };
     let clock = Clock::starting_at(actor.now);
     let inbound = state.app.inbound_address().map(str::to_string);
-    Ok(Json(mailbox::sync(&state.app, &watched, inbound.as_deref(), &clock, &mut |_| {}).await?))
+    let report = mailbox::sync(&state.app, &watched, inbound.as_deref(), &clock, &mut |_| {}).await;
+    Ok(Json(report.map_err(Failure::from_mail)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/mail/review", tag = "mail",

@@ -361,3 +361,36 @@ pub async fn change_enrollment(
         Err(error) => failure_page(&state, &error.into()),
     }
 }
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeliverableForm {
+    email: String,
+}
+
+/// "It works again": an address of this contact that bounced may get automatic email again.
+pub async fn deliverable(
+    State(state): State<AppState>,
+    Path(id): Path<ContactId>,
+    form: PageForm<DeliverableForm>,
+) -> Response {
+    let PageForm { caller, form } = form;
+    let actor = caller.actor(&state);
+    let result = async {
+        let contact = contacts::get(&state.app, &actor, id).await?;
+        let email = form.email.trim().to_lowercase();
+        if !contact.details.emails.iter().any(|known| known.as_str() == email) {
+            return Err(Failure::invalid("email", format!("email: {email} is not an address of {}", contact.name())));
+        }
+        Ok(contacts::clear_bounces(&state.app, &actor, &email).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => done_redirect(&format!("/contacts/{id}"), "deliverable"),
+        Err(failure) if failure.status == StatusCode::NOT_FOUND => failure_page(&state, &failure),
+        Err(failure) => {
+            let feedback =
+                Feedback { status: Some(failure.status), alert: Some(failure.message), ..Feedback::default() };
+            show(&state, &caller, id, feedback).await
+        }
+    }
+}

@@ -5,7 +5,9 @@
 mod contact;
 mod contacts;
 mod follow_ups;
+mod mailbox;
 mod plans;
+mod review;
 mod settings;
 mod sign_in;
 pub mod templates;
@@ -44,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}/promises", post(contact::promise))
         .route("/contacts/{id}/consent", post(contact::consent))
         .route("/contacts/{id}/enrollments", post(contact::enroll))
+        .route("/contacts/{id}/deliverable", post(contact::deliverable))
         .route("/enrollments/{id}/{change}", post(contact::change_enrollment))
         .route("/follow-ups/{id}/done", post(follow_ups::done))
         .route("/follow-ups/{id}/snooze", post(follow_ups::snooze))
@@ -61,6 +64,11 @@ pub fn router() -> Router<AppState> {
         .route("/settings/users", post(settings::add_user))
         .route("/settings/mailbox", post(settings::save_mail_account))
         .route("/settings/mailbox/remove", post(settings::clear_mail_account))
+        .route("/settings/mailbox/read", post(mailbox::read_now))
+        .route("/settings/addresses/new", post(mailbox::renew))
+        .route("/mail/review", get(review::page))
+        .route("/mail/review/add", post(review::add))
+        .route("/mail/review/dismiss", post(review::dismiss))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("assets/app.css")) }))
         .route(
             "/assets/app.js",
@@ -126,6 +134,10 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "plan" => "Plan updated.",
         "mailbox" => "Your mailbox is saved.",
         "mailbox-removed" => "Your mail account is removed: your emails go through the installation's relay.",
+        "addresses" => "New addresses made: the old ones no longer work.",
+        "review-added" => "Added as a contact: the mail you exchange with them is logged on them.",
+        "review-dismissed" => "Dismissed: they will not be listed again.",
+        "deliverable" => "Marked as working again: automatic email may go there.",
         _ => return None,
     })
 }

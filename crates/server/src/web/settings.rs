@@ -1,6 +1,7 @@
 //! The Settings page: the working week and pacing, your own mailbox (SMTP
-//! and IMAP; passwords never shown), the calendar feed, API tokens, and (for
-//! admins) the account's users.
+//! and IMAP; passwords never shown) and the addresses that do work (see
+//! [`super::mailbox`]), the calendar feed, API tokens, and (for admins) the
+//! account's users.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -21,12 +22,13 @@ use tickler_app::users::{self, UserInput};
 const DAYS: [(&str, &str); 7] =
     [("mon", "Mon"), ("tue", "Tue"), ("wed", "Wed"), ("thu", "Thu"), ("fri", "Fri"), ("sat", "Sat"), ("sun", "Sun")];
 
+/// What to show on the page beside what is stored: errors, an alert, a notice.
 #[derive(Default)]
 struct Feedback {
     status: Option<StatusCode>,
     errors: FormErrors,
     alert: Option<String>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     new_token: Option<String>,
     values: Option<minijinja::Value>,
     /// What was typed in the mailbox form, shown again beside its errors (never a password).
@@ -39,8 +41,23 @@ pub async fn page(
     PageCaller(caller): PageCaller,
     Query(notice): Query<Notice>,
 ) -> Response {
-    let feedback = Feedback { notice: notice_text(notice.notice.as_deref()), ..Feedback::default() };
-    show(&state, &headers, &caller, feedback).await
+    let notice = notice_text(notice.notice.as_deref()).map(str::to_string);
+    show(&state, &headers, &caller, Feedback { notice, ..Feedback::default() }).await
+}
+
+/// The page after a form whose result is shown without a redirect: its
+/// notice, or its alert with the status.
+pub(super) async fn show_outcome(
+    state: &AppState,
+    headers: &HeaderMap,
+    caller: &Caller,
+    outcome: std::result::Result<String, (StatusCode, String)>,
+) -> Response {
+    let feedback = match outcome {
+        Ok(notice) => Feedback { notice: Some(notice), ..Feedback::default() },
+        Err((status, alert)) => Feedback { status: Some(status), alert: Some(alert), ..Feedback::default() },
+    };
+    show(state, headers, caller, feedback).await
 }
 
 async fn show(state: &AppState, headers: &HeaderMap, caller: &Caller, feedback: Feedback) -> Response {
@@ -100,6 +117,9 @@ async fn context(
     };
     let mailbox = mail_accounts::show(&state.app, &actor).await?;
     let context = minijinja::context! {
+        work => super::mailbox::addresses(state, &actor).await?,
+        mail_watched => mailbox.imap.is_some(),
+        reviewing => mailbox.unknown == mail_accounts::UnknownPolicy::Review,
         page => "settings",
         calendar_url => feed_url(state, headers, caller).await?,
         tokens,

@@ -4,7 +4,7 @@
 use minijinja::Environment;
 
 /// Every page template, compiled into the binary.
-const TEMPLATES: [(&str, &str); 12] = [
+const TEMPLATES: [(&str, &str); 13] = [
     ("base.html", include_str!("templates/base.html")),
     ("forms.html", include_str!("templates/forms.html")),
     ("sign_in.html", include_str!("templates/sign_in.html")),
@@ -17,6 +17,7 @@ const TEMPLATES: [(&str, &str); 12] = [
     ("import.html", include_str!("templates/import.html")),
     ("plans.html", include_str!("templates/plans.html")),
     ("plan.html", include_str!("templates/plan.html")),
+    ("review.html", include_str!("templates/review.html")),
 ];
 
 /// The page templates; `.html` templates escape every value unless marked safe.

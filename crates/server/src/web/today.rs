@@ -1,5 +1,6 @@
-//! The Today page: promises at risk first, then overdue (how late), today,
-//! and the next days, each with done, snooze and skip.
+//! The Today page: a line about the people waiting for review (when the user
+//! lists them), promises at risk first, then overdue (how late), today, and
+//! the next days, each with done, snooze and skip.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -109,7 +110,9 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
         })
         .collect();
     let outcomes: Vec<&str> = Outcome::ALL.iter().map(|outcome| outcome.as_str()).collect();
+    let waiting = super::review::waiting(state, &actor).await?;
     Ok(minijinja::context! {
+        review => (waiting > 0).then(|| super::review::waiting_text(waiting)),
         page => "today",
         today => now.strftime("%A %-d %B").to_string(),
         days => DAYS_AHEAD,

@@ -48,9 +48,15 @@ impl Server {
 
     /// A server holding `key` (`None`: an installation without one).
     pub async fn start_with_key(db: TestDb, key: Option<SecretKey>) -> Server {
+        let app = App::from_store(db.store.clone()).with_secret_key(key);
+        Server::start_with_app(db, app).await
+    }
+
+    /// A server of `app` (made over `db`'s store: an installation inbound address, say).
+    pub async fn start_with_app(db: TestDb, app: App) -> Server {
         let mut config = Config::new("unused");
         config.now = Some(now());
-        let state = AppState::new(App::from_store(db.store.clone()).with_secret_key(key), config);
+        let state = AppState::new(app, config);
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

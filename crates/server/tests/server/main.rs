@@ -8,6 +8,7 @@ mod common;
 mod api;
 mod delivery;
 mod mail_account;
+mod own_mail;
 mod pages;
 mod replies;
 mod security;
