@@ -125,9 +125,15 @@ pub async fn sync(
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<SyncReport> {
     let owner = Owner::of_mailbox(mailbox);
-    let (mut inbox, status) = Inbox::open(&mailbox.imap).await.map_err(crate::mail::mail_error)?;
-    let result = sync_open(app, &owner, mailbox, &mut inbox, status, inbound, clock, progress).await;
-    inbox.close().await;
+    let result = match Inbox::open(&mailbox.imap).await {
+        Ok((mut inbox, status)) => {
+            let result = sync_open(app, &owner, mailbox, &mut inbox, status, inbound, clock, progress).await;
+            inbox.close().await;
+            result
+        }
+        // Connecting or logging in failed: remembered like any other failure.
+        Err(error) => Err(crate::mail::mail_error(error)),
+    };
     let error = result.as_ref().err().map(ToString::to_string);
     app.store
         .note_mailbox_state(&position_key(mailbox, &mailbox.imap.mailbox), 0, error.as_deref(), clock.now())
