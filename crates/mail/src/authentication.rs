@@ -131,22 +131,7 @@ fn without_comments(value: &str) -> String {
                 }
             }
             '(' => {
-                let mut depth = 1;
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '(' => depth += 1,
-                        ')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+                crate::headers::skip_comment(&mut chars);
                 out.push(' ');
             }
             c => out.push(c),

@@ -150,7 +150,8 @@ pub fn is_automatic(fields: &[(String, String)]) -> bool {
     })
 }
 
-fn skip_comment(chars: &mut std::str::Chars<'_>) {
+/// Skip a `(…)` comment (nested, with `\\` escapes) whose `(` was just read.
+pub(crate) fn skip_comment(chars: &mut std::str::Chars<'_>) {
     let mut depth = 1;
     while let Some(c) = chars.next() {
         match c {

@@ -68,7 +68,8 @@ pub fn key(message: &InboundMessage) -> String {
     InboundReply::new(&parts(message)).key
 }
 
-fn parts(message: &InboundMessage) -> ReplyParts<'_> {
+/// The parts of a message that reply matching reads.
+pub(crate) fn parts(message: &InboundMessage) -> ReplyParts<'_> {
     ReplyParts {
         message_id: message.message_id.as_deref(),
         in_reply_to: &message.in_reply_to,

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use serde::Serialize;
-use tickler_core::reply::{InboundReply, ReplyParts};
+use tickler_core::reply::InboundReply;
 use tickler_mail::{ImapConfig, InboundMessage, Inbox, MailError, MailboxStatus};
 use tickler_store::{MailboxPoll, RecordedReply, ReplyOutcome};
 
@@ -133,15 +133,7 @@ async fn record(
         report.automatic += 1;
         return Ok(());
     }
-    let reply = InboundReply::new(&ReplyParts {
-        message_id: message.message_id.as_deref(),
-        in_reply_to: &message.in_reply_to,
-        references: &message.references,
-        from: message.from.as_deref(),
-        dated: message.date,
-        subject: &message.subject,
-        snippet: &message.snippet,
-    });
+    let reply = InboundReply::new(&crate::mailbox::message::parts(message));
     match store.record_reply(&reply, clock.now()).await? {
         ReplyOutcome::Recorded(replies) => report.replies.extend(replies),
         ReplyOutcome::AlreadyRecorded => report.already_recorded += 1,
