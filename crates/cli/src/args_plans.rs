@@ -107,6 +107,10 @@ pub struct EnrollArgs {
     /// Enroll every contact with this tag
     #[arg(long)]
     pub tag: Option<String>,
+    /// Send the plan's emails as this user (sign-in email): through their own SMTP server when they set one
+    /// [default: the installation's relay]
+    #[arg(long)]
+    pub user: Option<String>,
 }
 
 #[derive(Debug, Args)]

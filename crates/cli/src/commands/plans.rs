@@ -67,7 +67,11 @@ pub async fn run(cx: &Context, command: PlanCommand) -> Outcome {
 }
 
 pub async fn enroll(cx: &Context, args: EnrollArgs) -> Outcome {
-    let (app, actor) = (&cx.app, &cx.actor);
+    let sender = match &args.user {
+        Some(user) => Some(super::mail_account::actor_for(cx, Some(user)).await?),
+        None => None,
+    };
+    let (app, actor) = (&cx.app, sender.as_ref().unwrap_or(&cx.actor));
     match (&args.tag, args.targets.as_slice()) {
         (Some(tag), [plan]) => {
             let (plan, tag, bulk) = plans::enroll_tag(app, actor, tag, plan).await?;

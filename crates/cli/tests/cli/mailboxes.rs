@@ -459,3 +459,50 @@ fn a_big_mailbox_is_read_in_bounded_memory_with_progress() {
     let again = mail.check(&t, "sam");
     assert_eq!(again["read"].as_u64(), Some(0), "{again}");
 }
+
+both!(a_plan_enrolled_as_a_user_goes_out_through_their_own_server, |t: &Tickler| {
+    let (relay, own) = (SmtpSink::start(), SmtpSink::start());
+    t.run_with_stdin(&["user", "add", "sam@stone.example", "--name", "Sam"], Some("a long password 1\n")).success();
+    let port = own.port.to_string();
+    t.run_env(
+        &[
+            "mail",
+            "account",
+            "set",
+            "--user",
+            "sam@stone.example",
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            &port,
+            "--smtp-security",
+            "none",
+            "--from-name",
+            "Sam Stone",
+            "--from-address",
+            "sam@stone.example",
+        ],
+        &[("TICKLER_SECRET_KEY", KEY)],
+    )
+    .success();
+    t.ok(&["mail", "from", "--name", "Stone Ltd", "--address", "hello@stone.example"]);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    t.add("Bob Roe", &["--email", "bob@roe.example"]);
+    t.ok(&["enroll", "ann", "After an interview", "--user", "sam@stone.example"]);
+    t.ok(&["enroll", "bob", "After an interview"]);
+    let config = std::env::temp_dir().join(format!("tickler-enroll-as-{}-{}.conf", std::process::id(), relay.port));
+    std::fs::write(&config, format!("host = 127.0.0.1\nport = {}\nsecurity = none\n", relay.port)).unwrap();
+    let config = config.to_str().unwrap().to_string();
+    t.run_env(&["worker", "--once", "--mail-config", &config], &[("TICKLER_SECRET_KEY", KEY)]).success();
+    let (mine, relayed) = (own.messages(), relay.messages());
+    assert_eq!((mine.len(), relayed.len()), (1, 1));
+    assert_eq!(mine[0].header("to"), Some("ann@acme.com"));
+    assert!(mine[0].header("from").unwrap().contains("sam@stone.example"), "{:?}", mine[0].header("from"));
+    assert_eq!(relayed[0].header("to"), Some("bob@roe.example"));
+    assert!(relayed[0].header("from").unwrap().contains("hello@stone.example"), "{:?}", relayed[0].header("from"));
+    // An unknown user is refused, naming the flag.
+    let refused = t.run(&["enroll", "bob", "After an interview", "--user", "nobody@stone.example"]);
+    assert_ne!(refused.code, 0);
+    assert!(refused.stderr.contains("user"), "{}", refused.stderr);
+    let _ = std::fs::remove_file(&config);
+});
