@@ -223,6 +223,17 @@ mod tests {
     }
 
     #[test]
+    fn every_example_reads_as_a_date() {
+        let now: jiff::Timestamp = "2026-12-01T14:00:00Z".parse().unwrap();
+        let context = crate::when::Context::new(now.to_zoned_datetime(jiff::tz::TimeZone::UTC));
+        for example in EXAMPLES {
+            let Some(Work::Remind(phrase)) = Work::read(example) else { panic!("{example} is not a reminder") };
+            let resolved = crate::when::resolve(&phrase, &context);
+            assert!(resolved.is_ok(), "{example} → {phrase}: {resolved:?}");
+        }
+    }
+
+    #[test]
     fn secrets_use_the_unambiguous_alphabet() {
         let secret = secret_from(&[0, 1, 2, 3, 250, 251, 252, 255, 9]);
         assert_eq!(secret.chars().count(), SECRET_CHARS);

@@ -103,6 +103,9 @@ pub async fn check(cx: &Context, args: CheckArgs) -> Outcome {
     if cx.json {
         return render::json(&reports);
     }
+    if reports.is_empty() {
+        say!("No user has a mailbox of their own set: nothing to read (tickler mail account set --imap-host …).");
+    }
     for report in &reports {
         print_sync(report)?;
     }
