@@ -337,7 +337,8 @@ impl Mailbox {
         let mut text = format!("Hi {},\n\n", self.owner.name.split(' ').next().unwrap_or_default());
         for _ in 0..random.between(low, high) {
             for _ in 0..random.between(2, 4) {
-                text.push_str(*random.pick(&SENTENCES));
+                let sentence: &&str = random.pick(&SENTENCES);
+                text.push_str(sentence);
                 text.push(' ');
             }
             text.pop();
@@ -352,7 +353,8 @@ impl Mailbox {
             ));
             for _ in 0..random.between(2, 6) {
                 text.push_str("> ");
-                text.push_str(*random.pick(&SENTENCES));
+                let sentence: &&str = random.pick(&SENTENCES);
+                text.push_str(sentence);
                 text.push('\n');
             }
         }
