@@ -1,6 +1,8 @@
 //! Shared helpers of the benchmark binaries (`bench-when`, `bench-agenda`, `bench-import`,
-//! `bench-bulk`): flags, timing statistics, the databases the store
-//! benchmarks run on, and the synthetic data they are seeded with.
+//! `bench-bulk`, `bench-mailbox`, …): flags, timing statistics, the databases the store
+//! benchmarks run on, the synthetic data they are seeded with (contacts,
+//! follow-ups, people to import, a mailbox's messages), and child processes
+//! watched for their peak memory.
 //!
 //! Every benchmark measures Tickler beside a reference in the same process
 //! and prints one JSON document on standard output; `scripts/bench` collects
@@ -9,7 +11,9 @@
 pub mod args;
 pub mod corpus;
 pub mod database;
+pub mod messages;
 pub mod people;
+pub mod process;
 pub mod rows;
 pub mod seed;
 pub mod stats;

@@ -13,7 +13,8 @@
 //! * **import**: the `tickler` binary at `--tickler` runs `import FILE` as a
 //!   child process — reading and checking every row, matching duplicates,
 //!   writing in transactions of 5,000 rows. Its peak memory is its resident
-//!   set's high-water mark (`VmHWM` in /proc), polled while it runs.
+//!   set's high-water mark (`VmHWM` in /proc), polled while it runs
+//!   ([`tickler_bench::process`]).
 //! * **raw**: the same stored values (contacts, emails, phones, tags),
 //!   prepared before the clock starts, inserted through a native sqlx pool
 //!   in one transaction with multi-row INSERTs of 1,000 rows.
@@ -22,14 +23,15 @@
 //! Prints one JSON document on standard output.
 
 use std::io::{BufWriter, Write};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
 use serde::Serialize;
 use sqlx::{Postgres, Sqlite};
 use tickler_bench::args::Args;
 use tickler_bench::database::{Native, Target};
 use tickler_bench::people::{ContactImport, EmailRow, HEADER, PhoneRow, TagRow, person};
+use tickler_bench::process::run_watched;
 use tickler_bench::rows::{BATCH, Binder, Placeholders, insert};
 use tickler_bench::seed::Random;
 use tickler_bench::{Result, progress};
@@ -90,39 +92,17 @@ async fn fresh(target: &Target) -> Result<(String, Native, AccountId)> {
     Ok((url, native, account.id))
 }
 
-/// Run `tickler import` on the file, polling its peak resident memory.
+/// Run `tickler import` on the file, watching its peak resident memory.
 fn run_import(tickler: &str, url: &str, csv: &str) -> Result<(f64, f64)> {
-    let started = Instant::now();
-    let mut child = Command::new(tickler)
-        .args(["--database", url, "--tz", "UTC", "import", csv, "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|error| format!("cannot run {tickler}: {error}"))?;
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kib = 0_u64;
-    loop {
-        if let Ok(status) = std::fs::read_to_string(&status_file)
-            && let Some(line) = status.lines().find(|line| line.starts_with("VmHWM:"))
-        {
-            let kib = line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
-            peak_kib = peak_kib.max(kib);
-        }
-        if child.try_wait()?.is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
+    let watched = run_watched(Command::new(tickler).args(["--database", url, "--tz", "UTC", "import", csv, "--json"]))?;
+    if !watched.output.status.success() {
+        return Err(format!("tickler import failed: {}", String::from_utf8_lossy(&watched.output.stderr)).into());
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let output = child.wait_with_output()?;
-    if !output.status.success() {
-        return Err(format!("tickler import failed: {}", String::from_utf8_lossy(&output.stderr)).into());
-    }
-    let summary: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let summary: serde_json::Value = serde_json::from_slice(&watched.output.stdout)?;
     if summary["rejected_count"] != 0 || summary["skipped"] != 0 {
         return Err(format!("the import rejected or skipped rows: {summary}").into());
     }
-    Ok((seconds, peak_kib as f64 / 1024.0))
+    Ok((watched.seconds, watched.peak_mb))
 }
 
 #[tokio::main(flavor = "current_thread")]
