@@ -337,8 +337,7 @@ impl Mailbox {
         let mut text = format!("Hi {},\n\n", self.owner.name.split(' ').next().unwrap_or_default());
         for _ in 0..random.between(low, high) {
             for _ in 0..random.between(2, 4) {
-                let sentence: &&str = random.pick(&SENTENCES);
-                text.push_str(sentence);
+                text.push_str(random.pick::<&str>(&SENTENCES));
                 text.push(' ');
             }
             text.pop();
@@ -353,8 +352,7 @@ impl Mailbox {
             ));
             for _ in 0..random.between(2, 6) {
                 text.push_str("> ");
-                let sentence: &&str = random.pick(&SENTENCES);
-                text.push_str(sentence);
+                text.push_str(random.pick::<&str>(&SENTENCES));
                 text.push('\n');
             }
         }

@@ -5,7 +5,11 @@
 //! stops plans, and cancels the follow-ups made to wait for it); the actions
 //! a message caused, once each; what bounces taught about an address; the
 //! people mailed who are not contacts yet; and the secrets of the users'
-//! work addresses.
+//! work addresses. A mailbox read a batch at a time writes each batch's
+//! touches and strangers in one transaction ([`Store::record_mail`]) after
+//! looking its addresses and threads up at once.
+
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use sqlx::{Any, Row, Transaction};
@@ -15,11 +19,12 @@ use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
 use crate::Backend;
 use crate::Store;
+use crate::dialect::{id_list, multi_row_insert, one_off};
 use crate::error::Result;
 use crate::follow_up_rows::insert_follow_up;
 use crate::replies::live_plans;
 use crate::rows::{optional_instant, seconds};
-use crate::touches::insert_touch;
+use crate::touches::{insert_touch, insert_touch_rows};
 
 /// Soft failures (a full mailbox, a server away) after which an address counts as undeliverable.
 pub const SOFT_BOUNCE_LIMIT: i64 = 5;
@@ -90,6 +95,25 @@ pub struct UnknownCorrespondent {
     pub last_seen: Timestamp,
 }
 
+/// Someone a user wrote to (direction out) or heard from (in) who is not a contact, to note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownNote<'a> {
+    pub user_id: UserId,
+    pub account_id: AccountId,
+    /// Any case; stored trimmed and lower-cased.
+    pub email: &'a str,
+    /// May be empty: a name noted before stays.
+    pub name: &'a str,
+    pub direction: Direction,
+    pub at: Timestamp,
+}
+
+/// Unknown correspondents noted per statement (eight values each).
+const UNKNOWN_ROWS: usize = 100;
+
+/// Email keys read or written (six values each) per statement.
+const KEY_ROWS: usize = 200;
+
 impl Store {
     /// The contacts of the account with any of these addresses (lower case), in the order of `addresses`.
     pub async fn contacts_with_emails(&self, account_id: AccountId, addresses: &[String]) -> Result<Vec<KnownAddress>> {
@@ -102,7 +126,9 @@ impl Store {
                  WHERE ce.account_id = $1 AND ce.email IN ({})",
                 numbered(self.backend, 2, addresses.len())
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get());
+            // A batch's long list is prepared for that once: cached, each length would push out the statements reused.
+            let mut query =
+                sqlx::query(sqlx::AssertSqlSafe(statement)).persistent(addresses.len() <= 8).bind(account_id.get());
             for address in addresses {
                 query = query.bind(address.as_str());
             }
@@ -160,69 +186,307 @@ impl Store {
         .await
     }
 
+    /// Which of these Message-IDs Tickler itself sent (they are in the outbox), each once.
+    pub async fn sent_by_tickler_among(&self, message_ids: &[String]) -> Result<Vec<String>> {
+        if message_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        crate::error::during("looking up sent emails", async {
+            let statement = format!(
+                "SELECT DISTINCT message_id FROM outbox WHERE message_id IN ({})",
+                numbered(self.backend, 1, message_ids.len())
+            );
+            let mut query = one_off(statement);
+            for id in message_ids {
+                query = query.bind(id.as_str());
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            rows.iter().map(|row| Ok(row.try_get("message_id")?)).collect()
+        })
+        .await
+    }
+
+    /// [`Store::thread_contacts`] for many messages at once: each of these
+    /// Message-IDs that names a message Tickler sent or a Sent folder's
+    /// message was synced from, with a contact it went to (each pair once).
+    pub async fn thread_contacts_by_message(
+        &self,
+        account_id: AccountId,
+        message_ids: &[String],
+    ) -> Result<Vec<(String, ContactId)>> {
+        if message_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        crate::error::during("finding the contacts of threads", async {
+            let list = numbered(self.backend, 2, message_ids.len());
+            let statement = format!(
+                "SELECT message_id, contact_id FROM outbox WHERE account_id = $1 AND contact_id IS NOT NULL \
+                 AND message_id IN ({list}) UNION SELECT message_id, contact_id FROM email_touches \
+                 WHERE account_id = $1 AND direction = 'out' AND message_id IN ({list})"
+            );
+            let mut query = one_off(statement).bind(account_id.get());
+            for id in message_ids {
+                query = query.bind(id.as_str());
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            rows.iter()
+                .map(|row| Ok((row.try_get("message_id")?, ContactId::new(row.try_get("contact_id")?))))
+                .collect()
+        })
+        .await
+    }
+
     /// Record an email as a touch on one contact, once: the key goes in
     /// first, so a second reader of the same mailbox waits, then finds it
     /// taken. `None` when it was recorded before (or the contact is gone).
     pub async fn record_synced_email(&self, email: &SyncedEmail<'_>, now: Timestamp) -> Result<Option<SyncedTouch>> {
         crate::error::during("recording a synced email", async {
             let mut tx = self.begin_write().await?;
-            let exists = sqlx::query("SELECT id FROM contacts WHERE account_id = $1 AND id = $2")
-                .bind(email.account_id.get())
-                .bind(email.contact_id.get())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if exists.is_none() {
-                return Ok(None);
+            let recorded = self.synced_email_in(&mut tx, email, now).await?;
+            tx.commit().await?;
+            Ok(recorded)
+        })
+        .await
+    }
+
+    /// What a batch of a mailbox's messages writes, in one transaction: the
+    /// `unknown` correspondents noted (as [`Store::note_unknown_correspondent`]
+    /// would one by one), then each email recorded in order (as
+    /// [`Store::record_synced_email`] would); what each email came to, in the
+    /// order given.
+    pub async fn record_mail(
+        &self,
+        emails: &[SyncedEmail<'_>],
+        unknown: &[UnknownNote<'_>],
+        now: Timestamp,
+    ) -> Result<Vec<Option<SyncedTouch>>> {
+        if emails.is_empty() && unknown.is_empty() {
+            return Ok(Vec::new());
+        }
+        crate::error::during("recording a batch of mail", async {
+            let mut tx = self.begin_write().await?;
+            self.unknown_in(&mut tx, unknown).await?;
+            let recorded = self.synced_emails_in(&mut tx, emails, now).await?;
+            tx.commit().await?;
+            Ok(recorded)
+        })
+        .await
+    }
+
+    /// Record `emails` in `tx` to the same end as [`Store::record_synced_email`]
+    /// one by one, in fewer statements: the contacts are found (and locked)
+    /// at once; a touch that may stop plans or cancel a waiting follow-up (an
+    /// inbound one on a contact enrolled in a plan or with a follow-up waiting
+    /// for a reply) is recorded one by one as before; for the others, which
+    /// can only add a touch, the keys recorded before are read at once, then
+    /// the new touches go in at once, then their keys at once.
+    async fn synced_emails_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        emails: &[SyncedEmail<'_>],
+        now: Timestamp,
+    ) -> Result<Vec<Option<SyncedTouch>>> {
+        let mut recorded: Vec<Option<SyncedTouch>> = vec![None; emails.len()];
+        let Some(account_id) = emails.first().map(|email| email.account_id) else { return Ok(recorded) };
+        if emails.iter().any(|email| email.account_id != account_id) {
+            for (slot, email) in recorded.iter_mut().zip(emails) {
+                *slot = self.synced_email_in(tx, email, now).await?;
             }
-            let inserted = sqlx::query(
-                "INSERT INTO email_touches (account_id, message_id, contact_id, direction, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, message_id, contact_id, direction) DO NOTHING \
-                 RETURNING id",
-            )
-            .bind(email.account_id.get())
-            .bind(email.message_id)
-            .bind(email.contact_id.get())
-            .bind(email.direction.as_str())
-            .bind(seconds(now))
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(inserted) = inserted else { return Ok(None) };
-            let key: i64 = inserted.try_get("id")?;
-            let contact = self.lock_contact(&mut tx, email.account_id, email.contact_id).await?;
-            let live_before = live_plans(&mut tx, email.account_id, contact.id).await?;
-            let mut draft = TouchDraft::new(contact.id, email.at.min(now), Channel::Email, email.summary)?;
+            return Ok(recorded);
+        }
+        let mut ids: Vec<i64> = emails.iter().map(|email| email.contact_id.get()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let list = id_list(ids.iter().copied());
+        // The contacts that are still there, locked in id order as one by one would lock each.
+        let statement = format!(
+            "SELECT id, name FROM contacts WHERE account_id = $1 AND id IN ({list}) ORDER BY id{}",
+            self.backend.pick("", " FOR UPDATE")
+        );
+        let mut names: HashMap<i64, String> = HashMap::new();
+        for row in one_off(statement).bind(account_id.get()).fetch_all(&mut **tx).await? {
+            names.insert(row.try_get("id")?, row.try_get("name")?);
+        }
+        let statement = format!(
+            "SELECT contact_id FROM enrollments WHERE account_id = $1 AND state IN ('active', 'paused') \
+             AND contact_id IN ({list}) UNION SELECT contact_id FROM follow_ups WHERE account_id = $1 \
+             AND state = 'open' AND until_reply = 1 AND contact_id IN ({list})"
+        );
+        let mut busy: HashSet<i64> = HashSet::new();
+        for row in one_off(statement).bind(account_id.get()).fetch_all(&mut **tx).await? {
+            busy.insert(row.try_get("contact_id")?);
+        }
+        let mut simple: Vec<usize> = Vec::new();
+        for (index, email) in emails.iter().enumerate() {
+            let contact = email.contact_id.get();
+            if !names.contains_key(&contact) {
+                continue;
+            }
+            if email.direction == Direction::In && busy.contains(&contact) {
+                recorded[index] = self.synced_email_in(tx, email, now).await?;
+            } else {
+                simple.push(index);
+            }
+        }
+        // Each key once (the first email with it); those recorded before are left out.
+        type Key = (String, i64, String);
+        let key_of = |email: &SyncedEmail<'_>| -> Key {
+            (email.message_id.to_string(), email.contact_id.get(), email.direction.as_str().to_string())
+        };
+        let mut keys: HashSet<Key> = HashSet::new();
+        let mut message_ids: Vec<&str> = Vec::new();
+        for index in &simple {
+            keys.insert(key_of(&emails[*index]));
+            message_ids.push(emails[*index].message_id);
+        }
+        message_ids.sort_unstable();
+        message_ids.dedup();
+        for chunk in message_ids.chunks(KEY_ROWS) {
+            let statement = format!(
+                "SELECT message_id, contact_id, direction FROM email_touches WHERE account_id = $1 \
+                 AND message_id IN ({})",
+                numbered(self.backend, 2, chunk.len())
+            );
+            let mut query = one_off(statement).bind(account_id.get());
+            for message_id in chunk {
+                query = query.bind(*message_id);
+            }
+            for row in query.fetch_all(&mut **tx).await? {
+                keys.remove(&(row.try_get("message_id")?, row.try_get("contact_id")?, row.try_get("direction")?));
+            }
+        }
+        let mut new_emails: Vec<usize> = Vec::new();
+        let mut drafts: Vec<TouchDraft> = Vec::new();
+        for index in simple {
+            let email = &emails[index];
+            if !keys.remove(&key_of(email)) {
+                continue;
+            }
+            let mut draft = TouchDraft::new(email.contact_id, email.at.min(now), Channel::Email, email.summary)?;
             draft.direction = email.direction;
             if email.replied && email.direction == Direction::In {
                 draft.outcome = Some(Outcome::Replied);
             }
-            let logged = insert_touch(&mut tx, email.account_id, &contact, &draft, now).await?;
-            sqlx::query("UPDATE email_touches SET touch_id = $2 WHERE id = $1")
-                .bind(key)
-                .bind(logged.touch.id.get())
-                .execute(&mut *tx)
+            new_emails.push(index);
+            drafts.push(draft);
+        }
+        let touches = insert_touch_rows(tx, self.backend, account_id, &drafts, now).await?;
+        // The keys go in with their touches; one another reader put in meanwhile
+        // (it waited for us or we for it) keeps its touch, and ours goes.
+        let mut taken: HashSet<Key> = HashSet::new();
+        for chunk in new_emails.iter().zip(&touches).collect::<Vec<_>>().chunks(KEY_ROWS) {
+            let statement = format!(
+                "{} ON CONFLICT (account_id, message_id, contact_id, direction) DO NOTHING \
+                 RETURNING message_id, contact_id, direction",
+                multi_row_insert(
+                    self.backend,
+                    "email_touches",
+                    "account_id, message_id, contact_id, direction, touch_id, created_at",
+                    6,
+                    chunk.len()
+                )
+            );
+            let mut query = one_off(statement);
+            for (index, touch) in chunk {
+                let email = &emails[**index];
+                query = query
+                    .bind(account_id.get())
+                    .bind(email.message_id)
+                    .bind(email.contact_id.get())
+                    .bind(email.direction.as_str())
+                    .bind(touch.id.get())
+                    .bind(seconds(now));
+            }
+            for row in query.fetch_all(&mut **tx).await? {
+                taken.insert((row.try_get("message_id")?, row.try_get("contact_id")?, row.try_get("direction")?));
+            }
+        }
+        let mut orphans: Vec<i64> = Vec::new();
+        for (index, touch) in new_emails.into_iter().zip(touches) {
+            let email = &emails[index];
+            if !taken.contains(&key_of(email)) {
+                orphans.push(touch.id.get());
+                continue;
+            }
+            recorded[index] = Some(SyncedTouch {
+                contact_id: email.contact_id,
+                contact_name: names.get(&email.contact_id.get()).cloned().unwrap_or_default(),
+                touch,
+                stopped: Vec::new(),
+                cancelled: Vec::new(),
+            });
+        }
+        if !orphans.is_empty() {
+            one_off(format!("DELETE FROM touches WHERE id IN ({})", id_list(orphans.into_iter())))
+                .execute(&mut **tx)
                 .await?;
-            let (stopped, cancelled) = if draft.outcome == Some(Outcome::Replied) {
-                let live_after = live_plans(&mut tx, email.account_id, contact.id).await?;
-                let stopped = live_before
-                    .into_iter()
-                    .filter(|(id, _)| !live_after.iter().any(|(live, _)| live == id))
-                    .map(|(_, name)| name)
-                    .collect();
-                let reason = format!("{} replied first", contact.name());
-                (stopped, cancel_until_reply(&mut tx, email.account_id, contact.id, &reason, now).await?)
-            } else {
-                (Vec::new(), Vec::new())
-            };
-            tx.commit().await?;
-            Ok(Some(SyncedTouch {
-                contact_id: contact.id,
-                contact_name: contact.name().to_string(),
-                touch: logged.touch,
-                stopped,
-                cancelled,
-            }))
-        })
-        .await
+        }
+        Ok(recorded)
+    }
+
+    /// Record one synced email in `tx`; `None` when it was recorded before (or the contact is gone).
+    async fn synced_email_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        email: &SyncedEmail<'_>,
+        now: Timestamp,
+    ) -> Result<Option<SyncedTouch>> {
+        let exists = sqlx::query("SELECT id FROM contacts WHERE account_id = $1 AND id = $2")
+            .bind(email.account_id.get())
+            .bind(email.contact_id.get())
+            .fetch_optional(&mut **tx)
+            .await?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO email_touches (account_id, message_id, contact_id, direction, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, message_id, contact_id, direction) DO NOTHING \
+                 RETURNING id",
+        )
+        .bind(email.account_id.get())
+        .bind(email.message_id)
+        .bind(email.contact_id.get())
+        .bind(email.direction.as_str())
+        .bind(seconds(now))
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(inserted) = inserted else { return Ok(None) };
+        let key: i64 = inserted.try_get("id")?;
+        let contact = self.lock_contact(tx, email.account_id, email.contact_id).await?;
+        let replied = email.replied && email.direction == Direction::In;
+        // Only a reply's plans stopped are told: what was live before is read for it alone.
+        let live_before = if replied { live_plans(tx, email.account_id, contact.id).await? } else { Vec::new() };
+        let mut draft = TouchDraft::new(contact.id, email.at.min(now), Channel::Email, email.summary)?;
+        draft.direction = email.direction;
+        if replied {
+            draft.outcome = Some(Outcome::Replied);
+        }
+        let logged = insert_touch(tx, email.account_id, &contact, &draft, now).await?;
+        sqlx::query("UPDATE email_touches SET touch_id = $2 WHERE id = $1")
+            .bind(key)
+            .bind(logged.touch.id.get())
+            .execute(&mut **tx)
+            .await?;
+        let (stopped, cancelled) = if draft.outcome == Some(Outcome::Replied) {
+            let live_after = live_plans(tx, email.account_id, contact.id).await?;
+            let stopped = live_before
+                .into_iter()
+                .filter(|(id, _)| !live_after.iter().any(|(live, _)| live == id))
+                .map(|(_, name)| name)
+                .collect();
+            let reason = format!("{} replied first", contact.name());
+            (stopped, cancel_until_reply(tx, email.account_id, contact.id, &reason, now).await?)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Ok(Some(SyncedTouch {
+            contact_id: contact.id,
+            contact_name: contact.name().to_string(),
+            touch: logged.touch,
+            stopped,
+            cancelled,
+        }))
     }
 
     /// Claim an action a message causes (a reminder, a reply to the sender): `true` the first time only.
@@ -386,11 +650,65 @@ impl Store {
         at: Timestamp,
     ) -> Result<()> {
         crate::error::during("noting an unknown correspondent", async {
-            let (sent, received) = if direction == Direction::Out { (1, 0) } else { (0, 1) };
             let mut tx = self.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO unknown_correspondents (user_id, account_id, email, name, sent, received, first_seen, last_seen) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (user_id, email) DO UPDATE SET \
+            self.unknown_in(&mut tx, &[UnknownNote { user_id, account_id, email, name, direction, at }]).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Note `notes` in `tx`: those of one person (user and address) are
+    /// merged first, to the same end as noting them one by one (counts added,
+    /// the first and last time seen kept, the last name given kept), then
+    /// written [`UNKNOWN_ROWS`] to a statement.
+    async fn unknown_in(&self, tx: &mut Transaction<'static, Any>, notes: &[UnknownNote<'_>]) -> Result<()> {
+        struct Merged {
+            user_id: i64,
+            account_id: i64,
+            email: String,
+            name: String,
+            sent: i64,
+            received: i64,
+            first_seen: i64,
+            last_seen: i64,
+        }
+        let mut merged: Vec<Merged> = Vec::with_capacity(notes.len());
+        let mut index: std::collections::HashMap<(i64, String), usize> = std::collections::HashMap::new();
+        for note in notes {
+            let email = note.email.trim().to_lowercase();
+            let (sent, received) = if note.direction == Direction::Out { (1, 0) } else { (0, 1) };
+            let at = seconds(note.at);
+            let name = note.name.trim();
+            match index.get(&(note.user_id.get(), email.clone())) {
+                Some(&at_index) => {
+                    let known = &mut merged[at_index];
+                    known.sent += sent;
+                    known.received += received;
+                    known.first_seen = known.first_seen.min(at);
+                    known.last_seen = known.last_seen.max(at);
+                    if !name.is_empty() {
+                        known.name = name.to_string();
+                    }
+                }
+                None => {
+                    index.insert((note.user_id.get(), email.clone()), merged.len());
+                    merged.push(Merged {
+                        user_id: note.user_id.get(),
+                        account_id: note.account_id.get(),
+                        email,
+                        name: name.to_string(),
+                        sent,
+                        received,
+                        first_seen: at,
+                        last_seen: at,
+                    });
+                }
+            }
+        }
+        for chunk in merged.chunks(UNKNOWN_ROWS) {
+            let statement = format!(
+                "{} ON CONFLICT (user_id, email) DO UPDATE SET \
                  sent = unknown_correspondents.sent + excluded.sent, \
                  received = unknown_correspondents.received + excluded.received, \
                  name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE unknown_correspondents.name END, \
@@ -398,20 +716,29 @@ impl Store {
                      THEN excluded.first_seen ELSE unknown_correspondents.first_seen END, \
                  last_seen = CASE WHEN excluded.last_seen > unknown_correspondents.last_seen \
                      THEN excluded.last_seen ELSE unknown_correspondents.last_seen END",
-            )
-            .bind(user_id.get())
-            .bind(account_id.get())
-            .bind(email.trim().to_lowercase())
-            .bind(name.trim())
-            .bind(sent)
-            .bind(received)
-            .bind(seconds(at))
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await
+                multi_row_insert(
+                    self.backend,
+                    "unknown_correspondents",
+                    "user_id, account_id, email, name, sent, received, first_seen, last_seen",
+                    8,
+                    chunk.len()
+                )
+            );
+            let mut query = one_off(statement);
+            for note in chunk {
+                query = query
+                    .bind(note.user_id)
+                    .bind(note.account_id)
+                    .bind(note.email.as_str())
+                    .bind(note.name.as_str())
+                    .bind(note.sent)
+                    .bind(note.received)
+                    .bind(note.first_seen)
+                    .bind(note.last_seen);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(())
     }
 
     /// The people a user corresponded with who are not contacts (nor dismissed), most recent first.

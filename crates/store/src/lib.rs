@@ -44,6 +44,7 @@ pub use contacts::ContactFilter;
 pub use dialect::Backend;
 pub use email_sync::{
     BounceRecorded, KnownAddress, SOFT_BOUNCE_LIMIT, SyncedEmail, SyncedTouch, Undeliverable, UnknownCorrespondent,
+    UnknownNote,
 };
 pub use enrollments::BulkEnrolled;
 pub use error::{Error, Record, Result};

@@ -1,5 +1,7 @@
 //! Touches: recording an interaction, with the consent change its outcome implies.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -139,6 +141,83 @@ pub(crate) async fn insert_touch(
         crate::enrollments::stop_contact_plans(tx, account_id, contact.id, &reason, keep_nurture, now).await?;
     }
     Ok(Logged { touch, consent })
+}
+
+/// Touches inserted per statement by [`insert_touch_rows`] (eight values each).
+const TOUCH_ROWS: usize = 200;
+
+/// Insert the rows of many touches inside `tx`, a statement per [`TOUCH_ROWS`],
+/// with no consent effect and no plan stopped (for touches that can have
+/// neither); the touches in the order of `drafts`.
+pub(crate) async fn insert_touch_rows(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    account_id: AccountId,
+    drafts: &[TouchDraft],
+    now: Timestamp,
+) -> Result<Vec<Touch>> {
+    type Content = (i64, i64, String, String, String, Option<String>);
+    let content = |contact_id: ContactId,
+                   at: Timestamp,
+                   channel: Channel,
+                   direction: Direction,
+                   summary: &str,
+                   outcome: Option<Outcome>|
+     -> Content {
+        (
+            contact_id.get(),
+            seconds(at),
+            channel.as_str().to_string(),
+            direction.as_str().to_string(),
+            summary.to_string(),
+            outcome.map(|outcome| outcome.as_str().to_string()),
+        )
+    };
+    // RETURNING names no order: each row goes back to a draft with the same
+    // content (drafts alike are interchangeable).
+    let mut waiting: HashMap<Content, Vec<usize>> = HashMap::new();
+    for (index, draft) in drafts.iter().enumerate().rev() {
+        let key = content(draft.contact_id, draft.at, draft.channel, draft.direction, &draft.summary, draft.outcome);
+        waiting.entry(key).or_default().push(index);
+    }
+    let mut touches: Vec<Option<Touch>> = vec![None; drafts.len()];
+    for chunk in drafts.chunks(TOUCH_ROWS) {
+        let statement = format!(
+            "{} RETURNING {TOUCH_COLUMNS}",
+            multi_row_insert(
+                backend,
+                "touches",
+                "account_id, contact_id, at, channel, direction, summary, outcome, created_at",
+                8,
+                chunk.len()
+            )
+        );
+        let mut query = crate::dialect::one_off(statement);
+        for draft in chunk {
+            query = query
+                .bind(account_id.get())
+                .bind(draft.contact_id.get())
+                .bind(seconds(draft.at))
+                .bind(draft.channel.as_str())
+                .bind(draft.direction.as_str())
+                .bind(draft.summary.clone())
+                .bind(draft.outcome.map(Outcome::as_str))
+                .bind(seconds(now));
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            let touch = touch_from_row(&row)?;
+            let key =
+                content(touch.contact_id, touch.at, touch.channel, touch.direction, &touch.summary, touch.outcome);
+            let index = waiting.get_mut(&key).and_then(Vec::pop).ok_or_else(|| {
+                crate::error::Error::Corrupt(format!("a touch came back unlike any inserted: {touch:?}"))
+            })?;
+            touches[index] = Some(touch);
+        }
+    }
+    touches
+        .into_iter()
+        .map(|touch| touch.ok_or_else(|| crate::error::Error::Corrupt("a touch inserted did not come back".into())))
+        .collect()
 }
 
 pub(crate) fn touch_from_row(row: &AnyRow) -> Result<Touch> {

@@ -17,6 +17,10 @@
 //!    is an inbound reply (plans stop, waiting follow-ups are cancelled).
 //!
 //! Every record is keyed by the Message-ID, so reading a message twice changes nothing.
+//!
+//! Rules 2 and 3 decide without writing ([`ordinary`]): what they look up
+//! comes from [`Lookups`] and what they record goes to [`Writes`], so that a
+//! whole batch is looked up and written at once ([`super::batch`]).
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -28,10 +32,11 @@ use tickler_core::touch::{Channel, Direction};
 use tickler_core::when;
 use tickler_core::work_address::{self, Found, Work};
 use tickler_mail::{InboundMessage, MessageKind, Party};
-use tickler_store::{JobKind, SyncedEmail, SyncedTouch};
+use tickler_store::{JobKind, KnownAddress, SyncedEmail, SyncedTouch};
 
 use crate::App;
 use crate::error::Result;
+use crate::mailbox::batch::{Lookups, Writes};
 use crate::mailbox::{Folder, Owner, SyncReport};
 
 /// Longest summary of a logged email, in characters.
@@ -94,107 +99,142 @@ pub async fn handle(
     if let Some(found) = work_address::find(&message.delivered_to, &owner.own_addresses, inbound) {
         return work(app, Some(owner), inbound, &found, message, now, report).await;
     }
+    crate::mailbox::batch::one(app, owner, folder, message, now, report).await
+}
+
+/// What a message that is not to a work address comes to, decided before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Touches to record: this range of [`Writes`]' emails.
+    Touches(std::ops::Range<usize>),
+    /// A delivery report: the caller records it ([`bounce`]).
+    Bounce,
+    Own,
+    Automatic,
+    Unmatched,
+}
+
+/// Decide what a message that is not to a work address does (rules 2 and 3):
+/// strangers to note and touches to record go to `writes`.
+pub fn ordinary(
+    owner: &Owner,
+    folder: Folder,
+    message: &InboundMessage,
+    lookups: &Lookups,
+    now: Timestamp,
+    writes: &mut Writes,
+    report: &mut SyncReport,
+) -> Decision {
     let key = key(message);
     match folder {
-        Folder::Sent => sent(app, owner, &key, message, now, report).await,
-        Folder::Inbox => received(app, owner, &key, message, now, report).await,
+        Folder::Sent => sent(owner, &key, message, lookups, now, writes, report),
+        Folder::Inbox => received(owner, &key, message, lookups, now, writes, report),
     }
 }
 
 /// A message the user sent from their own client.
-async fn sent(
-    app: &App,
+fn sent(
     owner: &Owner,
     key: &str,
     message: &InboundMessage,
+    lookups: &Lookups,
     now: Timestamp,
+    writes: &mut Writes,
     report: &mut SyncReport,
-) -> Result<Handled> {
-    if app.store.sent_by_tickler(key).await? {
-        return Ok(Handled::Own);
+) -> Decision {
+    if lookups.sent_by_tickler(key) {
+        return Decision::Own;
     }
     let recipients = others(owner, message.to.iter().chain(&message.cc), None);
-    let summary = summary(&message.subject, &message.snippet);
+    if recipients.is_empty() {
+        return Decision::Unmatched;
+    }
+    let addresses: Vec<String> = recipients.iter().map(|party| party.address.clone()).collect();
+    let known = lookups.contacts_with(&addresses);
+    let (contacts, strangers) = sort_parties(&recipients, &known);
     let at = message.date.unwrap_or(now);
-    log_on(app, owner, key, &recipients, Direction::Out, &summary, at, false, now, report).await
+    if owner.review_unknown {
+        for party in strangers {
+            writes.note(party, Direction::Out, at);
+            report.unknown += 1;
+        }
+    }
+    if contacts.is_empty() {
+        return Decision::Unmatched;
+    }
+    let summary = summary(&message.subject, &message.snippet);
+    Decision::Touches(writes.touches(key, &contacts, Direction::Out, at, &summary, false))
 }
 
 /// A message that arrived in the INBOX.
-async fn received(
-    app: &App,
+fn received(
     owner: &Owner,
     key: &str,
+    message: &InboundMessage,
+    lookups: &Lookups,
+    now: Timestamp,
+    writes: &mut Writes,
+    report: &mut SyncReport,
+) -> Decision {
+    match &message.kind {
+        MessageKind::Bounce(_) => return Decision::Bounce,
+        MessageKind::AutoReply | MessageKind::List => {
+            report.automatic += 1;
+            return Decision::Automatic;
+        }
+        MessageKind::Person => {}
+    }
+    let Some(from) = message.from.as_deref() else { return Decision::Unmatched };
+    if owner.own_addresses.iter().any(|own| own == from) {
+        return Decision::Own;
+    }
+    let mut contacts: Vec<ContactId> =
+        lookups.contacts_with(&[from.to_string()]).iter().map(|known| known.contact_id).collect();
+    if contacts.is_empty() {
+        let mut thread = message.in_reply_to.clone();
+        thread.extend(message.references.iter().rev().cloned());
+        contacts = lookups.thread_contacts(&thread);
+    }
+    let at = message.date.unwrap_or(now);
+    if contacts.is_empty() {
+        if owner.review_unknown {
+            writes.note(Party { address: from.to_string(), name: message.from_name.clone() }, Direction::In, at);
+            report.unknown += 1;
+        }
+        return Decision::Unmatched;
+    }
+    let summary = summary(&message.subject, &message.snippet);
+    Decision::Touches(writes.touches(key, &contacts, Direction::In, at, &summary, true))
+}
+
+/// A delivery report in the INBOX: mark each address that bounced.
+pub async fn bounce(
+    app: &App,
+    owner: &Owner,
     message: &InboundMessage,
     now: Timestamp,
     report: &mut SyncReport,
 ) -> Result<Handled> {
-    match &message.kind {
-        MessageKind::Bounce(delivery) => {
-            let mut addresses = Vec::new();
-            let mut undeliverable = false;
-            for recipient in &delivery.recipients {
-                let reason = if recipient.diagnostic.is_empty() {
-                    format!("{} ({})", recipient.status, if recipient.is_permanent() { "failed" } else { "delayed" })
-                } else {
-                    format!("{} {}", recipient.status, recipient.diagnostic)
-                };
-                let recorded = app
-                    .store
-                    .record_bounce(owner.account_id, &recipient.address, recipient.is_permanent(), reason.trim(), now)
-                    .await?;
-                if !recorded.contacts.is_empty() {
-                    addresses.push(recipient.address.clone());
-                    undeliverable |= recorded.undeliverable;
-                }
-            }
-            report.bounces += 1;
-            return Ok(Handled::Bounce { addresses, undeliverable });
-        }
-        MessageKind::AutoReply | MessageKind::List => {
-            report.automatic += 1;
-            return Ok(Handled::Automatic);
-        }
-        MessageKind::Person => {}
-    }
-    let Some(from) = message.from.as_deref() else { return Ok(Handled::Unmatched) };
-    if owner.own_addresses.iter().any(|own| own == from) {
-        return Ok(Handled::Own);
-    }
-    let mut contacts: Vec<ContactId> = app
-        .store
-        .contacts_with_emails(owner.account_id, &[from.to_string()])
-        .await?
-        .iter()
-        .map(|k| k.contact_id)
-        .collect();
-    if contacts.is_empty() {
-        let mut thread = message.in_reply_to.clone();
-        thread.extend(message.references.iter().rev().cloned());
-        contacts = app.store.thread_contacts(owner.account_id, &thread).await?;
-    }
-    let at = message.date.unwrap_or(now);
-    if contacts.is_empty() {
-        let party = Party { address: from.to_string(), name: message.from_name.clone() };
-        note_unknown(app, owner, &[party], Direction::In, at, report).await?;
-        return Ok(Handled::Unmatched);
-    }
-    let summary = summary(&message.subject, &message.snippet);
-    let mut touches = Vec::new();
-    for contact_id in contacts {
-        let email = SyncedEmail {
-            account_id: owner.account_id,
-            message_id: key,
-            contact_id,
-            direction: Direction::In,
-            at,
-            summary: &summary,
-            replied: true,
+    let MessageKind::Bounce(delivery) = &message.kind else { return Ok(Handled::Unmatched) };
+    let mut addresses = Vec::new();
+    let mut undeliverable = false;
+    for recipient in &delivery.recipients {
+        let reason = if recipient.diagnostic.is_empty() {
+            format!("{} ({})", recipient.status, if recipient.is_permanent() { "failed" } else { "delayed" })
+        } else {
+            format!("{} {}", recipient.status, recipient.diagnostic)
         };
-        if let Some(touch) = app.store.record_synced_email(&email, now).await? {
-            touches.push(touch);
+        let recorded = app
+            .store
+            .record_bounce(owner.account_id, &recipient.address, recipient.is_permanent(), reason.trim(), now)
+            .await?;
+        if !recorded.contacts.is_empty() {
+            addresses.push(recipient.address.clone());
+            undeliverable |= recorded.undeliverable;
         }
     }
-    Ok(counted(touches, report))
+    report.bounces += 1;
+    Ok(Handled::Bounce { addresses, undeliverable })
 }
 
 /// A message in the installation's inbound mailbox sent to a user's work
@@ -454,28 +494,15 @@ async fn log_on(
     }
     let addresses: Vec<String> = parties.iter().map(|party| party.address.clone()).collect();
     let known = app.store.contacts_with_emails(owner.account_id, &addresses).await?;
-    let strangers: Vec<Party> =
-        parties.iter().filter(|party| !known.iter().any(|k| k.address == party.address)).cloned().collect();
+    let (contacts, strangers) = sort_parties(parties, &known);
     note_unknown(app, owner, &strangers, direction, at, report).await?;
-    if known.is_empty() {
+    if contacts.is_empty() {
         return Ok(Handled::Unmatched);
     }
     let mut touches = Vec::new();
-    let mut seen: Vec<ContactId> = Vec::new();
-    for found in known {
-        if seen.contains(&found.contact_id) {
-            continue;
-        }
-        seen.push(found.contact_id);
-        let email = SyncedEmail {
-            account_id: owner.account_id,
-            message_id: key,
-            contact_id: found.contact_id,
-            direction,
-            at,
-            summary,
-            replied,
-        };
+    for contact_id in contacts {
+        let email =
+            SyncedEmail { account_id: owner.account_id, message_id: key, contact_id, direction, at, summary, replied };
         if let Some(touch) = app.store.record_synced_email(&email, now).await? {
             touches.push(touch);
         }
@@ -483,7 +510,20 @@ async fn log_on(
     Ok(counted(touches, report))
 }
 
-fn counted(touches: Vec<SyncedTouch>, report: &mut SyncReport) -> Handled {
+/// The contacts among `parties` that `known` found (each once, in order), and the parties who are no contact.
+fn sort_parties(parties: &[Party], known: &[KnownAddress]) -> (Vec<ContactId>, Vec<Party>) {
+    let strangers = parties.iter().filter(|party| !known.iter().any(|k| k.address == party.address)).cloned().collect();
+    let mut contacts: Vec<ContactId> = Vec::new();
+    for found in known {
+        if !contacts.contains(&found.contact_id) {
+            contacts.push(found.contact_id);
+        }
+    }
+    (contacts, strangers)
+}
+
+/// The touches a message recorded, counted; none: it was read before.
+pub fn counted(touches: Vec<SyncedTouch>, report: &mut SyncReport) -> Handled {
     if touches.is_empty() {
         report.already += 1;
         return Handled::Already;
@@ -519,7 +559,7 @@ async fn note_unknown(
 }
 
 /// The parties other than the user themselves and any work or inbound address, once each.
-fn others<'a>(owner: &Owner, parties: impl Iterator<Item = &'a Party>, inbound: Option<&str>) -> Vec<Party> {
+pub fn others<'a>(owner: &Owner, parties: impl Iterator<Item = &'a Party>, inbound: Option<&str>) -> Vec<Party> {
     let mut kept: Vec<Party> = Vec::new();
     for party in parties {
         let address = party.address.trim().to_lowercase();

@@ -5,6 +5,7 @@
 //! is read in bounded memory, its place saved after every batch. What one
 //! message does is in [`message`]; the watchers that keep reading are in [`watch`].
 
+pub mod batch;
 pub mod message;
 pub mod watch;
 
@@ -171,6 +172,8 @@ pub(crate) async fn sync_open(
 }
 
 /// Read one folder past its saved place, saving the place after every batch.
+/// While a batch is handled the next one is fetched, so the mail server and
+/// the database work at the same time.
 #[allow(clippy::too_many_arguments)]
 async fn read_folder(
     app: &App,
@@ -192,21 +195,26 @@ async fn read_folder(
         }
     };
     let mut read = 0u64;
+    let mut messages = inbox.fetch_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
     loop {
-        let messages = inbox.fetch_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
-        for message in &messages {
-            message::handle(app, owner, inbound, folder, message, clock.now(), report).await?;
-        }
+        let newest = messages.last().map_or(last_uid, |message| message.uid);
+        let handling = batch::handle_all(app, owner, inbound, folder, &messages, clock, report);
+        let (handled, next) = if messages.len() < BATCH {
+            (handling.await, None)
+        } else {
+            let (handled, next) = tokio::join!(handling, inbox.fetch_after(newest, BATCH));
+            (handled, Some(next))
+        };
+        handled?;
         read += messages.len() as u64;
         report.read += messages.len() as u64;
-        if let Some(newest) = messages.last().map(|message| message.uid) {
-            last_uid = newest;
-        }
+        last_uid = newest;
         let poll = MailboxPoll { uid_validity: status.uid_validity, last_uid };
         app.store.save_mailbox_poll(key, poll, clock.now()).await?;
         progress(Progress { folder, read, total: status.messages });
-        if messages.len() < BATCH {
-            return Ok(());
+        match next {
+            Some(next) => messages = next.map_err(crate::mail::mail_error)?,
+            None => return Ok(()),
         }
     }
 }

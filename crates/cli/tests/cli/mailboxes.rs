@@ -264,6 +264,42 @@ both!(a_reminder_address_makes_a_follow_up_that_a_reply_cancels, |t: &Tickler| {
     assert_eq!(follow_up["closed_reason"], "Ann Lee replied first");
 });
 
+both!(mail_read_in_one_batch_acts_in_the_order_it_came, |t: &Tickler| {
+    let mail = Mail::start(t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    let reply = |id: &str| {
+        format!(
+            "From: ann@acme.com\nTo: sam@stone.example\nSubject: Re: Terms\nDate: {DATE}\nMessage-ID: <{id}@acme.com>\n\nOk.\n"
+        )
+    };
+    // Ann's reply, then a reminder address on a message to her: read in one batch, in that order.
+    mail.deliver("sam@stone.example", &reply("a5"));
+    mail.deliver(
+        "sam+tickler-3days@stone.example",
+        &format!(
+            "Authentication-Results: mx.stone.example; spf=pass smtp.mailfrom=stone.example\n\
+             From: sam@stone.example\nTo: ann@acme.com\nSubject: Terms\nDate: {DATE}\n\
+             Message-ID: <m6@stone.example>\n\nAnn, the terms.\n"
+        ),
+    );
+    let report = mail.check(t, "sam");
+    assert_eq!((report["read"].as_u64(), report["received"].as_u64()), (Some(2), Some(1)), "{report}");
+    assert_eq!(report["follow_ups"].as_u64(), Some(1), "{report}");
+    // The reply came before the follow-up was made: it waits still.
+    assert_eq!(open_follow_ups(t, "ann").len(), 1);
+    // Her next reply cancels it.
+    mail.deliver("sam@stone.example", &reply("a6"));
+    mail.check(t, "sam");
+    let timeline = t.timeline("ann");
+    let follow_up = timeline.iter().find(|entry| entry["kind"] == "follow-up").unwrap();
+    assert_eq!(follow_up["state"], "cancelled", "{follow_up}");
+    assert_eq!(follow_up["closed_reason"], "Ann Lee replied first");
+    let logged = touches(t, "ann");
+    let directions: Vec<&str> = logged.iter().filter_map(|touch| touch["direction"].as_str()).collect();
+    assert_eq!(directions.iter().filter(|d| **d == "in").count(), 2, "{directions:?}");
+    assert_eq!(directions.iter().filter(|d| **d == "out").count(), 1, "{directions:?}");
+});
+
 both!(a_reminder_to_the_address_alone_is_emailed_at_that_time, |t: &Tickler| {
     let (mail, sink) = (Mail::start(t), SmtpSink::start());
     mail.deliver(

@@ -67,6 +67,9 @@ impl Inbox {
                 raw.extend_from_slice(fetch.text().unwrap_or_default());
                 let received = fetch.internal_date().and_then(|date| Timestamp::from_second(date.timestamp()).ok());
                 messages.push(InboundMessage::parse(uid, &raw, received));
+                // Answers already read would be parsed back to back: let what runs beside this
+                // fetch (the database handling the batch before) go on between messages.
+                tokio::task::yield_now().await;
             }
             Ok(messages)
         })

@@ -11,7 +11,7 @@ use tickler_core::ids::UserId;
 use tickler_core::plan::{EnrollmentState, PlanDraft, Step};
 use tickler_core::touch::{Channel, Direction, Outcome};
 use tickler_core::user::UserDraft;
-use tickler_store::{SOFT_BOUNCE_LIMIT, StepRun, SyncedEmail};
+use tickler_store::{SOFT_BOUNCE_LIMIT, StepRun, SyncedEmail, UnknownNote};
 use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
@@ -118,6 +118,96 @@ both!(contacts_are_found_by_address_and_thread, async |db: &TestDb| {
     let thread = db.store.thread_contacts(account, &["<zzz@x>".into(), "<m1@acme.example>".into()]).await.unwrap();
     assert_eq!(thread, vec![bob]);
     assert!(!db.store.sent_by_tickler("<m1@acme.example>").await.unwrap());
+});
+
+both!(a_batch_of_mail_is_recorded_as_one_by_one_would, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let sam = user(db, "sam@stone.example").await;
+    let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap().id;
+    let bob = db.store.create_contact(account, &draft("Bob Roe", Some("bob@roe.example")), now()).await.unwrap().id;
+    let cat = db.store.create_contact(account, &draft("Cat Poe", Some("cat@poe.example")), now()).await.unwrap().id;
+    let steps = vec![Step::email("3 days", "Checking in", "Hi").unwrap()];
+    let plan = db.store.create_plan(account, &PlanDraft::new("Nudge", "", false, steps).unwrap(), now()).await.unwrap();
+    db.store.enroll(account, plan.id, bob, now()).await.unwrap();
+    let zone = tickler_core::contact::ZoneName::parse("America/New_York").unwrap();
+    let due = Due { date: jiff::civil::date(2026, 11, 27), time: None, zone };
+    let waiting = FollowUpDraft::new(cat, due, Channel::Email, "Quote", Origin::Inbound).unwrap();
+    let waiting = db.store.schedule_until_reply(account, &waiting, now()).await.unwrap();
+    db.store.record_synced_email(&synced(account, ann, Direction::In, true), now()).await.unwrap().unwrap();
+
+    let email = |message_id, contact_id, direction| SyncedEmail {
+        message_id,
+        ..synced(account, contact_id, direction, direction == Direction::In)
+    };
+    let gone = tickler_core::ids::ContactId::new(cat.get() + 1000);
+    let emails = [
+        email("<m1@acme.example>", ann, Direction::In),
+        email("<m2@acme.example>", ann, Direction::In),
+        email("<m2@acme.example>", ann, Direction::In),
+        email("<m2@acme.example>", bob, Direction::In),
+        email("<m3@acme.example>", cat, Direction::In),
+        email("<m3@acme.example>", gone, Direction::In),
+        email("<m4@stone.example>", ann, Direction::Out),
+    ];
+    let note =
+        |email, name, direction| UnknownNote { user_id: sam, account_id: account, email, name, direction, at: now() };
+    let unknown = [
+        note("Zoe@Zed.example", "Zoe Zed", Direction::Out),
+        note("zoe@zed.example", "", Direction::In),
+        note("yan@y.example", "Yan", Direction::In),
+    ];
+    let recorded = db.store.record_mail(&emails, &unknown, now()).await.unwrap();
+    let made: Vec<bool> = recorded.iter().map(Option::is_some).collect();
+    assert_eq!(made, vec![false, true, false, true, true, false, true], "{recorded:?}");
+    let ann_reply = recorded[1].as_ref().unwrap();
+    assert_eq!((ann_reply.contact_name.as_str(), ann_reply.touch.outcome), ("Ann Lee", Some(Outcome::Replied)));
+    assert!(ann_reply.stopped.is_empty() && ann_reply.cancelled.is_empty());
+    assert_eq!(recorded[3].as_ref().unwrap().stopped, vec!["Nudge".to_string()]);
+    assert_eq!(recorded[4].as_ref().unwrap().cancelled, vec![waiting.id]);
+    assert_eq!(db.store.follow_up(account, waiting.id).await.unwrap().state, FollowUpState::Cancelled);
+    let sent = recorded[6].as_ref().unwrap();
+    assert_eq!((sent.touch.direction, sent.touch.outcome), (Direction::Out, None));
+    assert_eq!(db.store.touches(account, ann).await.unwrap().len(), 3);
+    // Read again, the batch records nothing more.
+    let again = db.store.record_mail(&emails, &[], now()).await.unwrap();
+    assert!(again.iter().all(Option::is_none), "{again:?}");
+    assert_eq!(db.store.touches(account, ann).await.unwrap().len(), 3);
+    // The strangers are merged as one by one would note them.
+    let listed = db.store.unknown_correspondents(sam).await.unwrap();
+    let listed: Vec<(&str, &str, i64, i64)> =
+        listed.iter().map(|p| (p.email.as_str(), p.name.as_str(), p.sent, p.received)).collect();
+    assert_eq!(listed, vec![("yan@y.example", "Yan", 0, 1), ("zoe@zed.example", "Zoe Zed", 1, 1)]);
+    db.store.record_mail(&[], &[note("yan@y.example", "", Direction::Out)], now()).await.unwrap();
+    let yan = db.store.unknown_correspondents(sam).await.unwrap().remove(0);
+    assert_eq!((yan.email.as_str(), yan.name.as_str(), yan.sent, yan.received), ("yan@y.example", "Yan", 1, 1));
+    // The batch lookups answer as the single ones do.
+    let ids: Vec<String> = vec!["<m4@stone.example>".into(), "<zzz@x>".into(), "<m2@acme.example>".into()];
+    assert_eq!(
+        db.store.thread_contacts_by_message(account, &ids).await.unwrap(),
+        vec![("<m4@stone.example>".to_string(), ann)]
+    );
+    assert!(db.store.sent_by_tickler_among(&ids).await.unwrap().is_empty());
+});
+
+both!(two_readers_of_one_batch_record_each_touch_once, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap().id;
+    let bob = db.store.create_contact(account, &draft("Bob Roe", Some("bob@roe.example")), now()).await.unwrap().id;
+    let ids = ["<r1@acme.example>", "<r2@acme.example>", "<r3@acme.example>"];
+    let emails: Vec<SyncedEmail> = ids
+        .iter()
+        .flat_map(|id| {
+            [ann, bob].map(|contact| SyncedEmail { message_id: id, ..synced(account, contact, Direction::In, true) })
+        })
+        .collect();
+    let (first, second) =
+        tokio::join!(db.store.record_mail(&emails, &[], now()), db.store.record_mail(&emails, &[], now()));
+    let (first, second) = (first.unwrap(), second.unwrap());
+    for (one, other) in first.iter().zip(&second) {
+        assert!(one.is_some() != other.is_some(), "each email once: {one:?} / {other:?}");
+    }
+    assert_eq!(db.store.touches(account, ann).await.unwrap().len(), 3);
+    assert_eq!(db.store.touches(account, bob).await.unwrap().len(), 3);
 });
 
 both!(bounces_mark_addresses_and_plans_skip_them, async |db: &TestDb| {
