@@ -17,7 +17,7 @@ use tickler_core::contact::EmailAddress;
 use tickler_core::ids::{AccountId, UserId};
 use tickler_core::user::User;
 use tickler_mail::{ImapConfig, Security, SmtpConfig};
-use tickler_store::{MailAccount, MailAccountSettings};
+use tickler_store::{MailAccount, MailAccountSettings, MailServerSettings};
 
 use crate::error::{Error, Kind, Result};
 use crate::mail::mail_error;
@@ -137,6 +137,28 @@ impl std::fmt::Debug for MailAccountInput {
 }
 
 impl MailAccountInput {
+    /// The SMTP side of the change.
+    fn smtp(&self) -> ServerInput<'_> {
+        ServerInput {
+            host: self.smtp_host.as_deref(),
+            port: self.smtp_port,
+            security: self.smtp_security.as_deref(),
+            username: self.smtp_username.as_deref(),
+            password: self.smtp_password.as_deref(),
+        }
+    }
+
+    /// The IMAP side of the change.
+    fn imap(&self) -> ServerInput<'_> {
+        ServerInput {
+            host: self.imap_host.as_deref(),
+            port: self.imap_port,
+            security: self.imap_security.as_deref(),
+            username: self.imap_username.as_deref(),
+            password: self.imap_password.as_deref(),
+        }
+    }
+
     /// Whether anything is to change.
     pub fn is_empty(&self) -> bool {
         let MailAccountInput {
@@ -309,14 +331,15 @@ pub async fn smtp_for(app: &App, user: UserId) -> Result<Option<SmtpConfig>> {
 /// A stored account's SMTP settings, password opened.
 pub(crate) fn smtp_from(app: &App, stored: &MailAccount) -> Result<Option<SmtpConfig>> {
     let settings = &stored.settings;
-    let Some(host) = settings.smtp_host.clone() else { return Ok(None) };
-    let (port, security) = Security::for_smtp(settings.smtp_port, stored_security(&settings.smtp_security)?);
-    let password = settings.smtp_password.as_deref().map(|sealed| open(app, "smtp_password", sealed)).transpose()?;
+    let Some(host) = settings.smtp.host.clone() else { return Ok(None) };
+    let (port, security) = Security::for_smtp(settings.smtp.port, stored_security(&settings.smtp.security)?);
+    let password = settings.smtp.password.as_deref().map(|sealed| open(app, SMTP.password, sealed)).transpose()?;
     let from_address = if !settings.from_address.is_empty() {
         settings.from_address.clone()
     } else {
         settings
-            .smtp_username
+            .smtp
+            .username
             .as_deref()
             .and_then(|name| EmailAddress::parse(name).ok())
             .map_or_else(|| stored.user_email.as_str().to_string(), |address| address.as_str().to_string())
@@ -325,7 +348,7 @@ pub(crate) fn smtp_from(app: &App, stored: &MailAccount) -> Result<Option<SmtpCo
         host,
         port,
         security,
-        username: settings.smtp_username.clone(),
+        username: settings.smtp.username.clone(),
         password,
         from_address,
         from_name: settings.from_name.clone(),
@@ -336,15 +359,15 @@ pub(crate) fn smtp_from(app: &App, stored: &MailAccount) -> Result<Option<SmtpCo
 
 fn watched_from(app: &App, stored: &MailAccount) -> Result<Option<WatchedMailbox>> {
     let settings = &stored.settings;
-    let Some(host) = settings.imap_host.clone() else { return Ok(None) };
-    let (port, security) = Security::for_imap(settings.imap_port, stored_security(&settings.imap_security)?);
-    let password = match settings.imap_password.as_deref() {
-        Some(sealed) => open(app, "imap_password", sealed)?,
+    let Some(host) = settings.imap.host.clone() else { return Ok(None) };
+    let (port, security) = Security::for_imap(settings.imap.port, stored_security(&settings.imap.security)?);
+    let password = match settings.imap.password.as_deref() {
+        Some(sealed) => open(app, IMAP.password, sealed)?,
         None => return Err(Error::new(Kind::Refused, "imap_password: is not set")),
     };
     let mut own_addresses = vec![stored.user_email.as_str().to_lowercase()];
     let also =
-        [Some(settings.from_address.as_str()), settings.smtp_username.as_deref(), settings.imap_username.as_deref()];
+        [Some(settings.from_address.as_str()), settings.smtp.username.as_deref(), settings.imap.username.as_deref()];
     for address in also.into_iter().flatten().filter_map(|text| EmailAddress::parse(text).ok()) {
         let address = address.as_str().to_lowercase();
         if !own_addresses.contains(&address) {
@@ -359,7 +382,7 @@ fn watched_from(app: &App, stored: &MailAccount) -> Result<Option<WatchedMailbox
             host,
             port,
             security,
-            username: settings.imap_username.clone().unwrap_or_default(),
+            username: settings.imap.username.clone().unwrap_or_default(),
             password,
             mailbox: settings.inbox_folder.clone(),
             poll_seconds: 60,
@@ -391,51 +414,75 @@ fn stored_security(stored: &Option<String>) -> Result<Option<Security>> {
 
 fn view(user: &User, stored: Option<&MailAccount>) -> MailAccountView {
     let settings = stored.map(|stored| stored.settings.clone()).unwrap_or_default();
-    let side = |host: &Option<String>,
-                port: Option<u16>,
-                security: &Option<String>,
-                username: &Option<String>,
-                password: &Option<String>,
-                defaults: fn(Option<u16>, Option<Security>) -> (u16, Security)| {
-        host.as_ref().map(|host| {
-            let security = security.as_deref().and_then(|text| Security::parse("security", text).ok());
-            let (port, security) = defaults(port, security);
-            MailServerView {
-                host: host.clone(),
-                port,
-                security: security.as_str().to_string(),
-                username: username.clone(),
-                password_set: password.is_some(),
-            }
-        })
-    };
     MailAccountView {
         user_id: user.id,
         user_email: user.email.as_str().to_string(),
-        smtp: side(
-            &settings.smtp_host,
-            settings.smtp_port,
-            &settings.smtp_security,
-            &settings.smtp_username,
-            &settings.smtp_password,
-            Security::for_smtp,
-        ),
+        smtp: server_view(&settings.smtp, Security::for_smtp),
         from_name: settings.from_name.clone(),
         from_address: settings.from_address.clone(),
-        imap: side(
-            &settings.imap_host,
-            settings.imap_port,
-            &settings.imap_security,
-            &settings.imap_username,
-            &settings.imap_password,
-            Security::for_imap,
-        ),
+        imap: server_view(&settings.imap, Security::for_imap),
         inbox_folder: settings.inbox_folder.clone(),
         sent_folder: settings.sent_folder.clone(),
         unknown: UnknownPolicy::parse("unknown", &settings.unknown_policy).unwrap_or_default(),
         updated_at: stored.map(|stored| stored.updated_at),
     }
 }
+
+/// One side as shown, with the port and security it would use (`defaults`: the side's rule for them).
+fn server_view(
+    server: &MailServerSettings,
+    defaults: fn(Option<u16>, Option<Security>) -> (u16, Security),
+) -> Option<MailServerView> {
+    server.host.as_ref().map(|host| {
+        let security = server.security.as_deref().and_then(|text| Security::parse("security", text).ok());
+        let (port, security) = defaults(server.port, security);
+        MailServerView {
+            host: host.clone(),
+            port,
+            security: security.as_str().to_string(),
+            username: server.username.clone(),
+            password_set: server.password.is_some(),
+        }
+    })
+}
+
+/// A change to one side, as given.
+struct ServerInput<'a> {
+    host: Option<&'a str>,
+    port: Option<u16>,
+    security: Option<&'a str>,
+    username: Option<&'a str>,
+    password: Option<&'a str>,
+}
+
+/// The names of one side's fields, as errors name them.
+struct ServerFields {
+    /// "SMTP" or "IMAP", as the messages say it.
+    label: &'static str,
+    host: &'static str,
+    port: &'static str,
+    security: &'static str,
+    username: &'static str,
+    password: &'static str,
+}
+
+const SMTP: ServerFields = ServerFields {
+    label: "SMTP",
+    host: "smtp_host",
+    port: "smtp_port",
+    security: "smtp_security",
+    username: "smtp_username",
+    password: "smtp_password",
+};
+
+const IMAP: ServerFields = ServerFields {
+    label: "IMAP",
+    host: "imap_host",
+    port: "imap_port",
+    security: "imap_security",
+    username: "imap_username",
+    password: "imap_password",
+};
 
 /// Apply an input to the stored settings, checking each field and sealing new passwords.
 fn apply(app: &App, settings: &mut MailAccountSettings, input: &MailAccountInput) -> Result<()> {
@@ -449,46 +496,8 @@ fn apply(app: &App, settings: &mut MailAccountSettings, input: &MailAccountInput
         })?;
         key.seal(password)
     };
-    // Each side: host, port, security, username, password.
-    if let Some(host) = &input.smtp_host {
-        settings.smtp_host = optional_host("smtp_host", host)?;
-    }
-    if let Some(port) = input.smtp_port {
-        settings.smtp_port = (port != 0).then_some(port);
-    }
-    if let Some(security) = &input.smtp_security {
-        settings.smtp_security = optional_security("smtp_security", security)?;
-    }
-    if let Some(username) = &input.smtp_username {
-        settings.smtp_username = optional_text("smtp_username", username, 320)?;
-    }
-    if let Some(password) = &input.smtp_password {
-        settings.smtp_password = if password.is_empty() { None } else { Some(seal("smtp_password", password)?) };
-    }
-    if let Some(host) = &input.imap_host {
-        settings.imap_host = optional_host("imap_host", host)?;
-    }
-    if let Some(port) = input.imap_port {
-        settings.imap_port = (port != 0).then_some(port);
-    }
-    if let Some(security) = &input.imap_security {
-        settings.imap_security = optional_security("imap_security", security)?;
-    }
-    if let Some(username) = &input.imap_username {
-        settings.imap_username = optional_text("imap_username", username, 320)?;
-    }
-    if let Some(password) = &input.imap_password {
-        settings.imap_password = if password.is_empty() { None } else { Some(seal("imap_password", password)?) };
-    }
-    // An emptied host removes its side whole.
-    if input.smtp_host.as_deref().is_some_and(|host| host.trim().is_empty()) {
-        (settings.smtp_port, settings.smtp_security, settings.smtp_username, settings.smtp_password) =
-            (None, None, None, None);
-    }
-    if input.imap_host.as_deref().is_some_and(|host| host.trim().is_empty()) {
-        (settings.imap_port, settings.imap_security, settings.imap_username, settings.imap_password) =
-            (None, None, None, None);
-    }
+    apply_server(&SMTP, &mut settings.smtp, &input.smtp(), &seal)?;
+    apply_server(&IMAP, &mut settings.imap, &input.imap(), &seal)?;
     if let Some(name) = &input.from_name {
         settings.from_name = optional_text("from_name", name, 200)?.unwrap_or_default();
     }
@@ -513,44 +522,74 @@ fn apply(app: &App, settings: &mut MailAccountSettings, input: &MailAccountInput
     Ok(())
 }
 
+/// Apply a change to one side: host, port, security, username, password,
+/// each checked; a new password is sealed with `seal`. An emptied host
+/// removes the side whole.
+fn apply_server(
+    fields: &ServerFields,
+    server: &mut MailServerSettings,
+    input: &ServerInput<'_>,
+    seal: &dyn Fn(&'static str, &str) -> Result<String>,
+) -> Result<()> {
+    if input.host.is_some_and(|host| host.trim().is_empty()) {
+        *server = MailServerSettings::default();
+        return Ok(());
+    }
+    if let Some(host) = input.host {
+        server.host = optional_host(fields.host, host)?;
+    }
+    if let Some(port) = input.port {
+        server.port = (port != 0).then_some(port);
+    }
+    if let Some(security) = input.security {
+        server.security = optional_security(fields.security, security)?;
+    }
+    if let Some(username) = input.username {
+        server.username = optional_text(fields.username, username, 320)?;
+    }
+    if let Some(password) = input.password {
+        server.password = if password.is_empty() { None } else { Some(seal(fields.password, password)?) };
+    }
+    Ok(())
+}
+
 /// What a side needs once set: a host before anything else; a username with
 /// an SMTP password; a username and a password for a mailbox.
 fn check_complete(settings: &MailAccountSettings) -> Result<()> {
-    if settings.smtp_host.is_none() {
-        let given = [
-            ("smtp_port", settings.smtp_port.is_some()),
-            ("smtp_security", settings.smtp_security.is_some()),
-            ("smtp_username", settings.smtp_username.is_some()),
-            ("smtp_password", settings.smtp_password.is_some()),
-        ];
-        if let Some((field, _)) = given.iter().find(|(_, set)| *set) {
-            return Err(Error::invalid(
-                "smtp_host",
-                format!("is not set: your SMTP server's host comes first (the {} needs it)", words(field)),
-            ));
-        }
-    } else if settings.smtp_password.is_some() && settings.smtp_username.is_none() {
-        return Err(Error::invalid("smtp_username", "is required with an SMTP password"));
+    check_server(&SMTP, &settings.smtp)?;
+    if settings.smtp.host.is_some() && settings.smtp.password.is_some() && settings.smtp.username.is_none() {
+        return Err(Error::invalid(SMTP.username, "is required with an SMTP password"));
     }
-    if settings.imap_host.is_none() {
-        let given = [
-            ("imap_port", settings.imap_port.is_some()),
-            ("imap_security", settings.imap_security.is_some()),
-            ("imap_username", settings.imap_username.is_some()),
-            ("imap_password", settings.imap_password.is_some()),
-        ];
-        if let Some((field, _)) = given.iter().find(|(_, set)| *set) {
-            return Err(Error::invalid(
-                "imap_host",
-                format!("is not set: your IMAP server's host comes first (the {} needs it)", words(field)),
-            ));
+    check_server(&IMAP, &settings.imap)?;
+    if settings.imap.host.is_some() {
+        if settings.imap.username.is_none() {
+            return Err(Error::invalid(IMAP.username, "is required to watch a mailbox"));
         }
-    } else if settings.imap_username.is_none() {
-        return Err(Error::invalid("imap_username", "is required to watch a mailbox"));
-    } else if settings.imap_password.is_none() {
-        return Err(Error::invalid("imap_password", "is required to watch a mailbox"));
+        if settings.imap.password.is_none() {
+            return Err(Error::invalid(IMAP.password, "is required to watch a mailbox"));
+        }
     }
     Ok(())
+}
+
+/// A side with no host must have nothing else set.
+fn check_server(fields: &ServerFields, server: &MailServerSettings) -> Result<()> {
+    if server.host.is_some() {
+        return Ok(());
+    }
+    let given = [
+        (fields.port, server.port.is_some()),
+        (fields.security, server.security.is_some()),
+        (fields.username, server.username.is_some()),
+        (fields.password, server.password.is_some()),
+    ];
+    match given.iter().find(|(_, set)| *set) {
+        Some((field, _)) => Err(Error::invalid(
+            fields.host,
+            format!("is not set: your {} server's host comes first (the {} needs it)", fields.label, words(field)),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// A field's name as words: "SMTP port".

@@ -56,8 +56,8 @@ pub async fn renew(app: &App, actor: &Actor) -> Result<WorkAddresses> {
 async fn addresses(app: &App, user_id: UserId, renew: bool, now: jiff::Timestamp) -> Result<WorkAddresses> {
     // The user's own mailbox, when Tickler watches it: its login when that is an address, else their own address.
     let own = match app.store.mail_account_of_user(user_id).await? {
-        Some(account) if account.settings.imap_host.is_some() => {
-            let login = account.settings.imap_username.unwrap_or_default().trim().to_lowercase();
+        Some(account) if account.settings.imap.host.is_some() => {
+            let login = account.settings.imap.username.unwrap_or_default().trim().to_lowercase();
             let address = if login.contains('@') {
                 Some(login)
             } else {

@@ -147,45 +147,6 @@ impl Store {
         .await
     }
 
-    /// Whether Tickler itself sent the message with this Message-ID (it is in the outbox).
-    pub async fn sent_by_tickler(&self, message_id: &str) -> Result<bool> {
-        crate::error::during("looking up a sent email", async {
-            let row = sqlx::query("SELECT id FROM outbox WHERE message_id = $1 LIMIT 1")
-                .bind(message_id)
-                .fetch_optional(&self.pool)
-                .await?;
-            Ok(row.is_some())
-        })
-        .await
-    }
-
-    /// The contacts of the account an email thread was with: the recipients of
-    /// the messages it names that Tickler sent or synced from a Sent folder.
-    pub async fn thread_contacts(&self, account_id: AccountId, thread: &[String]) -> Result<Vec<ContactId>> {
-        if thread.is_empty() {
-            return Ok(Vec::new());
-        }
-        crate::error::during("finding the contacts of a thread", async {
-            let list = numbered(self.backend, 2, thread.len());
-            let statement = format!(
-                "SELECT contact_id FROM outbox WHERE account_id = $1 AND contact_id IS NOT NULL AND message_id IN ({list}) \
-                 UNION SELECT contact_id FROM email_touches WHERE account_id = $1 AND direction = 'out' \
-                 AND message_id IN ({list})"
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get());
-            for id in thread {
-                query = query.bind(id.as_str());
-            }
-            let rows = query.fetch_all(&self.pool).await?;
-            let mut contacts: Vec<ContactId> =
-                rows.iter().map(|row| row.try_get("contact_id").map(ContactId::new)).collect::<sqlx::Result<_>>()?;
-            contacts.sort_by_key(|id| id.get());
-            contacts.dedup();
-            Ok(contacts)
-        })
-        .await
-    }
-
     /// Which of these Message-IDs Tickler itself sent (they are in the outbox), each once.
     pub async fn sent_by_tickler_among(&self, message_ids: &[String]) -> Result<Vec<String>> {
         if message_ids.is_empty() {
@@ -206,9 +167,9 @@ impl Store {
         .await
     }
 
-    /// [`Store::thread_contacts`] for many messages at once: each of these
-    /// Message-IDs that names a message Tickler sent or a Sent folder's
-    /// message was synced from, with a contact it went to (each pair once).
+    /// The contacts email threads were with: each of these Message-IDs that
+    /// names a message Tickler sent or a Sent folder's message was synced
+    /// from, with a contact it went to (each pair once).
     pub async fn thread_contacts_by_message(
         &self,
         account_id: AccountId,
@@ -236,24 +197,13 @@ impl Store {
         .await
     }
 
-    /// Record an email as a touch on one contact, once: the key goes in
-    /// first, so a second reader of the same mailbox waits, then finds it
-    /// taken. `None` when it was recorded before (or the contact is gone).
-    pub async fn record_synced_email(&self, email: &SyncedEmail<'_>, now: Timestamp) -> Result<Option<SyncedTouch>> {
-        crate::error::during("recording a synced email", async {
-            let mut tx = self.begin_write().await?;
-            let recorded = self.synced_email_in(&mut tx, email, now).await?;
-            tx.commit().await?;
-            Ok(recorded)
-        })
-        .await
-    }
-
     /// What a batch of a mailbox's messages writes, in one transaction: the
-    /// `unknown` correspondents noted (as [`Store::note_unknown_correspondent`]
-    /// would one by one), then each email recorded in order (as
-    /// [`Store::record_synced_email`] would); what each email came to, in the
-    /// order given.
+    /// `unknown` correspondents noted (someone a user wrote to, or heard from,
+    /// who is not a contact), then each email recorded as a touch on one
+    /// contact, once per account, Message-ID, contact and direction (the key
+    /// goes in first, so a second reader of the same mailbox waits, then finds
+    /// it taken); what each email came to, in the order given (`None`: it was
+    /// recorded before, or the contact is gone).
     pub async fn record_mail(
         &self,
         emails: &[SyncedEmail<'_>],
@@ -273,7 +223,7 @@ impl Store {
         .await
     }
 
-    /// Record `emails` in `tx` to the same end as [`Store::record_synced_email`]
+    /// Record `emails` in `tx` to the same end as [`Store::synced_email_in`]
     /// one by one, in fewer statements: the contacts are found (and locked)
     /// at once; a touch that may stop plans or cancel a waiting follow-up (an
     /// inbound one on a contact enrolled in a plan or with a follow-up waiting
@@ -635,25 +585,6 @@ impl Store {
             .await?;
             tx.commit().await?;
             Ok(done.rows_affected())
-        })
-        .await
-    }
-
-    /// Note someone a user wrote to (`direction` out) or heard from (in) who is not a contact.
-    pub async fn note_unknown_correspondent(
-        &self,
-        user_id: UserId,
-        account_id: AccountId,
-        email: &str,
-        name: &str,
-        direction: Direction,
-        at: Timestamp,
-    ) -> Result<()> {
-        crate::error::during("noting an unknown correspondent", async {
-            let mut tx = self.begin_write().await?;
-            self.unknown_in(&mut tx, &[UnknownNote { user_id, account_id, email, name, direction, at }]).await?;
-            tx.commit().await?;
-            Ok(())
         })
         .await
     }

@@ -14,29 +14,32 @@ use crate::Store;
 use crate::error::{Error, Record, Result};
 use crate::rows::{instant, parsed, seconds};
 
+/// One server of a mail account (its SMTP or its IMAP side) as set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailServerSettings {
+    /// `None`: this side is not set (no SMTP server of their own, their
+    /// emails go through the relay; no mailbox watched).
+    pub host: Option<String>,
+    /// `None`: the default for the security.
+    pub port: Option<u16>,
+    /// `none`, `starttls` or `tls`; `None`: the default for the port.
+    pub security: Option<String>,
+    pub username: Option<String>,
+    /// Sealed; never the password in clear.
+    pub password: Option<String>,
+}
+
 /// What a user set for their mail account. Every text is already checked by the application.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailAccountSettings {
-    /// `None`: no SMTP server of their own (their emails go through the relay).
-    pub smtp_host: Option<String>,
-    /// `None`: the default for the security.
-    pub smtp_port: Option<u16>,
-    /// `none`, `starttls` or `tls`; `None`: the default for the port.
-    pub smtp_security: Option<String>,
-    pub smtp_username: Option<String>,
-    /// Sealed; never the password in clear.
-    pub smtp_password: Option<String>,
+    /// The server their emails go out through.
+    pub smtp: MailServerSettings,
     /// The From name; empty: the account's.
     pub from_name: String,
     /// The From address; empty: the account's.
     pub from_address: String,
-    /// `None`: no mailbox watched.
-    pub imap_host: Option<String>,
-    pub imap_port: Option<u16>,
-    pub imap_security: Option<String>,
-    pub imap_username: Option<String>,
-    /// Sealed; never the password in clear.
-    pub imap_password: Option<String>,
+    /// The mailbox watched for their mail.
+    pub imap: MailServerSettings,
     /// The mailbox new mail arrives in.
     pub inbox_folder: String,
     /// The mailbox sent mail is kept in; `None`: found by its `\Sent` attribute.
@@ -48,18 +51,10 @@ pub struct MailAccountSettings {
 impl Default for MailAccountSettings {
     fn default() -> Self {
         MailAccountSettings {
-            smtp_host: None,
-            smtp_port: None,
-            smtp_security: None,
-            smtp_username: None,
-            smtp_password: None,
+            smtp: MailServerSettings::default(),
             from_name: String::new(),
             from_address: String::new(),
-            imap_host: None,
-            imap_port: None,
-            imap_security: None,
-            imap_username: None,
-            imap_password: None,
+            imap: MailServerSettings::default(),
             inbox_folder: "INBOX".to_string(),
             sent_folder: None,
             unknown_policy: "ignore".to_string(),
@@ -153,18 +148,18 @@ impl Store {
             )
             .bind(user_id.get())
             .bind(account_id.get())
-            .bind(settings.smtp_host.as_deref())
-            .bind(settings.smtp_port.map(i64::from))
-            .bind(settings.smtp_security.as_deref())
-            .bind(settings.smtp_username.as_deref())
-            .bind(settings.smtp_password.as_deref())
+            .bind(settings.smtp.host.as_deref())
+            .bind(settings.smtp.port.map(i64::from))
+            .bind(settings.smtp.security.as_deref())
+            .bind(settings.smtp.username.as_deref())
+            .bind(settings.smtp.password.as_deref())
             .bind(settings.from_name.as_str())
             .bind(settings.from_address.as_str())
-            .bind(settings.imap_host.as_deref())
-            .bind(settings.imap_port.map(i64::from))
-            .bind(settings.imap_security.as_deref())
-            .bind(settings.imap_username.as_deref())
-            .bind(settings.imap_password.as_deref())
+            .bind(settings.imap.host.as_deref())
+            .bind(settings.imap.port.map(i64::from))
+            .bind(settings.imap.security.as_deref())
+            .bind(settings.imap.username.as_deref())
+            .bind(settings.imap.password.as_deref())
             .bind(settings.inbox_folder.as_str())
             .bind(settings.sent_folder.as_deref())
             .bind(settings.unknown_policy.as_str())
@@ -195,10 +190,20 @@ impl Store {
     }
 }
 
-fn port(row: &AnyRow, column: &str) -> Result<Option<u16>> {
-    let port: Option<i64> = row.try_get(column)?;
-    port.map(|port| u16::try_from(port).map_err(|_| Error::Corrupt(format!("{column}: {port} is not a port"))))
-        .transpose()
+/// One side's columns (`smtp_host`, …, or `imap_host`, …).
+fn server(row: &AnyRow, side: &str) -> Result<MailServerSettings> {
+    let column = |name: &str| format!("{side}_{name}");
+    let port: Option<i64> = row.try_get(column("port").as_str())?;
+    let port = port
+        .map(|port| u16::try_from(port).map_err(|_| Error::Corrupt(format!("{side}_port: {port} is not a port"))))
+        .transpose()?;
+    Ok(MailServerSettings {
+        host: row.try_get(column("host").as_str())?,
+        port,
+        security: row.try_get(column("security").as_str())?,
+        username: row.try_get(column("username").as_str())?,
+        password: row.try_get(column("password").as_str())?,
+    })
 }
 
 fn mail_account_from_row(row: &AnyRow) -> Result<MailAccount> {
@@ -207,18 +212,10 @@ fn mail_account_from_row(row: &AnyRow) -> Result<MailAccount> {
         account_id: AccountId::new(row.try_get("account_id")?),
         user_email: parsed(row, "user_email", EmailAddress::parse)?,
         settings: MailAccountSettings {
-            smtp_host: row.try_get("smtp_host")?,
-            smtp_port: port(row, "smtp_port")?,
-            smtp_security: row.try_get("smtp_security")?,
-            smtp_username: row.try_get("smtp_username")?,
-            smtp_password: row.try_get("smtp_password")?,
+            smtp: server(row, "smtp")?,
             from_name: row.try_get("from_name")?,
             from_address: row.try_get("from_address")?,
-            imap_host: row.try_get("imap_host")?,
-            imap_port: port(row, "imap_port")?,
-            imap_security: row.try_get("imap_security")?,
-            imap_username: row.try_get("imap_username")?,
-            imap_password: row.try_get("imap_password")?,
+            imap: server(row, "imap")?,
             inbox_folder: row.try_get("inbox_folder")?,
             sent_folder: row.try_get("sent_folder")?,
             unknown_policy: row.try_get("unknown_policy")?,

@@ -186,7 +186,7 @@ impl Lookups {
     }
 
     /// The contacts a thread naming these Message-IDs was with, each once, by id
-    /// ([`tickler_store::Store::thread_contacts`] for the run).
+    /// (from [`tickler_store::Store::thread_contacts_by_message`] for the run).
     pub fn thread_contacts(&self, thread: &[String]) -> Vec<ContactId> {
         let mut contacts: Vec<ContactId> =
             thread.iter().filter_map(|id| self.threads.get(id)).flatten().copied().collect();
@@ -250,7 +250,7 @@ impl Writes {
     }
 
     /// Write everything in one transaction; what each touch came to, in order.
-    async fn flush(self, app: &App, owner: &Owner, now: Timestamp) -> Result<Vec<Option<SyncedTouch>>> {
+    pub(crate) async fn flush(self, app: &App, owner: &Owner, now: Timestamp) -> Result<Vec<Option<SyncedTouch>>> {
         let emails: Vec<SyncedEmail<'_>> = self
             .emails
             .iter()

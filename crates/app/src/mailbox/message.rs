@@ -22,6 +22,8 @@
 //! comes from [`Lookups`] and what they record goes to [`Writes`], so that a
 //! whole batch is looked up and written at once ([`super::batch`]).
 
+use std::ops::Range;
+
 use jiff::Timestamp;
 use serde::Serialize;
 use tickler_core::follow_up::{Due, FollowUpDraft, Origin};
@@ -32,7 +34,7 @@ use tickler_core::touch::{Channel, Direction};
 use tickler_core::when;
 use tickler_core::work_address::{self, Found, Work};
 use tickler_mail::{InboundMessage, MessageKind, Party};
-use tickler_store::{JobKind, KnownAddress, SyncedEmail, SyncedTouch};
+use tickler_store::{JobKind, KnownAddress, SyncedTouch};
 
 use crate::App;
 use crate::error::Result;
@@ -151,19 +153,13 @@ fn sent(
     }
     let addresses: Vec<String> = recipients.iter().map(|party| party.address.clone()).collect();
     let known = lookups.contacts_with(&addresses);
-    let (contacts, strangers) = sort_parties(&recipients, &known);
     let at = message.date.unwrap_or(now);
-    if owner.review_unknown {
-        for party in strangers {
-            writes.note(party, Direction::Out, at);
-            report.unknown += 1;
-        }
-    }
-    if contacts.is_empty() {
-        return Decision::Unmatched;
-    }
     let summary = summary(&message.subject, &message.snippet);
-    Decision::Touches(writes.touches(key, &contacts, Direction::Out, at, &summary, false))
+    let touches = Touches { owner, key, direction: Direction::Out, at, summary: &summary, replied: false };
+    match touches.queue(&recipients, &known, writes, report) {
+        Some(range) => Decision::Touches(range),
+        None => Decision::Unmatched,
+    }
 }
 
 /// A message that arrived in the INBOX.
@@ -494,20 +490,49 @@ async fn log_on(
     }
     let addresses: Vec<String> = parties.iter().map(|party| party.address.clone()).collect();
     let known = app.store.contacts_with_emails(owner.account_id, &addresses).await?;
-    let (contacts, strangers) = sort_parties(parties, &known);
-    note_unknown(app, owner, &strangers, direction, at, report).await?;
-    if contacts.is_empty() {
-        return Ok(Handled::Unmatched);
-    }
-    let mut touches = Vec::new();
-    for contact_id in contacts {
-        let email =
-            SyncedEmail { account_id: owner.account_id, message_id: key, contact_id, direction, at, summary, replied };
-        if let Some(touch) = app.store.record_synced_email(&email, now).await? {
-            touches.push(touch);
+    let mut writes = Writes::default();
+    let touches = Touches { owner, key, direction, at, summary, replied };
+    let queued = touches.queue(parties, &known, &mut writes, report);
+    let recorded = writes.flush(app, owner, now).await?;
+    Ok(match queued {
+        Some(range) => counted(recorded[range].iter().flatten().cloned().collect(), report),
+        None => Handled::Unmatched,
+    })
+}
+
+/// The touches one message makes on the contacts among the people it names.
+struct Touches<'a> {
+    owner: &'a Owner,
+    key: &'a str,
+    direction: Direction,
+    at: Timestamp,
+    summary: &'a str,
+    replied: bool,
+}
+
+impl Touches<'_> {
+    /// Queue a touch on each contact among `parties` (`known`: the contacts
+    /// with their addresses) and note the others for review when the user
+    /// asked to; the range of the touches in `writes`, or None when no party is a contact.
+    fn queue(
+        &self,
+        parties: &[Party],
+        known: &[KnownAddress],
+        writes: &mut Writes,
+        report: &mut SyncReport,
+    ) -> Option<Range<usize>> {
+        let (contacts, strangers) = sort_parties(parties, known);
+        if self.owner.review_unknown {
+            for party in strangers {
+                writes.note(party, self.direction, self.at);
+                report.unknown += 1;
+            }
         }
+        if contacts.is_empty() {
+            return None;
+        }
+        Some(writes.touches(self.key, &contacts, self.direction, self.at, self.summary, self.replied))
     }
-    Ok(counted(touches, report))
 }
 
 /// The contacts among `parties` that `known` found (each once, in order), and the parties who are no contact.
@@ -535,27 +560,6 @@ pub fn counted(touches: Vec<SyncedTouch>, report: &mut SyncReport) -> Handled {
         }
     }
     Handled::Touches { touches }
-}
-
-/// Note correspondents who are not contacts, when the user asked to review them.
-async fn note_unknown(
-    app: &App,
-    owner: &Owner,
-    parties: &[Party],
-    direction: Direction,
-    at: Timestamp,
-    report: &mut SyncReport,
-) -> Result<()> {
-    if !owner.review_unknown {
-        return Ok(());
-    }
-    for party in parties {
-        app.store
-            .note_unknown_correspondent(owner.user_id, owner.account_id, &party.address, &party.name, direction, at)
-            .await?;
-        report.unknown += 1;
-    }
-    Ok(())
 }
 
 /// The parties other than the user themselves and any work or inbound address, once each.

@@ -11,7 +11,7 @@ use tickler_core::ids::UserId;
 use tickler_core::plan::{EnrollmentState, PlanDraft, Step};
 use tickler_core::touch::{Channel, Direction, Outcome};
 use tickler_core::user::UserDraft;
-use tickler_store::{SOFT_BOUNCE_LIMIT, StepRun, SyncedEmail, UnknownNote};
+use tickler_store::{SOFT_BOUNCE_LIMIT, StepRun, SyncedEmail, SyncedTouch, UnknownNote};
 use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
@@ -34,6 +34,11 @@ fn synced<'a>(
     }
 }
 
+/// Record one synced email on its own: what it came to (None: recorded before).
+async fn record(db: &TestDb, email: &SyncedEmail<'_>) -> Option<SyncedTouch> {
+    db.store.record_mail(std::slice::from_ref(email), &[], now()).await.unwrap().remove(0)
+}
+
 async fn user(db: &TestDb, email: &str) -> UserId {
     let account = db.account().await.id;
     db.store
@@ -46,15 +51,14 @@ async fn user(db: &TestDb, email: &str) -> UserId {
 both!(an_email_is_recorded_once_per_contact_and_direction, async |db: &TestDb| {
     let account = db.account().await.id;
     let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap().id;
-    let sent =
-        db.store.record_synced_email(&synced(account, ann, Direction::Out, false), now()).await.unwrap().unwrap();
+    let sent = record(db, &synced(account, ann, Direction::Out, false)).await.unwrap();
     assert_eq!(sent.touch.direction, Direction::Out);
     assert_eq!(sent.touch.channel, Channel::Email);
     assert_eq!(sent.touch.summary, "Quote — here it is");
     assert_eq!(sent.touch.at, now() - SignedDuration::from_hours(1));
-    assert!(db.store.record_synced_email(&synced(account, ann, Direction::Out, false), now()).await.unwrap().is_none());
+    assert!(record(db, &synced(account, ann, Direction::Out, false)).await.is_none());
     // The same message the other way (a log of a forward) is its own touch.
-    assert!(db.store.record_synced_email(&synced(account, ann, Direction::In, false), now()).await.unwrap().is_some());
+    assert!(record(db, &synced(account, ann, Direction::In, false)).await.is_some());
     assert_eq!(db.store.touches(account, ann).await.unwrap().len(), 2);
     // A synced outbound email counts as the last touch.
     assert_eq!(db.store.last_touch(account, ann).await.unwrap().unwrap().direction, Direction::In);
@@ -74,7 +78,7 @@ both!(a_reply_stops_plans_and_cancels_waiting_follow_ups, async |db: &TestDb| {
     let other = FollowUpDraft::new(ann, due, Channel::Call, "Call", Origin::Manual).unwrap();
     let other = db.store.schedule_follow_up(account, &other, true, now()).await.unwrap().follow_up;
 
-    let reply = db.store.record_synced_email(&synced(account, ann, Direction::In, true), now()).await.unwrap().unwrap();
+    let reply = record(db, &synced(account, ann, Direction::In, true)).await.unwrap();
     assert_eq!(reply.touch.outcome, Some(Outcome::Replied));
     assert_eq!(reply.stopped, vec!["Nudge".to_string()]);
     assert_eq!(reply.cancelled, vec![waiting.id]);
@@ -94,7 +98,7 @@ both!(an_outbound_sync_never_stops_anything, async |db: &TestDb| {
     let due = Due { date: jiff::civil::date(2026, 11, 27), time: None, zone };
     let waiting = FollowUpDraft::new(ann, due, Channel::Email, "Quote", Origin::Inbound).unwrap();
     let waiting = db.store.schedule_until_reply(account, &waiting, now()).await.unwrap();
-    let sent = db.store.record_synced_email(&synced(account, ann, Direction::Out, true), now()).await.unwrap().unwrap();
+    let sent = record(db, &synced(account, ann, Direction::Out, true)).await.unwrap();
     assert_eq!(sent.touch.outcome, None);
     assert!(sent.cancelled.is_empty());
     assert_eq!(db.store.follow_up(account, waiting.id).await.unwrap().state, FollowUpState::Open);
@@ -114,10 +118,11 @@ both!(contacts_are_found_by_address_and_thread, async |db: &TestDb| {
     // Another account sees none of them.
     let other = tickler_core::ids::AccountId::new(account.get() + 1000);
     assert!(db.store.contacts_with_emails(other, &["ann@acme.com".into()]).await.unwrap().is_empty());
-    db.store.record_synced_email(&synced(account, bob, Direction::Out, false), now()).await.unwrap();
-    let thread = db.store.thread_contacts(account, &["<zzz@x>".into(), "<m1@acme.example>".into()]).await.unwrap();
-    assert_eq!(thread, vec![bob]);
-    assert!(!db.store.sent_by_tickler("<m1@acme.example>").await.unwrap());
+    record(db, &synced(account, bob, Direction::Out, false)).await;
+    let thread =
+        db.store.thread_contacts_by_message(account, &["<zzz@x>".into(), "<m1@acme.example>".into()]).await.unwrap();
+    assert_eq!(thread, vec![("<m1@acme.example>".to_string(), bob)]);
+    assert!(db.store.sent_by_tickler_among(&["<m1@acme.example>".into()]).await.unwrap().is_empty());
 });
 
 both!(a_batch_of_mail_is_recorded_as_one_by_one_would, async |db: &TestDb| {
@@ -133,7 +138,7 @@ both!(a_batch_of_mail_is_recorded_as_one_by_one_would, async |db: &TestDb| {
     let due = Due { date: jiff::civil::date(2026, 11, 27), time: None, zone };
     let waiting = FollowUpDraft::new(cat, due, Channel::Email, "Quote", Origin::Inbound).unwrap();
     let waiting = db.store.schedule_until_reply(account, &waiting, now()).await.unwrap();
-    db.store.record_synced_email(&synced(account, ann, Direction::In, true), now()).await.unwrap().unwrap();
+    record(db, &synced(account, ann, Direction::In, true)).await.unwrap();
 
     let email = |message_id, contact_id, direction| SyncedEmail {
         message_id,
@@ -260,19 +265,16 @@ both!(unknown_correspondents_are_listed_until_added_or_dismissed, async |db: &Te
     let sam = user(db, "sam@stone.example").await;
     let kim = user(db, "kim@stone.example").await;
     let at = now();
-    db.store.note_unknown_correspondent(sam, account, "Zoe@Zed.example", "Zoe Zed", Direction::Out, at).await.unwrap();
-    db.store.note_unknown_correspondent(sam, account, "zoe@zed.example", "", Direction::In, at).await.unwrap();
-    db.store
-        .note_unknown_correspondent(
-            sam,
-            account,
-            "yan@y.example",
-            "",
-            Direction::Out,
-            at - SignedDuration::from_hours(1),
-        )
-        .await
-        .unwrap();
+    let note =
+        |email, name, direction, at| UnknownNote { user_id: sam, account_id: account, email, name, direction, at };
+    // Noted one batch at a time, as three syncs would.
+    for noted in [
+        note("Zoe@Zed.example", "Zoe Zed", Direction::Out, at),
+        note("zoe@zed.example", "", Direction::In, at),
+        note("yan@y.example", "", Direction::Out, at - SignedDuration::from_hours(1)),
+    ] {
+        db.store.record_mail(&[], &[noted], now()).await.unwrap();
+    }
     let listed = db.store.unknown_correspondents(sam).await.unwrap();
     assert_eq!(listed.iter().map(|p| p.email.as_str()).collect::<Vec<_>>(), vec!["zoe@zed.example", "yan@y.example"]);
     assert_eq!((listed[0].sent, listed[0].received, listed[0].name.as_str()), (1, 1, "Zoe Zed"));

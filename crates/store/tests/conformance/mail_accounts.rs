@@ -8,7 +8,7 @@ use jiff::SignedDuration;
 use tickler_core::ids::{AccountId, UserId};
 use tickler_core::plan::{PlanDraft, Step};
 use tickler_core::user::UserDraft;
-use tickler_store::{Backup, Error, MailAccountSettings, StepRun, Store};
+use tickler_store::{Backup, Error, MailAccountSettings, MailServerSettings, StepRun, Store};
 use tickler_test_support::both;
 
 use crate::common::{TestDb, now};
@@ -22,18 +22,22 @@ async fn user(store: &Store, account: AccountId, email: &str) -> UserId {
 /// Both sides set, passwords as the application seals them (opaque text to the store).
 fn both_sides() -> MailAccountSettings {
     MailAccountSettings {
-        smtp_host: Some("smtp.example.org".into()),
-        smtp_port: Some(465),
-        smtp_security: Some("tls".into()),
-        smtp_username: Some("ann@example.org".into()),
-        smtp_password: Some("v1:sealed-smtp".into()),
+        smtp: MailServerSettings {
+            host: Some("smtp.example.org".into()),
+            port: Some(465),
+            security: Some("tls".into()),
+            username: Some("ann@example.org".into()),
+            password: Some("v1:sealed-smtp".into()),
+        },
         from_name: "Ann Lee".into(),
         from_address: "ann@example.org".into(),
-        imap_host: Some("imap.example.org".into()),
-        imap_port: None,
-        imap_security: None,
-        imap_username: Some("ann".into()),
-        imap_password: Some("v1:sealed-imap".into()),
+        imap: MailServerSettings {
+            host: Some("imap.example.org".into()),
+            port: None,
+            security: None,
+            username: Some("ann".into()),
+            password: Some("v1:sealed-imap".into()),
+        },
         inbox_folder: "INBOX".into(),
         sent_folder: Some("Sent Items".into()),
         unknown_policy: "review".into(),
@@ -54,8 +58,7 @@ both!(a_mail_account_is_written_whole_and_read_back, async |db: &TestDb| {
     // A second write replaces the whole row.
     let later = now() + SignedDuration::from_hours(1);
     let smtp_only = MailAccountSettings {
-        smtp_host: Some("mail.example.net".into()),
-        smtp_port: None,
+        smtp: MailServerSettings { host: Some("mail.example.net".into()), ..MailServerSettings::default() },
         ..MailAccountSettings::default()
     };
     let replaced = db.store.put_mail_account(account, ann, &smtp_only, later).await.unwrap();
@@ -83,7 +86,10 @@ both!(mail_accounts_stay_in_their_account, async |db: &TestDb| {
     assert!(db.store.mail_account(account.id, ann).await.unwrap().is_some());
 
     // The watchers see every account's mailboxes, and only those with an IMAP host.
-    let smtp_only = MailAccountSettings { smtp_host: Some("smtp.example.org".into()), ..Default::default() };
+    let smtp_only = MailAccountSettings {
+        smtp: MailServerSettings { host: Some("smtp.example.org".into()), ..MailServerSettings::default() },
+        ..Default::default()
+    };
     let bob = user(&db.store, account.id, "bob@example.com").await;
     db.store.put_mail_account(account.id, bob, &smtp_only, now()).await.unwrap();
     db.store.put_mail_account(other, olga, &both_sides(), now()).await.unwrap();
