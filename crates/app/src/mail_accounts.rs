@@ -17,12 +17,12 @@ use tickler_core::contact::EmailAddress;
 use tickler_core::ids::{AccountId, UserId};
 use tickler_core::user::User;
 use tickler_mail::{ImapConfig, Security, SmtpConfig};
-use tickler_store::{MailAccount, MailAccountSettings, MailServerSettings};
+use tickler_store::{MailAccount, MailAccountSettings, MailServerSettings, MailSide};
 
 use crate::error::{Error, Kind, Result};
 use crate::mail::mail_error;
 use crate::sealed::HOW_TO_MAKE_A_KEY;
-use crate::{Actor, App};
+use crate::{Actor, App, SecretKey};
 
 /// What the worker does with mail from someone who is not a contact.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -288,6 +288,53 @@ pub async fn send_test(app: &App, actor: &Actor, to: &str) -> Result<crate::mail
     let account_name = app.store.mail_settings(actor.account_id()).await?.from_name;
     let from_name = if config.from_name.is_empty() { account_name } else { config.from_name.clone() };
     crate::mail::send_test_as(&config, to, (&from_name, &config.from_address), actor.now).await
+}
+
+/// What sealing the stored passwords again under a new key came to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Resealed {
+    /// Passwords opened with the old key and sealed again with the current one.
+    pub resealed: u64,
+    /// Passwords the current key opens already (sealed again before, or set since): left as they are.
+    pub current: u64,
+    /// Passwords neither key opens, as "ann@example.org: smtp_password": left as they are, to be set again.
+    pub unopened: Vec<String>,
+}
+
+/// Seal every stored mail password of the installation again under its
+/// current key, opening each with `old` (the key they were sealed with).
+/// A password the current key opens already is left as it is, so running
+/// this again after an interruption finishes the work; one that neither key
+/// opens is named in the answer and left as it is. Each password is replaced
+/// only while it is still the one read (a password set meanwhile is kept).
+pub async fn reseal(app: &App, old: &SecretKey) -> Result<Resealed> {
+    let key = app.secret_key().ok_or_else(|| {
+        Error::invalid("secret_key", format!("is not set: the passwords are sealed again with it; {HOW_TO_MAKE_A_KEY}"))
+    })?;
+    let mut report = Resealed::default();
+    for stored in app.store.all_mail_accounts().await? {
+        let sides = [
+            (MailSide::Smtp, SMTP.password, &stored.settings.smtp.password),
+            (MailSide::Imap, IMAP.password, &stored.settings.imap.password),
+        ];
+        for (side, field, password) in sides {
+            let Some(sealed) = password.as_deref() else { continue };
+            if key.open(sealed).is_ok() {
+                report.current += 1;
+                continue;
+            }
+            let Ok(plain) = old.open(sealed) else {
+                report.unopened.push(format!("{}: {field}", stored.user_email.as_str()));
+                continue;
+            };
+            if app.store.replace_sealed_password(stored.user_id, side, sealed, &key.seal(&plain)?).await? {
+                report.resealed += 1;
+            } else {
+                report.current += 1;
+            }
+        }
+    }
+    Ok(report)
 }
 
 /// Every user's mailbox the worker should watch (an IMAP host set), across the

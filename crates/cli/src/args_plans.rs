@@ -188,6 +188,8 @@ pub enum MailCommand {
     Account(MailAccountCommand),
     /// Print a new secret key for sealing the mail passwords people store, and how to use it
     Key,
+    /// Seal every stored mail password again under the current secret key (the old one in TICKLER_OLD_SECRET_KEY)
+    Rekey(RekeyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -281,6 +283,12 @@ pub struct MailAccountSetArgs {
     /// imap-password, inbox-folder or sent-folder (repeatable)
     #[arg(long)]
     pub clear: Vec<String>,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RekeyArgs {
     #[command(flatten)]
     pub smtp: SmtpArgs,
 }

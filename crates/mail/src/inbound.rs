@@ -210,7 +210,14 @@ pub fn excerpt(text: &str, limit: usize) -> String {
 pub fn snippet(text: &str, limit: usize) -> String {
     let mut kept: Vec<&str> = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
+    // Characters of the kept lines but the last, as words joined by single
+    // spaces: once past the limit, what follows cannot change the snippet
+    // (only the last kept line may still be taken back, as an attribution).
+    let mut settled = 0;
     for (index, line) in lines.iter().enumerate() {
+        if settled > limit + 1 {
+            break;
+        }
         let trimmed = line.trim();
         if trimmed == "--" || trimmed == "__" || is_quote_start(trimmed) || starts_earlier_message(&lines[index..]) {
             break;
@@ -225,23 +232,28 @@ pub fn snippet(text: &str, limit: usize) -> String {
         if trimmed.starts_with('>') || trimmed.starts_with("Sent from my ") {
             continue;
         }
+        if let Some(previous) = kept.last() {
+            settled += previous.split_whitespace().map(|word| word.chars().count() + 1).sum::<usize>();
+        }
         kept.push(trimmed);
     }
-    let words: Vec<&str> = kept.iter().flat_map(|line| line.split_whitespace()).collect();
     let mut out = String::new();
-    for word in words {
-        let extra = usize::from(!out.is_empty()) + word.chars().count();
-        if out.chars().count() + extra > limit {
+    let mut count = 0;
+    for word in kept.iter().flat_map(|line| line.split_whitespace()) {
+        let length = word.chars().count();
+        let extra = usize::from(count > 0) + length;
+        if count + extra > limit {
             if out.is_empty() {
                 out = word.chars().take(limit).collect();
             }
             out.push('…');
             break;
         }
-        if !out.is_empty() {
+        if count > 0 {
             out.push(' ');
         }
         out.push_str(word);
+        count += extra;
     }
     out
 }
@@ -304,6 +316,76 @@ wrote:\r\n\
         for raw in [&b""[..], b"\r\n", b"garbage", b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n"] {
             let message = InboundMessage::parse(2, raw, None);
             assert_eq!(message.message_id, None);
+        }
+    }
+
+    /// The snippet as it was read before it stopped early: every line looked
+    /// at, every word kept, then cut. [`snippet`] must say the same.
+    fn snippet_reading_everything(text: &str, limit: usize) -> String {
+        let mut kept: Vec<&str> = Vec::new();
+        let lines: Vec<&str> = text.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            let trimmed = line.trim();
+            if trimmed == "--" || trimmed == "__" || is_quote_start(trimmed) || starts_earlier_message(&lines[index..])
+            {
+                break;
+            }
+            if trimmed.ends_with("wrote:") || trimmed.ends_with("a écrit :") || trimmed.ends_with("schrieb:") {
+                if kept.last().is_some_and(|previous| previous.trim_start().starts_with("On ")) {
+                    kept.pop();
+                }
+                break;
+            }
+            if trimmed.starts_with('>') || trimmed.starts_with("Sent from my ") {
+                continue;
+            }
+            kept.push(trimmed);
+        }
+        let words: Vec<&str> = kept.iter().flat_map(|line| line.split_whitespace()).collect();
+        let mut out = String::new();
+        for word in words {
+            let extra = usize::from(!out.is_empty()) + word.chars().count();
+            if out.chars().count() + extra > limit {
+                if out.is_empty() {
+                    out = word.chars().take(limit).collect();
+                }
+                out.push('…');
+                break;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Stopping once the snippet is full changes nothing: long texts, wrapped
+        /// attributions right after the limit, quotes and signatures anywhere.
+        #[test]
+        fn the_snippet_stops_early_without_changing(
+            lines in proptest::collection::vec(proptest::sample::select(vec![
+                "Thanks Sam, Tuesday works for the call.",
+                "A  line   with    many spaces and a   wordthatisratherlongindeedforaline",
+                "",
+                "   ",
+                "On Tue, 24 Nov 2026 at 09:00, Sam Stone <sam@stone.example>",
+                "wrote:",
+                "> quoted text",
+                "-- ",
+                "Sent from my phone",
+                "From: Sam Stone <sam@stone.example>",
+                "Sent: Tuesday, November 24, 2026 9:00 AM",
+                "To: Ann Lee <ann@acme.example>",
+                "Subject: Checking in",
+                "-----Original Message-----",
+                "ü é ß — unicode words that count as characters, not bytes",
+            ]), 0..40),
+            limit in 1usize..260,
+        ) {
+            let text = lines.join("\n");
+            proptest::prop_assert_eq!(snippet(&text, limit), snippet_reading_everything(&text, limit));
         }
     }
 

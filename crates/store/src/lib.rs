@@ -51,7 +51,7 @@ pub use error::{Error, Record, Result};
 pub use follow_ups::{IMPORT_BATCH, Scheduled};
 pub use import::{ContactImport, phone_key};
 pub use jobs::{Job, JobKind, MAX_CLAIMS, kind as job_kind};
-pub use mail_accounts::{MailAccount, MailAccountSettings, MailServerSettings};
+pub use mail_accounts::{MailAccount, MailAccountSettings, MailServerSettings, MailSide};
 pub use outbox::{Delivery, MAX_SEND_ATTEMPTS, OutboundEmail, OutboxState, SendFailure, StepRun, backoff};
 pub use plans::MailSettings;
 pub use replies::{MailboxPoll, RecordedReply, ReplyOutcome};

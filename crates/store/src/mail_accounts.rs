@@ -29,6 +29,13 @@ pub struct MailServerSettings {
     pub password: Option<String>,
 }
 
+/// Which server of a mail account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailSide {
+    Smtp,
+    Imap,
+}
+
 /// What a user set for their mail account. Every text is already checked by the application.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailAccountSettings {
@@ -110,6 +117,40 @@ impl Store {
             let statement = format!("{MAIL_ACCOUNT_SELECT} WHERE m.imap_host IS NOT NULL ORDER BY m.user_id");
             let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&self.pool).await?;
             rows.iter().map(mail_account_from_row).collect()
+        })
+        .await
+    }
+
+    /// Every mail account of the installation, by user (to seal their passwords again under a new key).
+    pub async fn all_mail_accounts(&self) -> Result<Vec<MailAccount>> {
+        crate::error::during("listing the mail accounts", async {
+            let statement = format!("{MAIL_ACCOUNT_SELECT} ORDER BY m.user_id");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(statement)).fetch_all(&self.pool).await?;
+            rows.iter().map(mail_account_from_row).collect()
+        })
+        .await
+    }
+
+    /// Replace one sealed password of a user's mail account with `new`, only
+    /// while it is still `old` (a password set meanwhile is kept); whether it was replaced.
+    pub async fn replace_sealed_password(&self, user_id: UserId, side: MailSide, old: &str, new: &str) -> Result<bool> {
+        crate::error::during("sealing a mail password again", async {
+            let statement = match side {
+                MailSide::Smtp => {
+                    "UPDATE mail_accounts SET smtp_password = $3 WHERE user_id = $1 AND smtp_password = $2"
+                }
+                MailSide::Imap => {
+                    "UPDATE mail_accounts SET imap_password = $3 WHERE user_id = $1 AND imap_password = $2"
+                }
+            };
+            let replaced = sqlx::query(statement)
+                .bind(user_id.get())
+                .bind(old)
+                .bind(new)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            Ok(replaced > 0)
         })
         .await
     }

@@ -129,6 +129,7 @@ pub async fn run(cx: &Context, command: MailCommand) -> Outcome {
         }
         MailCommand::Account(command) => super::mail_account::run(cx, command).await,
         MailCommand::Key => super::mail_account::key(cx.json),
+        MailCommand::Rekey(_) => super::mail_account::rekey(cx).await,
         MailCommand::Addresses(args) => super::mailbox::addresses(cx, args).await,
         MailCommand::Check(args) => super::mailbox::check(cx, args).await,
         MailCommand::Review(args) => super::mailbox::review(cx, args).await,

@@ -1,6 +1,7 @@
 //! `mail account show|set|clear|test`: a user's own SMTP server and mailbox
-//! (`--user EMAIL`, else the account's first user); and `mail key`, a new
-//! secret key to seal the stored passwords with. Passwords are read from
+//! (`--user EMAIL`, else the account's first user); `mail key`, a new
+//! secret key to seal the stored passwords with; and `mail rekey`, the stored
+//! passwords sealed again under a new key. Passwords are read from
 //! standard input or a file, never from a flag's value (which `ps` shows).
 
 use std::io::Read;
@@ -44,6 +45,46 @@ pub async fn run(cx: &Context, command: MailAccountCommand) -> Outcome {
             Ok(())
         }
     }
+}
+
+/// `mail rekey`: every stored password sealed again under the current key,
+/// opened with the old one from `TICKLER_OLD_SECRET_KEY` (an environment
+/// variable, as the current key: a flag's value is shown by `ps`).
+pub async fn rekey(cx: &Context) -> Outcome {
+    let old = std::env::var("TICKLER_OLD_SECRET_KEY").unwrap_or_default();
+    if old.trim().is_empty() {
+        return Err(Failure::Usage(
+            "TICKLER_OLD_SECRET_KEY: not set; put the key the passwords were sealed with there, and the new one in \
+             TICKLER_SECRET_KEY (or secret_key in the --mail-config file)"
+                .into(),
+        ));
+    }
+    let old = SecretKey::parse(&old).map_err(|error| {
+        Failure::Usage(format!("TICKLER_OLD_SECRET_KEY{}", error.message.strip_prefix("secret_key").unwrap_or("")))
+    })?;
+    let report = mail_accounts::reseal(&cx.app, &old).await?;
+    let done = format!(
+        "Sealed {} password{} again under the current key; {} already opened with it.",
+        report.resealed,
+        if report.resealed == 1 { "" } else { "s" },
+        report.current
+    );
+    if !report.unopened.is_empty() {
+        let one = report.unopened.len() == 1;
+        return Err(Failure::Refused(format!(
+            "{} stored password{} with neither key, left as {} (set {} again with `tickler mail account set`): {}. {done}",
+            report.unopened.len(),
+            if one { " opens" } else { "s open" },
+            if one { "it is" } else { "they are" },
+            if one { "it" } else { "them" },
+            report.unopened.join(", ")
+        )));
+    }
+    if cx.json {
+        return render::json(&report);
+    }
+    say!("{done}");
+    Ok(())
 }
 
 /// `mail key`: a new key, and where to put it.

@@ -50,6 +50,7 @@ pub async fn run(cli: Cli) -> Outcome {
             MailAccountCommand::Test(args) => &args.account.smtp,
         }),
         Command::Mail(MailCommand::Addresses(args)) => Some(&args.smtp),
+        Command::Mail(MailCommand::Rekey(args)) => Some(&args.smtp),
         Command::Mail(MailCommand::Check(args)) => Some(&args.smtp),
         Command::Worker(args) => Some(&args.smtp),
         _ => None,

@@ -68,7 +68,8 @@ both!(a_user_sets_their_mail_account_and_the_password_is_never_shown, |t: &Tickl
     let saved = t.run_stdin_env(&with_password, Some(&stdin), &env).success();
     quiet(&saved);
     assert!(saved.stdout.contains("smtp.example.org:587 (starttls) as ann@example.org, password set"), "{saved:?}");
-    let imap_file = std::env::temp_dir().join(format!("tickler-imap-password-{}", std::process::id()));
+    // Per test database: the SQLite and PostgreSQL runs of this test go at once.
+    let imap_file = std::env::temp_dir().join(format!("tickler-imap-password-{}-{:?}", std::process::id(), t.backend));
     std::fs::write(&imap_file, format!("{IMAP_PASSWORD}\n")).unwrap();
     let imap = t
         .run_env(
@@ -210,3 +211,67 @@ fn serve_takes_the_key_from_the_mail_settings_file_and_never_shows_a_password() 
     std::fs::remove_file(&config).unwrap();
     assert!(!file_holds(&t.database(), SMTP_PASSWORD), "stored sealed");
 }
+
+both!(mail_rekey_seals_every_password_again_under_the_new_key, |t: &Tickler| {
+    add_user(t, "ann@example.com");
+    add_user(t, "bob@example.com");
+    let sink = SmtpSink::start();
+    let port = sink.port.to_string();
+    let old = new_key(t);
+    let new = new_key(t);
+    let old_env = [("TICKLER_SECRET_KEY", old.as_str())];
+    for user in ["ann@example.com", "bob@example.com"] {
+        let set = [
+            "mail",
+            "account",
+            "set",
+            "--user",
+            user,
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            &port,
+            "--smtp-security",
+            "none",
+            "--smtp-username",
+            user,
+            "--smtp-password-stdin",
+        ];
+        quiet(&t.run_stdin_env(&set, Some(SMTP_PASSWORD), &old_env).success());
+    }
+
+    // Without the old key it says where to put it; a new key that is not one is refused.
+    let line = t.run_env(&["mail", "rekey"], &[("TICKLER_SECRET_KEY", new.as_str())]).failure(2).error_line();
+    assert!(line.contains("TICKLER_OLD_SECRET_KEY: not set"), "{line}");
+    let bad = [("TICKLER_SECRET_KEY", new.as_str()), ("TICKLER_OLD_SECRET_KEY", "c2hvcnQ=")];
+    let line = t.run_env(&["mail", "rekey"], &bad).failure(2).error_line();
+    assert!(line.contains("TICKLER_OLD_SECRET_KEY: holds 5 bytes, not 32"), "{line}");
+
+    let both_keys = [("TICKLER_SECRET_KEY", new.as_str()), ("TICKLER_OLD_SECRET_KEY", old.as_str())];
+    let done = t.run_env(&["mail", "rekey", "--json"], &both_keys).success();
+    quiet(&done);
+    assert_eq!(done.json(), json!({ "resealed": 2, "current": 0, "unopened": [] }));
+    // Run again, there is nothing left to do.
+    let again = t.run_env(&["mail", "rekey", "--json"], &both_keys).success();
+    assert_eq!(again.json(), json!({ "resealed": 0, "current": 2, "unopened": [] }));
+
+    // The new key opens the passwords, the old one no longer does.
+    let new_env = [("TICKLER_SECRET_KEY", new.as_str())];
+    for user in ["ann@example.com", "bob@example.com"] {
+        quiet(&t.run_env(&["mail", "account", "test", "--user", user, "kim@lo.example"], &new_env).success());
+    }
+    assert_eq!(sink.messages().len(), 2);
+    let line = t.run_env(&["mail", "account", "test", "kim@lo.example"], &old_env).failure(1).error_line();
+    assert!(line.contains("does not open with this secret key"), "{line}");
+
+    // A password sealed under a third key opens with neither: named, left as it is, exit 1.
+    let third = new_key(t);
+    let set = ["mail", "account", "set", "--user", "bob@example.com", "--smtp-password-stdin"];
+    quiet(&t.run_stdin_env(&set, Some(SMTP_PASSWORD), &[("TICKLER_SECRET_KEY", third.as_str())]).success());
+    let line = t.run_env(&["mail", "rekey"], &both_keys).failure(1).error_line();
+    assert!(line.contains("1 stored password opens with neither key"), "{line}");
+    assert!(line.contains("bob@example.com: smtp_password"), "{line}");
+    assert!(line.contains("Sealed 0 passwords again under the current key; 1 already opened with it."), "{line}");
+    let bob = ["mail", "account", "test", "--user", "bob@example.com", "kim@lo.example"];
+    quiet(&t.run_env(&bob, &[("TICKLER_SECRET_KEY", third.as_str())]).success());
+});
