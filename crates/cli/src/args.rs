@@ -63,6 +63,8 @@ pub enum Command {
     Promises,
     /// Mark a promise kept
     Kept(IdArg),
+    /// A promise running late: show the drafted message with a new deadline, or send it (--send)
+    Late(LateArgs),
     /// Set a contact's consent: active, not-now or never
     Consent(ConsentArgs),
     /// Every touch, follow-up, promise and consent change of a contact, newest first
@@ -310,6 +312,9 @@ pub struct FollowArgs {
     /// Schedule even inside the contact's pacing gap
     #[arg(long)]
     pub force: bool,
+    /// They asked for it ("call me tomorrow"): recorded, and the pacing gap does not apply
+    #[arg(long)]
+    pub agreed: bool,
 }
 
 #[derive(Debug, Args)]
@@ -366,6 +371,27 @@ pub struct PromiseArgs {
     /// The deadline you told the contact ("friday", "end of day"); proposed from --aim when omitted
     #[arg(long)]
     pub told: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LateArgs {
+    /// The promise's id
+    pub id: i64,
+    /// Send the message to the contact through Tickler: a touch is logged and the told deadline moves
+    #[arg(long, conflicts_with = "logged")]
+    pub send: bool,
+    /// You told them another way: log the touch and move the told deadline, sending nothing
+    #[arg(long)]
+    pub logged: bool,
+    /// The new deadline ("tomorrow 11am"); the proposed one when omitted
+    #[arg(long)]
+    pub told: Option<String>,
+    /// The subject, in place of the draft's
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// The message, in place of the draft's
+    #[arg(long)]
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Args)]

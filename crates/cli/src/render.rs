@@ -80,7 +80,8 @@ pub fn contact_details(contact: &Contact) -> String {
 /// "#12 2026-11-26 call: send the proposal".
 pub fn follow_up_line(follow_up: &FollowUp) -> String {
     let purpose = if follow_up.purpose.is_empty() { String::new() } else { format!(": {}", follow_up.purpose) };
-    format!("#{} {} {}{purpose}", follow_up.id, follow_up.due.display(), follow_up.channel.as_str())
+    let agreed = if follow_up.agreed { " (they asked for it)" } else { "" };
+    format!("#{} {} {}{purpose}{agreed}", follow_up.id, follow_up.due.display(), follow_up.channel.as_str())
 }
 
 /// A promise with its deadlines in the user's zone and the time left.

@@ -227,6 +227,7 @@ pub(crate) const SECTIONS: &[Section] = &[
             integer("created_at", false),
             integer("closed_at", true),
             text("closed_reason", true),
+            integer("agreed", true),
         ],
         scope: "account_id = $1",
         order: "id",

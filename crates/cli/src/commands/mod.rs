@@ -71,6 +71,7 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Promise(args) => promises::promise(&app, args).await,
         Command::Promises => promises::list(&app).await,
         Command::Kept(args) => promises::kept(&app, args.id).await,
+        Command::Late(args) => promises::late(&app, args).await,
         Command::Consent(args) => consent::run(&app, args).await,
         Command::Timeline(args) => timeline::run(&app, &args.contact).await,
         Command::Settings(args) => settings::run(&app, args).await,

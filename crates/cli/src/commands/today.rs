@@ -81,7 +81,10 @@ fn judge(app: &Frame<'_>, row: AgendaRow) -> Item {
     let gap = row.contact_gap_days.unwrap_or(app.cx.actor.account.settings.pacing_gap_days);
     let neighbours: Vec<Neighbour> =
         row.last_touch_at.iter().map(|at| Neighbour::at(*at, &contact_zone, "last touch")).collect();
-    let pacing = pacing::check(due.date_in(&contact_zone), &neighbours, gap).map(|warning| warning.message());
+    // A follow-up the contact asked for is never "too soon".
+    let pacing = (!row.follow_up.agreed)
+        .then(|| pacing::check(due.date_in(&contact_zone), &neighbours, gap).map(|warning| warning.message()))
+        .flatten();
     Item { bucket: bucket(due, &app.now), late: lateness(due, &app.now), pacing, row }
 }
 
@@ -91,6 +94,9 @@ fn print_text(app: &Frame<'_>, agenda: &Agenda, days: u32) -> Outcome {
         say!("\nPromises at risk");
         for item in &agenda.promises_at_risk {
             say!("  {}", render::promise_line(&item.promise, &item.contact_name, &app.now));
+            if let Some(draft) = &item.running_late {
+                crate::commands::promises::print_draft(draft)?;
+            }
         }
     }
     let sections =

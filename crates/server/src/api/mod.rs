@@ -108,6 +108,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(follow_ups::skip))
         .routes(routes!(follow_ups::promises))
         .routes(routes!(follow_ups::keep))
+        .routes(routes!(follow_ups::running_late, follow_ups::tell))
         .routes(routes!(plans::plans))
         .routes(routes!(plans::create, plans::of_contact))
         .routes(routes!(plans::update))

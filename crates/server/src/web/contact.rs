@@ -195,7 +195,9 @@ async fn sent_back<T: Serialize>(
     let failure = if failure.code == "pacing" {
         Failure {
             field: Some("force".to_string()),
-            message: failure.message.replace("send \"force\": true", "tick the box"),
+            message: failure
+                .message
+                .replace("send \"agreed\": true if they asked for it, or \"force\": true", "tick a box"),
             ..failure
         }
     } else {
@@ -212,6 +214,7 @@ pub struct FollowForm {
     channel: Option<String>,
     note: Option<String>,
     force: Option<String>,
+    agreed: Option<String>,
     intent: Option<String>,
 }
 
@@ -239,6 +242,7 @@ pub async fn follow_up(
         channel: form.channel.clone(),
         note: form.note.clone(),
         force: form.force.as_deref() == Some("true"),
+        agreed: form.agreed.as_deref() == Some("true"),
     };
     match follow_ups::schedule(&state.app, &caller.actor(&state), id, &input).await {
         Ok(_) => done_redirect(&format!("/contacts/{id}"), "scheduled"),

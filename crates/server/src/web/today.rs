@@ -98,7 +98,18 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
         .await?
         .into_iter()
         .filter(|open| open.at_risk)
-        .map(|OpenPromise { promise, contact_name, .. }| {
+        .map(|OpenPromise { promise, contact_name, running_late, .. }| {
+            let late = running_late.map(|late| {
+                let new_told = late.new_told.to_zoned_datetime(now.time_zone().clone());
+                minijinja::context! {
+                    to => late.to,
+                    subject => late.subject,
+                    body => late.body,
+                    new_told_text => moment_text(late.new_told, &now),
+                    told_phrase => new_told.strftime("%Y-%m-%d %H:%M").to_string(),
+                    past => late.past,
+                }
+            });
             minijinja::context! {
                 id => promise.id,
                 contact_id => promise.contact_id,
@@ -106,6 +117,7 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
                 what => promise.what.clone(),
                 told_text => moment_text(promise.told, &now),
                 left => agenda::time_left(promise.told, now.timestamp()),
+                late,
             }
         })
         .collect();

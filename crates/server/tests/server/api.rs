@@ -3,6 +3,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use tickler_core::ids::ContactId;
 use tickler_test_support::both;
 
 use crate::common::{self, Server};
@@ -149,6 +150,12 @@ both!(snooze_past_dates_and_pacing_are_explained, async |server: &Server| {
         api.post(&format!("/api/v1/contacts/{id}/follow-ups"), json!({ "when": "friday", "force": true })).await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(forced["pacing"].is_object(), "the warning comes back with a forced follow-up");
+    assert_eq!(forced["follow_up"]["agreed"], false);
+    let (status, asked) =
+        api.post(&format!("/api/v1/contacts/{id}/follow-ups"), json!({ "when": "friday 3pm", "agreed": true })).await;
+    assert_eq!(status, StatusCode::CREATED, "{asked}");
+    assert_eq!((asked["follow_up"]["agreed"].clone(), asked["pacing"].clone()), (json!(true), json!(null)));
+    assert!(error["message"].as_str().unwrap().contains("\"agreed\": true"), "the refusal names the field: {error}");
     let first_id = first["follow_up"]["id"].as_i64().unwrap();
     let (status, snoozed) =
         api.post(&format!("/api/v1/follow-ups/{first_id}/snooze"), json!({ "when": "in 2 weeks" })).await;
@@ -358,4 +365,43 @@ both!(contact_files_are_imported_and_exported, async |server: &Server| {
         .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()));
     let refused = browser.request(Method::POST, "/contacts/import").multipart(forged).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+});
+
+both!(a_promise_running_late_is_drafted_and_told_through_the_api, async |server: &Server| {
+    let user = server.first_user("ann@example.com").await;
+    let api = server.api(&user).await;
+    let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea Quinn", "emails": ["bea@quinn.example"] })).await;
+    let contact = bea["id"].as_i64().unwrap();
+    // Made this morning, aimed an hour ago, told for an hour from now: at risk.
+    let hours = |n: i64| common::now() + jiff::SignedDuration::from_hours(n);
+    let draft = tickler_core::promise::PromiseDraft::new(
+        ContactId::new(contact),
+        "the revised quote",
+        hours(-1),
+        hours(1),
+        tickler_core::contact::ZoneName::parse("America/New_York").unwrap(),
+    )
+    .unwrap();
+    let promise = server.db.store.create_promise(user.account_id, &draft, hours(-5)).await.unwrap();
+    let id = promise.id.get();
+    let (_, open) = api.get("/api/v1/promises").await;
+    assert_eq!(open[0]["at_risk"], true, "the aim is now: {open}");
+    assert_eq!(open[0]["running_late"]["subject"], "An update on the revised quote", "{open}");
+    let (status, draft) = api.get(&format!("/api/v1/promises/{id}/running-late")).await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    assert!(draft["body"].as_str().unwrap().starts_with("Hi Bea,"), "{draft}");
+    let (status, error) =
+        api.post(&format!("/api/v1/promises/{id}/running-late"), json!({ "told": "last tuesday" })).await;
+    assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("told")), "{error}");
+    let (status, error) = api.post(&format!("/api/v1/promises/{id}/running-late"), json!({ "tone": "sorry" })).await;
+    assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("tone")), "{error}");
+    let (status, told) = api
+        .post(&format!("/api/v1/promises/{id}/running-late"), json!({ "told": "tomorrow 3pm", "subject": "New time" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{told}");
+    assert_eq!(told["sent_to"], "bea@quinn.example");
+    assert_eq!(told["promise"]["told"], "2026-11-25T20:00:00Z");
+    assert_eq!(told["touch"]["touch"]["channel"], "email");
+    let (status, _) = api.get("/api/v1/promises/9999/running-late").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 });
