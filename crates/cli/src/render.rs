@@ -60,6 +60,10 @@ pub fn contact_details(contact: &Contact) -> String {
     field("organisation", contact.details.organisation.clone());
     field("email", join(contact.details.emails.iter().map(|e| e.as_str()).collect()));
     field("phone", join(contact.details.phones.iter().map(|p| p.as_str()).collect()));
+    for address in &contact.details.addresses {
+        let label = address.label.as_deref().map(|label| format!(" ({label})")).unwrap_or_default();
+        field("address", Some(format!("{}{label}", address.one_line())));
+    }
     field("tags", join(contact.details.tags.iter().map(|t| t.as_str()).collect()));
     field("stage", contact.details.stage.map(|s| s.as_str().to_string()));
     field("time zone", contact.details.zone.as_ref().map(|z| z.as_str().to_string()));

@@ -107,6 +107,9 @@ fn is_phone(text: &str) -> bool {
 fn is_tag(text: &str) -> bool {
     Tag::parse(text).is_ok_and(|tag| tag.as_str() == text)
 }
+fn is_addresses(text: &str) -> bool {
+    serde_json::from_str::<Vec<tickler_core::contact::PostalAddress>>(text).is_ok()
+}
 fn is_stage(text: &str) -> bool {
     Stage::parse(text).is_ok()
 }
@@ -155,6 +158,7 @@ pub(crate) const SECTIONS: &[Section] = &[
             text("notes", false),
             integer("created_at", false),
             integer("updated_at", false),
+            checked("postal_addresses", true, is_addresses),
         ],
         scope: "account_id = $1",
         order: "id",

@@ -405,3 +405,62 @@ both!(a_promise_running_late_is_drafted_and_told_through_the_api, async |server:
     let (status, _) = api.get("/api/v1/promises/9999/running-late").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 });
+
+both!(an_import_names_the_columns_it_leaves_out_and_the_page_lets_one_choose, async |server: &Server| {
+    let user = server.first_user("ann@example.com").await;
+    let api = server.api(&user).await;
+    let csv = "Name,E-mail,Firma,Stadt\nBea Quinn,bea@q.example,Quinn AG,Berlin\n";
+    let (status, report) =
+        common::json(api.request(Method::POST, "/api/v1/import?dry_run=true").body(csv).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        report["left_out"],
+        json!([
+            { "column": "Firma", "values": 1, "suggested_field": "organisation", "map": "--map \"Firma=organisation\"" },
+            { "column": "Stadt", "values": 1, "suggested_field": "city", "map": "--map \"Stadt=city\"" },
+        ]),
+        "{report}"
+    );
+    // Several maps, one per line.
+    let (_, mapped) = common::json(
+        api.request(Method::POST, "/api/v1/import?map=Firma%3Dorganisation%0AStadt%3Dcity")
+            .body(csv)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((mapped["created"].as_u64(), mapped["left_out"].clone()), (Some(1), json!([])), "{mapped}");
+    let (_, contacts) = api.get("/api/v1/contacts").await;
+    assert_eq!(contacts["items"][0]["organisation"], "Quinn AG");
+    assert_eq!(contacts["items"][0]["addresses"][0]["locality"], "Berlin");
+
+    // The page: first a field to choose for each unknown column, nothing written yet; then the import.
+    let browser = server.browser("ann@example.com").await;
+    let csv = "Name,E-mail,Firma,Lieblingsfarbe\nCarl Dee,carl@d.example,Dee GmbH,green\n";
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", browser.csrf.clone().unwrap())
+        .text("on_duplicate", "skip")
+        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("sheet.csv"));
+    let page = browser.request(Method::POST, "/contacts/import").multipart(form).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Some columns are not ones Tickler knows"), "{html}");
+    assert!(html.contains(r#"<option value="Firma=organisation" selected>"#), "the guess is chosen: {html}");
+    assert!(html.contains(r#"<option value="Lieblingsfarbe=ignore">Leave it out"#), "{html}");
+    let (_, contacts) = api.get("/api/v1/contacts?q=carl").await;
+    assert_eq!(contacts["items"], json!([]), "nothing is written before the choice");
+    let file_data = html.split(r#"name="file_data" value=""#).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", browser.csrf.clone().unwrap())
+        .text("file_data", file_data)
+        .text("on_duplicate", "skip")
+        .text("map", "Firma=organisation")
+        .text("map", "Lieblingsfarbe=notes");
+    let page = browser.request(Method::POST, "/contacts/import").multipart(form).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<strong>1</strong> created"), "{html}");
+    let (_, contacts) = api.get("/api/v1/contacts?q=carl").await;
+    assert_eq!(contacts["items"][0]["organisation"], "Dee GmbH");
+    assert_eq!(contacts["items"][0]["notes"], "green");
+});
