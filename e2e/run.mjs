@@ -242,7 +242,7 @@ async function everyPageOnAPhone(browser, signedIn) {
 }
 
 /** Pages beyond the demo's links that must fit a phone too. */
-const EXTRA_PAGES = [];
+const EXTRA_PAGES = ["/drifting"];
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",

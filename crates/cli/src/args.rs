@@ -49,8 +49,14 @@ pub enum Command {
     Log(LogArgs),
     /// Schedule a follow-up
     Follow(FollowArgs),
-    /// Today's agenda: overdue, today, the next days, promises at risk
+    /// Today's agenda: overdue, today, the next days, promises at risk, people to reconnect with
     Today(TodayArgs),
+    /// Losing touch: contacts past their keep-in-touch cadence, most overdue first, and those passing it soon
+    Drifting(DriftingArgs),
+    /// Show or set the keep-in-touch cadence of a tag ("tickler cadence clients \"every quarter\"")
+    Cadence(CadenceArgs),
+    /// Hold back the reminder to reconnect with a contact ("tickler reconnect ann --snooze \"in 2 weeks\"")
+    Reconnect(ReconnectArgs),
     /// Mark a follow-up done, optionally recording the touch
     Done(DoneArgs),
     /// Move a follow-up to a later time
@@ -207,6 +213,9 @@ pub struct ContactFields {
     /// Minimum days between touches for this contact
     #[arg(long)]
     pub pacing: Option<u32>,
+    /// How often to be in touch ("every 30 days", "every quarter"); overrides their tags' cadence
+    #[arg(long)]
+    pub cadence: Option<String>,
     /// A note about the contact
     #[arg(long)]
     pub note: Option<String>,
@@ -371,6 +380,33 @@ pub struct PromiseArgs {
     /// The deadline you told the contact ("friday", "end of day"); proposed from --aim when omitted
     #[arg(long)]
     pub told: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftingArgs {
+    /// Also list those who pass their cadence within this many days
+    #[arg(long, default_value_t = 7)]
+    pub days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct CadenceArgs {
+    /// The tag; every tag with a cadence is listed when omitted
+    pub tag: Option<String>,
+    /// How often ("every 30 days", "every quarter")
+    pub cadence: Option<String>,
+    /// Remove the tag's cadence
+    #[arg(long, conflicts_with = "cadence")]
+    pub clear: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconnectArgs {
+    /// The contact: id, email, or any unambiguous part of the name
+    pub contact: String,
+    /// Until when ("in 2 weeks", "next month")
+    #[arg(long)]
+    pub snooze: String,
 }
 
 #[derive(Debug, Args)]

@@ -77,6 +77,7 @@ pub fn contact_details(contact: &Contact) -> String {
     };
     field("consent", Some(consent));
     field("pacing", contact.details.pacing_gap_days.map(|days| format!("at least {days} days between touches")));
+    field("cadence", contact.details.cadence.map(|cadence| cadence.display()));
     field("notes", Some(contact.details.notes.clone()));
     lines.join("\n")
 }

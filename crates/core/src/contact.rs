@@ -329,6 +329,9 @@ pub struct ContactDetails {
     /// Postal addresses, each with an optional label.
     #[serde(default)]
     pub addresses: Vec<PostalAddress>,
+    /// How often to be in touch; `None`: the shortest cadence of their tags, if any.
+    #[serde(default)]
+    pub cadence: Option<crate::cadence::Cadence>,
 }
 
 impl ContactDetails {
@@ -349,6 +352,7 @@ impl ContactDetails {
             pacing_gap_days: None,
             notes: String::new(),
             addresses: Vec::new(),
+            cadence: None,
         }
     }
 

@@ -157,6 +157,7 @@ pub fn merge_into(existing: &ContactDetails, imported: &ContactDetails) -> Conta
     merged.stage = imported.stage.or(existing.stage);
     merged.preferred_channel = imported.preferred_channel.or(existing.preferred_channel);
     merged.pacing_gap_days = imported.pacing_gap_days.or(existing.pacing_gap_days);
+    merged.cadence = imported.cadence.or(existing.cadence);
     if !imported.notes.trim().is_empty() && !existing.notes.contains(imported.notes.trim()) {
         merged.notes = if existing.notes.trim().is_empty() {
             imported.notes.clone()

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod agenda;
+pub mod cadence;
 pub mod consent;
 pub mod contact;
 pub mod digest;

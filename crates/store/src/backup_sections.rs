@@ -110,6 +110,9 @@ fn is_tag(text: &str) -> bool {
 fn is_addresses(text: &str) -> bool {
     serde_json::from_str::<Vec<tickler_core::contact::PostalAddress>>(text).is_ok()
 }
+fn is_cadence(text: &str) -> bool {
+    tickler_core::cadence::Cadence::parse(text).is_ok()
+}
 fn is_stage(text: &str) -> bool {
     Stage::parse(text).is_ok()
 }
@@ -159,6 +162,8 @@ pub(crate) const SECTIONS: &[Section] = &[
             integer("created_at", false),
             integer("updated_at", false),
             checked("postal_addresses", true, is_addresses),
+            checked("cadence", true, is_cadence),
+            integer("reconnect_after", true),
         ],
         scope: "account_id = $1",
         order: "id",
@@ -195,6 +200,13 @@ pub(crate) const SECTIONS: &[Section] = &[
         scope: "account_id = $1",
         order: "contact_id, tag",
         merge: true,
+    },
+    Section {
+        table: "tag_cadences",
+        columns: &[account(), checked("tag", false, is_tag), checked("cadence", false, is_cadence)],
+        scope: "account_id = $1",
+        order: "tag",
+        merge: false,
     },
     Section {
         table: "touches",

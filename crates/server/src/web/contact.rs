@@ -103,6 +103,7 @@ async fn context(state: &AppState, caller: &Caller, id: ContactId) -> Result<min
     Ok(minijinja::context! {
         page => "contacts",
         pacing => pacing_text(&contact, caller, last.as_ref().map(|touch| touch.at), &now),
+        cadence_text => contact.details.cadence.map(|cadence| cadence.display()),
         birthday => contact.details.birthday.map(birthday_display),
         local_time,
         default_channel => contact.details.preferred_channel.unwrap_or(Channel::Email).as_str(),

@@ -28,7 +28,7 @@ pub struct SnoozeForm {
 }
 
 /// Show Today again with `failure` beside the field of `form`.
-async fn today_with(
+pub(super) async fn today_with(
     state: &AppState,
     caller: &crate::auth::Caller,
     form: &str,

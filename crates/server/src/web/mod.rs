@@ -5,6 +5,7 @@
 mod contact;
 mod contacts;
 mod follow_ups;
+mod keep_in_touch;
 mod mailbox;
 mod plans;
 mod review;
@@ -53,6 +54,11 @@ pub fn router() -> Router<AppState> {
         .route("/follow-ups/{id}/skip", post(follow_ups::skip))
         .route("/promises/{id}/kept", post(follow_ups::kept))
         .route("/promises/{id}/running-late", post(follow_ups::tell))
+        .route("/drifting", get(keep_in_touch::page))
+        .route("/cadences", post(keep_in_touch::set_cadence))
+        .route("/contacts/{id}/reconnect/log", post(keep_in_touch::log))
+        .route("/contacts/{id}/reconnect/follow-up", post(keep_in_touch::follow_up))
+        .route("/contacts/{id}/reconnect/snooze", post(keep_in_touch::snooze))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::page))
         .route("/plans/{id}/steps", post(plans::add_step))
@@ -130,6 +136,8 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "promised" => "Promise saved.",
         "kept" => "Promise kept. Nicely done.",
         "late-sent" => "Sent: they know the new deadline, and the promise moved to it.",
+        "reconnect-snoozed" => "Snoozed: no reminder to reconnect until then.",
+        "cadence" => "Cadence saved.",
         "late-told" => "Logged: the promise moved to the new deadline you told them.",
         "consent" => "Consent saved.",
         "saved" => "Saved.",

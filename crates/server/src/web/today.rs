@@ -14,6 +14,7 @@ use crate::auth::{Caller, PageCaller};
 use crate::error::Result;
 use crate::state::AppState;
 use tickler_app::follow_ups::{self, Agenda, AgendaQuery};
+use tickler_app::keep_in_touch::{self, DriftingQuery};
 use tickler_app::promises::{self, OpenPromise};
 
 /// Days after today the page looks ahead.
@@ -121,6 +122,13 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
             }
         })
         .collect();
+    let reconnect: Vec<minijinja::Value> =
+        keep_in_touch::drifting(&state.app, &actor, &DriftingQuery { days: Some(0) })
+            .await?
+            .overdue
+            .iter()
+            .map(|item| super::keep_in_touch::item(item, &now))
+            .collect();
     let outcomes: Vec<&str> = Outcome::ALL.iter().map(|outcome| outcome.as_str()).collect();
     let waiting = super::review::waiting(state, &actor).await?;
     Ok(minijinja::context! {
@@ -131,6 +139,8 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
         buckets,
         more,
         at_risk,
+        reconnect,
+        channels => super::keep_in_touch::channels(),
         outcomes,
     })
 }

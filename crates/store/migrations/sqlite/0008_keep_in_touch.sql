@@ -12,6 +12,9 @@ ALTER TABLE contacts ADD COLUMN postal_addresses TEXT;
 -- its tags, else none.
 ALTER TABLE contacts ADD COLUMN cadence TEXT;
 
+-- The reconnect reminder of a contact snoozed until this instant (seconds); NULL: not snoozed.
+ALTER TABLE contacts ADD COLUMN reconnect_after INTEGER;
+
 -- The keep-in-touch cadence of everyone with a tag.
 CREATE TABLE tag_cadences (
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
