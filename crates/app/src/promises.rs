@@ -92,6 +92,10 @@ pub struct RunningLate {
     pub past: bool,
 }
 
+/// The longest subject and message a running-late email takes.
+const MAX_SUBJECT: usize = 300;
+const MAX_BODY: usize = 20_000;
+
 /// Tell the contact a new deadline: the message as edited (the draft's when left out).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -183,10 +187,17 @@ pub async fn tell(app: &App, actor: &Actor, id: PromiseId, input: &TellInput) ->
     if subject.contains(['\r', '\n']) {
         return Err(Error::invalid("subject", "must be one line"));
     }
+    if subject.chars().count() > MAX_SUBJECT {
+        return Err(Error::invalid("subject", format!("is longer than {MAX_SUBJECT} characters")));
+    }
+    if body.chars().count() > MAX_BODY {
+        return Err(Error::invalid("body", format!("is longer than {MAX_BODY} characters")));
+    }
     let zone = actor.zone.time_zone();
     let told_text = told.to_zoned_datetime(zone).strftime("%a %Y-%m-%d %H:%M").to_string();
     let promise = app.store.promise(actor.account_id(), id).await?;
-    let summary = format!("Told them the new deadline for \"{}\": {told_text}", promise.what);
+    let what: String = promise.what.chars().take(200).collect();
+    let summary = format!("Told them the new deadline for \"{what}\": {told_text}");
     let mut touch = TouchDraft::new(promise.contact_id, actor.now, Channel::Email, &summary)?;
     touch.direction = Direction::Out;
     if !send {

@@ -50,7 +50,7 @@ pub struct Snoozed {
 
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/reconnect/snooze", tag = "keep-in-touch", params(("id" = i64, Path)),
     request_body = ReconnectSnoozeInput, responses((status = 200, body = Snoozed), Errors))]
-pub async fn snooze(
+pub async fn snooze_reconnect(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<ContactId>,

@@ -113,7 +113,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(keep_in_touch::drifting))
         .routes(routes!(keep_in_touch::cadences))
         .routes(routes!(keep_in_touch::set_cadence))
-        .routes(routes!(keep_in_touch::snooze))
+        .routes(routes!(keep_in_touch::snooze_reconnect))
         .routes(routes!(plans::plans))
         .routes(routes!(plans::create, plans::of_contact))
         .routes(routes!(plans::update))

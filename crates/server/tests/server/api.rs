@@ -393,6 +393,9 @@ both!(a_promise_running_late_is_drafted_and_told_through_the_api, async |server:
     let (status, error) =
         api.post(&format!("/api/v1/promises/{id}/running-late"), json!({ "told": "last tuesday" })).await;
     assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("told")), "{error}");
+    let (status, error) =
+        api.post(&format!("/api/v1/promises/{id}/running-late"), json!({ "subject": "two\nlines" })).await;
+    assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("subject")), "{error}");
     let (status, error) = api.post(&format!("/api/v1/promises/{id}/running-late"), json!({ "tone": "sorry" })).await;
     assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("tone")), "{error}");
     let (status, told) = api
