@@ -1,9 +1,11 @@
 //! Contacts: add, change, remove, find, list, and what one contact's page shows.
 
 use serde::{Deserialize, Serialize};
+use tickler_core::cadence::Cadence;
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{
-    Contact, ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, optional_text, parse_birthday,
+    Contact, ContactDetails, ContactName, EmailAddress, Phone, PostalAddress, Stage, Tag, ZoneName, optional_text,
+    parse_birthday,
 };
 use tickler_core::follow_up::{FollowUp, FollowUpState};
 use tickler_core::ids::ContactId;
@@ -43,6 +45,29 @@ pub struct ContactInput {
     /// Days to leave between touches; empty for the account's default.
     pub pacing_gap_days: Option<u32>,
     pub notes: Option<String>,
+    /// How often to be in touch ("every 30 days", "every quarter"); empty: from their tags.
+    pub cadence: Option<String>,
+    /// Postal addresses, replacing the stored ones.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<tickler_core::contact::PostalAddress>>))]
+    pub addresses: Option<Vec<AddressInput>>,
+}
+
+/// A postal address as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    pub label: Option<String>,
+    #[serde(default)]
+    pub street: String,
+    #[serde(default)]
+    pub locality: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub country: String,
 }
 
 /// A change to a contact: the fields to set, and what the command line also
@@ -70,8 +95,22 @@ impl From<ContactInput> for ContactChanges {
 }
 
 /// The fields `clear` empties, as the command line names them.
-pub const CLEARABLE: [&str; 12] =
-    ["org", "tz", "birthday", "stage", "source", "referred-by", "channel", "pacing", "note", "email", "phone", "tag"];
+pub const CLEARABLE: [&str; 14] = [
+    "org",
+    "tz",
+    "birthday",
+    "stage",
+    "source",
+    "referred-by",
+    "channel",
+    "pacing",
+    "cadence",
+    "address",
+    "note",
+    "email",
+    "phone",
+    "tag",
+];
 
 impl ContactInput {
     /// Apply the given fields onto `draft` (a new contact's, or the stored one for an edit).
@@ -117,6 +156,18 @@ impl ContactInput {
         }
         if let Some(notes) = &self.notes {
             draft.notes = notes.trim().to_string();
+        }
+        if self.cadence.is_some() {
+            draft.cadence = non_blank(self.cadence.as_deref()).map(Cadence::parse).transpose()?;
+        }
+        if let Some(addresses) = &self.addresses {
+            draft.addresses = addresses
+                .iter()
+                .map(|a| {
+                    PostalAddress::new(a.label.as_deref(), &a.street, &a.locality, &a.region, &a.postcode, &a.country)
+                        .map_err(|error| Error::from(error).renamed("address", "addresses"))
+                })
+                .collect::<Result<_>>()?;
         }
         Ok(draft)
     }
@@ -174,6 +225,8 @@ fn clear(draft: &mut ContactDetails, field: &str) -> Result<()> {
         "referred-by" | "referred_by" => draft.referred_by = None,
         "channel" | "preferred_channel" => draft.preferred_channel = None,
         "pacing" | "pacing_gap_days" => draft.pacing_gap_days = None,
+        "cadence" => draft.cadence = None,
+        "address" | "addresses" => draft.addresses.clear(),
         "note" | "notes" => draft.notes.clear(),
         "email" | "emails" => draft.emails.clear(),
         "phone" | "phones" => draft.phones.clear(),

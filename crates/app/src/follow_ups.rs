@@ -27,6 +27,9 @@ pub struct FollowUpInput {
     /// Schedule even inside the contact's pacing gap.
     #[serde(default)]
     pub force: bool,
+    /// The contact asked for it ("call me tomorrow"): recorded on the follow-up, and the pacing gap does not apply.
+    #[serde(default)]
+    pub agreed: bool,
 }
 
 /// Mark a follow-up done; a note or outcome records the touch that did it.
@@ -65,8 +68,9 @@ pub async fn schedule(app: &App, actor: &Actor, contact_id: ContactId, input: &F
         Some(channel) => Channel::parse(channel)?,
         None => contact.details.preferred_channel.unwrap_or(Channel::Email),
     };
-    let draft =
+    let mut draft =
         FollowUpDraft::new(contact.id, due, channel, non_blank(input.note.as_deref()).unwrap_or(""), Origin::Manual)?;
+    draft.agreed = input.agreed;
     Ok(app.store.schedule_follow_up(actor.account_id(), &draft, input.force, actor.now).await?)
 }
 

@@ -87,18 +87,20 @@ pub async fn import(
     }
     let mut import = app.store.begin_import(actor.account_id(), on_duplicate, options.dry_run, actor.now).await?;
     let mut layout = None;
+    let mut left_out = Vec::new();
     match format {
         Format::Csv => {
-            let rows = CsvContacts::new(input, &maps).map_err(file_error)?;
+            let mut rows = CsvContacts::new(input, &maps).map_err(file_error)?;
             layout = Some(rows.layout());
             let mut batch: Vec<RowRead> = Vec::with_capacity(ROWS_PER_TRANSACTION);
-            for row in rows {
+            for row in rows.by_ref() {
                 batch.push(row.map_err(file_error)?);
                 if batch.len() == ROWS_PER_TRANSACTION {
                     import.add_batch(std::mem::take(&mut batch)).await?;
                 }
             }
             import.add_batch(batch).await?;
+            left_out = rows.left_out();
         }
         Format::Vcf => {
             let mut bytes = Vec::new();
@@ -109,7 +111,8 @@ pub async fn import(
             }
         }
     }
-    let summary = import.finish().await?;
+    let mut summary = import.finish().await?;
+    summary.left_out = left_out;
     Ok(ImportReport { format, layout, on_duplicate, summary })
 }
 

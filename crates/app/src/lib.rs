@@ -19,6 +19,7 @@ mod error;
 pub mod export;
 pub mod follow_ups;
 pub mod import;
+pub mod keep_in_touch;
 pub mod mail;
 pub mod mail_accounts;
 pub mod mailbox;

@@ -221,7 +221,14 @@ pub fn import_row(account_id: AccountId, draft: &FollowUpDraft, created_at: i64)
 fn draft(random: &mut Random, contact_id: ContactId, due: Due) -> FollowUpDraft {
     let purpose = *random.pick(&PURPOSES);
     let origin = *random.pick(&ORIGINS);
-    FollowUpDraft { contact_id, due, channel: *random.pick(&Channel::ALL), purpose: purpose.to_string(), origin }
+    FollowUpDraft {
+        contact_id,
+        due,
+        channel: *random.pick(&Channel::ALL),
+        purpose: purpose.to_string(),
+        origin,
+        agreed: false,
+    }
 }
 
 /// The zones dues are written in, looked up once.

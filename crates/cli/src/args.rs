@@ -49,8 +49,14 @@ pub enum Command {
     Log(LogArgs),
     /// Schedule a follow-up
     Follow(FollowArgs),
-    /// Today's agenda: overdue, today, the next days, promises at risk
+    /// Today's agenda: overdue, today, the next days, promises at risk, people to reconnect with
     Today(TodayArgs),
+    /// Losing touch: contacts past their keep-in-touch cadence, most overdue first, and those passing it soon
+    Drifting(DriftingArgs),
+    /// Show or set the keep-in-touch cadence of a tag ("tickler cadence clients \"every quarter\"")
+    Cadence(CadenceArgs),
+    /// Hold back the reminder to reconnect with a contact ("tickler reconnect ann --snooze \"in 2 weeks\"")
+    Reconnect(ReconnectArgs),
     /// Mark a follow-up done, optionally recording the touch
     Done(DoneArgs),
     /// Move a follow-up to a later time
@@ -63,6 +69,8 @@ pub enum Command {
     Promises,
     /// Mark a promise kept
     Kept(IdArg),
+    /// A promise running late: show the drafted message with a new deadline, or send it (--send)
+    Late(LateArgs),
     /// Set a contact's consent: active, not-now or never
     Consent(ConsentArgs),
     /// Every touch, follow-up, promise and consent change of a contact, newest first
@@ -205,6 +213,9 @@ pub struct ContactFields {
     /// Minimum days between touches for this contact
     #[arg(long)]
     pub pacing: Option<u32>,
+    /// How often to be in touch ("every 30 days", "every quarter"); overrides their tags' cadence
+    #[arg(long)]
+    pub cadence: Option<String>,
     /// A note about the contact
     #[arg(long)]
     pub note: Option<String>,
@@ -310,6 +321,9 @@ pub struct FollowArgs {
     /// Schedule even inside the contact's pacing gap
     #[arg(long)]
     pub force: bool,
+    /// They asked for it ("call me tomorrow"): recorded, and the pacing gap does not apply
+    #[arg(long)]
+    pub agreed: bool,
 }
 
 #[derive(Debug, Args)]
@@ -366,6 +380,54 @@ pub struct PromiseArgs {
     /// The deadline you told the contact ("friday", "end of day"); proposed from --aim when omitted
     #[arg(long)]
     pub told: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftingArgs {
+    /// Also list those who pass their cadence within this many days
+    #[arg(long, default_value_t = 7)]
+    pub days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct CadenceArgs {
+    /// The tag; every tag with a cadence is listed when omitted
+    pub tag: Option<String>,
+    /// How often ("every 30 days", "every quarter")
+    pub cadence: Option<String>,
+    /// Remove the tag's cadence
+    #[arg(long, conflicts_with = "cadence")]
+    pub clear: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconnectArgs {
+    /// The contact: id, email, or any unambiguous part of the name
+    pub contact: String,
+    /// Until when ("in 2 weeks", "next month")
+    #[arg(long)]
+    pub snooze: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LateArgs {
+    /// The promise's id
+    pub id: i64,
+    /// Send the message to the contact through Tickler: a touch is logged and the told deadline moves
+    #[arg(long, conflicts_with = "logged")]
+    pub send: bool,
+    /// You told them another way: log the touch and move the told deadline, sending nothing
+    #[arg(long)]
+    pub logged: bool,
+    /// The new deadline ("tomorrow 11am"); the proposed one when omitted
+    #[arg(long)]
+    pub told: Option<String>,
+    /// The subject, in place of the draft's
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// The message, in place of the draft's
+    #[arg(long)]
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -93,7 +93,9 @@ impl From<tickler_app::Error> for Failure {
                 };
                 Failure::Usage(format!("{message}{hint}"))
             }
-            Kind::Pacing(_) => Failure::Refused(format!("{message}; add --force to schedule it anyway")),
+            Kind::Pacing(_) => Failure::Refused(format!(
+                "{message}; add --agreed if they asked for it, or --force to schedule it anyway"
+            )),
             Kind::Duplicate
             | Kind::Refused
             | Kind::Forbidden

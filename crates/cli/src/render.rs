@@ -60,6 +60,10 @@ pub fn contact_details(contact: &Contact) -> String {
     field("organisation", contact.details.organisation.clone());
     field("email", join(contact.details.emails.iter().map(|e| e.as_str()).collect()));
     field("phone", join(contact.details.phones.iter().map(|p| p.as_str()).collect()));
+    for address in &contact.details.addresses {
+        let label = address.label.as_deref().map(|label| format!(" ({label})")).unwrap_or_default();
+        field("address", Some(format!("{}{label}", address.one_line())));
+    }
     field("tags", join(contact.details.tags.iter().map(|t| t.as_str()).collect()));
     field("stage", contact.details.stage.map(|s| s.as_str().to_string()));
     field("time zone", contact.details.zone.as_ref().map(|z| z.as_str().to_string()));
@@ -73,6 +77,7 @@ pub fn contact_details(contact: &Contact) -> String {
     };
     field("consent", Some(consent));
     field("pacing", contact.details.pacing_gap_days.map(|days| format!("at least {days} days between touches")));
+    field("cadence", contact.details.cadence.map(|cadence| cadence.display()));
     field("notes", Some(contact.details.notes.clone()));
     lines.join("\n")
 }
@@ -80,7 +85,8 @@ pub fn contact_details(contact: &Contact) -> String {
 /// "#12 2026-11-26 call: send the proposal".
 pub fn follow_up_line(follow_up: &FollowUp) -> String {
     let purpose = if follow_up.purpose.is_empty() { String::new() } else { format!(": {}", follow_up.purpose) };
-    format!("#{} {} {}{purpose}", follow_up.id, follow_up.due.display(), follow_up.channel.as_str())
+    let agreed = if follow_up.agreed { " (they asked for it)" } else { "" };
+    format!("#{} {} {}{purpose}{agreed}", follow_up.id, follow_up.due.display(), follow_up.channel.as_str())
 }
 
 /// A promise with its deadlines in the user's zone and the time left.

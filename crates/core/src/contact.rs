@@ -141,6 +141,75 @@ impl Tag {
     }
 }
 
+/// A postal address with an optional label ("home", "work"), as an address book
+/// splits it. Every part is optional, but an address has at least one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PostalAddress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Street lines (PO box and extended address included), one per line.
+    #[serde(default)]
+    pub street: String,
+    /// City or town.
+    #[serde(default)]
+    pub locality: String,
+    /// State, province or region.
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub country: String,
+}
+
+/// Longest accepted street text (several lines).
+const MAX_STREET: usize = 500;
+
+impl PostalAddress {
+    /// Trim and check the parts: at least one is given, none too long; the label is lower-cased.
+    pub fn new(
+        label: Option<&str>,
+        street: &str,
+        locality: &str,
+        region: &str,
+        postcode: &str,
+        country: &str,
+    ) -> Result<Self> {
+        let street = street.lines().map(collapse_spaces).filter(|line| !line.is_empty()).collect::<Vec<_>>().join("\n");
+        if street.chars().count() > MAX_STREET {
+            return Err(Error::invalid("address", format!("the street is longer than {MAX_STREET} characters")));
+        }
+        let [locality, region, postcode, country] = [locality, region, postcode, country].map(collapse_spaces);
+        for part in [&locality, &region, &postcode, &country] {
+            check_length("address", part)?;
+        }
+        if [&street, &locality, &region, &postcode, &country].iter().all(|part| part.is_empty()) {
+            return Err(Error::invalid("address", "is empty; give at least a street, city, postcode or country"));
+        }
+        let label = label.map(|label| collapse_spaces(label).to_lowercase()).filter(|label| !label.is_empty());
+        if let Some(label) = &label {
+            check_length("address", label)?;
+        }
+        Ok(PostalAddress { label, street, locality, region, postcode, country })
+    }
+
+    /// The address on one line: "1 Main St, Springfield, IL 62701, USA".
+    pub fn one_line(&self) -> String {
+        let region_postcode = [self.region.as_str(), self.postcode.as_str()]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.street
+            .lines()
+            .chain([self.locality.as_str(), region_postcode.as_str(), self.country.as_str()])
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Where a contact stands in the user's work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -257,6 +326,12 @@ pub struct ContactDetails {
     /// Minimum days between touches; `None` uses the account default.
     pub pacing_gap_days: Option<u32>,
     pub notes: String,
+    /// Postal addresses, each with an optional label.
+    #[serde(default)]
+    pub addresses: Vec<PostalAddress>,
+    /// How often to be in touch; `None`: the shortest cadence of their tags, if any.
+    #[serde(default)]
+    pub cadence: Option<crate::cadence::Cadence>,
 }
 
 impl ContactDetails {
@@ -276,6 +351,8 @@ impl ContactDetails {
             preferred_channel: None,
             pacing_gap_days: None,
             notes: String::new(),
+            addresses: Vec::new(),
+            cadence: None,
         }
     }
 
@@ -284,6 +361,7 @@ impl ContactDetails {
     pub fn deduplicated(mut self) -> Self {
         dedup_keep_order(&mut self.emails);
         dedup_keep_order(&mut self.phones);
+        dedup_keep_order(&mut self.addresses);
         self.tags.sort();
         self.tags.dedup();
         self
@@ -406,6 +484,17 @@ mod tests {
         assert_eq!(parse_birthday("1980-04-12").unwrap(), jiff::civil::date(1980, 4, 12));
         assert_eq!(parse_birthday("--02-29").unwrap(), jiff::civil::date(1904, 2, 29));
         assert!(parse_birthday("12/04").is_err());
+    }
+
+    #[test]
+    fn addresses_need_a_part_and_read_on_one_line() {
+        let home =
+            PostalAddress::new(Some(" Home "), "1 Main St\n  Apt 2 ", "Springfield", "IL", "62701", "USA").unwrap();
+        assert_eq!(home.label.as_deref(), Some("home"));
+        assert_eq!(home.street, "1 Main St\nApt 2");
+        assert_eq!(home.one_line(), "1 Main St, Apt 2, Springfield, IL 62701, USA");
+        let error = PostalAddress::new(None, " ", "", "", "", "").unwrap_err().to_string();
+        assert!(error.starts_with("address:"), "{error}");
     }
 
     #[test]

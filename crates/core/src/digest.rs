@@ -3,10 +3,11 @@
 //! "running late" message that offers a new, reasonable deadline before the
 //! old one passes. Pure text composition; the worker sends it.
 
-use jiff::{SignedDuration, ZonedDateTime};
+use jiff::ZonedDateTime;
 use serde::Serialize;
 
-use crate::promise::{Promise, propose_told};
+use crate::promise::Promise;
+use crate::running_late;
 use crate::template::Rendered;
 use crate::work_week::WorkWeek;
 
@@ -22,7 +23,7 @@ pub struct DigestItem {
     pub plan_task: bool,
 }
 
-/// A promise at risk with its new deadline and the drafted message to the contact.
+/// A promise at risk (or past the deadline told) with its new deadline and the drafted message to the contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AtRisk {
     pub contact: String,
@@ -30,19 +31,11 @@ pub struct AtRisk {
     pub told: String,
     pub new_told: String,
     pub draft: Rendered,
+    /// The deadline told to the contact has passed.
+    pub past: bool,
 }
 
-/// The new deadline to offer for a promise running late: half the original
-/// lead time again (at least an hour) as the aim, told by the usual rule
-/// (aim for the hour, promise the end of the day).
-pub fn new_deadline(promise: &Promise, now: &ZonedDateTime, work_week: &WorkWeek) -> ZonedDateTime {
-    let lead = SignedDuration::from_secs(promise.told.as_second() - promise.created_at.as_second());
-    let extra = (lead / 2).max(SignedDuration::from_hours(1));
-    let aim = now.checked_add(extra).unwrap_or_else(|_| now.clone());
-    propose_told(&aim, now, work_week)
-}
-
-/// The promise at risk, with a light, specific "running late" draft.
+/// The promise at risk, with a light, specific "running late" draft (see [`crate::running_late`]).
 pub fn at_risk(
     promise: &Promise,
     contact_name: &str,
@@ -53,23 +46,14 @@ pub fn at_risk(
 ) -> AtRisk {
     let zone = now.time_zone().clone();
     let told = promise.told.to_zoned_datetime(zone);
-    let new_told = new_deadline(promise, now, work_week);
-    let when = new_told.strftime("%A %-d %B by %-I:%M %P").to_string();
-    let draft = Rendered {
-        subject: format!("An update on {}", promise.what),
-        body: format!(
-            "Hi {first_name},\n\nA quick update on {}: it is taking a little longer than I planned, and I want \
-             to get it right for you. You will have it by {when}.\n\nThank you for your patience.\n\n{}\n",
-            promise.what,
-            signature.trim()
-        ),
-    };
+    let (_, new_told) = running_late::new_deadlines(promise, now, work_week);
     AtRisk {
         contact: contact_name.to_string(),
         what: promise.what.clone(),
         told: told.strftime("%a %Y-%m-%d %H:%M").to_string(),
         new_told: new_told.strftime("%a %Y-%m-%d %H:%M").to_string(),
-        draft,
+        draft: running_late::draft(promise, first_name, signature, &new_told),
+        past: promise.told <= now.timestamp(),
     }
 }
 
@@ -86,7 +70,9 @@ pub fn alert(risk: &AtRisk) -> Rendered {
     }
 }
 
-/// The digest email, or `None` when there is nothing to say.
+/// The digest email, or `None` when there is nothing to say. `at_risk` holds
+/// the open promises at risk and those past the deadline told (`past`); a day
+/// whose only item is such a promise still has a digest.
 pub fn compose(day: &str, overdue: &[DigestItem], today: &[DigestItem], at_risk: &[AtRisk]) -> Option<Rendered> {
     if overdue.is_empty() && today.is_empty() && at_risk.is_empty() {
         return None;
@@ -107,22 +93,34 @@ pub fn compose(day: &str, overdue: &[DigestItem], today: &[DigestItem], at_risk:
     };
     section("Overdue", overdue);
     section("Today", today);
-    if !at_risk.is_empty() {
-        body.push_str(&format!("\nPromises at risk ({})\n", at_risk.len()));
-        for risk in at_risk {
+    let (past, risky): (Vec<&AtRisk>, Vec<&AtRisk>) = at_risk.iter().partition(|risk| risk.past);
+    let mut promises = |title: &str, told: &str, risks: &[&AtRisk]| {
+        if risks.is_empty() {
+            return;
+        }
+        body.push_str(&format!("\n{title} ({})\n", risks.len()));
+        for risk in risks {
             body.push_str(&format!(
-                "  - {}: \"{}\" told for {}; offer {} (draft: tickler promises)\n",
-                risk.contact, risk.what, risk.told, risk.new_told
+                "  - {}: \"{}\" {told} {}; offer {}. Draft:\n    Subject: {}\n{}",
+                risk.contact,
+                risk.what,
+                risk.told,
+                risk.new_told,
+                risk.draft.subject,
+                risk.draft.body.lines().map(|line| format!("    {line}\n")).collect::<String>()
             ));
         }
-    }
+    };
+    promises("Promises at risk", "told for", &risky);
+    promises("Promises past the deadline you told them", "was due", &past);
     let tasks = overdue.iter().chain(today).filter(|item| item.plan_task).count();
     let subject = format!(
-        "Today: {} follow-up{}{}{}",
+        "Today: {} follow-up{}{}{}{}",
         overdue.len() + today.len(),
         if overdue.len() + today.len() == 1 { "" } else { "s" },
         if tasks > 0 { format!(", {tasks} from plans") } else { String::new() },
-        if at_risk.is_empty() { String::new() } else { format!(", {} promise(s) at risk", at_risk.len()) }
+        if risky.is_empty() { String::new() } else { format!(", {} promise(s) at risk", risky.len()) },
+        if past.is_empty() { String::new() } else { format!(", {} promise(s) past due", past.len()) }
     );
     Some(Rendered { subject, body })
 }
@@ -150,7 +148,8 @@ mod tests {
         };
         let risk = at_risk(&promise, "Ann Lee", "Ann", "Sam", &now, &WorkWeek::default());
         assert_eq!(risk.new_told, "Wed 2026-11-25 11:00");
-        assert!(risk.draft.body.contains("by Wednesday 25 November by 11:00 am"), "{}", risk.draft.body);
+        assert!(risk.draft.body.contains("by 11:00 am on Wednesday 25 November"), "{}", risk.draft.body);
+        assert!(!risk.past);
         assert!(crate::tone::check(&risk.draft.body).is_empty());
         assert!(alert(&risk).body.contains("Wed 2026-11-25 11:00"));
     }
@@ -170,5 +169,39 @@ mod tests {
         assert!(
             digest.body.contains("Overdue (1)") && digest.body.contains("Today (2)") && digest.body.contains("[plan]")
         );
+    }
+
+    #[test]
+    fn a_day_with_only_a_promise_at_risk_or_past_due_has_a_digest() {
+        let now: ZonedDateTime = "2026-11-25T09:00:00-05:00[America/New_York]".parse().unwrap();
+        let promise = |what: &str, told: &str| Promise {
+            id: PromiseId::new(1),
+            contact_id: ContactId::new(1),
+            what: what.into(),
+            aim: "2026-11-24T19:00:00Z".parse().unwrap(),
+            told: told.parse().unwrap(),
+            zone: ZoneName::parse("America/New_York").unwrap(),
+            state: PromiseState::Open,
+            created_at: "2026-11-24T14:00:00Z".parse().unwrap(),
+            closed_at: None,
+        };
+        let late = at_risk(
+            &promise("send the quote", "2026-11-24T22:00:00Z"),
+            "Ann Lee",
+            "Ann",
+            "",
+            &now,
+            &WorkWeek::default(),
+        );
+        assert!(late.past);
+        let digest = compose("Wednesday", &[], &[], std::slice::from_ref(&late)).expect("a digest goes out");
+        assert_eq!(digest.subject, "Today: 0 follow-ups, 1 promise(s) past due");
+        assert!(digest.body.contains("Promises past the deadline you told them (1)"), "{}", digest.body);
+        assert!(digest.body.contains("I told you I would send the quote by"), "the draft is in it: {}", digest.body);
+        let soon =
+            at_risk(&promise("the deck", "2026-11-25T22:00:00Z"), "Bo Chen", "Bo", "", &now, &WorkWeek::default());
+        let digest = compose("Wednesday", &[], &[], &[soon, late]).unwrap();
+        assert!(digest.body.contains("Promises at risk (1)") && digest.body.contains("A quick update on the deck"));
+        assert!(digest.subject.ends_with("1 promise(s) at risk, 1 promise(s) past due"), "{}", digest.subject);
     }
 }

@@ -159,6 +159,9 @@ pub struct FollowUpDraft {
     pub channel: Channel,
     pub purpose: String,
     pub origin: Origin,
+    /// The contact asked for it ("call me tomorrow"): the pacing gap does not hold it back.
+    #[serde(default)]
+    pub agreed: bool,
 }
 
 impl FollowUpDraft {
@@ -168,7 +171,7 @@ impl FollowUpDraft {
         if purpose.chars().count() > MAX_PURPOSE {
             return Err(Error::invalid("note", format!("is longer than {MAX_PURPOSE} characters")));
         }
-        Ok(FollowUpDraft { contact_id, due, channel, purpose: purpose.to_string(), origin })
+        Ok(FollowUpDraft { contact_id, due, channel, purpose: purpose.to_string(), origin, agreed: false })
     }
 }
 
@@ -195,6 +198,9 @@ pub struct FollowUp {
     /// Why it was closed without being done, when known ("Ann replied first").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_reason: Option<String>,
+    /// The contact asked for it ("call me tomorrow"), so the pacing gap does not apply to it.
+    #[serde(default)]
+    pub agreed: bool,
 }
 
 /// One snooze: from which due to which, and when.

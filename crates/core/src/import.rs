@@ -76,6 +76,21 @@ impl RowIssue {
     }
 }
 
+/// A column of a file the import left out, with how to map it to a field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LeftOut {
+    /// The column's name, as the header spells it.
+    pub column: String,
+    /// How many rows had a value in it: values that were not imported.
+    pub values: u64,
+    /// The field it probably holds ("organisation"), when its name says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_field: Option<String>,
+    /// The option that imports it, e.g. `--map "Firma=organisation"`.
+    pub map: String,
+}
+
 /// At most this many rejected rows and warnings are listed; the counts go on.
 pub const LISTED_ISSUES: usize = 1_000;
 
@@ -94,6 +109,10 @@ pub struct ImportSummary {
     /// How many values were dropped from rows that were otherwise imported.
     pub warning_count: u64,
     pub warnings: Vec<RowIssue>,
+    /// Columns of a CSV file that were not imported (none is named by `--map`
+    /// or known), each with how many rows had a value there and how to map it.
+    #[serde(default)]
+    pub left_out: Vec<LeftOut>,
 }
 
 impl ImportSummary {
@@ -131,12 +150,14 @@ pub fn merge_into(existing: &ContactDetails, imported: &ContactDetails) -> Conta
     merged.source = or(&imported.source, &existing.source);
     merged.emails.extend(imported.emails.iter().cloned());
     merged.phones.extend(imported.phones.iter().cloned());
+    merged.addresses.extend(imported.addresses.iter().cloned());
     merged.tags.extend(imported.tags.iter().cloned());
     merged.zone = imported.zone.clone().or_else(|| existing.zone.clone());
     merged.birthday = imported.birthday.or(existing.birthday);
     merged.stage = imported.stage.or(existing.stage);
     merged.preferred_channel = imported.preferred_channel.or(existing.preferred_channel);
     merged.pacing_gap_days = imported.pacing_gap_days.or(existing.pacing_gap_days);
+    merged.cadence = imported.cadence.or(existing.cadence);
     if !imported.notes.trim().is_empty() && !existing.notes.contains(imported.notes.trim()) {
         merged.notes = if existing.notes.trim().is_empty() {
             imported.notes.clone()

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod agenda;
+pub mod cadence;
 pub mod consent;
 pub mod contact;
 pub mod digest;
@@ -17,6 +18,7 @@ pub mod plan;
 pub mod promise;
 pub mod reminder;
 pub mod reply;
+pub mod running_late;
 pub mod send_window;
 pub mod template;
 pub mod timeline;

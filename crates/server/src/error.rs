@@ -131,7 +131,10 @@ impl From<tickler_app::Error> for Failure {
             Kind::Internal => return Failure::internal(error.message),
         };
         let message = match &error.kind {
-            Kind::Pacing(_) => format!("{}; send \"force\": true to schedule it anyway", error.message),
+            Kind::Pacing(_) => format!(
+                "{}; send \"agreed\": true if they asked for it, or \"force\": true to schedule it anyway",
+                error.message
+            ),
             Kind::Unavailable => "the database is not answering; try again in a moment".to_string(),
             _ => error.message,
         };

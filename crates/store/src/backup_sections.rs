@@ -107,6 +107,12 @@ fn is_phone(text: &str) -> bool {
 fn is_tag(text: &str) -> bool {
     Tag::parse(text).is_ok_and(|tag| tag.as_str() == text)
 }
+fn is_addresses(text: &str) -> bool {
+    serde_json::from_str::<Vec<tickler_core::contact::PostalAddress>>(text).is_ok()
+}
+fn is_cadence(text: &str) -> bool {
+    tickler_core::cadence::Cadence::parse(text).is_ok()
+}
 fn is_stage(text: &str) -> bool {
     Stage::parse(text).is_ok()
 }
@@ -155,6 +161,9 @@ pub(crate) const SECTIONS: &[Section] = &[
             text("notes", false),
             integer("created_at", false),
             integer("updated_at", false),
+            checked("postal_addresses", true, is_addresses),
+            checked("cadence", true, is_cadence),
+            integer("reconnect_after", true),
         ],
         scope: "account_id = $1",
         order: "id",
@@ -193,6 +202,13 @@ pub(crate) const SECTIONS: &[Section] = &[
         merge: true,
     },
     Section {
+        table: "tag_cadences",
+        columns: &[account(), checked("tag", false, is_tag), checked("cadence", false, is_cadence)],
+        scope: "account_id = $1",
+        order: "tag",
+        merge: false,
+    },
+    Section {
         table: "touches",
         columns: &[
             id(),
@@ -227,6 +243,7 @@ pub(crate) const SECTIONS: &[Section] = &[
             integer("created_at", false),
             integer("closed_at", true),
             text("closed_reason", true),
+            integer("agreed", true),
         ],
         scope: "account_id = $1",
         order: "id",

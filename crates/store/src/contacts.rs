@@ -4,8 +4,11 @@ use jiff::Timestamp;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
+use tickler_core::cadence::Cadence;
 use tickler_core::consent::{Consent, ConsentState};
-use tickler_core::contact::{Contact, ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName};
+use tickler_core::contact::{
+    Contact, ContactDetails, ContactName, EmailAddress, Phone, PostalAddress, Stage, Tag, ZoneName,
+};
 use tickler_core::ids::{AccountId, ContactId};
 use tickler_core::touch::Channel;
 
@@ -19,7 +22,7 @@ const SEPARATOR: char = '\u{1f}';
 /// The columns of a contact with its emails, phones and tags aggregated in
 /// stored order. `c` is the contacts table.
 pub(crate) const CONTACT_SELECT: &str = "SELECT c.id, c.name, c.organisation, c.zone, c.birthday, c.stage, c.source, \
-     c.referred_by, c.preferred_channel, c.consent, c.consent_until, c.pacing_gap_days, c.notes, c.created_at, c.updated_at, \
+     c.referred_by, c.preferred_channel, c.consent, c.consent_until, c.pacing_gap_days, c.notes, c.created_at, c.updated_at, c.postal_addresses, c.cadence, \
      (SELECT string_agg(e.email, '\u{1f}' ORDER BY e.position) FROM contact_emails e WHERE e.contact_id = c.id) AS emails, \
      (SELECT string_agg(p.phone, '\u{1f}' ORDER BY p.position) FROM contact_phones p WHERE p.contact_id = c.id) AS phones, \
      (SELECT string_agg(t.tag, '\u{1f}' ORDER BY t.tag) FROM contact_tags t WHERE t.contact_id = c.id) AS tags \
@@ -59,8 +62,8 @@ impl Store {
             }
             let insert = sqlx::query(
                 "INSERT INTO contacts (account_id, name, name_key, search_text, organisation, zone, birthday, stage, source, \
-                 referred_by, preferred_channel, pacing_gap_days, notes, updated_at, created_at, consent) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 'active') RETURNING id",
+                 referred_by, preferred_channel, pacing_gap_days, notes, updated_at, postal_addresses, cadence, created_at, consent) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $14, 'active') RETURNING id",
             )
             .bind(account_id.get());
             let id = ContactId::new(bind_fields(insert, &draft, now).fetch_one(&mut *tx).await?.try_get("id")?);
@@ -328,7 +331,7 @@ pub(crate) async fn replace_fields(
     let update = sqlx::query(
         "UPDATE contacts SET name = $2, name_key = $3, search_text = $4, organisation = $5, zone = $6, birthday = $7, \
          stage = $8, source = $9, referred_by = $10, preferred_channel = $11, pacing_gap_days = $12, notes = $13, \
-         updated_at = $14 WHERE id = $1 AND account_id = $15",
+         updated_at = $14, postal_addresses = $15, cadence = $16 WHERE id = $1 AND account_id = $17",
     )
     .bind(id.get());
     bind_fields(update, draft, now).bind(account_id.get()).execute(&mut **tx).await?;
@@ -402,6 +405,8 @@ pub(crate) fn contact_from_row(row: &AnyRow) -> Result<Contact> {
         preferred_channel: optional_parsed(row, "preferred_channel", Channel::parse)?,
         pacing_gap_days: gap.map(|days| u32::try_from(days).unwrap_or(0)),
         notes: row.try_get("notes")?,
+        addresses: postal_addresses(row)?,
+        cadence: optional_parsed(row, "cadence", Cadence::parse)?,
     };
     Ok(Contact {
         id: ContactId::new(row.try_get("id")?),
@@ -435,6 +440,22 @@ fn bind_fields<'q>(
         .bind(draft.pacing_gap_days.map(i64::from))
         .bind(draft.notes.as_str())
         .bind(seconds(now))
+        .bind(postal_addresses_json(&draft.addresses))
+        .bind(draft.cadence.map(Cadence::as_stored))
+}
+
+/// The stored form of a contact's addresses: a JSON array, or NULL for none.
+pub(crate) fn postal_addresses_json(addresses: &[PostalAddress]) -> Option<String> {
+    (!addresses.is_empty()).then(|| serde_json::to_string(addresses).unwrap_or_else(|_| "[]".to_string()))
+}
+
+/// A contact's addresses from the `postal_addresses` column.
+pub(crate) fn postal_addresses(row: &AnyRow) -> Result<Vec<PostalAddress>> {
+    let text: Option<String> = row.try_get("postal_addresses")?;
+    match text.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
+        None => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(text).map_err(|error| Error::Corrupt(format!("postal_addresses: {error}"))),
+    }
 }
 
 pub(crate) fn name_key(name: &ContactName) -> String {

@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::rows::{due, due_columns, instant, optional_instant, parsed, seconds};
 
 pub(crate) const FOLLOW_UP_COLUMNS: &str = "f.id, f.contact_id, f.due_date, f.due_time, f.due_zone, f.channel, f.purpose, \
-     f.origin, f.state, f.snoozes, f.created_at, f.closed_at, f.until_reply, f.closed_reason";
+     f.origin, f.state, f.snoozes, f.created_at, f.closed_at, f.until_reply, f.closed_reason, f.agreed";
 
 /// Insert an open follow-up inside `tx`; returns its id.
 #[allow(clippy::too_many_arguments)]
@@ -63,5 +63,6 @@ pub(crate) fn follow_up_from_row(row: &AnyRow) -> Result<FollowUp> {
         closed_at: optional_instant(row, "closed_at")?,
         until_reply: row.try_get::<i64, _>("until_reply")? != 0,
         closed_reason: row.try_get("closed_reason")?,
+        agreed: row.try_get::<Option<i64>, _>("agreed")?.is_some_and(|agreed| agreed != 0),
     })
 }

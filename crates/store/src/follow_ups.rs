@@ -25,7 +25,8 @@ pub struct Scheduled {
 
 impl Store {
     /// Schedule a follow-up. Refused when the contact's consent forbids it;
-    /// refused with [`Error::Pacing`] inside the pacing gap unless `force`.
+    /// refused with [`Error::Pacing`] inside the pacing gap unless `force`, or
+    /// the contact asked for it (`draft.agreed`: no gap applies, none is reported).
     /// Consent is read and the row written in one transaction.
     pub async fn schedule_follow_up(
         &self,
@@ -38,7 +39,10 @@ impl Store {
             let mut tx = self.begin_write().await?;
             let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
             contact.consent.ensure_may_follow_up(contact.name(), draft.origin == Origin::ReAsk)?;
-            let warning = pacing_warning(&mut tx, account_id, &contact, &draft.due, None).await?;
+            let warning = match draft.agreed {
+                true => None,
+                false => pacing_warning(&mut tx, account_id, &contact, &draft.due, None).await?,
+            };
             if let (Some(warning), false) = (&warning, force) {
                 return Err(Error::Pacing(warning.clone()));
             }
@@ -53,6 +57,9 @@ impl Store {
                 now,
             )
             .await?;
+            if draft.agreed {
+                sqlx::query("UPDATE follow_ups SET agreed = 1 WHERE id = $1").bind(id.get()).execute(&mut *tx).await?;
+            }
             let follow_up = follow_up_in(&mut tx, account_id, id).await?;
             tx.commit().await?;
             Ok(Scheduled { follow_up, pacing: warning })

@@ -297,9 +297,10 @@ async fn insert_new(
     }
     let ids = reserve_ids(tx, backend, "contacts", new.len()).await?;
     let columns = "id, account_id, name, name_key, search_text, organisation, zone, birthday, stage, source, \
-                   referred_by, preferred_channel, consent, pacing_gap_days, notes, created_at, updated_at";
+                   referred_by, preferred_channel, consent, pacing_gap_days, notes, created_at, updated_at, \
+                   postal_addresses, cadence";
     for (chunk_index, chunk) in new.chunks(crate::IMPORT_BATCH).enumerate() {
-        let statement = multi_row_insert(backend, "contacts", columns, 17, chunk.len());
+        let statement = multi_row_insert(backend, "contacts", columns, 19, chunk.len());
         let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
         for (offset, details) in chunk.iter().enumerate() {
             query = query
@@ -319,7 +320,9 @@ async fn insert_new(
                 .bind(details.pacing_gap_days.map(i64::from))
                 .bind(details.notes.clone())
                 .bind(seconds(now))
-                .bind(seconds(now));
+                .bind(seconds(now))
+                .bind(crate::contacts::postal_addresses_json(&details.addresses))
+                .bind(details.cadence.map(tickler_core::cadence::Cadence::as_stored));
         }
         query.execute(&mut **tx).await?;
     }

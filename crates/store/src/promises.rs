@@ -7,9 +7,14 @@ use tickler_core::contact::ZoneName;
 use tickler_core::ids::{AccountId, ContactId, PromiseId};
 use tickler_core::promise::{Promise, PromiseDraft, PromiseState};
 
+use tickler_core::template::Rendered;
+use tickler_core::touch::TouchDraft;
+
 use crate::Store;
 use crate::error::{Error, Record, Result};
+use crate::jobs::{JobKind, insert_job};
 use crate::rows::{instant, optional_instant, parsed, seconds};
+use crate::touches::{Logged, insert_touch};
 
 const PROMISE_COLUMNS: &str =
     "p.id, p.contact_id, p.what, p.aim_at, p.told_at, p.zone, p.state, p.created_at, p.closed_at";
@@ -56,6 +61,15 @@ impl Store {
         .await
     }
 
+    /// One promise by id.
+    pub async fn promise(&self, account_id: AccountId, id: PromiseId) -> Result<Promise> {
+        crate::error::during("reading a promise", async {
+            let mut tx = self.pool.begin().await?;
+            promise_in(&mut tx, account_id, id).await
+        })
+        .await
+    }
+
     /// A contact's promises in every state.
     pub async fn promises_of(&self, account_id: AccountId, contact_id: ContactId) -> Result<Vec<Promise>> {
         crate::error::during("listing a contact's promises", async {
@@ -91,6 +105,54 @@ impl Store {
             let promise = promise_in(&mut tx, account_id, id).await?;
             tx.commit().await?;
             Ok(promise)
+        })
+        .await
+    }
+
+    /// The contact was told a new deadline for an open promise: in one
+    /// transaction, move its aim and told deadline, log the touch that told
+    /// them, and (when `email` is given: the address and the message) queue
+    /// that email, sent once by the worker through the installation's relay.
+    pub async fn tell_new_deadline(
+        &self,
+        account_id: AccountId,
+        id: PromiseId,
+        deadlines: (Timestamp, Timestamp),
+        touch: &TouchDraft,
+        email: Option<(&str, &Rendered)>,
+        now: Timestamp,
+    ) -> Result<(Promise, Logged)> {
+        crate::error::during("telling a promise's new deadline", async {
+            let (aim, told) = deadlines;
+            let mut tx = self.begin_write().await?;
+            let promise = promise_in(&mut tx, account_id, id).await?;
+            if promise.state != PromiseState::Open {
+                return Err(tickler_core::Error::Refused(format!(
+                    "promise {id} is already {}",
+                    promise.state.as_str()
+                ))
+                .into());
+            }
+            let contact = self.lock_contact(&mut tx, account_id, promise.contact_id).await?;
+            if email.is_some() {
+                contact.consent.ensure_may_follow_up(contact.name(), false)?;
+            }
+            sqlx::query("UPDATE promises SET aim_at = $3, told_at = $4 WHERE account_id = $1 AND id = $2")
+                .bind(account_id.get())
+                .bind(id.get())
+                .bind(seconds(aim.min(told)))
+                .bind(seconds(told))
+                .execute(&mut *tx)
+                .await?;
+            let logged = insert_touch(&mut tx, account_id, &contact, touch, now).await?;
+            if let Some((to, rendered)) = email {
+                let payload = serde_json::json!({ "to": to, "subject": rendered.subject, "body": rendered.body });
+                let key = format!("running-late:{id}:{}", now.as_second());
+                insert_job(&mut tx, JobKind::Reminder, account_id, &payload.to_string(), &key, now, now).await?;
+            }
+            let promise = promise_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok((promise, logged))
         })
         .await
     }

@@ -10,6 +10,8 @@ mod contacts;
 mod email_sync;
 #[path = "conformance/follow_ups.rs"]
 mod follow_ups;
+#[path = "conformance/keep_in_touch.rs"]
+mod keep_in_touch;
 #[path = "conformance/mail_accounts.rs"]
 mod mail_accounts;
 #[path = "conformance/plans.rs"]

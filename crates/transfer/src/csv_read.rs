@@ -7,9 +7,9 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 
 use tickler_core::import::{ImportRow, RowIssue};
 
-use crate::csv_layout::{ColumnMap, Field, Layout, columns};
+use crate::csv_layout::{AddressSlot, ColumnMap, Field, Layout, columns, left_out, unmapped};
 use crate::error::{Error, Result};
-use crate::record::{RawBirthday, RawContact, Strictness};
+use crate::record::{RawAddress, RawBirthday, RawContact, Strictness};
 use crate::text::decode;
 
 /// A contact read from one row or card, or why the row was rejected.
@@ -23,6 +23,9 @@ pub struct CsvContacts<R: Read> {
     record: csv::ByteRecord,
     /// The spreadsheet row of the next record (the header is row 1).
     row: u64,
+    header: Vec<String>,
+    /// The columns left out, each with how many rows had a value there.
+    unmapped: Vec<(usize, u64)>,
 }
 
 impl<R: Read> CsvContacts<R> {
@@ -56,7 +59,18 @@ impl<R: Read> CsvContacts<R> {
                 header.join(", ")
             )));
         }
-        Ok(CsvContacts { reader, fields, layout, record: csv::ByteRecord::new(), row: 1 })
+        let unmapped = unmapped(&header, &fields, maps).into_iter().map(|index| (index, 0)).collect();
+        Ok(CsvContacts { reader, fields, layout, record: csv::ByteRecord::new(), row: 1, header, unmapped })
+    }
+
+    /// The columns left out so far (all of them once every row is read), with how to map each.
+    pub fn left_out(&self) -> Vec<tickler_core::import::LeftOut> {
+        self.unmapped.iter().map(|(index, values)| left_out(&self.header[*index], *values)).collect()
+    }
+
+    /// The file's columns as its header names them.
+    pub fn header(&self) -> &[String] {
+        &self.header
     }
 
     /// The layout the header was recognised as.
@@ -64,7 +78,12 @@ impl<R: Read> CsvContacts<R> {
         self.layout
     }
 
-    fn raw_contact(&self) -> RawContact {
+    fn raw_contact(&mut self) -> RawContact {
+        for (index, values) in &mut self.unmapped {
+            if self.record.get(*index).is_some_and(|cell| !cell.iter().all(u8::is_ascii_whitespace)) {
+                *values += 1;
+            }
+        }
         let mut raw = RawContact::default();
         for (field, cell) in self.fields.iter().zip(self.record.iter()) {
             if cell.iter().all(u8::is_ascii_whitespace) {
@@ -92,6 +111,7 @@ impl<R: Read> CsvContacts<R> {
                 Field::Stage => raw.stage = Some(text),
                 Field::Zone => raw.zone = Some(text),
                 Field::Source => set(&mut raw.source, text),
+                Field::Address(slot, part) => address(&mut raw.addresses, *slot).set(*part, text),
                 Field::Ignore => {}
             }
         }
@@ -119,6 +139,18 @@ impl<R: Read> Iterator for CsvContacts<R> {
             }
         }
     }
+}
+
+/// The address of `slot` in a row, made when its first column is read.
+fn address(addresses: &mut Vec<(AddressSlot, RawAddress)>, slot: AddressSlot) -> &mut RawAddress {
+    let index = match addresses.iter().position(|(s, _)| *s == slot) {
+        Some(index) => index,
+        None => {
+            addresses.push((slot, RawAddress { label: slot.label().map(str::to_string), ..RawAddress::default() }));
+            addresses.len() - 1
+        }
+    };
+    &mut addresses[index].1
 }
 
 /// The separator the header uses most, outside quotes: comma, semicolon or tab.

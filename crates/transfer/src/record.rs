@@ -4,9 +4,11 @@
 
 use jiff::civil::Date;
 use tickler_core::contact::{
-    BIRTHDAY_UNKNOWN_YEAR, ContactDetails, ContactName, EmailAddress, Phone, Stage, Tag, ZoneName, optional_text,
-    parse_birthday,
+    BIRTHDAY_UNKNOWN_YEAR, ContactDetails, ContactName, EmailAddress, Phone, PostalAddress, Stage, Tag, ZoneName,
+    optional_text, parse_birthday,
 };
+
+use crate::csv_layout::{AddressPart, AddressSlot};
 use tickler_core::import::{ImportRow, RowIssue};
 
 /// The fields of a contact as read from a CSV row or a vCard, not yet checked.
@@ -26,6 +28,71 @@ pub struct RawContact {
     pub stage: Option<String>,
     pub zone: Option<String>,
     pub source: Option<String>,
+    /// Postal addresses, each under the slot its columns share (CSV) or in card order (vCard).
+    pub addresses: Vec<(AddressSlot, RawAddress)>,
+}
+
+/// A postal address as a file's columns or a vCard's ADR split it, not yet checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawAddress {
+    pub label: Option<String>,
+    /// The whole address in one text, used when the parts are not given.
+    pub whole: Option<String>,
+    pub po_box: Option<String>,
+    pub extended: Option<String>,
+    /// Street lines, in order.
+    pub street: Vec<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub postcode: Option<String>,
+    pub country: Option<String>,
+}
+
+impl RawAddress {
+    /// Put one column's text in its part.
+    pub fn set(&mut self, part: AddressPart, text: String) {
+        let slot = match part {
+            AddressPart::Street => {
+                self.street.push(text);
+                return;
+            }
+            AddressPart::Whole => &mut self.whole,
+            AddressPart::Label => &mut self.label,
+            AddressPart::PoBox => &mut self.po_box,
+            AddressPart::Extended => &mut self.extended,
+            AddressPart::City => &mut self.city,
+            AddressPart::Region => &mut self.region,
+            AddressPart::Postcode => &mut self.postcode,
+            AddressPart::Country => &mut self.country,
+        };
+        *slot = Some(text);
+    }
+
+    /// The checked address; `Ok(None)` when it holds nothing (blank columns of an unused slot).
+    pub fn into_address(self) -> tickler_core::Result<Option<PostalAddress>> {
+        let text = |value: &Option<String>| value.as_deref().map(str::trim).unwrap_or("").to_string();
+        let mut street: Vec<String> = Vec::new();
+        if let Some(po_box) = nonblank(&self.po_box) {
+            let po_box = if po_box.chars().all(|c| c.is_ascii_digit()) {
+                format!("PO Box {po_box}")
+            } else {
+                po_box.to_string()
+            };
+            street.push(po_box);
+        }
+        street.extend(self.street.iter().map(|line| line.trim().to_string()));
+        street.extend(nonblank(&self.extended).map(str::to_string));
+        let street = street.join("\n");
+        let parts = [text(&self.city), text(&self.region), text(&self.postcode), text(&self.country)];
+        // A whole address (Google's "Formatted") is used only when the file has no parts: it repeats them.
+        let street =
+            if street.trim().is_empty() && parts.iter().all(String::is_empty) { text(&self.whole) } else { street };
+        if street.trim().is_empty() && parts.iter().all(String::is_empty) {
+            return Ok(None);
+        }
+        let [city, region, postcode, country] = parts;
+        PostalAddress::new(nonblank(&self.label), &street, &city, &region, &postcode, &country).map(Some)
+    }
 }
 
 /// What a wrong email, phone or birthday does to its row.
@@ -57,7 +124,8 @@ impl RawContact {
                 && blank(&self.organisation)
                 && self.emails.iter().all(|e| e.trim().is_empty())
                 && self.phones.iter().all(|p| p.trim().is_empty())
-                && self.notes.iter().all(|n| n.trim().is_empty()))
+                && self.notes.iter().all(|n| n.trim().is_empty())
+                && self.addresses.iter().all(|(_, address)| address.clone().into_address().ok().flatten().is_none()))
     }
 
     /// Check every value. A row is rejected (never half-written) when it has
@@ -113,6 +181,15 @@ impl RawContact {
         details.zone = nonblank(&self.zone).map(ZoneName::parse).transpose().map_err(reject)?;
         details.source = optional_text("source", self.source.as_deref()).map_err(reject)?;
         details.notes = self.notes.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).collect::<Vec<_>>().join("\n\n");
+        let mut addresses = self.addresses;
+        addresses.sort_by_key(|(slot, _)| *slot);
+        for (_, raw) in addresses {
+            match raw.into_address() {
+                Ok(Some(address)) => details.addresses.push(address),
+                Ok(None) => {}
+                Err(error) => bad_value("address", message(&error))?,
+            }
+        }
         Ok(ImportRow { row, details: details.deduplicated(), warnings })
     }
 

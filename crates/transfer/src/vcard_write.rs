@@ -1,10 +1,13 @@
 //! Writing contacts as vCard 4.0 with `calcard`, keeping what the importer
 //! reads back: name, organisation, emails, phones, birthday (yearless as
-//! `--MMDD`), notes, tags as categories, zone, and stage and source as
+//! `--MMDD`), postal addresses (ADR with TYPE), notes, tags as categories, zone, and stage and source as
 //! Tickler's own `X-TICKLER-*` properties.
 
 use calcard::common::PartialDateTime;
-use calcard::vcard::{VCard, VCardEntry, VCardProperty, VCardValue, VCardVersion};
+use calcard::vcard::{
+    VCard, VCardEntry, VCardParameter, VCardParameterName, VCardParameterValue, VCardProperty, VCardType, VCardValue,
+    VCardVersion,
+};
 use tickler_core::contact::{BIRTHDAY_UNKNOWN_YEAR, ContactDetails};
 
 use crate::vcard_read::{SOURCE_PROPERTY, STAGE_PROPERTY};
@@ -30,6 +33,26 @@ pub fn vcard(details: &ContactDetails) -> String {
     }
     for phone in &details.phones {
         entries.push(VCardEntry::new(VCardProperty::Tel).with_value(phone.as_str().to_string()));
+    }
+    for address in &details.addresses {
+        let mut entry = VCardEntry::new(VCardProperty::Adr).with_values(vec![
+            text(""),
+            text(""),
+            text(&address.street),
+            text(&address.locality),
+            text(&address.region),
+            text(&address.postcode),
+            text(&address.country),
+        ]);
+        if let Some(label) = &address.label {
+            let kind = match label.as_str() {
+                "home" => VCardParameterValue::Type(VCardType::Home),
+                "work" => VCardParameterValue::Type(VCardType::Work),
+                other => VCardParameterValue::Text(other.to_string()),
+            };
+            entry = entry.with_param(VCardParameter::new(VCardParameterName::Type, kind));
+        }
+        entries.push(entry);
     }
     if let Some(day) = details.birthday {
         let year = (day.year() != BIRTHDAY_UNKNOWN_YEAR).then(|| u16::try_from(day.year()).unwrap_or(0));

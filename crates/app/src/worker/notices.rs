@@ -57,7 +57,7 @@ pub async fn promise_alert(store: &Store, job: &Job, now: Timestamp) -> Result<N
             .await?;
     Ok(risks
         .first()
-        .filter(|_| !settings.from_address.is_empty())
+        .filter(|risk| !settings.from_address.is_empty() && !risk.past)
         .map(|risk| (settings.from_address, digest::alert(risk))))
 }
 
@@ -83,7 +83,8 @@ async fn at_risk(
         .await?
         .into_iter()
         .filter(|(promise, _)| only.is_none_or(|id| id == promise.id))
-        .filter(|(promise, _)| promise.is_at_risk(now.timestamp()) && promise.told > now.timestamp())
+        // At risk, or past the deadline told: both are the digest's to mention.
+        .filter(|(promise, _)| promise.is_at_risk(now.timestamp()))
         .map(|(promise, name)| {
             let first = ContactName::parse(&name).map(|n| n.first_name().to_string()).unwrap_or_else(|_| name.clone());
             digest::at_risk(&promise, &name, &first, signature, now, work_week)

@@ -18,6 +18,7 @@ fn changes(fields: &ContactFields) -> ContactChanges {
             source: fields.source.clone(),
             preferred_channel: fields.channel.clone(),
             pacing_gap_days: fields.pacing,
+            cadence: fields.cadence.clone(),
             ..ContactInput::default()
         },
         add_emails: fields.emails.clone(),

@@ -11,7 +11,8 @@ use crate::render;
 
 pub async fn follow(cx: &Context, args: FollowArgs) -> Outcome {
     let contact = tickler_app::contacts::find(&cx.app, &cx.actor, &args.contact).await?;
-    let input = FollowUpInput { when: args.when, channel: args.via, note: args.note, force: args.force };
+    let input =
+        FollowUpInput { when: args.when, channel: args.via, note: args.note, force: args.force, agreed: args.agreed };
     let scheduled = follow_ups::schedule(&cx.app, &cx.actor, contact.id, &input).await?;
     if cx.json {
         return render::json(&scheduled);

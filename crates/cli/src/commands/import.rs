@@ -5,7 +5,7 @@
 use std::io::{BufReader, Read};
 
 use tickler_app::import::{self, ImportOptions, ImportReport};
-use tickler_core::import::RowIssue;
+use tickler_core::import::{LeftOut, RowIssue};
 use tickler_transfer::Format;
 
 use crate::args::ImportArgs;
@@ -71,8 +71,29 @@ pub async fn run(cx: &Context, args: ImportArgs) -> Outcome {
         summary.warning_count,
         unit,
     )?;
+    print_left_out(&summary.left_out)?;
     if summary.dry_run {
         say!("Dry run: nothing was written. Run again without --dry-run to import.");
+    }
+    Ok(())
+}
+
+/// The columns left out, each with the `--map` that imports it.
+fn print_left_out(left_out: &[LeftOut]) -> Outcome {
+    if left_out.is_empty() {
+        return Ok(());
+    }
+    say!("Columns left out (not imported; import one again with --map):");
+    for column in left_out {
+        let values = match column.values {
+            0 => "empty".to_string(),
+            1 => "a value in 1 row".to_string(),
+            n => format!("values in {n} rows"),
+        };
+        say!("  \"{}\" ({values}): {}", column.column, column.map);
+    }
+    if left_out.iter().any(|column| column.suggested_field.is_none()) {
+        say!("  FIELD is one of: {}", tickler_transfer::csv_layout::Field::names().join(", "));
     }
     Ok(())
 }

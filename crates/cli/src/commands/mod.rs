@@ -7,6 +7,7 @@ mod demo;
 mod export;
 mod follow_ups;
 mod import;
+mod keep_in_touch;
 mod mail;
 mod mail_account;
 mod mailbox;
@@ -66,12 +67,16 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Log(args) => touches::log(&app, args).await,
         Command::Follow(args) => follow_ups::follow(&app, args).await,
         Command::Today(args) => today::run(&app, &args).await,
+        Command::Drifting(args) => keep_in_touch::drifting(&app, &args).await,
+        Command::Cadence(args) => keep_in_touch::cadence(&app, args).await,
+        Command::Reconnect(args) => keep_in_touch::reconnect(&app, args).await,
         Command::Done(args) => follow_ups::done(&app, args).await,
         Command::Snooze(args) => follow_ups::snooze(&app, args).await,
         Command::Skip(args) => follow_ups::skip(&app, args.id).await,
         Command::Promise(args) => promises::promise(&app, args).await,
         Command::Promises => promises::list(&app).await,
         Command::Kept(args) => promises::kept(&app, args.id).await,
+        Command::Late(args) => promises::late(&app, args).await,
         Command::Consent(args) => consent::run(&app, args).await,
         Command::Timeline(args) => timeline::run(&app, &args.contact).await,
         Command::Settings(args) => settings::run(&app, args).await,

@@ -1,9 +1,9 @@
-//! `promise`, `promises`, `kept`.
+//! `promise`, `promises`, `kept`, `late`.
 
-use tickler_app::promises::{self, PromiseInput};
+use tickler_app::promises::{self, PromiseInput, RunningLate, TellInput};
 use tickler_core::ids::PromiseId;
 
-use crate::args::PromiseArgs;
+use crate::args::{LateArgs, PromiseArgs};
 use crate::context::Context;
 use crate::failure::Outcome;
 use crate::render;
@@ -43,5 +43,39 @@ pub async fn kept(cx: &Context, id: i64) -> Outcome {
         return render::json(&promise);
     }
     say!("Promise #{} {}: {}", promise.id, promise.state.as_str(), promise.what);
+    Ok(())
+}
+
+/// `late ID`: the running-late draft; with `--send` or `--logged`, tell it.
+pub async fn late(cx: &Context, args: LateArgs) -> Outcome {
+    let id = PromiseId::new(args.id);
+    if !args.send && !args.logged {
+        let draft = promises::running_late(&cx.app, &cx.actor, id).await?;
+        if cx.json {
+            return render::json(&draft);
+        }
+        return print_draft(&draft);
+    }
+    let input = TellInput { told: args.told, subject: args.subject, body: args.body, send: Some(args.send) };
+    let told = promises::tell(&cx.app, &cx.actor, id, &input).await?;
+    if cx.json {
+        return render::json(&told);
+    }
+    let zone = cx.actor.zone.time_zone();
+    let deadline = told.promise.told.to_zoned_datetime(zone).strftime("%a %Y-%m-%d %H:%M %Z");
+    match &told.sent_to {
+        Some(to) => say!("Sent to {to}; promise #{} now due {deadline}.", told.promise.id),
+        None => say!("Logged; promise #{} now due {deadline}.", told.promise.id),
+    }
+    Ok(())
+}
+
+/// A running-late draft as the agenda and `late` print it.
+pub fn print_draft(draft: &RunningLate) -> Outcome {
+    say!("    offer {} · send it: tickler late {} --send", draft.new_told_text, draft.promise_id);
+    say!("    Subject: {}", draft.subject);
+    for line in draft.body.lines() {
+        say!("    | {line}");
+    }
     Ok(())
 }

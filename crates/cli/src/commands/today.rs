@@ -4,6 +4,7 @@ use jiff::ZonedDateTime;
 use serde::Serialize;
 use tickler_app::AgendaRow;
 use tickler_app::follow_ups::{self, AgendaQuery};
+use tickler_app::keep_in_touch::{self, DriftingQuery, Reconnect};
 use tickler_app::promises::{self, OpenPromise};
 use tickler_core::agenda::{Bucket, ago, bucket, lateness};
 use tickler_core::pacing::{self, Neighbour};
@@ -30,6 +31,8 @@ struct Agenda {
     /// The follow-ups were cut at `--limit`; more are due in the window.
     truncated: bool,
     promises_at_risk: Vec<OpenPromise>,
+    /// People past their keep-in-touch cadence, most overdue first.
+    reconnect: Vec<Reconnect>,
     overdue: Vec<Item>,
     today: Vec<Item>,
     upcoming: Vec<Item>,
@@ -46,12 +49,14 @@ pub async fn run(cx: &Context, args: &TodayArgs) -> Outcome {
     let found = follow_ups::agenda(&cx.app, &cx.actor, &window).await?;
     let at_risk: Vec<OpenPromise> =
         promises::open(&cx.app, &cx.actor).await?.into_iter().filter(|open| open.at_risk).collect();
+    let reconnect = keep_in_touch::drifting(&cx.app, &cx.actor, &DriftingQuery { days: Some(0) }).await?.overdue;
     let app = Frame { cx, now: cx.now() };
     let rows = found.items;
     let mut agenda = Agenda {
         now: app.now.to_string(),
         truncated: found.more,
         promises_at_risk: at_risk,
+        reconnect,
         overdue: Vec::new(),
         today: Vec::new(),
         upcoming: Vec::new(),
@@ -81,7 +86,10 @@ fn judge(app: &Frame<'_>, row: AgendaRow) -> Item {
     let gap = row.contact_gap_days.unwrap_or(app.cx.actor.account.settings.pacing_gap_days);
     let neighbours: Vec<Neighbour> =
         row.last_touch_at.iter().map(|at| Neighbour::at(*at, &contact_zone, "last touch")).collect();
-    let pacing = pacing::check(due.date_in(&contact_zone), &neighbours, gap).map(|warning| warning.message());
+    // A follow-up the contact asked for is never "too soon".
+    let pacing = (!row.follow_up.agreed)
+        .then(|| pacing::check(due.date_in(&contact_zone), &neighbours, gap).map(|warning| warning.message()))
+        .flatten();
     Item { bucket: bucket(due, &app.now), late: lateness(due, &app.now), pacing, row }
 }
 
@@ -91,7 +99,17 @@ fn print_text(app: &Frame<'_>, agenda: &Agenda, days: u32) -> Outcome {
         say!("\nPromises at risk");
         for item in &agenda.promises_at_risk {
             say!("  {}", render::promise_line(&item.promise, &item.contact_name, &app.now));
+            if let Some(draft) = &item.running_late {
+                crate::commands::promises::print_draft(draft)?;
+            }
         }
+    }
+    if !agenda.reconnect.is_empty() {
+        say!("\nReconnect");
+        for item in &agenda.reconnect {
+            say!("  {}", crate::commands::keep_in_touch::line(item));
+        }
+        say!("  (log a touch: tickler log ann call \"…\"; hold back: tickler reconnect ann --snooze \"in 2 weeks\")");
     }
     let sections =
         [(Bucket::Overdue, &agenda.overdue), (Bucket::Today, &agenda.today), (Bucket::Upcoming, &agenda.upcoming)];

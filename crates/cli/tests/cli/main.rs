@@ -16,6 +16,7 @@ mod crash;
 mod demo;
 mod doors;
 mod errors;
+mod keep_in_touch;
 mod mail;
 mod mail_account;
 mod mailboxes;

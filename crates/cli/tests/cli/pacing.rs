@@ -55,3 +55,18 @@ both!(the_gap_follows_the_settings_and_the_contact, |t: &Tickler| {
     let outside = t.json(&["follow", "dan", "in 5 days"]);
     assert_eq!(outside["follow_up"]["due"]["date"], "2026-11-29");
 });
+
+both!(a_follow_up_they_asked_for_is_scheduled_inside_the_gap_and_recorded, |t: &Tickler| {
+    touched_today(t, "2");
+    let refused = t.rejects(&["follow", "ann", "tomorrow", "--via", "call"], 1, &["pacing"]);
+    assert!(refused.contains("--agreed"), "the refusal offers the way to say they asked: {refused}");
+    let asked =
+        t.json(&["follow", "ann", "tomorrow", "--via", "call", "--agreed", "--note", "she said call me tomorrow"]);
+    assert_eq!(asked["follow_up"]["agreed"], json!(true), "recorded on the follow-up: {asked}");
+    assert_eq!(asked["pacing"], json!(null), "no gap applies to what the contact asked for");
+    let item = &t.agenda(&[])["upcoming"][0];
+    assert_eq!(item["follow_up"]["agreed"], json!(true), "{item}");
+    assert_eq!(item["pacing"], json!(null), "the agenda does not mark it as too soon: {item}");
+    assert!(t.ok(&["today"]).stdout.contains("Ann Lee"));
+    assert!(t.ok(&["follow", "ann", "tomorrow 4pm", "--agreed"]).stdout.contains("(they asked for it)"));
+});

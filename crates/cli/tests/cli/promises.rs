@@ -103,3 +103,27 @@ both!(a_promise_fulfilled_after_the_told_deadline_is_late, |t: &Tickler| {
     assert_eq!(timeline[0]["kind"], "promise");
     assert_eq!(timeline[0]["state"], "late");
 });
+
+both!(a_promise_at_risk_carries_its_running_late_draft_and_late_tells_it, |t: &Tickler| {
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    let promise = t.json(&["promise", "ann", "send the quote", "--aim", "in 1 hour"]);
+    let id = id(&promise).to_string();
+    let noon = t.at("2026-11-24T12:00:00-05:00");
+    let agenda = noon.agenda(&[]);
+    let late = &agenda["promises_at_risk"][0]["running_late"];
+    assert_eq!(late["to"], "ann@acme.com", "{agenda}");
+    assert!(late["body"].as_str().unwrap().contains("I told you I would send the quote by"), "{late}");
+    let text = noon.ok(&["today"]).stdout;
+    assert!(text.contains(&format!("send it: tickler late {id} --send")), "{text}");
+    assert!(text.contains("| Hi Ann,"), "the draft is in the agenda: {text}");
+
+    let shown = noon.json(&["late", &id]);
+    assert_eq!(shown["subject"], "An update on my promise to send the quote");
+    let told = noon.json(&["late", &id, "--send", "--told", "tomorrow 3pm"]);
+    assert_eq!(told["sent_to"], "ann@acme.com");
+    assert_eq!(told["promise"]["told"], "2026-11-25T20:00:00Z", "the told deadline moved");
+    let timeline = t.timeline("ann");
+    assert!(timeline.iter().any(|entry| entry.to_string().contains("new deadline for")), "{timeline:?}");
+    noon.rejects(&["late", &id, "--send", "--told", "yesterday"], 2, &["told", "past"]);
+    noon.rejects(&["late", "999", "--send"], 2, &["promise"]);
+});

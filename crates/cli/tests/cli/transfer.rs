@@ -42,6 +42,73 @@ both!(google_csv_with_bom_quoted_newlines_and_labels, |t: &Tickler| {
     assert_eq!(bjorn["tags"], json!(["friends-family"]));
     assert_eq!(contact(&contacts, "Carla Mendes")["birthday"], "1990-12-31");
     assert_eq!(contact(&contacts, "Orphan Org Ltd")["organisation"], "Orphan Org Ltd");
+    // Google's "Address 1 - Label" and "Formatted" columns: the address is kept with its label.
+    assert_eq!(
+        ann["addresses"],
+        json!([{ "label": "work", "street": "1 Main St\nNew York", "locality": "", "region": "", "postcode": "", "country": "" }])
+    );
+    // Every column left out is named, with how many rows had a value and how to map it.
+    let left_out = summary["left_out"].as_array().unwrap();
+    let named = |column: &str| {
+        left_out.iter().find(|c| c["column"] == column).unwrap_or_else(|| panic!("{column} in {left_out:#?}"))
+    };
+    assert_eq!(
+        (named("Nickname")["values"].as_u64(), named("Organization Title")["values"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(named("Photo")["map"], "--map \"Photo=FIELD\"");
+    assert_eq!(named("Phonetic First Name")["values"], 0);
+    assert!(
+        left_out.iter().all(|c| c["column"] != "E-mail 1 - Label"),
+        "a label column describes another: {left_out:#?}"
+    );
+});
+
+both!(columns_left_out_are_named_with_their_map_and_addresses_are_kept, |t: &Tickler| {
+    // A spreadsheet as people write it: a German column and a one-cell address.
+    let sheet = temp_file(t, "firma.csv");
+    std::fs::write(&sheet, "Name,E-Mail,Firma,Lieblingsfarbe,Address\nAnn Lee,ann@acme.com,Acme GmbH,blue,\"Hauptstr. 1, 10115 Berlin\"\nBo Chen,bo@chen.example,,,\n").unwrap();
+    let text = t.ok(&["import", &sheet, "--dry-run"]).stdout;
+    assert!(text.contains("Columns left out"), "{text}");
+    assert!(text.contains("\"Firma\" (a value in 1 row): --map \"Firma=organisation\""), "{text}");
+    assert!(text.contains("\"Lieblingsfarbe\" (a value in 1 row): --map \"Lieblingsfarbe=FIELD\""), "{text}");
+    assert!(text.contains("FIELD is one of: name,"), "{text}");
+    let summary = t.json(&["import", &sheet, "--map", "Firma=organisation", "--map", "Lieblingsfarbe=ignore"]);
+    assert_eq!(summary["left_out"], json!([]), "mapped and ignored columns are not left out: {summary}");
+    let ann = t.json(&["show", "ann@acme.com"]);
+    assert_eq!(ann["contact"]["organisation"], "Acme GmbH");
+    assert_eq!(ann["contact"]["addresses"][0]["street"], "Hauptstr. 1, 10115 Berlin");
+
+    // Outlook's own export: Business and Home address columns, each address with its label.
+    let outlook = temp_file(t, "outlook.csv");
+    std::fs::write(&outlook, "First Name,Last Name,Company,E-mail Address,Business Street,Business Street 2,Business City,Business State,Business Postal Code,Business Country/Region,Home Street,Home City,Home Postal Code,Home Country/Region\r\nCleo,Park,Park & Co,cleo@park.example,1 Harbor Way,Suite 400,Boston,MA,02110,United States,22 Elm St,Cambridge,02139,United States\r\n").unwrap();
+    let summary = t.json(&["import", &outlook]);
+    assert_eq!((summary["layout"].as_str(), summary["created"].as_u64()), (Some("outlook"), Some(1)), "{summary}");
+    let cleo = t.json(&["show", "cleo@park.example"]);
+    assert_eq!(
+        cleo["contact"]["addresses"],
+        json!([
+            { "label": "work", "street": "1 Harbor Way\nSuite 400", "locality": "Boston", "region": "MA", "postcode": "02110", "country": "United States" },
+            { "label": "home", "street": "22 Elm St", "locality": "Cambridge", "region": "", "postcode": "02139", "country": "United States" },
+        ])
+    );
+    assert!(t.ok(&["show", "cleo"]).stdout.contains("address      22 Elm St, Cambridge, 02139, United States (home)"));
+
+    // Google's split columns, and an Apple vCard 3.0 ADR with TYPE params.
+    let google = temp_file(t, "google.csv");
+    std::fs::write(&google, "Name,E-mail 1 - Value,Address 1 - Type,Address 1 - Formatted,Address 1 - Street,Address 1 - City,Address 1 - PO Box,Address 1 - Region,Address 1 - Postal Code,Address 1 - Country,Address 1 - Extended Address\nDee Ray,dee@ray.example,Home,\"9 Oak Rd\nAustin, TX 78701\nUS\",9 Oak Rd,Austin,,TX,78701,US,\n").unwrap();
+    t.ok(&["import", &google]);
+    let dee = t.json(&["show", "dee@ray.example"]);
+    assert_eq!(dee["contact"]["addresses"][0]["label"], "home");
+    assert_eq!(dee["contact"]["addresses"][0]["street"], "9 Oak Rd", "the parts win over the formatted copy");
+    let fresh = Tickler::new(t.backend);
+    fresh.ok(&["import", &fixture("apple-contacts.vcf")]);
+    let apple = fresh.json(&["show", "ann@lisbon-fair.example"]);
+    assert_eq!(apple["contact"]["addresses"][0]["label"], "home");
+    assert_eq!(apple["contact"]["addresses"][0]["locality"], "New York");
+    for path in [&sheet, &outlook, &google] {
+        let _ = std::fs::remove_file(path);
+    }
 });
 
 both!(outlook_csv_in_windows_1252_with_semicolons, |t: &Tickler| {

@@ -7,7 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tickler_app::Scheduled;
 use tickler_app::follow_ups::{self, Agenda, AgendaQuery, Done, DoneInput, FollowUpInput, SnoozeInput};
-use tickler_app::promises::{self, OpenPromise, PromiseInput};
+use tickler_app::promises::{self, OpenPromise, PromiseInput, RunningLate, TellInput, Told};
 use tickler_core::follow_up::FollowUp;
 use tickler_core::ids::{ContactId, FollowUpId, PromiseId};
 use tickler_core::promise::Promise;
@@ -121,4 +121,26 @@ pub async fn keep(
     ApiPath(id): ApiPath<PromiseId>,
 ) -> Result<Json<Promise>> {
     Ok(Json(promises::keep(&state.app, &caller.actor(&state), id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/promises/{id}/running-late", tag = "promises", params(("id" = i64, Path)),
+    responses((status = 200, body = RunningLate, description = "The drafted message offering a new deadline"), Errors))]
+pub async fn running_late(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<PromiseId>,
+) -> Result<Json<RunningLate>> {
+    Ok(Json(promises::running_late(&state.app, &caller.actor(&state), id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/promises/{id}/running-late", tag = "promises", params(("id" = i64, Path)),
+    request_body = TellInput,
+    responses((status = 200, body = Told, description = "Sent (or logged), the touch recorded and the told deadline moved"), Errors))]
+pub async fn tell(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<PromiseId>,
+    ApiJson(input): ApiJson<TellInput>,
+) -> Result<Json<Told>> {
+    Ok(Json(promises::tell(&state.app, &caller.actor(&state), id, &input).await?))
 }

@@ -6,6 +6,7 @@ pub mod account;
 pub mod contacts;
 mod extract;
 mod follow_ups;
+mod keep_in_touch;
 pub mod mail_account;
 mod mailbox;
 pub mod plans;
@@ -108,6 +109,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(follow_ups::skip))
         .routes(routes!(follow_ups::promises))
         .routes(routes!(follow_ups::keep))
+        .routes(routes!(follow_ups::running_late, follow_ups::tell))
+        .routes(routes!(keep_in_touch::drifting))
+        .routes(routes!(keep_in_touch::cadences))
+        .routes(routes!(keep_in_touch::set_cadence))
+        .routes(routes!(keep_in_touch::snooze_reconnect))
         .routes(routes!(plans::plans))
         .routes(routes!(plans::create, plans::of_contact))
         .routes(routes!(plans::update))

@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::state::AppState;
 
 /// How to read an uploaded file.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// csv or vcf; guessed from the content when left out.
@@ -27,16 +27,29 @@ pub struct ImportQuery {
     /// Report what would happen without writing.
     #[serde(default)]
     pub dry_run: bool,
-    /// An unusual CSV column, as "Column Name=field" (e.g. "E-mail Address=email").
+    /// An unusual CSV column, as "Column Name=field" (e.g. "Firma=organisation"); several on separate
+    /// lines (`%0A`). The summary's `left_out` names each column not imported and the field it may hold.
     pub map: Option<String>,
 }
 
 /// Import `body` for the caller's account.
 pub async fn import_body(state: &AppState, caller: &Caller, query: &ImportQuery, body: &[u8]) -> Result<ImportReport> {
+    let maps = query.map.iter().flat_map(|map| map.lines()).map(str::to_string).collect();
+    import_mapped(state, caller, query, maps, body).await
+}
+
+/// Import `body` with these `Column=field` maps.
+pub async fn import_mapped(
+    state: &AppState,
+    caller: &Caller,
+    query: &ImportQuery,
+    maps: Vec<String>,
+    body: &[u8],
+) -> Result<ImportReport> {
     let options = ImportOptions {
         format: query.format.clone(),
         on_duplicate: query.on_duplicate.clone(),
-        maps: query.map.iter().cloned().collect(),
+        maps,
         dry_run: query.dry_run,
     };
     Ok(import::import(&state.app, &caller.actor(state), &options, "", body).await?)

@@ -103,6 +103,7 @@ async fn context(state: &AppState, caller: &Caller, id: ContactId) -> Result<min
     Ok(minijinja::context! {
         page => "contacts",
         pacing => pacing_text(&contact, caller, last.as_ref().map(|touch| touch.at), &now),
+        cadence_text => contact.details.cadence.map(|cadence| cadence.display()),
         birthday => contact.details.birthday.map(birthday_display),
         local_time,
         default_channel => contact.details.preferred_channel.unwrap_or(Channel::Email).as_str(),
@@ -195,7 +196,9 @@ async fn sent_back<T: Serialize>(
     let failure = if failure.code == "pacing" {
         Failure {
             field: Some("force".to_string()),
-            message: failure.message.replace("send \"force\": true", "tick the box"),
+            message: failure
+                .message
+                .replace("send \"agreed\": true if they asked for it, or \"force\": true", "tick a box"),
             ..failure
         }
     } else {
@@ -212,6 +215,7 @@ pub struct FollowForm {
     channel: Option<String>,
     note: Option<String>,
     force: Option<String>,
+    agreed: Option<String>,
     intent: Option<String>,
 }
 
@@ -239,6 +243,7 @@ pub async fn follow_up(
         channel: form.channel.clone(),
         note: form.note.clone(),
         force: form.force.as_deref() == Some("true"),
+        agreed: form.agreed.as_deref() == Some("true"),
     };
     match follow_ups::schedule(&state.app, &caller.actor(&state), id, &input).await {
         Ok(_) => done_redirect(&format!("/contacts/{id}"), "scheduled"),

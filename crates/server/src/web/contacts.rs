@@ -106,6 +106,7 @@ pub struct ContactForm {
     stage: Option<String>,
     preferred_channel: Option<String>,
     pacing_gap_days: Option<String>,
+    cadence: Option<String>,
     notes: Option<String>,
 }
 
@@ -141,6 +142,9 @@ impl ContactForm {
             preferred_channel: Some(self.preferred_channel.clone().unwrap_or_default()),
             pacing_gap_days: gap,
             notes: Some(self.notes.clone().unwrap_or_default()),
+            cadence: Some(self.cadence.clone().unwrap_or_default()),
+            // The form does not edit addresses: those imported are kept.
+            addresses: None,
         })
     }
 
@@ -158,6 +162,7 @@ impl ContactForm {
             stage: details.stage.map(|s| s.as_str().to_string()),
             preferred_channel: details.preferred_channel.map(|c| c.as_str().to_string()),
             pacing_gap_days: details.pacing_gap_days.map(|d| d.to_string()),
+            cadence: details.cadence.map(|cadence| cadence.display()),
             notes: Some(details.notes.clone()),
         }
     }

@@ -28,7 +28,7 @@ pub struct SnoozeForm {
 }
 
 /// Show Today again with `failure` beside the field of `form`.
-async fn today_with(
+pub(super) async fn today_with(
     state: &AppState,
     caller: &crate::auth::Caller,
     form: &str,
@@ -85,5 +85,29 @@ pub async fn kept(
     match promises::keep(&state.app, &form.caller.actor(&state), id).await {
         Ok(_) => done_redirect(&local_path(form.form.return_to.as_deref(), "/today"), "kept"),
         Err(error) => failure_page(&state, &error.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TellForm {
+    told: Option<String>,
+    subject: Option<String>,
+    body: Option<String>,
+    /// "false": they were told another way (copied); log it without sending.
+    send: Option<String>,
+    return_to: Option<String>,
+}
+
+/// Tell the contact the new deadline of a promise running late: sent through Tickler, or logged as told.
+pub async fn tell(State(state): State<AppState>, Path(id): Path<PromiseId>, form: PageForm<TellForm>) -> Response {
+    let PageForm { caller, form } = form;
+    let send = form.send.as_deref() != Some("false");
+    let input = promises::TellInput { told: form.told, subject: form.subject, body: form.body, send: Some(send) };
+    match promises::tell(&state.app, &caller.actor(&state), id, &input).await {
+        Ok(_) => done_redirect(
+            &local_path(form.return_to.as_deref(), "/today"),
+            if send { "late-sent" } else { "late-told" },
+        ),
+        Err(error) => today_with(&state, &caller, &format!("late-{id}"), error.into(), None).await,
     }
 }

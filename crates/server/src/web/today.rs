@@ -14,6 +14,7 @@ use crate::auth::{Caller, PageCaller};
 use crate::error::Result;
 use crate::state::AppState;
 use tickler_app::follow_ups::{self, Agenda, AgendaQuery};
+use tickler_app::keep_in_touch::{self, DriftingQuery};
 use tickler_app::promises::{self, OpenPromise};
 
 /// Days after today the page looks ahead.
@@ -98,7 +99,18 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
         .await?
         .into_iter()
         .filter(|open| open.at_risk)
-        .map(|OpenPromise { promise, contact_name, .. }| {
+        .map(|OpenPromise { promise, contact_name, running_late, .. }| {
+            let late = running_late.map(|late| {
+                let new_told = late.new_told.to_zoned_datetime(now.time_zone().clone());
+                minijinja::context! {
+                    to => late.to,
+                    subject => late.subject,
+                    body => late.body,
+                    new_told_text => moment_text(late.new_told, &now),
+                    told_phrase => new_told.strftime("%Y-%m-%d %H:%M").to_string(),
+                    past => late.past,
+                }
+            });
             minijinja::context! {
                 id => promise.id,
                 contact_id => promise.contact_id,
@@ -106,9 +118,17 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
                 what => promise.what.clone(),
                 told_text => moment_text(promise.told, &now),
                 left => agenda::time_left(promise.told, now.timestamp()),
+                late,
             }
         })
         .collect();
+    let reconnect: Vec<minijinja::Value> =
+        keep_in_touch::drifting(&state.app, &actor, &DriftingQuery { days: Some(0) })
+            .await?
+            .overdue
+            .iter()
+            .map(|item| super::keep_in_touch::item(item, &now))
+            .collect();
     let outcomes: Vec<&str> = Outcome::ALL.iter().map(|outcome| outcome.as_str()).collect();
     let waiting = super::review::waiting(state, &actor).await?;
     Ok(minijinja::context! {
@@ -119,6 +139,8 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
         buckets,
         more,
         at_risk,
+        reconnect,
+        channels => super::keep_in_touch::channels(),
         outcomes,
     })
 }

@@ -8,7 +8,11 @@ use serde::Deserialize;
 
 use super::view::{failure_page, render_status};
 use super::{FormErrors, place};
-use crate::api::transfer::{ImportQuery, export_file, import_body};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use tickler_transfer::csv_layout::Field;
+
+use crate::api::transfer::{ImportQuery, export_file, import_mapped};
 use crate::auth::{PageCaller, secret};
 use crate::error::Failure;
 use crate::state::AppState;
@@ -25,6 +29,8 @@ pub async fn import(
     let mut csrf = String::new();
     let mut query = ImportQuery::default();
     let mut file = Vec::new();
+    let mut maps = Vec::new();
+    let mut mapped = false;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -41,7 +47,16 @@ pub async fn import(
             "csrf" => csrf = text(),
             "on_duplicate" => query.on_duplicate = Some(text()),
             "dry_run" => query.dry_run = text() == "true",
-            "file" => file = bytes.to_vec(),
+            "file" if !bytes.is_empty() => file = bytes.to_vec(),
+            // The second step: the file as the first step read it, and a field chosen for each column left out.
+            "file_data" => match BASE64.decode(bytes.as_ref()) {
+                Ok(data) => file = data,
+                Err(_) => return failure_page(&state, &Failure::bad_request("file_data: not the file sent back")),
+            },
+            "map" => {
+                mapped = true;
+                maps.push(text());
+            }
             _ => {}
         }
     }
@@ -52,7 +67,43 @@ pub async fn import(
             &Failure::forbidden("the form's security token is missing or stale; reload the page"),
         );
     }
-    match import_body(&state, &caller, &query, &file).await {
+    // A CSV with columns Tickler does not know: first a dry run, and a field to choose for each, before anything is written.
+    if !mapped && !query.dry_run {
+        let trial = ImportQuery { dry_run: true, ..query.clone() };
+        if let Ok(report) = import_mapped(&state, &caller, &trial, Vec::new(), &file).await
+            && report.summary.left_out.iter().any(|column| column.values > 0)
+        {
+            let choices: Vec<minijinja::Value> = report
+                .summary
+                .left_out
+                .iter()
+                .map(|column| {
+                    minijinja::context! {
+                        column => column.column.clone(),
+                        values => column.values,
+                        suggested => column.suggested_field.clone(),
+                    }
+                })
+                .collect();
+            return render_status(
+                &state,
+                StatusCode::OK,
+                "import.html",
+                Some(&caller),
+                minijinja::context! {
+                    page => "contacts",
+                    choose => minijinja::context! {
+                        columns => choices,
+                        fields => Field::names(),
+                        file_data => BASE64.encode(&file),
+                        on_duplicate => query.on_duplicate.clone(),
+                        report => report.summary,
+                    },
+                },
+            );
+        }
+    }
+    match import_mapped(&state, &caller, &query, maps, &file).await {
         Ok(report) => render_status(
             &state,
             StatusCode::OK,

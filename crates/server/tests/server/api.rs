@@ -3,6 +3,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use tickler_core::ids::ContactId;
 use tickler_test_support::both;
 
 use crate::common::{self, Server};
@@ -149,6 +150,12 @@ both!(snooze_past_dates_and_pacing_are_explained, async |server: &Server| {
         api.post(&format!("/api/v1/contacts/{id}/follow-ups"), json!({ "when": "friday", "force": true })).await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(forced["pacing"].is_object(), "the warning comes back with a forced follow-up");
+    assert_eq!(forced["follow_up"]["agreed"], false);
+    let (status, asked) =
+        api.post(&format!("/api/v1/contacts/{id}/follow-ups"), json!({ "when": "friday 3pm", "agreed": true })).await;
+    assert_eq!(status, StatusCode::CREATED, "{asked}");
+    assert_eq!((asked["follow_up"]["agreed"].clone(), asked["pacing"].clone()), (json!(true), json!(null)));
+    assert!(error["message"].as_str().unwrap().contains("\"agreed\": true"), "the refusal names the field: {error}");
     let first_id = first["follow_up"]["id"].as_i64().unwrap();
     let (status, snoozed) =
         api.post(&format!("/api/v1/follow-ups/{first_id}/snooze"), json!({ "when": "in 2 weeks" })).await;
@@ -358,4 +365,105 @@ both!(contact_files_are_imported_and_exported, async |server: &Server| {
         .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()));
     let refused = browser.request(Method::POST, "/contacts/import").multipart(forged).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+});
+
+both!(a_promise_running_late_is_drafted_and_told_through_the_api, async |server: &Server| {
+    let user = server.first_user("ann@example.com").await;
+    let api = server.api(&user).await;
+    let (_, bea) = api.post("/api/v1/contacts", json!({ "name": "Bea Quinn", "emails": ["bea@quinn.example"] })).await;
+    let contact = bea["id"].as_i64().unwrap();
+    // Made this morning, aimed an hour ago, told for an hour from now: at risk.
+    let hours = |n: i64| common::now() + jiff::SignedDuration::from_hours(n);
+    let draft = tickler_core::promise::PromiseDraft::new(
+        ContactId::new(contact),
+        "the revised quote",
+        hours(-1),
+        hours(1),
+        tickler_core::contact::ZoneName::parse("America/New_York").unwrap(),
+    )
+    .unwrap();
+    let promise = server.db.store.create_promise(user.account_id, &draft, hours(-5)).await.unwrap();
+    let id = promise.id.get();
+    let (_, open) = api.get("/api/v1/promises").await;
+    assert_eq!(open[0]["at_risk"], true, "the aim is now: {open}");
+    assert_eq!(open[0]["running_late"]["subject"], "An update on the revised quote", "{open}");
+    let (status, draft) = api.get(&format!("/api/v1/promises/{id}/running-late")).await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    assert!(draft["body"].as_str().unwrap().starts_with("Hi Bea,"), "{draft}");
+    let (status, error) =
+        api.post(&format!("/api/v1/promises/{id}/running-late"), json!({ "told": "last tuesday" })).await;
+    assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("told")), "{error}");
+    let (status, error) =
+        api.post(&format!("/api/v1/promises/{id}/running-late"), json!({ "subject": "two\nlines" })).await;
+    assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("subject")), "{error}");
+    let (status, error) = api.post(&format!("/api/v1/promises/{id}/running-late"), json!({ "tone": "sorry" })).await;
+    assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("tone")), "{error}");
+    let (status, told) = api
+        .post(&format!("/api/v1/promises/{id}/running-late"), json!({ "told": "tomorrow 3pm", "subject": "New time" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{told}");
+    assert_eq!(told["sent_to"], "bea@quinn.example");
+    assert_eq!(told["promise"]["told"], "2026-11-25T20:00:00Z");
+    assert_eq!(told["touch"]["touch"]["channel"], "email");
+    let (status, _) = api.get("/api/v1/promises/9999/running-late").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+});
+
+both!(an_import_names_the_columns_it_leaves_out_and_the_page_lets_one_choose, async |server: &Server| {
+    let user = server.first_user("ann@example.com").await;
+    let api = server.api(&user).await;
+    let csv = "Name,E-mail,Firma,Stadt\nBea Quinn,bea@q.example,Quinn AG,Berlin\n";
+    let (status, report) =
+        common::json(api.request(Method::POST, "/api/v1/import?dry_run=true").body(csv).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        report["left_out"],
+        json!([
+            { "column": "Firma", "values": 1, "suggested_field": "organisation", "map": "--map \"Firma=organisation\"" },
+            { "column": "Stadt", "values": 1, "suggested_field": "city", "map": "--map \"Stadt=city\"" },
+        ]),
+        "{report}"
+    );
+    // Several maps, one per line.
+    let (_, mapped) = common::json(
+        api.request(Method::POST, "/api/v1/import?map=Firma%3Dorganisation%0AStadt%3Dcity")
+            .body(csv)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((mapped["created"].as_u64(), mapped["left_out"].clone()), (Some(1), json!([])), "{mapped}");
+    let (_, contacts) = api.get("/api/v1/contacts").await;
+    assert_eq!(contacts["items"][0]["organisation"], "Quinn AG");
+    assert_eq!(contacts["items"][0]["addresses"][0]["locality"], "Berlin");
+
+    // The page: first a field to choose for each unknown column, nothing written yet; then the import.
+    let browser = server.browser("ann@example.com").await;
+    let csv = "Name,E-mail,Firma,Lieblingsfarbe\nCarl Dee,carl@d.example,Dee GmbH,green\n";
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", browser.csrf.clone().unwrap())
+        .text("on_duplicate", "skip")
+        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("sheet.csv"));
+    let page = browser.request(Method::POST, "/contacts/import").multipart(form).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Some columns are not ones Tickler knows"), "{html}");
+    assert!(html.contains(r#"<option value="Firma=organisation" selected>"#), "the guess is chosen: {html}");
+    assert!(html.contains(r#"<option value="Lieblingsfarbe=ignore">Leave it out"#), "{html}");
+    let (_, contacts) = api.get("/api/v1/contacts?q=carl").await;
+    assert_eq!(contacts["items"], json!([]), "nothing is written before the choice");
+    let file_data = html.split(r#"name="file_data" value=""#).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", browser.csrf.clone().unwrap())
+        .text("file_data", file_data)
+        .text("on_duplicate", "skip")
+        .text("map", "Firma=organisation")
+        .text("map", "Lieblingsfarbe=notes");
+    let page = browser.request(Method::POST, "/contacts/import").multipart(form).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<strong>1</strong> created"), "{html}");
+    let (_, contacts) = api.get("/api/v1/contacts?q=carl").await;
+    assert_eq!(contacts["items"][0]["organisation"], "Dee GmbH");
+    assert_eq!(contacts["items"][0]["notes"], "green");
 });

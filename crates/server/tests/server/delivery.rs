@@ -276,11 +276,105 @@ both!(the_user_gets_promise_alerts_and_one_daily_digest, async |db: &TestDb| {
     let digests: Vec<_> =
         sink.messages().into_iter().filter(|m| m.header("subject").unwrap().starts_with("Today:")).collect();
     assert_eq!(digests.len(), 1);
-    assert_eq!(digests[0].header("subject"), Some("Today: 1 follow-up"));
+    assert_eq!(digests[0].header("subject"), Some("Today: 1 follow-up, 1 promise(s) past due"));
     assert!(
         digests[0].body.contains("Overdue (1)")
             && digests[0].body.contains("Ann Lee · call · call about pricing (1 day late)"),
         "{}",
         digests[0].body
     );
+    // The promise whose told deadline passed yesterday is in it, with its drafted message.
+    assert!(digests[0].body.contains("Promises past the deadline you told them (1)"), "{}", digests[0].body);
+    assert!(digests[0].body.contains("A quick update on the revised quote:"), "{}", digests[0].body);
+});
+
+// A day whose only item is a promise (at risk, or past the deadline told) still has a digest.
+both!(a_digest_goes_out_on_a_day_whose_only_item_is_a_promise, async |db: &TestDb| {
+    let sink = SmtpSink::start();
+    let (account, _) = setup(db).await;
+    let mut settings = db.store.mail_settings(account.id).await.unwrap();
+    settings.digest_enabled = true;
+    db.store.update_mail_settings(account.id, &settings, now()).await.unwrap();
+    let ann = contact(db, &account, "Ann Lee", "ann@acme.com", None).await;
+    let bo = contact(db, &account, "Bo Chen", "bo@chen.example", None).await;
+    let zone = account.settings.zone.clone();
+    // Ann was told Tuesday 17:00 (past by Wednesday's digest); Bo, Thursday 17:00 (at risk: the aim passed).
+    let past = tickler_core::promise::PromiseDraft::new(
+        ann,
+        "send the quote",
+        now() + SignedDuration::from_hours(1),
+        now() + SignedDuration::from_hours(7),
+        zone.clone(),
+    )
+    .unwrap();
+    db.store.create_promise(account.id, &past, now()).await.unwrap();
+    let risky = tickler_core::promise::PromiseDraft::new(
+        bo,
+        "the deck",
+        now() + SignedDuration::from_hours(20),
+        now() + SignedDuration::from_hours(55),
+        zone,
+    )
+    .unwrap();
+    db.store.create_promise(account.id, &risky, now()).await.unwrap();
+    let morning: Timestamp = "2026-11-25T13:00:00Z".parse().unwrap();
+    run_worker(&db.store, &sink, morning).await;
+    let digests: Vec<_> =
+        sink.messages().into_iter().filter(|m| m.header("subject").unwrap().starts_with("Today:")).collect();
+    assert_eq!(digests.len(), 1, "{:?}", sink.messages());
+    let digest = &digests[0];
+    assert_eq!(digest.header("subject"), Some("Today: 0 follow-ups, 1 promise(s) at risk, 1 promise(s) past due"));
+    assert!(
+        digest.body.contains("Promises at risk (1)") && digest.body.contains("Bo Chen: \"the deck\""),
+        "{}",
+        digest.body
+    );
+    assert!(digest.body.contains("Promises past the deadline you told them (1)"), "{}", digest.body);
+    assert!(
+        digest.body.contains("I told you I would send the quote by 5:00 pm on Tuesday 24 November"),
+        "{}",
+        digest.body
+    );
+    assert!(!digest.body.contains("update on send"), "the promise's words are framed: {}", digest.body);
+});
+
+// "Tell them: running late": the email goes out through Tickler, a touch is logged, the told deadline moves.
+both!(a_running_late_message_is_sent_logged_and_moves_the_deadline, async |db: &TestDb| {
+    let sink = SmtpSink::start();
+    let (account, _) = setup(db).await;
+    let ann = contact(db, &account, "Ann Lee", "ann@acme.com", None).await;
+    let draft = tickler_core::promise::PromiseDraft::new(
+        ann,
+        "send the quote",
+        now() + SignedDuration::from_hours(1),
+        now() + SignedDuration::from_hours(7),
+        account.settings.zone.clone(),
+    )
+    .unwrap();
+    let promise = db.store.create_promise(account.id, &draft, now()).await.unwrap();
+    let app = App::from_store(db.store.clone());
+    let noon = now() + SignedDuration::from_hours(2);
+    let actor = tickler_app::Actor::new(account.clone(), None, noon);
+    let late = tickler_app::promises::running_late(&app, &actor, promise.id).await.unwrap();
+    assert_eq!(late.to.as_deref(), Some("ann@acme.com"));
+    assert!(late.new_told > promise.told, "a later deadline is offered");
+    let input = tickler_app::promises::TellInput {
+        body: Some(format!("{}\nP.S. edited by hand", late.body)),
+        ..Default::default()
+    };
+    let told = tickler_app::promises::tell(&app, &actor, promise.id, &input).await.unwrap();
+    assert_eq!(told.promise.told, late.new_told, "the told deadline moved to the one offered");
+    assert_eq!(told.promise.state, tickler_core::promise::PromiseState::Open);
+    let touches = db.store.touches(account.id, ann).await.unwrap();
+    assert_eq!(touches.len(), 1);
+    assert!(touches[0].summary.contains("new deadline for \"send the quote\""), "{:?}", touches[0]);
+    run_worker(&db.store, &sink, noon).await;
+    let sent: Vec<_> = sink.messages().into_iter().filter(|m| m.header("to") == Some("ann@acme.com")).collect();
+    assert_eq!(sent.len(), 1, "{:?}", sink.messages());
+    assert_eq!(sent[0].header("subject"), Some(late.subject.as_str()));
+    assert!(sent[0].body.contains("P.S. edited by hand") && sent[0].body.contains("Hi Ann,"), "{}", sent[0].body);
+    // Once kept, it runs late no more.
+    tickler_app::promises::keep(&app, &actor, promise.id).await.unwrap();
+    let error = tickler_app::promises::running_late(&app, &actor, promise.id).await.unwrap_err();
+    assert!(error.to_string().contains("already kept"), "{error}");
 });

@@ -139,6 +139,19 @@ both!(a_contact_is_added_followed_up_and_done_through_forms, async |server: &Ser
         .unwrap();
     let skipped = browser.form(&format!("/follow-ups/{}/skip", next.id), &[("return_to", "//evil.example/")]).await;
     assert_eq!(location(&skipped), "/today?notice=skipped");
+    // Inside the pacing gap (touched just now): refused, then "they asked for it" schedules it.
+    let (_, page) = browser.page(&format!("/contacts/{id}")).await;
+    assert!(page.contains(r#"name="agreed" value="true""#), "the form offers \"they asked for it\"");
+    let refused = browser.form(&format!("/contacts/{id}/follow-ups"), &[("when", "tomorrow 10am")]).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let asked =
+        browser.form(&format!("/contacts/{id}/follow-ups"), &[("when", "tomorrow 10am"), ("agreed", "true")]).await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let agreed = server.db.store.follow_ups_of(ann.account_id, id).await.unwrap();
+    assert!(agreed.iter().any(|f| f.agreed && f.state.as_str() == "open"), "recorded on the follow-up: {agreed:?}");
+    for f in agreed.iter().filter(|f| f.agreed) {
+        server.db.store.skip_follow_up(ann.account_id, f.id, common::now()).await.unwrap();
+    }
     // One click marks done without recording a touch.
     browser.form(&format!("/contacts/{id}/follow-ups"), &[("when", "in 4 days"), ("force", "true")]).await;
     let open = server
@@ -316,4 +329,17 @@ both!(plans_are_edited_with_tone_advice_and_a_preview, async |server: &Server| {
     let (status, html) = theirs.page(&format!("/plans/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!html.contains("Webinar"));
+});
+
+both!(every_page_has_an_icon, async |server: &Server| {
+    let response = server.anonymous().request(reqwest::Method::GET, "/favicon.ico").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "browsers ask for /favicon.ico on every page load");
+    assert_eq!(response.headers()["content-type"], "image/x-icon");
+    let icon = response.bytes().await.unwrap();
+    assert!(icon.starts_with(&[0, 0, 1, 0]), "an ICO file starts with its header");
+    assert_eq!(u16::from_le_bytes([icon[4], icon[5]]), 2, "16 and 32 px images");
+    server.first_user("ann@example.com").await;
+    let browser = server.browser("ann@example.com").await;
+    let (_, today) = browser.page("/today").await;
+    assert!(today.contains(r#"<link rel="icon" href="/favicon.ico""#), "pages name their icon");
 });

@@ -56,10 +56,11 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
   button.hidden = false;
   button.addEventListener("click", async () => {
     try {
-      await navigator.clipboard.writeText(source.textContent.trim());
+      await navigator.clipboard.writeText(("value" in source ? source.value : source.textContent).trim());
       button.textContent = "Copied";
       setTimeout(() => { button.textContent = "Copy"; }, 1500);
     } catch (_) {
+      if ("select" in source) { source.select(); return; }
       const range = document.createRange();
       range.selectNodeContents(source);
       getSelection().removeAllRanges();
