@@ -228,6 +228,7 @@ fn draft(random: &mut Random, contact_id: ContactId, due: Due) -> FollowUpDraft 
         purpose: purpose.to_string(),
         origin,
         agreed: false,
+        until_reply: false,
     }
 }
 

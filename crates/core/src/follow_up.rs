@@ -162,6 +162,9 @@ pub struct FollowUpDraft {
     /// The contact asked for it ("call me tomorrow"): the pacing gap does not hold it back.
     #[serde(default)]
     pub agreed: bool,
+    /// A reply from the contact cancels it (made from a reminder address: "unless they answer first").
+    #[serde(default)]
+    pub until_reply: bool,
 }
 
 impl FollowUpDraft {
@@ -171,7 +174,15 @@ impl FollowUpDraft {
         if purpose.chars().count() > MAX_PURPOSE {
             return Err(Error::invalid("note", format!("is longer than {MAX_PURPOSE} characters")));
         }
-        Ok(FollowUpDraft { contact_id, due, channel, purpose: purpose.to_string(), origin, agreed: false })
+        Ok(FollowUpDraft {
+            contact_id,
+            due,
+            channel,
+            purpose: purpose.to_string(),
+            origin,
+            agreed: false,
+            until_reply: false,
+        })
     }
 }
 

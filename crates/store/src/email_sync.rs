@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use sqlx::{Any, Row, Transaction};
-use tickler_core::follow_up::{FollowUpDraft, FollowUpState};
+use tickler_core::follow_up::FollowUpState;
 use tickler_core::ids::{AccountId, ContactId, FollowUpId, UserId};
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
@@ -21,7 +21,6 @@ use crate::Backend;
 use crate::Store;
 use crate::dialect::{id_list, multi_row_insert, one_off};
 use crate::error::Result;
-use crate::follow_up_rows::insert_follow_up;
 use crate::replies::live_plans;
 use crate::rows::{optional_instant, seconds};
 use crate::touches::{insert_touch, insert_touch_rows};
@@ -461,37 +460,6 @@ impl Store {
             .await?;
             tx.commit().await?;
             Ok(inserted.is_some())
-        })
-        .await
-    }
-
-    /// Schedule a follow-up that waits for the contact's reply (made from a
-    /// reminder address): consent is respected, the pacing gap is not (the
-    /// user asked for this time); a reply from the contact cancels it.
-    pub async fn schedule_until_reply(
-        &self,
-        account_id: AccountId,
-        draft: &FollowUpDraft,
-        now: Timestamp,
-    ) -> Result<tickler_core::follow_up::FollowUp> {
-        crate::error::during("scheduling a follow-up from a reminder address", async {
-            let mut tx = self.begin_write().await?;
-            let contact = self.lock_contact(&mut tx, account_id, draft.contact_id).await?;
-            contact.consent.ensure_may_follow_up(contact.name(), false)?;
-            let id = insert_follow_up(
-                &mut tx,
-                account_id,
-                contact.id,
-                &draft.due,
-                draft.channel,
-                &draft.purpose,
-                draft.origin,
-                now,
-            )
-            .await?;
-            sqlx::query("UPDATE follow_ups SET until_reply = 1 WHERE id = $1").bind(id.get()).execute(&mut *tx).await?;
-            tx.commit().await?;
-            self.follow_up(account_id, id).await
         })
         .await
     }

@@ -24,7 +24,8 @@ pub struct Scheduled {
 }
 
 impl Store {
-    /// Schedule a follow-up. Refused when the contact's consent forbids it;
+    /// Schedule a follow-up (one that waits for a reply when `draft.until_reply`:
+    /// the contact's reply cancels it). Refused when the contact's consent forbids it;
     /// refused with [`Error::Pacing`] inside the pacing gap unless `force`, or
     /// the contact asked for it (`draft.agreed`: no gap applies, none is reported).
     /// Consent is read and the row written in one transaction.
@@ -57,8 +58,13 @@ impl Store {
                 now,
             )
             .await?;
-            if draft.agreed {
-                sqlx::query("UPDATE follow_ups SET agreed = 1 WHERE id = $1").bind(id.get()).execute(&mut *tx).await?;
+            if draft.agreed || draft.until_reply {
+                sqlx::query("UPDATE follow_ups SET agreed = $2, until_reply = $3 WHERE id = $1")
+                    .bind(id.get())
+                    .bind(i64::from(draft.agreed))
+                    .bind(i64::from(draft.until_reply))
+                    .execute(&mut *tx)
+                    .await?;
             }
             let follow_up = follow_up_in(&mut tx, account_id, id).await?;
             tx.commit().await?;

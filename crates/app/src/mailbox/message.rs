@@ -393,8 +393,12 @@ async fn remind(
             continue;
         }
         let purpose = if message.subject.trim().is_empty() { "(no subject)" } else { message.subject.trim() };
-        let draft = FollowUpDraft::new(found.contact_id, due.clone(), Channel::Email, purpose, Origin::Inbound)?;
-        match app.store.schedule_until_reply(owner.account_id, &draft, now).await {
+        let draft = FollowUpDraft {
+            until_reply: true,
+            ..FollowUpDraft::new(found.contact_id, due.clone(), Channel::Email, purpose, Origin::Inbound)?
+        };
+        // The user chose the time: the pacing gap does not hold it back (consent still does).
+        match app.store.schedule_follow_up(owner.account_id, &draft, true, now).await {
             Ok(_) => contacts.push(found.contact_name.clone()),
             // A contact who said "never" gets no follow-up; the rest still do.
             Err(tickler_store::Error::Domain(error)) => {

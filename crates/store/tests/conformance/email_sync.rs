@@ -72,8 +72,11 @@ both!(a_reply_stops_plans_and_cancels_waiting_follow_ups, async |db: &TestDb| {
     db.store.enroll(account, plan.id, ann, now()).await.unwrap();
     let zone = tickler_core::contact::ZoneName::parse("America/New_York").unwrap();
     let due = Due { date: jiff::civil::date(2026, 11, 27), time: None, zone };
-    let waiting = FollowUpDraft::new(ann, due.clone(), Channel::Email, "Quote", Origin::Inbound).unwrap();
-    let waiting = db.store.schedule_until_reply(account, &waiting, now()).await.unwrap();
+    let waiting = FollowUpDraft {
+        until_reply: true,
+        ..FollowUpDraft::new(ann, due.clone(), Channel::Email, "Quote", Origin::Inbound).unwrap()
+    };
+    let waiting = db.store.schedule_follow_up(account, &waiting, false, now()).await.unwrap().follow_up;
     assert!(waiting.until_reply);
     let other = FollowUpDraft::new(ann, due, Channel::Call, "Call", Origin::Manual).unwrap();
     let other = db.store.schedule_follow_up(account, &other, true, now()).await.unwrap().follow_up;
@@ -96,8 +99,11 @@ both!(an_outbound_sync_never_stops_anything, async |db: &TestDb| {
     let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap().id;
     let zone = tickler_core::contact::ZoneName::parse("America/New_York").unwrap();
     let due = Due { date: jiff::civil::date(2026, 11, 27), time: None, zone };
-    let waiting = FollowUpDraft::new(ann, due, Channel::Email, "Quote", Origin::Inbound).unwrap();
-    let waiting = db.store.schedule_until_reply(account, &waiting, now()).await.unwrap();
+    let waiting = FollowUpDraft {
+        until_reply: true,
+        ..FollowUpDraft::new(ann, due, Channel::Email, "Quote", Origin::Inbound).unwrap()
+    };
+    let waiting = db.store.schedule_follow_up(account, &waiting, false, now()).await.unwrap().follow_up;
     let sent = record(db, &synced(account, ann, Direction::Out, true)).await.unwrap();
     assert_eq!(sent.touch.outcome, None);
     assert!(sent.cancelled.is_empty());
@@ -136,8 +142,11 @@ both!(a_batch_of_mail_is_recorded_as_one_by_one_would, async |db: &TestDb| {
     db.store.enroll(account, plan.id, bob, now()).await.unwrap();
     let zone = tickler_core::contact::ZoneName::parse("America/New_York").unwrap();
     let due = Due { date: jiff::civil::date(2026, 11, 27), time: None, zone };
-    let waiting = FollowUpDraft::new(cat, due, Channel::Email, "Quote", Origin::Inbound).unwrap();
-    let waiting = db.store.schedule_until_reply(account, &waiting, now()).await.unwrap();
+    let waiting = FollowUpDraft {
+        until_reply: true,
+        ..FollowUpDraft::new(cat, due, Channel::Email, "Quote", Origin::Inbound).unwrap()
+    };
+    let waiting = db.store.schedule_follow_up(account, &waiting, false, now()).await.unwrap().follow_up;
     record(db, &synced(account, ann, Direction::In, true)).await.unwrap();
 
     let email = |message_id, contact_id, direction| SyncedEmail {
