@@ -57,11 +57,15 @@ mod grammar_date;
 mod grammar_time;
 mod holiday;
 mod lexer;
+mod locale;
 mod resolve;
+mod typo;
 mod words;
 mod zone;
 
 pub use delay::{Delay, parse_delay};
+pub use holiday::DaysOff;
+pub use locale::DateOrder;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -70,20 +74,51 @@ use jiff::{Timestamp, ZonedDateTime};
 use crate::work_week::WorkWeek;
 use lexer::Kind;
 
-/// What a phrase is read against: the current moment (and its zone) and the work week.
+/// What a phrase is read against: the current moment (and its zone), the
+/// work week, the order of numeric dates and the public holidays taken off.
 #[derive(Debug, Clone)]
 pub struct Context {
     /// The current moment, in the user's zone.
     pub now: ZonedDateTime,
     /// Work days and hours for business phrases and "end of day".
     pub work_week: WorkWeek,
+    /// How "3/4/2027" is read.
+    pub date_order: DateOrder,
+    /// Public holidays skipped when counting work days.
+    pub days_off: DaysOff,
 }
 
 impl Context {
-    /// A context at `now` with the default work week (Mon–Fri 09:00–17:00).
+    /// A context at `now` with the default work week (Mon–Fri 09:00–17:00)
+    /// and the date order and days off of the zone's country.
     pub fn new(now: ZonedDateTime) -> Self {
-        Context { now, work_week: WorkWeek::default() }
+        let zone = now.time_zone().iana_name().unwrap_or("UTC");
+        let date_order = DateOrder::for_zone(zone);
+        let days_off = DaysOff::for_zone(zone);
+        Context { now, work_week: WorkWeek::default(), date_order, days_off }
     }
+}
+
+/// A phrase's answer and how it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// The day or moment.
+    pub resolved: Resolved,
+    /// For a person: the corrections made ("read 'tomorow' as 'tomorrow'")
+    /// and the choices behind the answer ("the Friday of next week; say
+    /// 'this friday' for Fri 4 Dec"). Empty when the phrase admits one reading.
+    pub notes: Vec<String>,
+    /// Other days the phrase could mean (a numeric date in the other order).
+    pub alternatives: Vec<Alternative>,
+}
+
+/// Another reading of an ambiguous phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    /// How it is read this way, e.g. "month first".
+    pub reading: String,
+    /// The day it names read this way.
+    pub date: Date,
 }
 
 /// What a phrase names: a whole day or a moment.
@@ -176,18 +211,37 @@ pub enum WhenError {
 
 /// Reads `phrase` against `context` and names the day or moment it means.
 pub fn resolve(phrase: &str, context: &Context) -> Result<Resolved, WhenError> {
-    let parsed = parse(phrase)?;
-    resolve::resolve(&parsed, context).map_err(|reason| WhenError::Invalid { phrase: phrase.to_string(), reason })
+    let tokens = tokens(phrase)?;
+    let parsed = parse(phrase, tokens.as_slice())?;
+    resolve::resolve(&parsed, context, &mut resolve::Notes::default())
+        .map_err(|reason| WhenError::Invalid { phrase: phrase.to_string(), reason })
 }
 
-/// Lexes and parses a phrase, mapping failures to [`WhenError`].
-fn parse(phrase: &str) -> Result<grammar::Parsed<'_>, WhenError> {
+/// Reads `phrase` as [`resolve`] does and says how: the corrections made,
+/// the choices behind the answer, and the other readings of an ambiguous date.
+pub fn explain(phrase: &str, context: &Context) -> Result<Reading, WhenError> {
+    let tokens = tokens(phrase)?;
+    let toks = tokens.as_slice();
+    let parsed = parse(phrase, toks)?;
+    let mut notes = resolve::Notes::kept();
+    let resolved = resolve::resolve(&parsed, context, &mut notes)
+        .map_err(|reason| WhenError::Invalid { phrase: phrase.to_string(), reason })?;
+    let mut lines: Vec<String> =
+        toks.iter().filter_map(|t| Some(format!("read '{}' as '{}'", phrase.get(t.start..t.end)?, t.fix?))).collect();
+    lines.extend(notes.lines.unwrap_or_default());
+    Ok(Reading { resolved, notes: lines, alternatives: notes.alternatives })
+}
+
+fn tokens(phrase: &str) -> Result<lexer::Tokens<'_>, WhenError> {
     if phrase.trim().is_empty() {
         return Err(WhenError::Empty);
     }
+    lexer::lex(phrase).map_err(|_| WhenError::TooLong { phrase: phrase.to_string() })
+}
+
+/// Parses a phrase's tokens, mapping failures to [`WhenError`].
+fn parse<'a>(phrase: &'a str, toks: &[lexer::Tok<'a>]) -> Result<grammar::Parsed<'a>, WhenError> {
     let owned = || phrase.to_string();
-    let tokens = lexer::lex(phrase).map_err(|_| WhenError::TooLong { phrase: owned() })?;
-    let toks = tokens.as_slice();
     if toks.is_empty() {
         return Err(WhenError::Unexpected { phrase: owned(), near: phrase.trim().to_string() });
     }
