@@ -100,6 +100,8 @@ pub enum TimeSpec {
     Clock { minutes: u32, second: u8, bare: bool },
     /// "end of day", "eod", "close of business": the work week's end time.
     WorkEnd,
+    /// "first thing": the work week's start time.
+    WorkStart,
 }
 
 /// A part of the day; `today` when forced to today ("this morning", "tonight").
@@ -327,6 +329,11 @@ impl<'a> Parser<'_, 'a> {
                 self.pos += 1;
                 self.set_special(None, from)
             }
+            // "first thing": the start of the working day.
+            Some(Kw::Ordinal(1)) if self.is(1, Kw::Thing) => {
+                self.pos += 2;
+                self.set_time(TimeSpec::WorkStart, from)
+            }
             // "straight away", "right away", "right now".
             Some(Kw::Straight) if matches!(self.kw(1), Some(Kw::Away | Kw::Now)) => {
                 self.pos += 2;
@@ -473,10 +480,16 @@ impl<'a> Parser<'_, 'a> {
         if let (false, Some(Kw::Weekday(day) | Kw::Weekdays(day))) = (leading_in, self.kw(0)) {
             return self.counted_weekday(day, num, den, from);
         }
+        let glued_hour = self.is(0, Kw::H);
         let Some(unit) = self.unit() else {
             self.pos = from;
             return Ok(false);
         };
+        // "16h45" is a clock time.
+        if glued_hour && matches!(self.kind(0), Some(Kind::Num { digits: 2, .. })) {
+            self.pos = from;
+            return Ok(false);
+        }
         let (mut num, mut den) = (num, den);
         if self.is(0, Kw::And) && self.is(1, Kw::A) && self.is(2, Kw::Half) {
             self.pos += 3;
@@ -498,7 +511,12 @@ impl<'a> Parser<'_, 'a> {
                 }
             }
         }
+        let more = self.kind(1).is_some();
         let (sign, anchored) = if leading_in {
+            // "in 5 minutes from now".
+            if self.is(0, Kw::From) && matches!(self.kw(1), Some(Kw::Now | Kw::Today)) {
+                self.pos += 2;
+            }
             (1, false)
         } else {
             match (self.kw(0), self.kw(1)) {
@@ -519,15 +537,15 @@ impl<'a> Parser<'_, 'a> {
                     self.pos = from;
                     return Ok(false);
                 }
-                (Some(Kw::After | Kw::Before), Some(_)) if matches!(unit, Unit::Minute) && self.clock_follows(1) => {
+                (Some(Kw::After | Kw::Before), _) if matches!(unit, Unit::Minute) && self.clock_follows(1) => {
                     self.pos = from;
                     return Ok(false);
                 }
-                (Some(Kw::From | Kw::After), Some(_)) => {
+                (Some(Kw::From | Kw::After), _) if more => {
                     self.pos += 1;
                     (1, true)
                 }
-                (Some(Kw::Before), Some(_)) => {
+                (Some(Kw::Before), _) if more => {
                     self.pos += 1;
                     (-1, true)
                 }

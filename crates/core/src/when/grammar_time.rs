@@ -139,6 +139,8 @@ impl Parser<'_, '_> {
         let start = self.pos;
         let (hour, packed, word) = match self.kind(0) {
             Some(Kind::Num { value, digits }) if digits <= 2 => (value, None, false),
+            // "9.30am", "at 9.30": a dotted clock time.
+            Some(Kind::Decimal { num, den: 100 }) if num % 100 < 60 => (num / 100, Some(num % 100), false),
             Some(Kind::Num { value, digits: 3 | 4 }) => (value / 100, Some(value % 100), false),
             Some(Kind::Word(Kw::Number(n))) if n <= 12 => (u64::from(n), None, true),
             _ => return Ok(None),

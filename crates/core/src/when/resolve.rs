@@ -143,8 +143,12 @@ fn clock_of(p: &Parsed<'_>, ctx: &Context, notes: &mut Notes) -> Result<Option<(
         (None, None) => Ok(None),
         (None, Some(PeriodSpec { period, .. })) => Ok(Some((period_hour(period) * 60, 0))),
         (Some(TimeSpec::WorkEnd), None) => Ok(Some(work_end(ctx))),
-        (Some(TimeSpec::WorkEnd), Some(PeriodSpec { period, .. })) => {
-            Err(format!("the end of the working day cannot also be in the {}", period_name(period)))
+        (Some(TimeSpec::WorkStart), None) => {
+            let start = ctx.work_week.start;
+            Ok(Some((start.hour() as u32 * 60 + start.minute() as u32, start.second() as u8)))
+        }
+        (Some(TimeSpec::WorkEnd | TimeSpec::WorkStart), Some(PeriodSpec { period, .. })) => {
+            Err(format!("the start or end of the working day cannot also be in the {}", period_name(period)))
         }
         (Some(TimeSpec::Clock { minutes, second, bare }), None) => {
             if bare && (13 * 60..20 * 60).contains(&minutes) && notes.on() {

@@ -114,6 +114,8 @@ pub enum Kw {
     /// "straight away", "right away".
     Straight,
     Away,
+    /// "first thing (tomorrow)": the start of the working day.
+    Thing,
 }
 
 /// Words dropped wherever they appear: they never change the meaning.
@@ -141,6 +143,7 @@ pub fn keyword(word: &str) -> Option<Kw> {
         "h" => H,
         "straight" | "right" => Straight,
         "away" => Away,
+        "thing" => Thing,
         "asap" | "immediately" => Now,
         "monday" | "mon" => Weekday(0),
         "tuesday" | "tue" | "tues" => Weekday(1),
