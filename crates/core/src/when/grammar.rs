@@ -394,6 +394,7 @@ impl<'a> Parser<'_, 'a> {
         let q = match (self.kind(0), self.kw(1)) {
             (Some(Kind::Num { value, .. }), _) => (value, 1, 1),
             (Some(Kind::Decimal { num, den }), _) => (num, den, 1),
+            (Some(Kind::Slash { a, b, c: None }), Some(Kw::A)) if b > 0 && a < b => (a, b, 2),
             (Some(Kind::Slash { a, b, c: None }), _) if b > 0 && a < b => (a, b, 1),
             (Some(Kind::Word(Kw::Number(t))), Some(Kw::Number(u)))
                 if t >= 20 && t % 10 == 0 && (1..10).contains(&u) =>
@@ -537,7 +538,10 @@ impl<'a> Parser<'_, 'a> {
                     self.pos = from;
                     return Ok(false);
                 }
-                (Some(Kw::After | Kw::Before), _) if matches!(unit, Unit::Minute) && self.clock_follows(1) => {
+                // "10 minutes after 3" is the clock time 3:10 (and read as one).
+                (Some(Kw::After | Kw::Before), _)
+                    if matches!(unit, Unit::Minute) && num < 60 * den && self.clock_follows(1) =>
+                {
                     self.pos = from;
                     return Ok(false);
                 }
@@ -589,7 +593,6 @@ impl<'a> Parser<'_, 'a> {
     fn clock_follows(&self, ahead: usize) -> bool {
         match self.toks.get(self.pos + ahead).map(|t| t.kind) {
             Some(Kind::Num { digits, .. }) => digits <= 2,
-            Some(Kind::Time { .. }) => true,
             Some(Kind::Word(Kw::Number(n))) => n <= 12,
             Some(Kind::Word(Kw::Noon | Kw::Midnight)) => true,
             _ => false,

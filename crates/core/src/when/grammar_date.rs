@@ -67,7 +67,7 @@ impl Parser<'_, '_> {
                     Some(DateSpec::Weekday { mode: WeekdayMode::Bare, .. }),
                     Some(Kind::Num { value: 13..=31, digits: 2 }),
                 ) = (self.out.date, self.kind(0))
-                    && !matches!(self.kw(1), Some(Kw::Am | Kw::Pm | Kw::H))
+                    && !matches!(self.kw(1), Some(Kw::Am | Kw::Pm | Kw::H | Kw::Month(_) | Kw::Of))
                 {
                     let day = match self.kind(0) {
                         Some(Kind::Num { value, .. }) => value,

@@ -126,17 +126,19 @@ impl Parser<'_, '_> {
 
     /// Whether a day or a part of the day comes next ("10 tomorrow", "7 this evening").
     fn day_follows(&self) -> bool {
-        match (self.kw(0), self.kw(1)) {
-            (Some(Kw::Today | Kw::Tomorrow | Kw::Tonight | Kw::Weekday(_) | Kw::Period(_)), _) => true,
-            (Some(Kw::This | Kw::Next | Kw::Coming), Some(Kw::Weekday(_) | Kw::Period(_))) => true,
-            _ => false,
-        }
+        matches!(
+            (self.kw(0), self.kw(1)),
+            (Some(Kw::Today | Kw::Tomorrow | Kw::Tonight | Kw::Weekday(_) | Kw::Period(_)), _)
+                | (Some(Kw::This | Kw::Next | Kw::Coming), Some(Kw::Weekday(_) | Kw::Period(_)))
+        )
     }
 
     /// "3pm", "3 o'clock", "at 9", "three pm", "8a", "16h45", "at 11 45",
     /// "445 p.m.", "eleven fifteen am", "4ish", "10 tomorrow".
     fn hour_only(&mut self, at: bool, from: usize) -> PResult<Option<TimeSpec>> {
         let start = self.pos;
+        // "at 0730", "1630": four digits are a 24-hour time as written.
+        let military = matches!(self.kind(0), Some(Kind::Num { digits: 4, .. }));
         let (hour, packed, word) = match self.kind(0) {
             Some(Kind::Num { value, digits }) if digits <= 2 => (value, None, false),
             // "9.30am", "at 9.30": a dotted clock time.
@@ -171,17 +173,17 @@ impl Parser<'_, '_> {
         let sure = m.is_some() || at || oclock || ish || h_mark;
         // A bare number is an hour only where a time is expected; a packed
         // "1630" only with am/pm or "at".
-        let plain_hour = (1..=12).contains(&hour) && !word || word;
+        let plain_hour = (1..=12).contains(&hour) || word;
         if !(sure || context && plain_hour && packed.is_none()) {
             self.pos = start;
             return Ok(None);
         }
         let h = match m {
             Some(m) => with_meridiem(hour, m),
-            None if h_mark || packed.is_some() && hour >= 13 || hour == 0 => u32::try_from(hour).ok(),
+            None if h_mark || military || hour == 0 => u32::try_from(hour).ok(),
             None => bare_hour(hour),
         };
-        let bare = m.is_none() && !h_mark && (1..=12).contains(&hour);
+        let bare = m.is_none() && !h_mark && !military && (1..=12).contains(&hour);
         let minute = minute.unwrap_or(0);
         match h {
             Some(h) if h < 24 && minute < 60 => {

@@ -189,7 +189,7 @@ fn in_period(minutes: u32, bare: bool, period: Period) -> Result<u32, Reason> {
         Period::Morning => minutes <= 12 * 60,
         Period::Afternoon => (11 * 60..=20 * 60).contains(&minutes),
         Period::Evening => (15 * 60..=24 * 60).contains(&minutes),
-        Period::Night => minutes >= 18 * 60 || minutes < 6 * 60,
+        Period::Night => !(6 * 60..18 * 60).contains(&minutes),
     };
     if !fits {
         return Err(format!("{} is not in the {}", clock_name(minutes), period_name(period)));
@@ -516,8 +516,11 @@ fn numeric(a: u64, b: u64, c: Option<(u64, u8)>, ctx: &Context, notes: &mut Note
     let mut quiet = Notes::default();
     match read(first, notes) {
         Ok(date) => {
-            if first != second && notes.on() {
-                if let Ok(other) = read(second, &mut quiet) {
+            if first != second
+                && notes.on()
+                && let Ok(other) = read(second, &mut quiet)
+            {
+                {
                     let today = ctx.now.date();
                     let other_order = if order == DateOrder::Dmy { DateOrder::Mdy } else { DateOrder::Dmy };
                     notes.add(|| {
