@@ -73,7 +73,8 @@ mod tests {
         assert_eq!(cases[1].phrase, "");
         assert_eq!(cases[1].expected, "error");
         assert_eq!(cases[0].category, "core");
-        let named = parse("# category: typos — misspelt\n2026-11-24T10:15:00-05:00[UTC]\ttomorow\t2026-11-25\n").unwrap();
+        let named =
+            parse("# category: typos — misspelt\n2026-11-24T10:15:00+00:00[UTC]\ttomorow\t2026-11-25\n").unwrap();
         assert_eq!(named[0].category, "typos");
         assert!(parse("only\ttwo\n").is_err());
     }
