@@ -34,9 +34,13 @@ warnings.filterwarnings("ignore")
 
 def read_corpus(path):
     cases = []
+    category = "core"
     with open(path, encoding="utf-8") as corpus:
         for number, line in enumerate(corpus, start=1):
             line = line.rstrip("\n")
+            if line.startswith("# category: "):
+                category = line[len("# category: "):].split(" — ")[0].strip()
+                continue
             if line.startswith("#") or not line.strip():
                 continue
             fields = line.split("\t")
@@ -45,7 +49,8 @@ def read_corpus(path):
             now, phrase, expected = fields
             stamp, zone = now.rstrip("]").split("[")
             local = datetime.datetime.fromisoformat(stamp).replace(tzinfo=None)
-            cases.append({"line": number, "local": local, "zone": zone, "phrase": phrase, "expected": expected})
+            cases.append({"line": number, "local": local, "zone": zone, "phrase": phrase, "expected": expected,
+                          "category": category})
     return cases
 
 
@@ -101,9 +106,14 @@ def main():
     # The accuracy pass doubles as the warm-up (dateparser loads its data lazily).
     correct = 0
     misses = []
+    categories = []
     for case, (parser, phrase) in zip(cases, work):
         answer = parse(parser, phrase)
+        if not categories or categories[-1][0] != case["category"]:
+            categories.append([case["category"], 0, 0])
+        categories[-1][1] += 1
         if is_right(answer, case):
+            categories[-1][2] += 1
             correct += 1
         elif len(misses) < 10:
             shown = answer.isoformat() if answer is not None else "nothing"
@@ -129,6 +139,7 @@ def main():
         "phrases_per_second": rate,
         "correct": correct,
         "accuracy": correct / len(cases),
+        "categories": categories,
         "misses": misses,
     }
     print(json.dumps(report, indent=2))

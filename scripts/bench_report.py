@@ -84,37 +84,48 @@ def machine():
     }
 
 
-def when_section(tickler, reference):
+def when_section(tickler, reference, chrono=None):
     if not tickler or not reference:
         return None, []
     ratio = tickler["phrases_per_second"] / reference["phrases_per_second"]
-    rows = [
-        [
-            "Tickler `when::resolve`",
-            number(tickler["phrases_per_second"]),
-            number(1e9 / tickler["phrases_per_second"]),
-            f"{tickler['accuracy'] * 100:.1f}% ({tickler['correct']}/{tickler['phrases']})",
-        ],
-        [
-            f"dateparser {reference['version']} (Python {reference['python']})",
-            number(reference["phrases_per_second"]),
-            number(1e9 / reference["phrases_per_second"]),
-            f"{reference['accuracy'] * 100:.1f}% ({reference['correct']}/{reference['phrases']})",
-        ],
-    ]
+    peers = [(f"dateparser {reference['version']} (Python {reference['python']})", reference)]
+    if chrono:
+        peers.append((f"chrono-node {chrono['version']} (Node {chrono['node']})", chrono))
+    rows = []
+    for name, result in [("Tickler `when::resolve`", tickler)] + peers:
+        rows.append([
+            name,
+            number(result["phrases_per_second"]),
+            number(1e9 / result["phrases_per_second"]),
+            f"{result['accuracy'] * 100:.1f}% ({result['correct']}/{result['phrases']})",
+        ])
     text = [
-        f"### 1. `when` parse rate — {tickler['phrases']} corpus phrases",
+        f"### 1. `when` parse rate and accuracy — {tickler['phrases']} corpus phrases",
         "",
         table(["parser", "phrases/s", "ns/phrase", "accuracy on the corpus"], rows),
         "",
-        f"Tickler / dateparser: **{number(ratio)}×** (target ≥ {number(WHEN_TARGET)}×: {verdict(ratio >= WHEN_TARGET)})",
+        f"Tickler / dateparser: **{number(ratio)}×** (target ≥ {number(WHEN_TARGET)}×: {verdict(ratio >= WHEN_TARGET)}); "
+        f"Tickler ≥ 1M phrases/s in process: {verdict(tickler['phrases_per_second'] >= 1e6)}",
     ]
+    if tickler.get("categories"):
+        by_name = [dict((c[0], c) for c in result.get("categories", [])) for _, result in peers]
+        headers = ["category", "phrases", "Tickler"] + [name.split(" (")[0] for name, _ in peers]
+        cat_rows = []
+        for name, count, right in tickler["categories"]:
+            row = [name, str(count), f"{right * 100 / count:.1f}%"]
+            for peer in by_name:
+                hit = peer.get(name)
+                row.append(f"{hit[2] * 100 / hit[1]:.1f}%" if hit else "–")
+            cat_rows.append(row)
+        text += ["", "By category:", "", table(headers, cat_rows)]
     details = []
-    if reference["misses"]:
-        details += ["dateparser's first misses:", ""] + [f"- {miss}" for miss in reference["misses"]] + [""]
+    for name, result in peers:
+        if result["misses"]:
+            details += [f"{name}'s first misses:", ""] + [f"- {miss}" for miss in result["misses"]] + [""]
     if tickler["misses"]:
         details += ["Tickler's first misses:", ""] + [f"- {miss}" for miss in tickler["misses"]] + [""]
-    return ("\n".join(text), [("when parse rate", ratio >= WHEN_TARGET)]), details
+    verdicts = [("when parse rate", ratio >= WHEN_TARGET), ("when >= 1M phrases/s", tickler["phrases_per_second"] >= 1e6)]
+    return ("\n".join(text), verdicts), details
 
 
 def agenda_section(results):
@@ -440,7 +451,7 @@ def main():
     seconds = option("--seconds", None)
 
     sections = [
-        when_section(load(directory, "when"), load(directory, "dateparser")),
+        when_section(load(directory, "when"), load(directory, "dateparser"), load(directory, "chrono")),
         agenda_section([load(directory, "agenda-sqlite"), load(directory, "agenda-postgres")]),
         bulk_section([load(directory, "bulk-sqlite"), load(directory, "bulk-postgres")]),
         web_section([load(directory, "web-sqlite"), load(directory, "web-postgres")]),

@@ -38,10 +38,15 @@ impl Actor {
         self.now.to_zoned_datetime(self.zone.time_zone())
     }
 
-    /// The context the actor's date phrases resolve in: now, the zone, the account's working week.
+    /// The context the actor's date phrases resolve in: now, the zone, the
+    /// account's working week and date order (its own, else the zone's
+    /// country's), and the days off of the zone's country.
     pub fn when_context(&self) -> when::Context {
         let mut context = when::Context::new(self.now_zoned());
         context.work_week = self.account.settings.work_week.clone();
+        if let Some(order) = self.account.settings.date_order {
+            context.date_order = order;
+        }
         context
     }
 }

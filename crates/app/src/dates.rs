@@ -22,11 +22,19 @@ pub struct WhenPreview {
     pub display: String,
     /// The instant it starts, RFC 3339.
     pub starts_at: String,
+    /// How the phrase was read, when that was a choice or a correction:
+    /// "the Friday of next week; say 'this friday' for Fri 4 Dec".
+    pub notes: Vec<String>,
+    /// Other days an ambiguous phrase could mean: "Sat 3 Apr 2027 (day first)".
+    pub alternatives: Vec<String>,
+    /// The notes and alternatives in one line for a person ("" when none).
+    pub explanation: String,
 }
 
 /// Read a date phrase typed into `field` for a preview.
 pub fn preview(actor: &Actor, field: &'static str, phrase: &str) -> Result<WhenPreview> {
-    let resolved = intake::resolve(field, phrase, &actor.when_context())?;
+    let reading = intake::explain(field, phrase, &actor.when_context())?;
+    let resolved = reading.resolved;
     let zone = &actor.zone;
     let (date, time) = match &resolved {
         Resolved::Day(day) => (*day, None),
@@ -39,7 +47,16 @@ pub fn preview(actor: &Actor, field: &'static str, phrase: &str) -> Result<WhenP
         Some(time) => format!("{}, {}", date.strftime("%a %-d %b %Y"), time.strftime("%H:%M")),
         None => format!("{} (all day)", date.strftime("%a %-d %b %Y")),
     };
+    let alternatives: Vec<String> = reading
+        .alternatives
+        .iter()
+        .map(|other| format!("{} ({})", other.date.strftime("%a %-d %b %Y"), other.reading))
+        .collect();
+    // The notes already name the other reading of an ambiguous date.
     Ok(WhenPreview {
+        explanation: reading.notes.join("; "),
+        notes: reading.notes,
+        alternatives,
         phrase: phrase.to_string(),
         date: date.to_string(),
         time: time.map(|time| time.strftime("%H:%M").to_string()),

@@ -1,9 +1,10 @@
-//! The account's settings: zone, working week, pacing gap.
+//! The account's settings: zone, working week, pacing gap, date order.
 
 use jiff::civil::Time;
 use serde::Deserialize;
 use tickler_core::account::{Account, Settings};
 use tickler_core::contact::ZoneName;
+use tickler_core::when::DateOrder;
 
 use crate::error::{Error, Result};
 use crate::{Actor, App};
@@ -26,6 +27,8 @@ pub struct SettingsInput {
     /// Working days, e.g. ["mon","tue","wed","thu","fri"]; an item may be a range ("mon-fri") or a list ("mon,wed").
     pub work_days: Option<Vec<String>>,
     pub pacing_gap_days: Option<u32>,
+    /// How numeric dates are read: "mdy", "dmy" or "ymd"; "zone" (or "") follows the zone's country.
+    pub date_order: Option<String>,
 }
 
 impl SettingsInput {
@@ -36,6 +39,7 @@ impl SettingsInput {
             && self.work_end.is_none()
             && self.work_days.is_none()
             && self.pacing_gap_days.is_none()
+            && self.date_order.is_none()
     }
 
     /// The settings after applying the given fields.
@@ -64,6 +68,17 @@ impl SettingsInput {
         }
         if let Some(days) = &self.work_days {
             settings.work_week.days = work_days(days)?;
+        }
+        if let Some(order) = &self.date_order {
+            settings.date_order = match order.trim() {
+                "" | "zone" | "auto" => None,
+                text => Some(DateOrder::parse(text).map_err(|_| {
+                    Error::invalid(
+                        "date_order",
+                        format!("\"{text}\" is not a date order; use mdy, dmy or ymd, or zone to follow the time zone"),
+                    )
+                })?),
+            };
         }
         if let Some(gap) = self.pacing_gap_days {
             if gap > MAX_PACING_DAYS {
@@ -155,5 +170,19 @@ mod tests {
         assert_eq!(early_end.apply(settings.clone()).unwrap_err().field, Some("work_end"));
         let too_long = SettingsInput { pacing_gap_days: Some(400), ..Default::default() };
         assert_eq!(too_long.apply(settings).unwrap_err().field, Some("pacing_gap_days"));
+    }
+
+    #[test]
+    fn the_date_order_is_chosen_or_follows_the_zone() {
+        let settings = Settings::new(ZoneName::parse("Europe/London").unwrap());
+        assert_eq!(settings.date_order(), DateOrder::Dmy);
+        let us = SettingsInput { date_order: Some("MDY".into()), ..Default::default() };
+        let chosen = us.apply(settings.clone()).unwrap();
+        assert_eq!((chosen.date_order, chosen.date_order()), (Some(DateOrder::Mdy), DateOrder::Mdy));
+        let back = SettingsInput { date_order: Some("zone".into()), ..Default::default() };
+        assert_eq!(back.apply(chosen).unwrap().date_order, None);
+        let wrong = SettingsInput { date_order: Some("dym".into()), ..Default::default() };
+        let error = wrong.apply(settings).unwrap_err();
+        assert_eq!(error.field, Some("date_order"));
     }
 }

@@ -77,7 +77,7 @@ pub enum Command {
     Timeline(ContactRef),
     /// Resolve natural-language dates ("next tuesday 3pm"); reads phrases from stdin when none is given
     When(WhenArgs),
-    /// Show or change your settings: zone, working hours and days, pacing gap
+    /// Show or change your settings: zone, working hours and days, pacing gap, date order
     Settings(SettingsArgs),
     /// Import contacts from a CSV (Google, Outlook or plain) or vCard file
     Import(ImportArgs),
@@ -451,6 +451,12 @@ pub struct WhenArgs {
     /// The zone to resolve in (IANA name) [default: your zone]
     #[arg(long)]
     pub tz: Option<String>,
+    /// Also say how each phrase was read: corrections, choices, other readings
+    #[arg(long)]
+    pub explain: bool,
+    /// How numeric dates are read: mdy, dmy or ymd [default: the zone's country's]
+    #[arg(long)]
+    pub date_order: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -470,6 +476,9 @@ pub struct SettingsArgs {
     /// Set the work days, e.g. mon-fri or mon,tue,thu
     #[arg(long)]
     pub work_days: Option<String>,
+    /// How numeric dates such as 3/4/2027 are read: mdy, dmy, ymd, or zone (the time zone's country)
+    #[arg(long)]
+    pub date_order: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -50,6 +50,7 @@ fn flag_name(field: &str) -> Option<&'static str> {
         "work_start" => "work-start",
         "work_end" => "work-end",
         "work_days" => "work-days",
+        "date_order" => "date-order",
         "digest_hour" => "digest-hour",
         "on_duplicate" => "on-duplicate",
         "smtp_host" => "smtp-host",

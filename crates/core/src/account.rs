@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::ZoneName;
 use crate::ids::AccountId;
+use crate::when::DateOrder;
 use crate::work_week::WorkWeek;
 
 /// An account and its settings.
@@ -16,7 +17,8 @@ pub struct Account {
     pub settings: Settings,
 }
 
-/// What the account works by: its zone, working week and pacing default.
+/// What the account works by: its zone, working week, pacing default and
+/// the order it writes numeric dates in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settings {
@@ -24,11 +26,24 @@ pub struct Settings {
     pub work_week: WorkWeek,
     /// Minimum days between touches of one contact, unless the contact overrides it.
     pub pacing_gap_days: u32,
+    /// How "3/4/2027" is read; `None` follows the zone's country (see [`Settings::date_order`]).
+    #[serde(default)]
+    pub date_order: Option<DateOrder>,
 }
 
 impl Settings {
     /// Defaults for a new account in `zone`.
     pub fn new(zone: ZoneName) -> Self {
-        Settings { zone, work_week: WorkWeek::default(), pacing_gap_days: crate::pacing::DEFAULT_GAP_DAYS }
+        Settings {
+            zone,
+            work_week: WorkWeek::default(),
+            pacing_gap_days: crate::pacing::DEFAULT_GAP_DAYS,
+            date_order: None,
+        }
+    }
+
+    /// The date order in force: the one chosen, else the zone country's.
+    pub fn date_order(&self) -> DateOrder {
+        self.date_order.unwrap_or_else(|| DateOrder::for_zone(self.zone.as_str()))
     }
 }

@@ -20,6 +20,11 @@ pub fn resolve(field: &'static str, phrase: &str, context: &Context) -> Result<R
     when::resolve(phrase, context).map_err(|error| Error::invalid(field, error.to_string()))
 }
 
+/// Resolve `phrase` as [`resolve`] does, and say how it was read.
+pub fn explain(field: &'static str, phrase: &str, context: &Context) -> Result<when::Reading> {
+    when::explain(phrase, context).map_err(|error| Error::invalid(field, error.to_string()))
+}
+
 /// A follow-up's due from a phrase: in `zone` (the user's), and in the future.
 pub fn future_due(field: &'static str, phrase: &str, context: &Context, zone: &ZoneName) -> Result<Due> {
     let due = Due::from_resolved(&resolve(field, phrase, context)?, zone);

@@ -107,6 +107,39 @@ const WORDS: &[&str] = &[
     "31",
     "29",
     "feb",
+    "tonight",
+    "evening",
+    "afternoon",
+    "around",
+    "about",
+    "ish",
+    "@",
+    "8a",
+    "4:45p",
+    "16h45",
+    "h",
+    "p",
+    "m",
+    "half",
+    "1/2",
+    "mondays",
+    "fridays",
+    "weekend",
+    "mid",
+    "midweek",
+    "tomorow",
+    "wendesday",
+    "nxt",
+    "2morrow",
+    "tmrw",
+    "straight",
+    "away",
+    "more",
+    "for",
+    "thing",
+    "BST",
+    "15.03.2026",
+    "31/12",
 ];
 
 fn now_strategy() -> impl Strategy<Value = ZonedDateTime> {
@@ -142,8 +175,96 @@ fn weekday_or_month_day() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A day phrase that reads on its own.
+fn day_phrase() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "tomorrow",
+        "today",
+        "friday",
+        "next tuesday",
+        "this wednesday",
+        "march 3",
+        "3 march",
+        "the 15th",
+        "christmas",
+        "thanksgiving",
+        "in 3 days",
+        "next monday",
+        "the first friday of next month",
+        "jul 4 2030",
+        "2031-05-06",
+    ])
+}
+
+/// A clock time that reads on its own.
+fn time_phrase() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "3pm",
+        "9:30am",
+        "noon",
+        "16:45",
+        "half past 4",
+        "quarter to 9am",
+        "10 am",
+        "8a",
+        "4:45p",
+        "16h45",
+        "445 p.m.",
+        "eleven fifteen am",
+        "midnight",
+        "twelve noon",
+        "7 o'clock",
+    ])
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// "at", "on" and "around" change nothing, and a day and a time read
+    /// the same in either order: "tomorrow 3pm", "3pm tomorrow", "on
+    /// tomorrow at 3pm", "tomorrow around 3pm".
+    #[test]
+    fn hedges_and_order_do_not_change_the_reading(
+        day in day_phrase(),
+        time in time_phrase(),
+        now in now_strategy(),
+    ) {
+        let ctx = Context::new(now);
+        let first = resolve(&format!("{day} {time}"), &ctx);
+        for variant in [
+            format!("{time} {day}"),
+            format!("on {day} at {time}"),
+            format!("at {time} on {day}"),
+            format!("{day} around {time}"),
+            format!("around {time} {day}"),
+            format!("{day}, {time}"),
+            format!("{day} @ {time}"),
+        ] {
+            let again = resolve(&variant, &ctx);
+            prop_assert_eq!(&again, &first, "{} vs {} {}", variant, day, time);
+        }
+    }
+
+    /// A part of the day and a bare hour give the same moment in either order.
+    #[test]
+    fn part_of_day_and_hour_commute(
+        day in prop::sample::select(vec!["tomorrow", "friday", "next monday", "sunday"]),
+        period in prop::sample::select(vec!["morning", "afternoon", "evening"]),
+        hour in 1u32..=11,
+        now in now_strategy(),
+    ) {
+        let ctx = Context::new(now);
+        let first = resolve(&format!("{day} {period} at {hour}"), &ctx);
+        prop_assert!(first.is_ok(), "{day} {period} at {hour}: {first:?}");
+        for variant in [
+            format!("at {hour} {day} {period}"),
+            format!("{hour} on {day} {period}"),
+            format!("around {hour} {day} {period}"),
+            format!("{day} {period} around {hour}"),
+        ] {
+            prop_assert_eq!(&resolve(&variant, &ctx), &first, "{}", variant);
+        }
+    }
 
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>(), now in now_strategy()) {

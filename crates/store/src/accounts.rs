@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 use tickler_core::account::{Account, Settings};
 use tickler_core::contact::ZoneName;
 use tickler_core::ids::AccountId;
+use tickler_core::when::DateOrder;
 use tickler_core::work_week::WorkWeek;
 
 use crate::Store;
@@ -19,7 +20,7 @@ impl Store {
     pub async fn default_account(&self, zone: &ZoneName, now: Timestamp) -> Result<Account> {
         crate::error::during("reading the default account", async {
             if let Some(row) = sqlx::query(
-            "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days FROM accounts ORDER BY id LIMIT 1",
+            "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days, date_order FROM accounts ORDER BY id LIMIT 1",
         )
         .fetch_optional(&self.pool)
         .await?
@@ -35,9 +36,9 @@ impl Store {
     pub async fn create_account(&self, name: &str, settings: &Settings, now: Timestamp) -> Result<Account> {
         crate::error::during("creating an account", async {
             let row = sqlx::query(
-                "INSERT INTO accounts (name, zone, pacing_gap_days, work_start, work_end, work_days, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             RETURNING id, name, zone, pacing_gap_days, work_start, work_end, work_days",
+                "INSERT INTO accounts (name, zone, pacing_gap_days, work_start, work_end, work_days, created_at, date_order) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             RETURNING id, name, zone, pacing_gap_days, work_start, work_end, work_days, date_order",
             )
             .bind(name)
             .bind(settings.zone.as_str())
@@ -46,6 +47,7 @@ impl Store {
             .bind(time_text(settings.work_week.end))
             .bind(work_days_text(&settings.work_week))
             .bind(seconds(now))
+            .bind(settings.date_order.map(DateOrder::as_str))
             .fetch_one(&self.pool)
             .await?;
             account_from_row(&row)
@@ -63,8 +65,9 @@ impl Store {
     pub async fn update_settings(&self, account_id: AccountId, settings: &Settings) -> Result<Account> {
         crate::error::during("updating the account's settings", async {
             let row = sqlx::query(
-                "UPDATE accounts SET zone = $2, pacing_gap_days = $3, work_start = $4, work_end = $5, work_days = $6 \
-             WHERE id = $1 RETURNING id, name, zone, pacing_gap_days, work_start, work_end, work_days",
+                "UPDATE accounts SET zone = $2, pacing_gap_days = $3, work_start = $4, work_end = $5, work_days = $6, \
+             date_order = $7 WHERE id = $1 \
+             RETURNING id, name, zone, pacing_gap_days, work_start, work_end, work_days, date_order",
             )
             .bind(account_id.get())
             .bind(settings.zone.as_str())
@@ -72,6 +75,7 @@ impl Store {
             .bind(time_text(settings.work_week.start))
             .bind(time_text(settings.work_week.end))
             .bind(work_days_text(&settings.work_week))
+            .bind(settings.date_order.map(DateOrder::as_str))
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| Error::not_found(Record::Account, account_id))?;
@@ -84,7 +88,7 @@ impl Store {
 /// One account, read inside a transaction or on a connection.
 pub(crate) async fn account_in(connection: &mut sqlx::AnyConnection, id: AccountId) -> Result<Account> {
     let row = sqlx::query(
-        "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days FROM accounts WHERE id = $1",
+        "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days, date_order FROM accounts WHERE id = $1",
     )
     .bind(id.get())
     .fetch_optional(&mut *connection)
@@ -108,6 +112,11 @@ fn account_from_row(row: &AnyRow) -> Result<Account> {
         *day = flag == '1';
     }
     let gap: i64 = row.try_get("pacing_gap_days")?;
+    let order: Option<String> = row.try_get("date_order")?;
+    let date_order = match order {
+        Some(text) => Some(DateOrder::parse(&text).map_err(|error| Error::Corrupt(format!("date_order: {error}")))?),
+        None => None,
+    };
     Ok(Account {
         id: AccountId::new(row.try_get("id")?),
         name: row.try_get("name")?,
@@ -115,6 +124,7 @@ fn account_from_row(row: &AnyRow) -> Result<Account> {
             zone: parsed(row, "zone", ZoneName::parse)?,
             work_week: WorkWeek { start: parse_time("work_start")?, end: parse_time("work_end")?, days },
             pacing_gap_days: u32::try_from(gap).unwrap_or(0),
+            date_order,
         },
     })
 }

@@ -134,6 +134,9 @@ fn is_origin(text: &str) -> bool {
 fn is_follow_up_state(text: &str) -> bool {
     FollowUpState::parse(text).is_ok()
 }
+fn is_date_order(text: &str) -> bool {
+    tickler_core::when::DateOrder::parse(text).is_ok()
+}
 fn is_promise_state(text: &str) -> bool {
     PromiseState::parse(text).is_ok()
 }
@@ -469,6 +472,7 @@ pub(crate) const ACCOUNT_COLUMNS: &[Column] = &[
     checked("work_end", false, is_time),
     text("work_days", false),
     integer("created_at", false),
+    checked("date_order", true, is_date_order),
 ];
 
 /// The section of a table.

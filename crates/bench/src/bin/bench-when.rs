@@ -27,6 +27,8 @@ struct Report {
     nanoseconds_per_phrase: f64,
     correct: usize,
     accuracy: f64,
+    /// Per category: (category, phrases, right).
+    categories: Vec<(String, usize, usize)>,
     /// The first few lines answered differently from the corpus.
     misses: Vec<String>,
 }
@@ -44,11 +46,19 @@ fn main() -> Result<()> {
 
     let mut correct = 0;
     let mut misses = Vec::new();
+    let mut categories: Vec<(String, usize, usize)> = Vec::new();
     for (case, (phrase, context)) in cases.iter().zip(&contexts) {
         let answer = match resolve(phrase, context) {
             Ok(resolved) => resolved.to_canonical_string(),
             Err(_) => "error".to_string(),
         };
+        if categories.last().is_none_or(|(name, _, _)| *name != case.category) {
+            categories.push((case.category.clone(), 0, 0));
+        }
+        if let Some(last) = categories.last_mut() {
+            last.1 += 1;
+            last.2 += usize::from(answer == case.expected);
+        }
         if answer == case.expected {
             correct += 1;
         } else if misses.len() < 10 {
@@ -76,6 +86,7 @@ fn main() -> Result<()> {
         nanoseconds_per_phrase: seconds * 1e9 / resolved,
         correct,
         accuracy: correct as f64 / cases.len() as f64,
+        categories,
         misses,
     };
     progress(format!("when: {:.0} phrases/s over {passes} passes", report.phrases_per_second));

@@ -1,4 +1,4 @@
-//! `settings`: show or change the account's zone, working week and pacing gap.
+//! `settings`: show or change the account's zone, working week, pacing gap and date order.
 
 use tickler_app::settings::{self, SettingsInput};
 
@@ -16,6 +16,7 @@ pub async fn run(cx: &Context, args: SettingsArgs) -> Outcome {
         work_end: args.work_end,
         work_days: args.work_days.map(|days| vec![days]),
         pacing_gap_days: args.pacing,
+        date_order: args.date_order,
     };
     let settings = match input.is_empty() {
         true => cx.actor.account.settings.clone(),
@@ -30,5 +31,16 @@ pub async fn run(cx: &Context, args: SettingsArgs) -> Outcome {
     say!("working hours {}–{}", settings.work_week.start.strftime("%H:%M"), settings.work_week.end.strftime("%H:%M"));
     say!("work days     {}", days.join(", "));
     say!("pacing        at least {} days between touches of one contact", settings.pacing_gap_days);
+    let order = settings.date_order();
+    let origin = if settings.date_order.is_some() { "chosen" } else { "from the time zone" };
+    say!("date order    {order} ({}, {origin}): 3/4/2027 is {}", order.describe(), example(order));
     Ok(())
+}
+
+/// How "3/4/2027" reads in `order`.
+fn example(order: tickler_core::when::DateOrder) -> &'static str {
+    match order {
+        tickler_core::when::DateOrder::Dmy => "3 April 2027",
+        _ => "4 March 2027",
+    }
 }

@@ -36,6 +36,7 @@ both!(settings_change_and_read_back, |t: &Tickler| {
         "zone": "Europe/Paris",
         "work_week": { "start": "08:00:00", "end": "16:00:00", "days": [true, true, true, true, false, false, false] },
         "pacing_gap_days": 3,
+        "date_order": null,
     });
     assert_eq!(t.json(&["settings"]), expected);
     assert_eq!(t.in_zone("Asia/Tokyo").json(&["settings"]), expected, "--tz does not change the setting");
@@ -45,6 +46,23 @@ both!(settings_change_and_read_back, |t: &Tickler| {
     let after = t.json(&["settings"]);
     assert_eq!(after["pacing_gap_days"], 5);
     assert_eq!(after["work_week"], expected["work_week"]);
+});
+
+both!(the_date_order_reads_numeric_dates, |t: &Tickler| {
+    // New York writes month first: 3/4 is 4 March.
+    let text = t.ok(&["settings"]).stdout;
+    assert!(text.contains("date order    mdy (month first, from the time zone)"), "{text}");
+    t.add("Ann Lee", &[]);
+    let due = t.json(&["follow", "ann", "3/4/2027"])["follow_up"].clone();
+    assert_eq!(due["due"]["date"], "2027-03-04", "{due}");
+    t.ok(&["settings", "--date-order", "dmy"]);
+    assert_eq!(t.json(&["settings"])["date_order"], "dmy");
+    let due = t.json(&["follow", "ann", "3/4/2027", "--force"])["follow_up"].clone();
+    assert_eq!(due["due"]["date"], "2027-04-03", "{due}");
+    // "zone" goes back to the zone's country; a bad order names its flag.
+    t.ok(&["settings", "--date-order", "zone"]);
+    assert_eq!(t.json(&["settings"])["date_order"], serde_json::Value::Null);
+    t.rejects(&["settings", "--date-order", "dym"], 2, &["date-order", "\"dym\""]);
 });
 
 both!(the_working_week_shapes_promises, |t: &Tickler| {

@@ -141,3 +141,20 @@ fn a_reader_that_goes_away_ends_the_stream_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.trim().is_empty(), "nothing to say when the reader left: {stderr}");
 }
+
+#[test]
+fn explain_says_how_a_phrase_was_read() {
+    // Monday evening in Los Angeles: "next friday" is the Friday of next week.
+    let output = when(&["--explain", "next friday"], None).success();
+    assert_eq!(output.stdout, "next friday → 2013-02-22 (the Friday of next week; say 'this friday' for Fri 15 Feb)\n");
+    let output = when(&["--explain", "tomorow", "at", "9"], None).success();
+    assert_eq!(output.stdout, "tomorow at 9 → 2013-02-12T09:00:00-08:00 (read 'tomorow' as 'tomorrow')\n");
+    // A phrase with one reading is printed as is.
+    assert_eq!(when(&["--explain", "in 2 days"], None).success().stdout, "in 2 days → 2013-02-13\n");
+    // JSON carries the notes and the other reading of an ambiguous date.
+    let output = when(&["--json", "--date-order", "dmy", "3/4"], None).success();
+    let answer: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    assert_eq!(answer["date"], "2013-04-03");
+    assert_eq!(answer["alternatives"][0]["date"], "2013-03-04");
+    assert_eq!(answer["alternatives"][0]["reading"], "month first");
+}

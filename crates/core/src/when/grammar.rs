@@ -19,13 +19,17 @@ pub enum WeekdayMode {
     AfterNext,
     /// "friday of next week", "next friday": that weekday in the week `n` weeks from this one.
     OfWeek(i32),
+    /// "3 mondays from now" (3), "two fridays ago" (-2).
+    Counted(i32),
 }
 
 /// A month named relative to now or by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MonthRef {
-    /// "the month", "this month" (rolls forward if the result is past).
+    /// "the month" (rolls forward if the result is past).
     Current,
+    /// "this month", said outright: stays in this month even if the day has passed.
+    This,
     /// "next month" (1), "last month" (-1).
     Offset(i32),
     /// "october" (next occurrence), "october 2027".
@@ -36,19 +40,52 @@ pub enum MonthRef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateSpec {
     Offset(i64),
-    Weekday { day: u8, mode: WeekdayMode },
+    Weekday {
+        day: u8,
+        mode: WeekdayMode,
+    },
     WeekStart(i32),
+    /// "this week": the last work day of this week.
+    ThisWeek,
+    /// "this weekend" (0), "next weekend" (1), "last weekend" (-1): its Saturday.
+    Weekend(i32),
     MonthStart(i32),
     YearStart(i32),
     QuarterStart(i32),
-    Quarter { q: u8, year: Option<i16> },
-    Ymd { year: Option<i16>, month: u64, day: u64 },
+    Quarter {
+        q: u8,
+        year: Option<i16>,
+    },
+    Ymd {
+        year: Option<i16>,
+        month: u64,
+        day: u64,
+    },
+    /// "3/4", "3/4/2027", "15.03.2026": read in the account's date order.
+    Numeric {
+        a: u64,
+        b: u64,
+        c: Option<(u64, u8)>,
+    },
     DayOfMonth(u64),
-    DayOf { day: u64, month: MonthRef },
-    NthWeekday { nth: i8, day: u8, month: MonthRef },
+    DayOf {
+        day: u64,
+        month: MonthRef,
+    },
+    NthWeekday {
+        nth: i8,
+        day: u8,
+        month: MonthRef,
+    },
     LastDay(MonthRef),
-    Relative { amount: i64, unit: Unit },
-    Holiday { holiday: Holiday, year: Option<i16> },
+    Relative {
+        amount: i64,
+        unit: Unit,
+    },
+    Holiday {
+        holiday: Holiday,
+        year: Option<i16>,
+    },
     EarlyNextWeek,
     LaterThisWeek,
     NextBusinessDay,
@@ -57,12 +94,31 @@ pub enum DateSpec {
 /// The clock part of a phrase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeSpec {
-    /// Minutes after the start of the day (1440 = midnight at the day's end) and seconds.
-    Clock { minutes: u32, second: u8 },
-    /// "morning"; `today` when forced to today ("this morning", "tonight").
-    Period { period: Period, today: bool },
+    /// Minutes after the start of the day (1440 = midnight at the day's end)
+    /// and seconds; `bare` when the hour (1–12) came without am/pm, so a part
+    /// of the day may still choose morning or afternoon.
+    Clock { minutes: u32, second: u8, bare: bool },
     /// "end of day", "eod", "close of business": the work week's end time.
     WorkEnd,
+    /// "first thing": the work week's start time.
+    WorkStart,
+}
+
+/// A part of the day; `today` when forced to today ("this morning", "tonight").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodSpec {
+    pub period: Period,
+    pub today: bool,
+}
+
+/// An offset counted from what the rest of the phrase names ("2 days after
+/// thanksgiving", "20 minutes from 2pm", "a week from tomorrow").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Exact elapsed seconds.
+    Exact(i64),
+    /// Calendar units (days, weeks, months, years, work days).
+    Calendar(i64, Unit),
 }
 
 /// What "end of …" names.
@@ -82,14 +138,20 @@ pub enum ZoneSpec<'a> {
     Offset(i32),
 }
 
-/// A parsed phrase, not yet resolved against a clock.
+/// A parsed phrase, not yet resolved against a clock: the constraints it
+/// names, each at most once, in whatever order they were written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Parsed<'a> {
     pub date: Option<DateSpec>,
+    /// A weekday written beside a date ("Fri, Jul 18"): it must agree.
+    pub weekday: Option<u8>,
     pub time: Option<TimeSpec>,
+    pub period: Option<PeriodSpec>,
     pub zone: Option<ZoneSpec<'a>>,
-    /// Exact elapsed seconds ("in 3 hours", "2 minutes ago").
+    /// Exact elapsed seconds from now ("in 3 hours", "2 minutes ago").
     pub shift: Option<i64>,
+    /// An offset from the day or moment the rest of the phrase names.
+    pub step: Option<Step>,
     /// "now" (None) or "end of week/month/…" (Some((period, offset))).
     pub special: Option<Option<(EndPeriod, i32)>>,
 }
@@ -105,6 +167,16 @@ pub enum GrammarError {
 
 /// A grammar step's result.
 pub(super) type PResult<T> = Result<T, GrammarError>;
+
+/// Seconds in one exact unit; `None` for calendar units.
+fn exact_seconds(unit: Unit) -> Option<u128> {
+    match unit {
+        Unit::Second => Some(1),
+        Unit::Minute => Some(60),
+        Unit::Hour => Some(3600),
+        _ => None,
+    }
+}
 
 /// Biggest amount accepted in "in N units".
 const MAX_AMOUNT: u64 = 1_000_000;
@@ -124,8 +196,10 @@ pub fn parse<'a>(toks: &[Tok<'a>], text: &'a str) -> PResult<Parsed<'a>> {
         if p.special()? || p.relative()? || p.date()? || p.time()? || p.zone()? {
             continue;
         }
-        if p.kw(0) == Some(Kw::At) && p.pos + 1 < toks.len() {
-            p.pos += 1; // "at" before something that is not a clock time
+        // Hedges that change nothing here: "at"/"around" before a day, a
+        // trailing "roughly" or "ish".
+        if matches!(p.kw(0), Some(Kw::At | Kw::Ish | Kw::Oclock)) && !p.dangling_at() {
+            p.pos += 1;
             continue;
         }
         return Err(GrammarError::Unexpected(p.pos));
@@ -137,6 +211,15 @@ pub fn parse<'a>(toks: &[Tok<'a>], text: &'a str) -> PResult<Parsed<'a>> {
 }
 
 impl<'a> Parser<'_, 'a> {
+    /// A final "at" or "@" with nothing after it: the time is missing.
+    fn dangling_at(&self) -> bool {
+        let Some(tok) = self.toks.get(self.pos) else {
+            return false;
+        };
+        let word = self.text.get(tok.start..tok.end).unwrap_or("");
+        self.pos + 1 == self.toks.len() && (word.eq_ignore_ascii_case("at") || word == "@")
+    }
+
     /// The token kind `ahead` tokens from the cursor.
     pub fn kind(&self, ahead: usize) -> Option<Kind<'a>> {
         self.toks.get(self.pos + ahead).map(|t| t.kind)
@@ -176,12 +259,28 @@ impl<'a> Parser<'_, 'a> {
         Err(GrammarError::Invalid(format!("\"{}\" is not a valid {what}", self.text_since(from))))
     }
 
-    /// Records the date part; a second date is an error.
+    /// Records the date part. A bare weekday beside a date is kept as a
+    /// check on it ("Fri, Jul 18"); any other second date is an error.
     pub fn set_date(&mut self, date: DateSpec, from: usize) -> PResult<bool> {
-        if self.out.date.is_some() || self.out.shift.is_some() || self.out.special.is_some() {
-            return Err(GrammarError::Invalid(format!("\"{}\" names a second day", self.text_since(from))));
+        let second = || GrammarError::Invalid(format!("\"{}\" names a second day", self.text_since(from)));
+        if self.out.special.is_some() || self.out.weekday.is_some() && matches!(date, DateSpec::Weekday { .. }) {
+            return Err(second());
         }
-        self.out.date = Some(date);
+        match (self.out.date, date) {
+            (None, _) => self.out.date = Some(date),
+            (Some(DateSpec::Weekday { day, mode: WeekdayMode::Bare }), other)
+                if !matches!(other, DateSpec::Weekday { .. } | DateSpec::Relative { .. }) =>
+            {
+                self.out.weekday = Some(day);
+                self.out.date = Some(other);
+            }
+            (Some(existing), DateSpec::Weekday { day, mode: WeekdayMode::Bare })
+                if !matches!(existing, DateSpec::Weekday { .. } | DateSpec::Relative { .. }) =>
+            {
+                self.out.weekday = Some(day);
+            }
+            _ => return Err(second()),
+        }
         Ok(true)
     }
 
@@ -194,9 +293,18 @@ impl<'a> Parser<'_, 'a> {
         Ok(true)
     }
 
+    /// Records the part of the day; a second one is an error.
+    pub fn set_period(&mut self, period: PeriodSpec, from: usize) -> PResult<bool> {
+        if self.out.period.is_some() || self.out.shift.is_some() || self.out.special.is_some() {
+            return Err(GrammarError::Invalid(format!("\"{}\" names a second part of the day", self.text_since(from))));
+        }
+        self.out.period = Some(period);
+        Ok(true)
+    }
+
     fn set_special(&mut self, special: Option<(EndPeriod, i32)>, from: usize) -> PResult<bool> {
         let p = &self.out;
-        if p.date.is_some() || p.time.is_some() || p.shift.is_some() || p.special.is_some() {
+        if p.date.is_some() || p.time.is_some() || p.period.is_some() || p.shift.is_some() || p.special.is_some() {
             return Err(GrammarError::Invalid(format!(
                 "\"{}\" cannot be combined with another date or time",
                 self.text_since(from)
@@ -219,6 +327,16 @@ impl<'a> Parser<'_, 'a> {
         match self.kw(0) {
             Some(Kw::Now) => {
                 self.pos += 1;
+                self.set_special(None, from)
+            }
+            // "first thing": the start of the working day.
+            Some(Kw::Ordinal(1)) if self.is(1, Kw::Thing) => {
+                self.pos += 2;
+                self.set_time(TimeSpec::WorkStart, from)
+            }
+            // "straight away", "right away", "right now".
+            Some(Kw::Straight) if matches!(self.kw(1), Some(Kw::Away | Kw::Now)) => {
+                self.pos += 2;
                 self.set_special(None, from)
             }
             Some(Kw::Eod) => {
@@ -269,16 +387,25 @@ impl<'a> Parser<'_, 'a> {
         }
     }
 
-    /// A quantity: "3", "1.5", "twenty five", "a", "a couple of", "a few", "half a".
+    /// A quantity: "3", "1.5", "1/2", "twenty five", "a", "a couple of", "a few",
+    /// "few", "half a", "a quarter of an", "three quarters of an", "two and a half".
     /// Returns (numerator, denominator).
     pub fn quantity(&mut self) -> Option<(u64, u64)> {
         let q = match (self.kind(0), self.kw(1)) {
             (Some(Kind::Num { value, .. }), _) => (value, 1, 1),
             (Some(Kind::Decimal { num, den }), _) => (num, den, 1),
+            (Some(Kind::Slash { a, b, c: None }), Some(Kw::A)) if b > 0 && a < b => (a, b, 2),
+            (Some(Kind::Slash { a, b, c: None }), _) if b > 0 && a < b => (a, b, 1),
             (Some(Kind::Word(Kw::Number(t))), Some(Kw::Number(u)))
                 if t >= 20 && t % 10 == 0 && (1..10).contains(&u) =>
             {
                 (u64::from(t + u), 1, 2)
+            }
+            (Some(Kind::Word(Kw::Number(n))), Some(Kw::Quarter)) => {
+                self.pos += 2;
+                self.eat(Kw::Of);
+                self.eat(Kw::A);
+                return Some((u64::from(n), 4));
             }
             (Some(Kind::Word(Kw::Number(n))), _) => (u64::from(n), 1, 1),
             (Some(Kind::Word(Kw::A)), Some(Kw::Couple)) if self.is(2, Kw::Of) => (2, 1, 3),
@@ -286,13 +413,33 @@ impl<'a> Parser<'_, 'a> {
             (Some(Kind::Word(Kw::Couple)), Some(Kw::Of)) => (2, 1, 2),
             (Some(Kind::Word(Kw::Couple)), _) => (2, 1, 1),
             (Some(Kind::Word(Kw::A)), Some(Kw::Few)) => (3, 1, 2),
+            (Some(Kind::Word(Kw::Few)), _) => (3, 1, 1),
             (Some(Kind::Word(Kw::A)), Some(Kw::Dozen)) => (12, 1, 2),
             (Some(Kind::Word(Kw::Half)), Some(Kw::A)) => (1, 2, 2),
+            (Some(Kind::Word(Kw::A)), Some(Kw::Half)) => (1, 2, 2),
+            (Some(Kind::Word(Kw::Half)), Some(Kw::Unit(_))) => (1, 2, 1),
+            (Some(Kind::Word(Kw::A) | Kind::Word(Kw::Quarter)), _)
+                if self.is(0, Kw::Quarter) || self.is(1, Kw::Quarter) =>
+            {
+                self.pos += 1 + usize::from(self.is(0, Kw::A));
+                let of = self.eat(Kw::Of);
+                if of {
+                    self.eat(Kw::A);
+                }
+                return Some((1, 4));
+            }
             (Some(Kind::Word(Kw::A)), _) => (1, 1, 1),
             _ => return None,
         };
         self.pos += q.2;
-        Some((q.0, q.1))
+        let (mut num, mut den) = (q.0, q.1);
+        // "two and a half hours", "1 and a half days".
+        if self.is(0, Kw::And) && self.is(1, Kw::A) && self.is(2, Kw::Half) && matches!(self.kw(3), Some(Kw::Unit(_))) {
+            self.pos += 3;
+            num = num.saturating_mul(2).saturating_add(den);
+            den = den.saturating_mul(2);
+        }
+        Some((num, den))
     }
 
     /// A unit word: "days", "second", "business days", "work days".
@@ -303,6 +450,8 @@ impl<'a> Parser<'_, 'a> {
                 Unit::BusinessDay
             }
             (Some(Kw::Unit(u)), _) => u,
+            (Some(Kw::H), _) => Unit::Hour,
+            (Some(Kw::M), _) => Unit::Minute,
             (Some(Kw::Ordinal(2)), _) => Unit::Second,
             _ => return None,
         };
@@ -310,61 +459,117 @@ impl<'a> Parser<'_, 'a> {
         Some(unit)
     }
 
-    /// "in 3 days", "2 hours ago", "a week from now", "in an hour and a half", "3 days later".
+    /// "in 3 days", "2 hours ago", "a week from now", "in an hour and a half",
+    /// "3 days later", "3 mondays from now", and offsets from an anchor:
+    /// "2 days after thanksgiving", "20 minutes from 2pm", "the day before friday".
     fn relative(&mut self) -> PResult<bool> {
         let from = self.pos;
+        // "the day after christmas", "the day before friday".
+        if self.is(0, Kw::Unit(Unit::Day))
+            && matches!(self.kw(1), Some(Kw::After | Kw::Before))
+            && !matches!(self.kw(2), Some(Kw::Tomorrow | Kw::Yesterday | Kw::Next) | None)
+        {
+            let sign = if self.is(1, Kw::After) { 1 } else { -1 };
+            self.pos += 2;
+            return self.set_step(Step::Calendar(sign, Unit::Day), from);
+        }
         let leading_in = self.eat(Kw::In);
-        let Some((mut num, mut den)) = self.quantity() else {
+        let Some((num, den)) = self.quantity() else {
             self.pos = from;
             return Ok(false);
         };
+        if let (false, Some(Kw::Weekday(day) | Kw::Weekdays(day))) = (leading_in, self.kw(0)) {
+            return self.counted_weekday(day, num, den, from);
+        }
+        let glued_hour = self.is(0, Kw::H);
         let Some(unit) = self.unit() else {
             self.pos = from;
             return Ok(false);
         };
+        // "16h45" is a clock time.
+        if glued_hour && matches!(self.kind(0), Some(Kind::Num { digits: 2, .. })) {
+            self.pos = from;
+            return Ok(false);
+        }
+        let (mut num, mut den) = (num, den);
         if self.is(0, Kw::And) && self.is(1, Kw::A) && self.is(2, Kw::Half) {
             self.pos += 3;
             num = num.saturating_mul(2).saturating_add(den);
             den = den.saturating_mul(2);
         }
-        let sign = if leading_in {
-            1
+        let secs = exact_seconds(unit);
+        let mut total = secs.map(|s| u128::from(num) * s * 1000 / u128::from(den.max(1)));
+        // "1 hour 30 minutes", "2 hours and 15 minutes".
+        while let Some(sum) = total {
+            let here = self.pos;
+            self.eat(Kw::And);
+            let more = self.quantity().and_then(|(n, d)| Some((n, d, self.unit()?)));
+            match more.and_then(|(n, d, u)| Some(u128::from(n) * exact_seconds(u)? * 1000 / u128::from(d.max(1)))) {
+                Some(extra) => total = Some(sum + extra),
+                None => {
+                    self.pos = here;
+                    break;
+                }
+            }
+        }
+        let more = self.kind(1).is_some();
+        let (sign, anchored) = if leading_in {
+            // "in 5 minutes from now".
+            if self.is(0, Kw::From) && matches!(self.kw(1), Some(Kw::Now | Kw::Today)) {
+                self.pos += 2;
+            }
+            (1, false)
         } else {
             match (self.kw(0), self.kw(1)) {
                 (Some(Kw::From), Some(Kw::Now | Kw::Today)) => {
                     self.pos += 2;
-                    1
+                    (1, false)
                 }
                 (Some(Kw::Hence | Kw::Later), _) => {
                     self.pos += 1;
-                    1
+                    (1, false)
                 }
                 (Some(Kw::Ago), _) => {
                     self.pos += 1;
-                    -1
+                    (-1, false)
                 }
-                // "10 minutes past 3" is a clock time, not an offset.
-                (Some(Kw::Past | Kw::To | Kw::After | Kw::Before), _) => {
+                // "10 minutes past 3", "10 to 5" are clock times.
+                (Some(Kw::Past | Kw::To), _) => {
                     self.pos = from;
                     return Ok(false);
                 }
+                // "10 minutes after 3" is the clock time 3:10 (and read as one).
+                (Some(Kw::After | Kw::Before), _)
+                    if matches!(unit, Unit::Minute) && num < 60 * den && self.clock_follows(1) =>
+                {
+                    self.pos = from;
+                    return Ok(false);
+                }
+                (Some(Kw::From | Kw::After), _) if more => {
+                    self.pos += 1;
+                    (1, true)
+                }
+                (Some(Kw::Before), _) if more => {
+                    self.pos += 1;
+                    (-1, true)
+                }
                 // A bare "3 days" means from now.
-                _ => 1,
+                _ => (1, false),
             }
         };
-        let secs = match unit {
-            Unit::Second => Some(1),
-            Unit::Minute => Some(60),
-            Unit::Hour => Some(3600),
-            _ => None,
-        };
-        if let Some(secs) = secs {
-            let total = u128::from(num) * secs / u128::from(den.max(1));
-            let total = i64::try_from(total).ok().filter(|t| *t <= 3600 * MAX_AMOUNT as i64);
+        if let Some(total) = total {
+            let total = i64::try_from(total / 1000).ok().filter(|t| *t <= 3600 * MAX_AMOUNT as i64);
             let Some(total) = total else {
                 return self.invalid(from, "distance (too far)");
             };
-            if self.out.date.is_some() || self.out.time.is_some() || self.out.shift.is_some() {
+            if anchored {
+                return self.set_step(Step::Exact(sign * total), from);
+            }
+            if self.out.time.is_some()
+                || self.out.period.is_some()
+                || self.out.shift.is_some()
+                || self.out.step.is_some()
+            {
                 return self.invalid(from, "addition to a date or time");
             }
             self.out.shift = Some(sign * total);
@@ -378,7 +583,58 @@ impl<'a> Parser<'_, 'a> {
             return self.invalid(from, "distance (too far)");
         }
         let amount = sign * amount as i64;
+        if anchored {
+            return self.set_step(Step::Calendar(amount, unit), from);
+        }
         self.set_date(DateSpec::Relative { amount, unit }, from)
+    }
+
+    /// Whether a clock hour ("3", "3pm", "noon") starts `ahead` tokens on.
+    fn clock_follows(&self, ahead: usize) -> bool {
+        match self.toks.get(self.pos + ahead).map(|t| t.kind) {
+            Some(Kind::Num { digits, .. }) => digits <= 2,
+            Some(Kind::Word(Kw::Number(n))) => n <= 12,
+            Some(Kind::Word(Kw::Noon | Kw::Midnight)) => true,
+            _ => false,
+        }
+    }
+
+    /// "3 mondays from now", "two fridays ago", "the 2nd friday from now".
+    fn counted_weekday(&mut self, day: u8, num: u64, den: u64, from: usize) -> PResult<bool> {
+        self.pos += 1;
+        let sign = match (self.kw(0), self.kw(1)) {
+            (Some(Kw::From), Some(Kw::Now | Kw::Today)) => {
+                self.pos += 2;
+                1
+            }
+            (Some(Kw::Hence | Kw::Later), _) => {
+                self.pos += 1;
+                1
+            }
+            (Some(Kw::Ago), _) => {
+                self.pos += 1;
+                -1
+            }
+            _ => {
+                self.pos = from;
+                return Ok(false);
+            }
+        };
+        if den != 1 || num == 0 || num > 1000 {
+            return self.invalid(from, "count of weeks");
+        }
+        self.set_date(DateSpec::Weekday { day, mode: WeekdayMode::Counted(sign * num as i32) }, from)
+    }
+
+    fn set_step(&mut self, step: Step, from: usize) -> PResult<bool> {
+        if self.pos >= self.toks.len() {
+            return Err(GrammarError::Unexpected(self.pos));
+        }
+        if self.out.step.is_some() || self.out.shift.is_some() || self.out.special.is_some() {
+            return self.invalid(from, "second offset");
+        }
+        self.out.step = Some(step);
+        Ok(true)
     }
 
     /// A zone name, abbreviation or glued UTC offset.

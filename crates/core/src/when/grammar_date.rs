@@ -3,7 +3,7 @@
 //! ordinals ("first tuesday of october", "the 20th of next month"),
 //! quarters, holidays and business phrases ("next business day").
 
-use super::grammar::{DateSpec, MonthRef, PResult, Parser, TimeSpec, WeekdayMode};
+use super::grammar::{DateSpec, MonthRef, PResult, Parser, PeriodSpec, WeekdayMode};
 use super::holiday::Holiday;
 use super::lexer::Kind;
 use super::words::{Kw, Period, Unit};
@@ -15,8 +15,7 @@ impl Parser<'_, '_> {
         if self.is(0, Kw::Last) && self.is(1, Kw::Period(Period::Night)) {
             self.pos += 2;
             self.set_date(DateSpec::Offset(-1), from)?;
-            let night = TimeSpec::Period { period: Period::Night, today: false };
-            return self.set_time(night, from);
+            return self.set_period(PeriodSpec { period: Period::Night, today: false }, from);
         }
         match self.date_spec()? {
             Some(spec) => self.set_date(spec, from),
@@ -42,6 +41,9 @@ impl Parser<'_, '_> {
             }
             (Some(Kw::This | Kw::Next | Kw::Last | Kw::Coming), ..) => return Ok(self.qualified()),
             (Some(Kw::Early), Some(Kw::Next), Some(Kw::Unit(Unit::Week))) => (DateSpec::EarlyNextWeek, 3),
+            (Some(Kw::Weekend), ..) => (DateSpec::Weekend(0), 1),
+            (Some(Kw::Midweek), ..) => (DateSpec::Weekday { day: 2, mode: WeekdayMode::OfWeek(0) }, 1),
+            (Some(Kw::Mid), ..) => return Ok(self.middle()),
             (Some(Kw::Later), Some(Kw::This), Some(Kw::Unit(Unit::Week))) => (DateSpec::LaterThisWeek, 3),
             (Some(Kw::Q), ..) => {
                 let q = match self.kind(1) {
@@ -60,6 +62,20 @@ impl Parser<'_, '_> {
                 if let Some(spec) = self.ordinal_led()? {
                     return Ok(Some(spec));
                 }
+                // "Friday 13": after a weekday, a number past 12 is the day of the month.
+                if let (
+                    Some(DateSpec::Weekday { mode: WeekdayMode::Bare, .. }),
+                    Some(Kind::Num { value: 13..=31, digits: 2 }),
+                ) = (self.out.date, self.kind(0))
+                    && !matches!(self.kw(1), Some(Kw::Am | Kw::Pm | Kw::H | Kw::Month(_) | Kw::Of))
+                {
+                    let day = match self.kind(0) {
+                        Some(Kind::Num { value, .. }) => value,
+                        _ => 0,
+                    };
+                    self.pos += 1;
+                    return Ok(Some(DateSpec::DayOfMonth(day)));
+                }
                 return self.absolute();
             }
         };
@@ -67,13 +83,39 @@ impl Parser<'_, '_> {
         Ok(Some(spec))
     }
 
-    /// After a weekday name: "after next", "of next week", a date ("Fri, Jul 18").
+    /// "mid next week", "middle of this week", "mid march", "mid next month".
+    fn middle(&mut self) -> Option<DateSpec> {
+        self.pos += 1;
+        self.eat(Kw::Of);
+        let offset = match self.kw(0) {
+            Some(Kw::This) => Some(0),
+            Some(Kw::Next) => Some(1),
+            Some(Kw::Last) => Some(-1),
+            _ => None,
+        };
+        let at = usize::from(offset.is_some());
+        match self.kw(at) {
+            Some(Kw::Unit(Unit::Week)) => {
+                self.pos += at + 1;
+                Some(DateSpec::Weekday { day: 2, mode: WeekdayMode::OfWeek(offset.unwrap_or(0)) })
+            }
+            _ => {
+                let month = self.month_ref()?;
+                Some(match month {
+                    MonthRef::Named { month, year } => DateSpec::Ymd { year, month: month as u64, day: 15 },
+                    month => DateSpec::DayOf { day: 15, month },
+                })
+            }
+        }
+    }
+
+    /// After a weekday name: "after next", "of next week", "from last week".
     fn after_weekday(&mut self, day: u8) -> PResult<Option<DateSpec>> {
         if self.is(0, Kw::After) && self.is(1, Kw::Next) {
             self.pos += 2;
             return Ok(Some(DateSpec::Weekday { day, mode: WeekdayMode::AfterNext }));
         }
-        let of = usize::from(self.is(0, Kw::Of));
+        let of = usize::from(self.is(0, Kw::Of) || self.is(0, Kw::From) || self.is(0, Kw::In));
         let week = match self.kw(of) {
             Some(Kw::This) => Some(0),
             Some(Kw::Next) => Some(1),
@@ -84,11 +126,6 @@ impl Parser<'_, '_> {
             self.pos += of + 2;
             return Ok(Some(DateSpec::Weekday { day, mode: WeekdayMode::OfWeek(week) }));
         }
-        let here = self.pos;
-        if let Some(spec) = self.absolute()? {
-            return Ok(Some(spec));
-        }
-        self.pos = here;
         Ok(Some(DateSpec::Weekday { day, mode: WeekdayMode::Bare }))
     }
 
@@ -115,6 +152,8 @@ impl Parser<'_, '_> {
                 DateSpec::Weekday { day, mode }
             }
             (Kw::Unit(Unit::Week), Kw::Next | Kw::Last) => DateSpec::WeekStart(offset),
+            (Kw::Unit(Unit::Week), Kw::This) => DateSpec::ThisWeek,
+            (Kw::Weekend, _) => DateSpec::Weekend(offset),
             (Kw::Unit(Unit::Month), Kw::Next | Kw::Last) => DateSpec::MonthStart(offset),
             (Kw::Unit(Unit::Year), Kw::Next | Kw::Last) => DateSpec::YearStart(offset),
             (Kw::Quarter, Kw::Next | Kw::Last | Kw::This) => DateSpec::QuarterStart(offset),
@@ -124,7 +163,7 @@ impl Parser<'_, '_> {
                 next += 1;
                 DateSpec::NextBusinessDay
             }
-            (Kw::Unit(Unit::Day), Kw::Last) if self.is(next + 1, Kw::Of) => {
+            (Kw::Unit(Unit::Day), Kw::Last) if self.is(next + 1, Kw::Of) || self.is(next + 1, Kw::In) => {
                 self.pos += next + 2;
                 return self.month_ref().map(DateSpec::LastDay);
             }
@@ -145,7 +184,7 @@ impl Parser<'_, '_> {
     fn month_ref(&mut self) -> Option<MonthRef> {
         let (r, used) = match (self.kw(0), self.kw(1)) {
             (Some(Kw::Unit(Unit::Month)), _) => (MonthRef::Current, 1),
-            (Some(Kw::This), Some(Kw::Unit(Unit::Month))) => (MonthRef::Current, 2),
+            (Some(Kw::This), Some(Kw::Unit(Unit::Month))) => (MonthRef::This, 2),
             (Some(Kw::Next), Some(Kw::Unit(Unit::Month))) => (MonthRef::Offset(1), 2),
             (Some(Kw::Last), Some(Kw::Unit(Unit::Month))) => (MonthRef::Offset(-1), 2),
             (Some(Kw::Month(m)), _) => {
@@ -229,13 +268,10 @@ impl Parser<'_, '_> {
             }
             Some(Kind::Slash { a, b, c }) => {
                 self.pos += 1;
-                let year = match c {
-                    None => None,
-                    Some((y, 2)) => Some(2000 + y as i16),
-                    Some((y, 4)) => i16::try_from(y).ok(),
-                    Some(_) => return self.invalid(start, "date"),
-                };
-                Ok(Some(DateSpec::Ymd { year, month: a, day: b }))
+                if matches!(c, Some((_, digits)) if digits != 2 && digits != 4) {
+                    return self.invalid(start, "date");
+                }
+                Ok(Some(DateSpec::Numeric { a, b, c }))
             }
             Some(Kind::Word(Kw::Month(m))) => {
                 self.pos += 1;
@@ -255,13 +291,17 @@ impl Parser<'_, '_> {
             }
             Some(Kind::Num { value, digits: 1 | 2 }) => {
                 self.pos += 1;
-                self.eat(Kw::Of);
-                let Some(Kw::Month(m)) = self.kw(0) else {
-                    return Ok(None);
-                };
-                self.pos += 1;
-                let year = self.year();
-                Ok(Some(DateSpec::Ymd { year, month: m.into(), day: value }))
+                let of = self.eat(Kw::Of);
+                if let Some(Kw::Month(m)) = self.kw(0) {
+                    self.pos += 1;
+                    let year = self.year();
+                    return Ok(Some(DateSpec::Ymd { year, month: m.into(), day: value }));
+                }
+                // "the 15 of next month".
+                match self.month_ref() {
+                    Some(month) if of => Ok(Some(DateSpec::DayOf { day: value, month })),
+                    _ => Ok(None),
+                }
             }
             _ => Ok(None),
         }

@@ -45,6 +45,101 @@ pub fn date_in(holiday: Holiday, year: i16) -> Option<Date> {
     }
 }
 
+/// Which public holidays are days off in business-day arithmetic: those
+/// of the country the account's zone is in (the United States and England
+/// so far; elsewhere none are assumed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DaysOff {
+    /// No public holidays: only the work week decides.
+    #[default]
+    None,
+    /// US federal holidays, moved to Friday or Monday when they fall on a weekend.
+    UnitedStates,
+    /// Bank holidays in England and Wales, with their substitute days.
+    England,
+}
+
+impl DaysOff {
+    /// The days off of the country an IANA zone is in.
+    pub fn for_zone(zone: &str) -> DaysOff {
+        match super::locale::country_of(zone) {
+            Some("US") => DaysOff::UnitedStates,
+            Some("GB") => DaysOff::England,
+            _ => DaysOff::None,
+        }
+    }
+
+    /// The holiday's name when `date` is a day off.
+    pub fn name_of(self, date: Date) -> Option<&'static str> {
+        match self {
+            DaysOff::None => None,
+            DaysOff::UnitedStates => us_federal(date),
+            DaysOff::England => england(date),
+        }
+    }
+}
+
+/// A fixed-date holiday moved off the weekend: Saturday to Friday, Sunday to Monday.
+fn observed(date: Date) -> Option<Date> {
+    match date.weekday() {
+        Weekday::Saturday => date.yesterday().ok(),
+        Weekday::Sunday => date.tomorrow().ok(),
+        _ => Some(date),
+    }
+}
+
+fn us_federal(date: Date) -> Option<&'static str> {
+    let year = date.year();
+    let nth = |m: i8, n: i8, w: Weekday| Date::new(year, m, 1).ok()?.nth_weekday_of_month(n, w).ok();
+    let fixed = |y: i16, m: i8, d: i8| Date::new(y, m, d).ok().and_then(observed);
+    let days: [(&'static str, Option<Date>); 12] = [
+        ("New Year's Day", fixed(year, 1, 1)),
+        ("New Year's Day", year.checked_add(1).and_then(|y| fixed(y, 1, 1))),
+        ("Martin Luther King Jr. Day", nth(1, 3, Weekday::Monday)),
+        ("Washington's Birthday", nth(2, 3, Weekday::Monday)),
+        ("Memorial Day", nth(5, -1, Weekday::Monday)),
+        ("Juneteenth", fixed(year, 6, 19)),
+        ("Independence Day", fixed(year, 7, 4)),
+        ("Labor Day", nth(9, 1, Weekday::Monday)),
+        ("Columbus Day", nth(10, 2, Weekday::Monday)),
+        ("Veterans Day", fixed(year, 11, 11)),
+        ("Thanksgiving", nth(11, 4, Weekday::Thursday)),
+        ("Christmas Day", fixed(year, 12, 25)),
+    ];
+    days.iter().find(|(_, day)| *day == Some(date)).map(|(name, _)| *name)
+}
+
+fn england(date: Date) -> Option<&'static str> {
+    let year = date.year();
+    let nth = |m: i8, n: i8, w: Weekday| Date::new(year, m, 1).ok()?.nth_weekday_of_month(n, w).ok();
+    let new_year = Date::new(year, 1, 1).ok().map(|d| match d.weekday() {
+        Weekday::Saturday => d.checked_add(jiff::Span::new().days(2)).unwrap_or(d),
+        Weekday::Sunday => d.tomorrow().unwrap_or(d),
+        _ => d,
+    });
+    let easter = easter(year);
+    let shift = |d: Option<Date>, days: i64| d.and_then(|d| d.checked_add(jiff::Span::new().days(days)).ok());
+    // Christmas and Boxing Day, with substitutes when either falls on a weekend.
+    let christmas = Date::new(year, 12, 25).ok();
+    let (xmas, boxing) = match christmas.map(|d| d.weekday()) {
+        Some(Weekday::Friday) => (christmas, shift(christmas, 3)),
+        Some(Weekday::Saturday) => (shift(christmas, 2), shift(christmas, 3)),
+        Some(Weekday::Sunday) => (shift(christmas, 2), shift(christmas, 1)),
+        _ => (christmas, shift(christmas, 1)),
+    };
+    let days: [(&'static str, Option<Date>); 8] = [
+        ("New Year's Day", new_year),
+        ("Good Friday", shift(easter, -2)),
+        ("Easter Monday", shift(easter, 1)),
+        ("Early May bank holiday", nth(5, 1, Weekday::Monday)),
+        ("Spring bank holiday", nth(5, -1, Weekday::Monday)),
+        ("Summer bank holiday", nth(8, -1, Weekday::Monday)),
+        ("Christmas Day", xmas),
+        ("Boxing Day", boxing),
+    ];
+    days.iter().find(|(_, day)| *day == Some(date)).map(|(name, _)| *name)
+}
+
 /// Western Easter Sunday (anonymous Gregorian algorithm).
 fn easter(year: i16) -> Option<Date> {
     let y = i32::from(year);
@@ -80,6 +175,21 @@ mod tests {
         assert_eq!(easter(2026), Some(date(2026, 4, 5)));
         assert_eq!(easter(2027), Some(date(2027, 3, 28)));
         assert_eq!(easter(2028), Some(date(2028, 4, 16)));
+    }
+
+    #[test]
+    fn days_off_move_off_the_weekend() {
+        let us = DaysOff::UnitedStates;
+        assert_eq!(us.name_of(date(2026, 11, 26)), Some("Thanksgiving"));
+        assert_eq!(us.name_of(date(2026, 7, 3)), Some("Independence Day"));
+        assert_eq!(us.name_of(date(2027, 12, 31)), Some("New Year's Day"));
+        assert_eq!(us.name_of(date(2026, 11, 27)), None);
+        let england = DaysOff::England;
+        assert_eq!(england.name_of(date(2026, 4, 3)), Some("Good Friday"));
+        assert_eq!(england.name_of(date(2026, 12, 28)), Some("Boxing Day"));
+        assert_eq!(england.name_of(date(2027, 12, 27)), Some("Christmas Day"));
+        assert_eq!(england.name_of(date(2027, 12, 28)), Some("Boxing Day"));
+        assert_eq!(DaysOff::None.name_of(date(2026, 12, 25)), None);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! numbers, ordinals ("3rd"), clock times ("15:30"), ISO and US dates, UTC
 //! offsets and stray symbols. No allocation: tokens live in a fixed array.
 
-use super::words::{Kw, is_filler, keyword};
+use super::typo;
+use super::words::{Kw, Unit, is_filler, keyword};
 
 /// Longest phrase accepted, in bytes.
 pub const MAX_LEN: usize = 200;
@@ -62,9 +63,17 @@ pub struct Tok<'a> {
     pub kind: Kind<'a>,
     pub start: usize,
     pub end: usize,
+    /// The word a misspelling or shorthand was read as ("tomorow" → "tomorrow").
+    pub fix: Option<&'static str>,
 }
 
-const BLANK: Tok<'static> = Tok { kind: Kind::Symbol, start: 0, end: 0 };
+impl<'a> Tok<'a> {
+    fn new(kind: Kind<'a>, start: usize, end: usize) -> Self {
+        Tok { kind, start, end, fix: None }
+    }
+}
+
+const BLANK: Tok<'static> = Tok { kind: Kind::Symbol, start: 0, end: 0, fix: None };
 
 /// A phrase's tokens.
 pub struct Tokens<'a> {
@@ -76,6 +85,14 @@ impl<'a> Tokens<'a> {
     /// The tokens as a slice.
     pub fn as_slice(&self) -> &[Tok<'a>] {
         self.items.get(..self.len).unwrap_or(&[])
+    }
+
+    fn last(&self) -> Option<Tok<'a>> {
+        self.len.checked_sub(1).and_then(|i| self.items.get(i)).copied()
+    }
+
+    fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
     }
 
     fn push(&mut self, tok: Tok<'a>) -> Result<(), LexError> {
@@ -112,10 +129,10 @@ pub fn lex(text: &str) -> Result<Tokens<'_>, LexError> {
         let start = i;
         if c.is_ascii_digit() {
             let (kind, end) = lex_number(bytes, i);
-            out.push(Tok { kind, start, end })?;
+            out.push(Tok::new(kind, start, end))?;
             i = end;
             if let (Kind::Time { .. }, Some((secs, end))) = (kind, offset_at(bytes, i)) {
-                out.push(Tok { kind: Kind::Offset(secs), start: i, end })?;
+                out.push(Tok::new(Kind::Offset(secs), i, end))?;
                 i = end;
             }
             // "2015-03-03T14:00": skip the T so the time lexes on its own.
@@ -128,10 +145,16 @@ pub fn lex(text: &str) -> Result<Tokens<'_>, LexError> {
         } else if c.is_alphabetic() {
             let end = word_end(text, i);
             let raw = text.get(start..end).unwrap_or("");
+            let glued = start > 0 && byte(bytes, start - 1).is_ascii_digit();
             if raw.contains('/') {
-                out.push(Tok { kind: Kind::ZoneName(raw), start, end })?;
-            } else if let Some(kind) = classify(raw) {
-                out.push(Tok { kind, start, end })?;
+                out.push(Tok::new(Kind::ZoneName(raw), start, end))?;
+            } else if let Some(tok) = glued.then(|| glued_word(&out, text, start, end)).flatten() {
+                if tok.start < start {
+                    out.pop();
+                }
+                out.push(tok)?;
+            } else if let Some((kind, fix)) = classify(raw) {
+                out.push(Tok { kind, start, end, fix })?;
             }
             i = end;
         } else {
@@ -140,13 +163,51 @@ pub fn lex(text: &str) -> Result<Tokens<'_>, LexError> {
                 c if c.is_whitespace() => continue,
                 ',' | '.' | ';' | '!' | '?' | '(' | ')' => continue,
                 '-' if prev_is_letter(text, start) && next_is_letter(text, i) => continue,
+                '-' if text.get(i..).is_some_and(|rest| rest.to_ascii_lowercase().starts_with("ish")) => continue,
                 '-' => Kind::Dash,
+                '@' => Kind::Word(Kw::At),
                 _ => Kind::Symbol,
             };
-            out.push(Tok { kind, start, end: i })?;
+            out.push(Tok::new(kind, start, i))?;
         }
     }
     Ok(out)
+}
+
+/// A word glued to the number before it: "8a", "4:45p", "16h45", "2h",
+/// "30m", "3d", "2morrow" (the number and the word are one shorthand).
+fn glued_word<'a>(out: &Tokens<'a>, text: &'a str, start: usize, end: usize) -> Option<Tok<'a>> {
+    let raw = text.get(start..end)?;
+    let lower = |w: &str| w.eq_ignore_ascii_case(raw);
+    let kind = if lower("a") {
+        Some(Kw::Am)
+    } else if lower("p") {
+        Some(Kw::Pm)
+    } else if lower("h") {
+        Some(Kw::H)
+    } else if lower("m") {
+        Some(Kw::Unit(Unit::Minute))
+    } else if lower("d") {
+        Some(Kw::Unit(Unit::Day))
+    } else if lower("w") {
+        Some(Kw::Unit(Unit::Week))
+    } else {
+        None
+    };
+    if let Some(kw) = kind {
+        return Some(Tok::new(Kind::Word(kw), start, end));
+    }
+    let prev = out.last()?;
+    if prev.end != start || !matches!(prev.kind, Kind::Num { value: 2, digits: 1 }) {
+        return None;
+    }
+    let mut buf = [0u8; 24];
+    let word = text.get(prev.start..end)?;
+    let lowered = buf.get_mut(..word.len())?;
+    lowered.copy_from_slice(word.as_bytes());
+    lowered.make_ascii_lowercase();
+    let (kw, fix) = typo::correct(std::str::from_utf8(lowered).ok()?)?;
+    Some(Tok { kind: Kind::Word(kw), start: prev.start, end, fix: Some(fix) })
 }
 
 fn prev_is_letter(text: &str, at: usize) -> bool {
@@ -183,8 +244,8 @@ fn word_end(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// Classifies a raw word; `None` for filler words.
-fn classify(raw: &str) -> Option<Kind<'_>> {
+/// Classifies a raw word (with the spelling a misspelling was read as); `None` for filler words.
+fn classify(raw: &str) -> Option<(Kind<'_>, Option<&'static str>)> {
     let mut buf = [0u8; 24];
     let mut n = 0;
     for c in raw.chars() {
@@ -193,7 +254,7 @@ fn classify(raw: &str) -> Option<Kind<'_>> {
         }
         let slot = match buf.get_mut(n) {
             Some(slot) if c.is_ascii_alphabetic() => slot,
-            _ => return Some(Kind::Unknown(raw)),
+            _ => return Some((Kind::Unknown(raw), None)),
         };
         // ASCII checked above, so the cast keeps the character.
         *slot = (c as u8).to_ascii_lowercase();
@@ -203,7 +264,13 @@ fn classify(raw: &str) -> Option<Kind<'_>> {
     if is_filler(word) {
         return None;
     }
-    Some(keyword(word).map_or(Kind::Unknown(raw), Kind::Word))
+    if let Some(kw) = keyword(word) {
+        return Some((Kind::Word(kw), None));
+    }
+    match typo::correct(word) {
+        Some((kw, fix)) => Some((Kind::Word(kw), Some(fix))),
+        None => Some((Kind::Unknown(raw), None)),
+    }
 }
 
 /// Reads digits at `i`: (value saturating, digit count, end).
@@ -222,6 +289,21 @@ fn lex_number(s: &[u8], start: usize) -> (Kind<'static>, usize) {
     let (value, count, i) = digits(s, start);
     let num = (Kind::Num { value, digits: count }, i);
     match byte(s, i) {
+        b'-' | b'.' if count <= 2 && byte(s, i + 1).is_ascii_digit() => {
+            // "15-03-2026", "15.03.2026": three parts, the last a year.
+            let sep = byte(s, i);
+            let (b, bc, j) = digits(s, i + 1);
+            if bc <= 2 && byte(s, j) == sep && byte(s, j + 1).is_ascii_digit() {
+                let (c, cc, k) = digits(s, j + 1);
+                if cc == 2 || cc == 4 {
+                    return (Kind::Slash { a: value, b, c: Some((c, cc)) }, k);
+                }
+            }
+            if sep == b'.' {
+                return decimal(s, value, i);
+            }
+            num
+        }
         b'-' if count == 4 && byte(s, i + 1).is_ascii_digit() => {
             let (month, mc, j) = digits(s, i + 1);
             if byte(s, j) != b'-' || !byte(s, j + 1).is_ascii_digit() || mc > 2 {
@@ -253,20 +335,23 @@ fn lex_number(s: &[u8], start: usize) -> (Kind<'static>, usize) {
             }
             (Kind::Slash { a: value, b, c: None }, j)
         }
-        b'.' if byte(s, i + 1).is_ascii_digit() => {
-            let (frac, fc, j) = digits(s, i + 1);
-            let den = 10u64.checked_pow(u32::from(fc)).unwrap_or(0);
-            let num = value.checked_mul(den).and_then(|v| v.checked_add(frac));
-            match num {
-                Some(num) if den > 0 => (Kind::Decimal { num, den }, j),
-                _ => (Kind::Symbol, j),
-            }
-        }
+        b'.' if byte(s, i + 1).is_ascii_digit() => decimal(s, value, i),
         _ => {
             let suffix = [byte(s, i).to_ascii_lowercase(), byte(s, i + 1).to_ascii_lowercase()];
             let ordinal = matches!(&suffix, b"st" | b"nd" | b"rd" | b"th");
             if ordinal && !byte(s, i + 2).is_ascii_alphabetic() { (Kind::Ordinal(value), i + 2) } else { num }
         }
+    }
+}
+
+/// A decimal number whose point is at `i`: "1.5".
+fn decimal(s: &[u8], value: u64, i: usize) -> (Kind<'static>, usize) {
+    let (frac, fc, j) = digits(s, i + 1);
+    let den = 10u64.checked_pow(u32::from(fc)).unwrap_or(0);
+    let num = value.checked_mul(den).and_then(|v| v.checked_add(frac));
+    match num {
+        Some(num) if den > 0 => (Kind::Decimal { num, den }, j),
+        _ => (Kind::Symbol, j),
     }
 }
 

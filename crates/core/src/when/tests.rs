@@ -85,3 +85,49 @@ fn error_messages_quote_the_phrase_and_say_what_was_wrong() {
     let empty = resolve("", &ctx(TUE)).unwrap_err().to_string();
     assert!(empty.starts_with("no date given"), "{empty}");
 }
+
+fn notes(now: &str, phrase: &str) -> Vec<String> {
+    explain(phrase, &ctx(now)).map(|r| r.notes).unwrap_or_else(|e| vec![format!("error: {e}")])
+}
+
+#[test]
+fn parts_of_the_day_choose_am_or_pm() {
+    assert_eq!(read(TUE, "tonight at 9"), "2026-11-24T21:00:00-05:00");
+    assert_eq!(read(TUE, "this morning at 11"), "2026-11-24T11:00:00-05:00");
+    assert_eq!(read(TUE, "7 this evening"), "2026-11-24T19:00:00-05:00");
+    assert_eq!(read(TUE, "at 4 tomorrow afternoon"), "2026-11-25T16:00:00-05:00");
+    assert!(read(TUE, "tomorrow morning at 3pm").contains("15:00 is not in the morning"));
+}
+
+#[test]
+fn explain_says_how_a_choice_was_made() {
+    let next = notes(TUE, "next friday");
+    assert_eq!(next, vec!["the Friday of next week; say 'this friday' for Fri 27 Nov".to_string()]);
+    let typo = notes(TUE, "tomorow at 3pm");
+    assert_eq!(typo.first().map(String::as_str), Some("read 'tomorow' as 'tomorrow'"));
+    let passed = notes(TUE, "the first friday of this month");
+    assert!(passed[0].contains("has passed: kept in this month"), "{passed:?}");
+    let winter = notes("2027-01-14T08:30:00+00:00[Europe/London]", "10 am BST");
+    assert!(winter.iter().any(|n| n.contains("BST is not in use")), "{winter:?}");
+    let skipped = notes("2026-11-25T09:00:00-05:00[America/New_York]", "next business day");
+    assert_eq!(skipped, vec!["skipped Thu 26 Nov (Thanksgiving), a day off".to_string()]);
+}
+
+#[test]
+fn an_ambiguous_numeric_date_offers_the_other_order() {
+    let reading = explain("3/4", &ctx("2026-11-24T10:15:00+00:00[Europe/London]")).unwrap();
+    assert_eq!(reading.resolved, Resolved::Day(jiff::civil::date(2027, 4, 3)));
+    assert_eq!(reading.alternatives.len(), 1);
+    assert_eq!(reading.alternatives[0].date, jiff::civil::date(2027, 3, 4));
+    let mut us = ctx(TUE);
+    us.date_order = DateOrder::Dmy;
+    assert_eq!(resolve("3/4", &us).unwrap().to_canonical_string(), "2027-04-03");
+    assert!(explain("13/4", &ctx(TUE)).unwrap().alternatives.is_empty());
+}
+
+#[test]
+fn a_weekday_that_disagrees_with_its_date_is_refused() {
+    let message = read(TUE, "Sat, Aug 1 2027");
+    assert!(message.contains("1 August 2027 is a Sunday, not a Saturday"), "{message}");
+    assert_eq!(read(TUE, "Sun, Aug 1 2027"), "2027-08-01");
+}

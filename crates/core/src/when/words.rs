@@ -29,6 +29,8 @@ pub enum Period {
 pub enum Kw {
     /// Monday = 0 … Sunday = 6.
     Weekday(u8),
+    /// "mondays", "fridays": counted weekdays ("3 mondays from now").
+    Weekdays(u8),
     /// January = 1 … December = 12.
     Month(u8),
     Unit(Unit),
@@ -95,17 +97,54 @@ pub enum Kw {
     Boxing,
     Mothers,
     Fathers,
+    /// "weekend".
+    Weekend,
+    /// "mid", "middle", "midweek" is `Mid` then a week.
+    Mid,
+    /// "midweek" / "mid-week".
+    Midweek,
+    /// "4ish": the number before it is a clock hour.
+    Ish,
+    /// "p" in "4:45 p m" or glued "8p".
+    P,
+    /// "m" in "4:45 p m"; glued ("30m") a minute.
+    M,
+    /// "h" glued to a number: "16h45", "in 2h".
+    H,
+    /// "straight away", "right away".
+    Straight,
+    Away,
+    /// "first thing (tomorrow)": the start of the working day.
+    Thing,
 }
 
 /// Words dropped wherever they appear: they never change the meaning.
 pub fn is_filler(word: &str) -> bool {
-    matches!(word, "on" | "by" | "the" | "due" | "please")
+    matches!(word, "on" | "by" | "the" | "due" | "please" | "for" | "more" | "sometime" | "just" | "say" | "or" | "so")
 }
 
 /// Classifies a lowercased word with apostrophes and inner dots removed.
 pub fn keyword(word: &str) -> Option<Kw> {
     use Kw::*;
     let kw = match word {
+        "mondays" => Weekdays(0),
+        "tuesdays" => Weekdays(1),
+        "wednesdays" => Weekdays(2),
+        "thursdays" => Weekdays(3),
+        "fridays" => Weekdays(4),
+        "saturdays" => Weekdays(5),
+        "sundays" => Weekdays(6),
+        "weekend" | "weekends" => Weekend,
+        "mid" | "middle" => Mid,
+        "midweek" => Midweek,
+        "ish" => Ish,
+        "p" => P,
+        "m" => M,
+        "h" => H,
+        "straight" | "right" => Straight,
+        "away" => Away,
+        "thing" => Thing,
+        "asap" | "immediately" => Now,
         "monday" | "mon" => Weekday(0),
         "tuesday" | "tue" | "tues" => Weekday(1),
         "wednesday" | "wed" | "weds" => Weekday(2),
@@ -127,7 +166,7 @@ pub fn keyword(word: &str) -> Option<Kw> {
         "december" | "dec" => Month(12),
         "seconds" | "sec" | "secs" => Unit(self::Unit::Second),
         "minute" | "minutes" | "min" | "mins" => Unit(self::Unit::Minute),
-        "hour" | "hours" | "hr" | "hrs" => Unit(self::Unit::Hour),
+        "hour" | "hours" | "hr" | "hrs" | "hs" => Unit(self::Unit::Hour),
         "day" | "days" => Unit(self::Unit::Day),
         "workday" | "workdays" | "weekday" | "weekdays" => Unit(self::Unit::BusinessDay),
         "week" | "weeks" | "wk" | "wks" => Unit(self::Unit::Week),
@@ -138,9 +177,9 @@ pub fn keyword(word: &str) -> Option<Kw> {
         "afternoon" => Period(self::Period::Afternoon),
         "evening" => Period(self::Period::Evening),
         "night" => Period(self::Period::Night),
-        "tonight" => Tonight,
+        "tonight" | "tonite" => Tonight,
         "today" => Today,
-        "tomorrow" | "tmrw" | "tmr" => Tomorrow,
+        "tomorrow" => Tomorrow,
         "yesterday" => Yesterday,
         "now" => Now,
         "this" => This,
@@ -158,10 +197,10 @@ pub fn keyword(word: &str) -> Option<Kw> {
         "and" => And,
         "a" | "an" => A,
         "half" => Half,
-        "quarter" => Quarter,
+        "quarter" | "quarters" => Quarter,
         "past" => Past,
         "to" | "till" | "til" => To,
-        "at" | "around" => At,
+        "at" | "around" | "about" | "approximately" | "approx" | "roughly" | "circa" | "ca" => At,
         "couple" => Couple,
         "few" => Few,
         "dozen" => Dozen,

@@ -46,6 +46,42 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("nzdt", "Pacific/Auckland"),
 ];
 
+/// The UTC offset an abbreviation itself stands for, in seconds ("bst" =
+/// +01:00), where it names one: summer-time names in winter (and winter
+/// names in summer) are read as the place's time, and the reading says so.
+const NOMINAL: &[(&str, i32)] = &[
+    ("pst", -8 * 3600),
+    ("pdt", -7 * 3600),
+    ("mst", -7 * 3600),
+    ("mdt", -6 * 3600),
+    ("cst", -6 * 3600),
+    ("cdt", -5 * 3600),
+    ("est", -5 * 3600),
+    ("edt", -4 * 3600),
+    ("akst", -9 * 3600),
+    ("akdt", -8 * 3600),
+    ("bst", 3600),
+    ("wet", 0),
+    ("west", 3600),
+    ("cet", 3600),
+    ("cest", 2 * 3600),
+    ("eet", 2 * 3600),
+    ("eest", 3 * 3600),
+    ("acst", 34200),
+    ("acdt", 37800),
+    ("aest", 10 * 3600),
+    ("aedt", 11 * 3600),
+    ("nzst", 12 * 3600),
+    ("nzdt", 13 * 3600),
+];
+
+/// The abbreviation, its zone's name and the offset it stands for, by table index.
+pub fn abbreviation_info(index: u8) -> Option<(&'static str, &'static str, Option<i32>)> {
+    let (abbr, name) = ABBREVIATIONS.get(usize::from(index))?;
+    let nominal = NOMINAL.iter().find(|(a, _)| a == abbr).map(|(_, secs)| *secs);
+    Some((abbr, name, nominal))
+}
+
 /// The table index of a lowercased abbreviation.
 pub fn abbreviation(word: &str) -> Option<u8> {
     ABBREVIATIONS.iter().position(|(abbr, _)| *abbr == word).and_then(|i| u8::try_from(i).ok())

@@ -229,7 +229,11 @@ pub async fn follow_up(
         let mut feedback = Feedback::default();
         match dates::preview(&caller.actor(&state), "when", &form.when) {
             Ok(preview) => {
-                feedback.previews.insert("follow.when".to_string(), format!("→ {}", preview.display));
+                let explained = match preview.explanation.as_str() {
+                    "" => String::new(),
+                    text => format!(" — {text}"),
+                };
+                feedback.previews.insert("follow.when".to_string(), format!("→ {}{explained}", preview.display));
             }
             Err(error) => {
                 feedback.errors.insert("follow.when".to_string(), error.message_for_field().to_string());

@@ -114,6 +114,7 @@ async fn context(
         work_start => settings.work_week.start.strftime("%H:%M").to_string(),
         work_end => settings.work_week.end.strftime("%H:%M").to_string(),
         pacing_gap_days => settings.pacing_gap_days,
+        date_order => settings.date_order.map(|order| order.as_str()).unwrap_or(""),
     };
     let mailbox = mail_accounts::show(&state.app, &actor).await?;
     let context = minijinja::context! {
@@ -121,6 +122,7 @@ async fn context(
         mail_watched => mailbox.imap.is_some(),
         reviewing => mailbox.unknown == mail_accounts::UnknownPolicy::Review,
         page => "settings",
+        zone_order => tickler_core::when::DateOrder::for_zone(settings.zone.as_str()).as_str(),
         calendar_url => feed_url(state, headers, caller).await?,
         tokens,
         users,
@@ -154,6 +156,7 @@ pub struct SettingsForm {
     work_start: String,
     work_end: String,
     pacing_gap_days: String,
+    date_order: String,
 }
 
 pub async fn save(
@@ -168,6 +171,7 @@ pub async fn save(
         work_start: text("work_start"),
         work_end: text("work_end"),
         pacing_gap_days: text("pacing_gap_days"),
+        date_order: text("date_order"),
     };
     let result = async {
         let gap =
@@ -180,6 +184,7 @@ pub async fn save(
             work_end: Some(values.work_end.clone()),
             work_days: Some(pairs.iter().filter(|(k, _)| k == "work_days").map(|(_, v)| v.clone()).collect()),
             pacing_gap_days: Some(gap),
+            date_order: Some(values.date_order.clone()),
         };
         Ok::<_, Failure>(settings::update(&state.app, &caller.actor(&state), &input).await?)
     }

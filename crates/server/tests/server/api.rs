@@ -229,6 +229,21 @@ both!(settings_change_and_reject_bad_values, async |server: &Server| {
     }
     let (_, me) = api.get("/api/v1/me").await;
     assert_eq!(me["account"]["settings"]["zone"], "Europe/Berlin", "a rejected change wrote nothing");
+
+    // Berlin reads 3/4 day first; the preview names the other reading.
+    let (_, preview) = api.get("/api/v1/when?q=3/4").await;
+    assert_eq!(preview["date"], "2027-04-03", "{preview}");
+    assert_eq!(preview["alternatives"], json!(["Thu 4 Mar 2027 (month first)"]), "{preview}");
+    assert!(preview["explanation"].as_str().unwrap().contains("day first"), "{preview}");
+    let (status, account) = api.call(Method::PATCH, "/api/v1/settings", Some(json!({ "date_order": "mdy" }))).await;
+    assert_eq!(status, StatusCode::OK, "{account}");
+    assert_eq!(account["settings"]["date_order"], "mdy");
+    let (_, preview) = api.get("/api/v1/when?q=3/4").await;
+    assert_eq!(preview["date"], "2027-03-04", "{preview}");
+    let (status, error) = api.call(Method::PATCH, "/api/v1/settings", Some(json!({ "date_order": "dym" }))).await;
+    assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("date_order")), "{error}");
+    let (_, preview) = api.get("/api/v1/when?q=next%20friday").await;
+    assert!(preview["notes"][0].as_str().unwrap().starts_with("the Friday of next week"), "{preview}");
 });
 
 both!(the_openapi_document_describes_every_route, async |server: &Server| {

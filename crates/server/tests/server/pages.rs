@@ -206,12 +206,16 @@ both!(settings_tokens_and_the_calendar_feed, async |server: &Server| {
                 ("pacing_gap_days", "3"),
                 ("work_days", "mon"),
                 ("work_days", "wed"),
+                ("date_order", "dmy"),
             ],
         )
         .await;
     assert_eq!(location(&saved), "/settings?notice=saved");
     let account = server.db.store.account(ann.account_id).await.unwrap();
     assert_eq!((account.settings.zone.as_str(), account.settings.pacing_gap_days), ("America/Chicago", 3));
+    assert_eq!(account.settings.date_order, Some(tickler_core::when::DateOrder::Dmy));
+    let (_, page) = browser.page("/settings").await;
+    assert!(page.contains("<option value=\"dmy\" selected>"), "the chosen date order is shown");
     assert_eq!(account.settings.work_week.days, [true, false, true, false, false, false, false]);
 
     let created = browser.form("/settings/tokens", &[("name", "phone sync")]).await;

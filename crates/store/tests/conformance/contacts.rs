@@ -198,9 +198,16 @@ both!(settings_round_trip_and_migrations_rerun_cleanly, async |db: &TestDb| {
     settings.pacing_gap_days = 4;
     settings.work_week.days = [true, true, true, true, false, false, true];
     settings.work_week.start = jiff::civil::Time::constant(8, 30, 0, 0);
+    assert_eq!(settings.date_order, None, "a new account follows its zone's date order");
+    assert_eq!(settings.date_order(), tickler_core::when::DateOrder::Ymd, "Asia/Tokyo writes year first");
+    settings.date_order = Some(tickler_core::when::DateOrder::Dmy);
     let saved = db.store.update_settings(account.id, &settings).await.unwrap();
     assert_eq!(saved.settings, settings);
+    assert_eq!(saved.settings.date_order(), tickler_core::when::DateOrder::Dmy);
     let again = db.reopen().await;
     let reread = again.default_account(&ZoneName::parse("UTC").unwrap(), now()).await.unwrap();
     assert_eq!(reread, saved, "the first account is reused, not recreated");
+    settings.date_order = None;
+    let cleared = again.update_settings(account.id, &settings).await.unwrap();
+    assert_eq!(cleared.settings.date_order, None, "clearing the order goes back to the zone's");
 });

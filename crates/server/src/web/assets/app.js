@@ -16,7 +16,9 @@ for (const input of document.querySelectorAll("input[data-when]")) {
       const response = await fetch("/api/v1/when?q=" + encodeURIComponent(phrase), { credentials: "same-origin" });
       const body = await response.json();
       if (input.value.trim() !== phrase) return;
-      output.textContent = response.ok ? "→ " + body.display : body.message.replace(/^q: /, "");
+      output.textContent = response.ok
+        ? "→ " + body.display + (body.explanation ? " — " + body.explanation : "")
+        : body.message.replace(/^q: /, "");
       output.classList.toggle("bad", !response.ok);
     } catch (_) { /* offline: the server checks on save */ }
   }, 200);
