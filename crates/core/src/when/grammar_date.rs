@@ -43,7 +43,11 @@ impl Parser<'_, '_> {
             (Some(Kw::Early), Some(Kw::Next), Some(Kw::Unit(Unit::Week))) => (DateSpec::EarlyNextWeek, 3),
             (Some(Kw::Weekend), ..) => (DateSpec::Weekend(0), 1),
             (Some(Kw::Midweek), ..) => (DateSpec::Weekday { day: 2, mode: WeekdayMode::OfWeek(0) }, 1),
-            (Some(Kw::Mid), ..) => return Ok(self.middle()),
+            (Some(Kw::Mid), ..) => return Ok(self.part_of_period(PeriodPart::Middle)),
+            (Some(Kw::Early | Kw::Beginning), ..) => return Ok(self.part_of_period(PeriodPart::Start)),
+            (Some(Kw::Late), ..) => return Ok(self.part_of_period(PeriodPart::Late)),
+            (w, Some(Kw::After), Some(Kw::Next)) if w == Some(Kw::Unit(Unit::Week)) => (DateSpec::WeekStart(2), 3),
+            (m, Some(Kw::After), Some(Kw::Next)) if m == Some(Kw::Unit(Unit::Month)) => (DateSpec::MonthStart(2), 3),
             (Some(Kw::Later), Some(Kw::This), Some(Kw::Unit(Unit::Week))) => (DateSpec::LaterThisWeek, 3),
             (Some(Kw::Q), ..) => {
                 let q = match self.kind(1) {
@@ -83,8 +87,16 @@ impl Parser<'_, '_> {
         Ok(Some(spec))
     }
 
-    /// "mid next week", "middle of this week", "mid march", "mid next month".
-    fn middle(&mut self) -> Option<DateSpec> {
+    /// A part of a week or a month: "mid next week", "middle of this week",
+    /// "mid march", "mid next month" (Wednesday, the 15th); "early next
+    /// month", "beginning of march" (Monday, the 1st); "late next week",
+    /// "late march" (Friday, the 25th).
+    fn part_of_period(&mut self, part: PeriodPart) -> Option<DateSpec> {
+        let (weekday, day_of_month) = match part {
+            PeriodPart::Start => (0, 1),
+            PeriodPart::Middle => (2, 15),
+            PeriodPart::Late => (4, 25),
+        };
         self.pos += 1;
         self.eat(Kw::Of);
         let offset = match self.kw(0) {
@@ -97,13 +109,13 @@ impl Parser<'_, '_> {
         match self.kw(at) {
             Some(Kw::Unit(Unit::Week)) => {
                 self.pos += at + 1;
-                Some(DateSpec::Weekday { day: 2, mode: WeekdayMode::OfWeek(offset.unwrap_or(0)) })
+                Some(DateSpec::Weekday { day: weekday, mode: WeekdayMode::OfWeek(offset.unwrap_or(0)) })
             }
             _ => {
                 let month = self.month_ref()?;
                 Some(match month {
-                    MonthRef::Named { month, year } => DateSpec::Ymd { year, month: month as u64, day: 15 },
-                    month => DateSpec::DayOf { day: 15, month },
+                    MonthRef::Named { month, year } => DateSpec::Ymd { year, month: month as u64, day: day_of_month },
+                    month => DateSpec::DayOf { day: day_of_month, month },
                 })
             }
         }
@@ -338,4 +350,12 @@ impl Parser<'_, '_> {
         self.pos += used;
         Some(h)
     }
+}
+
+/// Which part of a week or a month a phrase names.
+#[derive(Debug, Clone, Copy)]
+enum PeriodPart {
+    Start,
+    Middle,
+    Late,
 }

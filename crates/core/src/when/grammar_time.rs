@@ -59,11 +59,25 @@ impl Parser<'_, '_> {
             (Some(Kw::This), Some(Kw::Period(p))) => Some((p, true, 2)),
             (Some(Kw::In), Some(Kw::Period(p))) => Some((p, false, 2)),
             (Some(Kw::Period(p)), _) => Some((p, false, 1)),
+            // "tomorrow am", "monday pm", "in the am", "this pm": a part of the day.
+            (Some(Kw::This), Some(Kw::Am)) => Some((Period::Morning, true, 2)),
+            (Some(Kw::This), Some(Kw::Pm)) => Some((Period::Afternoon, true, 2)),
+            (Some(Kw::In), Some(Kw::Am)) | (Some(Kw::Am), _) => {
+                Some((Period::Morning, false, 1 + usize::from(self.is(0, Kw::In))))
+            }
+            (Some(Kw::In), Some(Kw::Pm)) | (Some(Kw::Pm), _) => {
+                Some((Period::Afternoon, false, 1 + usize::from(self.is(0, Kw::In))))
+            }
+            (Some(Kw::After), Some(Kw::Lunch)) => Some((Period::Afternoon, false, 2)),
             _ => None,
         };
         if let Some((period, today, used)) = period {
             self.pos += used;
             return self.set_period(PeriodSpec { period, today }, from);
+        }
+        if self.is(0, Kw::Lunch) {
+            self.pos += 1;
+            return self.set_time(TimeSpec::Clock { minutes: 12 * 60, second: 0, bare: false }, from);
         }
         match self.clock(at, from)? {
             Some(spec) => self.set_time(spec, from),

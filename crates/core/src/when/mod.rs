@@ -41,7 +41,11 @@
 //!   1; "next quarter" / "this quarter" = the first day of that quarter; "Q3"
 //!   = July 1, this year's if not past, else next year's. "later this week" =
 //!   two days from today, capped at this week's last work day, never before
-//!   tomorrow.
+//!   tomorrow. The start, middle and end of a week or a month: "early",
+//!   "beginning of", "start of" = its Monday / its 1st; "mid", "middle of" =
+//!   Wednesday / the 15th; "late" = Friday / the 25th ("late next week",
+//!   "early january", "late march 2027"). "the week after next" = Monday of
+//!   the week after next week; "the month after next" = its 1st.
 //! * **Dates without a year** ("March 3", "3/3", "the 20th", holidays,
 //!   "first tuesday of october") are the next occurrence, today included.
 //!   "the month" in ordinal phrases rolls to next month when the day named
@@ -71,7 +75,10 @@
 //!   alone, the coming 00:00; "tomorrow midnight" = 00:00 after tomorrow.
 //!   Morning = 09:00, afternoon = 14:00, evening = 18:00, night/tonight =
 //!   20:00; "this morning" and "tonight" are today even once past. "first
-//!   thing" is the work week's start time.
+//!   thing" is the work week's start time. "am" and "pm" without a number are
+//!   the morning and the afternoon ("tomorrow am", "monday pm", "in the am",
+//!   "this pm"); "lunch" / "lunchtime" is 12:00 and "after lunch" the
+//!   afternoon.
 //! * **Offsets.** "in N days/weeks/months" is calendar arithmetic (a day);
 //!   "in N hours/minutes/seconds" (also "2h", "30m", "1/2 hr", "quarter of an
 //!   hour", "two and a half hours", "1 hour 30 minutes") is exact elapsed time

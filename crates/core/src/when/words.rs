@@ -101,6 +101,12 @@ pub enum Kw {
     Weekend,
     /// "mid", "middle", "midweek" is `Mid` then a week.
     Mid,
+    /// "late" (and "end", "beginning" in "beginning of march") before a week or a month.
+    Late,
+    /// "beginning", "start": the early part of a week or a month.
+    Beginning,
+    /// "lunch", "lunchtime": noon; "after lunch": the afternoon.
+    Lunch,
     /// "midweek" / "mid-week".
     Midweek,
     /// "4ish": the number before it is a clock hour.
@@ -136,6 +142,9 @@ pub fn keyword(word: &str) -> Option<Kw> {
         "sundays" => Weekdays(6),
         "weekend" | "weekends" => Weekend,
         "mid" | "middle" => Mid,
+        "late" => Late,
+        "beginning" | "start" => Beginning,
+        "lunch" | "lunchtime" => Lunch,
         "midweek" => Midweek,
         "ish" => Ish,
         "p" => P,
