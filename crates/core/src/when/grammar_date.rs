@@ -46,8 +46,8 @@ impl Parser<'_, '_> {
             (Some(Kw::Mid), ..) => return Ok(self.part_of_period(PeriodPart::Middle)),
             (Some(Kw::Early | Kw::Beginning), ..) => return Ok(self.part_of_period(PeriodPart::Start)),
             (Some(Kw::Late), ..) => return Ok(self.part_of_period(PeriodPart::Late)),
-            (w, Some(Kw::After), Some(Kw::Next)) if w == Some(Kw::Unit(Unit::Week)) => (DateSpec::WeekStart(2), 3),
-            (m, Some(Kw::After), Some(Kw::Next)) if m == Some(Kw::Unit(Unit::Month)) => (DateSpec::MonthStart(2), 3),
+            (Some(Kw::Unit(Unit::Week)), Some(Kw::After), Some(Kw::Next)) => (DateSpec::WeekStart(2), 3),
+            (Some(Kw::Unit(Unit::Month)), Some(Kw::After), Some(Kw::Next)) => (DateSpec::MonthStart(2), 3),
             (Some(Kw::Later), Some(Kw::This), Some(Kw::Unit(Unit::Week))) => (DateSpec::LaterThisWeek, 3),
             (Some(Kw::Q), ..) => {
                 let q = match self.kind(1) {
