@@ -102,6 +102,8 @@ pub enum TimeSpec {
     WorkEnd,
     /// "first thing": the work week's start time.
     WorkStart,
+    /// "this time tomorrow", "this time next week": the clock time it is now.
+    Now,
 }
 
 /// A part of the day; `today` when forced to today ("this morning", "tonight").
@@ -198,7 +200,11 @@ pub fn parse<'a>(toks: &[Tok<'a>], text: &'a str) -> PResult<Parsed<'a>> {
         }
         // Hedges that change nothing here: "at"/"around" before a day, a
         // trailing "roughly" or "ish".
-        if matches!(p.kw(0), Some(Kw::At | Kw::Ish | Kw::Oclock)) && !p.dangling_at() {
+        // "in 2 weeks time", "in two weeks' time": "time" after a unit.
+        let after_unit = p.pos > 0 && matches!(toks[p.pos - 1].kind, Kind::Word(Kw::Unit(_)));
+        if (matches!(p.kw(0), Some(Kw::At | Kw::Ish | Kw::Oclock)) || (after_unit && p.is(0, Kw::Time)))
+            && !p.dangling_at()
+        {
             p.pos += 1;
             continue;
         }
@@ -328,6 +334,20 @@ impl<'a> Parser<'_, 'a> {
             Some(Kw::Now) => {
                 self.pos += 1;
                 self.set_special(None, from)
+            }
+            // "this time tomorrow": the clock time it is now, on the day the rest names.
+            Some(Kw::This) if self.is(1, Kw::Time) => {
+                self.pos += 2;
+                self.set_time(TimeSpec::Now, from)?;
+                // "this time next week / month / year": that long from now, not the period's start.
+                if let (Some(Kw::Next), Some(Kw::Unit(unit @ (Unit::Week | Unit::Month | Unit::Year)))) =
+                    (self.kw(0), self.kw(1))
+                {
+                    let at = self.pos;
+                    self.pos += 2;
+                    self.set_date(DateSpec::Relative { amount: 1, unit }, at)?;
+                }
+                Ok(true)
             }
             // "first thing": the start of the working day.
             Some(Kw::Ordinal(1)) if self.is(1, Kw::Thing) => {

@@ -138,6 +138,18 @@ impl Parser<'_, '_> {
             self.pos += of + 2;
             return Ok(Some(DateSpec::Weekday { day, mode: WeekdayMode::OfWeek(week) }));
         }
+        // "monday week" (British): a week after the coming Monday; "tuesday next": next Tuesday.
+        if of == 0
+            && self.is(0, Kw::Unit(Unit::Week))
+            && !matches!(self.kw(1), Some(Kw::Ago | Kw::After | Kw::Before | Kw::From | Kw::Of | Kw::Hence))
+        {
+            self.pos += 1;
+            return Ok(Some(DateSpec::Weekday { day, mode: WeekdayMode::AfterNext }));
+        }
+        if of == 0 && self.is(0, Kw::Next) && !matches!(self.kw(1), Some(Kw::Unit(_) | Kw::Weekend)) {
+            self.pos += 1;
+            return Ok(Some(DateSpec::Weekday { day, mode: WeekdayMode::OfWeek(1) }));
+        }
         Ok(Some(DateSpec::Weekday { day, mode: WeekdayMode::Bare }))
     }
 

@@ -219,7 +219,8 @@ fn next_is_letter(text: &str, at: usize) -> bool {
 }
 
 /// End of a word starting at `i`: letters, inner apostrophes and dots
-/// ("o'clock", "p.m"), or a zone path ("America/New_York").
+/// ("o'clock", "p.m"), an apostrophe after a plural's s ("weeks'"), or a
+/// zone path ("America/New_York").
 fn word_end(text: &str, mut i: usize) -> usize {
     let mut zone = false;
     while let Some(c) = text.get(i..).and_then(|s| s.chars().next()) {
@@ -228,7 +229,10 @@ fn word_end(text: &str, mut i: usize) -> usize {
             c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '+' | '-')
         } else if c.is_alphabetic() {
             true
-        } else if is_apostrophe(c) || c == '.' {
+        } else if is_apostrophe(c) {
+            // Inner ("o'clock") or a plural's possessive ("two weeks' time").
+            next_is_letter(text, next) || (i > 0 && matches!(text.as_bytes()[i - 1], b's' | b'S'))
+        } else if c == '.' {
             next_is_letter(text, next)
         } else if c == '/' && next_is_letter(text, next) {
             zone = true;

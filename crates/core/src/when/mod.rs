@@ -30,7 +30,8 @@
 //!   Friday of next week (weeks start on Monday), the same as "friday of next
 //!   week" / "friday next week" / "friday from next week"; "last friday" is the
 //!   most recent Friday before today; "friday after next" is the bare Friday
-//!   plus 7 days. "3 mondays from now" is the bare Monday plus 2 weeks; "two
+//!   plus 7 days, as is the British "friday week"; "tuesday next" is
+//!   "next tuesday". "3 mondays from now" is the bare Monday plus 2 weeks; "two
 //!   fridays ago" is last Friday minus a week.
 //! * **Periods.** "next week" / "early next week" = Monday of next week;
 //!   "this week" = the last work day of this week (today once that has
@@ -78,7 +79,9 @@
 //!   thing" is the work week's start time. "am" and "pm" without a number are
 //!   the morning and the afternoon ("tomorrow am", "monday pm", "in the am",
 //!   "this pm"); "lunch" / "lunchtime" is 12:00 and "after lunch" the
-//!   afternoon.
+//!   afternoon. "this time" is the clock time it is now, on the day the rest
+//!   names ("this time tomorrow"); "this time next week / month / year" is
+//!   a week, month or year from now.
 //! * **Offsets.** "in N days/weeks/months" is calendar arithmetic (a day);
 //!   "in N hours/minutes/seconds" (also "2h", "30m", "1/2 hr", "quarter of an
 //!   hour", "two and a half hours", "1 hour 30 minutes") is exact elapsed time

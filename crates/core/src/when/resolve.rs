@@ -147,6 +147,13 @@ fn clock_of(p: &Parsed<'_>, ctx: &Context, notes: &mut Notes) -> Result<Option<(
             let start = ctx.work_week.start;
             Ok(Some((start.hour() as u32 * 60 + start.minute() as u32, start.second() as u8)))
         }
+        (Some(TimeSpec::Now), None) => {
+            let now = &ctx.now;
+            Ok(Some((now.hour() as u32 * 60 + now.minute() as u32, now.second() as u8)))
+        }
+        (Some(TimeSpec::Now), Some(PeriodSpec { period, .. })) => {
+            Err(format!("\"this time\" cannot also be in the {}", period_name(period)))
+        }
         (Some(TimeSpec::WorkEnd | TimeSpec::WorkStart), Some(PeriodSpec { period, .. })) => {
             Err(format!("the start or end of the working day cannot also be in the {}", period_name(period)))
         }

@@ -107,6 +107,8 @@ pub enum Kw {
     Beginning,
     /// "lunch", "lunchtime": noon; "after lunch": the afternoon.
     Lunch,
+    /// "time": "this time tomorrow", "in 2 weeks time".
+    Time,
     /// "midweek" / "mid-week".
     Midweek,
     /// "4ish": the number before it is a clock hour.
@@ -145,6 +147,7 @@ pub fn keyword(word: &str) -> Option<Kw> {
         "late" => Late,
         "beginning" | "start" => Beginning,
         "lunch" | "lunchtime" => Lunch,
+        "time" => Time,
         "midweek" => Midweek,
         "ish" => Ish,
         "p" => P,
