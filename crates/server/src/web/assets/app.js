@@ -70,3 +70,42 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     }
   });
 }
+
+// Focus, the daily block: keys for the buttons and links the page already has
+// (d done, n note, s snooze, x skip, j/k next/previous, e email, ? help).
+const focusPage = document.getElementById("focus");
+if (focusPage) {
+  const help = document.getElementById("focus-help");
+  const press = (id) => {
+    const element = document.getElementById(id);
+    if (element) element.click();
+  };
+  const open = (id, field) => {
+    const details = document.getElementById(id);
+    if (!details) return;
+    details.open = true;
+    const input = document.getElementById(field);
+    if (input) { input.focus(); if (input.select) input.select(); }
+  };
+  const keys = {
+    d: () => press("focus-done"),
+    n: () => open("focus-note", "f-focus-note"),
+    s: () => open("focus-snooze", "f-focus-when"),
+    x: () => press("focus-skip"),
+    j: () => press("focus-next"),
+    k: () => press("focus-prev"),
+    e: () => open("focus-email", "f-focus-subject"),
+    "?": () => { if (help) help.open = !help.open; },
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    const target = event.target;
+    if (target instanceof Element && target.closest("input, textarea, select, [contenteditable]")) {
+      if (event.key === "Escape") target.blur();
+      return;
+    }
+    if (event.key === "Escape" && help && help.open) { help.open = false; return; }
+    const act = keys[event.key];
+    if (act) { event.preventDefault(); act(); }
+  });
+}
