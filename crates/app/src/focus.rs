@@ -60,9 +60,10 @@ impl BlockInput {
         let started = match non_blank(self.started.as_deref()) {
             None => now,
             Some(text) => {
-                let seconds: i64 = text.trim().parse().map_err(|_| {
-                    Error::invalid("started", format!("\"{text}\" is not a time (seconds since 1970)"))
-                })?;
+                let seconds: i64 = text
+                    .trim()
+                    .parse()
+                    .map_err(|_| Error::invalid("started", format!("\"{text}\" is not a time (seconds since 1970)")))?;
                 if seconds > now.as_second() + START_SLACK_SECONDS {
                     return Err(Error::invalid("started", "is in the future; start the block again from Today"));
                 }
@@ -88,9 +89,12 @@ impl BlockInput {
         let place = match non_blank(self.at.as_deref()) {
             None => None,
             Some("end") => Some(Place::End),
-            Some(text) => Some(Place::At(text.trim().parse::<i64>().map(FollowUpId::new).map_err(|_| {
-                Error::invalid("at", format!("\"{text}\" is not a follow-up id (or \"end\")"))
-            })?)),
+            Some(text) => Some(Place::At(
+                text.trim()
+                    .parse::<i64>()
+                    .map(FollowUpId::new)
+                    .map_err(|_| Error::invalid("at", format!("\"{text}\" is not a follow-up id (or \"end\")")))?,
+            )),
         };
         Ok((Block { started, tally }, place))
     }
@@ -135,7 +139,8 @@ pub async fn card(app: &App, actor: &Actor, row: &AgendaRow) -> Result<Card> {
         .into_iter()
         .filter(|promise| promise.state == PromiseState::Open)
         .collect();
-    let email = if row.follow_up.channel == Channel::Email { email_draft(app, actor, &row.follow_up).await? } else { None };
+    let email =
+        if row.follow_up.channel == Channel::Email { email_draft(app, actor, &row.follow_up).await? } else { None };
     Ok(Card { row: row.clone(), touches, promises, email })
 }
 
@@ -215,7 +220,13 @@ pub enum Step {
 }
 
 /// Take `step` on follow-up `id` of the block: the block after it and the item to show next.
-pub async fn work(app: &App, actor: &Actor, block: Block, id: FollowUpId, step: Step) -> Result<(Block, Place<FollowUpId>)> {
+pub async fn work(
+    app: &App,
+    actor: &Actor,
+    block: Block,
+    id: FollowUpId,
+    step: Step,
+) -> Result<(Block, Place<FollowUpId>)> {
     let before: Vec<FollowUpId> = items(app, actor).await?.iter().map(|row| row.follow_up.id).collect();
     let act = match step {
         Step::Done => {

@@ -11,8 +11,8 @@ use tickler_core::template::Rendered;
 use tickler_core::touch::TouchDraft;
 
 use crate::error::{Error, Record, Result};
-use crate::jobs::{JobKind, insert_job};
 use crate::follow_up_rows::{FOLLOW_UP_COLUMNS, follow_up_from_row, insert_follow_up};
+use crate::jobs::{JobKind, insert_job};
 use crate::rows::{due_columns, optional_instant, parsed, seconds};
 use crate::touches::{Logged, insert_touch};
 use crate::{Backend, Store};

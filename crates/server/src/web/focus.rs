@@ -85,7 +85,11 @@ fn bad_address(error: tickler_app::Error) -> Failure {
     Failure::bad_request(format!("this Focus address is damaged ({}); start again from Today", error.message))
 }
 
-pub async fn page(State(state): State<AppState>, PageCaller(caller): PageCaller, Query(query): Query<FocusQuery>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    Query(query): Query<FocusQuery>,
+) -> Response {
     let now = state.now();
     if !query.block.has_start() {
         // The block starts now: the start goes into the address, so a reload keeps it.
@@ -130,7 +134,9 @@ pub async fn step(
         other => {
             return failure_page(
                 &state,
-                &Failure::not_found(format!("Focus has no step \"{other}\"; the steps are done, note, snooze, skip and send")),
+                &Failure::not_found(format!(
+                    "Focus has no step \"{other}\"; the steps are done, note, snooze, skip and send"
+                )),
             );
         }
     };
@@ -240,9 +246,9 @@ async fn context(
             }
         })
         .collect();
-    let mailto = email.as_ref().map(|email| {
-        format!("mailto:{}?subject={}&body={}", email.to, encode(&email.subject), encode(&email.body))
-    });
+    let mailto = email
+        .as_ref()
+        .map(|email| format!("mailto:{}?subject={}&body={}", email.to, encode(&email.subject), encode(&email.body)));
     Ok(minijinja::context! {
         item => minijinja::context! {
             id,
