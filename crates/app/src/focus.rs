@@ -108,6 +108,7 @@ pub async fn items(app: &App, actor: &Actor) -> Result<Vec<AgendaRow>> {
 
 /// An email drafted for a follow-up.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailDraft {
     pub to: String,
     pub subject: String,
@@ -154,6 +155,19 @@ async fn email_draft(app: &App, actor: &Actor, follow_up: &FollowUp) -> Result<O
     Ok(Some(EmailDraft { to: to.as_str().to_string(), subject, body }))
 }
 
+/// The drafted email of an open follow-up (whatever its channel); refused when the contact has no address.
+pub async fn email(app: &App, actor: &Actor, id: FollowUpId) -> Result<EmailDraft> {
+    let follow_up = app.store.follow_up(actor.account_id(), id).await?;
+    follow_up.state.ensure_open(id)?;
+    match email_draft(app, actor, &follow_up).await? {
+        Some(draft) => Ok(draft),
+        None => {
+            let contact = app.store.contact(actor.account_id(), follow_up.contact_id).await?;
+            Err(Error::refused(format!("{} has no email address to draft to", contact.name())))
+        }
+    }
+}
+
 /// Send a follow-up's email through Tickler (the drafted one unless edited):
 /// the follow-up is done, an outgoing email touch is logged, the message is queued.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -177,6 +191,7 @@ pub struct Sent {
 /// Send the follow-up's email through Tickler and mark it done.
 pub async fn send(app: &App, actor: &Actor, id: FollowUpId, input: &SendInput) -> Result<Sent> {
     let follow_up = app.store.follow_up(actor.account_id(), id).await?;
+    follow_up.state.ensure_open(id)?;
     let Some(draft) = email_draft(app, actor, &follow_up).await? else {
         let contact = app.store.contact(actor.account_id(), follow_up.contact_id).await?;
         return Err(Error::invalid(

@@ -210,3 +210,33 @@ both!(focus_refuses_bad_input_clearly, async |server: &Server| {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("All done for today") && page.contains("0 left"), "{page}");
 });
+
+both!(the_api_drafts_and_sends_a_follow_ups_email, async |server: &Server| {
+    let user = server.first_user("ann@example.com").await;
+    let api = server.api(&user).await;
+    let bea = due_today(&api, "Bea Quinn", Some("bea@quinn.example"), "email", "the contract").await;
+    let cy = due_today(&api, "Cy Young", None, "email", "").await;
+    let (status, draft) = api.get(&format!("/api/v1/follow-ups/{bea}/email")).await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    assert_eq!(
+        (draft["to"].as_str(), draft["subject"].as_str()),
+        (Some("bea@quinn.example"), Some("Following up: The contract"))
+    );
+    let (status, error) = api.get(&format!("/api/v1/follow-ups/{cy}/email")).await;
+    assert_eq!((status, error["error"].as_str()), (StatusCode::CONFLICT, Some("refused")), "{error}");
+    let (status, error) = api.post(&format!("/api/v1/follow-ups/{bea}/email"), json!({ "subject": "a\nb" })).await;
+    assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("subject")), "{error}");
+    let (status, error) = api.post(&format!("/api/v1/follow-ups/{bea}/email"), json!({ "to": "x@y.example" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "unknown fields are refused: {error}");
+    assert_eq!(state(&api, bea).await, "open");
+    let (status, sent) = api.post(&format!("/api/v1/follow-ups/{bea}/email"), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert_eq!(
+        (sent["sent_to"].as_str(), sent["follow_up"]["state"].as_str()),
+        (Some("bea@quinn.example"), Some("done"))
+    );
+    let (status, _) = api.post(&format!("/api/v1/follow-ups/{bea}/email"), json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "already done");
+    let (status, _) = api.get("/api/v1/follow-ups/999999/email").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+});
