@@ -205,6 +205,7 @@ async fn context(
         hidden,
         left => ids.len(),
         elapsed,
+        elapsed_seconds => (now.timestamp().as_second() - block.started.as_second()).max(0),
         tally => minijinja::context! {
             done => tally.done, noted => tally.noted, snoozed => tally.snoozed, skipped => tally.skipped,
             total => tally.total(),

@@ -97,6 +97,18 @@ if (focusPage) {
     e: () => open("focus-email", "f-focus-subject"),
     "?": () => { if (help) help.open = !help.open; },
   };
+  // How long the block has run, kept current between pages (from the server's count, not the browser's clock).
+  const elapsed = document.getElementById("focus-elapsed");
+  if (elapsed && elapsed.dataset.seconds) {
+    const base = Number(elapsed.dataset.seconds);
+    const loaded = performance.now();
+    setInterval(() => {
+      const minutes = Math.floor((base + (performance.now() - loaded) / 1000) / 60);
+      elapsed.textContent = minutes < 1 ? "under a minute"
+        : minutes < 60 ? `${minutes} min`
+        : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+    }, 15000);
+  }
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     const target = event.target;
