@@ -9,15 +9,20 @@
 //                                         demo user, check Today, save a screenshot; then
 //                                         every page (each contact, each plan, each form)
 //                                         on a 360 px wide phone: none scrolls sideways
+//   node e2e/run.mjs focus URL EMAIL PASSWORD
+//                                         Focus, the daily block, with the keyboard only:
+//                                         five follow-ups due today (set up by the caller)
+//                                         worked with d, n, s, x, j/k, e and ?, to the summary
 //
 // The server must run with `--now 2026-11-24T10:00:00-05:00` (a Tuesday), so
 // "next tuesday 3pm" is Tue 1 Dec 2026, 15:00. Exits non-zero on the first
 // failed check. CHROMIUM overrides the browser's path.
 import { chromium } from "playwright-core";
 
-const [mode, base, screenshot] = process.argv.slice(2);
-if (!["flow", "demo"].includes(mode) || !base) {
-  console.error("usage: node e2e/run.mjs flow|demo URL [SCREENSHOT.png]");
+const [mode, base, ...rest] = process.argv.slice(2);
+const screenshot = mode === "demo" ? rest[0] : undefined;
+if (!["flow", "demo", "focus"].includes(mode) || !base) {
+  console.error("usage: node e2e/run.mjs flow|demo URL [SCREENSHOT.png] | focus URL EMAIL PASSWORD");
   process.exit(2);
 }
 const url = (path) => new URL(path, base).toString();
@@ -244,7 +249,125 @@ async function everyPageOnAPhone(browser, signedIn) {
 }
 
 /** Pages beyond the demo's links that must fit a phone too. */
-const EXTRA_PAGES = ["/drifting"];
+const EXTRA_PAGES = ["/drifting", "/focus"];
+
+/** Press a key that leads to another page, and wait for it. */
+async function pressAndLoad(page, key) {
+  await Promise.all([page.waitForEvent("load"), page.keyboard.press(key)]);
+}
+
+/** The name on the Focus card. */
+const focusName = async (page) => (await page.locator("#focus-item h2 a").innerText()).trim();
+
+/**
+ * Focus with the keyboard only. The caller set up five follow-ups due today, in
+ * this order: Ann Lee (email, with an address), Bo Brown, Cy Chan, Di Diaz, Ed Eng
+ * (calls); it checks the records afterwards through the API.
+ */
+async function focus(browser) {
+  const [email, password] = rest;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "America/New_York" });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  await page.goto(url("/login"));
+  await page.fill("#f-login-email", email);
+  await page.fill("#f-login-password", password);
+  await page.keyboard.press("Enter");
+  await page.waitForURL(url("/today"));
+
+  // Today offers Focus; the block starts there.
+  const link = page.locator("#start-focus");
+  check((await link.innerText()).includes("today's 5 one at a time"), "Today links to Focus with the count");
+  await link.focus();
+  await pressAndLoad(page, "Enter");
+  check(pathOf(page) === "/focus", `Focus opens (at ${page.url()})`);
+  const status = async () => (await page.locator("#focus-status").innerText()).trim();
+  check((await status()).startsWith("5 left · running"), `it shows what is left and how long it ran (${await status()})`);
+  check((await focusName(page)) === "Ann Lee", "the first item is the earliest due");
+  const beside = await page.locator(".focus-beside").innerText();
+  check(beside.includes("Asked for the proposal") && beside.includes("send the pricing sheet"), "last touches and open promises beside it");
+
+  // e opens the drafted email: through Tickler, or the mail app.
+  await page.keyboard.press("e");
+  check(await page.locator("#focus-email").evaluate((d) => d.open), "e opens the drafted email");
+  check(await page.locator("#f-focus-subject").evaluate((input) => input === document.activeElement), "the subject has the focus");
+  check((await page.inputValue("#f-focus-subject")) === "Following up: Send the proposal", "the draft has a subject");
+  check((await page.inputValue("#f-focus-body")).startsWith("Hi Ann,"), "the draft greets by first name");
+  const mailto = await page.getByRole("link", { name: "Open in your mail app" }).getAttribute("href");
+  check(mailto.startsWith("mailto:ann@example.com?subject=Following%20up%3A%20Send%20the%20proposal&body=Hi%20Ann"), `a mailto link (${mailto})`);
+  // The phone: the card with every fold-out open fits 360 px.
+  const phone = await browser.newContext({
+    viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, timezoneId: "America/New_York",
+    storageState: await context.storageState(),
+  });
+  const small = await phone.newPage();
+  await small.goto(page.url());
+  await small.locator("details").evaluateAll((all) => all.forEach((details) => { details.open = true; }));
+  const width = await small.evaluate(() => document.documentElement.scrollWidth);
+  check(width <= 360, `Focus fits a 360 px wide phone (the document is ${width} px wide)`);
+  await phone.close();
+
+  // Escape leaves the field, so keys work again; j and k move without acting.
+  await page.keyboard.press("Escape");
+  await pressAndLoad(page, "j");
+  check((await focusName(page)) === "Bo Brown", "j shows the next item");
+  check((await status()).startsWith("5 left"), "moving acts on nothing");
+  await pressAndLoad(page, "k");
+  check((await focusName(page)) === "Ann Lee", "k shows the previous item");
+
+  // d: done.
+  await pressAndLoad(page, "d");
+  check((await page.locator(".notice").innerText()).includes("Marked done."), "d marks done");
+  check((await focusName(page)) === "Bo Brown", "and moves to the next");
+  check((await status()).startsWith("4 left"), `one fewer left (${await status()})`);
+
+  // n: done with a note, typed then Enter.
+  await page.keyboard.press("n");
+  check(await page.locator("#f-focus-note").evaluate((input) => input === document.activeElement), "n puts the cursor in the note");
+  await page.keyboard.type("Left a voicemail; calls back Friday");
+  await pressAndLoad(page, "Enter");
+  check((await focusName(page)) === "Cy Chan", "the note saves and moves on");
+
+  // s: snooze, a phrase then Enter (the field's text is selected, so typing replaces it).
+  await page.keyboard.press("s");
+  check(await page.locator("#f-focus-when").evaluate((input) => input === document.activeElement), "s puts the cursor in Until");
+  await page.keyboard.type("next monday 9am");
+  await pressAndLoad(page, "Enter");
+  check((await page.locator(".notice").innerText()).includes("Snoozed."), "s snoozes");
+  check((await focusName(page)) === "Di Diaz", "and moves on");
+
+  // x: skip.
+  await pressAndLoad(page, "x");
+  check((await page.locator(".notice").innerText()).includes("Skipped."), "x skips");
+  check((await focusName(page)) === "Ed Eng", "the last item");
+
+  // ?: the keys, shown and hidden.
+  const help = page.locator("#focus-help");
+  check(!(await help.evaluate((d) => d.open)), "the keys start folded");
+  await page.keyboard.press("?");
+  check(await help.evaluate((d) => d.open), "? shows the keys");
+  const helpText = await help.innerText();
+  check(helpText.includes("skip: the follow-up is marked skipped") && helpText.includes("next / previous"), "the help names the keys");
+  await page.keyboard.press("?");
+  check(!(await help.evaluate((d) => d.open)), "? hides them again");
+
+  // j past the last: the summary, with Ed still open; k goes back to him, d ends the day.
+  await pressAndLoad(page, "j");
+  const summary = page.locator("#focus-summary");
+  check((await summary.innerText()).includes("1 still open today"), "the summary says what is left");
+  await pressAndLoad(page, "k");
+  check((await focusName(page)) === "Ed Eng", "k from the summary goes back to the last item");
+  await pressAndLoad(page, "d");
+  check((await summary.locator("h2").innerText()).includes("All done for today"), "the block ends with a summary");
+  const tally = {};
+  for (const key of ["done", "noted", "snoozed", "skipped", "time"]) {
+    tally[key] = (await page.locator(`#summary-${key}`).innerText()).trim();
+  }
+  check(tally.done === "2" && tally.noted === "1" && tally.snoozed === "1" && tally.skipped === "1", `the tally (${JSON.stringify(tally)})`);
+  check(tally.time.length > 0, `the time taken is shown (${tally.time})`);
+  check((await status()).startsWith("0 left"), "nothing left");
+  await context.close();
+}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -253,7 +376,7 @@ const browser = await chromium.launch({
 });
 let failed = false;
 try {
-  await (mode === "flow" ? flow(browser) : demo(browser));
+  await ({ flow, demo, focus }[mode])(browser);
 } catch (error) {
   failed = true;
   console.error(`FAIL (${mode}) after ${passed} checks: ${error.stack || error}`);

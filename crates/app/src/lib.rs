@@ -17,6 +17,7 @@ pub mod dates;
 pub mod demo;
 mod error;
 pub mod export;
+pub mod focus;
 pub mod follow_ups;
 pub mod import;
 pub mod keep_in_touch;

@@ -63,6 +63,8 @@ pub enum Command {
     Snooze(SnoozeArgs),
     /// Skip a follow-up
     Skip(IdArg),
+    /// A follow-up by email: show the drafted message, or send it through Tickler and mark it done (--send)
+    Email(EmailArgs),
     /// Record a promise made to a contact
     Promise(PromiseArgs),
     /// List open promises with the time left
@@ -427,6 +429,21 @@ pub struct LateArgs {
     pub subject: Option<String>,
     /// The message, in place of the draft's
     #[arg(long)]
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EmailArgs {
+    /// The follow-up's id
+    pub id: i64,
+    /// Send it to the contact through Tickler: a touch is logged and the follow-up is done
+    #[arg(long)]
+    pub send: bool,
+    /// The subject, in place of the draft's
+    #[arg(long, requires = "send")]
+    pub subject: Option<String>,
+    /// The message, in place of the draft's
+    #[arg(long, requires = "send")]
     pub body: Option<String>,
 }
 

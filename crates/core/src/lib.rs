@@ -8,6 +8,7 @@ pub mod consent;
 pub mod contact;
 pub mod digest;
 pub mod error;
+pub mod focus;
 pub mod follow_up;
 pub mod ids;
 pub mod import;

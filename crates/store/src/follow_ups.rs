@@ -7,10 +7,12 @@ use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, FollowUp, FollowUpDraft, FollowUpState, Origin, ensure_snooze_in_future};
 use tickler_core::ids::{AccountId, ContactId, FollowUpId};
 use tickler_core::pacing::{self, Neighbour, PacingWarning};
+use tickler_core::template::Rendered;
 use tickler_core::touch::TouchDraft;
 
 use crate::error::{Error, Record, Result};
 use crate::follow_up_rows::{FOLLOW_UP_COLUMNS, follow_up_from_row, insert_follow_up};
+use crate::jobs::{JobKind, insert_job};
 use crate::rows::{due_columns, optional_instant, parsed, seconds};
 use crate::touches::{Logged, insert_touch};
 use crate::{Backend, Store};
@@ -103,6 +105,37 @@ impl Store {
                 }
                 None => None,
             };
+            let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+            tx.commit().await?;
+            Ok((follow_up, logged))
+        })
+        .await
+    }
+
+    /// Mark an open follow-up done by an email sent through Tickler: the touch is
+    /// recorded and the message queued to `to`, in one transaction. Refused when
+    /// the contact's consent forbids following up.
+    pub async fn send_follow_up(
+        &self,
+        account_id: AccountId,
+        id: FollowUpId,
+        touch: &TouchDraft,
+        email: (&str, &Rendered),
+        now: Timestamp,
+    ) -> Result<(FollowUp, Logged)> {
+        crate::error::during("sending a follow-up", async {
+            let mut tx = self.begin_write().await?;
+            let follow_up = follow_up_in(&mut tx, account_id, id).await?;
+            follow_up.state.ensure_open(id)?;
+            let contact = self.lock_contact(&mut tx, account_id, follow_up.contact_id).await?;
+            contact.consent.ensure_may_follow_up(contact.name(), false)?;
+            close(&mut tx, account_id, id, FollowUpState::Done, now).await?;
+            let draft = TouchDraft { contact_id: follow_up.contact_id, ..touch.clone() };
+            let logged = insert_touch(&mut tx, account_id, &contact, &draft, now).await?;
+            let (to, rendered) = email;
+            let payload = serde_json::json!({ "to": to, "subject": rendered.subject, "body": rendered.body });
+            let key = format!("follow-up:{id}");
+            insert_job(&mut tx, JobKind::Reminder, account_id, &payload.to_string(), &key, now, now).await?;
             let follow_up = follow_up_in(&mut tx, account_id, id).await?;
             tx.commit().await?;
             Ok((follow_up, logged))

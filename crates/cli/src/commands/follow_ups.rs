@@ -1,9 +1,9 @@
-//! `follow`, `done`, `snooze`, `skip`.
+//! `follow`, `done`, `snooze`, `skip`, `email`.
 
 use tickler_app::follow_ups::{self, DoneInput, FollowUpInput, SnoozeInput};
 use tickler_core::ids::FollowUpId;
 
-use crate::args::{DoneArgs, FollowArgs, SnoozeArgs};
+use crate::args::{DoneArgs, EmailArgs, FollowArgs, SnoozeArgs};
 use crate::commands::touches::print_logged;
 use crate::context::Context;
 use crate::failure::Outcome;
@@ -58,5 +58,28 @@ pub async fn skip(cx: &Context, id: i64) -> Outcome {
         return render::json(&follow_up);
     }
     say!("Skipped {}", render::follow_up_line(&follow_up));
+    Ok(())
+}
+
+pub async fn email(cx: &Context, args: EmailArgs) -> Outcome {
+    let id = FollowUpId::new(args.id);
+    if !args.send {
+        let draft = tickler_app::focus::email(&cx.app, &cx.actor, id).await?;
+        if cx.json {
+            return render::json(&draft);
+        }
+        say!("To: {} · send it: tickler email {id} --send", draft.to);
+        say!("Subject: {}", draft.subject);
+        for line in draft.body.lines() {
+            say!("| {line}");
+        }
+        return Ok(());
+    }
+    let input = tickler_app::focus::SendInput { subject: args.subject, body: args.body };
+    let sent = tickler_app::focus::send(&cx.app, &cx.actor, id, &input).await?;
+    if cx.json {
+        return render::json(&sent);
+    }
+    say!("Sent to {}; done: {}", sent.sent_to, render::follow_up_line(&sent.follow_up));
     Ok(())
 }

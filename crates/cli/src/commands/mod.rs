@@ -73,6 +73,7 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Done(args) => follow_ups::done(&app, args).await,
         Command::Snooze(args) => follow_ups::snooze(&app, args).await,
         Command::Skip(args) => follow_ups::skip(&app, args.id).await,
+        Command::Email(args) => follow_ups::email(&app, args).await,
         Command::Promise(args) => promises::promise(&app, args).await,
         Command::Promises => promises::list(&app).await,
         Command::Kept(args) => promises::kept(&app, args.id).await,

@@ -148,3 +148,32 @@ both!(skip_closes_a_follow_up_without_a_touch, |t: &Tickler| {
     t.rejects(&["done", &call.to_string()], 1, &["already skipped"]);
     t.rejects(&["snooze", &call.to_string(), "friday"], 1, &["skipped"]);
 });
+
+both!(email_shows_a_follow_ups_draft_and_sends_it_through_tickler, |t: &Tickler| {
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    t.add("Bo Brown", &[]);
+    let ann = t.json(&["follow", "ann", "today 3pm", "--via", "email", "--note", "send the proposal"]);
+    let ann = ann["follow_up"]["id"].as_i64().unwrap().to_string();
+    let bo = t.json(&["follow", "bo", "today 4pm", "--via", "email"]);
+    let bo = bo["follow_up"]["id"].as_i64().unwrap().to_string();
+
+    let draft = t.json(&["email", &ann]);
+    assert_eq!(draft["to"], "ann@acme.com");
+    assert_eq!(draft["subject"], "Following up: Send the proposal");
+    assert!(draft["body"].as_str().unwrap().starts_with("Hi Ann,"), "{draft}");
+    let text = t.ok(&["email", &ann]).stdout;
+    assert!(text.contains(&format!("send it: tickler email {ann} --send")) && text.contains("| Hi Ann,"), "{text}");
+    t.rejects(&["email", &bo], 1, &["Bo Brown has no email address"]);
+    t.rejects(&["email", &bo, "--send"], 2, &["send", "no email address"]);
+    t.rejects(&["email", &ann, "--send", "--subject", "two\nlines"], 2, &["subject", "one line"]);
+    let without_send = t.run(&["email", &ann, "--subject", "x"]).failure(2);
+    assert!(without_send.stderr.contains("--send"), "{without_send:?}");
+
+    let sent = t.json(&["email", &ann, "--send", "--subject", "The proposal"]);
+    assert_eq!(sent["sent_to"], "ann@acme.com");
+    assert_eq!(sent["follow_up"]["state"], "done");
+    assert_eq!(sent["touch"]["touch"]["channel"], "email");
+    let timeline = t.timeline("ann");
+    assert!(timeline.iter().any(|entry| entry.to_string().contains("Emailed: The proposal")), "{timeline:?}");
+    t.rejects(&["email", &ann, "--send"], 1, &["already done"]);
+});

@@ -9,6 +9,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use serde_json::json;
+
 use crate::common::{Backend, Tickler};
 use crate::live::{self, Server};
 
@@ -62,4 +64,51 @@ fn demo_today_in_a_browser() {
     if std::env::var_os("TICKLER_SCREENSHOT").is_none() {
         let _ = std::fs::remove_file(&shot);
     }
+}
+
+/// Focus, the daily block, driven with the keyboard only in Chromium (`e2e/run.mjs focus`);
+/// the follow-ups' states are then read back through the API.
+#[test]
+fn focus_with_the_keyboard_in_a_browser() {
+    let t = Tickler::new(Backend::Sqlite);
+    let server = Server::start(&t.database(), &[]);
+    let session = server.set_up_first_user("Tess Tester", "tess@example.com");
+    let token = server.create_token(&session, "focus test");
+    // Five follow-ups due today, earliest first; Ann's by email, with a touch and a promise beside it.
+    let people = [
+        ("Ann Lee", Some("ann@example.com"), "email", "today 11am", "send the proposal"),
+        ("Bo Brown", None, "call", "today noon", "ask about the budget"),
+        ("Cy Chan", None, "call", "today 1pm", "check in"),
+        ("Di Diaz", None, "call", "today 2pm", "the renewal"),
+        ("Ed Eng", None, "call", "today 3pm", "thank him"),
+    ];
+    let mut ids = Vec::new();
+    for (name, email, channel, when, note) in people {
+        let mut contact = json!({ "name": name });
+        if let Some(email) = email {
+            contact["emails"] = json!([email]);
+        }
+        let contact = live::id_of(&server.send_json("POST", "/api/v1/contacts", &token, &contact).expect(201));
+        if name == "Ann Lee" {
+            let touch = json!({ "channel": "call", "summary": "Asked for the proposal", "at": "yesterday 2pm" });
+            server.send_json("POST", &format!("/api/v1/contacts/{contact}/touches"), &token, &touch).expect(201);
+            let promise = json!({ "what": "send the pricing sheet", "told": "friday 5pm" });
+            server.send_json("POST", &format!("/api/v1/contacts/{contact}/promises"), &token, &promise).expect(201);
+        }
+        let body = json!({ "when": when, "channel": channel, "note": note, "agreed": true });
+        let scheduled =
+            server.send_json("POST", &format!("/api/v1/contacts/{contact}/follow-ups"), &token, &body).expect(201);
+        let id = scheduled.json()["follow_up"]["id"].as_i64().expect("a follow-up id");
+        ids.push((id, contact));
+    }
+    let output = run_node(&["focus", &server.url, "tess@example.com", live::PASSWORD]);
+    assert!(output.contains("checks passed"), "{output}");
+    let follow_up =
+        |index: usize| server.get(&format!("/api/v1/follow-ups/{}", ids[index].0), &token).expect(200).json();
+    let states: Vec<String> = (0..5).map(|i| follow_up(i)["state"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(states, ["done", "done", "open", "skipped", "done"], "Ann d, Bo n, Cy s, Di x, Ed d");
+    assert_eq!(follow_up(2)["due"]["date"], "2026-11-30", "Cy is snoozed to next Monday");
+    let bo = server.get(&format!("/api/v1/contacts/{}/timeline", ids[1].1), &token).expect(200).text();
+    assert!(bo.contains("Left a voicemail; calls back Friday"), "Bo's note is recorded: {bo}");
+    assert!(!server.stderr().contains("panicked"), "the server panicked:\n{}", server.stderr());
 }

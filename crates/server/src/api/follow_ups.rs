@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tickler_app::Scheduled;
+use tickler_app::focus::{self, EmailDraft, SendInput, Sent};
 use tickler_app::follow_ups::{self, Agenda, AgendaQuery, Done, DoneInput, FollowUpInput, SnoozeInput};
 use tickler_app::promises::{self, OpenPromise, PromiseInput, RunningLate, TellInput, Told};
 use tickler_core::follow_up::FollowUp;
@@ -105,6 +106,28 @@ pub async fn skip(
     ApiPath(id): ApiPath<FollowUpId>,
 ) -> Result<Json<FollowUp>> {
     Ok(Json(follow_ups::skip(&state.app, &caller.actor(&state), id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/follow-ups/{id}/email", tag = "follow-ups", params(("id" = i64, Path)),
+    responses((status = 200, body = EmailDraft, description = "The drafted email of an open follow-up"), Errors))]
+pub async fn email(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<FollowUpId>,
+) -> Result<Json<EmailDraft>> {
+    Ok(Json(focus::email(&state.app, &caller.actor(&state), id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/follow-ups/{id}/email", tag = "follow-ups", params(("id" = i64, Path)),
+    request_body = SendInput,
+    responses((status = 200, body = Sent, description = "Queued to the contact, the touch logged and the follow-up done"), Errors))]
+pub async fn send(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<FollowUpId>,
+    ApiJson(input): ApiJson<SendInput>,
+) -> Result<Json<Sent>> {
+    Ok(Json(focus::send(&state.app, &caller.actor(&state), id, &input).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/promises", tag = "promises",

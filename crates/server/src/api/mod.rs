@@ -107,6 +107,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(follow_ups::done))
         .routes(routes!(follow_ups::snooze))
         .routes(routes!(follow_ups::skip))
+        .routes(routes!(follow_ups::email, follow_ups::send))
         .routes(routes!(follow_ups::promises))
         .routes(routes!(follow_ups::keep))
         .routes(routes!(follow_ups::running_late, follow_ups::tell))

@@ -4,6 +4,7 @@
 
 mod contact;
 mod contacts;
+mod focus;
 mod follow_ups;
 mod keep_in_touch;
 mod mailbox;
@@ -35,6 +36,8 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(sign_in::login_page).post(sign_in::login))
         .route("/logout", post(sign_in::logout))
         .route("/today", get(today::page))
+        .route("/focus", get(focus::page))
+        .route("/focus/{id}/{step}", post(focus::step))
         .route("/contacts", get(contacts::list))
         .route("/contacts/new", get(contacts::new_page).post(contacts::create))
         .route("/contacts/import", get(transfer::page).post(transfer::import))
@@ -153,6 +156,7 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "addresses" => "New addresses made: the old ones no longer work.",
         "review-added" => "Added as a contact: the mail you exchange with them is logged on them.",
         "review-dismissed" => "Dismissed: they will not be listed again.",
+        "focus-sent" => "Sent through Tickler and marked done.",
         "deliverable" => "Marked as working again: automatic email may go there.",
         _ => return None,
     })

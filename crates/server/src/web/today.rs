@@ -84,6 +84,8 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
             _ => buckets.push((bucket, vec![item])),
         }
     }
+    let due_today: usize =
+        buckets.iter().filter(|(bucket, _)| *bucket != Bucket::Upcoming).map(|(_, items)| items.len()).sum();
     let buckets: Vec<minijinja::Value> = buckets
         .into_iter()
         .map(|(bucket, items)| {
@@ -137,6 +139,7 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
         today => now.strftime("%A %-d %B").to_string(),
         days => DAYS_AHEAD,
         buckets,
+        due_today,
         more,
         at_risk,
         reconnect,

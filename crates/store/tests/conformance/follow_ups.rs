@@ -109,6 +109,29 @@ both!(done_records_the_touch_in_the_same_step, async |db: &TestDb| {
     assert!(matches!(db.store.skip_follow_up(account.id, id, now()).await, Err(Error::Domain(_))));
 });
 
+both!(sending_a_follow_up_closes_it_logs_the_touch_and_queues_the_email_at_once, async |db: &TestDb| {
+    let account = db.account().await;
+    let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();
+    let id = db.store.schedule_follow_up(account.id, &follow(ann.id, day_due(2026, 11, 24)), false, now()).await;
+    let id = id.unwrap().follow_up.id;
+    let touch = TouchDraft::new(ann.id, now(), Channel::Email, "Emailed: the proposal").unwrap();
+    let email = tickler_core::template::Rendered { subject: "The proposal".into(), body: "Hi Ann".into() };
+    let (done, logged) =
+        db.store.send_follow_up(account.id, id, &touch, ("ann@acme.com", &email), now()).await.unwrap();
+    assert_eq!(done.state, FollowUpState::Done);
+    assert_eq!(logged.touch.summary, "Emailed: the proposal");
+    let queued = db.store.claim_jobs("test", now(), SignedDuration::from_secs(60), 10).await.unwrap();
+    let reminders: Vec<_> = queued.iter().filter(|job| job.kind == tickler_store::JobKind::Reminder).collect();
+    assert_eq!(reminders.len(), 1, "{queued:?}");
+    let payload: serde_json::Value = serde_json::from_str(&reminders[0].payload).unwrap();
+    assert_eq!(payload, serde_json::json!({ "to": "ann@acme.com", "subject": "The proposal", "body": "Hi Ann" }));
+    let again = db.store.send_follow_up(account.id, id, &touch, ("ann@acme.com", &email), now()).await;
+    assert!(matches!(again, Err(Error::Domain(tickler_core::Error::Refused(_)))), "{again:?}");
+    assert_eq!(db.store.touches(account.id, ann.id).await.unwrap().len(), 1, "no second touch");
+    let more = db.store.claim_jobs("test", now(), SignedDuration::from_secs(60), 10).await.unwrap();
+    assert!(more.iter().all(|job| job.kind != tickler_store::JobKind::Reminder), "no second email: {more:?}");
+});
+
 both!(snoozes_move_the_due_and_keep_count, async |db: &TestDb| {
     let account = db.account().await;
     let ann = db.store.create_contact(account.id, &draft("Ann", None), now()).await.unwrap();

@@ -70,3 +70,54 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     }
   });
 }
+
+// Focus, the daily block: keys for the buttons and links the page already has
+// (d done, n note, s snooze, x skip, j/k next/previous, e email, ? help).
+const focusPage = document.getElementById("focus");
+if (focusPage) {
+  const help = document.getElementById("focus-help");
+  const press = (id) => {
+    const element = document.getElementById(id);
+    if (element) element.click();
+  };
+  const open = (id, field) => {
+    const details = document.getElementById(id);
+    if (!details) return;
+    details.open = true;
+    const input = document.getElementById(field);
+    if (input) { input.focus(); if (input.select) input.select(); }
+  };
+  const keys = {
+    d: () => press("focus-done"),
+    n: () => open("focus-note", "f-focus-note"),
+    s: () => open("focus-snooze", "f-focus-when"),
+    x: () => press("focus-skip"),
+    j: () => press("focus-next"),
+    k: () => press("focus-prev"),
+    e: () => open("focus-email", "f-focus-subject"),
+    "?": () => { if (help) help.open = !help.open; },
+  };
+  // How long the block has run, kept current between pages (from the server's count, not the browser's clock).
+  const elapsed = document.getElementById("focus-elapsed");
+  if (elapsed && elapsed.dataset.seconds) {
+    const base = Number(elapsed.dataset.seconds);
+    const loaded = performance.now();
+    setInterval(() => {
+      const minutes = Math.floor((base + (performance.now() - loaded) / 1000) / 60);
+      elapsed.textContent = minutes < 1 ? "under a minute"
+        : minutes < 60 ? `${minutes} min`
+        : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+    }, 15000);
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    const target = event.target;
+    if (target instanceof Element && target.closest("input, textarea, select, [contenteditable]")) {
+      if (event.key === "Escape") target.blur();
+      return;
+    }
+    if (event.key === "Escape" && help && help.open) { help.open = false; return; }
+    const act = keys[event.key];
+    if (act) { event.preventDefault(); act(); }
+  });
+}
