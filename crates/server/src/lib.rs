@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod caller;
 pub mod config;
 pub mod error;
+pub mod health;
 pub mod rate_limit;
 pub mod state;
 pub mod web;
@@ -32,7 +33,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(web::router())
         .merge(api)
-        .route("/health", get(|| async { "ok" }))
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
         .route("/calendar/{file}", get(calendar::feed))
         .layer(axum::middleware::from_fn_with_state(state.clone(), invalidate_on_write))
         .with_state(state)

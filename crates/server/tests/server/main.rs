@@ -7,6 +7,7 @@ mod common;
 
 mod api;
 mod delivery;
+mod health;
 mod keep_in_touch;
 mod mail_account;
 mod own_mail;
