@@ -104,12 +104,21 @@ pub enum Command {
     Worker(WorkerArgs),
     /// Run the web app, JSON API and calendar feed
     Serve(ServeArgs),
+    /// Bring the database's schema up to date, saying which migrations ran (--check: only say whether it is)
+    Migrate(MigrateArgs),
     /// Manage the people who sign in to the web app
     #[command(subcommand)]
     User(UserCommand),
     /// Manage the API tokens of the people who sign in
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Change nothing: exit 0 when the schema is current, 1 listing the pending migrations
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,7 @@ mod keep_in_touch;
 mod mail;
 mod mail_account;
 mod mailboxes;
+mod migrate;
 mod pacing;
 mod plans;
 mod promises;
