@@ -114,6 +114,15 @@ pub enum Command {
     Token(TokenCommand),
 }
 
+/// How `serve` and `worker` write their log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line, its fields at the top level.
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
     /// Change nothing: exit 0 when the schema is current, 1 listing the pending migrations
@@ -135,6 +144,9 @@ pub struct ServeArgs {
     /// Serve the web app only; run the scheduler elsewhere (`tickler worker`)
     #[arg(long)]
     pub no_worker: bool,
+    /// How log lines are written on standard error: text, or json (one object a line); RUST_LOG filters them
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "TICKLER_LOG_FORMAT")]
+    pub log_format: LogFormat,
     #[command(flatten)]
     pub smtp: crate::args_plans::SmtpArgs,
     #[command(flatten)]

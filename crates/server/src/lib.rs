@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod health;
 pub mod rate_limit;
+pub mod request_log;
 pub mod state;
 pub mod web;
 
@@ -51,6 +52,7 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(axum::middleware::from_fn(request_log::log))
 }
 
 /// Serve `app` on a bound listener until `shutdown` resolves.

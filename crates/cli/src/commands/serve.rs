@@ -14,6 +14,7 @@ use crate::context::{database_url, default_data_dir, now_instant, system_zone};
 use crate::failure::{Failure, Outcome};
 
 pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
+    crate::logging::init(args.log_format)?;
     let config = config(global, args)?;
     let app = App::open(&config.database)
         .await?
@@ -85,8 +86,8 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
     if let Some(worker) = worker {
         match worker.await {
             Ok(Ok(())) => {}
-            Ok(Err(error)) => eprintln!("worker: {error}"),
-            Err(error) => eprintln!("worker: {error}"),
+            Ok(Err(error)) => tracing::error!("worker stopped: {error}"),
+            Err(error) => tracing::error!("worker stopped: {error}"),
         }
     }
     app.close().await;

@@ -17,6 +17,7 @@ mod demo;
 mod doors;
 mod errors;
 mod keep_in_touch;
+mod logs;
 mod mail;
 mod mail_account;
 mod mailboxes;
