@@ -125,6 +125,7 @@ impl From<StoreError> for Error {
                 Error { kind: Kind::Duplicate, message: error.to_string(), field: Some(field) }
             }
             StoreError::Pacing(warning) => Error::new(Kind::Pacing(warning.clone()), warning.message()),
+            StoreError::SchemaNewer(_) => Error::refused(error.to_string()),
             StoreError::Database { .. } | StoreError::Config(_) => Error::new(Kind::Unavailable, error.to_string()),
             StoreError::Corrupt(_) | StoreError::Migrate(_) => Error::internal(error),
         }

@@ -45,8 +45,8 @@ pub use error::{Error, Kind, Result};
 pub use sealed::SecretKey;
 /// The records actions return, defined by the store.
 pub use tickler_store::{
-    AgendaRow, Backend, BulkEnrolled, Logged, MailSettings, Record, RestoreSummary, Scheduled, Undeliverable,
-    UnknownCorrespondent,
+    AgendaRow, Backend, BulkEnrolled, Logged, MailSettings, Migration, Record, RestoreSummary, Scheduled, SchemaStatus,
+    Undeliverable, UnknownCorrespondent,
 };
 
 /// The application: the store the actions act on, and the installation's key
@@ -63,6 +63,26 @@ impl App {
     /// Open the database at `url` (a SQLite path or a `postgres://` URL), creating and migrating it.
     pub async fn open(url: &str) -> Result<App> {
         Ok(App { store: Store::open(url).await?, secret_key: None, inbound: None })
+    }
+
+    /// Connect to the database at `url` without migrating it: `tickler migrate` reads and applies the migrations itself.
+    pub async fn connect(url: &str) -> Result<App> {
+        Ok(App { store: Store::connect(url).await?, secret_key: None, inbound: None })
+    }
+
+    /// The database's migrations beside this binary's.
+    pub async fn schema_status(&self) -> Result<SchemaStatus> {
+        Ok(self.store.schema_status().await?)
+    }
+
+    /// Apply the pending migrations and return them (refused when the database is newer than the binary).
+    pub async fn migrate(&self) -> Result<Vec<Migration>> {
+        Ok(self.store.migrate().await?)
+    }
+
+    /// The database answers.
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.store.ping().await?)
     }
 
     /// The application over a store already open (the benchmarks and tests).

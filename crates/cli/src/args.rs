@@ -106,12 +106,30 @@ pub enum Command {
     Worker(WorkerArgs),
     /// Run the web app, JSON API and calendar feed
     Serve(ServeArgs),
+    /// Bring the database's schema up to date, saying which migrations ran (--check: only say whether it is)
+    Migrate(MigrateArgs),
     /// Manage the people who sign in to the web app
     #[command(subcommand)]
     User(UserCommand),
     /// Manage the API tokens of the people who sign in
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+/// How `serve` and `worker` write their log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line, its fields at the top level.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Change nothing: exit 0 when the schema is current, 1 listing the pending migrations
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +146,9 @@ pub struct ServeArgs {
     /// Serve the web app only; run the scheduler elsewhere (`tickler worker`)
     #[arg(long)]
     pub no_worker: bool,
+    /// How log lines are written on standard error: text, or json (one object a line); RUST_LOG filters them
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "TICKLER_LOG_FORMAT")]
+    pub log_format: LogFormat,
     #[command(flatten)]
     pub smtp: crate::args_plans::SmtpArgs,
     #[command(flatten)]

@@ -392,6 +392,9 @@ pub struct WorkerArgs {
     /// Passes run at once on PostgreSQL: one claims and records while another's emails go out (SQLite runs one)
     #[arg(long, default_value_t = 3)]
     pub lanes: usize,
+    /// How log lines are written on standard error: text, or json (one object a line); RUST_LOG filters them
+    #[arg(long, value_enum, default_value_t = crate::args::LogFormat::Text, env = "TICKLER_LOG_FORMAT")]
+    pub log_format: crate::args::LogFormat,
     #[command(flatten)]
     pub smtp: SmtpArgs,
     #[command(flatten)]

@@ -8,6 +8,7 @@ mod args_plans;
 mod commands;
 mod context;
 mod failure;
+mod logging;
 
 use std::process::ExitCode;
 

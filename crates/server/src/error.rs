@@ -74,7 +74,7 @@ impl Failure {
     }
 
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        eprintln!("tickler: internal error: {detail}");
+        tracing::error!(target: "tickler::http", "internal error: {detail}");
         Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server; it was logged")
     }
 
@@ -125,7 +125,7 @@ impl From<tickler_app::Error> for Failure {
             Kind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             Kind::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Kind::Unavailable => {
-                eprintln!("tickler: unavailable: {}", error.message);
+                tracing::warn!(target: "tickler::http", "database unavailable: {}", error.message);
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
             }
             Kind::Internal => return Failure::internal(error.message),

@@ -10,7 +10,9 @@ pub mod calendar;
 pub mod caller;
 pub mod config;
 pub mod error;
+pub mod health;
 pub mod rate_limit;
+pub mod request_log;
 pub mod state;
 pub mod web;
 
@@ -32,7 +34,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(web::router())
         .merge(api)
-        .route("/health", get(|| async { "ok" }))
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
         .route("/calendar/{file}", get(calendar::feed))
         .layer(axum::middleware::from_fn_with_state(state.clone(), invalidate_on_write))
         .with_state(state)
@@ -49,6 +52,7 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(axum::middleware::from_fn(request_log::log))
 }
 
 /// Serve `app` on a bound listener until `shutdown` resolves.

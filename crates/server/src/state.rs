@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use tickler_app::App;
+use tickler_app::worker::Heartbeat;
 
 use crate::cache::Caches;
 use crate::config::Config;
@@ -22,13 +23,20 @@ pub struct Shared {
     pub limiter: RateLimiter,
     pub pages: minijinja::Environment<'static>,
     pub caches: Caches,
+    /// The heartbeat of the worker running in this process, read by `/ready`; `None` without one.
+    pub worker: Option<Heartbeat>,
 }
 
 impl AppState {
     pub fn new(app: App, config: Config) -> AppState {
+        AppState::with_worker(app, config, None)
+    }
+
+    /// The state of a process that also runs a worker, whose `heartbeat` `/ready` reads.
+    pub fn with_worker(app: App, config: Config, worker: Option<Heartbeat>) -> AppState {
         let limiter = RateLimiter::new(Duration::from_secs(config.login_window_seconds));
         let caches = Caches::new(Duration::from_millis(config.cache_ms));
-        AppState(Arc::new(Shared { app, config, limiter, pages: crate::web::templates::environment(), caches }))
+        AppState(Arc::new(Shared { app, config, limiter, pages: crate::web::templates::environment(), caches, worker }))
     }
 
     /// "Now": the configured instant (demos, tests) or the clock.

@@ -29,6 +29,9 @@ pub enum Error {
     /// The database failed while the store did `operation` (as a phrase: "scheduling a follow-up").
     #[error("database error while {operation}: {source}")]
     Database { operation: &'static str, source: sqlx::Error },
+    /// The database was migrated by a newer binary: the message names the migrations this one does not know.
+    #[error("{0}")]
+    SchemaNewer(String),
     /// The schema could not be brought up to date.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

@@ -28,6 +28,7 @@ mod plans;
 mod promises;
 mod replies;
 mod rows;
+mod schema;
 mod sessions;
 mod timeline;
 mod touches;
@@ -57,6 +58,7 @@ pub use mail_accounts::{MailAccount, MailAccountSettings, MailServerSettings, Ma
 pub use outbox::{Delivery, MAX_SEND_ATTEMPTS, OutboundEmail, OutboxState, SendFailure, StepRun, backoff};
 pub use plans::MailSettings;
 pub use replies::{MailboxPoll, RecordedReply, ReplyOutcome};
+pub use schema::{Migration, SchemaStatus};
 pub use sessions::Session;
 pub use touches::Logged;
 pub use users::Credentials;
@@ -74,7 +76,16 @@ pub struct Store {
 impl Store {
     /// Open (creating when missing) the database at `url` — a SQLite path or
     /// `sqlite:` URL, or a `postgres://` URL — and bring its schema up to date.
+    /// A database migrated by a newer binary is refused, naming the migrations this one does not know.
     pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connect to the database at `url` (creating a SQLite file when missing) without touching its schema:
+    /// for `tickler migrate --check`, which reads [`Store::schema_status`] and changes nothing.
+    pub async fn connect(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url);
         let url = match backend {
@@ -110,11 +121,6 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|error| Error::Config(format!("cannot open database {}: {error}", dialect::redact(&url))))?;
-        let migrator = match backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&pool).await?;
         Ok(Store { pool, backend })
     }
 

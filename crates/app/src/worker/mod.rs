@@ -8,6 +8,7 @@
 //! reads time from a [`Clock`] so tests and `--now` control it.
 
 mod clock;
+mod heartbeat;
 mod notices;
 mod replies;
 mod senders;
@@ -23,8 +24,12 @@ use tokio::task::JoinSet;
 use crate::App;
 
 pub use clock::Clock;
+pub use heartbeat::{Heartbeat, Pulse};
 pub use replies::{ReplyError, ReplyPoller, ReplyReport, check_replies};
 use senders::Senders;
+
+/// How many idle waits may pass without a beat before the worker counts as stuck (a long send pass takes a few).
+pub const HEARTBEAT_PASSES: u32 = 4;
 
 /// How a worker runs.
 #[derive(Debug, Clone)]
@@ -47,6 +52,8 @@ pub struct WorkerConfig {
     pub imap: Option<ImapConfig>,
     /// Watch each user's own mailbox (INBOX and Sent); `None`: users' mailboxes are not read.
     pub watch: Option<crate::mailbox::watch::WatchSettings>,
+    /// Beaten on every pass, for the process's `/ready`.
+    pub heartbeat: Heartbeat,
 }
 
 impl WorkerConfig {
@@ -62,6 +69,7 @@ impl WorkerConfig {
             clock,
             imap: None,
             watch: Some(crate::mailbox::watch::WatchSettings::default()),
+            heartbeat: Heartbeat::new(Duration::from_secs(30) * HEARTBEAT_PASSES),
         }
     }
 }
@@ -266,6 +274,7 @@ async fn drain_with(app: &App, senders: &Senders, config: &WorkerConfig) -> Resu
             let mut total = PassReport::default();
             loop {
                 let pass = pass(&store, &senders, &config, &writer).await?;
+                config.heartbeat.beat();
                 total.add(&pass);
                 if pass.claimed == 0 || pass.claimed == pass.held {
                     return Ok::<_, SchedulerError>(total);
@@ -311,10 +320,12 @@ pub async fn run_worker(
         }));
     }
     loop {
+        config.heartbeat.beat();
         replies.poll_if_due(&app, &config.clock).await;
         if let Err(error) = drain_with(&app, &senders, &config).await {
             eprintln!("worker: {error}; trying again shortly");
         }
+        config.heartbeat.beat();
         let now = config.clock.now();
         let wait = match store.next_job_at().await {
             Ok(Some(at)) if at > now => {

@@ -11,6 +11,7 @@ mod keep_in_touch;
 mod mail;
 mod mail_account;
 mod mailbox;
+mod migrate;
 mod plans;
 mod progress;
 mod promises;
@@ -39,6 +40,9 @@ pub async fn run(cli: Cli) -> Outcome {
     }
     if let Command::Serve(args) = &cli.command {
         return serve::run(&global, args).await;
+    }
+    if let Command::Migrate(args) = &cli.command {
+        return migrate::run(&global, args).await;
     }
     if let Command::Mail(MailCommand::Key) = &cli.command {
         return mail_account::key(global.json);
@@ -93,7 +97,7 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Worker(args) => worker::run(&app, args).await,
         Command::User(command) => users::run(&app, command).await,
         Command::Token(command) => tokens::run(&app, command).await,
-        Command::When(_) | Command::Demo(_) | Command::Serve(_) => Ok(()),
+        Command::When(_) | Command::Demo(_) | Command::Serve(_) | Command::Migrate(_) => Ok(()),
     };
     // Closing checkpoints SQLite's write-ahead log, leaving one tidy file.
     app.app.close().await;

@@ -14,6 +14,7 @@ use crate::context::{database_url, default_data_dir, now_instant, system_zone};
 use crate::failure::{Failure, Outcome};
 
 pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
+    crate::logging::init(args.log_format)?;
     let config = config(global, args)?;
     let app = App::open(&config.database)
         .await?
@@ -48,6 +49,7 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
     }
     say!("Press Ctrl+C to stop.");
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut heartbeat = None;
     let worker = if args.no_worker {
         None
     } else {
@@ -60,11 +62,12 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
         };
         let mut stopped = stopped.clone();
         let worker_app = app.clone();
+        let config = WorkerConfig { imap, watch: Some(watch), ..WorkerConfig::new(clock) };
+        heartbeat = Some(config.heartbeat.clone());
         Some(tokio::spawn(async move {
             let shutdown = async move {
                 let _ = stopped.wait_for(|stop| *stop).await;
             };
-            let config = WorkerConfig { imap, watch: Some(watch), ..WorkerConfig::new(clock) };
             worker::run_worker(worker_app, mailer, config, shutdown).await
         }))
     };
@@ -72,7 +75,7 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
         shutdown_signal().await;
         let _ = stop.send(true);
     });
-    let state = AppState::new(app.clone(), config);
+    let state = AppState::with_worker(app.clone(), config, heartbeat);
     let mut web_stopped = stopped.clone();
     let web_shutdown = async move {
         let _ = web_stopped.wait_for(|stop| *stop).await;
@@ -83,8 +86,8 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
     if let Some(worker) = worker {
         match worker.await {
             Ok(Ok(())) => {}
-            Ok(Err(error)) => eprintln!("worker: {error}"),
-            Err(error) => eprintln!("worker: {error}"),
+            Ok(Err(error)) => tracing::error!("worker stopped: {error}"),
+            Err(error) => tracing::error!("worker stopped: {error}"),
         }
     }
     app.close().await;

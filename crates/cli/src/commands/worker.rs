@@ -11,6 +11,7 @@ use crate::failure::Outcome;
 use crate::render;
 
 pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
+    crate::logging::init(args.log_format)?;
     let mailer = Mailer::new(&smtp_config(&args.smtp)?)?;
     // With --now the calendar is fixed at that instant and time runs on from it, so leases still expire.
     let clock = match std::env::args().any(|arg| arg == "--now" || arg.starts_with("--now="))
@@ -83,7 +84,7 @@ pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
         );
         return Ok(());
     }
-    eprintln!("worker: running (owner {}); stop with Ctrl-C", config.owner);
+    tracing::info!(owner = %config.owner, "worker running; stop with Ctrl-C");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -36,19 +36,27 @@ pub struct Server {
     /// `127.0.0.1:PORT`.
     pub address: String,
     stderr: Arc<Mutex<String>>,
+    /// The thread reading stderr; it ends when the process closes it.
+    reading: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
     /// Start `tickler --database DATABASE --now NOW --tz TZ serve --listen 127.0.0.1:0 EXTRA`.
     pub fn start(database: &str, extra: &[&str]) -> Server {
+        Server::start_env(database, extra, &[])
+    }
+
+    /// Start as [`Server::start`] with these environment variables set (`RUST_LOG`, say).
+    pub fn start_env(database: &str, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tickler"));
         command.args(["--database", database, "--now", NOW, "--tz", TZ, "serve", "--listen", "127.0.0.1:0"]);
         command.args(extra);
         for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("TICKLER_") {
+            if key.to_string_lossy().starts_with("TICKLER_") || key == "RUST_LOG" {
                 command.env_remove(key);
             }
         }
+        command.envs(env.iter().copied());
         // No tickler.toml from the working directory.
         command.current_dir(std::env::temp_dir());
         command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -56,7 +64,7 @@ impl Server {
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut err = child.stderr.take().expect("stderr is piped");
         let sink = Arc::clone(&stderr);
-        std::thread::spawn(move || {
+        let reading = std::thread::spawn(move || {
             let mut text = String::new();
             let _ = err.read_to_string(&mut text);
             sink.lock().expect("stderr buffer").push_str(&text);
@@ -74,7 +82,28 @@ impl Server {
         };
         let url = url.trim_end_matches('/').to_string();
         let address = url.trim_start_matches("http://").to_string();
-        Server { child, url, address, stderr }
+        Server { child, url, address, stderr, reading: Some(reading) }
+    }
+
+    /// Stop with SIGTERM and return everything the server wrote on stderr.
+    pub fn stop(mut self) -> String {
+        self.terminate();
+        if let Some(reading) = self.reading.take() {
+            let _ = reading.join();
+        }
+        self.stderr()
+    }
+
+    /// SIGTERM, then wait; SIGKILL when the signal cannot be sent.
+    fn terminate(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        let stopped = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        if !stopped.is_ok_and(|status| status.success()) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
     }
 
     /// What the server wrote on stderr so far.
@@ -144,11 +173,7 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         // SIGTERM lets the server finish and close the store; SIGKILL if it is stuck.
-        let stopped = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        if !stopped.is_ok_and(|status| status.success()) {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
+        self.terminate();
     }
 }
 

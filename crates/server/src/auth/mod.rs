@@ -100,6 +100,7 @@ impl FromRequestParts<AppState> for ApiCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let caller = authenticate(state, &parts.headers).await?.ok_or_else(Failure::unauthorized)?;
+        crate::request_log::record_account(&parts.extensions, caller.account.id);
         if let Some(expected) = &caller.csrf {
             let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
             let sent = parts.headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
@@ -122,7 +123,10 @@ impl FromRequestParts<AppState> for PageCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match authenticate(state, &parts.headers).await {
-            Ok(Some(caller)) => Ok(PageCaller(caller)),
+            Ok(Some(caller)) => {
+                crate::request_log::record_account(&parts.extensions, caller.account.id);
+                Ok(PageCaller(caller))
+            }
             Ok(None) => Err(sign_in_redirect(state).await),
             Err(failure) => Err(crate::web::view::failure_page(state, &failure)),
         }

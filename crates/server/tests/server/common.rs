@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode, redirect};
 use serde_json::Value;
 use tickler_app::users::{self, UserInput};
+use tickler_app::worker::Heartbeat;
 use tickler_app::{App, SecretKey};
 use tickler_core::contact::ZoneName;
 use tickler_core::user::User;
@@ -54,9 +55,14 @@ impl Server {
 
     /// A server of `app` (made over `db`'s store: an installation inbound address, say).
     pub async fn start_with_app(db: TestDb, app: App) -> Server {
+        Server::start_with_worker(db, app, None).await
+    }
+
+    /// A server of `app` whose process runs a worker beating `heartbeat` (`None`: no worker here).
+    pub async fn start_with_worker(db: TestDb, app: App, heartbeat: Option<Heartbeat>) -> Server {
         let mut config = Config::new("unused");
         config.now = Some(now());
-        let state = AppState::new(app, config);
+        let state = AppState::with_worker(app, config, heartbeat);
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -8,6 +8,7 @@ mod common;
 mod api;
 mod delivery;
 mod focus;
+mod health;
 mod keep_in_touch;
 mod mail_account;
 mod own_mail;
