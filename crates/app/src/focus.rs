@@ -23,9 +23,6 @@ use crate::{Actor, App};
 pub const MAX_ITEMS: u32 = 500;
 /// How many of the contact's touches are shown beside an item.
 pub const TOUCHES_SHOWN: usize = 3;
-/// The longest subject and body of a drafted email.
-const MAX_SUBJECT: usize = 300;
-const MAX_BODY: usize = 20_000;
 /// How far ahead of the clock a block's start may be (clock skew).
 const START_SLACK_SECONDS: i64 = 300;
 
@@ -201,15 +198,7 @@ pub async fn send(app: &App, actor: &Actor, id: FollowUpId, input: &SendInput) -
     };
     let subject = non_blank(input.subject.as_deref()).unwrap_or(&draft.subject).trim().to_string();
     let body = non_blank(input.body.as_deref()).unwrap_or(&draft.body).to_string();
-    if subject.contains(['\r', '\n']) {
-        return Err(Error::invalid("subject", "must be one line"));
-    }
-    if subject.chars().count() > MAX_SUBJECT {
-        return Err(Error::invalid("subject", format!("is longer than {MAX_SUBJECT} characters")));
-    }
-    if body.chars().count() > MAX_BODY {
-        return Err(Error::invalid("body", format!("is longer than {MAX_BODY} characters")));
-    }
+    crate::promises::check_message(&subject, &body)?;
     let shown: String = subject.chars().take(200).collect();
     let mut touch = TouchDraft::new(follow_up.contact_id, actor.now, Channel::Email, &format!("Emailed: {shown}"))?;
     touch.direction = Direction::Out;

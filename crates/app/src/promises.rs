@@ -92,9 +92,24 @@ pub struct RunningLate {
     pub past: bool,
 }
 
-/// The longest subject and message a running-late email takes.
+/// The longest subject and message of an email the user edited before Tickler sends it.
 const MAX_SUBJECT: usize = 300;
 const MAX_BODY: usize = 20_000;
+
+/// Check an email the user edited before Tickler sends it (running late, Focus):
+/// a subject of one line, each within its length.
+pub(crate) fn check_message(subject: &str, body: &str) -> Result<()> {
+    if subject.contains(['\r', '\n']) {
+        return Err(Error::invalid("subject", "must be one line"));
+    }
+    if subject.chars().count() > MAX_SUBJECT {
+        return Err(Error::invalid("subject", format!("is longer than {MAX_SUBJECT} characters")));
+    }
+    if body.chars().count() > MAX_BODY {
+        return Err(Error::invalid("body", format!("is longer than {MAX_BODY} characters")));
+    }
+    Ok(())
+}
 
 /// Tell the contact a new deadline: the message as edited (the draft's when left out).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -184,15 +199,7 @@ pub async fn tell(app: &App, actor: &Actor, id: PromiseId, input: &TellInput) ->
             ));
         }
     };
-    if subject.contains(['\r', '\n']) {
-        return Err(Error::invalid("subject", "must be one line"));
-    }
-    if subject.chars().count() > MAX_SUBJECT {
-        return Err(Error::invalid("subject", format!("is longer than {MAX_SUBJECT} characters")));
-    }
-    if body.chars().count() > MAX_BODY {
-        return Err(Error::invalid("body", format!("is longer than {MAX_BODY} characters")));
-    }
+    check_message(&subject, &body)?;
     let zone = actor.zone.time_zone();
     let told_text = told.to_zoned_datetime(zone).strftime("%a %Y-%m-%d %H:%M").to_string();
     let promise = app.store.promise(actor.account_id(), id).await?;
