@@ -4,7 +4,7 @@
 
 use super::holiday::Holiday;
 use super::lexer::{Kind, Tok};
-use super::words::{Kw, Period, Unit};
+use super::words::{Kw, Period, Season, Unit};
 
 /// How a weekday name is qualified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +89,16 @@ pub enum DateSpec {
     EarlyNextWeek,
     LaterThisWeek,
     NextBusinessDay,
+    /// "first business day of next month" (nth 1), "last working day of the month" (nth -1).
+    NthBusinessDay {
+        nth: i8,
+        month: MonthRef,
+    },
+    /// "spring", "this summer" (0), "next fall" (1), "last winter" (-1): the season's first day.
+    Season {
+        season: Season,
+        offset: i32,
+    },
 }
 
 /// The clock part of a phrase.
@@ -179,6 +189,9 @@ fn exact_seconds(unit: Unit) -> Option<u128> {
         _ => None,
     }
 }
+
+/// How far ahead "later today" is: three hours.
+const LATER_TODAY_SECONDS: i64 = 3 * 3600;
 
 /// Biggest amount accepted in "in N units".
 const MAX_AMOUNT: u64 = 1_000_000;
@@ -363,6 +376,16 @@ impl<'a> Parser<'_, 'a> {
                 self.pos += 1;
                 self.set_time(TimeSpec::WorkEnd, from)
             }
+            // "later today": a few hours from now, and still today.
+            Some(Kw::Later) if self.is(1, Kw::Today) => {
+                self.pos += 2;
+                if self.out.time.is_some() || self.out.period.is_some() || self.out.shift.is_some() {
+                    return self.invalid(from, "addition to a date or time");
+                }
+                self.set_date(DateSpec::Offset(0), from)?;
+                self.out.shift = Some(LATER_TODAY_SECONDS);
+                Ok(true)
+            }
             Some(kw) if ends(kw).is_some() => {
                 self.pos += 1;
                 self.set_special(ends(kw).map(|p| (p, 0)), from)
@@ -383,6 +406,22 @@ impl<'a> Parser<'_, 'a> {
                 };
                 if offset.is_some() {
                     self.pos += 1;
+                }
+                // "end of Q1": the quarter's last day, at the end of the working day.
+                if let (None, Some(Kw::Q), Some(Kind::Num { value: q @ 1..=4, .. })) =
+                    (offset, self.kw(0), self.kind(1))
+                {
+                    self.pos += 2;
+                    let year = match self.kind(0) {
+                        Some(Kind::Num { value, digits: 4 }) => {
+                            self.pos += 1;
+                            i16::try_from(value).ok()
+                        }
+                        _ => None,
+                    };
+                    let month = MonthRef::Named { month: q as i8 * 3, year };
+                    self.set_date(DateSpec::LastDay(month), from)?;
+                    return self.set_time(TimeSpec::WorkEnd, from);
                 }
                 let period = match self.kw(0) {
                     Some(Kw::Unit(Unit::Week)) => EndPeriod::Week,
@@ -484,6 +523,9 @@ impl<'a> Parser<'_, 'a> {
     /// "2 days after thanksgiving", "20 minutes from 2pm", "the day before friday".
     fn relative(&mut self) -> PResult<bool> {
         let from = self.pos;
+        if self.after_day()? {
+            return Ok(true);
+        }
         // "the day after christmas", "the day before friday".
         if self.is(0, Kw::Unit(Unit::Day))
             && matches!(self.kw(1), Some(Kw::After | Kw::Before))
@@ -609,8 +651,59 @@ impl<'a> Parser<'_, 'a> {
         self.set_date(DateSpec::Relative { amount, unit }, from)
     }
 
+    /// "after thanksgiving", "after friday", "after the 15th": the next work
+    /// day after that day; "after the holidays", "after new year", "in the
+    /// new year": the first work day after New Year's Day.
+    fn after_day(&mut self) -> PResult<bool> {
+        let from = self.pos;
+        let new_year = |p: &Self, at: usize| p.is(at, Kw::New) && p.is(at + 1, Kw::Unit(Unit::Year));
+        let holidays = match (self.kw(0), self.kw(1)) {
+            (Some(Kw::After), Some(Kw::Holidays)) => Some(2),
+            (Some(Kw::In), Some(Kw::New)) if new_year(self, 1) && !self.is(3, Kw::Eve) => Some(3),
+            _ => None,
+        };
+        if let Some(used) = holidays {
+            self.pos += used;
+            self.set_date(DateSpec::Holiday { holiday: super::holiday::Holiday::NewYear, year: None }, from)?;
+            return self.set_next_work_day(from);
+        }
+        if !self.is(0, Kw::After) || self.out.date.is_some() {
+            return Ok(false);
+        }
+        self.pos += 1;
+        let read = self.date()?;
+        let day_like = matches!(
+            self.out.date,
+            Some(
+                DateSpec::Holiday { .. }
+                    | DateSpec::Weekday { mode: WeekdayMode::Bare | WeekdayMode::This | WeekdayMode::OfWeek(_), .. }
+                    | DateSpec::Ymd { .. }
+                    | DateSpec::Numeric { .. }
+                    | DateSpec::DayOfMonth(_)
+                    | DateSpec::DayOf { .. }
+                    | DateSpec::Offset(_)
+            )
+        );
+        if !read || !day_like {
+            self.pos = from;
+            self.out.date = None;
+            self.out.weekday = None;
+            return Ok(false);
+        }
+        self.set_next_work_day(from)
+    }
+
+    /// The step of "after X": one work day on.
+    fn set_next_work_day(&mut self, from: usize) -> PResult<bool> {
+        if self.out.step.is_some() || self.out.shift.is_some() || self.out.special.is_some() {
+            return self.invalid(from, "second offset");
+        }
+        self.out.step = Some(Step::Calendar(1, Unit::BusinessDay));
+        Ok(true)
+    }
+
     /// Whether a clock hour ("3", "3pm", "noon") starts `ahead` tokens on.
-    fn clock_follows(&self, ahead: usize) -> bool {
+    pub(super) fn clock_follows(&self, ahead: usize) -> bool {
         match self.toks.get(self.pos + ahead).map(|t| t.kind) {
             Some(Kind::Num { digits, .. }) => digits <= 2,
             Some(Kind::Word(Kw::Number(n))) => n <= 12,

@@ -49,6 +49,8 @@ impl Parser<'_, '_> {
             (Some(Kw::Unit(Unit::Week)), Some(Kw::After), Some(Kw::Next)) => (DateSpec::WeekStart(2), 3),
             (Some(Kw::Unit(Unit::Month)), Some(Kw::After), Some(Kw::Next)) => (DateSpec::MonthStart(2), 3),
             (Some(Kw::Later), Some(Kw::This), Some(Kw::Unit(Unit::Week))) => (DateSpec::LaterThisWeek, 3),
+            (Some(Kw::Season(season)), ..) => (DateSpec::Season { season, offset: 0 }, 1),
+            (Some(Kw::In), Some(Kw::Season(season)), _) => (DateSpec::Season { season, offset: 0 }, 2),
             (Some(Kw::Q), ..) => {
                 let q = match self.kind(1) {
                     Some(Kind::Num { value: q @ 1..=4, .. }) => q as u8,
@@ -106,8 +108,20 @@ impl Parser<'_, '_> {
             _ => None,
         };
         let at = usize::from(offset.is_some());
-        match self.kw(at) {
-            Some(Kw::Unit(Unit::Week)) => {
+        match (self.kw(at), self.kind(at + 1)) {
+            // "start of next quarter", "beginning of Q2".
+            (Some(Kw::Quarter), _) if matches!(part, PeriodPart::Start) => {
+                self.pos += at + 1;
+                Some(DateSpec::QuarterStart(offset.unwrap_or(0)))
+            }
+            (Some(Kw::Q), Some(Kind::Num { value: q @ 1..=4, .. }))
+                if offset.is_none() && matches!(part, PeriodPart::Start) =>
+            {
+                self.pos += 2;
+                let year = self.year();
+                Some(DateSpec::Quarter { q: q as u8, year })
+            }
+            (Some(Kw::Unit(Unit::Week)), _) => {
                 self.pos += at + 1;
                 Some(DateSpec::Weekday { day: weekday, mode: WeekdayMode::OfWeek(offset.unwrap_or(0)) })
             }
@@ -191,6 +205,11 @@ impl Parser<'_, '_> {
                 self.pos += next + 2;
                 return self.month_ref().map(DateSpec::LastDay);
             }
+            (Kw::Season(season), _) => DateSpec::Season { season, offset },
+            (Kw::Unit(Unit::BusinessDay) | Kw::Business, Kw::Last) => {
+                self.pos += next;
+                return self.business_day_of(-1);
+            }
             _ => return None,
         };
         if let (Kw::Last, DateSpec::Weekday { day, .. }) = (q, spec)
@@ -245,12 +264,38 @@ impl Parser<'_, '_> {
         Some(n)
     }
 
+    /// "business day of next month", "working day in march", "workday of the
+    /// month" after an ordinal or "last": the `nth` work day of that month.
+    fn business_day_of(&mut self, nth: i8) -> Option<DateSpec> {
+        let word = match (self.kw(0), self.kw(1)) {
+            (Some(Kw::Unit(Unit::BusinessDay)), _) => 1,
+            (Some(Kw::Business), Some(Kw::Unit(Unit::Day))) => 2,
+            _ => return None,
+        };
+        if !(self.is(word, Kw::Of) || self.is(word, Kw::In)) {
+            return None;
+        }
+        self.pos += word + 1;
+        let month = self.month_ref()?;
+        Some(DateSpec::NthBusinessDay { nth, month })
+    }
+
     /// Phrases led by an ordinal: "first tuesday of october", "1st day of next month",
     /// "3rd of March", "the 20th of next month", "the 20th".
     fn ordinal_led(&mut self) -> PResult<Option<DateSpec>> {
         let Some(n) = self.ordinal() else {
             return Ok(None);
         };
+        if matches!(self.kw(0), Some(Kw::Unit(Unit::BusinessDay) | Kw::Business)) {
+            let at = self.pos;
+            let Some(spec) = self.business_day_of(i8::try_from(n).unwrap_or(i8::MAX)) else {
+                return Err(super::grammar::GrammarError::Unexpected(at));
+            };
+            if n == 0 || n > 23 {
+                return self.invalid(at - 1, "work day of a month (there are at most 23)");
+            }
+            return Ok(Some(spec));
+        }
         if let Some(Kw::Weekday(day)) = self.kw(0) {
             if !(self.is(1, Kw::Of) || self.is(1, Kw::In)) || n > 5 {
                 return Err(super::grammar::GrammarError::Unexpected(self.pos));
@@ -342,6 +387,8 @@ impl Parser<'_, '_> {
             (Kw::New, Some(Kw::Unit(Unit::Year))) => (NewYear, 2 + usize::from(day(self, 2))),
             (Kw::Thanksgiving, _) => (Thanksgiving, 1 + usize::from(day(self, 1))),
             (Kw::Easter, Some(Kw::Weekday(6))) => (Easter, 2),
+            (Kw::Black, Some(Kw::Weekday(4))) => (BlackFriday, 2),
+            (Kw::Cyber, Some(Kw::Weekday(0))) => (CyberMonday, 2),
             (Kw::Easter, _) => (Easter, 1),
             (Kw::Halloween, _) => (Halloween, 1),
             (Kw::Valentines, _) => (Valentines, 1 + usize::from(day(self, 1))),

@@ -53,7 +53,12 @@ impl Parser<'_, '_> {
     /// A clock time, a named time or a part of the day.
     pub(super) fn time(&mut self) -> PResult<bool> {
         let from = self.pos;
-        let at = self.eat(Kw::At);
+        // "after 3pm", "after 5": from that time on, read as the time itself, like "at".
+        let after = self.is(0, Kw::After) && (self.clock_follows(1) || matches!(self.kind(1), Some(Kind::Time { .. })));
+        if after {
+            self.pos += 1;
+        }
+        let at = after || self.eat(Kw::At);
         let period = match (self.kw(0), self.kw(1)) {
             (Some(Kw::Tonight), _) => Some((Period::Night, true, 1)),
             (Some(Kw::This), Some(Kw::Period(p))) => Some((p, true, 2)),

@@ -17,6 +17,10 @@ pub enum Holiday {
     LaborDay,
     Halloween,
     Thanksgiving,
+    /// The day after Thanksgiving.
+    BlackFriday,
+    /// The Monday after Thanksgiving.
+    CyberMonday,
     ChristmasEve,
     Christmas,
     BoxingDay,
@@ -39,6 +43,8 @@ pub fn date_in(holiday: Holiday, year: i16) -> Option<Date> {
         LaborDay => nth(9, 1, Weekday::Monday),
         Halloween => fixed(10, 31),
         Thanksgiving => nth(11, 4, Weekday::Thursday),
+        BlackFriday => nth(11, 4, Weekday::Thursday)?.tomorrow().ok(),
+        CyberMonday => nth(11, 4, Weekday::Thursday)?.checked_add(jiff::Span::new().days(4)).ok(),
         ChristmasEve => fixed(12, 24),
         Christmas => fixed(12, 25),
         BoxingDay => fixed(12, 26),
@@ -195,6 +201,9 @@ mod tests {
     #[test]
     fn rule_based_holidays() {
         assert_eq!(date_in(Holiday::Thanksgiving, 2026), Some(date(2026, 11, 26)));
+        assert_eq!(date_in(Holiday::BlackFriday, 2026), Some(date(2026, 11, 27)));
+        assert_eq!(date_in(Holiday::CyberMonday, 2026), Some(date(2026, 11, 30)));
+        assert_eq!(date_in(Holiday::BlackFriday, 2027), Some(date(2027, 11, 26)));
         assert_eq!(date_in(Holiday::MemorialDay, 2026), Some(date(2026, 5, 25)));
         assert_eq!(date_in(Holiday::LaborDay, 2026), Some(date(2026, 9, 7)));
         assert_eq!(date_in(Holiday::MothersDay, 2026), Some(date(2026, 5, 10)));

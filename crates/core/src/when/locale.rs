@@ -124,6 +124,42 @@ const COUNTRIES: &[(&str, &str)] = &[
     ("America/", "LA"),
 ];
 
+/// Zones (or prefixes ending in '/') south of the equator, where spring
+/// starts in September: "next spring" in Sydney is 1 September.
+const SOUTHERN: &[&str] = &[
+    "Australia/",
+    "Antarctica/",
+    "NZ",
+    "Pacific/Auckland",
+    "Pacific/Chatham",
+    "Pacific/Fiji",
+    "Pacific/Noumea",
+    "Pacific/Tahiti",
+    "Pacific/Port_Moresby",
+    "America/Argentina/",
+    "America/Buenos_Aires",
+    "America/Santiago",
+    "America/Montevideo",
+    "America/Asuncion",
+    "America/Sao_Paulo",
+    "America/La_Paz",
+    "America/Lima",
+    "Africa/Johannesburg",
+    "Africa/Maputo",
+    "Africa/Harare",
+    "Africa/Windhoek",
+    "Africa/Lusaka",
+    "Africa/Gaborone",
+    "Indian/Mauritius",
+    "Indian/Antananarivo",
+    "Indian/Reunion",
+];
+
+/// Whether an IANA zone is south of the equator (its seasons are the other way round).
+pub fn is_southern(zone: &str) -> bool {
+    SOUTHERN.iter().any(|name| if name.ends_with('/') { zone.starts_with(name) } else { zone == *name })
+}
+
 /// The country (ISO code, or a region placeholder) an IANA zone is in, if known.
 pub fn country_of(zone: &str) -> Option<&'static str> {
     COUNTRIES

@@ -40,7 +40,9 @@
 //!   "next weekend" = Saturday of next week; "next month" = the 1st of next
 //!   month; "mid next month" / "mid march" = the 15th; "next year" = January
 //!   1; "next quarter" / "this quarter" = the first day of that quarter; "Q3"
-//!   = July 1, this year's if not past, else next year's. "later this week" =
+//!   = July 1, this year's if not past, else next year's ("start of next
+//!   quarter", "beginning of Q2" alike); "end of Q1" = its last day at the
+//!   work week's end time. "later this week" =
 //!   two days from today, capped at this week's last work day, never before
 //!   tomorrow. The start, middle and end of a week or a month: "early",
 //!   "beginning of", "start of" = its Monday / its 1st; "mid", "middle of" =
@@ -102,8 +104,24 @@
 //!   observed); the reading names the days skipped.
 //! * **Holidays** by name (US): New Year's Day, Valentine's Day, Easter,
 //!   Mother's Day, Memorial Day, Father's Day, Independence Day, Labor Day,
-//!   Halloween, Thanksgiving (4th Thursday of November), Christmas Eve,
-//!   Christmas, Boxing Day, New Year's Eve; "christmas 2027" for a given year.
+//!   Halloween, Thanksgiving (4th Thursday of November), Black Friday (the
+//!   day after), Cyber Monday (the Monday after), Christmas Eve, Christmas,
+//!   Boxing Day, New Year's Eve; "christmas 2027" for a given year.
+//! * **After a day.** "after thanksgiving", "after friday", "after the 15th"
+//!   = the next work day after that day; "after the holidays", "after new
+//!   year", "in the new year" = the first work day after New Year's Day.
+//!   "after 3pm", "after 9:30" are that time, read as "at".
+//! * **Work days of a month.** "first business day of next month", "last
+//!   working day of the month", "3rd workday of march": counted over the
+//!   month's work days, days off skipped (at most the 23rd).
+//! * **Seasons** by month: spring is March to May, summer June to August,
+//!   autumn ("fall") September to November, winter December to February,
+//!   the other way round south of the equator (the zone says which). "next
+//!   spring", "in the fall", "this summer" = the first day of the coming
+//!   one, or today while it is that season ("this"/bare only); "last
+//!   winter" = the first day of the last one that has ended.
+//! * **Later today** = 3 hours from now, and it must still be today. Vague
+//!   words that name no day ("soon", "someday", "whenever") are refused.
 //! * **Zones.** "Thursday 8:00 PST": the day is read in the context zone, the
 //!   clock time in the named zone, and the moment is expressed in the named
 //!   zone. Abbreviations name a place ("PST" = America/Los_Angeles, so PST in

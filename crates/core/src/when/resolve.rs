@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Span, ZonedDateTime};
 use super::grammar::{DateSpec, EndPeriod, MonthRef, Parsed, PeriodSpec, Step, TimeSpec, WeekdayMode, ZoneSpec};
 use super::holiday;
 use super::locale::DateOrder;
-use super::words::{Period, Unit};
+use super::words::{Period, Season, Unit};
 use super::zone;
 use super::{Alternative, Context, Resolved};
 use crate::work_week::WorkWeek;
@@ -669,6 +669,75 @@ pub fn date_of(spec: DateSpec, ctx: &Context, notes: &mut Notes) -> Result<Date,
             Ok(add_days(today, 2)?.min(last_work).max(tomorrow))
         }
         DateSpec::NextBusinessDay => step_business_day(ctx, today, true, notes),
+        DateSpec::NthBusinessDay { nth, month } => in_month(month, ctx, notes, |first| nth_work_day(ctx, first, nth))
+            .ok_or_else(|| {
+                if nth < 0 {
+                    "that month has no work day".to_string()
+                } else {
+                    format!("that month has no work day {nth}")
+                }
+            }),
+        DateSpec::Season { season, offset } => season_start(season, offset, ctx, notes),
+    }
+}
+
+/// The `nth` work day (from the end when negative) of the month starting on `first`.
+fn nth_work_day(ctx: &Context, first: Date, nth: i8) -> Option<Date> {
+    let days = first.days_in_month();
+    let mut worked = (0..days).filter_map(|k| add_days(first, i64::from(k)).ok()).filter(|d| works(ctx, *d));
+    match nth {
+        n if n > 0 => worked.nth(usize::try_from(n - 1).ok()?),
+        n => worked.rev().nth(usize::try_from(-i64::from(n) - 1).ok()?),
+    }
+}
+
+/// The first day of a season (by month: spring is March to May north of the
+/// equator, September to November south of it). "spring" and "this spring"
+/// are the coming one, or today while it is spring; "next spring" the first
+/// that has not begun; "last spring" the last that has ended.
+fn season_start(season: Season, offset: i32, ctx: &Context, notes: &mut Notes) -> Result<Date, Reason> {
+    let today = ctx.now.date();
+    let zone = ctx.now.time_zone().iana_name().unwrap_or("UTC");
+    let southern = super::locale::is_southern(zone);
+    let month = match (season, southern) {
+        (Season::Spring, false) | (Season::Autumn, true) => 3,
+        (Season::Summer, false) | (Season::Winter, true) => 6,
+        (Season::Autumn, false) | (Season::Spring, true) => 9,
+        (Season::Winter, false) | (Season::Summer, true) => 12,
+    };
+    let year = i64::from(today.year());
+    let starts: Vec<Date> = (year - 2..=year + 2).filter_map(|y| ymd(y, month, 1)).collect();
+    let ends = |start: Date| add_months(start, 3);
+    let current = starts.iter().copied().find(|start| *start <= today && ends(*start).is_ok_and(|end| today < end));
+    let coming = starts.iter().copied().find(|start| *start > today).ok_or_else(out_of_range)?;
+    let name = season_name(season);
+    let hemisphere = if southern { "south" } else { "north" };
+    let date = match (offset, current) {
+        (0, Some(_)) => {
+            notes.add(|| format!("it is {name} now, so today; say 'next {name}' for {}", day_name(coming, today)));
+            today
+        }
+        (0 | 1, _) => coming,
+        (_, _) => starts
+            .iter()
+            .copied()
+            .rev()
+            .find(|start| ends(*start).is_ok_and(|end| end <= today))
+            .ok_or_else(out_of_range)?,
+    };
+    if date != today {
+        notes.add(|| format!("the first day of {name} ({} of the equator), {}", hemisphere, day_name(date, today)));
+    }
+    Ok(date)
+}
+
+/// A season's name in a sentence.
+fn season_name(season: Season) -> &'static str {
+    match season {
+        Season::Spring => "spring",
+        Season::Summer => "summer",
+        Season::Autumn => "autumn",
+        Season::Winter => "winter",
     }
 }
 

@@ -131,3 +131,45 @@ fn a_weekday_that_disagrees_with_its_date_is_refused() {
     assert!(message.contains("1 August 2027 is a Sunday, not a Saturday"), "{message}");
     assert_eq!(read(TUE, "Sun, Aug 1 2027"), "2027-08-01");
 }
+
+/// "the Nth business day of <month>" is a work day of that month, and the
+/// Nth one: exactly N-1 work days of the month come before it.
+#[test]
+fn work_days_of_a_month_are_counted_within_it() {
+    let months = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    for (index, month) in months.iter().enumerate() {
+        for nth in 1..=5 {
+            let phrase =
+                format!("{} business day of {month} 2027", ["first", "second", "third", "fourth", "fifth"][nth - 1]);
+            let day: jiff::civil::Date = read(TUE, &phrase).parse().unwrap_or_else(|_| panic!("{phrase}"));
+            assert_eq!(day.month() as usize, index + 1, "{phrase}");
+            let before = (1..day.day())
+                .filter(|d| {
+                    let date = jiff::civil::date(2027, day.month(), *d);
+                    !matches!(date.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday)
+                        && DaysOff::UnitedStates.name_of(date).is_none()
+                })
+                .count();
+            assert_eq!(before, nth - 1, "{phrase} = {day}");
+            assert!(!matches!(day.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday));
+        }
+        let last = read(TUE, &format!("last business day of {month} 2027"));
+        let last: jiff::civil::Date = last.parse().unwrap();
+        assert_eq!(last.month() as usize, index + 1);
+        assert!(!matches!(last.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday));
+    }
+    assert!(read(TUE, "24th business day of march").starts_with("error"));
+}

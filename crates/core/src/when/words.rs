@@ -24,6 +24,15 @@ pub enum Period {
     Night,
 }
 
+/// A season of the year, as a person names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Season {
+    Spring,
+    Summer,
+    Autumn,
+    Winter,
+}
+
 /// A known word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kw {
@@ -97,6 +106,14 @@ pub enum Kw {
     Boxing,
     Mothers,
     Fathers,
+    /// "black" in "black friday".
+    Black,
+    /// "cyber" in "cyber monday".
+    Cyber,
+    /// "holidays": the end-of-year holidays ("after the holidays").
+    Holidays,
+    /// A season of the year ("next spring", "in the fall").
+    Season(Season),
     /// "weekend".
     Weekend,
     /// "mid", "middle", "midweek" is `Mid` then a week.
@@ -245,6 +262,13 @@ pub fn keyword(word: &str) -> Option<Kw> {
         "boxing" => Boxing,
         "mothers" => Mothers,
         "fathers" => Fathers,
+        "black" => Black,
+        "cyber" => Cyber,
+        "holidays" => Holidays,
+        "spring" => Season(self::Season::Spring),
+        "summer" => Season(self::Season::Summer),
+        "fall" | "autumn" => Season(self::Season::Autumn),
+        "winter" => Season(self::Season::Winter),
         _ => return number_word(word).or_else(|| super::zone::abbreviation(word).map(Zone)),
     };
     Some(kw)
