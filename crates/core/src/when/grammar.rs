@@ -94,6 +94,13 @@ pub enum DateSpec {
         nth: i8,
         month: MonthRef,
     },
+    /// "in january", "this january" (today while it is January), "next
+    /// january" (`skip_current`: next year's while it is January): the 1st.
+    InMonth {
+        month: i8,
+        year: Option<i16>,
+        skip_current: bool,
+    },
     /// "spring", "this summer" (0), "next fall" (1), "last winter" (-1): the season's first day.
     Season {
         season: Season,
@@ -166,6 +173,8 @@ pub struct Parsed<'a> {
     pub step: Option<Step>,
     /// "now" (None) or "end of week/month/…" (Some((period, offset))).
     pub special: Option<Option<(EndPeriod, i32)>>,
+    /// "the week of the 14th": the Monday of the week the day falls in (not before today).
+    pub week_of: bool,
 }
 
 /// Why tokens do not form a phrase.
@@ -287,6 +296,28 @@ impl<'a> Parser<'_, 'a> {
         }
         match (self.out.date, date) {
             (None, _) => self.out.date = Some(date),
+            // "next week tuesday", "in two weeks on monday": that weekday of that week.
+            (Some(DateSpec::WeekStart(week)), DateSpec::Weekday { day, mode: WeekdayMode::Bare }) => {
+                self.out.date = Some(DateSpec::Weekday { day, mode: WeekdayMode::OfWeek(week) });
+            }
+            (
+                Some(DateSpec::Relative { amount, unit: Unit::Week }),
+                DateSpec::Weekday { day, mode: WeekdayMode::Bare },
+            ) if i32::try_from(amount).is_ok() => {
+                let week = i32::try_from(amount).unwrap_or(0);
+                self.out.date = Some(DateSpec::Weekday { day, mode: WeekdayMode::OfWeek(week) });
+            }
+            // "next month on the 5th": that day of that month.
+            (Some(DateSpec::MonthStart(month)), DateSpec::DayOfMonth(day)) => {
+                self.out.date = Some(DateSpec::DayOf { day, month: MonthRef::Offset(month) });
+            }
+            // "a week today", "a week tomorrow": counted from that day.
+            (Some(DateSpec::Relative { amount, unit: unit @ (Unit::Week | Unit::Fortnight) }), DateSpec::Offset(_))
+                if self.out.step.is_none() && self.out.shift.is_none() =>
+            {
+                self.out.date = Some(date);
+                self.out.step = Some(Step::Calendar(amount, unit));
+            }
             (Some(DateSpec::Weekday { day, mode: WeekdayMode::Bare }), other)
                 if !matches!(other, DateSpec::Weekday { .. } | DateSpec::Relative { .. }) =>
             {
@@ -406,6 +437,19 @@ impl<'a> Parser<'_, 'a> {
                 };
                 if offset.is_some() {
                     self.pos += 1;
+                }
+                // "end of january": the month's last day, at the end of the working day.
+                if let (None, Some(Kw::Month(month))) = (offset, self.kw(0)) {
+                    self.pos += 1;
+                    let year = match self.kind(0) {
+                        Some(Kind::Num { value, digits: 4 }) => {
+                            self.pos += 1;
+                            i16::try_from(value).ok()
+                        }
+                        _ => None,
+                    };
+                    self.set_date(DateSpec::LastDay(MonthRef::Named { month: month as i8, year }), from)?;
+                    return self.set_time(TimeSpec::WorkEnd, from);
                 }
                 // "end of Q1": the quarter's last day, at the end of the working day.
                 if let (None, Some(Kw::Q), Some(Kind::Num { value: q @ 1..=4, .. })) =
@@ -652,7 +696,7 @@ impl<'a> Parser<'_, 'a> {
     }
 
     /// "after thanksgiving", "after friday", "after the 15th": the next work
-    /// day after that day; "after the holidays", "after new year", "in the
+    /// day after that day ("before christmas": the last work day before it); "after the holidays", "after new year", "in the
     /// new year": the first work day after New Year's Day.
     fn after_day(&mut self) -> PResult<bool> {
         let from = self.pos;
@@ -667,7 +711,8 @@ impl<'a> Parser<'_, 'a> {
             self.set_date(DateSpec::Holiday { holiday: super::holiday::Holiday::NewYear, year: None }, from)?;
             return self.set_next_work_day(from);
         }
-        if !self.is(0, Kw::After) || self.out.date.is_some() {
+        let forward = self.is(0, Kw::After);
+        if !(forward || self.is(0, Kw::Before)) || self.out.date.is_some() {
             return Ok(false);
         }
         self.pos += 1;
@@ -689,6 +734,13 @@ impl<'a> Parser<'_, 'a> {
             self.out.date = None;
             self.out.weekday = None;
             return Ok(false);
+        }
+        if !forward {
+            if self.out.step.is_some() || self.out.shift.is_some() || self.out.special.is_some() {
+                return self.invalid(from, "second offset");
+            }
+            self.out.step = Some(Step::Calendar(-1, Unit::BusinessDay));
+            return Ok(true);
         }
         self.set_next_work_day(from)
     }

@@ -31,6 +31,8 @@ impl Parser<'_, '_> {
         let day = Some(Kw::Unit(Unit::Day));
         let (spec, used) = match (k0, k1, k2) {
             (Some(Kw::Today), ..) => (DateSpec::Offset(0), 1),
+            // "tomorrow week" (British): a week after tomorrow.
+            (Some(Kw::Tomorrow), Some(Kw::Unit(Unit::Week)), _) => (DateSpec::Offset(8), 2),
             (Some(Kw::Tomorrow), ..) => (DateSpec::Offset(1), 1),
             (Some(Kw::Yesterday), ..) => (DateSpec::Offset(-1), 1),
             (d, Some(Kw::After), Some(Kw::Tomorrow)) if d == day => (DateSpec::Offset(2), 3),
@@ -51,6 +53,20 @@ impl Parser<'_, '_> {
             (Some(Kw::Later), Some(Kw::This), Some(Kw::Unit(Unit::Week))) => (DateSpec::LaterThisWeek, 3),
             (Some(Kw::Season(season)), ..) => (DateSpec::Season { season, offset: 0 }, 1),
             (Some(Kw::In), Some(Kw::Season(season)), _) => (DateSpec::Season { season, offset: 0 }, 2),
+            // "in january", "in march 2027": its first day (today while in it).
+            (Some(Kw::In), Some(Kw::Month(month)), _)
+                if !matches!(self.kind(2), Some(Kind::Num { digits: 1 | 2, .. })) =>
+            {
+                self.pos += 2;
+                let year = self.year();
+                return Ok(Some(DateSpec::InMonth { month: month as i8, year, skip_current: false }));
+            }
+            // "the week of the 14th", "week of dec 14": the Monday of that week.
+            (Some(Kw::Unit(Unit::Week)), Some(Kw::Of), _) if !self.out.week_of => {
+                self.pos += 2;
+                self.out.week_of = true;
+                return self.date_spec();
+            }
             (Some(Kw::Q), ..) => {
                 let q = match self.kind(1) {
                     Some(Kind::Num { value: q @ 1..=4, .. }) => q as u8,
@@ -189,6 +205,18 @@ impl Parser<'_, '_> {
                 };
                 DateSpec::Weekday { day, mode }
             }
+            // "last week of december": its last Monday.
+            (Kw::Unit(Unit::Week), Kw::Last) if self.is(next + 1, Kw::Of) || self.is(next + 1, Kw::In) => {
+                let at = self.pos;
+                self.pos += next + 2;
+                match self.month_ref() {
+                    Some(month) => return Some(DateSpec::NthWeekday { nth: -1, day: 0, month }),
+                    None => {
+                        self.pos = at;
+                        DateSpec::WeekStart(offset)
+                    }
+                }
+            }
             (Kw::Unit(Unit::Week), Kw::Next | Kw::Last) => DateSpec::WeekStart(offset),
             (Kw::Unit(Unit::Week), Kw::This) => DateSpec::ThisWeek,
             (Kw::Weekend, _) => DateSpec::Weekend(offset),
@@ -206,6 +234,11 @@ impl Parser<'_, '_> {
                 return self.month_ref().map(DateSpec::LastDay);
             }
             (Kw::Season(season), _) => DateSpec::Season { season, offset },
+            (Kw::Month(month), Kw::This | Kw::Next | Kw::Coming) => {
+                self.pos += next + 1;
+                let year = self.year();
+                return Some(DateSpec::InMonth { month: month as i8, year, skip_current: q == Kw::Next });
+            }
             (Kw::Unit(Unit::BusinessDay) | Kw::Business, Kw::Last) => {
                 self.pos += next;
                 return self.business_day_of(-1);
@@ -286,6 +319,18 @@ impl Parser<'_, '_> {
         let Some(n) = self.ordinal() else {
             return Ok(None);
         };
+        // "the first week of january", "second week of next month": its Nth Monday.
+        if self.is(0, Kw::Unit(Unit::Week)) && (self.is(1, Kw::Of) || self.is(1, Kw::In)) {
+            let at = self.pos;
+            self.pos += 2;
+            let Some(month) = self.month_ref() else {
+                return Err(super::grammar::GrammarError::Unexpected(at));
+            };
+            if n == 0 || n > 5 {
+                return self.invalid(at - 1, "week of a month");
+            }
+            return Ok(Some(DateSpec::NthWeekday { nth: n as i8, day: 0, month }));
+        }
         if matches!(self.kw(0), Some(Kw::Unit(Unit::BusinessDay) | Kw::Business)) {
             let at = self.pos;
             let Some(spec) = self.business_day_of(i8::try_from(n).unwrap_or(i8::MAX)) else {
@@ -387,6 +432,17 @@ impl Parser<'_, '_> {
             (Kw::New, Some(Kw::Unit(Unit::Year))) => (NewYear, 2 + usize::from(day(self, 2))),
             (Kw::Thanksgiving, _) => (Thanksgiving, 1 + usize::from(day(self, 1))),
             (Kw::Easter, Some(Kw::Weekday(6))) => (Easter, 2),
+            (Kw::Easter, Some(Kw::Weekday(0))) => (EasterMonday, 2),
+            (Kw::Good, Some(Kw::Weekday(4))) => (GoodFriday, 2),
+            (Kw::Juneteenth, _) => (Juneteenth, 1),
+            (Kw::Cinco, Some(Kw::De)) if self.is(2, Kw::Mayo) => (CincoDeMayo, 3),
+            // "st patrick's day", "saint patrick's day", "st paddy's day".
+            (Kw::Saint, Some(Kw::Patrick)) => (StPatricks, 2 + usize::from(day(self, 2))),
+            (Kw::Patrick, _) => (StPatricks, 1 + usize::from(day(self, 1))),
+            (Kw::Martin, Some(Kw::Luther)) if self.is(2, Kw::King) => {
+                let jr = usize::from(self.is(3, Kw::Jr));
+                (MlkDay, 3 + jr + usize::from(day(self, 3 + jr)))
+            }
             (Kw::Black, Some(Kw::Weekday(4))) => (BlackFriday, 2),
             (Kw::Cyber, Some(Kw::Weekday(0))) => (CyberMonday, 2),
             (Kw::Easter, _) => (Easter, 1),
@@ -400,6 +456,10 @@ impl Parser<'_, '_> {
                     Kw::Boxing => BoxingDay,
                     Kw::Mothers => MothersDay,
                     Kw::Fathers => FathersDay,
+                    Kw::Mlk => MlkDay,
+                    Kw::Presidents => PresidentsDay,
+                    Kw::Columbus => ColumbusDay,
+                    Kw::Veterans => VeteransDay,
                     _ => return None,
                 };
                 (h, 2)

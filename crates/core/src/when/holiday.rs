@@ -19,6 +19,24 @@ pub enum Holiday {
     Thanksgiving,
     /// The day after Thanksgiving.
     BlackFriday,
+    /// Martin Luther King Jr. Day: the third Monday of January.
+    MlkDay,
+    /// Presidents' Day (Washington's Birthday): the third Monday of February.
+    PresidentsDay,
+    /// St Patrick's Day, 17 March.
+    StPatricks,
+    /// The Friday before Easter.
+    GoodFriday,
+    /// The Monday after Easter.
+    EasterMonday,
+    /// Cinco de Mayo, 5 May.
+    CincoDeMayo,
+    /// Juneteenth, 19 June.
+    Juneteenth,
+    /// Columbus Day: the second Monday of October.
+    ColumbusDay,
+    /// Veterans Day, 11 November.
+    VeteransDay,
     /// The Monday after Thanksgiving.
     CyberMonday,
     ChristmasEve,
@@ -44,6 +62,15 @@ pub fn date_in(holiday: Holiday, year: i16) -> Option<Date> {
         Halloween => fixed(10, 31),
         Thanksgiving => nth(11, 4, Weekday::Thursday),
         BlackFriday => nth(11, 4, Weekday::Thursday)?.tomorrow().ok(),
+        MlkDay => nth(1, 3, Weekday::Monday),
+        PresidentsDay => nth(2, 3, Weekday::Monday),
+        StPatricks => fixed(3, 17),
+        GoodFriday => easter(year)?.checked_sub(jiff::Span::new().days(2)).ok(),
+        EasterMonday => easter(year)?.tomorrow().ok(),
+        CincoDeMayo => fixed(5, 5),
+        Juneteenth => fixed(6, 19),
+        ColumbusDay => nth(10, 2, Weekday::Monday),
+        VeteransDay => fixed(11, 11),
         CyberMonday => nth(11, 4, Weekday::Thursday)?.checked_add(jiff::Span::new().days(4)).ok(),
         ChristmasEve => fixed(12, 24),
         Christmas => fixed(12, 25),
@@ -204,6 +231,11 @@ mod tests {
         assert_eq!(date_in(Holiday::BlackFriday, 2026), Some(date(2026, 11, 27)));
         assert_eq!(date_in(Holiday::CyberMonday, 2026), Some(date(2026, 11, 30)));
         assert_eq!(date_in(Holiday::BlackFriday, 2027), Some(date(2027, 11, 26)));
+        assert_eq!(date_in(Holiday::MlkDay, 2027), Some(date(2027, 1, 18)));
+        assert_eq!(date_in(Holiday::PresidentsDay, 2027), Some(date(2027, 2, 15)));
+        assert_eq!(date_in(Holiday::GoodFriday, 2027), Some(date(2027, 3, 26)));
+        assert_eq!(date_in(Holiday::EasterMonday, 2027), Some(date(2027, 3, 29)));
+        assert_eq!(date_in(Holiday::ColumbusDay, 2027), Some(date(2027, 10, 11)));
         assert_eq!(date_in(Holiday::MemorialDay, 2026), Some(date(2026, 5, 25)));
         assert_eq!(date_in(Holiday::LaborDay, 2026), Some(date(2026, 9, 7)));
         assert_eq!(date_in(Holiday::MothersDay, 2026), Some(date(2026, 5, 10)));

@@ -106,9 +106,21 @@
 //!   Mother's Day, Memorial Day, Father's Day, Independence Day, Labor Day,
 //!   Halloween, Thanksgiving (4th Thursday of November), Black Friday (the
 //!   day after), Cyber Monday (the Monday after), Christmas Eve, Christmas,
-//!   Boxing Day, New Year's Eve; "christmas 2027" for a given year.
+//!   Boxing Day, New Year's Eve, Martin Luther King Jr. Day, Presidents' Day,
+//!   St Patrick's Day, Good Friday, Easter Monday, Cinco de Mayo,
+//!   Juneteenth, Columbus Day, Veterans Day; "christmas 2027" for a given year.
+//! * **Weeks of a month.** "the week of the 14th" = the Monday of that
+//!   week (today once it has passed); "the first week of january" = its
+//!   first Monday, "the second week of next month" its second, "the last
+//!   week of december" its last. "next week tuesday", "in 2 weeks on friday"
+//!   = that weekday of that week; "next month on the 5th" = that day of it;
+//!   "a week today", "a week tomorrow", "tomorrow week" count a week on.
+//! * **A month alone.** "in january", "this january" = its 1st, or today
+//!   while it is January; "next january" = the 1st of the next January not
+//!   under way; "end of january" = its last day at the work week's end time.
 //! * **After a day.** "after thanksgiving", "after friday", "after the 15th"
-//!   = the next work day after that day; "after the holidays", "after new
+//!   = the next work day after that day ("before christmas" the last work
+//!   day before it); "after the holidays", "after new
 //!   year", "in the new year" = the first work day after New Year's Day.
 //!   "after 3pm", "after 9:30" are that time, read as "at".
 //! * **Work days of a month.** "first business day of next month", "last

@@ -283,6 +283,15 @@ fn anchor(p: &Parsed<'_>, ctx: &Context, notes: &mut Notes) -> Result<Resolved, 
         Some(spec) => Some(date_of(spec, ctx, notes)?),
         None => None,
     };
+    // "the week of the 14th": the Monday of that week, or today once that Monday has passed.
+    let date = match date {
+        Some(day) if p.week_of => {
+            let monday = add_days(day, -weekday_index(day))?;
+            notes.add(|| format!("the week of {}, from its Monday", day_name(day, now.date())));
+            Some(monday.max(now.date()))
+        }
+        date => date,
+    };
     let date = match (date, p.weekday) {
         (Some(day), Some(weekday)) => Some(agree(day, weekday, p.date, ctx, notes)?),
         (None, Some(weekday)) => {
@@ -678,6 +687,19 @@ pub fn date_of(spec: DateSpec, ctx: &Context, notes: &mut Notes) -> Result<Date,
                 }
             }),
         DateSpec::Season { season, offset } => season_start(season, offset, ctx, notes),
+        DateSpec::InMonth { month, year, skip_current } => {
+            let current = today.month() == month && year.is_none_or(|y| y == today.year());
+            if current && !skip_current {
+                notes.add(|| format!("it is {} now, so today", today.strftime("%B")));
+                return Ok(today);
+            }
+            let month = i64::from(month);
+            let first = match year {
+                Some(y) => ymd(i64::from(y), month, 1),
+                None => (0..3).filter_map(|k| ymd(i64::from(today.year()) + k, month, 1)).find(|d| *d > today),
+            };
+            first.ok_or_else(out_of_range)
+        }
     }
 }
 
