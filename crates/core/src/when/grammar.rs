@@ -138,6 +138,9 @@ pub enum Step {
     Exact(i64),
     /// Calendar units (days, weeks, months, years, work days).
     Calendar(i64, Unit),
+    /// "the monday after thanksgiving" (forward), "the friday before
+    /// christmas": the first such weekday (Monday = 0) past the day named.
+    Weekday { day: u8, forward: bool },
 }
 
 /// What "end of …" names.
@@ -476,6 +479,10 @@ impl<'a> Parser<'_, 'a> {
                         self.pos += 1;
                         return self.set_time(TimeSpec::WorkEnd, from);
                     }
+                    Some(Kw::Play) if offset.is_none() => {
+                        self.pos += 1;
+                        return self.set_time(TimeSpec::WorkEnd, from);
+                    }
                     Some(Kw::Business) if offset.is_none() => {
                         self.pos += 1;
                         self.eat(Kw::Unit(Unit::Day));
@@ -712,9 +719,15 @@ impl<'a> Parser<'_, 'a> {
             return self.set_next_work_day(from);
         }
         let forward = self.is(0, Kw::After);
-        if !(forward || self.is(0, Kw::Before)) || self.out.date.is_some() {
+        // "the monday after thanksgiving": a bare weekday before "after"/"before" counts from the day named.
+        let weekday = match self.out.date {
+            Some(DateSpec::Weekday { day, mode: WeekdayMode::Bare }) if self.out.weekday.is_none() => Some(day),
+            _ => None,
+        };
+        if !(forward || self.is(0, Kw::Before)) || (self.out.date.is_some() && weekday.is_none()) {
             return Ok(false);
         }
+        let kept = self.out.date.take();
         self.pos += 1;
         let read = self.date()?;
         let day_like = matches!(
@@ -729,11 +742,18 @@ impl<'a> Parser<'_, 'a> {
                     | DateSpec::Offset(_)
             )
         );
-        if !read || !day_like {
+        if !read || !day_like || matches!(self.out.date, Some(DateSpec::Weekday { .. })) && weekday.is_some() {
             self.pos = from;
-            self.out.date = None;
+            self.out.date = kept;
             self.out.weekday = None;
             return Ok(false);
+        }
+        if let Some(day) = weekday {
+            if self.out.step.is_some() || self.out.shift.is_some() || self.out.special.is_some() {
+                return self.invalid(from, "second offset");
+            }
+            self.out.step = Some(Step::Weekday { day, forward });
+            return Ok(true);
         }
         if !forward {
             if self.out.step.is_some() || self.out.shift.is_some() || self.out.special.is_some() {

@@ -53,8 +53,9 @@ impl Parser<'_, '_> {
     /// A clock time, a named time or a part of the day.
     pub(super) fn time(&mut self) -> PResult<bool> {
         let from = self.pos;
-        // "after 3pm", "after 5": from that time on, read as the time itself, like "at".
-        let after = self.is(0, Kw::After) && (self.clock_follows(1) || matches!(self.kind(1), Some(Kind::Time { .. })));
+        // "after 3pm", "before noon": read as the time itself, like "at".
+        let after = matches!(self.kw(0), Some(Kw::After | Kw::Before))
+            && (self.clock_follows(1) || matches!(self.kind(1), Some(Kind::Time { .. })));
         if after {
             self.pos += 1;
         }

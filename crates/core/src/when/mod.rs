@@ -115,6 +115,8 @@
 //!   week of december" its last. "next week tuesday", "in 2 weeks on friday"
 //!   = that weekday of that week; "next month on the 5th" = that day of it;
 //!   "a week today", "a week tomorrow", "tomorrow week" count a week on.
+//!   "the monday after thanksgiving", "the friday before christmas" = the
+//!   first such weekday after (before) that day.
 //! * **A month alone.** "in january", "this january" = its 1st, or today
 //!   while it is January; "next january" = the 1st of the next January not
 //!   under way; "end of january" = its last day at the work week's end time.
@@ -122,7 +124,8 @@
 //!   = the next work day after that day ("before christmas" the last work
 //!   day before it); "after the holidays", "after new
 //!   year", "in the new year" = the first work day after New Year's Day.
-//!   "after 3pm", "after 9:30" are that time, read as "at".
+//!   "after 3pm", "after 9:30", "before noon" are that time, read as "at".
+//!   "over the weekend" is "the weekend"; "end of play"/"eop" is end of day.
 //! * **Work days of a month.** "first business day of next month", "last
 //!   working day of the month", "3rd workday of march": counted over the
 //!   month's work days, days off skipped (at most the 23rd).

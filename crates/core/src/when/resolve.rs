@@ -254,6 +254,17 @@ fn apply_step(base: Resolved, step: Step, ctx: &Context, notes: &mut Notes) -> R
         (Resolved::Moment(moment), Step::Exact(secs)) => {
             moment.checked_add(SignedDuration::from_secs(secs)).map(Resolved::Moment).map_err(|_| out_of_range())
         }
+        (Resolved::Day(day), Step::Weekday { day: weekday, forward }) => {
+            let step = if forward { 1 } else { -1 };
+            let mut date = add_days(day, step)?;
+            while weekday_index(date) != i64::from(weekday) {
+                date = add_days(date, step)?;
+            }
+            Ok(Resolved::Day(date))
+        }
+        (Resolved::Moment(_), Step::Weekday { .. }) => {
+            Err("a weekday after or before a time of day cannot be read; name the day, e.g. \"the monday after thanksgiving\"".into())
+        }
         (Resolved::Day(_), Step::Exact(_)) => {
             Err("hours and minutes need a time to count from, e.g. \"2 hours after 3pm\"".into())
         }

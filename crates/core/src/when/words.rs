@@ -126,6 +126,8 @@ pub enum Kw {
     Patrick,
     Good,
     Cinco,
+    /// "play" in the British "end of play": the end of the working day.
+    Play,
     De,
     Mayo,
     Jr,
@@ -163,7 +165,10 @@ pub enum Kw {
 
 /// Words dropped wherever they appear: they never change the meaning.
 pub fn is_filler(word: &str) -> bool {
-    matches!(word, "on" | "by" | "the" | "due" | "please" | "for" | "more" | "sometime" | "just" | "say" | "or" | "so")
+    matches!(
+        word,
+        "on" | "by" | "the" | "due" | "please" | "for" | "more" | "sometime" | "just" | "say" | "or" | "so" | "over"
+    )
 }
 
 /// Classifies a lowercased word with apostrophes and inner dots removed.
@@ -260,7 +265,8 @@ pub fn keyword(word: &str) -> Option<Kw> {
         "end" => End,
         "close" => Close,
         "business" | "working" | "work" => Business,
-        "eod" | "cob" | "eob" => Eod,
+        "eod" | "cob" | "eob" | "eop" => Eod,
+        "play" => Play,
         "eow" => Eow,
         "eom" => Eom,
         "eoq" => Eoq,
