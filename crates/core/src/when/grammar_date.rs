@@ -43,6 +43,7 @@ impl Parser<'_, '_> {
             }
             (Some(Kw::This | Kw::Next | Kw::Last | Kw::Coming), ..) => return Ok(self.qualified()),
             (Some(Kw::Early), Some(Kw::Next), Some(Kw::Unit(Unit::Week))) => (DateSpec::EarlyNextWeek, 3),
+            (Some(Kw::Weekend), Some(Kw::After), Some(Kw::Next)) => (DateSpec::Weekend(2), 3),
             (Some(Kw::Weekend), ..) => (DateSpec::Weekend(0), 1),
             (Some(Kw::Midweek), ..) => (DateSpec::Weekday { day: 2, mode: WeekdayMode::OfWeek(0) }, 1),
             (Some(Kw::Mid), ..) => return Ok(self.part_of_period(PeriodPart::Middle)),
@@ -62,7 +63,7 @@ impl Parser<'_, '_> {
                 return Ok(Some(DateSpec::InMonth { month: month as i8, year, skip_current: false }));
             }
             // "the week of the 14th", "week of dec 14": the Monday of that week.
-            (Some(Kw::Unit(Unit::Week)), Some(Kw::Of), _) if !self.out.week_of => {
+            (Some(Kw::Unit(Unit::Week)), Some(Kw::Of | Kw::Commencing | Kw::Beginning), _) if !self.out.week_of => {
                 self.pos += 2;
                 self.out.week_of = true;
                 return self.date_spec();

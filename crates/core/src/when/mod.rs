@@ -109,7 +109,8 @@
 //!   Boxing Day, New Year's Eve, Martin Luther King Jr. Day, Presidents' Day,
 //!   St Patrick's Day, Good Friday, Easter Monday, Cinco de Mayo,
 //!   Juneteenth, Columbus Day, Veterans Day; "christmas 2027" for a given year.
-//! * **Weeks of a month.** "the week of the 14th" = the Monday of that
+//! * **Weeks of a month.** "the week of the 14th" ("week commencing 4
+//!   january", "week beginning jan 11") = the Monday of that
 //!   week (today once it has passed); "the first week of january" = its
 //!   first Monday, "the second week of next month" its second, "the last
 //!   week of december" its last. "next week tuesday", "in 2 weeks on friday"

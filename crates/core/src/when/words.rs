@@ -128,6 +128,8 @@ pub enum Kw {
     Cinco,
     /// "play" in the British "end of play": the end of the working day.
     Play,
+    /// "commencing", "starting": "week commencing 4 january".
+    Commencing,
     De,
     Mayo,
     Jr,
@@ -167,7 +169,20 @@ pub enum Kw {
 pub fn is_filler(word: &str) -> bool {
     matches!(
         word,
-        "on" | "by" | "the" | "due" | "please" | "for" | "more" | "sometime" | "just" | "say" | "or" | "so" | "over"
+        "on" | "by"
+            | "the"
+            | "due"
+            | "please"
+            | "for"
+            | "more"
+            | "sometime"
+            | "just"
+            | "say"
+            | "or"
+            | "so"
+            | "over"
+            | "towards"
+            | "toward"
     )
 }
 
@@ -267,6 +282,7 @@ pub fn keyword(word: &str) -> Option<Kw> {
         "business" | "working" | "work" => Business,
         "eod" | "cob" | "eob" | "eop" => Eod,
         "play" => Play,
+        "commencing" | "starting" => Commencing,
         "eow" => Eow,
         "eom" => Eom,
         "eoq" => Eoq,
