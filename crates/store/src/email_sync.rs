@@ -213,7 +213,7 @@ impl Store {
             return Ok(Vec::new());
         }
         crate::error::during("recording a batch of mail", async {
-            let mut tx = self.begin_write().await?;
+            let mut tx = self.begin_mail_write().await?;
             self.unknown_in(&mut tx, unknown).await?;
             let recorded = self.synced_emails_in(&mut tx, emails, now).await?;
             tx.commit().await?;
@@ -477,7 +477,7 @@ impl Store {
     ) -> Result<BounceRecorded> {
         crate::error::during("recording a bounce", async {
             let address = address.trim().to_lowercase();
-            let mut tx = self.begin_write().await?;
+            let mut tx = self.begin_mail_write().await?;
             let statement = if permanent {
                 "UPDATE contact_emails SET undeliverable_at = COALESCE(undeliverable_at, $3), bounce_reason = $4 \
                  WHERE account_id = $1 AND email = $2"

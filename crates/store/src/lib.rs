@@ -141,6 +141,21 @@ impl Store {
         Ok(self.pool.begin_with(self.backend.pick("BEGIN IMMEDIATE", "BEGIN")).await?)
     }
 
+    /// A write transaction for what is read from a mailbox (touches, strangers,
+    /// bounces, the place reached). On PostgreSQL its commit does not wait
+    /// for the disk (`synchronous_commit = off`): a crash can lose at most the
+    /// last moment's commits, and since the place reached is saved after what
+    /// it covers and the log keeps commits in order, what is lost is read
+    /// again from the mailbox and recorded once, by Message-ID. On SQLite it
+    /// is [`Store::begin_write`] (whose WAL commits do not wait either).
+    pub(crate) async fn begin_mail_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let mut tx = self.begin_write().await?;
+        if self.backend == crate::dialect::Backend::Postgres {
+            sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
+        }
+        Ok(tx)
+    }
+
     /// Close every connection (SQLite checkpoints its WAL).
     pub async fn close(self) {
         self.pool.close().await;

@@ -84,6 +84,7 @@ impl Store {
     /// make a third read again what was read.
     pub async fn save_mailbox_poll(&self, mailbox: &str, poll: MailboxPoll, now: Timestamp) -> Result<()> {
         crate::error::during("saving the mailbox position", async {
+            let mut tx = self.begin_mail_write().await?;
             sqlx::query(
                 "INSERT INTO mailbox_polls (mailbox, uid_validity, last_uid, polled_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (mailbox) DO UPDATE SET \
@@ -95,8 +96,9 @@ impl Store {
             .bind(i64::from(poll.uid_validity))
             .bind(i64::from(poll.last_uid))
             .bind(seconds(now))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
             Ok(())
         })
         .await
