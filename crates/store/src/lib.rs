@@ -27,6 +27,7 @@ mod outbox;
 mod plans;
 mod promises;
 mod replies;
+pub mod reports;
 mod rows;
 mod schema;
 mod sessions;
