@@ -259,8 +259,8 @@ mod tests {
         let period = Period::new(date(2026, 10, 19), date(2026, 11, 1)).unwrap();
         let buckets = period.buckets(Step::Week, &zone);
         let hours = |b: &Bucket| (b.end.as_second() - b.start.as_second()) / 3600;
-        assert_eq!(hours(&buckets[0]), 168);
-        assert_eq!(hours(&buckets[1]), 169, "25 October 2026: clocks go back");
+        assert_eq!(hours(&buckets[0]), 169, "Sunday 25 October 2026: clocks go back");
+        assert_eq!(hours(&buckets[1]), 168);
     }
 
     #[test]
