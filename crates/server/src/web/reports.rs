@@ -37,7 +37,7 @@ fn section(report: &Report, query: &str) -> minijinja::Value {
         columns => table.columns,
         rows => table.rows,
         weakest,
-        csv => format!("/reports/{name}.csv{query}"),
+        query => query,
     }
 }
 

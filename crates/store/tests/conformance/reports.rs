@@ -185,7 +185,10 @@ both!(touches_consent_and_stages_count_per_local_week, async |db: &TestDb| {
         db.store.log_touch(account, &draft, draft.at).await.unwrap();
     }
     db.store.set_consent(account, cy, ConsentState::NotNow, None, "busy", at(date(2026, 11, 3), 9, 0)).await.unwrap();
-    db.store.set_consent(account, di, ConsentState::DoNotContact, None, "asked", at(date(2026, 11, 8), 23, 30)).await.unwrap();
+    db.store
+        .set_consent(account, di, ConsentState::DoNotContact, None, "asked", at(date(2026, 11, 8), 23, 30))
+        .await
+        .unwrap();
     db.store.set_consent(account, cy, ConsentState::Active, None, "back", at(date(2026, 11, 10), 9, 0)).await.unwrap();
 
     let count = |week: &str, name: &str, count: i64| WeekCount { week: week.into(), name: name.into(), count };
