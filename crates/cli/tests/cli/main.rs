@@ -26,6 +26,7 @@ mod pacing;
 mod plans;
 mod promises;
 mod replies;
+mod reports;
 mod schemathesis;
 mod serve;
 mod settings;
