@@ -57,7 +57,7 @@ pub use jobs::{Job, JobKind, MAX_CLAIMS, kind as job_kind};
 pub use keep_in_touch::KeepInTouchRow;
 pub use mail_accounts::{MailAccount, MailAccountSettings, MailServerSettings, MailSide};
 pub use outbox::{Delivery, MAX_SEND_ATTEMPTS, OutboundEmail, OutboxState, SendFailure, StepRun, backoff};
-pub use plans::MailSettings;
+pub use plans::{DEFAULT_REVIEW_HOUR, MailSettings};
 pub use replies::{MailboxPoll, RecordedReply, ReplyOutcome};
 pub use schema::{Migration, SchemaStatus};
 pub use sessions::Session;

@@ -27,6 +27,7 @@ mod plans;
 mod promises;
 mod replies;
 mod reports;
+mod review;
 mod schemathesis;
 mod serve;
 mod settings;

@@ -8,3 +8,8 @@ CREATE INDEX inbound_emails_by_outbox ON inbound_emails (outbox_id) WHERE outbox
 CREATE INDEX enrollments_stopped ON enrollments (account_id, updated_at) WHERE state = 'stopped';
 CREATE INDEX consent_changes_by_account_at ON consent_changes (account_id, at);
 CREATE INDEX contacts_by_created ON contacts (account_id, created_at);
+
+-- The weekly review email: the day it goes out (monday … sunday; NULL: none)
+-- and the hour, in the account's zone.
+ALTER TABLE mail_settings ADD COLUMN review_day TEXT;
+ALTER TABLE mail_settings ADD COLUMN review_hour BIGINT NOT NULL DEFAULT 16;
