@@ -53,10 +53,10 @@ impl ReviewDay {
     /// Read a day ("friday", "Fri").
     pub fn parse(raw: &str) -> Result<ReviewDay> {
         let wanted = raw.trim().to_lowercase();
-        if wanted.len() >= 3 {
-            if let Some(day) = Self::ALL.iter().find(|day| day.as_str().starts_with(&wanted)) {
-                return Ok(*day);
-            }
+        if wanted.len() >= 3
+            && let Some(day) = Self::ALL.iter().find(|day| day.as_str().starts_with(&wanted))
+        {
+            return Ok(*day);
         }
         parse_named("review-day", raw, &Self::ALL, Self::as_str)
     }
