@@ -114,12 +114,16 @@ pub fn touches_sql(buckets: &[Bucket]) -> String {
     )
 }
 
-/// Contacts by stage and the bucket they were added in (-1: before the period). Binds: account, period end.
+/// Contacts by stage and the bucket they were added in (-1: before the period), each part read from the
+/// index on (account, created_at, stage). Binds: account, period start, period end.
 pub fn stages_sql(buckets: &[Bucket]) -> String {
     format!(
-        "{}SELECT COALESCE(b.place, CAST(-1 AS BIGINT)) AS place, COALESCE(c.stage, 'none') AS name, \
-         COUNT(*) AS count FROM contacts c LEFT JOIN buckets b ON c.created_at >= b.start_at AND c.created_at < b.end_at \
-         WHERE c.account_id = $1 AND c.created_at < $2 GROUP BY COALESCE(b.place, CAST(-1 AS BIGINT)), COALESCE(c.stage, 'none')",
+        "{}SELECT CAST(-1 AS BIGINT) AS place, COALESCE(c.stage, 'none') AS name, COUNT(*) AS count FROM contacts c \
+         WHERE c.account_id = $1 AND c.created_at < $2 GROUP BY COALESCE(c.stage, 'none') \
+         UNION ALL SELECT b.place AS place, COALESCE(c.stage, 'none') AS name, COUNT(*) AS count FROM contacts c \
+         JOIN buckets b ON c.created_at >= b.start_at AND c.created_at < b.end_at \
+         WHERE c.account_id = $1 AND c.created_at >= $2 AND c.created_at < $3 \
+         GROUP BY b.place, COALESCE(c.stage, 'none')",
         buckets_cte(buckets)
     )
 }
@@ -357,9 +361,10 @@ impl Store {
     /// Contacts added by the end of each of `buckets`, by their stage today (`none` without one).
     pub async fn report_stages(&self, account_id: AccountId, buckets: &[Bucket]) -> Result<Vec<WeekCount>> {
         crate::error::during("counting contacts by stage for a report", async {
-            let (_, end) = span(buckets);
+            let (start, end) = span(buckets);
             let rows = sqlx::query(sqlx::AssertSqlSafe(stages_sql(buckets)))
                 .bind(account_id.get())
+                .bind(start)
                 .bind(end)
                 .fetch_all(&self.pool)
                 .await?;

@@ -83,7 +83,7 @@ fn statements(name: ReportName, period: &Period, account: i64, now: i64) -> Vec<
             (sql::PLAN_STOPS_SQL.to_string(), vec![account, start.as_second(), end.as_second()]),
         ],
         ReportName::Touches => vec![(sql::touches_sql(&weeks), vec![account, week_start, week_end])],
-        ReportName::Stages => vec![(sql::stages_sql(&weeks), vec![account, week_end])],
+        ReportName::Stages => vec![(sql::stages_sql(&weeks), vec![account, week_start, week_end])],
         ReportName::Consent => vec![(sql::consent_sql(&weeks), vec![account, week_start, week_end])],
     }
 }
