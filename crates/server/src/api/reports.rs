@@ -73,8 +73,9 @@ pub async fn report_for(state: &AppState, caller: &Caller, name: &str, params: &
 #[utoipa::path(get, path = "/api/v1/reports/{name}", tag = "reports",
     params(("name" = String, Path, description = "follow-ups, promises, plans, touches, stages or consent"), ReportParams),
     responses(
-        (status = 200, body = Report, description = "The report's figures, week by week or month by month in the account's zone"),
-        (status = 200, content_type = "text/csv", body = String, description = "The same figures as CSV (`format=csv` or `Accept: text/csv`)"),
+        (status = 200, description = "The report's figures, week by week or month by month in the account's zone; \
+            as CSV with `format=csv` or `Accept: text/csv`",
+            content((Report = "application/json"), (String = "text/csv"))),
         Errors))]
 pub async fn report(
     State(state): State<AppState>,

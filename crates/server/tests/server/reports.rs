@@ -93,7 +93,9 @@ both!(a_report_through_the_api_as_json_and_csv, async |server: &Server| {
     assert_eq!(theirs["figures"]["rows"], json!([]), "{theirs}");
     // The OpenAPI document describes the route.
     let (_, document) = api.get("/api/openapi.json").await;
-    assert!(document["paths"]["/api/v1/reports/{name}"]["get"].is_object());
+    let ok = &document["paths"]["/api/v1/reports/{name}"]["get"]["responses"]["200"]["content"];
+    assert_eq!(ok["application/json"]["schema"]["$ref"], "#/components/schemas/Report", "{ok}");
+    assert!(ok["text/csv"].is_object(), "{ok}");
 });
 
 both!(the_reports_page_draws_each_report_with_its_table_and_download, async |server: &Server| {
