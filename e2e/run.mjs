@@ -249,7 +249,7 @@ async function everyPageOnAPhone(browser, signedIn) {
 }
 
 /** Pages beyond the demo's links that must fit a phone too. */
-const EXTRA_PAGES = ["/drifting", "/focus"];
+const EXTRA_PAGES = ["/drifting", "/focus", "/reports", "/reports?period=6m"];
 
 /** Press a key that leads to another page, and wait for it. */
 async function pressAndLoad(page, key) {

@@ -63,11 +63,21 @@ pub async fn drifting(app: &App, actor: &Actor, query: &DriftingQuery) -> Result
     if days > 366 {
         return Err(Error::invalid("days", "at most 366"));
     }
-    let now = actor.now_zoned();
-    let tag_cadences = app.store.tag_cadences(actor.account_id()).await?;
-    let horizon = tickler_core::agenda::window_end(&now, days);
+    Ok(drifting_in(&app.store, &actor.account, &actor.now_zoned(), days).await?)
+}
+
+/// Who in `account` is past their cadence at `now`, and who passes it within `days`: the worker's weekly review
+/// reads it too.
+pub(crate) async fn drifting_in(
+    store: &tickler_store::Store,
+    account: &tickler_core::account::Account,
+    now: &jiff::ZonedDateTime,
+    days: u32,
+) -> std::result::Result<Drifting, tickler_store::Error> {
+    let tag_cadences = store.tag_cadences(account.id).await?;
+    let horizon = tickler_core::agenda::window_end(now, days);
     let (mut overdue, mut soon) = (Vec::new(), Vec::new());
-    for row in app.store.keep_in_touch(actor.account_id()).await? {
+    for row in store.keep_in_touch(account.id).await? {
         let Some(cadence) = cadence::effective(row.own, &row.of_tags) else { continue };
         let entry = KeepInTouch {
             cadence,
@@ -75,11 +85,11 @@ pub async fn drifting(app: &App, actor: &Actor, query: &DriftingQuery) -> Result
             added: row.created_at,
             snoozed_until: row.reconnect_after,
         };
-        let Some(drift) = cadence::drift(&entry, &now, &actor.account.settings.work_week) else { continue };
+        let Some(drift) = cadence::drift(&entry, now, &account.settings.work_week) else { continue };
         let cadence_from = match row.own {
             Some(_) => "contact".to_string(),
             None => {
-                let contact = app.store.contact(actor.account_id(), row.contact_id).await?;
+                let contact = store.contact(account.id, row.contact_id).await?;
                 tag_cadences
                     .iter()
                     .find(|(tag, tagged)| *tagged == cadence && contact.details.tags.contains(tag))
@@ -98,7 +108,7 @@ pub async fn drifting(app: &App, actor: &Actor, query: &DriftingQuery) -> Result
             days_since: drift.days_since,
             days_over: drift.days_over,
         };
-        if drift.due_at <= actor.now {
+        if drift.due_at <= now.timestamp() {
             overdue.push(item);
         } else if drift.due_at < horizon {
             soon.push(item);

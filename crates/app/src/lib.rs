@@ -26,6 +26,7 @@ pub mod mail_accounts;
 pub mod mailbox;
 pub mod plans;
 pub mod promises;
+pub mod reports;
 pub mod sealed;
 pub mod secret;
 pub mod settings;

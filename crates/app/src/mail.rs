@@ -18,12 +18,23 @@ pub struct SenderInput {
     pub signature: Option<String>,
     /// 0 to 23.
     pub digest_hour: Option<u32>,
+    /// The day of the weekly review (`friday`), or `off` for none.
+    #[serde(default)]
+    pub review_day: Option<String>,
+    /// The hour of the weekly review, 0 to 23.
+    #[serde(default)]
+    pub review_hour: Option<u32>,
 }
 
 impl SenderInput {
     /// Whether anything is to change.
     pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.address.is_none() && self.signature.is_none() && self.digest_hour.is_none()
+        self.name.is_none()
+            && self.address.is_none()
+            && self.signature.is_none()
+            && self.digest_hour.is_none()
+            && self.review_day.is_none()
+            && self.review_hour.is_none()
     }
 }
 
@@ -50,6 +61,15 @@ pub async fn update_sender(app: &App, actor: &Actor, input: &SenderInput) -> Res
     }
     if let Some(hour) = input.digest_hour {
         settings.digest_hour = hour;
+    }
+    if let Some(day) = &input.review_day {
+        settings.review_day = match day.trim().to_lowercase().as_str() {
+            "off" | "none" | "never" => None,
+            _ => Some(tickler_core::review::ReviewDay::parse(day)?),
+        };
+    }
+    if let Some(hour) = input.review_hour {
+        settings.review_hour = tickler_core::review::check_hour(hour)?;
     }
     Ok(app.store.update_mail_settings(actor.account_id(), &settings, actor.now).await?)
 }

@@ -53,6 +53,8 @@ pub enum Command {
     Today(TodayArgs),
     /// Losing touch: contacts past their keep-in-touch cadence, most overdue first, and those passing it soon
     Drifting(DriftingArgs),
+    /// Show a report over a period ("tickler report follow-ups --period 12w --csv"): follow-ups, promises, plans, touches, stages, consent
+    Report(ReportArgs),
     /// Show or set the keep-in-touch cadence of a tag ("tickler cadence clients \"every quarter\"")
     Cadence(CadenceArgs),
     /// Hold back the reminder to reconnect with a contact ("tickler reconnect ann --snooze \"in 2 weeks\"")
@@ -403,6 +405,24 @@ pub struct PromiseArgs {
     /// The deadline you told the contact ("friday", "end of day"); proposed from --aim when omitted
     #[arg(long)]
     pub told: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which report: follow-ups, promises, plans, touches, stages or consent
+    pub name: String,
+    /// The first day (YYYY-MM-DD, in the account's zone); without --to, up to today
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The last day, included; without --from, the 12 weeks up to it
+    #[arg(long)]
+    pub to: Option<String>,
+    /// The last so many weeks or months up to today ("12w", "6 months"); the default is the last 12 weeks
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// Print the figures as CSV
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]

@@ -373,6 +373,12 @@ pub struct MailFromArgs {
     /// The hour (0-23, your zone) of the daily digest
     #[arg(long)]
     pub digest_hour: Option<u32>,
+    /// The day of the weekly review email (monday … sunday), or off
+    #[arg(long)]
+    pub review_day: Option<String>,
+    /// The hour (0-23, the account's zone) of the weekly review email
+    #[arg(long)]
+    pub review_hour: Option<u32>,
 }
 
 #[derive(Debug, Args)]

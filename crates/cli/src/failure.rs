@@ -52,6 +52,8 @@ fn flag_name(field: &str) -> Option<&'static str> {
         "work_days" => "work-days",
         "date_order" => "date-order",
         "digest_hour" => "digest-hour",
+        "review_day" => "review-day",
+        "review_hour" => "review-hour",
         "on_duplicate" => "on-duplicate",
         "smtp_host" => "smtp-host",
         "smtp_port" => "smtp-port",

@@ -19,6 +19,8 @@ pub mod plan;
 pub mod promise;
 pub mod reminder;
 pub mod reply;
+pub mod report;
+pub mod review;
 pub mod running_late;
 pub mod send_window;
 pub mod template;

@@ -427,6 +427,8 @@ pub(crate) const SECTIONS: &[Section] = &[
             text("signature", false),
             integer("digest_hour", false),
             integer("digest_enabled", false),
+            text("review_day", true),
+            integer("review_hour", false),
         ],
         scope: "account_id = $1",
         order: "account_id",

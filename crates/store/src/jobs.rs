@@ -24,11 +24,14 @@ pub enum JobKind {
     /// Email a user the reminder they asked for by mailing a reminder address;
     /// payload: JSON with the user, the subject and the quoted original.
     Reminder,
+    /// Send the weekly review of an account; payload: the local date it is for.
+    Review,
 }
 
 impl JobKind {
     /// Every kind of job.
-    pub const ALL: [JobKind; 4] = [JobKind::PlanStep, JobKind::Digest, JobKind::PromiseAlert, JobKind::Reminder];
+    pub const ALL: [JobKind; 5] =
+        [JobKind::PlanStep, JobKind::Digest, JobKind::PromiseAlert, JobKind::Reminder, JobKind::Review];
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
@@ -37,6 +40,7 @@ impl JobKind {
             JobKind::Digest => "digest",
             JobKind::PromiseAlert => "promise-alert",
             JobKind::Reminder => "reminder",
+            JobKind::Review => "weekly-review",
         }
     }
 
@@ -64,6 +68,8 @@ pub mod kind {
     pub const PROMISE_ALERT: JobKind = JobKind::PromiseAlert;
     /// Email a user a reminder; payload: JSON.
     pub const REMINDER: JobKind = JobKind::Reminder;
+    /// Send the weekly review; payload: the local date.
+    pub const REVIEW: JobKind = JobKind::Review;
 }
 
 /// Where a job is in its life; stored as its text.

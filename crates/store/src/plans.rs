@@ -12,6 +12,7 @@ use tickler_core::touch::Channel;
 use crate::Store;
 use crate::error::{Error, Record, Result};
 use crate::rows::{parsed, seconds};
+use tickler_core::review::ReviewDay;
 
 /// Who automatic emails come from, and when the daily digest goes out.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -22,6 +23,19 @@ pub struct MailSettings {
     /// The hour (0–23, in the user's zone) the digest is sent.
     pub digest_hour: u32,
     pub digest_enabled: bool,
+    /// The day the weekly review goes out; `None`: no weekly review.
+    #[serde(default)]
+    pub review_day: Option<ReviewDay>,
+    /// The hour (0–23, in the account's zone) of the weekly review.
+    #[serde(default = "default_review_hour")]
+    pub review_hour: u32,
+}
+
+/// The hour of the weekly review until one is chosen: late Friday afternoon is the custom.
+pub const DEFAULT_REVIEW_HOUR: u32 = 16;
+
+fn default_review_hour() -> u32 {
+    DEFAULT_REVIEW_HOUR
 }
 
 impl Store {
@@ -183,12 +197,14 @@ impl Store {
             if settings.digest_hour > 23 {
                 return Err(DomainError::invalid("digest-hour", "is an hour from 0 to 23").into());
             }
+            tickler_core::review::check_hour(settings.review_hour)?;
             // The settings row marks the one-time setup: make sure the starter plans come with it.
             self.ensure_plan_setup(account_id, now).await?;
             sqlx::query(
-            "INSERT INTO mail_settings (account_id, from_name, from_address, signature, digest_hour, digest_enabled) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO UPDATE SET from_name = $2, \
-             from_address = $3, signature = $4, digest_hour = $5, digest_enabled = $6",
+            "INSERT INTO mail_settings (account_id, from_name, from_address, signature, digest_hour, digest_enabled, \
+             review_day, review_hour) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id) DO UPDATE SET \
+             from_name = $2, from_address = $3, signature = $4, digest_hour = $5, digest_enabled = $6, \
+             review_day = $7, review_hour = $8",
         )
         .bind(account_id.get())
         .bind(&settings.from_name)
@@ -196,6 +212,8 @@ impl Store {
         .bind(&settings.signature)
         .bind(i64::from(settings.digest_hour))
         .bind(i64::from(settings.digest_enabled))
+        .bind(settings.review_day.map(ReviewDay::as_str))
+        .bind(i64::from(settings.review_hour))
         .execute(&self.pool)
         .await?;
             self.mail_settings(account_id).await
@@ -302,7 +320,8 @@ pub(crate) async fn mail_settings_in(
     account_id: AccountId,
 ) -> Result<MailSettings> {
     let row = sqlx::query(
-        "SELECT from_name, from_address, signature, digest_hour, digest_enabled FROM mail_settings WHERE account_id = $1",
+        "SELECT from_name, from_address, signature, digest_hour, digest_enabled, review_day, review_hour \
+         FROM mail_settings WHERE account_id = $1",
     )
     .bind(account_id.get())
     .fetch_optional(&mut *connection)
@@ -314,6 +333,8 @@ pub(crate) async fn mail_settings_in(
             signature: String::new(),
             digest_hour: 8,
             digest_enabled: true,
+            review_day: None,
+            review_hour: DEFAULT_REVIEW_HOUR,
         });
     };
     let hour: i64 = row.try_get("digest_hour")?;
@@ -324,5 +345,7 @@ pub(crate) async fn mail_settings_in(
         signature: row.try_get("signature")?,
         digest_hour: u32::try_from(hour).unwrap_or(8),
         digest_enabled: enabled != 0,
+        review_day: crate::rows::optional_parsed(&row, "review_day", ReviewDay::parse)?,
+        review_hour: u32::try_from(row.try_get::<i64, _>("review_hour")?).unwrap_or(DEFAULT_REVIEW_HOUR),
     })
 }

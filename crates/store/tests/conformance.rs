@@ -20,6 +20,8 @@ mod plans;
 mod promises;
 #[path = "conformance/replies.rs"]
 mod replies;
+#[path = "conformance/reports.rs"]
+mod reports;
 #[path = "conformance/transfer.rs"]
 mod transfer;
 #[path = "conformance/users.rs"]

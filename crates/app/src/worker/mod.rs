@@ -358,6 +358,7 @@ async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> 
         job_kind::DIGEST => notices::digest(store, job, now).await?,
         job_kind::PROMISE_ALERT => notices::promise_alert(store, job, now).await?,
         job_kind::REMINDER => notices::reminder(job),
+        job_kind::REVIEW => notices::review(store, job, now).await?,
         other => {
             store.finish_job(job, Some(&format!("unknown job kind \"{other}\"")), now).await?;
             report.failed += 1;

@@ -7,6 +7,7 @@ use tickler_core::contact::ContactName;
 use tickler_core::digest::{self, AtRisk, DigestItem};
 use tickler_core::follow_up::Origin;
 use tickler_core::ids::{AccountId, PromiseId};
+use tickler_core::review::{self, WeekReview};
 use tickler_core::template::Rendered;
 use tickler_store::{Job, Store};
 
@@ -90,4 +91,49 @@ async fn at_risk(
             digest::at_risk(&promise, &name, &first, signature, now, work_week)
         })
         .collect())
+}
+
+/// The weekly review of `job`'s account at `now`: the seven days up to now (follow-ups done on time, late,
+/// skipped), the follow-ups that slipped past due, the open promises told for the coming week (or already
+/// past), and the people drifting; `None` without an address, with the review turned off, or with nothing to say.
+pub async fn review(store: &Store, job: &Job, now: Timestamp) -> Result<Notice, tickler_store::Error> {
+    let account = store.account(job.account_id).await?;
+    let settings = store.mail_settings(job.account_id).await?;
+    if settings.from_address.is_empty() || settings.review_day.is_none() {
+        return Ok(None);
+    }
+    let zone = account.settings.zone.time_zone();
+    let now = now.to_zoned_datetime(zone.clone());
+    let first_day = now.date().checked_sub(jiff::Span::new().days(6)).unwrap_or(now.date());
+    let week = tickler_core::report::Bucket {
+        label: first_day.to_string(),
+        start: tickler_core::report::day_start(first_day, &zone),
+        end: now.timestamp(),
+    };
+    let counts = store.report_follow_ups(account.id, &[week]).await?;
+    let mut review = WeekReview { first_day: Some(first_day), last_day: Some(now.date()), ..WeekReview::default() };
+    if let Some(counts) = counts.first() {
+        (review.done_on_time, review.done_late, review.skipped) = (counts.on_time, counts.late, counts.skipped);
+    }
+    for row in store.agenda(account.id, now.timestamp(), 500).await? {
+        if let Some(late) = lateness(&row.follow_up.due, &now) {
+            review.slipped.push(format!(
+                "{} · {} · {} ({late} late)",
+                row.contact_name,
+                row.follow_up.channel.as_str(),
+                row.follow_up.purpose
+            ));
+        }
+    }
+    let next_week = now.timestamp() + jiff::SignedDuration::from_hours(7 * 24);
+    for (promise, name) in store.open_promises(account.id).await? {
+        if promise.told < next_week {
+            let told = promise.told.to_zoned_datetime(zone.clone()).strftime("%a %Y-%m-%d %H:%M").to_string();
+            let words = if promise.told <= now.timestamp() { "was due" } else { "told for" };
+            review.at_risk_next_week.push(format!("{name}: \"{}\" {words} {told}", promise.what));
+        }
+    }
+    let drifting = crate::keep_in_touch::drifting_in(store, &account, &now, 0).await?;
+    review.drifting = drifting.overdue.into_iter().map(|reconnect| reconnect.line).collect();
+    Ok(review::compose(&review).map(|rendered| (settings.from_address, rendered)))
 }

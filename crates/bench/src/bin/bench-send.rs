@@ -104,6 +104,8 @@ async fn main() -> Result<()> {
         signature: "Sam Stone\nStone Consulting".into(),
         digest_hour: 8,
         digest_enabled: false,
+        review_day: None,
+        review_hour: 16,
     };
     store.update_mail_settings(account.id, &sender, now).await?;
     let step = Step::email("same day", "Something you might find useful, {{ contact.first_name }}", BODY)?;

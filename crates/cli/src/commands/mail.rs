@@ -102,6 +102,8 @@ pub async fn run(cx: &Context, command: MailCommand) -> Outcome {
                 address: args.address,
                 signature: args.signature,
                 digest_hour: args.digest_hour,
+                review_day: args.review_day,
+                review_hour: args.review_hour,
             };
             let settings = mail::update_sender(&cx.app, &cx.actor, &input).await?;
             if cx.json {
@@ -110,6 +112,10 @@ pub async fn run(cx: &Context, command: MailCommand) -> Outcome {
             say!("From:       {} <{}>", settings.from_name, settings.from_address);
             say!("Signature:  {}", settings.signature.replace('\n', "\n            "));
             say!("Digest at:  {:02}:00", settings.digest_hour);
+            match settings.review_day {
+                Some(day) => say!("Review:     {} at {:02}:00", day.as_str(), settings.review_hour),
+                None => say!("Review:     off (turn it on with --review-day friday)"),
+            }
             Ok(())
         }
         MailCommand::CheckReplies(args) => {

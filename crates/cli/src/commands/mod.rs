@@ -15,6 +15,7 @@ mod migrate;
 mod plans;
 mod progress;
 mod promises;
+mod reports;
 mod serve;
 mod settings;
 mod timeline;
@@ -72,6 +73,7 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Follow(args) => follow_ups::follow(&app, args).await,
         Command::Today(args) => today::run(&app, &args).await,
         Command::Drifting(args) => keep_in_touch::drifting(&app, &args).await,
+        Command::Report(args) => reports::run(&app, &args).await,
         Command::Cadence(args) => keep_in_touch::cadence(&app, args).await,
         Command::Reconnect(args) => keep_in_touch::reconnect(&app, args).await,
         Command::Done(args) => follow_ups::done(&app, args).await,

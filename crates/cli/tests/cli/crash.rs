@@ -39,6 +39,8 @@ fn seed(database: &str, start: Timestamp) {
             signature: "Sam".into(),
             digest_hour: 8,
             digest_enabled: false,
+            review_day: None,
+            review_hour: 16,
         };
         store.update_mail_settings(account.id, &sender, start).await.unwrap();
         let steps = vec![

@@ -26,6 +26,8 @@ mod pacing;
 mod plans;
 mod promises;
 mod replies;
+mod reports;
+mod review;
 mod schemathesis;
 mod serve;
 mod settings;

@@ -10,6 +10,7 @@ mod keep_in_touch;
 pub mod mail_account;
 mod mailbox;
 pub mod plans;
+pub mod reports;
 pub mod transfer;
 
 use axum::Json;
@@ -115,6 +116,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(keep_in_touch::cadences))
         .routes(routes!(keep_in_touch::set_cadence))
         .routes(routes!(keep_in_touch::snooze_reconnect))
+        .routes(routes!(reports::report))
         .routes(routes!(plans::plans))
         .routes(routes!(plans::create, plans::of_contact))
         .routes(routes!(plans::update))

@@ -9,6 +9,7 @@ mod follow_ups;
 mod keep_in_touch;
 mod mailbox;
 mod plans;
+mod reports;
 mod review;
 mod settings;
 mod sign_in;
@@ -62,6 +63,8 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}/reconnect/log", post(keep_in_touch::log))
         .route("/contacts/{id}/reconnect/follow-up", post(keep_in_touch::follow_up))
         .route("/contacts/{id}/reconnect/snooze", post(keep_in_touch::snooze))
+        .route("/reports", get(reports::page))
+        .route("/reports/{file}", get(reports::download))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::page))
         .route("/plans/{id}/steps", post(plans::add_step))

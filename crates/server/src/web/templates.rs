@@ -4,7 +4,7 @@
 use minijinja::Environment;
 
 /// Every page template, compiled into the binary.
-const TEMPLATES: [(&str, &str); 15] = [
+const TEMPLATES: [(&str, &str); 16] = [
     ("base.html", include_str!("templates/base.html")),
     ("forms.html", include_str!("templates/forms.html")),
     ("sign_in.html", include_str!("templates/sign_in.html")),
@@ -20,6 +20,7 @@ const TEMPLATES: [(&str, &str); 15] = [
     ("review.html", include_str!("templates/review.html")),
     ("drifting.html", include_str!("templates/drifting.html")),
     ("focus.html", include_str!("templates/focus.html")),
+    ("reports.html", include_str!("templates/reports.html")),
 ];
 
 /// The page templates; `.html` templates escape every value unless marked safe.

@@ -45,6 +45,8 @@ async fn setup(db: &TestDb) -> (Account, Plan) {
         signature: "Sam Stone\nStone Consulting".into(),
         digest_hour: 8,
         digest_enabled: false,
+        review_day: None,
+        review_hour: 16,
     };
     db.store.update_mail_settings(account.id, &settings, now()).await.unwrap();
     let steps = vec![

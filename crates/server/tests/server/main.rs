@@ -14,4 +14,5 @@ mod mail_account;
 mod own_mail;
 mod pages;
 mod replies;
+mod reports;
 mod security;

@@ -52,6 +52,8 @@ async fn ann_in_a_plan(db: &TestDb) -> (AccountId, ContactId) {
         signature: "Sam".into(),
         digest_hour: 8,
         digest_enabled: false,
+        review_day: None,
+        review_hour: 16,
     };
     db.store.update_mail_settings(account, &settings, now()).await.unwrap();
     let steps = vec![

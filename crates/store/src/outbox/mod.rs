@@ -222,7 +222,13 @@ impl Store {
             .bind(seconds(now))
             .fetch_all(&self.pool)
             .await?;
-            if accounts.is_empty() && promises.is_empty() {
+            let reviews = sqlx::query(
+                "SELECT a.id, a.zone, m.review_day, m.review_hour FROM accounts a \
+                 JOIN mail_settings m ON m.account_id = a.id WHERE m.review_day IS NOT NULL AND m.from_address <> ''",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            if accounts.is_empty() && promises.is_empty() && reviews.is_empty() {
                 return Ok(());
             }
             let mut tx = self.begin_write().await?;
@@ -245,6 +251,32 @@ impl Store {
                     }
                     let key = format!("digest:{account_id}:{day}");
                     crate::jobs::insert_job(&mut tx, JobKind::Digest, account_id, &day.to_string(), &key, at, now)
+                        .await?;
+                }
+            }
+            for row in &reviews {
+                let account_id = AccountId::new(row.try_get("id")?);
+                let zone = crate::rows::parsed(row, "zone", tickler_core::contact::ZoneName::parse)?.time_zone();
+                let day = crate::rows::parsed(row, "review_day", tickler_core::review::ReviewDay::parse)?;
+                let hour: i64 = row.try_get("review_hour")?;
+                let local = now.to_zoned_datetime(zone.clone());
+                // This week's review day and next week's: one job per account and date, so a restart adds none.
+                let this_week =
+                    tickler_core::report::next_weekday(tickler_core::report::week_start(local.date()), day.weekday());
+                for date in [this_week, this_week.checked_add(jiff::Span::new().weeks(1)).unwrap_or(this_week)] {
+                    let at = date
+                        .to_datetime(
+                            Time::new(i8::try_from(hour.clamp(0, 23)).unwrap_or(16), 0, 0, 0)
+                                .unwrap_or(Time::midnight()),
+                        )
+                        .to_zoned_datetime(zone.clone())
+                        .map(|moment| moment.timestamp())
+                        .unwrap_or(now);
+                    if now.duration_until(at) < -SignedDuration::from_hours(2) {
+                        continue;
+                    }
+                    let key = format!("weekly-review:{account_id}:{date}");
+                    crate::jobs::insert_job(&mut tx, JobKind::Review, account_id, &date.to_string(), &key, at, now)
                         .await?;
                 }
             }

@@ -136,6 +136,8 @@ async fn sam_sends(db: &TestDb, account_id: AccountId) {
         signature: String::new(),
         digest_hour: 8,
         digest_enabled: false,
+        review_day: None,
+        review_hour: 16,
     };
     db.store.update_mail_settings(account_id, &sender, now()).await.unwrap();
 }
