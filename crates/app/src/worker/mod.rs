@@ -8,6 +8,7 @@
 //! reads time from a [`Clock`] so tests and `--now` control it.
 
 mod clock;
+pub mod events;
 mod heartbeat;
 mod notices;
 mod replies;
@@ -136,6 +137,7 @@ async fn pass(
     let now = config.clock.now();
     store.schedule_recurring(now).await?;
     let jobs = store.claim_jobs(&config.owner, now, config.lease, config.batch).await?;
+    jobs.iter().for_each(events::claimed);
     let mut report = PassReport { claimed: jobs.len() as u64, ..PassReport::default() };
     let (steps, others): (Vec<Job>, Vec<Job>) =
         jobs.into_iter().partition(|job| job.kind == job_kind::PLAN_STEP && job.attempts <= MAX_CLAIMS);
@@ -147,7 +149,7 @@ async fn pass(
         match run_job(store, senders, &config.clock, job).await {
             Ok(outcome) => report.add(&outcome),
             Err(error) => {
-                eprintln!("worker: {error}");
+                tracing::error!(target: events::TARGET, job_id = job.id, kind = %job.kind, error = %error, "job failed");
                 first_error.get_or_insert(error);
             }
         }
@@ -189,6 +191,10 @@ async fn run_steps(
                 sending.spawn(async move {
                     let _permit = limit.acquire_owned().await;
                     let result = senders.send(&email, &clock).await;
+                    match &result {
+                        Ok(reply) => events::sent(&job, &email, reply),
+                        Err(failure) => events::failed(&job, &email, failure),
+                    }
                     let result = result.map(|reply| {
                         let _ = marker.send((email.outbox_id, reply));
                     });
@@ -208,7 +214,7 @@ async fn run_steps(
                 deliveries.push(delivery);
             }
             // The job's lease runs out and it is claimed again.
-            Err(panic) => eprintln!("worker: a send panicked: {panic}"),
+            Err(panic) => tracing::error!(target: events::TARGET, "a send panicked: {panic}"),
         }
     }
     marker.finish().await;
@@ -236,7 +242,7 @@ impl Marker {
                 // On failure the batch's record marks them; only a crash in between resends.
                 let _turn = writer.turn().await;
                 if let Err(error) = store.mark_delivered(&group, clock.now()).await {
-                    eprintln!("worker: marking {} email(s) delivered: {error}", group.len());
+                    tracing::error!(target: events::TARGET, emails = group.len(), "marking emails delivered: {error}");
                 }
             }
         });
@@ -290,7 +296,7 @@ async fn drain_with(app: &App, senders: &Senders, config: &WorkerConfig) -> Resu
             Ok(Err(error)) => {
                 first_error.get_or_insert(error);
             }
-            Err(panic) => eprintln!("worker: a lane panicked: {panic}"),
+            Err(panic) => tracing::error!(target: events::TARGET, "a lane panicked: {panic}"),
         }
     }
     match first_error {
@@ -323,7 +329,7 @@ pub async fn run_worker(
         config.heartbeat.beat();
         replies.poll_if_due(&app, &config.clock).await;
         if let Err(error) = drain_with(&app, &senders, &config).await {
-            eprintln!("worker: {error}; trying again shortly");
+            tracing::error!(target: events::TARGET, "{error}; trying again shortly");
         }
         config.heartbeat.beat();
         let now = config.clock.now();
@@ -379,6 +385,10 @@ async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> 
         return Ok(report);
     };
     let result = senders.send(&email, clock).await;
+    match &result {
+        Ok(reply) => events::sent(job, &email, reply),
+        Err(failure) => events::failed(job, &email, failure),
+    }
     let result = match result {
         Ok(reply) => {
             store.mark_delivered(&[(email.outbox_id, reply)], clock.now()).await?;

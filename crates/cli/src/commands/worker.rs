@@ -45,7 +45,7 @@ pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
                 .await
             {
                 Ok(report) => synced.push(report),
-                Err(error) => eprintln!("worker: reading {}'s mailbox: {error}", mailbox.user_email),
+                Err(error) => tracing::warn!(user_id = mailbox.user_id.get(), "reading the mailbox: {error}"),
             }
         }
         let report = worker::drain(&cx.app, &mailer, &config).await.map_err(tickler_app::Error::from)?;
