@@ -146,6 +146,9 @@ pub struct ServeArgs {
     /// Serve the web app only; run the scheduler elsewhere (`tickler worker`)
     #[arg(long)]
     pub no_worker: bool,
+    /// Also serve /metrics (Prometheus) on this private address, without a token, e.g. 127.0.0.1:9464
+    #[arg(long)]
+    pub metrics_listen: Option<String>,
     /// How log lines are written on standard error: text, or json (one object a line); RUST_LOG filters them
     #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "TICKLER_LOG_FORMAT")]
     pub log_format: LogFormat,

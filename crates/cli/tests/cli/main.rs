@@ -21,6 +21,7 @@ mod logs;
 mod mail;
 mod mail_account;
 mod mailboxes;
+mod metrics;
 mod migrate;
 mod pacing;
 mod plans;
