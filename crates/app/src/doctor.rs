@@ -14,6 +14,9 @@ use crate::App;
 /// Clocks further apart than this make due times and leases drift: a warning.
 pub const CLOCK_SKEW_SECONDS: f64 = 5.0;
 
+/// How long the database server has to take a connection.
+const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// How one check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -63,6 +66,13 @@ impl Check {
 pub async fn database(url: &str) -> (Option<App>, Check) {
     let shown = crate::redact_database_url(url);
     let fix = "check --database (or TICKLER_DATABASE): the path, or the server's host, port, name and login";
+    let probed = tokio::time::timeout(PROBE_TIMEOUT, tickler_store::Store::probe(url)).await;
+    let probed = probed.unwrap_or_else(|_| {
+        Err(tickler_store::Error::Config(format!("no answer within {} s", PROBE_TIMEOUT.as_secs())))
+    });
+    if let Err(error) = probed {
+        return (None, Check::fail("database", format!("{shown}: {error}"), fix));
+    }
     let app = match App::connect(url).await {
         Ok(app) => app,
         Err(error) => return (None, Check::fail("database", format!("{shown}: {}", error.message), fix)),

@@ -108,6 +108,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Bring the database's schema up to date, saying which migrations ran (--check: only say whether it is)
     Migrate(MigrateArgs),
+    /// Check the database, schema, mail servers, zone and clock; exit 0 only when all are OK
+    Doctor(DoctorArgs),
     /// Manage the people who sign in to the web app
     #[command(subcommand)]
     User(UserCommand),
@@ -130,6 +132,14 @@ pub struct MigrateArgs {
     /// Change nothing: exit 0 when the schema is current, 1 listing the pending migrations
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub smtp: crate::args_plans::SmtpArgs,
+    #[command(flatten)]
+    pub imap: crate::args_plans::ImapArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 //! server's clock (for `/metrics` and `tickler doctor`).
 
 use jiff::Timestamp;
-use sqlx::Row;
+use sqlx::{Connection, Row};
 
 use crate::error::Result;
 use crate::rows::{optional_instant, seconds};
@@ -32,6 +32,20 @@ pub struct PoolUsage {
 }
 
 impl Store {
+    /// Open one connection to the database server at `url` and close it, at
+    /// once naming why it cannot (a pool would retry until its timeout). SQLite files are not probed.
+    pub async fn probe(url: &str) -> Result<()> {
+        if Backend::of_url(url) == Backend::Sqlite {
+            return Ok(());
+        }
+        sqlx::any::install_default_drivers();
+        let connection = sqlx::AnyConnection::connect(url)
+            .await
+            .map_err(|error| crate::Error::Config(format!("cannot reach the database server: {error}")))?;
+        let _ = connection.close().await;
+        Ok(())
+    }
+
     /// The outbox rows not yet sent and the jobs due at `now`.
     pub async fn backlog(&self, now: Timestamp) -> Result<Backlog> {
         crate::error::during("reading the backlog", async {

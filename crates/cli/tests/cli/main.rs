@@ -14,6 +14,7 @@ mod consent;
 mod contacts;
 mod crash;
 mod demo;
+mod doctor;
 mod doors;
 mod errors;
 mod keep_in_touch;
