@@ -13,6 +13,7 @@ mod heartbeat;
 mod notices;
 mod replies;
 mod senders;
+mod stop;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +29,7 @@ pub use clock::Clock;
 pub use heartbeat::{Heartbeat, Pulse};
 pub use replies::{ReplyError, ReplyPoller, ReplyReport, check_replies};
 use senders::Senders;
+pub use stop::Stop;
 
 /// How many idle waits may pass without a beat before the worker counts as stuck (a long send pass takes a few).
 pub const HEARTBEAT_PASSES: u32 = 4;
@@ -55,6 +57,10 @@ pub struct WorkerConfig {
     pub watch: Option<crate::mailbox::watch::WatchSettings>,
     /// Beaten on every pass, for the process's `/ready`.
     pub heartbeat: Heartbeat,
+    /// Once requested, no lane claims another batch.
+    pub stop: Stop,
+    /// How long the sends in flight may take to finish once the worker is told to stop.
+    pub drain_timeout: Duration,
 }
 
 impl WorkerConfig {
@@ -71,6 +77,8 @@ impl WorkerConfig {
             imap: None,
             watch: Some(crate::mailbox::watch::WatchSettings::default()),
             heartbeat: Heartbeat::new(Duration::from_secs(30) * HEARTBEAT_PASSES),
+            stop: Stop::default(),
+            drain_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -279,6 +287,9 @@ async fn drain_with(app: &App, senders: &Senders, config: &WorkerConfig) -> Resu
         running.spawn(async move {
             let mut total = PassReport::default();
             loop {
+                if config.stop.requested() {
+                    return Ok(total);
+                }
                 let pass = pass(&store, &senders, &config, &writer).await?;
                 config.heartbeat.beat();
                 total.add(&pass);
@@ -306,6 +317,8 @@ async fn drain_with(app: &App, senders: &Senders, config: &WorkerConfig) -> Resu
 }
 
 /// Run until `shutdown` completes: drain what is due, then sleep until the next job (at most `config.idle`).
+/// When `shutdown` completes mid-drain, nothing more is claimed and the sends in flight finish and are
+/// recorded, for at most `config.drain_timeout` (past it their jobs run again when their leases expire).
 /// `mailer` is the relay; each user's own mailer is built once and kept while the worker runs.
 pub async fn run_worker(
     app: App,
@@ -328,7 +341,27 @@ pub async fn run_worker(
     loop {
         config.heartbeat.beat();
         replies.poll_if_due(&app, &config.clock).await;
-        if let Err(error) = drain_with(&app, &senders, &config).await {
+        let drained = drain_with(&app, &senders, &config);
+        tokio::pin!(drained);
+        let drained = tokio::select! {
+            drained = &mut drained => drained,
+            () = &mut shutdown => {
+                config.stop.request();
+                let limit = config.drain_timeout;
+                tracing::info!(target: events::TARGET, "stopping: finishing the sends in flight (at most {} s)", limit.as_secs());
+                match tokio::time::timeout(limit, drained).await {
+                    Ok(Ok(report)) => tracing::info!(target: events::TARGET, sent = report.sent, failed = report.failed, "stopped"),
+                    Ok(Err(error)) => tracing::error!(target: events::TARGET, "stopped: {error}"),
+                    Err(_) => tracing::warn!(
+                        target: events::TARGET,
+                        "stopped with sends still in flight after {} s; their jobs run again when their leases expire",
+                        limit.as_secs()
+                    ),
+                }
+                return Ok(());
+            }
+        };
+        if let Err(error) = drained {
             tracing::error!(target: events::TARGET, "{error}; trying again shortly");
         }
         config.heartbeat.beat();

@@ -166,8 +166,8 @@ fn fresh_demo_file() -> Outcome<String> {
     Ok(path)
 }
 
-/// Resolves on Ctrl+C or SIGTERM, so connections finish and SQLite checkpoints.
-async fn shutdown_signal() {
+/// Resolves on Ctrl+C or SIGTERM, so connections finish, the sends in flight are recorded and SQLite checkpoints.
+pub(crate) async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };

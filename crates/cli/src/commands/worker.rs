@@ -84,9 +84,7 @@ pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
         );
         return Ok(());
     }
-    tracing::info!(owner = %config.owner, "worker running; stop with Ctrl-C");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+    tracing::info!(owner = %config.owner, "worker running; stop with Ctrl-C or SIGTERM");
+    let shutdown = crate::commands::serve::shutdown_signal();
     Ok(worker::run_worker(cx.app.clone(), mailer, config, shutdown).await.map_err(tickler_app::Error::from)?)
 }

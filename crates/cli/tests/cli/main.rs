@@ -31,6 +31,7 @@ mod replies;
 mod schemathesis;
 mod serve;
 mod settings;
+mod shutdown;
 mod timeline;
 mod tokens;
 mod transfer;
