@@ -4,12 +4,14 @@
 //! request histogram by route, the job counters by kind, the backlog, the
 //! mailbox and pool gauges are there with sane values. On the main address
 //! it asks for the metrics token (401 without it); on `--metrics-listen` it does not.
+//! A user's mailbox read once (Dovecot) shows its lag, labelled by user.
 
 use std::collections::HashMap;
 use std::process::Command;
 
 use serde_json::Value;
 use tickler_test_support::both;
+use tickler_test_support::dovecot::Dovecot;
 use tickler_test_support::smtp_sink::SmtpSink;
 
 use crate::common::Tickler;
@@ -147,4 +149,54 @@ both!(metrics_are_off_without_a_token_and_a_short_token_is_refused, |t: &Tickler
         t.run_env(&["serve", "--listen", "127.0.0.1:0", "--no-worker"], &[("TICKLER_METRICS_TOKEN", "short")]);
     let line = refused.failure(2).error_line();
     assert!(line.starts_with("error: TICKLER_METRICS_TOKEN: "), "{line}");
+});
+
+both!(mailbox_lag_is_the_time_since_the_inbox_was_read_through, |t: &Tickler| {
+    const KEY: &str = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+    let dovecot = Dovecot::start_users(&[("sam", "sam-pw")]);
+    t.run_with_stdin(&["user", "add", "sam@stone.example", "--name", "Sam"], Some("a long password 1\n")).success();
+    let password = std::env::temp_dir().join(format!("tickler-metrics-{}-{}", std::process::id(), dovecot.port));
+    std::fs::write(&password, "sam-pw").unwrap();
+    let port = dovecot.port.to_string();
+    let account = [
+        "mail",
+        "account",
+        "set",
+        "--user",
+        "sam@stone.example",
+        "--imap-host",
+        "127.0.0.1",
+        "--imap-port",
+        &port,
+        "--imap-security",
+        "none",
+        "--imap-username",
+        "sam",
+        "--imap-password-file",
+        password.to_str().unwrap(),
+    ];
+    t.run_env(&account, &[("TICKLER_SECRET_KEY", KEY)]).success();
+    let key = [("TICKLER_SECRET_KEY", KEY), ("TICKLER_METRICS_TOKEN", TOKEN)];
+
+    // Watched but never read: counted, no lag yet.
+    let server = Server::start_env(&t.database(), &["--no-worker"], &key);
+    let families = scrape(&server);
+    assert_eq!(sample(&families, "tickler_mailboxes_watched", "tickler_mailboxes_watched", &[]), Some(1.0));
+    assert!(!families.contains_key("tickler_mailbox_lag_seconds"), "no lag before the first read");
+    server.stop();
+
+    // Read once at --now; the server, at the same --now, sees a lag of about nothing.
+    t.run_env(&["mail", "check", "--user", "sam@stone.example"], &[("TICKLER_SECRET_KEY", KEY)]).success();
+    let server = Server::start_env(&t.database(), &["--no-worker"], &key);
+    let families = scrape(&server);
+    let lag = "tickler_mailbox_lag_seconds";
+    assert_eq!(families[lag]["type"], "gauge");
+    let samples = families[lag]["samples"].as_array().unwrap();
+    assert_eq!(samples.len(), 1, "{samples:?}");
+    let user_id = samples[0][1]["user_id"].as_str().expect("a user_id label");
+    assert!(user_id.parse::<i64>().is_ok_and(|id| id > 0), "{samples:?}");
+    let value = samples[0][2].as_f64().unwrap();
+    assert!((0.0..60.0).contains(&value), "read at --now, scraped at --now: {value}");
+    server.stop();
+    let _ = std::fs::remove_file(&password);
 });
