@@ -4,7 +4,8 @@
 //! request histogram by route, the job counters by kind, the backlog, the
 //! mailbox and pool gauges are there with sane values. On the main address
 //! it asks for the metrics token (401 without it); on `--metrics-listen` it does not.
-//! A user's mailbox read once (Dovecot) shows its lag, labelled by user.
+//! A user's mailbox read once (Dovecot) shows its lag, labelled by user;
+//! `tickler worker --metrics-listen` serves the counters of its own sends.
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -199,4 +200,41 @@ both!(mailbox_lag_is_the_time_since_the_inbox_was_read_through, |t: &Tickler| {
     assert!((0.0..60.0).contains(&value), "read at --now, scraped at --now: {value}");
     server.stop();
     let _ = std::fs::remove_file(&password);
+});
+
+both!(a_worker_serves_its_job_counters_on_metrics_listen, |t: &Tickler| {
+    let sink = SmtpSink::start();
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    t.ok(&["mail", "from", "--name", "Sam Stone", "--address", "sam@stone.example"]);
+    t.ok(&["enroll", "ann", "After an interview"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let address = format!("127.0.0.1:{port}");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tickler"));
+    command.args(["--database", &t.database(), "--now", crate::common::NOW, "--tz", crate::common::TZ]);
+    command.args(["worker", "--metrics-listen", &address]);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("TICKLER_") {
+            command.env_remove(key);
+        }
+    }
+    command.envs(sink.env());
+    command.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null());
+    command.stderr(std::process::Stdio::null());
+    let mut worker = command.spawn().expect("start tickler worker");
+    let mut sent = None;
+    for _ in 0..600 {
+        if std::net::TcpStream::connect(&address).is_ok() {
+            let families = parse(&live::http(&address, "GET", "/metrics", &[], None).expect(200).text());
+            sent = sample(&families, "tickler_jobs_sent", "tickler_jobs_sent_total", &[("kind", "plan-step")]);
+            if sent.is_some_and(|sent| sent >= 1.0) {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Command::new("kill").args(["-TERM", &worker.id().to_string()]).status().unwrap();
+    let status = worker.wait().unwrap();
+    assert_eq!(sent, Some(1.0), "the worker's own /metrics counts its send");
+    assert_eq!(sink.messages().len(), 1);
+    assert_eq!(status.code(), Some(0));
 });
