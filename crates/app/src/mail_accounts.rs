@@ -339,17 +339,17 @@ pub async fn reseal(app: &App, old: &SecretKey) -> Result<Resealed> {
 
 /// Every user's mailbox the worker should watch (an IMAP host set), across the
 /// installation. A mailbox whose password does not open (no key, another key)
-/// is left out with a warning on standard error, not an error.
+/// is left out with a warning in the log, not an error.
 pub async fn watched_mailboxes(app: &App) -> Result<Vec<WatchedMailbox>> {
     let mut watched = Vec::new();
     for stored in app.store.imap_mail_accounts().await? {
         match watched_from(app, &stored) {
             Ok(Some(mailbox)) => watched.push(mailbox),
             Ok(None) => {}
-            Err(error) => eprintln!(
-                "worker: the mailbox of {} (user {}) is not watched: {}",
-                stored.user_email.as_str(),
-                stored.user_id,
+            Err(error) => tracing::warn!(
+                target: crate::mailbox::watch::TARGET,
+                user_id = stored.user_id.get(),
+                "the user's mailbox is not watched: {}",
                 error.message
             ),
         }

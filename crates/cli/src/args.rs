@@ -110,6 +110,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Bring the database's schema up to date, saying which migrations ran (--check: only say whether it is)
     Migrate(MigrateArgs),
+    /// Check the database, schema, mail servers, zone and clock; exit 0 only when all are OK
+    Doctor(DoctorArgs),
     /// Manage the people who sign in to the web app
     #[command(subcommand)]
     User(UserCommand),
@@ -135,6 +137,14 @@ pub struct MigrateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub smtp: crate::args_plans::SmtpArgs,
+    #[command(flatten)]
+    pub imap: crate::args_plans::ImapArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on, e.g. 127.0.0.1:8080 or :8080 [default: 127.0.0.1:8080]
     #[arg(long)]
@@ -148,6 +158,9 @@ pub struct ServeArgs {
     /// Serve the web app only; run the scheduler elsewhere (`tickler worker`)
     #[arg(long)]
     pub no_worker: bool,
+    /// Also serve /metrics (Prometheus) on this private address, without a token, e.g. 127.0.0.1:9464
+    #[arg(long)]
+    pub metrics_listen: Option<String>,
     /// How log lines are written on standard error: text, or json (one object a line); RUST_LOG filters them
     #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "TICKLER_LOG_FORMAT")]
     pub log_format: LogFormat,

@@ -401,6 +401,9 @@ pub struct WorkerArgs {
     /// How log lines are written on standard error: text, or json (one object a line); RUST_LOG filters them
     #[arg(long, value_enum, default_value_t = crate::args::LogFormat::Text, env = "TICKLER_LOG_FORMAT")]
     pub log_format: crate::args::LogFormat,
+    /// Serve /metrics (Prometheus: the job counters, backlog, mailbox and pool gauges) on this private address
+    #[arg(long)]
+    pub metrics_listen: Option<String>,
     #[command(flatten)]
     pub smtp: SmtpArgs,
     #[command(flatten)]

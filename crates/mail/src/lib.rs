@@ -82,6 +82,11 @@ impl Mailer {
         &self.config
     }
 
+    /// Connect as a send would (TLS, EHLO, the login when set) and hang up, sending nothing: `tickler doctor`.
+    pub async fn check(&self) -> Result<(), MailError> {
+        self.relay.check().await
+    }
+
     /// Deliver one message to the relay; returns the server's answer ("250 2.0.0 Ok: queued as …").
     pub async fn send(&self, email: &Email) -> Result<String, MailError> {
         let message = email.to_message(&self.config)?;

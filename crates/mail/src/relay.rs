@@ -67,6 +67,13 @@ impl Relay {
         result.map_err(|error| classify(&error))
     }
 
+    /// Open a connection of its own (TCP, TLS, EHLO, login when set) and close it with QUIT.
+    pub(crate) async fn check(&self) -> Result<(), MailError> {
+        let mut connection = self.connect().await?;
+        let _ = connection.quit().await;
+        Ok(())
+    }
+
     /// An idle connection that still answers, if any.
     async fn take_idle(&self) -> Option<AsyncSmtpConnection> {
         loop {

@@ -30,6 +30,10 @@ pub struct Config {
     pub demo_login: Option<(String, String)>,
     /// How long token lookups and agenda responses are reused, in milliseconds (0: never).
     pub cache_ms: u64,
+    /// The bearer token `/metrics` asks for on the main address; `None`: not served there.
+    pub metrics_token: Option<String>,
+    /// A separate address serving `/metrics` without a token; `None`: none.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl Config {
@@ -46,6 +50,8 @@ impl Config {
             session_days: 30,
             demo_login: None,
             cache_ms: 1000,
+            metrics_token: None,
+            metrics_listen: None,
         }
     }
 
@@ -75,10 +81,19 @@ impl Config {
         if let Some(ms) = file.cache_ms {
             self.cache_ms = ms;
         }
+        if let Some(token) = file.metrics_token {
+            self.metrics_token =
+                Some(metrics_token(&token).map_err(|error| format!("{}: {error}", at("metrics_token")))?);
+        }
+        if let Some(listen) = file.metrics_listen {
+            self.metrics_listen =
+                Some(parse_listen(&listen).map_err(|error| format!("{}: {error}", at("metrics_listen")))?);
+        }
         Ok(())
     }
 
-    /// Apply `TICKLER_LISTEN`, `TICKLER_DATABASE`, `TICKLER_SECURE_COOKIES`, `TICKLER_CACHE_MS` from `var`.
+    /// Apply `TICKLER_LISTEN`, `TICKLER_DATABASE`, `TICKLER_SECURE_COOKIES`, `TICKLER_CACHE_MS`,
+    /// `TICKLER_METRICS_TOKEN` and `TICKLER_METRICS_LISTEN` from `var`.
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), String> {
         if let Some(listen) = var("TICKLER_LISTEN") {
             self.listen = parse_listen(&listen).map_err(|error| format!("TICKLER_LISTEN: {error}"))?;
@@ -89,6 +104,14 @@ impl Config {
         if let Some(ms) = var("TICKLER_CACHE_MS") {
             self.cache_ms =
                 ms.trim().parse().map_err(|_| format!("TICKLER_CACHE_MS: \"{ms}\" is not a number of milliseconds"))?;
+        }
+        if let Some(token) = var("TICKLER_METRICS_TOKEN") {
+            self.metrics_token =
+                Some(metrics_token(&token).map_err(|error| format!("TICKLER_METRICS_TOKEN: {error}"))?);
+        }
+        if let Some(listen) = var("TICKLER_METRICS_LISTEN") {
+            self.metrics_listen =
+                Some(parse_listen(&listen).map_err(|error| format!("TICKLER_METRICS_LISTEN: {error}"))?);
         }
         if let Some(secure) = var("TICKLER_SECURE_COOKIES") {
             self.secure_cookies = match secure.trim() {
@@ -108,6 +131,15 @@ pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
     full.parse().map_err(|_| format!("\"{text}\" is not an address such as 127.0.0.1:8080 or :8080"))
 }
 
+/// A metrics token: at least 16 characters with no spaces, so it is not guessed or cut short in a header.
+pub fn metrics_token(text: &str) -> Result<String, String> {
+    let token = text.trim();
+    if token.chars().count() < 16 || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("give at least 16 characters without spaces (e.g. the output of `openssl rand -hex 24`)".into());
+    }
+    Ok(token.to_string())
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
@@ -118,6 +150,8 @@ struct FileConfig {
     login_attempts: Option<u32>,
     session_days: Option<i64>,
     cache_ms: Option<u64>,
+    metrics_token: Option<String>,
+    metrics_listen: Option<String>,
 }
 
 #[cfg(test)]

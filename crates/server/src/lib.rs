@@ -11,6 +11,7 @@ pub mod caller;
 pub mod config;
 pub mod error;
 pub mod health;
+pub mod metrics;
 pub mod rate_limit;
 pub mod request_log;
 pub mod state;
@@ -36,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/metrics", get(metrics::guarded))
         .route("/calendar/{file}", get(calendar::feed))
         .layer(axum::middleware::from_fn_with_state(state.clone(), invalidate_on_write))
         .with_state(state)
@@ -64,6 +66,15 @@ pub async fn serve(
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Serve `/metrics` alone on a separate listener (`--metrics-listen`) until `shutdown` resolves.
+pub async fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, metrics::router(state)).with_graceful_shutdown(shutdown).await
 }
 
 /// Middleware: a request that may write drops every cached entry (see [`cache`]), before and after it runs.

@@ -2,7 +2,8 @@
 //! which may carry a calendar secret), status, latency, a request id (also
 //! sent back in `x-request-id`) and the account when someone is signed in.
 //! Headers, query strings and bodies are never logged, so no token,
-//! password or cookie reaches the log.
+//! password or cookie reaches the log. The latency also goes to `/metrics`
+//! ([`crate::metrics::record_request`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, OnceLock};
@@ -51,13 +52,15 @@ pub async fn log(mut request: Request, next: Next) -> Response {
     let account = LoggedAccount::default();
     request.extensions_mut().insert(account.clone());
     let mut response = next.run(request).await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed().as_secs_f64();
+    let latency_ms = elapsed * 1000.0;
     let status = response.status().as_u16();
     let route = route.as_deref().unwrap_or("(no route)");
     let account_id = account.0.get().map(|account| account.get());
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
+    crate::metrics::record_request(method.as_str(), route, status, elapsed);
     let latency_ms = (latency_ms * 1000.0).round() / 1000.0;
     if status >= 500 {
         tracing::error!(target: TARGET, method = %method, route, status, latency_ms, request_id = %id, account_id, "request");

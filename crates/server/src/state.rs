@@ -36,6 +36,8 @@ impl AppState {
     pub fn with_worker(app: App, config: Config, worker: Option<Heartbeat>) -> AppState {
         let limiter = RateLimiter::new(Duration::from_secs(config.login_window_seconds));
         let caches = Caches::new(Duration::from_millis(config.cache_ms));
+        // The metrics recorder is installed before the first request is counted.
+        crate::metrics::handle();
         AppState(Arc::new(Shared { app, config, limiter, pages: crate::web::templates::environment(), caches, worker }))
     }
 

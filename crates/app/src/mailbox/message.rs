@@ -402,7 +402,7 @@ async fn remind(
             Ok(_) => contacts.push(found.contact_name.clone()),
             // A contact who said "never" gets no follow-up; the rest still do.
             Err(tickler_store::Error::Domain(error)) => {
-                eprintln!("mail: no follow-up with {}: {error}", found.contact_name)
+                tracing::info!(target: crate::mailbox::watch::TARGET, contact_id = found.contact_id.get(), "no follow-up: {error}")
             }
             Err(error) => return Err(error.into()),
         }

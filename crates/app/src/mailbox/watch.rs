@@ -20,6 +20,9 @@ use crate::mail_accounts::{WatchedMailbox, watched_mailboxes};
 use crate::mailbox::{Owner, SyncReport, sync_open};
 use crate::worker::Clock;
 
+/// The log target of the mailbox watchers, for `RUST_LOG=tickler::mail=…`.
+pub const TARGET: &str = "tickler::mail";
+
 /// The longest wait between attempts on a failing mailbox.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
@@ -72,7 +75,7 @@ pub async fn run(app: App, clock: Clock, settings: WatchSettings, shutdown: impl
                     running.insert(user, (fingerprint, task));
                 }
             }
-            Err(error) => eprintln!("mail: reading the mailboxes to watch: {error}"),
+            Err(error) => tracing::error!(target: TARGET, "reading the mailboxes to watch: {error}"),
         }
         tokio::select! {
             () = &mut shutdown => break,
@@ -97,10 +100,11 @@ pub async fn watch(app: App, mailbox: WatchedMailbox, clock: Clock, settings: Wa
         match session(&app, &owner, &mailbox, &clock, &settings).await {
             Ok(()) => backoff = settings.first_backoff,
             Err(error) => {
-                eprintln!(
-                    "mail: {} ({}): {error}; trying again in {} s",
-                    mailbox.user_email,
-                    mailbox.imap.host,
+                tracing::warn!(
+                    target: TARGET,
+                    user_id = mailbox.user_id.get(),
+                    host = mailbox.imap.host.as_str(),
+                    "reading the mailbox: {error}; trying again in {} s",
                     backoff.as_secs()
                 );
                 let key = crate::mailbox::position_key(&mailbox, &mailbox.imap.mailbox);
@@ -150,6 +154,6 @@ fn tell(user: &str, report: &SyncReport) {
     .map(|(count, what)| format!("{count} {what}"))
     .collect();
     if !parts.is_empty() {
-        eprintln!("mail: {user}: {}", parts.join(", "));
+        tracing::info!(target: TARGET, user, "mailbox read: {}", parts.join(", "));
     }
 }

@@ -8,10 +8,12 @@
 //! reads time from a [`Clock`] so tests and `--now` control it.
 
 mod clock;
+pub mod events;
 mod heartbeat;
 mod notices;
 mod replies;
 mod senders;
+mod stop;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +29,7 @@ pub use clock::Clock;
 pub use heartbeat::{Heartbeat, Pulse};
 pub use replies::{ReplyError, ReplyPoller, ReplyReport, check_replies};
 use senders::Senders;
+pub use stop::Stop;
 
 /// How many idle waits may pass without a beat before the worker counts as stuck (a long send pass takes a few).
 pub const HEARTBEAT_PASSES: u32 = 4;
@@ -54,6 +57,10 @@ pub struct WorkerConfig {
     pub watch: Option<crate::mailbox::watch::WatchSettings>,
     /// Beaten on every pass, for the process's `/ready`.
     pub heartbeat: Heartbeat,
+    /// Once requested, no lane claims another batch.
+    pub stop: Stop,
+    /// How long the sends in flight may take to finish once the worker is told to stop.
+    pub drain_timeout: Duration,
 }
 
 impl WorkerConfig {
@@ -70,6 +77,8 @@ impl WorkerConfig {
             imap: None,
             watch: Some(crate::mailbox::watch::WatchSettings::default()),
             heartbeat: Heartbeat::new(Duration::from_secs(30) * HEARTBEAT_PASSES),
+            stop: Stop::default(),
+            drain_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -136,6 +145,7 @@ async fn pass(
     let now = config.clock.now();
     store.schedule_recurring(now).await?;
     let jobs = store.claim_jobs(&config.owner, now, config.lease, config.batch).await?;
+    jobs.iter().for_each(events::claimed);
     let mut report = PassReport { claimed: jobs.len() as u64, ..PassReport::default() };
     let (steps, others): (Vec<Job>, Vec<Job>) =
         jobs.into_iter().partition(|job| job.kind == job_kind::PLAN_STEP && job.attempts <= MAX_CLAIMS);
@@ -147,7 +157,7 @@ async fn pass(
         match run_job(store, senders, &config.clock, job).await {
             Ok(outcome) => report.add(&outcome),
             Err(error) => {
-                eprintln!("worker: {error}");
+                tracing::error!(target: events::TARGET, job_id = job.id, kind = %job.kind, error = %error, "job failed");
                 first_error.get_or_insert(error);
             }
         }
@@ -189,6 +199,10 @@ async fn run_steps(
                 sending.spawn(async move {
                     let _permit = limit.acquire_owned().await;
                     let result = senders.send(&email, &clock).await;
+                    match &result {
+                        Ok(reply) => events::sent(&job, &email, reply),
+                        Err(failure) => events::failed(&job, &email, failure),
+                    }
                     let result = result.map(|reply| {
                         let _ = marker.send((email.outbox_id, reply));
                     });
@@ -208,7 +222,7 @@ async fn run_steps(
                 deliveries.push(delivery);
             }
             // The job's lease runs out and it is claimed again.
-            Err(panic) => eprintln!("worker: a send panicked: {panic}"),
+            Err(panic) => tracing::error!(target: events::TARGET, "a send panicked: {panic}"),
         }
     }
     marker.finish().await;
@@ -236,7 +250,7 @@ impl Marker {
                 // On failure the batch's record marks them; only a crash in between resends.
                 let _turn = writer.turn().await;
                 if let Err(error) = store.mark_delivered(&group, clock.now()).await {
-                    eprintln!("worker: marking {} email(s) delivered: {error}", group.len());
+                    tracing::error!(target: events::TARGET, emails = group.len(), "marking emails delivered: {error}");
                 }
             }
         });
@@ -273,6 +287,9 @@ async fn drain_with(app: &App, senders: &Senders, config: &WorkerConfig) -> Resu
         running.spawn(async move {
             let mut total = PassReport::default();
             loop {
+                if config.stop.requested() {
+                    return Ok(total);
+                }
                 let pass = pass(&store, &senders, &config, &writer).await?;
                 config.heartbeat.beat();
                 total.add(&pass);
@@ -290,7 +307,7 @@ async fn drain_with(app: &App, senders: &Senders, config: &WorkerConfig) -> Resu
             Ok(Err(error)) => {
                 first_error.get_or_insert(error);
             }
-            Err(panic) => eprintln!("worker: a lane panicked: {panic}"),
+            Err(panic) => tracing::error!(target: events::TARGET, "a lane panicked: {panic}"),
         }
     }
     match first_error {
@@ -300,6 +317,8 @@ async fn drain_with(app: &App, senders: &Senders, config: &WorkerConfig) -> Resu
 }
 
 /// Run until `shutdown` completes: drain what is due, then sleep until the next job (at most `config.idle`).
+/// When `shutdown` completes mid-drain, nothing more is claimed and the sends in flight finish and are
+/// recorded, for at most `config.drain_timeout` (past it their jobs run again when their leases expire).
 /// `mailer` is the relay; each user's own mailer is built once and kept while the worker runs.
 pub async fn run_worker(
     app: App,
@@ -322,8 +341,28 @@ pub async fn run_worker(
     loop {
         config.heartbeat.beat();
         replies.poll_if_due(&app, &config.clock).await;
-        if let Err(error) = drain_with(&app, &senders, &config).await {
-            eprintln!("worker: {error}; trying again shortly");
+        let drained = drain_with(&app, &senders, &config);
+        tokio::pin!(drained);
+        let drained = tokio::select! {
+            drained = &mut drained => drained,
+            () = &mut shutdown => {
+                config.stop.request();
+                let limit = config.drain_timeout;
+                tracing::info!(target: events::TARGET, "stopping: finishing the sends in flight (at most {} s)", limit.as_secs());
+                match tokio::time::timeout(limit, drained).await {
+                    Ok(Ok(report)) => tracing::info!(target: events::TARGET, sent = report.sent, failed = report.failed, "stopped"),
+                    Ok(Err(error)) => tracing::error!(target: events::TARGET, "stopped: {error}"),
+                    Err(_) => tracing::warn!(
+                        target: events::TARGET,
+                        "stopped with sends still in flight after {} s; their jobs run again when their leases expire",
+                        limit.as_secs()
+                    ),
+                }
+                return Ok(());
+            }
+        };
+        if let Err(error) = drained {
+            tracing::error!(target: events::TARGET, "{error}; trying again shortly");
         }
         config.heartbeat.beat();
         let now = config.clock.now();
@@ -380,6 +419,10 @@ async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> 
         return Ok(report);
     };
     let result = senders.send(&email, clock).await;
+    match &result {
+        Ok(reply) => events::sent(job, &email, reply),
+        Err(failure) => events::failed(job, &email, failure),
+    }
     let result = match result {
         Ok(reply) => {
             store.mark_delivered(&[(email.outbox_id, reply)], clock.now()).await?;

@@ -182,13 +182,17 @@ impl ReplyPoller {
                         [] => String::new(),
                         plans => format!("; stopped {}", plans.join(", ")),
                     };
-                    eprintln!("worker: {} replied (\"{}\"){stopped}", reply.contact_name, reply.touch.summary);
+                    tracing::info!(target: super::events::TARGET, contact_id = reply.contact_id.get(), "reply recorded{stopped}");
                 }
                 if !report.caught_up {
                     again = Duration::ZERO;
                 }
             }
-            Err(error) => eprintln!("worker: checking replies: {error}; trying again in {} s", imap.poll_seconds),
+            Err(error) => tracing::warn!(
+                target: super::events::TARGET,
+                "checking replies: {error}; trying again in {} s",
+                imap.poll_seconds
+            ),
         }
         self.next = Instant::now() + again;
     }

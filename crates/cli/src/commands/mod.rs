@@ -4,6 +4,7 @@ mod backup;
 mod consent;
 mod contacts;
 mod demo;
+mod doctor;
 mod export;
 mod follow_ups;
 mod import;
@@ -44,6 +45,9 @@ pub async fn run(cli: Cli) -> Outcome {
     }
     if let Command::Migrate(args) = &cli.command {
         return migrate::run(&global, args).await;
+    }
+    if let Command::Doctor(args) = &cli.command {
+        return doctor::run(&global, args).await;
     }
     if let Command::Mail(MailCommand::Key) = &cli.command {
         return mail_account::key(global.json);
@@ -99,7 +103,7 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Worker(args) => worker::run(&app, args).await,
         Command::User(command) => users::run(&app, command).await,
         Command::Token(command) => tokens::run(&app, command).await,
-        Command::When(_) | Command::Demo(_) | Command::Serve(_) | Command::Migrate(_) => Ok(()),
+        Command::When(_) | Command::Demo(_) | Command::Serve(_) | Command::Migrate(_) | Command::Doctor(_) => Ok(()),
     };
     // Closing checkpoints SQLite's write-ahead log, leaving one tidy file.
     app.app.close().await;

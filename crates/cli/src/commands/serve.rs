@@ -33,6 +33,14 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
         .await
         .map_err(|error| Failure::Refused(format!("listen: cannot listen on {}: {error}", config.listen)))?;
     let address = listener.local_addr()?;
+    let metrics_listener = match config.metrics_listen {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(|error| Failure::Refused(format!("metrics-listen: cannot listen on {at}: {error}")))?,
+        ),
+        None => None,
+    };
     let url = match address.ip().is_unspecified() {
         true => format!("http://localhost:{}/", address.port()),
         false => format!("http://{address}/"),
@@ -43,6 +51,9 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
         say!("Sign in as {email} with password {password}");
     } else if tickler_app::users::count(&app).await? == 0 {
         say!("Open {url} to create the first user.");
+    }
+    if let Some(metrics) = &metrics_listener {
+        say!("Metrics: http://{}/metrics", metrics.local_addr()?);
     }
     if args.no_worker {
         say!("The scheduler is not running here (--no-worker); run `tickler worker` beside it.");
@@ -76,6 +87,18 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
         let _ = stop.send(true);
     });
     let state = AppState::with_worker(app.clone(), config, heartbeat);
+    if let Some(metrics) = metrics_listener {
+        let mut metrics_stopped = stopped.clone();
+        let shutdown = async move {
+            let _ = metrics_stopped.wait_for(|stop| *stop).await;
+        };
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(error) = tickler_server::serve_metrics(metrics, state, shutdown).await {
+                tracing::error!("the metrics listener stopped: {error}");
+            }
+        });
+    }
     let mut web_stopped = stopped.clone();
     let web_shutdown = async move {
         let _ = web_stopped.wait_for(|stop| *stop).await;
@@ -117,6 +140,12 @@ fn config(global: &Global, args: &ServeArgs) -> Outcome<Config> {
         config.listen =
             tickler_server::config::parse_listen(listen).map_err(|error| Failure::Usage(format!("listen: {error}")))?;
     }
+    if let Some(listen) = &args.metrics_listen {
+        config.metrics_listen = Some(
+            tickler_server::config::parse_listen(listen)
+                .map_err(|error| Failure::Usage(format!("metrics-listen: {error}")))?,
+        );
+    }
     if global.now.is_some() {
         config.now = Some(now_instant(global.now.as_deref())?);
     }
@@ -137,8 +166,8 @@ fn fresh_demo_file() -> Outcome<String> {
     Ok(path)
 }
 
-/// Resolves on Ctrl+C or SIGTERM, so connections finish and SQLite checkpoints.
-async fn shutdown_signal() {
+/// Resolves on Ctrl+C or SIGTERM, so connections finish, the sends in flight are recorded and SQLite checkpoints.
+pub(crate) async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -7,7 +7,7 @@ use tickler_mail::Mailer;
 use crate::args::WorkerArgs;
 use crate::commands::mail::{imap_config, smtp_config, watch_settings};
 use crate::context::Context;
-use crate::failure::Outcome;
+use crate::failure::{Failure, Outcome};
 use crate::render;
 
 pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
@@ -45,7 +45,7 @@ pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
                 .await
             {
                 Ok(report) => synced.push(report),
-                Err(error) => eprintln!("worker: reading {}'s mailbox: {error}", mailbox.user_email),
+                Err(error) => tracing::warn!(user_id = mailbox.user_id.get(), "reading the mailbox: {error}"),
             }
         }
         let report = worker::drain(&cx.app, &mailer, &config).await.map_err(tickler_app::Error::from)?;
@@ -84,9 +84,28 @@ pub async fn run(cx: &Context, args: WorkerArgs) -> Outcome {
         );
         return Ok(());
     }
-    tracing::info!(owner = %config.owner, "worker running; stop with Ctrl-C");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+    if let Some(listen) = &args.metrics_listen {
+        serve_metrics(cx, listen).await?;
+    }
+    tracing::info!(owner = %config.owner, "worker running; stop with Ctrl-C or SIGTERM");
+    let shutdown = crate::commands::serve::shutdown_signal();
     Ok(worker::run_worker(cx.app.clone(), mailer, config, shutdown).await.map_err(tickler_app::Error::from)?)
+}
+
+/// Serve `/metrics` on `listen` beside the worker, for as long as the process runs.
+async fn serve_metrics(cx: &Context, listen: &str) -> Outcome {
+    let at = tickler_server::config::parse_listen(listen)
+        .map_err(|error| Failure::Usage(format!("metrics-listen: {error}")))?;
+    let listener = tokio::net::TcpListener::bind(at)
+        .await
+        .map_err(|error| Failure::Refused(format!("metrics-listen: cannot listen on {at}: {error}")))?;
+    let address = listener.local_addr()?;
+    let state = tickler_server::AppState::new(cx.app.clone(), tickler_server::Config::new(String::new()));
+    tokio::spawn(async move {
+        if let Err(error) = tickler_server::serve_metrics(listener, state, std::future::pending()).await {
+            tracing::error!("the metrics listener stopped: {error}");
+        }
+    });
+    tracing::info!("metrics at http://{address}/metrics");
+    Ok(())
 }

@@ -64,10 +64,14 @@ impl Server {
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut err = child.stderr.take().expect("stderr is piped");
         let sink = Arc::clone(&stderr);
+        // Line by line, so a test can watch the log while the server runs.
         let reading = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = err.read_to_string(&mut text);
-            sink.lock().expect("stderr buffer").push_str(&text);
+            for line in BufReader::new(&mut err).lines() {
+                let Ok(line) = line else { break };
+                let mut buffer = sink.lock().expect("stderr buffer");
+                buffer.push_str(&line);
+                buffer.push('\n');
+            }
         });
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
         let mut first = String::new();
@@ -94,16 +98,36 @@ impl Server {
         self.stderr()
     }
 
+    /// Stop with SIGTERM; the exit code (`None` when a signal ended it) and everything written on stderr.
+    pub fn stop_with_code(mut self) -> (Option<i32>, String) {
+        let status = self.terminate();
+        if let Some(reading) = self.reading.take() {
+            let _ = reading.join();
+        }
+        (status.and_then(|status| status.code()), self.stderr())
+    }
+
+    /// Wait until the server's stderr holds `text` (up to two minutes); panics with the log when it never does.
+    pub fn wait_for_log(&self, text: &str) {
+        for _ in 0..1200 {
+            if self.stderr().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the server never logged {text:?}:\n{}", self.stderr());
+    }
+
     /// SIGTERM, then wait; SIGKILL when the signal cannot be sent.
-    fn terminate(&mut self) {
-        if let Ok(Some(_)) = self.child.try_wait() {
-            return;
+    fn terminate(&mut self) -> Option<std::process::ExitStatus> {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return Some(status);
         }
         let stopped = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
         if !stopped.is_ok_and(|status| status.success()) {
             let _ = self.child.kill();
         }
-        let _ = self.child.wait();
+        self.child.wait().ok()
     }
 
     /// What the server wrote on stderr so far.

@@ -2,10 +2,12 @@
 //! a line on stderr, one per request, with the route template, status,
 //! latency, request id (the `x-request-id` header's) and the signed-in
 //! account, and never a token, password, cookie, secret path or body.
-//! `RUST_LOG` filters it.
+//! `RUST_LOG` filters it. The worker's events (a job claimed, an email sent
+//! or failed with the server's reply, a retry) are JSON lines too.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use tickler_test_support::both;
+use tickler_test_support::smtp_sink::SmtpSink;
 
 use crate::common::Tickler;
 use crate::live::{self, Server, form};
@@ -101,4 +103,72 @@ both!(rust_log_filters_the_request_lines, |t: &Tickler| {
     let refused = t.run_env(&["serve", "--listen", "127.0.0.1:0", "--no-worker"], &[("RUST_LOG", "tickler=loud")]);
     let line = refused.failure(2).error_line();
     assert!(line.starts_with("error: RUST_LOG: "), "{line}");
+});
+
+/// Every line of `stderr` as JSON, and those of the worker's events.
+fn worker_lines(stderr: &str) -> Vec<Value> {
+    stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|error| panic!("not a JSON log line ({error}): {line}")))
+        .filter(|line: &Value| line["target"] == "tickler::worker")
+        .collect()
+}
+
+/// The one worker event with this message.
+fn event<'a>(lines: &'a [Value], message: &str) -> &'a Value {
+    let found: Vec<&Value> = lines.iter().filter(|line| line["message"] == message).collect();
+    assert_eq!(found.len(), 1, "one {message:?} line: {lines:#?}");
+    found[0]
+}
+
+both!(worker_events_are_json_lines_without_addresses_or_bodies, |t: &Tickler| {
+    let sink = SmtpSink::start();
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    t.ok(&["mail", "from", "--name", "Sam Stone", "--address", "sam@stone.example"]);
+    t.ok(&["enroll", "ann", "After an interview"]);
+    let mut env: Vec<(String, String)> = sink.env();
+    env.push(("RUST_LOG".into(), "info".into()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(key, value)| (key.as_str(), value.as_str())).collect();
+    let run = t.run_env(&["worker", "--once", "--log-format", "json"], &env).success();
+    assert_eq!(sink.messages().len(), 1, "{run:?}");
+    let lines = worker_lines(&run.stderr);
+    let claimed = event(&lines, "job claimed");
+    assert_eq!(
+        (&claimed["kind"], &claimed["attempt"], &claimed["level"]),
+        (&json!("plan-step"), &json!(1), &json!("INFO"))
+    );
+    let sent = event(&lines, "email sent");
+    assert_eq!(sent["job_id"], claimed["job_id"]);
+    assert_eq!(sent["kind"], "plan-step");
+    assert!(sent["outbox_id"].as_i64().is_some_and(|id| id > 0), "{sent}");
+    assert!(sent["reply"].as_str().is_some_and(|reply| reply.starts_with("250")), "the server's reply: {sent}");
+    assert!(sent["timestamp"].is_string(), "{sent}");
+    let message = &sink.messages()[0];
+    let subject = message.header("subject").unwrap().to_string();
+    let first_line = message.body.lines().find(|line| line.len() > 10).unwrap().to_string();
+    for private in ["ann@acme.com", "sam@stone.example", subject.as_str(), first_line.as_str()] {
+        assert!(!run.stderr.contains(private), "the log holds {private:?}:\n{}", run.stderr);
+    }
+
+    // A server that is not there: the send fails with the client's reason and is tried again later.
+    t.add("Bob Ray", &["--email", "bob@acme.com"]);
+    t.ok(&["enroll", "bob", "After an interview"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let down = [
+        ("TICKLER_SMTP_HOST", "127.0.0.1"),
+        ("TICKLER_SMTP_PORT", port.as_str()),
+        ("TICKLER_SMTP_SECURITY", "none"),
+        ("RUST_LOG", "info"),
+    ];
+    let run = t.run_env(&["worker", "--once", "--log-format", "json"], &down).success();
+    let lines = worker_lines(&run.stderr);
+    let failed = event(&lines, "send failed");
+    assert_eq!(
+        (&failed["level"], &failed["permanent"], &failed["retried"]),
+        (&json!("WARN"), &json!(false), &json!(true))
+    );
+    assert!(failed["reply"].as_str().is_some_and(|reply| reply.contains(&port)), "names the server: {failed}");
+    let retried = event(&lines, "send retried later");
+    assert_eq!((&retried["job_id"], &retried["next_attempt"]), (&failed["job_id"], &json!(2)));
+    assert!(!run.stderr.contains("bob@acme.com"), "{}", run.stderr);
 });
