@@ -24,3 +24,5 @@ mod replies;
 mod transfer;
 #[path = "conformance/users.rs"]
 mod users;
+#[path = "conformance/versions.rs"]
+mod versions;

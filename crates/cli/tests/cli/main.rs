@@ -16,6 +16,7 @@ mod crash;
 mod demo;
 mod doors;
 mod errors;
+mod instances;
 mod keep_in_touch;
 mod logs;
 mod mail;
