@@ -33,6 +33,16 @@ impl Received {
 impl SmtpSink {
     /// Start smtp-sink on a free loopback port; waits until it accepts connections.
     pub fn start() -> SmtpSink {
+        SmtpSink::start_with(&[])
+    }
+
+    /// Start an smtp-sink that waits `seconds` before answering each message's
+    /// DATA, so a test can act while emails are on the wire.
+    pub fn start_slow(seconds: u32) -> SmtpSink {
+        SmtpSink::start_with(&["-w".to_string(), seconds.to_string()])
+    }
+
+    fn start_with(extra: &[String]) -> SmtpSink {
         let binary = "/usr/sbin/smtp-sink";
         assert!(
             std::path::Path::new(binary).exists(),
@@ -50,6 +60,7 @@ impl SmtpSink {
         for _ in 0..20 {
             let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
             let child = Command::new(binary)
+                .args(extra)
                 .args(["-u", "nobody", "-d"])
                 .arg(format!("{}/%M.", dir.display()))
                 .arg(format!("127.0.0.1:{port}"))

@@ -27,6 +27,7 @@ mod pacing;
 mod plans;
 mod promises;
 mod replies;
+mod scale_out;
 mod schemathesis;
 mod serve;
 mod settings;
