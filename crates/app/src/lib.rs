@@ -45,8 +45,8 @@ pub use error::{Error, Kind, Result};
 pub use sealed::SecretKey;
 /// The records actions return, defined by the store.
 pub use tickler_store::{
-    AgendaRow, Backend, BulkEnrolled, Change, ChangeFeed, Logged, MailSettings, Migration, Record, RestoreSummary, Scheduled, SchemaStatus,
-    Undeliverable, UnknownCorrespondent,
+    AgendaRow, Backend, BulkEnrolled, Change, ChangeFeed, Logged, MailSettings, Migration, Record, RestoreSummary,
+    Scheduled, SchemaStatus, Undeliverable, UnknownCorrespondent,
 };
 
 /// The application: the store the actions act on, and the installation's key

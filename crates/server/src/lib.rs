@@ -14,6 +14,7 @@ pub mod health;
 pub mod rate_limit;
 pub mod request_log;
 pub mod state;
+pub mod versions;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -68,4 +69,3 @@ pub async fn serve(
     following.abort();
     served
 }
-

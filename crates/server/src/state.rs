@@ -11,6 +11,7 @@ use tickler_app::worker::Heartbeat;
 use crate::cache::Caches;
 use crate::config::Config;
 use crate::rate_limit::RateLimiter;
+use crate::versions::Versions;
 
 /// Cheap to clone: one `Arc`.
 #[derive(Clone)]
@@ -23,6 +24,8 @@ pub struct Shared {
     pub limiter: RateLimiter,
     pub pages: minijinja::Environment<'static>,
     pub caches: Caches,
+    /// The account versions the caches check, one read shared by the requests waiting for it.
+    pub versions: Versions,
     /// The heartbeat of the worker running in this process, read by `/ready`; `None` without one.
     pub worker: Option<Heartbeat>,
 }
@@ -36,7 +39,15 @@ impl AppState {
     pub fn with_worker(app: App, config: Config, worker: Option<Heartbeat>) -> AppState {
         let limiter = RateLimiter::new(Duration::from_secs(config.login_window_seconds));
         let caches = Caches::new(Duration::from_millis(config.cache_ms));
-        AppState(Arc::new(Shared { app, config, limiter, pages: crate::web::templates::environment(), caches, worker }))
+        AppState(Arc::new(Shared {
+            app,
+            config,
+            limiter,
+            pages: crate::web::templates::environment(),
+            caches,
+            versions: Versions::default(),
+            worker,
+        }))
     }
 
     /// "Now": the configured instant (demos, tests) or the clock.

@@ -37,8 +37,11 @@ impl Store {
 
     /// The feed of accounts whose data changed, from any process; `None` on SQLite, which notifies nobody.
     pub fn change_feed(&self) -> Option<ChangeFeed> {
-        (self.backend == crate::Backend::Postgres)
-            .then(|| ChangeFeed { url: self.url.clone(), listener: None, retry: Duration::ZERO })
+        (self.backend == crate::Backend::Postgres).then(|| ChangeFeed {
+            url: self.url.clone(),
+            listener: None,
+            retry: Duration::ZERO,
+        })
     }
 }
 

@@ -42,8 +42,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use agenda::{AGENDA_SQL, AgendaRow};
-pub use changes::{CHANGES_CHANNEL, Change, ChangeFeed};
 pub use backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, RestoreSummary};
+pub use changes::{CHANGES_CHANNEL, Change, ChangeFeed};
 pub use contacts::ContactFilter;
 pub use dialect::Backend;
 pub use email_sync::{

@@ -43,7 +43,8 @@ fn post(server: &Server, path: &str, token: &str, body: Value) -> Value {
 both!(every_instance_reads_a_change_made_through_another_at_once, |t: &Tickler| {
     let first = Server::start(&t.database(), &["--no-worker"]);
     let token = first.token();
-    let servers = [first, Server::start(&t.database(), &["--no-worker"]), Server::start(&t.database(), &["--no-worker"])];
+    let servers =
+        [first, Server::start(&t.database(), &["--no-worker"]), Server::start(&t.database(), &["--no-worker"])];
     let contact = post(&servers[0], "/api/v1/contacts", &token, json!({ "name": "Ada Lovelace" }));
     let contact = contact["id"].as_i64().unwrap();
     let schedule = format!("/api/v1/contacts/{contact}/follow-ups");
@@ -76,7 +77,10 @@ both!(every_instance_reads_a_change_made_through_another_at_once, |t: &Tickler| 
         warm(&servers, &token);
         post(completer, &format!("/api/v1/follow-ups/{id}/done"), &token, json!({}));
         for server in servers.iter().filter(|server| !std::ptr::eq(*server, completer)) {
-            assert!(!agenda_ids(server, &token).contains(&id), "round {round}: a completed follow-up lingers elsewhere");
+            assert!(
+                !agenda_ids(server, &token).contains(&id),
+                "round {round}: a completed follow-up lingers elsewhere"
+            );
         }
     }
 });
@@ -84,14 +88,17 @@ both!(every_instance_reads_a_change_made_through_another_at_once, |t: &Tickler| 
 both!(a_token_revoked_through_one_instance_is_refused_by_the_others_at_once, |t: &Tickler| {
     let first = Server::start(&t.database(), &["--no-worker"]);
     let token = first.token();
-    let servers = [first, Server::start(&t.database(), &["--no-worker"]), Server::start(&t.database(), &["--no-worker"])];
+    let servers =
+        [first, Server::start(&t.database(), &["--no-worker"]), Server::start(&t.database(), &["--no-worker"])];
     let created = post(&servers[1], "/api/v1/tokens", &token, json!({ "name": "laptop" }));
     let (id, secret) = (created["token"]["id"].as_i64().unwrap(), created["secret"].as_str().unwrap().to_string());
     // Each server recognises the new token, and keeps its holder in its cache.
     for server in &servers {
         server.get("/api/v1/agenda", &secret).expect(200);
     }
-    servers[0].request("DELETE", &format!("/api/v1/tokens/{id}"), &[("Authorization", &format!("Bearer {token}"))], None).expect(200);
+    servers[0]
+        .request("DELETE", &format!("/api/v1/tokens/{id}"), &[("Authorization", &format!("Bearer {token}"))], None)
+        .expect(200);
     for server in &servers {
         server.get("/api/v1/agenda", &secret).expect(401);
     }

@@ -56,7 +56,7 @@ pub async fn agenda(
     // the account's version stays the one it was read at (see crate::cache).
     let version = match caller.version {
         Some(version) => version,
-        None => state.app.account_version(caller.account_id()).await?,
+        None => state.versions.read(&state.app, caller.account_id()).await?,
     };
     let key = (caller.account_id(), days, limit);
     if let Some(body) = state.caches.agenda(key, version) {

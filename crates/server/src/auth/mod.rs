@@ -89,7 +89,7 @@ async fn token_caller(state: &AppState, token: &str) -> Result<Caller> {
     let hash = secret::hash_secret(token);
     let mut version = None;
     if let Some(((user, account), at)) = state.caches.token(&hash) {
-        let current = state.app.account_version(account.id).await?;
+        let current = state.versions.read(&state.app, account.id).await?;
         if current == at {
             return Ok(Caller { user, account, csrf: None, session_id: None, version: Some(current) });
         }
@@ -100,7 +100,7 @@ async fn token_caller(state: &AppState, token: &str) -> Result<Caller> {
         Some(version) => version,
         None => {
             // A value is stamped with a version read before it: read the holder again after its account's version.
-            let version = state.app.account_version(authenticated.account.id).await?;
+            let version = state.versions.read(&state.app, authenticated.account.id).await?;
             authenticated = access::token_holder(&state.app, token, state.now()).await?;
             version
         }
