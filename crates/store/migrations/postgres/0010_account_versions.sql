@@ -24,9 +24,10 @@ BEGIN
     ELSE
         IF TG_OP = 'DELETE' THEN account := OLD.account_id; ELSE account := NEW.account_id; END IF;
     END IF;
-    -- Once per account per transaction: the rest of a bulk write's rows skip it.
-    IF current_setting('tickler.changed_' || account, true) IS DISTINCT FROM 'yes' THEN
-        PERFORM set_config('tickler.changed_' || account, 'yes', true);
+    -- Once per account per transaction: the rest of a bulk write's rows skip it
+    -- (one setting, local to the transaction, holding the account last moved).
+    IF current_setting('tickler.changed_account', true) IS DISTINCT FROM account::text THEN
+        PERFORM set_config('tickler.changed_account', account::text, true);
         INSERT INTO account_versions (account_id, version) VALUES (account, 1)
             ON CONFLICT (account_id) DO UPDATE SET version = account_versions.version + 1;
         PERFORM pg_notify('tickler_changes', account::text);
