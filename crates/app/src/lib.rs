@@ -48,8 +48,8 @@ pub use error::{Error, Kind, Result};
 pub use sealed::SecretKey;
 /// The records actions return, defined by the store.
 pub use tickler_store::{
-    AgendaRow, Backend, BulkEnrolled, Logged, MailSettings, Migration, Record, RestoreSummary, Scheduled, SchemaStatus,
-    Undeliverable, UnknownCorrespondent,
+    AgendaRow, Backend, BulkEnrolled, Change, ChangeFeed, Logged, MailSettings, Migration, Record, RestoreSummary,
+    Scheduled, SchemaStatus, Undeliverable, UnknownCorrespondent,
 };
 
 /// The application: the store the actions act on, and the installation's key
@@ -132,6 +132,18 @@ impl App {
     /// The installation's first account, created in `zone` when there is none: the one the command line acts for.
     pub async fn default_account(&self, zone: &ZoneName, now: Timestamp) -> Result<Account> {
         Ok(self.store.default_account(zone, now).await?)
+    }
+
+    /// The account's data version, which moves with every committed change a
+    /// cached read depends on, whichever process made it: a cached response read
+    /// at this version is still right.
+    pub async fn account_version(&self, id: AccountId) -> Result<i64> {
+        Ok(self.store.account_version(id).await?)
+    }
+
+    /// The feed of accounts whose data changed in any process (PostgreSQL); `None` on SQLite.
+    pub fn change_feed(&self) -> Option<ChangeFeed> {
+        self.store.change_feed()
     }
 
     /// One account by id.

@@ -1,27 +1,39 @@
 //! Micro-caches for the hottest reads: the user and account behind a bearer
-//! token, and agenda responses. Entries live at most `ttl` (one second by
-//! default) and every request that may write through this server (any
-//! method but GET/HEAD/OPTIONS) drops them all at once, so a client never
-//! reads back stale data after its own change; a change made by another
-//! process (the CLI, a second server) shows within `ttl`.
+//! token, and agenda responses. Each entry is stamped with its account's data
+//! version ([`tickler_app::App::account_version`]), read before the data it
+//! holds, and served only while the version is still the same: the version
+//! moves in the very commit of any change (through this server, another one,
+//! the CLI or the worker), so a read after a write answered anywhere never
+//! sees the old data. Checking costs one indexed row read, far less than the
+//! agenda. Entries also live at most `ttl` (one second by default), since the
+//! agenda moves with the clock, and on PostgreSQL every server drops an
+//! account's entries when the database notifies a change ([`follow_changes`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use tickler_app::Change;
 use tickler_core::account::Account;
 use tickler_core::ids::AccountId;
 use tickler_core::user::User;
 
-/// Entries kept before the oldest half is dropped, so memory stays bounded.
+/// Entries kept before all are dropped, so memory stays bounded.
 const MAX_ENTRIES: usize = 10_000;
 
-/// One cache: values by key, each stamped with when and in which generation it was filled.
+/// A cached value, its account, and when and at which account version it was read.
+struct Entry<V> {
+    filled: Instant,
+    account: AccountId,
+    version: i64,
+    value: V,
+}
+
+/// One cache: entries by key.
 struct Entries<K, V> {
-    map: Mutex<HashMap<K, (Instant, u64, V)>>,
+    map: Mutex<HashMap<K, Entry<V>>>,
 }
 
 impl<K: Eq + Hash, V: Clone> Entries<K, V> {
@@ -29,25 +41,37 @@ impl<K: Eq + Hash, V: Clone> Entries<K, V> {
         Entries { map: Mutex::new(HashMap::new()) }
     }
 
-    fn get(&self, key: &K, generation: u64, ttl: Duration) -> Option<V> {
-        let map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (filled, at_generation, value) = map.get(key)?;
-        (*at_generation == generation && filled.elapsed() < ttl).then(|| value.clone())
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Entry<V>>> {
+        self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn put(&self, key: K, generation: u64, value: V) {
-        let mut map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    /// The entry's value, account and version while younger than `ttl`.
+    fn get(&self, key: &K, ttl: Duration) -> Option<(V, AccountId, i64)> {
+        let map = self.lock();
+        let entry = map.get(key)?;
+        (entry.filled.elapsed() < ttl).then(|| (entry.value.clone(), entry.account, entry.version))
+    }
+
+    fn put(&self, key: K, account: AccountId, version: i64, value: V) {
+        let mut map = self.lock();
         if map.len() >= MAX_ENTRIES {
             map.clear();
         }
-        map.insert(key, (Instant::now(), generation, value));
+        map.insert(key, Entry { filled: Instant::now(), account, version, value });
+    }
+
+    fn forget(&self, account: AccountId) {
+        self.lock().retain(|_, entry| entry.account != account);
+    }
+
+    fn clear(&self) {
+        self.lock().clear();
     }
 }
 
 /// The caches of one server.
 pub struct Caches {
     ttl: Duration,
-    generation: AtomicU64,
     tokens: Entries<String, (User, Account)>,
     agenda: Entries<(AccountId, u32, u32), Bytes>,
 }
@@ -55,48 +79,67 @@ pub struct Caches {
 impl Caches {
     /// Caches whose entries live `ttl`; a zero `ttl` caches nothing.
     pub fn new(ttl: Duration) -> Caches {
-        Caches { ttl, generation: AtomicU64::new(0), tokens: Entries::new(), agenda: Entries::new() }
+        Caches { ttl, tokens: Entries::new(), agenda: Entries::new() }
     }
 
-    fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+    /// Whether anything is cached at all.
+    pub fn enabled(&self) -> bool {
+        !self.ttl.is_zero()
     }
 
-    /// Forget everything: something may have changed.
-    pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+    /// Drop every entry of `account`: its data changed.
+    pub fn forget(&self, account: AccountId) {
+        self.tokens.forget(account);
+        self.agenda.forget(account);
     }
 
-    /// The user and account of a token hash, when cached.
-    pub fn token(&self, hash: &str) -> Option<(User, Account)> {
-        if self.ttl.is_zero() {
+    /// Drop everything: any data may have changed.
+    pub fn clear(&self) {
+        self.tokens.clear();
+        self.agenda.clear();
+    }
+
+    /// The user and account of a token hash, and the account version they were read at, when cached.
+    pub fn token(&self, hash: &str) -> Option<((User, Account), i64)> {
+        if !self.enabled() {
             return None;
         }
-        self.tokens.get(&hash.to_string(), self.generation(), self.ttl)
+        self.tokens.get(&hash.to_string(), self.ttl).map(|(value, _, version)| (value, version))
     }
 
-    /// The generation to stamp a value read now with (read it before the database).
-    pub fn stamp(&self) -> u64 {
-        self.generation()
-    }
-
-    pub fn put_token(&self, hash: &str, stamp: u64, value: (User, Account)) {
-        if !self.ttl.is_zero() {
-            self.tokens.put(hash.to_string(), stamp, value);
+    /// Keep a token's holder, read after its account's version was `version`.
+    pub fn put_token(&self, hash: &str, version: i64, value: (User, Account)) {
+        if self.enabled() {
+            self.tokens.put(hash.to_string(), value.1.id, version, value);
         }
     }
 
-    /// An agenda response body for (account, days, limit), when cached.
-    pub fn agenda(&self, key: (AccountId, u32, u32)) -> Option<Bytes> {
-        if self.ttl.is_zero() {
+    /// An agenda response body for (account, days, limit), when cached at `version`.
+    pub fn agenda(&self, key: (AccountId, u32, u32), version: i64) -> Option<Bytes> {
+        if !self.enabled() {
             return None;
         }
-        self.agenda.get(&key, self.generation(), self.ttl)
+        let (body, _, at) = self.agenda.get(&key, self.ttl)?;
+        (at == version).then_some(body)
     }
 
-    pub fn put_agenda(&self, key: (AccountId, u32, u32), stamp: u64, body: Bytes) {
-        if !self.ttl.is_zero() {
-            self.agenda.put(key, stamp, body);
+    /// Keep an agenda response read after its account's version was `version`.
+    pub fn put_agenda(&self, key: (AccountId, u32, u32), version: i64, body: Bytes) {
+        if self.enabled() {
+            self.agenda.put(key, key.0, version, body);
+        }
+    }
+}
+
+/// Drop each account's entries as the database reports its changes, and
+/// everything whenever the feed (re)connects, until the process ends
+/// (PostgreSQL; SQLite has no feed and relies on the versions alone).
+pub async fn follow_changes(state: crate::state::AppState) {
+    let Some(mut feed) = state.app.change_feed() else { return };
+    loop {
+        match feed.next().await {
+            Change::Account(account) => state.caches.forget(account),
+            Change::Missed => state.caches.clear(),
         }
     }
 }
@@ -106,25 +149,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn entries_expire_and_fall_with_a_new_generation() {
+    fn entries_hold_for_their_version_and_expire() {
         let caches = Caches::new(Duration::from_millis(50));
-        let stamp = caches.stamp();
-        caches.put_agenda((AccountId::new(1), 7, 50), stamp, Bytes::from_static(b"[]"));
-        assert_eq!(caches.agenda((AccountId::new(1), 7, 50)).as_deref(), Some(&b"[]"[..]));
-        assert_eq!(caches.agenda((AccountId::new(2), 7, 50)), None, "keyed by account");
-        caches.invalidate();
-        assert_eq!(caches.agenda((AccountId::new(1), 7, 50)), None, "a write drops it");
-        // A value read before a write is stamped with the old generation and never served.
-        let stale = caches.stamp();
-        caches.invalidate();
-        caches.put_agenda((AccountId::new(1), 7, 50), stale, Bytes::from_static(b"old"));
-        assert_eq!(caches.agenda((AccountId::new(1), 7, 50)), None);
-        let stamp = caches.stamp();
-        caches.put_agenda((AccountId::new(1), 7, 50), stamp, Bytes::from_static(b"new"));
+        let account = AccountId::new(1);
+        caches.put_agenda((account, 7, 50), 3, Bytes::from_static(b"[]"));
+        assert_eq!(caches.agenda((account, 7, 50), 3).as_deref(), Some(&b"[]"[..]));
+        assert_eq!(caches.agenda((account, 7, 50), 4), None, "a newer version misses");
+        assert_eq!(caches.agenda((AccountId::new(2), 7, 50), 3), None, "keyed by account");
+        caches.put_agenda((AccountId::new(2), 7, 50), 3, Bytes::from_static(b"two"));
+        caches.forget(account);
+        assert_eq!(caches.agenda((account, 7, 50), 3), None, "a notified change drops the account's entries");
+        assert!(caches.agenda((AccountId::new(2), 7, 50), 3).is_some(), "and only them");
+        caches.clear();
+        assert_eq!(caches.agenda((AccountId::new(2), 7, 50), 3), None, "a missed notification drops everything");
+        caches.put_agenda((account, 7, 50), 5, Bytes::from_static(b"new"));
         std::thread::sleep(Duration::from_millis(60));
-        assert_eq!(caches.agenda((AccountId::new(1), 7, 50)), None, "expired");
+        assert_eq!(caches.agenda((account, 7, 50), 5), None, "expired");
         let off = Caches::new(Duration::ZERO);
-        off.put_agenda((AccountId::new(1), 7, 50), off.stamp(), Bytes::from_static(b"x"));
-        assert_eq!(off.agenda((AccountId::new(1), 7, 50)), None, "a zero ttl caches nothing");
+        off.put_agenda((account, 7, 50), 1, Bytes::from_static(b"x"));
+        assert_eq!(off.agenda((account, 7, 50), 1), None, "a zero ttl caches nothing");
     }
 }

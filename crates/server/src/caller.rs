@@ -19,6 +19,9 @@ pub struct Caller {
     pub csrf: Option<String>,
     /// The session id (its cookie), to end it on sign-out.
     pub session_id: Option<String>,
+    /// The account's data version read while recognising the caller (an API
+    /// token, with caching on): what a cached response must have been read at.
+    pub version: Option<i64>,
 }
 
 impl Caller {

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod rate_limit;
 pub mod request_log;
 pub mod state;
+pub mod versions;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -39,7 +40,6 @@ pub fn app(state: AppState) -> Router {
         .route("/ready", get(health::ready))
         .route("/metrics", get(metrics::guarded))
         .route("/calendar/{file}", get(calendar::feed))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), invalidate_on_write))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -57,15 +57,19 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(request_log::log))
 }
 
-/// Serve `app` on a bound listener until `shutdown` resolves.
+/// Serve `app` on a bound listener until `shutdown` resolves, dropping cached
+/// entries as the database reports changes made by any process (see [`cache`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+    let following = tokio::spawn(cache::follow_changes(state.clone()));
+    let served = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    following.abort();
+    served
 }
 
 /// Serve `/metrics` alone on a separate listener (`--metrics-listen`) until `shutdown` resolves.
@@ -75,22 +79,4 @@ pub async fn serve_metrics(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(listener, metrics::router(state)).with_graceful_shutdown(shutdown).await
-}
-
-/// Middleware: a request that may write drops every cached entry (see [`cache`]), before and after it runs.
-async fn invalidate_on_write(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let writes =
-        !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
-    if writes {
-        state.caches.invalidate();
-    }
-    let response = next.run(request).await;
-    if writes {
-        state.caches.invalidate();
-    }
-    response
 }

@@ -11,6 +11,7 @@ use tickler_app::worker::Heartbeat;
 use crate::cache::Caches;
 use crate::config::Config;
 use crate::rate_limit::RateLimiter;
+use crate::versions::Versions;
 
 /// Cheap to clone: one `Arc`.
 #[derive(Clone)]
@@ -23,6 +24,8 @@ pub struct Shared {
     pub limiter: RateLimiter,
     pub pages: minijinja::Environment<'static>,
     pub caches: Caches,
+    /// The account versions the caches check, one read shared by the requests waiting for it.
+    pub versions: Versions,
     /// The heartbeat of the worker running in this process, read by `/ready`; `None` without one.
     pub worker: Option<Heartbeat>,
 }
@@ -38,7 +41,15 @@ impl AppState {
         let caches = Caches::new(Duration::from_millis(config.cache_ms));
         // The metrics recorder is installed before the first request is counted.
         crate::metrics::handle();
-        AppState(Arc::new(Shared { app, config, limiter, pages: crate::web::templates::environment(), caches, worker }))
+        AppState(Arc::new(Shared {
+            app,
+            config,
+            limiter,
+            pages: crate::web::templates::environment(),
+            caches,
+            versions: Versions::default(),
+            worker,
+        }))
     }
 
     /// "Now": the configured instant (demos, tests) or the clock.

@@ -95,6 +95,20 @@ impl Error {
     pub(crate) fn not_found(record: Record, reference: impl ToString) -> Self {
         Error::NotFound { record, reference: reference.to_string() }
     }
+
+    /// The connection to the database broke or could not be made (a restart,
+    /// a network fault): the same work may succeed once it is back.
+    pub fn is_connection(&self) -> bool {
+        let Error::Database { source, .. } = self else { return false };
+        match source {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) => true,
+            sqlx::Error::Database(error) => error.code().is_some_and(|code| {
+                // Class 08: connection exception; 57P01-57P03: the server is shutting down or starting.
+                code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+            }),
+            _ => false,
+        }
+    }
 }
 
 /// Naming the operation a database error happened in.

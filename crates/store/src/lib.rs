@@ -9,6 +9,7 @@ mod agenda;
 mod api_tokens;
 mod backup;
 mod backup_sections;
+mod changes;
 mod consent;
 mod contacts;
 mod demo;
@@ -44,6 +45,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use agenda::{AGENDA_SQL, AgendaRow};
 pub use backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, RestoreSummary};
+pub use changes::{CHANGES_CHANNEL, Change, ChangeFeed};
 pub use contacts::ContactFilter;
 pub use dialect::Backend;
 pub use email_sync::{
@@ -74,6 +76,24 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Where the pool connects: the change feed opens its own connection there.
+    url: DatabaseUrl,
+}
+
+/// A database URL whose `Debug` hides the password.
+#[derive(Clone)]
+pub(crate) struct DatabaseUrl(std::sync::Arc<str>);
+
+impl DatabaseUrl {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&dialect::redact(&self.0))
+    }
 }
 
 impl Store {
@@ -124,7 +144,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|error| Error::Config(format!("cannot open database {}: {error}", dialect::redact(&url))))?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, url: DatabaseUrl(url.into()) })
     }
 
     /// Which backend this store runs on.

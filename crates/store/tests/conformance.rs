@@ -26,3 +26,5 @@ mod reports;
 mod transfer;
 #[path = "conformance/users.rs"]
 mod users;
+#[path = "conformance/versions.rs"]
+mod versions;

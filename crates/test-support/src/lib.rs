@@ -2,7 +2,8 @@
 //! the tests use, a fresh database per test on SQLite or PostgreSQL, the
 //! [`both!`] macro that runs one case on both, and the real mail servers the
 //! tests start ([`smtp_sink`], [`dovecot`] with [`lmtp`] delivery and
-//! [`maildir`] filling, [`tls_front`]) and one that hangs ([`hanging_imap`]).
+//! [`maildir`] filling, [`tls_front`]) and one that hangs ([`hanging_imap`]),
+//! and a PostgreSQL server of a test's own to restart ([`postgres_cluster`]).
 //!
 //! Each suite keeps its own harness (the CLI's binary runner, the server's
 //! `Server`, the store's `TestDb`) and builds it on a [`FreshDatabase`]; it
@@ -17,6 +18,7 @@ pub mod dovecot;
 pub mod hanging_imap;
 pub mod lmtp;
 pub mod maildir;
+pub mod postgres_cluster;
 pub mod smtp_sink;
 pub mod tls_front;
 

@@ -178,7 +178,7 @@ async fn run_steps(
 ) -> Result<PassReport, SchedulerError> {
     let runs = {
         let _turn = writer.turn().await;
-        store.claim_plan_steps(jobs, config.clock.now()).await?
+        persist(config, "claiming plan steps", || store.claim_plan_steps(jobs, config.clock.now())).await?
     };
     let mut report = PassReport::default();
     let marker = Marker::start(store.clone(), config.clock.clone(), writer.clone());
@@ -227,9 +227,37 @@ async fn run_steps(
     }
     marker.finish().await;
     let _turn = writer.turn().await;
-    store.record_sends(&deliveries, config.clock.now()).await?;
+    // The emails are out: what became of them must reach the database, or their jobs wait out the lease.
+    persist(config, "recording sent emails", || store.record_sends(&deliveries, config.clock.now())).await?;
     Ok(report)
 }
+
+/// Run `work` again while the database is out of reach (restarting, a network
+/// fault), as long as this worker's claim lasts: a batch claimed or sent
+/// before the database went away is finished when it comes back, not left to
+/// wait out its lease and be sent again.
+async fn persist<T, Work, Done>(config: &WorkerConfig, what: &str, mut work: Work) -> Result<T, tickler_store::Error>
+where
+    Work: FnMut() -> Done,
+    Done: std::future::Future<Output = Result<T, tickler_store::Error>>,
+{
+    let patience = Duration::try_from(config.lease).unwrap_or(Duration::from_secs(60));
+    let started = std::time::Instant::now();
+    let mut wait = Duration::from_millis(50);
+    loop {
+        match work().await {
+            Err(error) if error.is_connection() && started.elapsed() + wait < patience => {
+                tracing::warn!(target: events::TARGET, "{what}: {error}; trying again in {} ms", wait.as_millis());
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(RETRY_WAIT);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The longest wait before trying the database again after it failed.
+const RETRY_WAIT: Duration = Duration::from_secs(1);
 
 /// Marks emails delivered as the server takes them, a group per transaction:
 /// whatever arrived while the last group was being written.
@@ -361,18 +389,21 @@ pub async fn run_worker(
                 return Ok(());
             }
         };
-        if let Err(error) = drained {
+        if let Err(error) = &drained {
             tracing::error!(target: events::TARGET, "{error}; trying again shortly");
         }
         config.heartbeat.beat();
         let now = config.clock.now();
         let wait = match store.next_job_at().await {
+            // The database failed (a restart, say): try again soon rather than after a whole idle wait.
+            _ if drained.is_err() => RETRY_WAIT,
+            Err(_) => RETRY_WAIT,
             Ok(Some(at)) if at > now => {
                 Duration::from_secs(u64::try_from(now.duration_until(at).as_secs()).unwrap_or(0).max(1))
                     .min(config.idle)
             }
             Ok(Some(_)) => Duration::from_secs(1),
-            _ => config.idle,
+            Ok(None) => config.idle,
         };
         let wait = replies.wait().map_or(wait, |until| wait.min(until.max(Duration::from_secs(1))));
         tokio::select! {

@@ -7,7 +7,7 @@
 //! bench-web --backend sqlite|postgres --tickler PATH [--wrk wrk] [--lua scripts/bench_wrk.lua]
 //!           [--contacts 100000] [--follow-ups 1000000] [--touches 300000] [--open-share 0.03]
 //!           [--connections 64] [--threads 2] [--seconds 15] [--warmup 5] [--rounds 2]
-//!           [--days 7] [--limit 50] [--sqlite PATH] [--postgres URL] [--keep]
+//!           [--days 7] [--limit 50] [--cache-ms 1000] [--sqlite PATH] [--postgres URL] [--keep]
 //! ```
 //!
 //! Seeds one account as `bench-agenda` does (setup, not measured), adds a
@@ -16,7 +16,8 @@
 //! "now". After a warm-up of each endpoint, every round loads both with `wrk`
 //! (`--connections` connections, `--seconds` each), alternating which goes
 //! first; the best round of each endpoint is reported beside every round's
-//! figures. Resident memory (VmRSS) is read once the server has started and
+//! figures. `--cache-ms` sets the server's response cache (`TICKLER_CACHE_MS`;
+//! 0 turns it off, so every agenda request runs the query). Resident memory (VmRSS) is read once the server has started and
 //! is idle, and again once the load is over. Prints one JSON document on
 //! standard output.
 
@@ -54,6 +55,8 @@ struct Report {
     rounds: u32,
     days: u32,
     limit: u32,
+    /// The server's response cache, in milliseconds (0: off).
+    cache_ms: u64,
     agenda_path: String,
     /// Items in one agenda response, and its size.
     rows_returned: usize,
@@ -118,6 +121,7 @@ struct Tickler {
     database: String,
     directory: PathBuf,
     now: String,
+    cache_ms: u64,
 }
 
 impl Tickler {
@@ -158,6 +162,7 @@ impl Server {
     fn start(tickler: &Tickler) -> Result<Server> {
         let mut child = tickler
             .command(&["serve", "--listen", "127.0.0.1:0"])
+            .env("TICKLER_CACHE_MS", tickler.cache_ms.to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -298,6 +303,7 @@ async fn main() -> Result<()> {
     let rounds: u32 = args.get("rounds", 2)?;
     let days: u32 = args.get("days", 7)?;
     let limit: u32 = args.get("limit", 50)?;
+    let cache_ms: u64 = args.get("cache-ms", 1000)?;
     let wrk = Wrk {
         binary: args.text("wrk", "wrk"),
         lua: args.text("lua", "scripts/bench_wrk.lua"),
@@ -328,6 +334,7 @@ async fn main() -> Result<()> {
         database: target.url(),
         directory: directory.clone(),
         now: now.timestamp().to_string(),
+        cache_ms,
     };
     tickler.run(&["user", "add", EMAIL, "--admin"], PASSWORD)?;
     let created: serde_json::Value =
@@ -408,6 +415,7 @@ async fn main() -> Result<()> {
         rounds,
         days,
         limit,
+        cache_ms,
         agenda_path,
         rows_returned,
         agenda_bytes: body.len(),

@@ -25,7 +25,8 @@ const STEPS: usize = 2;
 const KILLS: usize = 6;
 const CONCURRENCY: usize = 8;
 
-fn seed(database: &str, start: Timestamp) {
+/// An account whose `contacts` contacts are enrolled in a two-step plan of emails, all due at `start`.
+pub(crate) fn seed(database: &str, start: Timestamp, contacts: usize) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let store = Store::open(database).await.unwrap();
@@ -57,14 +58,14 @@ fn seed(database: &str, start: Timestamp) {
             .await
             .unwrap();
         let tag = Tag::parse("crash").unwrap();
-        for index in 0..CONTACTS {
+        for index in 0..contacts {
             let mut details = ContactDetails::named(ContactName::parse(&format!("Person {index}")).unwrap());
             details.emails = vec![EmailAddress::parse(&format!("p{index}@crash.example")).unwrap()];
             details.tags = vec![tag.clone()];
             store.create_contact(account.id, &details, start).await.unwrap();
         }
         let enrolled = store.enroll_tag(account.id, plan.id, &tag, start).await.unwrap();
-        assert_eq!(enrolled.enrolled.len(), CONTACTS);
+        assert_eq!(enrolled.enrolled.len(), contacts);
         store.close().await;
     });
 }
@@ -88,7 +89,7 @@ fn worker(database: &str, sink: &SmtpSink, now: Timestamp) -> Command {
 both!(every_due_email_arrives_once_per_step_across_sigkills, |t: &Tickler| {
     let start: Timestamp = common::NOW.parse().unwrap();
     let database = t.database();
-    seed(&database, start);
+    seed(&database, start, CONTACTS);
     let sink = SmtpSink::start();
     let mut random = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
     eprintln!("kill schedule seed {random}");

@@ -48,15 +48,23 @@ pub async fn agenda(
     ApiQuery(query): ApiQuery<AgendaQuery>,
 ) -> Result<Response> {
     let (days, limit) = query.window()?;
-    // The agenda is the page every client polls: a response is reused for a moment (see crate::cache).
+    if !state.caches.enabled() {
+        let agenda: Agenda = follow_ups::agenda(&state.app, &caller.actor(&state), &query).await?;
+        return Ok(json_body(Bytes::from(serde_json::to_vec(&agenda).map_err(Failure::internal)?)));
+    }
+    // The agenda is the page every client polls: a response is reused while
+    // the account's version stays the one it was read at (see crate::cache).
+    let version = match caller.version {
+        Some(version) => version,
+        None => state.versions.read(&state.app, caller.account_id()).await?,
+    };
     let key = (caller.account_id(), days, limit);
-    if let Some(body) = state.caches.agenda(key) {
+    if let Some(body) = state.caches.agenda(key, version) {
         return Ok(json_body(body));
     }
-    let stamp = state.caches.stamp();
     let agenda: Agenda = follow_ups::agenda(&state.app, &caller.actor(&state), &query).await?;
     let body = Bytes::from(serde_json::to_vec(&agenda).map_err(Failure::internal)?);
-    state.caches.put_agenda(key, stamp, body.clone());
+    state.caches.put_agenda(key, version, body.clone());
     Ok(json_body(body))
 }
 

@@ -60,7 +60,7 @@ pub fn refuse_nul(field: &str, value: &str) -> Result<()> {
 
 fn caller(authenticated: Authenticated, session_id: Option<String>) -> Caller {
     let Authenticated { user, account, csrf } = authenticated;
-    Caller { user, account, csrf, session_id }
+    Caller { user, account, csrf, session_id, version: None }
 }
 
 /// Find the caller of a request, if any. A bearer token that is wrong is an error, not "anonymous".
@@ -79,16 +79,34 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
     Ok(Some(caller(authenticated, Some(id.to_string()))))
 }
 
-/// The caller behind an API token (a micro-cache, keyed by the token's hash, spares the reads on a busy client).
+/// The caller behind an API token. A micro-cache, keyed by the token's hash,
+/// spares the reads on a busy client while its account's version stays the
+/// one the holder was read at (see [`crate::cache`]).
 async fn token_caller(state: &AppState, token: &str) -> Result<Caller> {
-    let hash = secret::hash_secret(token);
-    if let Some((user, account)) = state.caches.token(&hash) {
-        return Ok(Caller { user, account, csrf: None, session_id: None });
+    if !state.caches.enabled() {
+        return Ok(caller(access::token_holder(&state.app, token, state.now()).await?, None));
     }
-    let stamp = state.caches.stamp();
-    let authenticated = access::token_holder(&state.app, token, state.now()).await?;
-    state.caches.put_token(&hash, stamp, (authenticated.user.clone(), authenticated.account.clone()));
-    Ok(caller(authenticated, None))
+    let hash = secret::hash_secret(token);
+    let mut version = None;
+    if let Some(((user, account), at)) = state.caches.token(&hash) {
+        let current = state.versions.read(&state.app, account.id).await?;
+        if current == at {
+            return Ok(Caller { user, account, csrf: None, session_id: None, version: Some(current) });
+        }
+        version = Some(current);
+    }
+    let mut authenticated = access::token_holder(&state.app, token, state.now()).await?;
+    let version = match version {
+        Some(version) => version,
+        None => {
+            // A value is stamped with a version read before it: read the holder again after its account's version.
+            let version = state.versions.read(&state.app, authenticated.account.id).await?;
+            authenticated = access::token_holder(&state.app, token, state.now()).await?;
+            version
+        }
+    };
+    state.caches.put_token(&hash, version, (authenticated.user.clone(), authenticated.account.clone()));
+    Ok(Caller { version: Some(version), ..caller(authenticated, None) })
 }
 
 /// The caller of an API request: 401 without one; a session changing
