@@ -315,9 +315,13 @@ impl<'a> Parser<'_, 'a> {
                 self.out.date = Some(DateSpec::DayOf { day, month: MonthRef::Offset(month) });
             }
             // "a week today", "a week tomorrow": counted from that day.
-            (Some(DateSpec::Relative { amount, unit: unit @ (Unit::Week | Unit::Fortnight) }), DateSpec::Offset(_))
-                if self.out.step.is_none() && self.out.shift.is_none() =>
-            {
+            (
+                Some(DateSpec::Relative {
+                    amount,
+                    unit: unit @ (Unit::Week | Unit::Fortnight | Unit::Month | Unit::Year),
+                }),
+                DateSpec::Offset(_),
+            ) if self.out.step.is_none() && self.out.shift.is_none() => {
                 self.out.date = Some(date);
                 self.out.step = Some(Step::Calendar(amount, unit));
             }
@@ -383,7 +387,7 @@ impl<'a> Parser<'_, 'a> {
                 self.set_special(None, from)
             }
             // "this time tomorrow": the clock time it is now, on the day the rest names.
-            Some(Kw::This) if self.is(1, Kw::Time) => {
+            Some(Kw::This | Kw::Same) if self.is(1, Kw::Time) => {
                 self.pos += 2;
                 self.set_time(TimeSpec::Now, from)?;
                 // "this time next week / month / year": that long from now, not the period's start.
@@ -727,6 +731,11 @@ impl<'a> Parser<'_, 'a> {
         if !(forward || self.is(0, Kw::Before)) || (self.out.date.is_some() && weekday.is_none()) {
             return Ok(false);
         }
+        // "before the end of the week", "before eom": by then, the end itself.
+        if !forward && matches!(self.kw(1), Some(Kw::End | Kw::Eod | Kw::Eow | Kw::Eom | Kw::Eoq | Kw::Eoy)) {
+            self.pos += 1;
+            return Ok(true);
+        }
         let kept = self.out.date.take();
         self.pos += 1;
         let read = self.date()?;
@@ -740,6 +749,9 @@ impl<'a> Parser<'_, 'a> {
                     | DateSpec::DayOfMonth(_)
                     | DateSpec::DayOf { .. }
                     | DateSpec::Offset(_)
+                    | DateSpec::Weekend(_)
+                    | DateSpec::WeekStart(_)
+                    | DateSpec::MonthStart(_)
             )
         );
         if !read || !day_like || matches!(self.out.date, Some(DateSpec::Weekday { .. })) && weekday.is_some() {
@@ -747,6 +759,18 @@ impl<'a> Parser<'_, 'a> {
             self.out.date = kept;
             self.out.weekday = None;
             return Ok(false);
+        }
+        // "after next week", "after next month": the one after it begins.
+        match (forward, self.out.date) {
+            (true, Some(DateSpec::WeekStart(week))) => {
+                self.out.date = Some(DateSpec::WeekStart(week + 1));
+                return Ok(true);
+            }
+            (true, Some(DateSpec::MonthStart(month))) => {
+                self.out.date = Some(DateSpec::MonthStart(month + 1));
+                return Ok(true);
+            }
+            _ => {}
         }
         if let Some(day) = weekday {
             if self.out.step.is_some() || self.out.shift.is_some() || self.out.special.is_some() {

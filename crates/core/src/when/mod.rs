@@ -127,6 +127,11 @@
 //!   year", "in the new year" = the first work day after New Year's Day.
 //!   "after 3pm", "after 9:30", "before noon" are that time, read as "at".
 //!   "over the weekend" is "the weekend"; "end of play"/"eop" is end of day.
+//!   "before the weekend", "before next week" = the last work day before it
+//!   begins, "after the weekend" the first after it; "after next week",
+//!   "after next month" = the start of the one after; "before the end of
+//!   the week" = the end of the week. "same time tomorrow" = "this time
+//!   tomorrow"; "a month today" = a month from today.
 //! * **Work days of a month.** "first business day of next month", "last
 //!   working day of the month", "3rd workday of march": counted over the
 //!   month's work days, days off skipped (at most the 23rd).

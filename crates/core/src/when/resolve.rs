@@ -143,7 +143,8 @@ fn clock_of(p: &Parsed<'_>, ctx: &Context, notes: &mut Notes) -> Result<Option<(
         (None, None) => Ok(None),
         (None, Some(PeriodSpec { period, .. })) => Ok(Some((period_hour(period) * 60, 0))),
         (Some(TimeSpec::WorkEnd), None) => Ok(Some(work_end(ctx))),
-        (Some(TimeSpec::WorkStart), None) => {
+        // "first thing monday morning": the working day starts in the morning.
+        (Some(TimeSpec::WorkStart), None | Some(PeriodSpec { period: Period::Morning, .. })) => {
             let start = ctx.work_week.start;
             Ok(Some((start.hour() as u32 * 60 + start.minute() as u32, start.second() as u8)))
         }
