@@ -1,7 +1,9 @@
 """Read an iCalendar feed on stdin with the `icalendar` package and print
 what the Rust test checks, as JSON: the calendar's properties and, per
 VEVENT, its UID, SEQUENCE, summary, categories and whether DTSTART/DTEND
-are DATE (all-day) or DATE-TIME values.
+are DATE (all-day) or DATE-TIME values. With `--expand FROM TO` (ISO
+dates), each event also lists the days it occurs on in [FROM, TO) as
+`recurring-ical-events` expands its recurrence rule, the way calendar apps do.
 
 It fails (non-zero exit) when the feed does not parse or breaks a rule
 icalendar knows (a VEVENT without UID or DTSTAMP, DTEND before DTSTART).
@@ -12,6 +14,7 @@ import json
 import sys
 
 import icalendar
+import recurring_ical_events
 
 
 def kind(value):
@@ -51,6 +54,15 @@ def main():
             "end_kind": kind(end),
             "rrule": event.get("RRULE").to_ical().decode() if event.get("RRULE") is not None else None,
         })
+    if len(sys.argv) == 4 and sys.argv[1] == "--expand":
+        start, end = (datetime.date.fromisoformat(day) for day in sys.argv[2:4])
+        days = {}
+        for occurrence in recurring_ical_events.of(calendar).between(start, end):
+            value = occurrence["DTSTART"].dt
+            day = value.date() if isinstance(value, datetime.datetime) else value
+            days.setdefault(str(occurrence["UID"]), []).append(day.isoformat())
+        for event in events:
+            event["occurs"] = sorted(days.get(event["uid"], []))
     print(json.dumps({
         "version": str(calendar.get("VERSION", "")),
         "prodid": str(calendar.get("PRODID", "")),

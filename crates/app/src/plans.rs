@@ -55,8 +55,13 @@ pub async fn delete(app: &App, actor: &Actor, reference: &str) -> Result<Plan> {
 /// Editing a step keeps whatever is left out.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct StepInput {
-    /// "same day", "2 days", "3 business days", "1 month".
+    /// When: "same day", "2 days", "3 business days", "1 month" after the previous step,
+    /// or a date: "on their birthday", "2 days before their birthday", "Dec 10", "thanksgiving".
     pub delay: Option<String>,
+    /// How the step comes back: "every 3 months", "every month on the first tuesday",
+    /// "every year, 4 times", "every quarter until 2027-12-31"; blank: once.
+    #[serde(default)]
+    pub repeat: Option<String>,
     /// A task's channel (call, letter…); a call when left out.
     pub channel: Option<String>,
     pub subject: Option<String>,
@@ -68,6 +73,15 @@ pub struct StepInput {
 impl StepInput {
     /// The step, on top of `base` when editing one.
     pub fn step(&self, base: Option<&Step>) -> Result<Step> {
+        let step = self.action_step(base)?;
+        match (&self.repeat, base) {
+            (Some(repeat), _) => Ok(step.repeating(repeat)?),
+            (None, Some(base)) => Ok(step.repeating(&base.repeat)?),
+            (None, None) => Ok(step),
+        }
+    }
+
+    fn action_step(&self, base: Option<&Step>) -> Result<Step> {
         let delay = match (non_blank(self.delay.as_deref()), base) {
             (Some(delay), _) => delay.to_string(),
             (None, Some(base)) => base.delay.clone(),
@@ -251,6 +265,7 @@ mod tests {
     fn input(delay: Option<&str>, subject: Option<&str>, body: Option<&str>, task: Option<&str>) -> StepInput {
         StepInput {
             delay: delay.map(str::to_string),
+            repeat: None,
             channel: None,
             subject: subject.map(str::to_string),
             body: body.map(str::to_string),

@@ -47,9 +47,14 @@ pub struct PlanAddArgs {
 /// What a step is: an email (subject and body) or a task.
 #[derive(Debug, Args, Default)]
 pub struct StepFields {
-    /// How long after the previous step: "same day", "2 days", "3 business days", "1 month"
+    /// When: how long after the previous step ("same day", "2 days", "3 business days", "1 month"),
+    /// or a date ("on their birthday", "2 days before their birthday", "Dec 10", "thanksgiving")
     #[arg(long)]
     pub delay: Option<String>,
+    /// How the step comes back: "every 3 months", "every month on the first tuesday",
+    /// "every year, 4 times", "every quarter until 2027-12-31" ("" for once)
+    #[arg(long)]
+    pub repeat: Option<String>,
     /// Email subject (a template, e.g. "Thank you, {{ contact.first_name }}")
     #[arg(long)]
     pub subject: Option<String>,

@@ -58,7 +58,7 @@ pub fn render(feed: &Feed<'_>) -> String {
         lines.push(stamp.clone());
         lines.push(format!("DTSTART;VALUE=DATE:{}", birthday.strftime("%Y%m%d")));
         lines.push(format!("DTEND;VALUE=DATE:{}", birthday.tomorrow().unwrap_or(*birthday).strftime("%Y%m%d")));
-        lines.push("RRULE:FREQ=YEARLY".to_string());
+        lines.push(yearly_rule(*birthday).to_string());
         lines.push(format!("SUMMARY:{}", escape(&format!("{name}'s birthday"))));
         lines.push("TRANSP:TRANSPARENT".to_string());
         lines.push("CATEGORIES:Birthday".to_string());
@@ -70,6 +70,14 @@ pub fn render(feed: &Feed<'_>) -> String {
         fold(line, &mut text);
     }
     text
+}
+
+/// The rule of a yearly all-day event from `day`. A 29 February birthday
+/// would be skipped in common years by a plain `FREQ=YEARLY` (RFC 5545 drops
+/// invalid dates), so it falls on the last day of February: the 28th in
+/// common years, the 29th in leap years.
+fn yearly_rule(day: Date) -> &'static str {
+    if day.month() == 2 && day.day() == 29 { "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1" } else { "RRULE:FREQ=YEARLY" }
 }
 
 fn follow_up_event(lines: &mut Vec<String>, follow_up: &FollowUp, contact_name: &str, stamp: &str, host: &str) {

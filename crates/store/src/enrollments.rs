@@ -8,7 +8,7 @@ use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{Contact, Tag};
 use tickler_core::ids::{AccountId, ContactId, EnrollmentId, PlanId, UserId};
-use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON};
+use tickler_core::plan::{Anchors, Enrollment, EnrollmentState, Plan, STOPPED_BY_PERSON, walk};
 
 use crate::Store;
 use crate::error::{Error, Record, Result};
@@ -17,7 +17,7 @@ use crate::plans::plan_in;
 use crate::rows::{instant, optional_instant, parsed, seconds};
 
 pub(crate) const ENROLLMENT_COLUMNS: &str = "e.id, e.plan_id, p.name AS plan_name, e.contact_id, e.state, e.next_step, \
-     e.next_run_at, e.waiting, e.stop_reason, e.started_at, e.updated_at";
+     e.next_run_at, e.waiting, e.stop_reason, e.started_at, e.updated_at, e.repeats_step, e.occurrence";
 
 /// The job key of an enrollment's step: one job per (enrollment, step).
 pub(crate) fn step_key(enrollment_id: EnrollmentId, step: u32) -> String {
@@ -157,6 +157,10 @@ impl Store {
                 ))
                 .into());
             }
+            // The plan stops whole: its repeating steps' later runs with it.
+            for sibling in siblings(&mut tx, &enrollment).await? {
+                stop_in(&mut tx, account_id, sibling, STOPPED_BY_PERSON, now).await?;
+            }
             stop_in(&mut tx, account_id, id, STOPPED_BY_PERSON, now).await?;
             let enrollment = enrollment_in(&mut tx, account_id, id).await?;
             tx.commit().await?;
@@ -184,25 +188,36 @@ impl Store {
             ))
             .into());
         }
-        sqlx::query(
-            "UPDATE enrollments SET state = $3, waiting = $4, updated_at = $5 WHERE account_id = $1 AND id = $2",
-        )
-        .bind(account_id.get())
-        .bind(id.get())
-        .bind(to.as_str())
-        .bind(waiting)
-        .bind(seconds(now))
-        .execute(&mut *tx)
-        .await?;
-        if to == EnrollmentState::Active {
-            let run_at = enrollment.next_run_at.unwrap_or(now).max(now);
-            let key = step_key(id, enrollment.next_step);
-            schedule_job(&mut tx, JobKind::PlanStep, account_id, &id.to_string(), &key, run_at, now).await?;
-            sqlx::query("UPDATE enrollments SET next_run_at = $2 WHERE id = $1")
-                .bind(id.get())
-                .bind(seconds(run_at))
-                .execute(&mut *tx)
-                .await?;
+        // The plan pauses and resumes whole: its repeating steps' later runs with it.
+        let mut rows = vec![enrollment];
+        for sibling in siblings(&mut tx, &rows[0]).await? {
+            let sibling = enrollment_in(&mut tx, account_id, sibling).await?;
+            if sibling.state == from {
+                rows.push(sibling);
+            }
+        }
+        for enrollment in rows {
+            let id = enrollment.id;
+            sqlx::query(
+                "UPDATE enrollments SET state = $3, waiting = $4, updated_at = $5 WHERE account_id = $1 AND id = $2",
+            )
+            .bind(account_id.get())
+            .bind(id.get())
+            .bind(to.as_str())
+            .bind(waiting)
+            .bind(seconds(now))
+            .execute(&mut *tx)
+            .await?;
+            if to == EnrollmentState::Active {
+                let run_at = enrollment.next_run_at.unwrap_or(now).max(now);
+                let key = step_key(id, enrollment.next_step);
+                schedule_job(&mut tx, JobKind::PlanStep, account_id, &id.to_string(), &key, run_at, now).await?;
+                sqlx::query("UPDATE enrollments SET next_run_at = $2 WHERE id = $1")
+                    .bind(id.get())
+                    .bind(seconds(run_at))
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         let enrollment = enrollment_in(&mut tx, account_id, id).await?;
         tx.commit().await?;
@@ -261,22 +276,47 @@ async fn enroll_in(
         }
         _ => {}
     }
-    let Some(first) = plan.steps.first() else {
+    if plan.steps.is_empty() {
         return Err(tickler_core::Error::invalid("plan", format!("\"{}\" has no steps yet", plan.name)).into());
-    };
+    }
     let zone = contact_zone(tx, account_id, contact).await?;
     let work_week = crate::accounts::account_in(tx, account_id).await?.settings.work_week;
-    let run_at = first.run_at(now, &zone, &work_week);
+    let walk = walk(&plan.steps, 0, now, &anchors(contact), &zone, &work_week);
+    if walk.next.is_none() && walk.forks.is_empty() {
+        return Err(tickler_core::Error::Refused(format!(
+            "every step of \"{}\" falls on {}'s birthday, and none is on record; add it first",
+            plan.name,
+            contact.name()
+        ))
+        .into());
+    }
+    let live = sqlx::query(
+        "SELECT COUNT(*) AS n FROM enrollments WHERE plan_id = $1 AND contact_id = $2 AND state IN ('active', 'paused')",
+    )
+    .bind(plan.id.get())
+    .bind(contact.id.get())
+    .fetch_one(&mut **tx)
+    .await?;
+    if live.try_get::<i64, _>("n")? > 0 {
+        return Err(tickler_core::Error::Refused(format!("{} is already in \"{}\"", contact.name(), plan.name)).into());
+    }
+    // With only repeating steps, the plan's own walk is over at once: each step runs on its own schedule.
+    let (state, first, run_at) = match walk.next {
+        Some((step, at)) => ("active", step, Some(at)),
+        None => ("finished", u32::try_from(plan.steps.len()).unwrap_or(u32::MAX), None),
+    };
     let row = sqlx::query(
         "INSERT INTO enrollments (account_id, plan_id, contact_id, state, next_step, next_run_at, started_at, updated_at, \
-         user_id) VALUES ($1, $2, $3, 'active', 0, $4, $5, $5, $6) RETURNING id",
+         user_id) VALUES ($1, $2, $3, $8, $7, $4, $5, $5, $6) RETURNING id",
     )
     .bind(account_id.get())
     .bind(plan.id.get())
     .bind(contact.id.get())
-    .bind(seconds(run_at))
+    .bind(run_at.map(seconds))
     .bind(seconds(now))
     .bind(sender.map(UserId::get))
+    .bind(i64::from(first))
+    .bind(state)
     .fetch_one(&mut **tx)
     .await
     .map_err(|error| match &error {
@@ -286,8 +326,32 @@ async fn enroll_in(
         _ => error.into(),
     })?;
     let id = EnrollmentId::new(row.try_get("id")?);
-    schedule_job(tx, JobKind::PlanStep, account_id, &id.to_string(), &step_key(id, 0), run_at, now).await?;
+    if let Some(run_at) = run_at {
+        schedule_job(tx, JobKind::PlanStep, account_id, &id.to_string(), &step_key(id, first), run_at, now).await?;
+    }
+    for (step, run_at) in walk.forks {
+        crate::outbox::repeat_step(tx, account_id, id, step, 1, run_at, now).await?;
+    }
     Ok(id)
+}
+
+/// What a contact's calendar steps are anchored to.
+pub(crate) fn anchors(contact: &Contact) -> Anchors {
+    Anchors { birthday: contact.details.birthday }
+}
+
+/// The other live rows of an enrollment's plan for its contact: the later runs of its repeating steps.
+async fn siblings(tx: &mut Transaction<'_, Any>, enrollment: &Enrollment) -> Result<Vec<EnrollmentId>> {
+    let rows = sqlx::query(
+        "SELECT id FROM enrollments WHERE plan_id = $1 AND contact_id = $2 AND id <> $3 \
+         AND state IN ('active', 'paused') ORDER BY id",
+    )
+    .bind(enrollment.plan_id.get())
+    .bind(enrollment.contact_id.get())
+    .bind(enrollment.id.get())
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(|row| Ok(EnrollmentId::new(row.try_get("id")?))).collect()
 }
 
 /// The zone a contact's plan runs in: theirs, else the account's.
@@ -410,6 +474,8 @@ pub(crate) fn enrollment_from_row(row: &AnyRow) -> Result<Enrollment> {
         next_run_at: optional_instant(row, "next_run_at")?,
         waiting: row.try_get("waiting")?,
         stop_reason: row.try_get("stop_reason")?,
+        repeats_step: row.try_get::<Option<i64>, _>("repeats_step")?.and_then(|step| u32::try_from(step).ok()),
+        occurrence: row.try_get::<Option<i64>, _>("occurrence")?.and_then(|n| u32::try_from(n).ok()).unwrap_or(1),
         started_at: instant(row, "started_at")?,
         updated_at: instant(row, "updated_at")?,
     })

@@ -264,8 +264,8 @@ async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: PlanId, steps: &[S
             StepAction::Task { text } => ("", text.as_str()),
         };
         sqlx::query(
-            "INSERT INTO plan_steps (plan_id, position, delay, channel, kind, subject, body) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO plan_steps (plan_id, position, delay, channel, kind, subject, body, repeat_rule) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(plan_id.get())
         .bind(i64::try_from(position).unwrap_or(i64::MAX))
@@ -274,6 +274,7 @@ async fn insert_steps(tx: &mut Transaction<'_, Any>, plan_id: PlanId, steps: &[S
         .bind(step.action.kind())
         .bind(subject)
         .bind(body)
+        .bind(Some(step.repeat.as_str()).filter(|repeat| !repeat.is_empty()))
         .execute(&mut **tx)
         .await?;
     }
@@ -289,7 +290,8 @@ pub(crate) async fn plan_in(connection: &mut sqlx::AnyConnection, account_id: Ac
         .await?
         .ok_or_else(|| Error::not_found(Record::Plan, id))?;
     let steps = sqlx::query(
-        "SELECT position, delay, channel, kind, subject, body FROM plan_steps WHERE plan_id = $1 ORDER BY position",
+        "SELECT position, delay, repeat_rule, channel, kind, subject, body FROM plan_steps WHERE plan_id = $1 \
+         ORDER BY position",
     )
     .bind(id.get())
     .fetch_all(&mut *connection)
@@ -312,7 +314,13 @@ fn step_from_row(row: &AnyRow) -> Result<Step> {
         _ => StepAction::Task { text: body },
     };
     // Stored steps were checked when saved; read them as they are.
-    Ok(Step { delay: row.try_get("delay")?, channel: parsed(row, "channel", Channel::parse)?, action })
+    let repeat: Option<String> = row.try_get("repeat_rule")?;
+    Ok(Step {
+        delay: row.try_get("delay")?,
+        repeat: repeat.unwrap_or_default(),
+        channel: parsed(row, "channel", Channel::parse)?,
+        action,
+    })
 }
 
 pub(crate) async fn mail_settings_in(

@@ -2,6 +2,8 @@
 
 mod common;
 
+#[path = "conformance/calendar_steps.rs"]
+mod calendar_steps;
 #[path = "conformance/consent.rs"]
 mod consent;
 #[path = "conformance/contacts.rs"]

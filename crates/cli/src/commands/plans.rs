@@ -176,6 +176,7 @@ fn step_input(fields: &StepFields) -> Outcome<StepInput> {
     };
     Ok(StepInput {
         delay: fields.delay.clone(),
+        repeat: fields.repeat.clone(),
         channel: fields.via.clone(),
         subject: fields.subject.clone(),
         body,

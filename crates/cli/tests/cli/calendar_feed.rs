@@ -12,11 +12,16 @@ use crate::live::{self, Server};
 
 /// The feed at `path`, as `e2e/ics_summary.py` reads it with icalendar.
 fn parsed_feed(server: &Server, path: &str) -> Value {
+    parsed_feed_with(server, path, &[])
+}
+
+/// The feed at `path` read with icalendar, `arguments` given to `e2e/ics_summary.py`.
+fn parsed_feed_with(server: &Server, path: &str, arguments: &[&str]) -> Value {
     let response = server.request("GET", path, &[], None).expect(200);
     assert_eq!(response.header("content-type"), Some("text/calendar; charset=utf-8"));
     let text = response.text();
     let mut python = Command::new(live::venv_program("python"));
-    python.arg(live::workspace().join("e2e/ics_summary.py"));
+    python.arg(live::workspace().join("e2e/ics_summary.py")).args(arguments);
     let (ok, stdout, stderr) = live::run(&mut python, Some(&text));
     assert!(ok, "icalendar rejects the feed: {stderr}\n--- feed ---\n{text}");
     serde_json::from_str(&stdout).unwrap_or_else(|error| panic!("ics_summary.py printed no JSON ({error}): {stdout}"))
@@ -52,6 +57,7 @@ fn feed_checks(backend: Backend) {
     let ann = contact(json!({ "name": "Ann Lee", "birthday": "1980-04-12" }));
     let bob = contact(json!({ "name": "Bob Stone", "emails": ["bob@example.com"] }));
     let cara = contact(json!({ "name": "Cara Diaz, PhD; Esq.", "birthday": "--06-30" }));
+    let dee = contact(json!({ "name": "Dee Leap", "birthday": "1992-02-29" }));
 
     let schedule = |contact: i64, body: Value| {
         let scheduled = server
@@ -80,9 +86,9 @@ fn feed_checks(backend: Backend) {
 
     let first = parsed_feed(&server, &path);
     assert_eq!(first["version"], "2.0");
-    // Two follow-ups, one promise, two birthdays.
-    assert_eq!(events(&first).len(), 5, "{first:#}");
-    assert_eq!(uids(&first).len(), 5, "every UID is unique: {first:#}");
+    // Two follow-ups, one promise, three birthdays.
+    assert_eq!(events(&first).len(), 6, "{first:#}");
+    assert_eq!(uids(&first).len(), 6, "every UID is unique: {first:#}");
 
     let call = event(&first, &format!("follow-up-{timed}@"));
     assert_eq!(call["start_kind"], "date-time", "a timed follow-up is a timed event: {call}");
@@ -104,6 +110,28 @@ fn feed_checks(backend: Backend) {
         assert_eq!(birthday["rrule"], "FREQ=YEARLY");
     }
 
+    // Expanded as calendar apps expand it, a 29 February birthday comes every
+    // year: on the 28th in common years, the 29th in leap years.
+    let expanded = parsed_feed_with(&server, &path, &["--expand", "2025-01-01", "2033-01-01"]);
+    let leap = event(&expanded, &format!("birthday-{dee}@"));
+    assert_eq!(
+        leap["occurs"],
+        json!([
+            "2025-02-28",
+            "2026-02-28",
+            "2027-02-28",
+            "2028-02-29",
+            "2029-02-28",
+            "2030-02-28",
+            "2031-02-28",
+            "2032-02-29"
+        ]),
+        "{leap}"
+    );
+    let april = event(&expanded, &format!("birthday-{ann}@"));
+    assert_eq!(april["occurs"].as_array().map(Vec::len), Some(8), "{april}");
+    assert!(april["occurs"].as_array().unwrap().iter().all(|day| day.as_str().unwrap().ends_with("-04-12")));
+
     // Fetched again, the same events keep the same UIDs.
     let second = parsed_feed(&server, &path);
     assert_eq!(uids(&first), uids(&second));
@@ -121,7 +149,7 @@ fn feed_checks(backend: Backend) {
     // A follow-up that is done leaves the feed.
     server.send_json("POST", &format!("/api/v1/follow-ups/{all_day}/done"), &token, &json!({})).expect(200);
     let after_done = parsed_feed(&server, &path);
-    assert_eq!(events(&after_done).len(), 4);
+    assert_eq!(events(&after_done).len(), 5);
     assert!(!uids(&after_done).iter().any(|uid| uid.starts_with(&format!("follow-up-{all_day}@"))));
 
     // Rotating the secret retires the old address; the new one serves the same events.

@@ -1,22 +1,28 @@
 //! Action plans: an ordered list of steps, each a delay after the previous
-//! one and either an email sent automatically or a task that lands on the
-//! agenda. An enrollment is one contact walking through one plan; stop rules
-//! end it when the contact answers, decides, or asks not to be contacted.
+//! one or a date on the calendar (a birthday, "Dec 10", a holiday), and
+//! either an email sent automatically or a task that lands on the agenda. A
+//! step may repeat ("every 3 months"): its first run comes in order, then it
+//! comes back on its own while the plan goes on. An enrollment is one contact
+//! walking through one plan; stop rules end it when the contact answers,
+//! decides, or asks not to be contacted.
 
+mod repeat;
 mod starter;
+mod timing;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+pub use repeat::{Every, REPEAT_EXAMPLES, Repeat, RepeatEnd};
 pub use starter::starter_plans;
+pub use timing::{Anchors, TIMING_EXAMPLES, Timing};
 
 use crate::error::{Error, Result};
 use crate::ids::{ContactId, EnrollmentId, PlanId};
 use crate::names::parse_named;
 use crate::template;
 use crate::touch::{Channel, Direction, Outcome};
-use crate::when::{Delay, parse_delay};
 use crate::work_week::WorkWeek;
 
 /// Longest plan name, in characters.
@@ -49,8 +55,12 @@ impl StepAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
-    /// The delay as the user wrote it ("3 business days"), counted from the previous step.
+    /// When the step runs, as the user wrote it: a delay counted from the previous step
+    /// ("3 business days") or a date on the calendar ("on their birthday", "Dec 10", "thanksgiving").
     pub delay: String,
+    /// How the step comes back, as the user wrote it ("every 3 months", "every year, 4 times"); empty: once.
+    #[serde(default)]
+    pub repeat: String,
     pub channel: Channel,
     #[serde(flatten)]
     pub action: StepAction,
@@ -80,28 +90,99 @@ impl Step {
     }
 
     fn checked(delay: &str, channel: Channel, action: StepAction) -> Result<Step> {
-        parse_delay(delay).map_err(|error| Error::invalid("delay", error.to_string()))?;
-        Ok(Step { delay: delay.trim().to_string(), channel, action })
+        Timing::parse(delay).map_err(|error| Error::invalid("delay", error))?;
+        Ok(Step { delay: delay.trim().to_string(), repeat: String::new(), channel, action })
     }
 
-    /// The parsed delay (valid by construction; a stored value that no longer parses counts as "same day").
-    pub fn parsed_delay(&self) -> Delay {
-        parse_delay(&self.delay).unwrap_or(Delay::Days(0))
+    /// The same step coming back as `repeat` says ("every 3 months"; blank: once).
+    pub fn repeating(self, repeat: &str) -> Result<Step> {
+        let rule = Repeat::parse(repeat).map_err(|error| Error::invalid("repeat", error))?;
+        let repeat = if rule.is_some() { repeat.trim().to_string() } else { String::new() };
+        Ok(Step { repeat, ..self })
     }
 
-    /// When this step runs if the previous one ran at `previous`, on the calendar of `zone`.
-    pub fn run_at(&self, previous: Timestamp, zone: &TimeZone, work_week: &WorkWeek) -> Timestamp {
-        self.parsed_delay().apply(&previous.to_zoned_datetime(zone.clone()), work_week).timestamp()
+    /// When the step runs (valid by construction; a stored value that no longer parses counts as "same day").
+    pub fn timing(&self) -> Timing {
+        Timing::parse(&self.delay).unwrap_or(Timing::After(crate::when::Delay::Days(0)))
     }
 
-    /// One line for listings: "after 2 days · email: Thank you".
+    /// How the step comes back; `None` when it runs once.
+    pub fn repetition(&self) -> Option<Repeat> {
+        Repeat::parse(&self.repeat).ok().flatten()
+    }
+
+    /// The first run of this step when the previous one ran at `previous`, on the
+    /// calendar of `zone`; `None` when its date is unknown (no birthday on record).
+    pub fn first_run(
+        &self,
+        previous: Timestamp,
+        anchors: &Anchors,
+        zone: &TimeZone,
+        work_week: &WorkWeek,
+    ) -> Option<Timestamp> {
+        let first = self.timing().first(previous, anchors, zone, work_week)?;
+        Some(self.repetition().map_or(first, |repeat| repeat.align(first, zone)))
+    }
+
+    /// The run after the one at `previous` (the `runs`-th so far) of a repeating step;
+    /// `None` once it is over or when the step runs once.
+    pub fn next_run(
+        &self,
+        previous: Timestamp,
+        runs: u32,
+        anchors: &Anchors,
+        zone: &TimeZone,
+        work_week: &WorkWeek,
+    ) -> Option<Timestamp> {
+        self.repetition()?.next(previous, runs, &self.timing(), anchors, zone, work_week)
+    }
+
+    /// One line for listings: "2 days · email \"Thank you\" · every 3 months".
     pub fn summary(&self) -> String {
         let what = match &self.action {
             StepAction::Email { subject, .. } => format!("email \"{subject}\""),
             StepAction::Task { text } => format!("{}: {text}", self.channel.as_str()),
         };
-        format!("{} · {what}", self.delay)
+        match self.repeat.as_str() {
+            "" => format!("{} · {what}", self.delay),
+            repeat => format!("{} · {what} · {repeat}", self.delay),
+        }
     }
+}
+
+/// Where a plan's walk goes from step `from` on, the previous step having run at `previous`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Walk {
+    /// Repeating steps reached on the way: each starts its own schedule (step, first run),
+    /// and the walk goes straight on, the steps after one counting from the same `previous`.
+    pub forks: Vec<(u32, Timestamp)>,
+    /// The next step the walk waits for, and when it runs; `None`: the walk is over.
+    pub next: Option<(u32, Timestamp)>,
+}
+
+/// The walk from step `from`: repeating steps fork off, a step whose date is
+/// unknown (a birthday not on record) is passed over, and the first other
+/// step is where the walk waits.
+pub fn walk(
+    steps: &[Step],
+    from: usize,
+    previous: Timestamp,
+    anchors: &Anchors,
+    zone: &TimeZone,
+    work_week: &WorkWeek,
+) -> Walk {
+    let mut walk = Walk::default();
+    for (index, step) in steps.iter().enumerate().skip(from) {
+        let (Ok(index), Some(at)) = (u32::try_from(index), step.first_run(previous, anchors, zone, work_week)) else {
+            continue;
+        };
+        if step.repeat.is_empty() {
+            walk.next = Some((index, at));
+            break;
+        }
+        walk.forks.push((index, at));
+    }
+    walk
 }
 
 /// A plan to create or replace.
@@ -200,8 +281,18 @@ pub struct Enrollment {
     pub waiting: Option<String>,
     /// Why the enrollment stopped.
     pub stop_reason: Option<String>,
+    /// For the runs of a repeating step after its first: the step (0-based) this row repeats.
+    #[serde(default)]
+    pub repeats_step: Option<u32>,
+    /// Which run of the repeating step this is (the first run, in the plan's order, is 1).
+    #[serde(default = "first_occurrence")]
+    pub occurrence: u32,
     pub started_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+fn first_occurrence() -> u32 {
+    1
 }
 
 /// Why a touch stops the contact's plans: they replied, or decided.
@@ -242,8 +333,30 @@ mod tests {
         let step = Step::task("3 business days", Channel::Call, "call").unwrap();
         let friday = "2026-11-27T15:00:00Z".parse::<Timestamp>().unwrap();
         let zone = TimeZone::get("America/New_York").unwrap();
-        let next = step.run_at(friday, &zone, &WorkWeek::default());
-        assert_eq!(next, "2026-12-02T15:00:00Z".parse::<Timestamp>().unwrap());
+        let next = step.first_run(friday, &Anchors::default(), &zone, &WorkWeek::default());
+        assert_eq!(next, Some("2026-12-02T15:00:00Z".parse::<Timestamp>().unwrap()));
+    }
+
+    #[test]
+    fn steps_without_a_known_date_are_passed_over() {
+        let steps = vec![
+            Step::task("on their birthday", Channel::Postcard, "card").unwrap().repeating("every year").unwrap(),
+            Step::task("Dec 10", Channel::Postcard, "holiday card").unwrap(),
+        ];
+        let now = "2026-12-01T12:00:00Z".parse::<Timestamp>().unwrap();
+        let zone = TimeZone::UTC;
+        let at = |text: &str| text.parse::<Timestamp>().unwrap();
+        let found = walk(&steps, 0, now, &Anchors::default(), &zone, &WorkWeek::default());
+        assert_eq!(found, Walk { forks: vec![], next: Some((1, at("2026-12-10T09:00:00Z"))) });
+        // With a birthday on record the card forks off on its own schedule and the walk goes on.
+        let ann = Anchors { birthday: Some(jiff::civil::date(1980, 12, 5)) };
+        let found = walk(&steps, 0, now, &ann, &zone, &WorkWeek::default());
+        assert_eq!(found.forks, vec![(0, at("2026-12-05T09:00:00Z"))]);
+        assert_eq!(found.next, Some((1, at("2026-12-10T09:00:00Z"))));
+        assert_eq!(walk(&steps, 2, now, &ann, &zone, &WorkWeek::default()), Walk::default());
+        let error =
+            Step::task("2 days", Channel::Call, "x").unwrap().repeating("now and then").unwrap_err().to_string();
+        assert!(error.starts_with("repeat:"), "{error}");
     }
 
     #[test]

@@ -24,7 +24,7 @@ type Starter = (&'static str, &'static str, bool, Vec<crate::Result<Step>>);
 fn after_meeting() -> Starter {
     (
         "After an interview or meeting",
-        "A thank-you the same day, a follow-up when the date they gave passes, a check-in within a month, a holiday note.",
+        "A thank-you the same day, a follow-up when the date they gave passes, a check-in within a month, a holiday note in December.",
         false,
         vec![
             Step::email(
@@ -54,7 +54,7 @@ fn after_meeting() -> Starter {
                 Channel::Call,
                 "Call to check in: ask how their plans are going and offer something useful",
             ),
-            Step::task("2 months", Channel::Postcard, "Send a holiday note: handwritten, personal, no ask"),
+            Step::task("Dec 10", Channel::Postcard, "Send a holiday note: handwritten, personal, no ask"),
         ],
     )
 }
@@ -104,7 +104,7 @@ fn cold_prospect() -> Starter {
 fn after_purchase() -> Starter {
     (
         "After a purchase",
-        "A check-in two to three days after delivery, then quarterly reviews.",
+        "A check-in two to three days after delivery, then a quarterly review call for the first year.",
         false,
         vec![
             Step::email(
@@ -118,8 +118,8 @@ fn after_purchase() -> Starter {
                  I'll answer all of it in one go.\n\n\
                  {{ sender.signature }}",
             ),
-            Step::task("3 months", Channel::Call, "Quarterly review call: what's working, what could be better"),
-            Step::task("3 months", Channel::Call, "Quarterly review call: share one improvement idea"),
+            Step::task("3 months", Channel::Call, "Quarterly review call: what's working, what could be better")
+                .and_then(|step| step.repeating("every quarter, 4 times")),
         ],
     )
 }
@@ -127,7 +127,8 @@ fn after_purchase() -> Starter {
 fn client_retention() -> Starter {
     (
         "Client retention",
-        "A monthly newsletter, a quarterly review, a birthday card and a holiday card.",
+        "A monthly letter on the first Tuesday, a quarterly review, a card on their birthday and a holiday card every \
+         December, each on its own schedule until the plan is stopped.",
         false,
         vec![
             Step::email(
@@ -138,10 +139,14 @@ fn client_retention() -> Starter {
                  thing we're improving on our side.\n\n\
                  As always, if there is anything you'd like us to look at together, just reply to this email.\n\n\
                  {{ sender.signature }}",
-            ),
-            Step::task("2 months", Channel::Call, "Quarterly review: results so far, plans for next quarter"),
-            Step::task("3 months", Channel::Postcard, "Birthday card: handwritten, personal"),
-            Step::task("3 months", Channel::Postcard, "Holiday card: a personal note of thanks for the year"),
+            )
+            .and_then(|step| step.repeating("every month on the first tuesday")),
+            Step::task("2 months", Channel::Call, "Quarterly review: results so far, plans for next quarter")
+                .and_then(|step| step.repeating("every quarter")),
+            Step::task("on their birthday", Channel::Postcard, "Birthday card: handwritten, personal")
+                .and_then(|step| step.repeating("every year")),
+            Step::task("Dec 10", Channel::Postcard, "Holiday card: a personal note of thanks for the year")
+                .and_then(|step| step.repeating("every year")),
         ],
     )
 }

@@ -169,11 +169,13 @@ mod locale;
 mod resolve;
 mod typo;
 mod words;
+mod yearly;
 mod zone;
 
 pub use delay::{Delay, parse_delay};
 pub use holiday::DaysOff;
 pub use locale::DateOrder;
+pub use yearly::{YearlyDate, parse_yearly};
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;

@@ -77,9 +77,20 @@ async fn context(state: &AppState, caller: &Caller, id: ContactId) -> Result<min
     let timeline: Vec<minijinja::Value> =
         contacts::timeline(&state.app, &actor, id).await?.iter().map(|entry| timeline_entry(entry, &now)).collect();
     let plans: Vec<String> = plans::list(&state.app, &actor).await?.into_iter().map(|plan| plan.name).collect();
-    let enrollments: Vec<minijinja::Value> = plans::enrollments(&state.app, &actor, Some(id))
-        .await?
+    let enrollments = plans::enrollments(&state.app, &actor, Some(id)).await?;
+    // A plan whose steps all repeat has walked to its end at once; its repeating steps' rows are its life.
+    let repeating: std::collections::HashSet<_> = enrollments
+        .iter()
+        .filter(|enrollment| enrollment.repeats_step.is_some() && enrollment.state.is_live())
+        .map(|enrollment| enrollment.plan_id)
+        .collect();
+    let enrollments: Vec<minijinja::Value> = enrollments
         .into_iter()
+        .filter(|enrollment| {
+            enrollment.repeats_step.is_some()
+                || enrollment.state != tickler_core::plan::EnrollmentState::Finished
+                || !repeating.contains(&enrollment.plan_id)
+        })
         .map(|enrollment| {
             minijinja::context! {
                 id => enrollment.id,
@@ -87,6 +98,7 @@ async fn context(state: &AppState, caller: &Caller, id: ContactId) -> Result<min
                 state => enrollment.state.as_str(),
                 live => enrollment.state.is_live(),
                 step => enrollment.next_step + 1,
+                run => enrollment.repeats_step.map(|_| enrollment.occurrence),
                 next => enrollment.next_run_at.map(|at| moment_text(at, &now)),
                 waiting => enrollment.waiting,
                 stop_reason => enrollment.stop_reason,

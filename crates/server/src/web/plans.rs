@@ -128,7 +128,7 @@ async fn show(
                 _ => (None, None),
             };
             steps.push(minijinja::context! {
-                number => index + 1, kind, delay => step.delay.clone(), channel => step.channel.as_str(),
+                number => index + 1, kind, delay => step.delay.clone(), repeat => step.repeat.clone(), channel => step.channel.as_str(),
                 subject, body, text, flags => minijinja::Value::from_serialize(flags(step)), preview, preview_error,
             });
         }
@@ -157,6 +157,8 @@ async fn show(
 pub struct StepForm {
     kind: String,
     delay: String,
+    #[serde(default)]
+    repeat: String,
     channel: Option<String>,
     subject: Option<String>,
     body: Option<String>,
@@ -170,6 +172,7 @@ impl StepForm {
         match self.kind.as_str() {
             "email" => StepInput {
                 delay,
+                repeat: Some(self.repeat.clone()),
                 channel: None,
                 subject: Some(self.subject.clone().unwrap_or_default()),
                 body: Some(self.body.clone().unwrap_or_default()),
@@ -177,6 +180,7 @@ impl StepForm {
             },
             _ => StepInput {
                 delay,
+                repeat: Some(self.repeat.clone()),
                 channel: self.channel.clone(),
                 subject: None,
                 body: None,

@@ -376,13 +376,13 @@ impl<'a> Decision<'a> {
         let (contact, plan, rules) = self.records();
         let account_id = job.account_id;
         let Some(step) = plan.steps.get(enrollment.next_step as usize) else {
-            advance(tx, account_id, enrollment, plan, zone, &rules.work_week, now).await?;
+            advance(tx, account_id, enrollment, plan, contact, zone, &rules.work_week, now).await?;
             return Ok(Err(Claimed::Run(closed(tx, job, now, "the plan has no more steps").await?)));
         };
         let (subject, body) = match &step.action {
             StepAction::Task { text } => {
                 add_task(tx, account_id, contact, plan, step, text, zone, now).await?;
-                advance(tx, account_id, enrollment, plan, zone, &rules.work_week, now).await?;
+                advance(tx, account_id, enrollment, plan, contact, zone, &rules.work_week, now).await?;
                 return Ok(Err(Claimed::Run(closed(tx, job, now, "the task is on the agenda").await?)));
             }
             StepAction::Email { subject, body } => (subject, body),
@@ -404,7 +404,7 @@ impl<'a> Decision<'a> {
                 )
             };
             add_task(tx, account_id, contact, plan, step, &text, zone, now).await?;
-            advance(tx, account_id, enrollment, plan, zone, &rules.work_week, now).await?;
+            advance(tx, account_id, enrollment, plan, contact, zone, &rules.work_week, now).await?;
             return Ok(Err(Claimed::Run(closed(tx, job, now, reason).await?)));
         };
         Ok(Ok((subject.as_str(), body.as_str(), to.as_str())))

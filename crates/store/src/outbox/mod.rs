@@ -304,20 +304,43 @@ pub fn backoff(attempt: u32) -> SignedDuration {
     })
 }
 
-/// Move an enrollment past its current step: schedule the next one, or finish.
+/// Move an enrollment past its current step. A repeating step's next run
+/// becomes an enrollment row of its own (while the repetition lasts); a row
+/// that was such a run then finishes, and the plan's own walk goes to the
+/// next step that can be scheduled (one whose date is unknown, such as a
+/// birthday not on record, is passed over), or finishes.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn advance(
     tx: &mut Transaction<'_, Any>,
     account_id: AccountId,
     enrollment: &Enrollment,
     plan: &Plan,
+    contact: &Contact,
     zone: &TimeZone,
     work_week: &WorkWeek,
     now: Timestamp,
 ) -> Result<()> {
-    let next = enrollment.next_step + 1;
-    match plan.steps.get(next as usize) {
-        Some(step) => {
-            let run_at = step.run_at(now, zone, work_week);
+    let current = enrollment.next_step;
+    let anchors = crate::enrollments::anchors(contact);
+    let again = plan
+        .steps
+        .get(current as usize)
+        .and_then(|step| step.next_run(now, enrollment.occurrence, &anchors, zone, work_week));
+    if enrollment.repeats_step.is_some() {
+        finish_enrollments(tx, &[enrollment.id], now).await?;
+    }
+    if let Some(run_at) = again {
+        repeat_step(tx, account_id, enrollment.id, current, enrollment.occurrence + 1, run_at, now).await?;
+    }
+    if enrollment.repeats_step.is_some() {
+        return Ok(());
+    }
+    let walk = tickler_core::plan::walk(&plan.steps, current as usize + 1, now, &anchors, zone, work_week);
+    for (step, run_at) in walk.forks {
+        repeat_step(tx, account_id, enrollment.id, step, 1, run_at, now).await?;
+    }
+    match walk.next {
+        Some((next, run_at)) => {
             let moved = sqlx::query(
                 "UPDATE enrollments SET next_step = $2, next_run_at = $3, waiting = NULL, updated_at = $4 \
                  WHERE id = $1 AND next_step = $5 AND state = 'active'",
@@ -326,7 +349,7 @@ pub(super) async fn advance(
             .bind(i64::from(next))
             .bind(seconds(run_at))
             .bind(seconds(now))
-            .bind(i64::from(enrollment.next_step))
+            .bind(i64::from(current))
             .execute(&mut **tx)
             .await?
             .rows_affected();
@@ -336,6 +359,38 @@ pub(super) async fn advance(
             }
         }
         None => finish_enrollments(tx, &[enrollment.id], now).await?,
+    }
+    Ok(())
+}
+
+/// Add the row of a repeating step's run `occurrence`, due at `run_at`, beside
+/// `enrollment` (the plan's own walk or the step's previous run, whose sender
+/// it keeps); none when that step already has a live row.
+pub(crate) async fn repeat_step(
+    tx: &mut Transaction<'_, Any>,
+    account_id: AccountId,
+    enrollment: EnrollmentId,
+    step: u32,
+    occurrence: u32,
+    run_at: Timestamp,
+    now: Timestamp,
+) -> Result<()> {
+    let row = sqlx::query(
+        "INSERT INTO enrollments (account_id, plan_id, contact_id, state, next_step, next_run_at, started_at, \
+         updated_at, user_id, repeats_step, occurrence) \
+         SELECT account_id, plan_id, contact_id, 'active', $2, $3, $4, $4, user_id, $2, $5 FROM enrollments \
+         WHERE id = $1 ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(enrollment.get())
+    .bind(i64::from(step))
+    .bind(seconds(run_at))
+    .bind(seconds(now))
+    .bind(i64::from(occurrence))
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = row {
+        let id = EnrollmentId::new(row.try_get("id")?);
+        schedule_job(tx, JobKind::PlanStep, account_id, &id.to_string(), &step_key(id, step), run_at, now).await?;
     }
     Ok(())
 }

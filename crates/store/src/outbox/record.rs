@@ -150,11 +150,13 @@ impl<'d> Sent<'d> {
         if let (Some(enrollment), Some(contact)) = (current, contact)
             && let (Some(plan), Some(rules)) = (batch.plans.get(&enrollment.plan_id), batch.accounts.get(&account_id))
         {
-            if plan.steps.get(enrollment.next_step as usize + 1).is_none() {
+            let repeats = enrollment.repeats_step.is_some()
+                || plan.steps.get(enrollment.next_step as usize).is_some_and(|step| !step.repeat.is_empty());
+            if plan.steps.get(enrollment.next_step as usize + 1).is_none() && !repeats {
                 self.finished.push(enrollment.id);
             } else {
                 let zone = batch.zone(account_id, contact);
-                advance(tx, account_id, enrollment, plan, &zone, &rules.work_week, now).await?;
+                advance(tx, account_id, enrollment, plan, contact, &zone, &rules.work_week, now).await?;
             }
         }
         self.done.entry(job.lease_owner.as_str()).or_default().push(job.id);
