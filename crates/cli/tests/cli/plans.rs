@@ -28,6 +28,24 @@ both!(starter_plans_are_listed_and_editable, |t: &Tickler| {
         t.json(&["plan", "add-step", "cold", "--delay", "1 month", "--task", "send a postcard", "--via", "postcard"]);
     assert_eq!(added["plan"]["steps"].as_array().unwrap().len(), 5);
     assert_eq!(added["plan"]["steps"][4]["channel"], "postcard");
+    let card = t.json(&[
+        "plan",
+        "add-step",
+        "cold",
+        "--delay",
+        "3 days before their birthday",
+        "--repeat",
+        "every year",
+        "--task",
+        "send a birthday card",
+    ]);
+    assert_eq!(card["plan"]["steps"][5]["delay"], "3 days before their birthday");
+    assert_eq!(card["plan"]["steps"][5]["repeat"], "every year");
+    // Editing the step's text keeps its rule; an empty rule makes it run once.
+    let edited = t.json(&["plan", "edit-step", "cold", "6", "--task", "send a card"]);
+    assert_eq!(edited["plan"]["steps"][5]["repeat"], "every year");
+    let once = t.json(&["plan", "edit-step", "cold", "6", "--repeat", ""]);
+    assert_eq!(once["plan"]["steps"][5]["repeat"], "");
 });
 
 both!(saving_a_guilty_email_gives_advice_not_a_refusal, |t: &Tickler| {
@@ -82,6 +100,12 @@ both!(bad_plan_input_names_the_field, |t: &Tickler| {
     t.add("Ann Lee", &["--email", "ann@acme.com"]);
     t.ok(&["plan", "list"]);
     t.rejects(&["plan", "add-step", "cold", "--delay", "soonish", "--task", "x"], 2, &["delay:"]);
+    t.rejects(&["plan", "add-step", "cold", "--delay", "feb 30", "--task", "x"], 2, &["delay:", "no day 30"]);
+    t.rejects(
+        &["plan", "add-step", "cold", "--delay", "1 month", "--repeat", "now and then", "--task", "x"],
+        2,
+        &["repeat:", "every 3 months"],
+    );
     t.rejects(
         &["plan", "add-step", "cold", "--delay", "2 days", "--subject", "Hi", "--body", "{{ contact.frist_name }}"],
         2,
