@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::backup_sections::{ACCOUNT_COLUMNS, Column, Kind, Role, SECTIONS, Section, section};
+use crate::backup_sections::{ACCOUNT_COLUMNS, Column, Kind, Role, SECTIONS, Section, TRIGGER_WRITTEN, section};
 use crate::dialect::placeholders;
 use crate::error::{Error, Record, Result};
 use crate::{Backend, Store};
@@ -185,8 +185,12 @@ impl Store {
                 restore.match_contacts(backup).await?;
             }
             for section in SECTIONS.iter().filter(|section| !merge || section.merge) {
-                let rows = backup.sections.get(section.table).map_or(&[][..], Vec::as_slice);
-                restore.section(section, rows).await?;
+                let rows = backup.sections.get(section.table);
+                if rows.is_some() && TRIGGER_WRITTEN.contains(&section.table) {
+                    let statement = format!("DELETE FROM {} WHERE {}", section.table, section.scope);
+                    sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).execute(&mut *restore.tx).await?;
+                }
+                restore.section(section, rows.map_or(&[][..], Vec::as_slice)).await?;
             }
             if self.backend == Backend::Postgres {
                 for section in SECTIONS.iter().filter(|s| s.columns.iter().any(|c| c.role == Role::Id)) {

@@ -142,6 +142,10 @@ fn is_promise_state(text: &str) -> bool {
 }
 
 /// Every section, parents before children (a restore inserts in this order).
+/// Sections whose rows the database's triggers write as other sections are restored: when the file
+/// has the section, its rows replace the triggers' (a file from before the section keeps them).
+pub(crate) const TRIGGER_WRITTEN: &[&str] = &["contact_stage_changes"];
+
 pub(crate) const SECTIONS: &[Section] = &[
     Section {
         table: "contacts",
@@ -203,6 +207,21 @@ pub(crate) const SECTIONS: &[Section] = &[
         scope: "account_id = $1",
         order: "contact_id, tag",
         merge: true,
+    },
+    // Written by triggers as contacts are added and change stage (restore too): a restore of a file that
+    // has this section replaces what the triggers wrote for the restored contacts (see `TRIGGER_WRITTEN`).
+    Section {
+        table: "contact_stage_changes",
+        columns: &[
+            account(),
+            refers("contact_id", "contacts", false),
+            integer("at", false),
+            text("from_stage", true),
+            text("to_stage", false),
+        ],
+        scope: "account_id = $1",
+        order: "contact_id, at, to_stage",
+        merge: false,
     },
     Section {
         table: "tag_cadences",
@@ -328,6 +347,7 @@ pub(crate) const SECTIONS: &[Section] = &[
             text("kind", false),
             text("subject", false),
             text("body", false),
+            text("repeat_rule", true),
         ],
         scope: "plan_id IN (SELECT id FROM plans WHERE account_id = $1)",
         order: "plan_id, position",
@@ -348,6 +368,8 @@ pub(crate) const SECTIONS: &[Section] = &[
             integer("started_at", false),
             integer("updated_at", false),
             user("user_id", true),
+            integer("repeats_step", true),
+            integer("occurrence", true),
         ],
         scope: "account_id = $1",
         order: "id",

@@ -114,16 +114,23 @@ pub fn touches_sql(buckets: &[Bucket]) -> String {
     )
 }
 
-/// Contacts by stage and the bucket they were added in (-1: before the period), each part read from the
-/// index on (account, created_at, stage). Binds: account, period start, period end.
+/// Stage changes before the period (place -1) and in each bucket, per stage:
+/// +1 for the stage moved to, -1 for the stage left (a contact added leaves
+/// none). Summed up to a bucket's end they are the contacts in each stage
+/// then. Binds: account, period start, period end.
 pub fn stages_sql(buckets: &[Bucket]) -> String {
     format!(
-        "{}SELECT CAST(-1 AS BIGINT) AS place, COALESCE(c.stage, 'none') AS name, COUNT(*) AS count FROM contacts c \
-         WHERE c.account_id = $1 AND c.created_at < $2 GROUP BY COALESCE(c.stage, 'none') \
-         UNION ALL SELECT b.place AS place, COALESCE(c.stage, 'none') AS name, COUNT(*) AS count FROM contacts c \
-         JOIN buckets b ON c.created_at >= b.start_at AND c.created_at < b.end_at \
-         WHERE c.account_id = $1 AND c.created_at >= $2 AND c.created_at < $3 \
-         GROUP BY b.place, COALESCE(c.stage, 'none')",
+        "{}SELECT CAST(-1 AS BIGINT) AS place, s.to_stage AS name, COUNT(*) AS count FROM contact_stage_changes s \
+         WHERE s.account_id = $1 AND s.at < $2 GROUP BY s.to_stage \
+         UNION ALL SELECT CAST(-1 AS BIGINT), s.from_stage, -COUNT(*) FROM contact_stage_changes s \
+         WHERE s.account_id = $1 AND s.at < $2 AND s.from_stage IS NOT NULL GROUP BY s.from_stage \
+         UNION ALL SELECT b.place, s.to_stage, COUNT(*) FROM contact_stage_changes s \
+         JOIN buckets b ON s.at >= b.start_at AND s.at < b.end_at \
+         WHERE s.account_id = $1 AND s.at >= $2 AND s.at < $3 GROUP BY b.place, s.to_stage \
+         UNION ALL SELECT b.place, s.from_stage, -COUNT(*) FROM contact_stage_changes s \
+         JOIN buckets b ON s.at >= b.start_at AND s.at < b.end_at \
+         WHERE s.account_id = $1 AND s.at >= $2 AND s.at < $3 AND s.from_stage IS NOT NULL \
+         GROUP BY b.place, s.from_stage",
         buckets_cte(buckets)
     )
 }
@@ -358,7 +365,7 @@ impl Store {
         .await
     }
 
-    /// Contacts added by the end of each of `buckets`, by their stage today (`none` without one).
+    /// Contacts in each stage at the end of each of `buckets` (`none` without one), from the stage changes kept.
     pub async fn report_stages(&self, account_id: AccountId, buckets: &[Bucket]) -> Result<Vec<WeekCount>> {
         crate::error::during("counting contacts by stage for a report", async {
             let (start, end) = span(buckets);
@@ -368,7 +375,7 @@ impl Store {
                 .bind(end)
                 .fetch_all(&self.pool)
                 .await?;
-            // Added per stage and bucket (-1 before the first), then summed up to each bucket's end.
+            // Moves in and out per stage and bucket (-1 before the first), then summed up to each bucket's end.
             let mut added: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
             for row in &rows {
                 let count: i64 = row.try_get("count")?;

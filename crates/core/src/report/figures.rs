@@ -129,8 +129,8 @@ pub fn note(name: ReportName) -> &'static str {
         }
         ReportName::Touches => "Every touch logged or synced, in the week it happened.",
         ReportName::Stages => {
-            "Contacts added by the end of each week, by their stage today: Tickler keeps no history of stage \
-             changes, so a contact who moved from prospect to client counts as a client throughout."
+            "Contacts in each stage at the end of each week, from every change of stage Tickler has kept. Contacts \
+             added before stage history was kept count from their creation with the stage they had then."
         }
         ReportName::Consent => "Each recorded consent change, in its week, by the state it changed to.",
     }

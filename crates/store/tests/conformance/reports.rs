@@ -190,6 +190,17 @@ both!(touches_consent_and_stages_count_per_local_week, async |db: &TestDb| {
         .await
         .unwrap();
     db.store.set_consent(account, cy, ConsentState::Active, None, "back", at(date(2026, 11, 10), 9, 0)).await.unwrap();
+    // Ann moves from no stage to prospect in the first week and to client in the second; a rename moves nothing.
+    let mut details = db.store.contact(account, ann).await.unwrap().details;
+    for (stage, when) in [
+        (Some(Stage::Prospect), at(date(2026, 11, 5), 9, 0)),
+        (Some(Stage::Prospect), at(date(2026, 11, 6), 9, 0)),
+        (Some(Stage::Client), at(date(2026, 11, 10), 9, 0)),
+    ] {
+        details.stage = stage;
+        details.notes = format!("as of {when}");
+        db.store.update_contact(account, ann, &details, when).await.unwrap();
+    }
 
     let count = |week: &str, name: &str, count: i64| WeekCount { week: week.into(), name: name.into(), count };
     assert_eq!(
@@ -200,15 +211,16 @@ both!(touches_consent_and_stages_count_per_local_week, async |db: &TestDb| {
         db.store.report_consent(account, &two_weeks()).await.unwrap(),
         [count("2026-11-02", "never", 1), count("2026-11-02", "not-now", 1), count("2026-11-09", "active", 1)]
     );
-    // Ann, Cy, Di and Zed (added Sunday 23:30 local) have no stage; Wu comes after the period.
+    // Cy, Di and Zed (added Sunday 23:30 local) have no stage; Ann is a prospect at the end of the first
+    // week and a client at the end of the second; Wu comes after the period.
     assert_eq!(
         db.store.report_stages(account, &two_weeks()).await.unwrap(),
         [
             count("2026-11-02", "client", 1),
-            count("2026-11-02", "none", 4),
-            count("2026-11-02", "prospect", 1),
-            count("2026-11-09", "client", 1),
-            count("2026-11-09", "none", 4),
+            count("2026-11-02", "none", 3),
+            count("2026-11-02", "prospect", 2),
+            count("2026-11-09", "client", 2),
+            count("2026-11-09", "none", 3),
             count("2026-11-09", "prospect", 1),
         ]
     );
