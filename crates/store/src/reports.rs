@@ -1,8 +1,8 @@
 //! The reports' counts, aggregated in SQL (the same on both backends). The
-//! weeks and months come from `core::report` as instants: the statements join
-//! the rows to a `buckets (place, start_at, end_at)` list written into the
-//! statement, so week boundaries follow the account's zone and its clock
-//! changes without the database knowing any zone. Each statement is public
+//! weeks and months come from `core::report` as instants: each statement names
+//! a row's bucket with a `CASE` over the buckets' ends written into it, so week
+//! boundaries follow the account's zone and its clock changes without the
+//! database knowing any zone. Each statement is public
 //! so the benchmark can time it bare beside the method.
 
 use std::collections::BTreeMap;
@@ -15,79 +15,78 @@ use tickler_core::report::figures::{FollowUpWeek, PlanStepFigures, PromiseMonth,
 use tickler_core::report::{Bucket, median_places};
 
 use crate::Store;
+use crate::dialect::Backend;
 use crate::error::Result;
 use crate::rows::seconds;
 
 /// How late an all-day follow-up may be done and still count as on time: the day itself.
 const ALL_DAY_SECONDS: i64 = 86_400;
 
-/// `WITH buckets (place, start_at, end_at) AS (VALUES …)` for `buckets` (numbers only, written in).
-fn buckets_cte(buckets: &[Bucket]) -> String {
-    let mut cte = String::from("WITH buckets (place, start_at, end_at) AS (VALUES ");
-    for (place, bucket) in buckets.iter().enumerate() {
-        if place > 0 {
-            cte.push(',');
-        }
-        let _ = write!(
-            cte,
-            "(CAST({place} AS BIGINT), CAST({} AS BIGINT), CAST({} AS BIGINT))",
-            seconds(bucket.start),
-            seconds(bucket.end)
-        );
-    }
+/// The bucket a row falls in, from its instant `column` (the buckets' ends written in, numbers only). The
+/// statements keep only rows inside the buckets' span and the buckets follow one another, so the number of
+/// ends at or before the instant is its bucket: PostgreSQL's `width_bucket` over the ends (a binary
+/// search), and on SQLite `CASE WHEN column < end₀ THEN 0 WHEN column < end₁ THEN 1 … END`. Computed per
+/// row, each row is read once; on SQLite a join with a list of buckets compared every row with every
+/// bucket (the follow-ups report's statements took 40% less CPU this way), while PostgreSQL evaluates a
+/// long `CASE` slower than its join, and `width_bucket` as fast.
+fn place_of(backend: Backend, column: &str, buckets: &[Bucket]) -> String {
     if buckets.is_empty() {
-        cte.push_str("(CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT))");
+        return "CAST(0 AS BIGINT)".to_string();
     }
-    cte.push_str(") ");
-    cte
+    if backend == Backend::Postgres {
+        let ends: Vec<String> = buckets.iter().map(|bucket| seconds(bucket.end).to_string()).collect();
+        return format!("CAST(width_bucket({column}, ARRAY[{}]::BIGINT[]) AS BIGINT)", ends.join(","));
+    }
+    let mut case = String::from("CAST(CASE");
+    for (place, bucket) in buckets.iter().enumerate() {
+        let _ = write!(case, " WHEN {column} < {} THEN {place}", seconds(bucket.end));
+    }
+    let _ = write!(case, " ELSE {} END AS BIGINT)", buckets.len().saturating_sub(1));
+    case
 }
 
 /// The instant a closed follow-up had to be done by to be on time.
 const DEADLINE: &str = "(f.due_at + CASE WHEN f.due_time IS NULL THEN 86400 ELSE 0 END)";
 
 /// Follow-ups closed in each bucket: on time, late, skipped. Binds: account, period start, period end.
-pub fn follow_ups_sql(buckets: &[Bucket]) -> String {
+pub fn follow_ups_sql(backend: Backend, buckets: &[Bucket]) -> String {
     debug_assert!(DEADLINE.contains(&ALL_DAY_SECONDS.to_string()));
     format!(
-        "{}SELECT b.place AS place, \
+        "SELECT {} AS place, \
          SUM(CASE WHEN f.state = 'done' AND f.closed_at <= {DEADLINE} THEN 1 ELSE 0 END) AS on_time, \
          SUM(CASE WHEN f.state = 'done' AND f.closed_at > {DEADLINE} THEN 1 ELSE 0 END) AS late, \
-         SUM(CASE WHEN f.state = 'skipped' THEN 1 ELSE 0 END) AS skipped \
-         FROM follow_ups f JOIN buckets b ON f.closed_at >= b.start_at AND f.closed_at < b.end_at \
+         SUM(CASE WHEN f.state = 'skipped' THEN 1 ELSE 0 END) AS skipped FROM follow_ups f \
          WHERE f.account_id = $1 AND f.closed_at >= $2 AND f.closed_at < $3 AND f.state IN ('done', 'skipped') \
-         GROUP BY b.place",
-        buckets_cte(buckets)
+         GROUP BY 1",
+        place_of(backend, "f.closed_at", buckets)
     )
 }
 
 /// The middle one or two lateness values of each bucket's late follow-ups (their mean is the median).
-pub fn lateness_sql(buckets: &[Bucket]) -> String {
+pub fn lateness_sql(backend: Backend, buckets: &[Bucket]) -> String {
     format!(
-        "{}, late AS (SELECT b.place AS place, f.closed_at - {DEADLINE} AS lateness \
-         FROM follow_ups f JOIN buckets b ON f.closed_at >= b.start_at AND f.closed_at < b.end_at \
+        "WITH late AS (SELECT {} AS place, f.closed_at - {DEADLINE} AS lateness FROM follow_ups f \
          WHERE f.account_id = $1 AND f.closed_at >= $2 AND f.closed_at < $3 AND f.state = 'done' \
          AND f.closed_at > {DEADLINE}), \
          ranked AS (SELECT place, lateness, ROW_NUMBER() OVER (PARTITION BY place ORDER BY lateness) AS n, \
          COUNT(*) OVER (PARTITION BY place) AS total FROM late) \
          SELECT place, CAST(lateness AS BIGINT) AS lateness, CAST(total AS BIGINT) AS total FROM ranked \
          WHERE n = (total + 1) / 2 OR n = total / 2 + 1",
-        buckets_cte(buckets).trim_end()
+        place_of(backend, "f.closed_at", buckets)
     )
 }
 
 /// Promises by the bucket of their told deadline. Binds: account, period start, period end, now.
-pub fn promises_sql(buckets: &[Bucket]) -> String {
+pub fn promises_sql(backend: Backend, buckets: &[Bucket]) -> String {
     format!(
-        "{}SELECT b.place AS place, COUNT(*) AS due, \
+        "SELECT {} AS place, COUNT(*) AS due, \
          SUM(CASE WHEN p.state IN ('kept', 'late') AND p.closed_at <= p.told_at THEN 1 ELSE 0 END) AS kept_by_told, \
          SUM(CASE WHEN p.state IN ('kept', 'late') AND p.closed_at <= p.aim_at THEN 1 ELSE 0 END) AS kept_by_aim, \
          SUM(CASE WHEN p.state IN ('kept', 'late') AND p.closed_at > p.told_at THEN 1 ELSE 0 END) AS late, \
          SUM(CASE WHEN p.state = 'open' AND p.told_at < $4 THEN 1 ELSE 0 END) AS overdue, \
-         SUM(CASE WHEN p.state = 'renegotiated' THEN 1 ELSE 0 END) AS renegotiated \
-         FROM promises p JOIN buckets b ON p.told_at >= b.start_at AND p.told_at < b.end_at \
-         WHERE p.account_id = $1 AND p.told_at >= $2 AND p.told_at < $3 AND p.state <> 'cancelled' \
-         GROUP BY b.place",
-        buckets_cte(buckets)
+         SUM(CASE WHEN p.state = 'renegotiated' THEN 1 ELSE 0 END) AS renegotiated FROM promises p \
+         WHERE p.account_id = $1 AND p.told_at >= $2 AND p.told_at < $3 AND p.state <> 'cancelled' GROUP BY 1",
+        place_of(backend, "p.told_at", buckets)
     )
 }
 
@@ -105,12 +104,11 @@ pub const PLAN_STOPS_SQL: &str = "SELECT e.plan_id AS plan_id, CAST(e.next_step 
      GROUP BY e.plan_id, e.next_step, e.stop_reason";
 
 /// Touches per bucket, channel and direction. Binds: account, period start, period end.
-pub fn touches_sql(buckets: &[Bucket]) -> String {
+pub fn touches_sql(backend: Backend, buckets: &[Bucket]) -> String {
     format!(
-        "{}SELECT b.place AS place, t.channel || ' ' || t.direction AS name, COUNT(*) AS count \
-         FROM touches t JOIN buckets b ON t.at >= b.start_at AND t.at < b.end_at \
-         WHERE t.account_id = $1 AND t.at >= $2 AND t.at < $3 GROUP BY b.place, t.channel, t.direction",
-        buckets_cte(buckets)
+        "SELECT {} AS place, t.channel || ' ' || t.direction AS name, COUNT(*) AS count FROM touches t \
+         WHERE t.account_id = $1 AND t.at >= $2 AND t.at < $3 GROUP BY 1, t.channel, t.direction",
+        place_of(backend, "t.at", buckets)
     )
 }
 
@@ -118,34 +116,29 @@ pub fn touches_sql(buckets: &[Bucket]) -> String {
 /// +1 for the stage moved to, -1 for the stage left (a contact added leaves
 /// none). Summed up to a bucket's end they are the contacts in each stage
 /// then. Binds: account, period start, period end.
-pub fn stages_sql(buckets: &[Bucket]) -> String {
+pub fn stages_sql(backend: Backend, buckets: &[Bucket]) -> String {
+    let place = place_of(backend, "s.at", buckets);
     format!(
-        "{}SELECT CAST(-1 AS BIGINT) AS place, s.to_stage AS name, COUNT(*) AS count FROM contact_stage_changes s \
+        "SELECT CAST(-1 AS BIGINT) AS place, s.to_stage AS name, COUNT(*) AS count FROM contact_stage_changes s \
          WHERE s.account_id = $1 AND s.at < $2 GROUP BY s.to_stage \
          UNION ALL SELECT CAST(-1 AS BIGINT), s.from_stage, -COUNT(*) FROM contact_stage_changes s \
          WHERE s.account_id = $1 AND s.at < $2 AND s.from_stage IS NOT NULL GROUP BY s.from_stage \
-         UNION ALL SELECT b.place, s.to_stage, COUNT(*) FROM contact_stage_changes s \
-         JOIN buckets b ON s.at >= b.start_at AND s.at < b.end_at \
-         WHERE s.account_id = $1 AND s.at >= $2 AND s.at < $3 GROUP BY b.place, s.to_stage \
-         UNION ALL SELECT b.place, s.from_stage, -COUNT(*) FROM contact_stage_changes s \
-         JOIN buckets b ON s.at >= b.start_at AND s.at < b.end_at \
-         WHERE s.account_id = $1 AND s.at >= $2 AND s.at < $3 AND s.from_stage IS NOT NULL \
-         GROUP BY b.place, s.from_stage",
-        buckets_cte(buckets)
+         UNION ALL SELECT {place}, s.to_stage, COUNT(*) FROM contact_stage_changes s \
+         WHERE s.account_id = $1 AND s.at >= $2 AND s.at < $3 GROUP BY 1, s.to_stage \
+         UNION ALL SELECT {place}, s.from_stage, -COUNT(*) FROM contact_stage_changes s \
+         WHERE s.account_id = $1 AND s.at >= $2 AND s.at < $3 AND s.from_stage IS NOT NULL GROUP BY 1, s.from_stage"
     )
 }
 
 /// Consent changes per bucket and the state changed to. Binds: account, period start, period end.
-pub fn consent_sql(buckets: &[Bucket]) -> String {
+pub fn consent_sql(backend: Backend, buckets: &[Bucket]) -> String {
     format!(
-        "{}SELECT b.place AS place, c.state AS name, COUNT(*) AS count \
-         FROM consent_changes c JOIN buckets b ON c.at >= b.start_at AND c.at < b.end_at \
-         WHERE c.account_id = $1 AND c.at >= $2 AND c.at < $3 GROUP BY b.place, c.state",
-        buckets_cte(buckets)
+        "SELECT {} AS place, c.state AS name, COUNT(*) AS count FROM consent_changes c \
+         WHERE c.account_id = $1 AND c.at >= $2 AND c.at < $3 GROUP BY 1, c.state",
+        place_of(backend, "c.at", buckets)
     )
 }
 
-/// The first bucket's start and the last one's end.
 fn span(buckets: &[Bucket]) -> (i64, i64) {
     match (buckets.first(), buckets.last()) {
         (Some(first), Some(last)) => (seconds(first.start), seconds(last.end)),
@@ -173,7 +166,7 @@ impl Store {
                     skipped: 0,
                 })
                 .collect();
-            let statement = follow_ups_sql(buckets);
+            let statement = follow_ups_sql(self.backend, buckets);
             let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
                 .bind(account_id.get())
                 .bind(start)
@@ -187,7 +180,7 @@ impl Store {
                     week.skipped = row.try_get("skipped")?;
                 }
             }
-            let statement = lateness_sql(buckets);
+            let statement = lateness_sql(self.backend, buckets);
             let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
                 .bind(account_id.get())
                 .bind(start)
@@ -234,7 +227,7 @@ impl Store {
                     renegotiated: 0,
                 })
                 .collect();
-            let rows = sqlx::query(sqlx::AssertSqlSafe(promises_sql(buckets)))
+            let rows = sqlx::query(sqlx::AssertSqlSafe(promises_sql(self.backend, buckets)))
                 .bind(account_id.get())
                 .bind(start)
                 .bind(end)
@@ -339,7 +332,7 @@ impl Store {
     pub async fn report_touches(&self, account_id: AccountId, buckets: &[Bucket]) -> Result<Vec<WeekCount>> {
         crate::error::during("counting touches for a report", async {
             let (start, end) = span(buckets);
-            let rows = sqlx::query(sqlx::AssertSqlSafe(touches_sql(buckets)))
+            let rows = sqlx::query(sqlx::AssertSqlSafe(touches_sql(self.backend, buckets)))
                 .bind(account_id.get())
                 .bind(start)
                 .bind(end)
@@ -354,7 +347,7 @@ impl Store {
     pub async fn report_consent(&self, account_id: AccountId, buckets: &[Bucket]) -> Result<Vec<WeekCount>> {
         crate::error::during("counting consent changes for a report", async {
             let (start, end) = span(buckets);
-            let rows = sqlx::query(sqlx::AssertSqlSafe(consent_sql(buckets)))
+            let rows = sqlx::query(sqlx::AssertSqlSafe(consent_sql(self.backend, buckets)))
                 .bind(account_id.get())
                 .bind(start)
                 .bind(end)
@@ -369,7 +362,7 @@ impl Store {
     pub async fn report_stages(&self, account_id: AccountId, buckets: &[Bucket]) -> Result<Vec<WeekCount>> {
         crate::error::during("counting contacts by stage for a report", async {
             let (start, end) = span(buckets);
-            let rows = sqlx::query(sqlx::AssertSqlSafe(stages_sql(buckets)))
+            let rows = sqlx::query(sqlx::AssertSqlSafe(stages_sql(self.backend, buckets)))
                 .bind(account_id.get())
                 .bind(start)
                 .bind(end)

@@ -53,7 +53,13 @@ struct Report {
 }
 
 /// The statements of one report with their bound values, as the store runs them.
-fn statements(name: ReportName, period: &Period, account: i64, now: i64) -> Vec<(String, Vec<i64>)> {
+fn statements(
+    backend: tickler_store::Backend,
+    name: ReportName,
+    period: &Period,
+    account: i64,
+    now: i64,
+) -> Vec<(String, Vec<i64>)> {
     let zone = jiff::tz::TimeZone::get(seed::ZONE).expect("the bench zone");
     let weeks = period.buckets(Step::Week, &zone);
     let months = period.buckets(Step::Month, &zone);
@@ -68,10 +74,10 @@ fn statements(name: ReportName, period: &Period, account: i64, now: i64) -> Vec<
     let (month_start, month_end) = span(&months);
     match name {
         ReportName::FollowUps => vec![
-            (sql::follow_ups_sql(&weeks), vec![account, week_start, week_end]),
-            (sql::lateness_sql(&weeks), vec![account, week_start, week_end]),
+            (sql::follow_ups_sql(backend, &weeks), vec![account, week_start, week_end]),
+            (sql::lateness_sql(backend, &weeks), vec![account, week_start, week_end]),
         ],
-        ReportName::Promises => vec![(sql::promises_sql(&months), vec![account, month_start, month_end, now])],
+        ReportName::Promises => vec![(sql::promises_sql(backend, &months), vec![account, month_start, month_end, now])],
         ReportName::Plans => vec![
             (
                 "SELECT p.id AS plan_id, p.name AS name, CAST(s.position AS BIGINT) AS step FROM plans p \
@@ -82,9 +88,9 @@ fn statements(name: ReportName, period: &Period, account: i64, now: i64) -> Vec<
             (sql::PLAN_SENDS_SQL.to_string(), vec![account, start.as_second(), end.as_second()]),
             (sql::PLAN_STOPS_SQL.to_string(), vec![account, start.as_second(), end.as_second()]),
         ],
-        ReportName::Touches => vec![(sql::touches_sql(&weeks), vec![account, week_start, week_end])],
-        ReportName::Stages => vec![(sql::stages_sql(&weeks), vec![account, week_start, week_end])],
-        ReportName::Consent => vec![(sql::consent_sql(&weeks), vec![account, week_start, week_end])],
+        ReportName::Touches => vec![(sql::touches_sql(backend, &weeks), vec![account, week_start, week_end])],
+        ReportName::Stages => vec![(sql::stages_sql(backend, &weeks), vec![account, week_start, week_end])],
+        ReportName::Consent => vec![(sql::consent_sql(backend, &weeks), vec![account, week_start, week_end])],
     }
 }
 
@@ -127,7 +133,8 @@ async fn main() -> Result<()> {
     let period = reports::period(&actor, &query)?;
     let mut timings = Vec::new();
     for name in ReportName::ALL {
-        let statements = statements(name, &period, account.id.get(), now.timestamp().as_second());
+        let statements =
+            statements(app.store().backend(), name, &period, account.id.get(), now.timestamp().as_second());
         let rows = bare(&native, &statements).await?;
         progress(format!(
             "reports/{backend}: {} — {warmups} warm-ups and {runs} timed runs of each path",
