@@ -75,16 +75,24 @@ both!(metrics_parse_and_count_requests_and_jobs, |t: &Tickler| {
     server.get("/metrics", "metrics-secret-wrong-000000").expect(401);
 
     // The worker beside the server sends Ann's email; wait until it is recorded.
+    // Bounded generously: on a machine shared by parallel builds the worker may be slow to be scheduled.
     let mut families = scrape(&server);
-    for _ in 0..600 {
+    let mut recorded = false;
+    for _ in 0..1800 {
         let sent = sample(&families, "tickler_jobs_sent", "tickler_jobs_sent_total", &[("kind", "plan-step")]);
         let backlog = sample(&families, "tickler_outbox_backlog", "tickler_outbox_backlog", &[]);
         if sent.is_some_and(|sent| sent >= 1.0) && backlog == Some(0.0) {
+            recorded = true;
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
         families = scrape(&server);
     }
+    assert!(
+        recorded,
+        "the worker's send was not counted within 3 minutes ({} sent to the sink): {families:?}",
+        sink.messages().len()
+    );
     assert_eq!(sink.messages().len(), 1);
 
     let histogram = &families["tickler_http_request_duration_seconds"];
