@@ -71,6 +71,7 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/steps/{number}", post(plans::edit_step))
         .route("/plans/{id}/steps/{number}/delete", post(plans::remove_step))
         .route("/settings", get(settings::page).post(settings::save))
+        .route("/settings/sender", post(settings::save_sender))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/settings/calendar/rotate", post(settings::rotate_calendar))

@@ -33,6 +33,8 @@ struct Feedback {
     values: Option<minijinja::Value>,
     /// What was typed in the mailbox form, shown again beside its errors (never a password).
     mail_values: Option<minijinja::Value>,
+    /// What was typed in the sender form, shown again beside its errors.
+    sender_values: Option<minijinja::Value>,
 }
 
 pub async fn page(
@@ -63,10 +65,14 @@ pub(super) async fn show_outcome(
 async fn show(state: &AppState, headers: &HeaderMap, caller: &Caller, feedback: Feedback) -> Response {
     match context(state, headers, caller).await {
         Ok((context, defaults)) => {
-            let Feedback { status, errors, alert, notice, new_token, values, mail_values } = feedback;
-            // What was typed in the mailbox form wins over what is stored.
+            let Feedback { status, errors, alert, notice, new_token, values, mail_values, sender_values } = feedback;
+            // What was typed in the mailbox and sender forms wins over what is stored.
             let context = match mail_values {
                 Some(typed) => minijinja::value::merge_maps([context, minijinja::context! { mail => typed }]),
+                None => context,
+            };
+            let context = match sender_values {
+                Some(typed) => minijinja::value::merge_maps([context, minijinja::context! { sender => typed }]),
                 None => context,
             };
             render_status(
@@ -117,7 +123,10 @@ async fn context(
         date_order => settings.date_order.map(|order| order.as_str()).unwrap_or(""),
     };
     let mailbox = mail_accounts::show(&state.app, &actor).await?;
+    let sender = tickler_app::mail::sender(&state.app, &actor).await?;
     let context = minijinja::context! {
+        sender => SenderForm::from_settings(&sender),
+        review_days => tickler_core::review::ReviewDay::ALL.iter().map(|day| day.as_str()).collect::<Vec<_>>(),
         work => super::mailbox::addresses(state, &actor).await?,
         mail_watched => mailbox.imap.is_some(),
         reviewing => mailbox.unknown == mail_accounts::UnknownPolicy::Review,
@@ -194,6 +203,78 @@ pub async fn save(
         Err(failure) => {
             sent_back(&state, &headers, &caller, "settings", failure, Some(minijinja::Value::from_serialize(&values)))
                 .await
+        }
+    }
+}
+
+/// The sender form as typed (hours as text, so a bad one is shown back as it was).
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct SenderForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    signature: String,
+    #[serde(default)]
+    digest_hour: String,
+    #[serde(default)]
+    review_day: String,
+    #[serde(default)]
+    review_hour: String,
+}
+
+impl SenderForm {
+    fn from_settings(settings: &tickler_app::MailSettings) -> SenderForm {
+        SenderForm {
+            name: settings.from_name.clone(),
+            address: settings.from_address.clone(),
+            signature: settings.signature.clone(),
+            digest_hour: settings.digest_hour.to_string(),
+            review_day: settings.review_day.map(|day| day.as_str().to_string()).unwrap_or_default(),
+            review_hour: settings.review_hour.to_string(),
+        }
+    }
+}
+
+/// An hour typed in a form: 0 to 23, or the field's error.
+fn hour(field: &'static str, text: &str) -> std::result::Result<u32, Failure> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|hour| *hour < 24)
+        .ok_or_else(|| Failure::invalid(field, format!("{field}: give an hour from 0 to 23")))
+}
+
+/// Save who the account's emails come from, the digest's hour and the weekly review.
+pub async fn save_sender(State(state): State<AppState>, headers: HeaderMap, form: PageForm<SenderForm>) -> Response {
+    let PageForm { caller, form } = form;
+    let result = async {
+        let input = tickler_app::mail::SenderInput {
+            name: Some(form.name.clone()),
+            address: Some(form.address.clone()).filter(|address| !address.trim().is_empty()),
+            signature: Some(form.signature.clone()),
+            digest_hour: Some(hour("digest_hour", &form.digest_hour)?),
+            review_day: Some(if form.review_day.trim().is_empty() {
+                "off".to_string()
+            } else {
+                form.review_day.clone()
+            }),
+            review_hour: Some(hour("review_hour", &form.review_hour)?),
+        };
+        Ok::<_, Failure>(tickler_app::mail::update_sender(&state.app, &caller.actor(&state), &input).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => done_redirect("/settings", "saved"),
+        Err(failure) => {
+            let mut feedback = Feedback {
+                status: Some(failure.status),
+                sender_values: Some(minijinja::Value::from_serialize(&form)),
+                ..Feedback::default()
+            };
+            feedback.alert = place("sender", &failure, &mut feedback.errors);
+            show(&state, &headers, &caller, feedback).await
         }
     }
 }

@@ -134,3 +134,50 @@ both!(the_reports_page_draws_each_report_with_its_table_and_download, async |ser
     let (status, _) = browser.page("/reports/weather.csv").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 });
+
+// The weekly review and the digest are chosen on the Settings page, beside who the emails come from.
+both!(the_settings_page_sets_the_sender_digest_and_weekly_review, async |server: &Server| {
+    let user = server.first_user("sam@example.com").await;
+    let browser = server.browser("sam@example.com").await;
+    let (_, page) = browser.page("/settings").await;
+    assert!(page.contains("Emails from Tickler") && page.contains("<option value=\"friday\""), "the form is there");
+    let fields = |hour: &'static str| {
+        [
+            ("name", "Sam Stone"),
+            ("address", "sam@stone.example"),
+            ("signature", "Sam\nStone Consulting"),
+            ("digest_hour", "7"),
+            ("review_day", "friday"),
+            ("review_hour", hour),
+        ]
+    };
+    let bad = browser.form("/settings/sender", &fields("25")).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("id=\"e-sender-review_hour\"") && html.contains("give an hour from 0 to 23"), "{html}");
+    assert!(html.contains("value=\"sam@stone.example\""), "what was typed is shown again");
+    let unchanged = server.db.store.mail_settings(user.account_id).await.unwrap();
+    assert_eq!(unchanged.review_day, None, "nothing is saved from a refused form");
+
+    let saved = browser.form("/settings/sender", &fields("15")).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let settings = server.db.store.mail_settings(user.account_id).await.unwrap();
+    assert_eq!((settings.from_name.as_str(), settings.from_address.as_str()), ("Sam Stone", "sam@stone.example"));
+    assert_eq!(settings.signature, "Sam\nStone Consulting");
+    assert_eq!(settings.digest_hour, 7);
+    assert_eq!(settings.review_day.map(|day| day.as_str()), Some("friday"));
+    assert_eq!(settings.review_hour, 15);
+    let (_, page) = browser.page("/settings").await;
+    assert!(page.contains("<option value=\"friday\" selected"), "{page}");
+
+    // No day: no weekly review; a bad address is named.
+    let mut off = fields("15");
+    off[4] = ("review_day", "");
+    browser.form("/settings/sender", &off).await;
+    assert_eq!(server.db.store.mail_settings(user.account_id).await.unwrap().review_day, None);
+    let mut bad_address = fields("15");
+    bad_address[1] = ("address", "not-an-address");
+    let refused = browser.form("/settings/sender", &bad_address).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("id=\"e-sender-address\""));
+});
