@@ -229,3 +229,39 @@ pub fn parse_id(raw: &str) -> Result<LibraryItemId> {
         Error::invalid("id", format!("\"{}\" is not a library item id; see: tickler library ls", raw.trim()))
     })
 }
+
+/// A plan step waiting because the library has nothing new for its contact.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Waiting {
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub enrollment_id: tickler_core::ids::EnrollmentId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub contact_id: ContactId,
+    pub contact_name: String,
+    pub plan_name: String,
+    /// "nothing new in the library for Ann's tags: add an item tagged pricing".
+    pub reason: String,
+}
+
+/// The plan steps waiting for a new library item, for the agenda.
+pub async fn waiting(app: &App, actor: &Actor) -> Result<Vec<Waiting>> {
+    let mut waiting = Vec::new();
+    for enrollment in app.store.enrollments(actor.account_id(), None).await? {
+        let Some(reason) = enrollment.waiting.filter(|reason| reason.starts_with(library::WAITING_PREFIX)) else {
+            continue;
+        };
+        if enrollment.state != tickler_core::plan::EnrollmentState::Active {
+            continue;
+        }
+        let contact = app.store.contact(actor.account_id(), enrollment.contact_id).await?;
+        waiting.push(Waiting {
+            enrollment_id: enrollment.id,
+            contact_id: contact.id,
+            contact_name: contact.name().to_string(),
+            plan_name: enrollment.plan_name,
+            reason,
+        });
+    }
+    Ok(waiting)
+}
