@@ -15,7 +15,7 @@ use crate::auth::ApiCaller;
 use crate::error::Result;
 use crate::state::AppState;
 
-#[utoipa::path(get, path = "/api/v1/library", tag = "library", params(ItemQuery),
+#[utoipa::path(get, path = "/api/v1/library", operation_id = "list_library", tag = "library", params(ItemQuery),
     responses((status = 200, body = Vec<Item>, description = "Newest first"), Errors))]
 pub async fn list(
     State(state): State<AppState>,
@@ -25,7 +25,7 @@ pub async fn list(
     Ok(Json(library::list(&state.app, &caller.actor(&state), &query).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/library", tag = "library", request_body = ItemInput,
+#[utoipa::path(post, path = "/api/v1/library", operation_id = "add_library_item", tag = "library", request_body = ItemInput,
     responses((status = 201, body = Item), Errors))]
 pub async fn add(
     State(state): State<AppState>,
@@ -35,7 +35,7 @@ pub async fn add(
     Ok((StatusCode::CREATED, Json(library::add(&state.app, &caller.actor(&state), &input).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/library/{id}", tag = "library", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/library/{id}", operation_id = "show_library_item", tag = "library", params(("id" = i64, Path)),
     responses((status = 200, body = ItemDetail, description = "The item and whom it went to"), Errors))]
 pub async fn show(
     State(state): State<AppState>,
@@ -45,7 +45,7 @@ pub async fn show(
     Ok(Json(library::get(&state.app, &caller.actor(&state), id).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/library/{id}", tag = "library", params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/library/{id}", operation_id = "edit_library_item", tag = "library", params(("id" = i64, Path)),
     request_body = ItemInput, responses((status = 200, body = Item), Errors))]
 pub async fn edit(
     State(state): State<AppState>,
@@ -56,7 +56,7 @@ pub async fn edit(
     Ok(Json(library::edit(&state.app, &caller.actor(&state), id, &input).await?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/library/{id}", tag = "library", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/library/{id}", operation_id = "remove_library_item", tag = "library", params(("id" = i64, Path)),
     responses((status = 204, description = "Removed"), Errors))]
 pub async fn remove(
     State(state): State<AppState>,
@@ -75,7 +75,7 @@ pub struct DraftQuery {
     pub contact_id: i64,
 }
 
-#[utoipa::path(get, path = "/api/v1/library/{id}/share", tag = "library", params(("id" = i64, Path), DraftQuery),
+#[utoipa::path(get, path = "/api/v1/library/{id}/share", operation_id = "draft_library_share", tag = "library", params(("id" = i64, Path), DraftQuery),
     responses((status = 200, body = ShareDraft, description = "The drafted email, to edit before sending"), Errors))]
 pub async fn draft(
     State(state): State<AppState>,
@@ -87,7 +87,7 @@ pub async fn draft(
     Ok(Json(library::draft(&state.app, &caller.actor(&state), id, contact_id).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/library/{id}/share", tag = "library", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/library/{id}/share", operation_id = "share_library_item", tag = "library", params(("id" = i64, Path)),
     request_body = ShareInput,
     responses((status = 201, body = Shared, description = "Queued; the touch is logged and the item recorded as sent"), Errors))]
 pub async fn share(
@@ -106,7 +106,7 @@ pub struct ContactLibrary {
     pub next: Option<Item>,
 }
 
-#[utoipa::path(get, path = "/api/v1/contacts/{id}/library", tag = "library", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/library", operation_id = "contact_library", tag = "library", params(("id" = i64, Path)),
     responses((status = 200, body = ContactLibrary), Errors))]
 pub async fn of_contact(
     State(state): State<AppState>,
