@@ -149,6 +149,7 @@ fn compiled<'source>(field: &'static str, source: &'source str) -> Result<Templa
 pub struct Compiled<'source> {
     subject: Template<'source, 'source>,
     body: Template<'source, 'source>,
+    library: bool,
 }
 
 impl std::fmt::Debug for Compiled<'_> {
@@ -159,10 +160,21 @@ impl std::fmt::Debug for Compiled<'_> {
 
 /// Check and compile a subject and body.
 pub fn compile<'source>(subject: &'source str, body: &'source str) -> Result<Compiled<'source>> {
-    Ok(Compiled { subject: compiled("subject", subject)?, body: compiled("body", body)? })
+    let (subject, body) = (compiled("subject", subject)?, compiled("body", body)?);
+    let library = [&subject, &body].iter().any(|template| uses_library_in(template));
+    Ok(Compiled { subject, body, library })
+}
+
+fn uses_library_in(template: &Template<'_, '_>) -> bool {
+    template.undeclared_variables(false).contains("library")
 }
 
 impl Compiled<'_> {
+    /// Whether the email uses the library (`{{ library.next }}` or one of its fields).
+    pub fn uses_library(&self) -> bool {
+        self.library
+    }
+
     /// Render for one contact; the subject is kept to one line.
     pub fn render(&self, fields: &Fields) -> Result<Rendered> {
         let one = |field: &'static str, template: &Template<'_, '_>| -> Result<String> {
@@ -178,11 +190,9 @@ impl Compiled<'_> {
 /// Whether a subject or body uses the library (`{{ library.next }}` or one of its fields):
 /// such a step needs an item picked, and waits when there is none.
 pub fn uses_library(subject: &str, body: &str) -> bool {
-    [subject, body].iter().any(|source| {
-        environment()
-            .template_from_str(source)
-            .is_ok_and(|template| template.undeclared_variables(false).iter().any(|name| name == "library"))
-    })
+    [subject, body]
+        .iter()
+        .any(|source| environment().template_from_str(source).is_ok_and(|template| uses_library_in(&template)))
 }
 
 /// The values a template sees: the fields, with `library.next` as an object that prints as its text.

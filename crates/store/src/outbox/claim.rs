@@ -330,9 +330,18 @@ impl<'a> Decision<'a> {
             sending_to.insert(contact.id.get());
             return Ok(Claimed::Send { email: Box::new(email.clone()), fresh: false });
         }
+        let compiled =
+            templates.entry((plan.id, enrollment.next_step)).or_insert_with(|| template::compile(subject, body));
+        let compiled = match compiled {
+            Ok(compiled) => &*compiled,
+            Err(error) => {
+                let error = error.clone();
+                return self.pause_unrenderable(tx, &error).await;
+            }
+        };
         // `{{ library.next }}`: the item is picked and recorded as sent here, in the claiming
         // transaction, under the contact's lock; with nothing left the step waits.
-        let library_next = if template::uses_library(subject, body) {
+        let library_next = if compiled.uses_library() {
             match claim_next_library_item(tx, self.job.account_id, contact, library_via::PLAN, now).await? {
                 Some(item) => Some(item),
                 None => return self.wait_for_library(tx).await,
@@ -343,9 +352,7 @@ impl<'a> Decision<'a> {
         sending_to.insert(contact.id.get());
         let mut fields = fields(contact, Some(plan), &zone, &rules.settings, &self.facts.render, now);
         fields.library_next = library_next;
-        let compiled =
-            templates.entry((plan.id, enrollment.next_step)).or_insert_with(|| template::compile(subject, body));
-        let rendered = match compiled.as_ref().map_err(Clone::clone).and_then(|compiled| compiled.render(&fields)) {
+        let rendered = match compiled.render(&fields) {
             Ok(rendered) => rendered,
             Err(error) => return self.pause_unrenderable(tx, &error).await,
         };
