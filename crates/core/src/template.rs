@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::library::Item;
 
 /// Every field a template may use.
-pub const FIELDS: [&str; 23] = [
+pub const FIELDS: [&str; 24] = [
     "contact.first_name",
     "contact.name",
     "contact.organisation",
@@ -35,12 +35,13 @@ pub const FIELDS: [&str; 23] = [
     "library.next.summary",
     "library.next.text",
     "library.next.kind",
+    "library.next.body",
     "contact",
     "sender",
 ];
 
 /// How many of [`FIELDS`] an unknown-field error lists.
-const LISTED: usize = 21;
+const LISTED: usize = 22;
 
 /// Objects that may be tested or used whole (`{% if last_touch %}`).
 const OBJECTS: [&str; 6] = ["contact", "last_touch", "sender", "promise", "plan", "library"];
@@ -201,7 +202,8 @@ fn context(fields: &Fields) -> Value {
     minijinja::context! { library => minijinja::context! { next => next }, ..Value::from_serialize(fields) }
 }
 
-/// `{{ library.next }}`: prints as the item's ready-made text; `.title`, `.url`, `.summary`, `.text`, `.kind`.
+/// `{{ library.next }}`: prints as the item's ready-made text (`.text`: title, summary, then the
+/// address or the note); `.title`, `.url`, `.summary`, `.kind`, and `.body` (the note's own text).
 #[derive(Debug)]
 struct Next(Item);
 
@@ -218,12 +220,13 @@ impl Object for Next {
             "summary" => Value::from(item.summary.clone()),
             "text" => Value::from(item.text_block()),
             "kind" => Value::from(item.kind.as_str()),
+            "body" => Value::from(item.text.clone().unwrap_or_default()),
             _ => return None,
         })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Str(&["title", "url", "summary", "text", "kind"])
+        Enumerator::Str(&["title", "url", "summary", "text", "kind", "body"])
     }
 
     fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -299,6 +302,8 @@ mod tests {
         );
         assert!(uses_library("x", "{% if library.next %}{{ library.next.summary }}{% endif %}"));
         assert!(!uses_library("Hi {{ contact.first_name }}", "x"));
+        let parts = render("x", "{{ library.next.kind }}/{{ library.next.body }}/", &fields).unwrap();
+        assert_eq!(parts.body, "article//", "a link has no note text");
         assert!(check("body", "{{ library.nxt }}").unwrap_err().to_string().contains("library.nxt"));
         let empty = render("x", "[{{ library.next }}]", &ann()).unwrap();
         assert_eq!(empty.body, "[]", "with nothing picked the field is empty");
