@@ -201,3 +201,46 @@ both!(two_claims_at_once_never_send_one_item_twice, async |db: &TestDb| {
     let [StepRun::Send(email)] = runs.as_slice() else { panic!("{runs:?}") };
     assert_eq!(email.subject, "Read: Fresh");
 });
+
+// The unique (contact, item) row on its own, without the contact's lock: a
+// second transaction that read before the first committed picks the same
+// item, waits on the row, and takes the next one once the first commits.
+// (PostgreSQL only: SQLite's one writer never lets two picks overlap.)
+#[test]
+fn the_unique_row_keeps_two_overlapping_picks_apart_postgres() {
+    tickler_test_support::block_on(async {
+        let db = TestDb::open(crate::common::Backend::Postgres).await;
+        let account = db.account().await.id;
+        let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap();
+        let older = db.store.add_library_item(account, &item("Older", &[]), now()).await.unwrap();
+        let newer = db.store.add_library_item(account, &item("Newer", &[]), minutes(1)).await.unwrap();
+        let mut first = db.store.pool().begin().await.unwrap();
+        let picked = claim_next_library_item(&mut first, account, &ann, library_via::PLAN, now()).await.unwrap();
+        assert_eq!(picked.map(|item| item.id), Some(newer.id));
+        let (store, contact) = (db.store.clone(), ann.clone());
+        let second = tokio::spawn(async move {
+            let mut second = store.pool().begin().await.unwrap();
+            let picked =
+                claim_next_library_item(&mut second, account, &contact, library_via::PLAN, now()).await.unwrap();
+            second.commit().await.unwrap();
+            picked.map(|item| item.id)
+        });
+        // Wait until the second transaction is blocked on the first one's row, then commit the first
+        // (with no unique row it never blocks: after the polls it takes the same item and the test fails).
+        for _ in 0..5_000 {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            )
+            .fetch_one(db.store.pool())
+            .await
+            .unwrap();
+            if waiting > 0 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        first.commit().await.unwrap();
+        assert_eq!(second.await.unwrap(), Some(older.id), "the second pick skipped the item the first took");
+        assert_eq!(db.store.library_sends(account, None, Some(ann.id)).await.unwrap().len(), 2);
+    });
+}
