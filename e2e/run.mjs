@@ -222,6 +222,14 @@ async function everyPageOnAPhone(browser, signedIn) {
   const contacts = await links("/contacts", /^\/contacts\/\d+$/);
   const plans = await links("/plans", /^\/plans\/\d+$/);
   check(contacts.length >= 5 && plans.length >= 1, `the demo has contacts and plans (${contacts.length}, ${plans.length})`);
+  // A library item with a long address (the demo has none), its page, and a share's drafted email.
+  await page.goto(url("/library"));
+  await page.fill("#f-item-url", "https://example.com/a-rather-long-address/that-must-wrap-on-a-phone/pricing-guide-2026");
+  await page.fill("#f-item-title", "A pricing guide with a title long enough to wrap on a phone screen");
+  await page.fill("#f-item-tags", "pricing, clients");
+  await Promise.all([page.waitForURL(/\/library\/\d+/), page.click("text=Add to the library")]);
+  const item = pathOf(page);
+  const share = `/library/share?item=${item.split("/").pop()}&contact=${contacts[0].split("/").pop()}`;
   const paths = [
     "/today",
     "/contacts",
@@ -234,6 +242,9 @@ async function everyPageOnAPhone(browser, signedIn) {
     ...plans,
     "/settings",
     "/mail/review",
+    "/library",
+    item,
+    share,
     ...EXTRA_PAGES,
   ];
   for (const path of paths) {

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::args_library::*;
 pub use crate::args_plans::*;
 
 /// Tickler: remembers every contact and every touch, and tells you whom to follow up with today.
@@ -101,6 +102,9 @@ pub enum Command {
     /// Email templates: preview for a contact, tone check
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// The library of things worth sending: add, ls, show, edit, rm, share, next
+    #[command(subcommand)]
+    Library(LibraryCommand),
     /// Email: test the relay, set your From and signature, check the mailbox for replies
     #[command(subcommand)]
     Mail(MailCommand),

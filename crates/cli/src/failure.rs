@@ -38,6 +38,7 @@ impl Failure {
 fn flag_name(field: &str) -> Option<&'static str> {
     Some(match field {
         "zone" => "tz",
+        "contact_id" => "contact",
         "organisation" => "org",
         "preferred_channel" => "channel",
         "pacing_gap_days" => "pacing",
@@ -89,6 +90,7 @@ impl From<tickler_app::Error> for Failure {
                     Record::Contact => "; name a contact by id, email or part of the name (see: tickler contacts)",
                     Record::FollowUp => "; see the ids with: tickler today",
                     Record::Promise => "; see the ids with: tickler promises",
+                    Record::LibraryItem => "; see the ids with: tickler library ls",
                     Record::Plan | Record::PlanStep => "; see the plans with: tickler plan list",
                     Record::Enrollment => "; see the ids with: tickler enrollments",
                     Record::User => "; see them with: tickler user list",

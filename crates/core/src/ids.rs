@@ -61,6 +61,8 @@ ids! {
     EnrollmentId;
     /// A touch: one contact made with a person.
     TouchId;
+    /// An item of the library: something worth sending.
+    LibraryItemId;
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod follow_up;
 pub mod ids;
 pub mod import;
 pub mod intake;
+pub mod library;
 mod names;
 pub mod pacing;
 pub mod plan;

@@ -3,15 +3,17 @@
 //! text), and only the fields listed in [`FIELDS`]. An unknown field is caught
 //! when the template is saved, naming the field, not when the email is due.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use minijinja::{AutoEscape, Environment, Template, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::library::Item;
 
 /// Every field a template may use.
-pub const FIELDS: [&str; 17] = [
+pub const FIELDS: [&str; 24] = [
     "contact.first_name",
     "contact.name",
     "contact.organisation",
@@ -27,12 +29,22 @@ pub const FIELDS: [&str; 17] = [
     "promise.new_deadline",
     "plan.name",
     "today",
+    "library.next",
+    "library.next.title",
+    "library.next.url",
+    "library.next.summary",
+    "library.next.text",
+    "library.next.kind",
+    "library.next.body",
     "contact",
     "sender",
 ];
 
+/// How many of [`FIELDS`] an unknown-field error lists.
+const LISTED: usize = 22;
+
 /// Objects that may be tested or used whole (`{% if last_touch %}`).
-const OBJECTS: [&str; 5] = ["contact", "last_touch", "sender", "promise", "plan"];
+const OBJECTS: [&str; 6] = ["contact", "last_touch", "sender", "promise", "plan", "library"];
 
 /// The values a template is rendered with.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -44,6 +56,9 @@ pub struct Fields {
     pub plan: Option<PlanFields>,
     /// Today's date on the contact's calendar, e.g. "Tuesday 24 November 2026".
     pub today: String,
+    /// The library item picked for this email (`{{ library.next }}`); `None`: nothing picked.
+    #[serde(skip)]
+    pub library_next: Option<Item>,
 }
 
 /// The contact's fields.
@@ -126,7 +141,7 @@ fn compiled<'source>(field: &'static str, source: &'source str) -> Result<Templa
         None => Ok(template),
         Some(name) => Err(Error::invalid(
             field,
-            format!("unknown field {{{{ {name} }}}}; the fields are: {}", FIELDS[..15].join(", ")),
+            format!("unknown field {{{{ {name} }}}}; the fields are: {}", FIELDS[..LISTED].join(", ")),
         )),
     }
 }
@@ -135,6 +150,7 @@ fn compiled<'source>(field: &'static str, source: &'source str) -> Result<Templa
 pub struct Compiled<'source> {
     subject: Template<'source, 'source>,
     body: Template<'source, 'source>,
+    library: bool,
 }
 
 impl std::fmt::Debug for Compiled<'_> {
@@ -145,19 +161,76 @@ impl std::fmt::Debug for Compiled<'_> {
 
 /// Check and compile a subject and body.
 pub fn compile<'source>(subject: &'source str, body: &'source str) -> Result<Compiled<'source>> {
-    Ok(Compiled { subject: compiled("subject", subject)?, body: compiled("body", body)? })
+    let (subject, body) = (compiled("subject", subject)?, compiled("body", body)?);
+    let library = [&subject, &body].iter().any(|template| uses_library_in(template));
+    Ok(Compiled { subject, body, library })
+}
+
+fn uses_library_in(template: &Template<'_, '_>) -> bool {
+    template.undeclared_variables(false).contains("library")
 }
 
 impl Compiled<'_> {
+    /// Whether the email uses the library (`{{ library.next }}` or one of its fields).
+    pub fn uses_library(&self) -> bool {
+        self.library
+    }
+
     /// Render for one contact; the subject is kept to one line.
     pub fn render(&self, fields: &Fields) -> Result<Rendered> {
         let one = |field: &'static str, template: &Template<'_, '_>| -> Result<String> {
             template
-                .render(fields)
+                .render(context(fields))
                 .map_err(|error| Error::invalid(field, format!("cannot render: {}", describe(&error))))
         };
         let subject = one("subject", &self.subject)?.split_whitespace().collect::<Vec<_>>().join(" ");
         Ok(Rendered { subject, body: one("body", &self.body)? })
+    }
+}
+
+/// Whether a subject or body uses the library (`{{ library.next }}` or one of its fields):
+/// such a step needs an item picked, and waits when there is none.
+pub fn uses_library(subject: &str, body: &str) -> bool {
+    [subject, body]
+        .iter()
+        .any(|source| environment().template_from_str(source).is_ok_and(|template| uses_library_in(&template)))
+}
+
+/// The values a template sees: the fields, with `library.next` as an object that prints as its text.
+fn context(fields: &Fields) -> Value {
+    let next = fields.library_next.clone().map_or(Value::UNDEFINED, |item| Value::from_object(Next(item)));
+    minijinja::context! { library => minijinja::context! { next => next }, ..Value::from_serialize(fields) }
+}
+
+/// `{{ library.next }}`: prints as the item's ready-made text (`.text`: title, summary, then the
+/// address or the note); `.title`, `.url`, `.summary`, `.kind`, and `.body` (the note's own text).
+#[derive(Debug)]
+struct Next(Item);
+
+impl Object for Next {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let item = &self.0;
+        Some(match key.as_str()? {
+            "title" => Value::from(item.title.clone()),
+            "url" => Value::from(item.url.clone().unwrap_or_default()),
+            "summary" => Value::from(item.summary.clone()),
+            "text" => Value::from(item.text_block()),
+            "kind" => Value::from(item.kind.as_str()),
+            "body" => Value::from(item.text.clone().unwrap_or_default()),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&["title", "url", "summary", "text", "kind", "body"])
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.text_block())
     }
 }
 
@@ -203,6 +276,37 @@ mod tests {
     fn a_missing_optional_object_renders_empty() {
         let rendered = render("x", "{% if last_touch %}seen{% endif %}[{{ promise.what }}]", &ann()).unwrap();
         assert_eq!(rendered.body, "[]");
+    }
+
+    #[test]
+    fn library_next_prints_its_text_and_gives_its_fields() {
+        let item = Item {
+            id: crate::ids::LibraryItemId::new(7),
+            title: "Pricing guide".into(),
+            url: Some("https://acme.com/pricing".into()),
+            text: None,
+            summary: "Three ways to price.".into(),
+            tags: Vec::new(),
+            kind: crate::library::ItemKind::Article,
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            updated_at: jiff::Timestamp::UNIX_EPOCH,
+        };
+        let fields = Fields { library_next: Some(item), ..ann() };
+        let body =
+            "Hi {{ contact.first_name }},\n{{ library.next }}\n[{{ library.next.title }}|{{ library.next.url }}]";
+        let rendered = render("Read: {{ library.next.title }}", body, &fields).unwrap();
+        assert_eq!(rendered.subject, "Read: Pricing guide");
+        assert_eq!(
+            rendered.body,
+            "Hi Ann,\nPricing guide\nThree ways to price.\nhttps://acme.com/pricing\n[Pricing guide|https://acme.com/pricing]"
+        );
+        assert!(uses_library("x", "{% if library.next %}{{ library.next.summary }}{% endif %}"));
+        assert!(!uses_library("Hi {{ contact.first_name }}", "x"));
+        let parts = render("x", "{{ library.next.kind }}/{{ library.next.body }}/", &fields).unwrap();
+        assert_eq!(parts.body, "article//", "a link has no note text");
+        assert!(check("body", "{{ library.nxt }}").unwrap_err().to_string().contains("library.nxt"));
+        let empty = render("x", "[{{ library.next }}]", &ann()).unwrap();
+        assert_eq!(empty.body, "[]", "with nothing picked the field is empty");
     }
 
     #[test]

@@ -137,6 +137,9 @@ fn is_follow_up_state(text: &str) -> bool {
 fn is_date_order(text: &str) -> bool {
     tickler_core::when::DateOrder::parse(text).is_ok()
 }
+fn is_item_kind(text: &str) -> bool {
+    tickler_core::library::ItemKind::parse(text).is_ok_and(|kind| kind.as_str() == text)
+}
 fn is_promise_state(text: &str) -> bool {
     PromiseState::parse(text).is_ok()
 }
@@ -439,6 +442,44 @@ pub(crate) const SECTIONS: &[Section] = &[
         scope: "account_id = $1",
         order: "id",
         merge: false,
+    },
+    Section {
+        table: "library_items",
+        columns: &[
+            id(),
+            account(),
+            text("title", false),
+            text("url", true),
+            text("body", true),
+            text("summary", false),
+            checked("kind", false, is_item_kind),
+            integer("created_at", false),
+            integer("updated_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+        merge: true,
+    },
+    Section {
+        table: "library_item_tags",
+        columns: &[account(), refers("item_id", "library_items", false), checked("tag", false, is_tag)],
+        scope: "account_id = $1",
+        order: "item_id, tag",
+        merge: true,
+    },
+    Section {
+        table: "library_sends",
+        columns: &[
+            id(),
+            account(),
+            refers("contact_id", "contacts", false),
+            refers("item_id", "library_items", false),
+            text("via", false),
+            integer("sent_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+        merge: true,
     },
     Section {
         table: "mail_settings",

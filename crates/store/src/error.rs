@@ -47,6 +47,8 @@ pub enum Record {
     Contact,
     Enrollment,
     FollowUp,
+    /// An item of the library.
+    LibraryItem,
     Plan,
     /// One step of a plan, by its number.
     PlanStep,
@@ -64,6 +66,7 @@ impl Record {
             Record::Contact => "contact",
             Record::Enrollment => "enrollment",
             Record::FollowUp => "follow-up",
+            Record::LibraryItem => "library item",
             Record::Plan => "plan",
             Record::PlanStep => "step",
             Record::Promise => "promise",

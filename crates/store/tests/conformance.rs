@@ -14,6 +14,8 @@ mod email_sync;
 mod follow_ups;
 #[path = "conformance/keep_in_touch.rs"]
 mod keep_in_touch;
+#[path = "conformance/library.rs"]
+mod library;
 #[path = "conformance/mail_accounts.rs"]
 mod mail_accounts;
 #[path = "conformance/plans.rs"]

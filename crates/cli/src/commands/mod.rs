@@ -9,6 +9,7 @@ mod export;
 mod follow_ups;
 mod import;
 mod keep_in_touch;
+mod library;
 mod mail;
 mod mail_account;
 mod mailbox;
@@ -99,6 +100,7 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Enroll(args) => plans::enroll(&app, args).await,
         Command::Enrollments(args) => plans::enrollments(&app, args).await,
         Command::Template(command) => plans::template(&app, command).await,
+        Command::Library(command) => library::run(&app, command).await,
         Command::Mail(command) => mail::run(&app, command).await,
         Command::Worker(args) => worker::run(&app, args).await,
         Command::User(command) => users::run(&app, command).await,

@@ -33,6 +33,8 @@ struct Agenda {
     promises_at_risk: Vec<OpenPromise>,
     /// People past their keep-in-touch cadence, most overdue first.
     reconnect: Vec<Reconnect>,
+    /// Plan steps waiting for a new library item, and what to add.
+    library_waiting: Vec<tickler_app::library::Waiting>,
     overdue: Vec<Item>,
     today: Vec<Item>,
     upcoming: Vec<Item>,
@@ -57,6 +59,7 @@ pub async fn run(cx: &Context, args: &TodayArgs) -> Outcome {
         truncated: found.more,
         promises_at_risk: at_risk,
         reconnect,
+        library_waiting: tickler_app::library::waiting(&cx.app, &cx.actor).await?,
         overdue: Vec::new(),
         today: Vec::new(),
         upcoming: Vec::new(),
@@ -103,6 +106,13 @@ fn print_text(app: &Frame<'_>, agenda: &Agenda, days: u32) -> Outcome {
                 crate::commands::promises::print_draft(draft)?;
             }
         }
+    }
+    if !agenda.library_waiting.is_empty() {
+        say!("\nWaiting for the library");
+        for item in &agenda.library_waiting {
+            say!("  {} · {}: {}", item.contact_name, item.plan_name, item.reason);
+        }
+        say!("  (add one: tickler library add URL --tag TAG)");
     }
     if !agenda.reconnect.is_empty() {
         say!("\nReconnect");

@@ -416,3 +416,45 @@ both!(imports_read_the_same_file_alike, |t: &Tickler| {
         422,
     );
 });
+
+both!(library_items_and_shares_alike, |t: &Tickler| {
+    let doors = Doors::new(t);
+    let ann = doors.cli.add("Ann Lee", &["--email", "ann@acme.com", "--tag", "pricing"]);
+    doors
+        .api(
+            "POST",
+            "/api/v1/contacts",
+            Some(json!({ "name": "Ann Lee", "emails": ["ann@acme.com"], "tags": ["pricing"] })),
+        )
+        .expect(201);
+    let cli =
+        doors.cli.json(&["library", "add", "https://acme.com/guide", "--tag", "pricing", "--summary", "Worth it"]);
+    let api = doors
+        .api(
+            "POST",
+            "/api/v1/library",
+            Some(json!({ "url": "https://acme.com/guide", "tags": ["pricing"], "summary": "Worth it" })),
+        )
+        .expect(201)
+        .json();
+    assert_eq!(cli, api);
+    let item = id(&cli);
+    doors.cli.ok(&["library", "share", &item.to_string(), "ann", "--send"]);
+    doors.api("POST", &format!("/api/v1/library/{item}/share"), Some(json!({ "contact_id": ann }))).expect(201);
+    let show = |side: &Tickler| side.json(&["library", "show", &item.to_string()]);
+    assert_eq!(show(&doors.cli), show(&doors.api_records));
+    assert_eq!(show(&doors.cli)["sent_to"][0]["via"], "share");
+    doors.same_records();
+    doors.same_refusal(
+        doors.cli.run(&["library", "add", "ftp://acme.com/x"]),
+        doors.api("POST", "/api/v1/library", Some(json!({ "url": "ftp://acme.com/x" }))),
+        2,
+        422,
+    );
+    doors.same_refusal(
+        doors.cli.run(&["library", "rm", "999"]),
+        doors.api("DELETE", "/api/v1/library/999", None),
+        2,
+        404,
+    );
+});

@@ -19,6 +19,7 @@ mod doors;
 mod errors;
 mod instances;
 mod keep_in_touch;
+mod library;
 mod logs;
 mod mail;
 mod mail_account;

@@ -112,8 +112,10 @@ async fn context(state: &AppState, caller: &Caller, id: ContactId) -> Result<min
         .as_ref()
         .filter(|contact_zone| contact_zone.as_str() != caller.zone().as_str())
         .map(|_| now.timestamp().to_zoned_datetime(zone.clone()).strftime("%a %H:%M").to_string());
+    let library = super::library::contact_section(state, caller, id).await?;
     Ok(minijinja::context! {
         page => "contacts",
+        library,
         pacing => pacing_text(&contact, caller, last.as_ref().map(|touch| touch.at), &now),
         cadence_text => contact.details.cadence.map(|cadence| cadence.display()),
         birthday => contact.details.birthday.map(birthday_display),

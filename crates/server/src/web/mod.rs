@@ -7,6 +7,7 @@ mod contacts;
 mod focus;
 mod follow_ups;
 mod keep_in_touch;
+mod library;
 mod mailbox;
 mod plans;
 mod reports;
@@ -63,6 +64,10 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}/reconnect/log", post(keep_in_touch::log))
         .route("/contacts/{id}/reconnect/follow-up", post(keep_in_touch::follow_up))
         .route("/contacts/{id}/reconnect/snooze", post(keep_in_touch::snooze))
+        .route("/library", get(library::list).post(library::create))
+        .route("/library/share", get(library::share_page).post(library::share))
+        .route("/library/{id}", get(library::page).post(library::edit))
+        .route("/library/{id}/delete", post(library::delete))
         .route("/reports", get(reports::page))
         .route("/reports/{file}", get(reports::download))
         .route("/plans", get(plans::list).post(plans::create))
@@ -161,6 +166,9 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "review-added" => "Added as a contact: the mail you exchange with them is logged on them.",
         "review-dismissed" => "Dismissed: they will not be listed again.",
         "focus-sent" => "Sent through Tickler and marked done.",
+        "library-added" => "Added to the library.",
+        "library-removed" => "Removed from the library.",
+        "library-shared" => "Shared through Tickler: the email is on its way and the touch is logged.",
         "deliverable" => "Marked as working again: automatic email may go there.",
         _ => return None,
     })

@@ -4,7 +4,7 @@
 use minijinja::Environment;
 
 /// Every page template, compiled into the binary.
-const TEMPLATES: [(&str, &str); 16] = [
+const TEMPLATES: [(&str, &str); 19] = [
     ("base.html", include_str!("templates/base.html")),
     ("forms.html", include_str!("templates/forms.html")),
     ("sign_in.html", include_str!("templates/sign_in.html")),
@@ -21,6 +21,9 @@ const TEMPLATES: [(&str, &str); 16] = [
     ("drifting.html", include_str!("templates/drifting.html")),
     ("focus.html", include_str!("templates/focus.html")),
     ("reports.html", include_str!("templates/reports.html")),
+    ("library.html", include_str!("templates/library.html")),
+    ("library_item.html", include_str!("templates/library_item.html")),
+    ("library_share.html", include_str!("templates/library_share.html")),
 ];
 
 /// The page templates; `.html` templates escape every value unless marked safe.

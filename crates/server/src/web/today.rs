@@ -133,7 +133,9 @@ async fn context(state: &AppState, caller: &Caller) -> Result<minijinja::Value> 
             .collect();
     let outcomes: Vec<&str> = Outcome::ALL.iter().map(|outcome| outcome.as_str()).collect();
     let waiting = super::review::waiting(state, &actor).await?;
+    let library_waiting = tickler_app::library::waiting(&state.app, &actor).await?;
     Ok(minijinja::context! {
+        library_waiting,
         review => (waiting > 0).then(|| super::review::waiting_text(waiting)),
         page => "today",
         today => now.strftime("%A %-d %B").to_string(),

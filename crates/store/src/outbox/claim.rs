@@ -15,6 +15,7 @@ use sqlx::{Any, Row, Transaction};
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::Contact;
 use tickler_core::ids::{AccountId, ContactId, EnrollmentId, PlanId, UserId};
+use tickler_core::library;
 use tickler_core::plan::{Enrollment, EnrollmentState, Plan, STOPPED_DO_NOT_CONTACT, STOPPED_NOT_NOW, StepAction};
 use tickler_core::send_window;
 use tickler_core::template::{self, Compiled, Rendered};
@@ -30,8 +31,13 @@ use crate::dialect::{Backend, id_list, multi_row_insert, one_off};
 use crate::enrollments::{ENROLLMENT_COLUMNS, enrollment_from_row, pause_in, step_key, stop_in};
 use crate::error::{Error, Result};
 use crate::jobs::{Job, close_job, postpone_job};
+use crate::library::{claim_next_library_item, via as library_via};
 use crate::plans::{MailSettings, mail_settings_in, plan_in};
 use crate::rows::{instant, seconds};
+
+/// How long a step waiting for a new library item waits before it looks again
+/// (adding an item wakes the account's waiting steps at once).
+const LIBRARY_RETRY: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
 /// An account's rules for sending, read once per batch.
 pub(super) struct AccountRules {
@@ -320,14 +326,33 @@ impl<'a> Decision<'a> {
             set_waiting(tx, enrollment.id, Some(&hold.reason), Some(hold.until), now).await?;
             return Ok(Claimed::Run(StepRun::Held(hold)));
         }
-        sending_to.insert(contact.id.get());
         if let Some((email, _)) = existing {
+            sending_to.insert(contact.id.get());
             return Ok(Claimed::Send { email: Box::new(email.clone()), fresh: false });
         }
-        let fields = fields(contact, Some(plan), &zone, &rules.settings, &self.facts.render, now);
         let compiled =
             templates.entry((plan.id, enrollment.next_step)).or_insert_with(|| template::compile(subject, body));
-        let rendered = match compiled.as_ref().map_err(Clone::clone).and_then(|compiled| compiled.render(&fields)) {
+        let compiled = match compiled {
+            Ok(compiled) => &*compiled,
+            Err(error) => {
+                let error = error.clone();
+                return self.pause_unrenderable(tx, &error).await;
+            }
+        };
+        // `{{ library.next }}`: the item is picked and recorded as sent here, in the claiming
+        // transaction, under the contact's lock; with nothing left the step waits.
+        let library_next = if compiled.uses_library() {
+            match claim_next_library_item(tx, self.job.account_id, contact, library_via::PLAN, now).await? {
+                Some(item) => Some(item),
+                None => return self.wait_for_library(tx).await,
+            }
+        } else {
+            None
+        };
+        sending_to.insert(contact.id.get());
+        let mut fields = fields(contact, Some(plan), &zone, &rules.settings, &self.facts.render, now);
+        fields.library_next = library_next;
+        let rendered = match compiled.render(&fields) {
             Ok(rendered) => rendered,
             Err(error) => return self.pause_unrenderable(tx, &error).await,
         };
@@ -427,6 +452,17 @@ impl<'a> Decision<'a> {
             self.facts.last_outreach.get(&contact.id.get()).copied()
         };
         send_window::hold(now, zone, &rules.work_week, gap, last)
+    }
+
+    /// Hold a step whose email uses `{{ library.next }}` when the library has nothing new for
+    /// the contact: the enrollment's waiting reason says what to add, and the step tries again later.
+    async fn wait_for_library(&self, tx: &mut Transaction<'static, Any>) -> Result<Claimed> {
+        let (contact, _, _) = self.records();
+        let reason = library::nothing_new(contact.details.name.first_name(), &contact.details.tags);
+        let hold = send_window::Hold { until: self.now + LIBRARY_RETRY, reason };
+        postpone_job(tx, self.job, hold.until, &hold.reason, false).await?;
+        set_waiting(tx, self.enrollment.id, Some(&hold.reason), Some(hold.until), self.now).await?;
+        Ok(Claimed::Run(StepRun::Held(hold)))
     }
 
     /// Pause the enrollment whose step's template does not render, and close its job failed.

@@ -126,7 +126,11 @@ impl Store {
             };
             let mut connection = self.pool.acquire().await?;
             let zone = contact_zone(&mut connection, account_id, contact).await?;
-            let fields = fields_for(&mut connection, account_id, contact, Some(plan), &zone, now).await?;
+            let mut fields = fields_for(&mut connection, account_id, contact, Some(plan), &zone, now).await?;
+            drop(connection);
+            if template::uses_library(subject, body) {
+                fields.library_next = self.peek_next_library_item(account_id, contact).await?;
+            }
             Ok(template::render(subject, body, &fields)?)
         })
         .await
@@ -567,5 +571,6 @@ pub(super) fn fields(
         }),
         plan: plan.map(|plan| PlanFields { name: plan.name.clone() }),
         today: now.to_zoned_datetime(zone.clone()).strftime("%A %-d %B %Y").to_string(),
+        library_next: None,
     }
 }

@@ -157,6 +157,20 @@ async fn populate(store: &Store, account: AccountId) {
     store.ensure_plan_setup(account, now()).await.unwrap();
     let plan = store.plans(account).await.unwrap()[0].id;
     store.enroll(account, plan, ann.id, now()).await.unwrap();
+    // A library item with tags, shared with Ann.
+    let tags = ["pricing".to_string(), "sales".to_string()];
+    let typed = tickler_core::library::TypedItem {
+        url: Some("https://acme.com/pricing"),
+        summary: Some("Three ways to price"),
+        tags: &tags,
+        ..Default::default()
+    };
+    let item =
+        store.add_library_item(account, &tickler_core::library::ItemDraft::new(&typed).unwrap(), now()).await.unwrap();
+    let mut shared = TouchDraft::new(ann.id, now(), Channel::Email, "Shared: acme.com/pricing").unwrap();
+    shared.direction = tickler_core::touch::Direction::Out;
+    let email = tickler_core::template::Rendered { subject: "For you".into(), body: "Hi".into() };
+    store.share_library_item(account, item.id, &shared, ("ann@acme.com", &email), now()).await.unwrap();
 }
 
 /// A one-email plan whose email went out and was answered: an outbox row, its reply's touch and inbound record.
@@ -241,7 +255,7 @@ both!(a_restore_gives_back_every_table_exactly, async |db: &TestDb| {
     let summary = target.store.restore_backup(target_account, &backup, false).await.unwrap();
     assert_eq!(summary.restored["contacts"], 3);
     let (before, after) = (every_table(&db.store).await, every_table(&target.store).await);
-    for table in ["follow_up_snoozes", "inbound_emails"] {
+    for table in ["follow_up_snoozes", "inbound_emails", "library_items", "library_item_tags", "library_sends"] {
         assert!(before.iter().any(|(name, rows)| name == table && !rows.is_empty()), "{table} is empty");
     }
     for ((table, rows), (_, restored)) in before.iter().zip(&after) {
