@@ -22,6 +22,7 @@ pub mod focus;
 pub mod follow_ups;
 pub mod import;
 pub mod keep_in_touch;
+pub mod lists;
 pub mod mail;
 pub mod mail_accounts;
 pub mod mailbox;
@@ -33,6 +34,7 @@ pub mod sealed;
 pub mod secret;
 pub mod settings;
 pub mod touches;
+pub mod unsubscribe;
 pub mod users;
 pub mod work_addresses;
 pub mod worker;
@@ -48,8 +50,8 @@ pub use error::{Error, Kind, Result};
 pub use sealed::SecretKey;
 /// The records actions return, defined by the store.
 pub use tickler_store::{
-    AgendaRow, Backend, BulkEnrolled, Change, ChangeFeed, Logged, MailSettings, Migration, Record, RestoreSummary,
-    Scheduled, SchemaStatus, Undeliverable, UnknownCorrespondent,
+    AgendaRow, Backend, BulkEnrolled, Change, ChangeFeed, ListSummary, Logged, MailSettings, Member, Migration, Record,
+    RestoreSummary, Scheduled, SchemaStatus, Undeliverable, UnknownCorrespondent,
 };
 
 /// The application: the store the actions act on, and the installation's key

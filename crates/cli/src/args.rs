@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::args_lists::*;
 pub use crate::args_plans::*;
 
 /// Tickler: remembers every contact and every touch, and tells you whom to follow up with today.
@@ -94,6 +95,11 @@ pub enum Command {
     /// Action plans: list, show, create and edit steps; pause, resume or stop enrollments
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Newsletter lists: create, list with member counts, add and remove contacts, show members
+    Lists {
+        #[command(subcommand)]
+        command: Option<ListsCommand>,
+    },
     /// Enroll a contact in a plan (`enroll ann "After interview"`), or every contact with --tag
     Enroll(EnrollArgs),
     /// List enrollments: each contact's plans, next step and why it waits

@@ -92,6 +92,7 @@ impl From<tickler_app::Error> for Failure {
                     Record::Plan | Record::PlanStep => "; see the plans with: tickler plan list",
                     Record::Enrollment => "; see the ids with: tickler enrollments",
                     Record::User => "; see them with: tickler user list",
+                    Record::List => "; see the lists with: tickler lists",
                     _ => "",
                 };
                 Failure::Usage(format!("{message}{hint}"))

@@ -13,6 +13,7 @@ pub mod follow_up;
 pub mod ids;
 pub mod import;
 pub mod intake;
+pub mod list;
 mod names;
 pub mod pacing;
 pub mod plan;

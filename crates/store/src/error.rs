@@ -47,6 +47,10 @@ pub enum Record {
     Contact,
     Enrollment,
     FollowUp,
+    /// A newsletter list.
+    List,
+    /// A newsletter campaign.
+    Campaign,
     Plan,
     /// One step of a plan, by its number.
     PlanStep,
@@ -64,6 +68,8 @@ impl Record {
             Record::Contact => "contact",
             Record::Enrollment => "enrollment",
             Record::FollowUp => "follow-up",
+            Record::List => "list",
+            Record::Campaign => "campaign",
             Record::Plan => "plan",
             Record::PlanStep => "step",
             Record::Promise => "promise",

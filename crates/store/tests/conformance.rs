@@ -12,6 +12,8 @@ mod email_sync;
 mod follow_ups;
 #[path = "conformance/keep_in_touch.rs"]
 mod keep_in_touch;
+#[path = "conformance/lists.rs"]
+mod lists;
 #[path = "conformance/mail_accounts.rs"]
 mod mail_accounts;
 #[path = "conformance/plans.rs"]

@@ -9,6 +9,7 @@ mod export;
 mod follow_ups;
 mod import;
 mod keep_in_touch;
+mod lists;
 mod mail;
 mod mail_account;
 mod mailbox;
@@ -96,6 +97,7 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Backup(args) => backup::backup(&app, args).await,
         Command::Restore(args) => backup::restore(&app, args).await,
         Command::Plan(command) => plans::run(&app, command).await,
+        Command::Lists { command } => lists::run(&app, command).await,
         Command::Enroll(args) => plans::enroll(&app, args).await,
         Command::Enrollments(args) => plans::enrollments(&app, args).await,
         Command::Template(command) => plans::template(&app, command).await,

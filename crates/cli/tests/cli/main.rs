@@ -19,6 +19,7 @@ mod doors;
 mod errors;
 mod instances;
 mod keep_in_touch;
+mod lists;
 mod logs;
 mod mail;
 mod mail_account;

@@ -7,6 +7,7 @@ pub mod contacts;
 mod extract;
 mod follow_ups;
 mod keep_in_touch;
+mod lists;
 pub mod mail_account;
 mod mailbox;
 pub mod plans;
@@ -116,6 +117,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(keep_in_touch::cadences))
         .routes(routes!(keep_in_touch::set_cadence))
         .routes(routes!(keep_in_touch::snooze_reconnect))
+        .routes(routes!(lists::all, lists::create))
+        .routes(routes!(lists::members, lists::add))
+        .routes(routes!(lists::remove))
         .routes(routes!(reports::report))
         .routes(routes!(plans::plans))
         .routes(routes!(plans::create, plans::of_contact))

@@ -7,6 +7,7 @@ mod contacts;
 mod focus;
 mod follow_ups;
 mod keep_in_touch;
+mod lists;
 mod mailbox;
 mod plans;
 mod reports;
@@ -16,6 +17,7 @@ mod sign_in;
 pub mod templates;
 mod today;
 mod transfer;
+mod unsubscribe;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -63,6 +65,11 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}/reconnect/log", post(keep_in_touch::log))
         .route("/contacts/{id}/reconnect/follow-up", post(keep_in_touch::follow_up))
         .route("/contacts/{id}/reconnect/snooze", post(keep_in_touch::snooze))
+        .route("/lists", get(lists::page).post(lists::create))
+        .route("/lists/{id}", get(lists::members))
+        .route("/lists/{id}/add", post(lists::add))
+        .route("/lists/{id}/remove", post(lists::remove))
+        .route("/u/{token}", get(unsubscribe::page).post(unsubscribe::choose))
         .route("/reports", get(reports::page))
         .route("/reports/{file}", get(reports::download))
         .route("/plans", get(plans::list).post(plans::create))
@@ -160,6 +167,9 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "review-added" => "Added as a contact: the mail you exchange with them is logged on them.",
         "review-dismissed" => "Dismissed: they will not be listed again.",
         "focus-sent" => "Sent through Tickler and marked done.",
+        "list-created" => "List created.",
+        "members-added" => "Added to the list.",
+        "members-removed" => "Removed from the list: they left it (their other lists and follow-ups are untouched).",
         "deliverable" => "Marked as working again: automatic email may go there.",
         _ => return None,
     })

@@ -4,7 +4,7 @@
 use minijinja::Environment;
 
 /// Every page template, compiled into the binary.
-const TEMPLATES: [(&str, &str); 16] = [
+const TEMPLATES: [(&str, &str); 19] = [
     ("base.html", include_str!("templates/base.html")),
     ("forms.html", include_str!("templates/forms.html")),
     ("sign_in.html", include_str!("templates/sign_in.html")),
@@ -21,6 +21,9 @@ const TEMPLATES: [(&str, &str); 16] = [
     ("drifting.html", include_str!("templates/drifting.html")),
     ("focus.html", include_str!("templates/focus.html")),
     ("reports.html", include_str!("templates/reports.html")),
+    ("unsubscribe.html", include_str!("templates/unsubscribe.html")),
+    ("lists.html", include_str!("templates/lists.html")),
+    ("list.html", include_str!("templates/list.html")),
 ];
 
 /// The page templates; `.html` templates escape every value unless marked safe.

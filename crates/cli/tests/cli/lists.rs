@@ -1,0 +1,46 @@
+//! `tickler lists`: create lists, add and remove contacts with why, read the
+//! members; membership is its own consent ("not now" stays, "never" cannot be
+//! added, leaving is not "never").
+
+use tickler_test_support::both;
+
+use crate::common::*;
+
+both!(lists_hold_members_with_how_and_why, |t: &Tickler| {
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    t.add("Bob Ray", &["--email", "bob@acme.com"]);
+    t.add("Cy Dee", &["--email", "cy@acme.com"]);
+    let list = t.json(&["lists", "create", "Monthly letter", "--description", "first tuesday"]);
+    assert_eq!(list["name"], "Monthly letter");
+    t.rejects(&["lists", "create", "monthly LETTER"], 1, &["name", "already"]);
+
+    let added =
+        array(t.json(&["lists", "add", "monthly letter", "ann", "bob@acme.com", "--reason", "met at the fair"]));
+    assert_eq!(added.len(), 2);
+    assert!(added.iter().all(|change| change["changed"] == true && change["membership"]["state"] == "subscribed"));
+    assert_eq!(added[0]["membership"]["source"], "user");
+    assert_eq!(added[0]["membership"]["reason"], "met at the fair");
+
+    t.ok(&["consent", "bob", "not-now"]);
+    t.ok(&["consent", "cy", "never"]);
+    t.rejects(&["lists", "add", "Monthly letter", "cy"], 1, &["Cy Dee", "do-not-contact"]);
+
+    let removed = array(t.json(&["lists", "remove", "Monthly letter", "ann", "--reason", "asked by phone"]));
+    assert_eq!(removed[0]["membership"]["state"], "left");
+    assert_eq!(t.json(&["show", "ann"])["contact"]["consent"]["state"], "active", "leaving a list is not never");
+    t.rejects(&["lists", "add", "Monthly letter", "ann"], 1, &["Ann Lee", "left this list"]);
+
+    let summary = array(t.json(&["lists"]));
+    assert_eq!(summary.len(), 1);
+    assert_eq!((summary[0]["subscribed"].as_i64(), summary[0]["left"].as_i64()), (Some(1), Some(1)));
+    let members = array(t.json(&["lists", "members", "Monthly letter", "--state", "subscribed"]));
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0]["contact_name"], "Bob Ray");
+    assert_eq!(members[0]["consent"], "not-now", "\"not now\" stays on the list");
+    let text = t.ok(&["lists"]).stdout;
+    assert!(text.contains("Monthly letter") && text.contains("1 subscribed"), "{text}");
+
+    t.rejects(&["lists", "members", "Weekly"], 2, &["no list matches", "tickler lists"]);
+    t.rejects(&["lists", "members", "Monthly letter", "--state", "maybe"], 2, &["state"]);
+    t.rejects(&["lists", "create", "  "], 2, &["name", "empty"]);
+});
