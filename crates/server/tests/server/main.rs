@@ -10,6 +10,7 @@ mod delivery;
 mod focus;
 mod health;
 mod keep_in_touch;
+mod lists;
 mod mail_account;
 mod own_mail;
 mod pages;
