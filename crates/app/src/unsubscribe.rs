@@ -50,7 +50,7 @@ pub struct Target {
 }
 
 /// The installation's key for signing links, made on first use.
-async fn link_key(app: &App, now: Timestamp) -> Result<Vec<u8>> {
+pub(crate) async fn link_key(app: &App, now: Timestamp) -> Result<Vec<u8>> {
     let text = app.store.installation_secret(LINK_KEY, crate::secret::random_secret, now).await?;
     URL_SAFE_NO_PAD.decode(text.as_bytes()).map_err(|_| Error::internal("the stored link key is not base64"))
 }

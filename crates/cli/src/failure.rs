@@ -93,6 +93,7 @@ impl From<tickler_app::Error> for Failure {
                     Record::Enrollment => "; see the ids with: tickler enrollments",
                     Record::User => "; see them with: tickler user list",
                     Record::List => "; see the lists with: tickler lists",
+                    Record::Campaign => "; see the campaigns with: tickler campaign list",
                     _ => "",
                 };
                 Failure::Usage(format!("{message}{hint}"))

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod agenda;
 pub mod cadence;
+pub mod campaign;
 pub mod consent;
 pub mod contact;
 pub mod digest;

@@ -9,6 +9,7 @@ mod agenda;
 mod api_tokens;
 mod backup;
 mod backup_sections;
+mod campaigns;
 mod changes;
 mod consent;
 mod contacts;
@@ -46,6 +47,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use agenda::{AGENDA_SQL, AgendaRow};
 pub use backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, RestoreSummary};
+pub use campaigns::{Campaign, CampaignDraft, Progress};
 pub use changes::{CHANGES_CHANNEL, Change, ChangeFeed};
 pub use contacts::ContactFilter;
 pub use dialect::Backend;
@@ -62,7 +64,10 @@ pub use keep_in_touch::KeepInTouchRow;
 pub use lists::{ChangedBy, ListSummary, Member, MembershipChange};
 pub use mail_accounts::{MailAccount, MailAccountSettings, MailServerSettings, MailSide};
 pub use operations::{Backlog, PoolUsage};
-pub use outbox::{Delivery, MAX_SEND_ATTEMPTS, OutboundEmail, OutboxState, SendFailure, StepRun, backoff};
+pub use outbox::{
+    CampaignRun, Delivery, MAX_SEND_ATTEMPTS, OutboundEmail, OutboxState, Prepare, Prepared, SendFailure, StepRun,
+    backoff,
+};
 pub use plans::{DEFAULT_REVIEW_HOUR, MailSettings};
 pub use replies::{MailboxPoll, RecordedReply, ReplyOutcome};
 pub use schema::{Migration, SchemaStatus};

@@ -7,6 +7,7 @@
 //! user's own mail server when they set one, else the relay ([`senders`]). It
 //! reads time from a [`Clock`] so tests and `--now` control it.
 
+mod campaigns;
 mod clock;
 pub mod events;
 mod heartbeat;
@@ -423,6 +424,9 @@ async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> 
         report.failed += 1;
         return Ok(report);
     }
+    if job.kind == job_kind::CAMPAIGN {
+        return campaigns::run(store, senders, clock, job).await;
+    }
     let now = clock.now();
     let notice = match job.kind {
         job_kind::DIGEST => notices::digest(store, job, now).await?,
@@ -481,5 +485,7 @@ pub fn to_email(email: &OutboundEmail, date: jiff::Timestamp) -> Email {
         body: email.body.clone(),
         in_reply_to: email.in_reply_to.clone(),
         references: email.references.clone(),
+        html_body: email.html_body.clone(),
+        list_unsubscribe: email.list_unsubscribe.clone(),
     }
 }

@@ -26,6 +26,7 @@ mod mail_account;
 mod mailboxes;
 mod metrics;
 mod migrate;
+mod newsletters;
 mod pacing;
 mod plans;
 mod promises;
