@@ -3,6 +3,7 @@
 //! `/api/openapi.json` is generated from these handlers and their types.
 
 pub mod account;
+mod campaigns;
 pub mod contacts;
 mod extract;
 mod follow_ups;
@@ -120,6 +121,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(lists::all, lists::create))
         .routes(routes!(lists::members, lists::add))
         .routes(routes!(lists::remove))
+        .routes(routes!(campaigns::all, campaigns::create))
+        .routes(routes!(campaigns::show))
+        .routes(routes!(campaigns::preview))
+        .routes(routes!(campaigns::schedule))
+        .routes(routes!(campaigns::change))
         .routes(routes!(reports::report))
         .routes(routes!(plans::plans))
         .routes(routes!(plans::create, plans::of_contact))

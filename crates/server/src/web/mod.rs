@@ -2,6 +2,7 @@
 //! fields, call the same actions as the API ([`crate::ops`]), then redirect
 //! (or show the form again with each error beside its field).
 
+mod campaigns;
 mod contact;
 mod contacts;
 mod focus;
@@ -69,6 +70,10 @@ pub fn router() -> Router<AppState> {
         .route("/lists/{id}", get(lists::members))
         .route("/lists/{id}/add", post(lists::add))
         .route("/lists/{id}/remove", post(lists::remove))
+        .route("/campaigns", get(campaigns::page).post(campaigns::create))
+        .route("/campaigns/{id}", get(campaigns::one))
+        .route("/campaigns/{id}/schedule", post(campaigns::schedule))
+        .route("/campaigns/{id}/{change}", post(campaigns::change))
         .route("/u/{token}", get(unsubscribe::page).post(unsubscribe::choose))
         .route("/reports", get(reports::page))
         .route("/reports/{file}", get(reports::download))
@@ -167,6 +172,9 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "review-added" => "Added as a contact: the mail you exchange with them is logged on them.",
         "review-dismissed" => "Dismissed: they will not be listed again.",
         "focus-sent" => "Sent through Tickler and marked done.",
+        "campaign-created" => "Campaign saved as a draft: preview it, then schedule it.",
+        "campaign-scheduled" => "Scheduled: it goes from then, a few a minute, inside your sending hours.",
+        "campaign-changed" => "Campaign updated.",
         "list-created" => "List created.",
         "members-added" => "Added to the list.",
         "members-removed" => "Removed from the list: they left it (their other lists and follow-ups are untouched).",

@@ -4,7 +4,7 @@
 use minijinja::Environment;
 
 /// Every page template, compiled into the binary.
-const TEMPLATES: [(&str, &str); 19] = [
+const TEMPLATES: [(&str, &str); 21] = [
     ("base.html", include_str!("templates/base.html")),
     ("forms.html", include_str!("templates/forms.html")),
     ("sign_in.html", include_str!("templates/sign_in.html")),
@@ -24,6 +24,8 @@ const TEMPLATES: [(&str, &str); 19] = [
     ("unsubscribe.html", include_str!("templates/unsubscribe.html")),
     ("lists.html", include_str!("templates/lists.html")),
     ("list.html", include_str!("templates/list.html")),
+    ("campaigns.html", include_str!("templates/campaigns.html")),
+    ("campaign.html", include_str!("templates/campaign.html")),
 ];
 
 /// The page templates; `.html` templates escape every value unless marked safe.

@@ -6,6 +6,7 @@
 mod common;
 
 mod api;
+mod campaigns;
 mod delivery;
 mod focus;
 mod health;
