@@ -15,7 +15,7 @@ use crate::auth::ApiCaller;
 use crate::error::Result;
 use crate::state::AppState;
 
-#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns",
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", operation_id = "campaigns",
     responses((status = 200, body = Vec<CampaignView>, description = "Every campaign, newest first, with its progress"), Errors))]
 pub async fn all(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> Result<Json<Vec<CampaignView>>> {
     Ok(Json(campaigns::all(&state.app, &caller.actor(&state)).await?))

@@ -14,7 +14,7 @@ use crate::auth::ApiCaller;
 use crate::error::Result;
 use crate::state::AppState;
 
-#[utoipa::path(get, path = "/api/v1/lists", tag = "lists",
+#[utoipa::path(get, path = "/api/v1/lists", tag = "lists", operation_id = "lists",
     responses((status = 200, body = Vec<ListSummary>, description = "Every list with how many are subscribed, waiting to confirm, and left"), Errors))]
 pub async fn all(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> Result<Json<Vec<ListSummary>>> {
     Ok(Json(lists::all(&state.app, &caller.actor(&state)).await?))
