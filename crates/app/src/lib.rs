@@ -34,6 +34,7 @@ pub mod reports;
 pub mod sealed;
 pub mod secret;
 pub mod settings;
+pub mod sign_up;
 pub mod touches;
 pub mod unsubscribe;
 pub mod users;

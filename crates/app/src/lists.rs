@@ -82,6 +82,11 @@ pub async fn members(app: &App, actor: &Actor, reference: &str, query: &MembersQ
     Ok(app.store.members(actor.account_id(), list.id, query.state).await?)
 }
 
+/// The key of a list's public sign-up form (its page is `/s/{key}`).
+pub async fn sign_up_key(app: &App, actor: &Actor, list: &List) -> Result<String> {
+    Ok(app.store.list_public_key(actor.account_id(), list.id).await?)
+}
+
 /// A contact's lists and where they are on each.
 pub async fn of_contact(app: &App, actor: &Actor, contact_id: ContactId) -> Result<Vec<(List, Membership)>> {
     Ok(app.store.memberships(actor.account_id(), contact_id).await?)

@@ -108,6 +108,11 @@ async fn show_members(
         Ok(members) => members,
         Err(error) => return failure_page(state, &error.into()),
     };
+    let key = match lists::sign_up_key(&state.app, &actor, &list).await {
+        Ok(key) => key,
+        Err(error) => return failure_page(state, &error.into()),
+    };
+    let sign_up_url = format!("{}/s/{key}", state.app.public_url().unwrap_or(""));
     let zone = actor.zone.time_zone();
     let rows: Vec<minijinja::Value> = members
         .iter()
@@ -130,7 +135,7 @@ async fn show_members(
         "list.html",
         Some(caller),
         minijinja::context! {
-            page => "lists", notice, alert, errors, members => rows,
+            page => "lists", notice, alert, errors, members => rows, sign_up_url,
             list => minijinja::context! { id => list.id.get(), name => list.name.as_str(), description => list.description.clone() },
         },
     )

@@ -15,6 +15,7 @@ mod reports;
 mod review;
 mod settings;
 mod sign_in;
+mod sign_up;
 pub mod templates;
 mod today;
 mod transfer;
@@ -74,6 +75,8 @@ pub fn router() -> Router<AppState> {
         .route("/campaigns/{id}", get(campaigns::one))
         .route("/campaigns/{id}/schedule", post(campaigns::schedule))
         .route("/campaigns/{id}/{change}", post(campaigns::change))
+        .route("/s/{key}", get(sign_up::page).post(sign_up::submit))
+        .route("/s/confirm/{token}", get(sign_up::confirm_page).post(sign_up::confirm))
         .route("/u/{token}", get(unsubscribe::page).post(unsubscribe::choose))
         .route("/reports", get(reports::page))
         .route("/reports/{file}", get(reports::download))

@@ -4,7 +4,7 @@
 use minijinja::Environment;
 
 /// Every page template, compiled into the binary.
-const TEMPLATES: [(&str, &str); 21] = [
+const TEMPLATES: [(&str, &str); 23] = [
     ("base.html", include_str!("templates/base.html")),
     ("forms.html", include_str!("templates/forms.html")),
     ("sign_in.html", include_str!("templates/sign_in.html")),
@@ -26,6 +26,8 @@ const TEMPLATES: [(&str, &str); 21] = [
     ("list.html", include_str!("templates/list.html")),
     ("campaigns.html", include_str!("templates/campaigns.html")),
     ("campaign.html", include_str!("templates/campaign.html")),
+    ("sign_up.html", include_str!("templates/sign_up.html")),
+    ("sign_up_confirm.html", include_str!("templates/sign_up_confirm.html")),
 ];
 
 /// The page templates; `.html` templates escape every value unless marked safe.

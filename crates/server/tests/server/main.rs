@@ -18,3 +18,4 @@ mod pages;
 mod replies;
 mod reports;
 mod security;
+mod sign_up;
