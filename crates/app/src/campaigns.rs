@@ -142,7 +142,8 @@ pub async fn preview(app: &App, actor: &Actor, id: CampaignId, contact: &str) ->
     let target = Target { account_id: actor.account_id(), list_id: campaign.list_id, contact_id: contact.id };
     let token = unsubscribe::sign(app, Purpose::Unsubscribe, &target, actor.now).await?;
     let link = format!("{}/u/{token}", base_url.trim_end_matches('/'));
-    let prepared = render(&campaign, &fields, &link, &fields.sender.email).map_err(Error::refused)?;
+    let mailto = Some(fields.sender.email.as_str()).filter(|address| address.contains('@')).or(app.inbound_address());
+    let prepared = render(&campaign, &fields, &link, mailto).map_err(Error::refused)?;
     let tone = tone::check(&format!("{}\n{}", prepared.subject, prepared.text))
         .into_iter()
         .map(|flag| format!("{}: \"{}\"", flag.rule, flag.found))
@@ -153,7 +154,12 @@ pub async fn preview(app: &App, actor: &Actor, id: CampaignId, contact: &str) ->
 /// Render a campaign's message: the template with the contact's fields, then
 /// the Markdown to HTML (raw HTML in it shown as text, never run), each part
 /// ending with the unsubscribe link.
-pub fn render(campaign: &Campaign, fields: &Fields, link: &str, mailto: &str) -> std::result::Result<Prepared, String> {
+pub fn render(
+    campaign: &Campaign,
+    fields: &Fields,
+    link: &str,
+    mailto: Option<&str>,
+) -> std::result::Result<Prepared, String> {
     let rendered = template::render(&campaign.subject, &campaign.body, fields).map_err(|error| error.to_string())?;
     let events = Parser::new(&rendered.body).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
@@ -184,12 +190,14 @@ fn escape(text: &str) -> String {
 pub(crate) fn renderer<'a>(
     key: &'a [u8],
     base_url: &'a str,
+    inbound: Option<&'a str>,
     account_id: AccountId,
 ) -> impl Fn(&Campaign, &Contact, &Fields) -> std::result::Result<Prepared, String> + Sync + 'a {
     move |campaign: &Campaign, contact: &Contact, fields: &Fields| {
         let target = Target { account_id, list_id: campaign.list_id, contact_id: contact.id };
         let token = unsubscribe::sign_with(key, Purpose::Unsubscribe, &target).map_err(|error| error.message)?;
         let link = format!("{}/u/{token}", base_url.trim_end_matches('/'));
-        render(campaign, fields, &link, &fields.sender.email)
+        let mailto = Some(fields.sender.email.as_str()).filter(|address| address.contains('@')).or(inbound);
+        render(campaign, fields, &link, mailto)
     }
 }

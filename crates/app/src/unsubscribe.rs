@@ -106,9 +106,12 @@ pub async fn verify(app: &App, purpose: Purpose, token: &str, now: Timestamp) ->
     verify_with(&link_key(app, now).await?, purpose, token)
 }
 
-/// The `List-Unsubscribe` header's value: the HTTPS link and a mailto.
-pub fn header_value(link: &str, mailto: &str) -> String {
-    format!("<{link}>, <mailto:{mailto}?subject=unsubscribe>")
+/// The `List-Unsubscribe` header's value: the HTTPS link, and a mailto when there is an address to write to.
+pub fn header_value(link: &str, mailto: Option<&str>) -> String {
+    match mailto.map(str::trim).filter(|address| address.contains('@')) {
+        Some(address) => format!("<{link}>, <mailto:{address}?subject=unsubscribe>"),
+        None => format!("<{link}>"),
+    }
 }
 
 /// What the unsubscribe page may show: the list's name and whether the link still does anything.

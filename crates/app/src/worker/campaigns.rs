@@ -33,7 +33,7 @@ pub(super) async fn run(
             return Ok(report);
         }
     };
-    let prepare = crate::campaigns::renderer(&key, base_url, job.account_id);
+    let prepare = crate::campaigns::renderer(&key, base_url, app.inbound_address(), job.account_id);
     match store.claim_campaign(job, now, &prepare).await? {
         CampaignRun::Closed(_) => report.closed += 1,
         CampaignRun::Held(_) => report.held += 1,
