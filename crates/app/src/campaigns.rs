@@ -151,6 +151,56 @@ pub async fn preview(app: &App, actor: &Actor, id: CampaignId, contact: &str) ->
     Ok(Preview { subject: prepared.subject, text: prepared.text, html: prepared.html, tone })
 }
 
+/// Where a test send went.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TestSend {
+    pub to: String,
+    /// Whose message it is (the contact it was rendered for).
+    pub rendered_for: String,
+}
+
+/// Send a campaign's message, as `contact` would get it, to yourself (`to`:
+/// the signed-in user's address, else the account's From) through the outbox
+/// and the worker, with its HTML part and unsubscribe header; "[Test]" before the subject.
+pub async fn test_send(app: &App, actor: &Actor, id: CampaignId, contact: &str, to: Option<&str>) -> Result<TestSend> {
+    let to = match non_blank(to) {
+        Some(to) => {
+            tickler_core::contact::EmailAddress::parse(to).map_err(|error| Error::from(error).renamed("email", "to"))?
+        }
+        None => {
+            let own = match &actor.user {
+                Some(user) => user.email.as_str().to_string(),
+                None => app.store.mail_settings(actor.account_id()).await?.from_address,
+            };
+            tickler_core::contact::EmailAddress::parse(&own).map_err(|_| {
+                Error::invalid("to", "give the address to send the test to (you have no From address set)")
+            })?
+        }
+    };
+    let preview = preview(app, actor, id, contact).await?;
+    let (campaign, _) = app.store.campaign(actor.account_id(), id).await?;
+    let found = crate::contacts::find(app, actor, contact).await?;
+    let fields = app.store.template_fields(actor.account_id(), &found, actor.now).await?;
+    let base_url = app.public_url().unwrap_or("https://tickler.invalid");
+    let target = Target { account_id: actor.account_id(), list_id: campaign.list_id, contact_id: found.id };
+    let token = unsubscribe::sign(app, Purpose::Unsubscribe, &target, actor.now).await?;
+    let link = format!("{base_url}/u/{token}");
+    let mailto = Some(fields.sender.email.as_str()).filter(|address| address.contains('@')).or(app.inbound_address());
+    let payload = serde_json::json!({
+        "to": to.as_str(),
+        "subject": format!("[Test] {}", preview.subject),
+        "body": preview.text,
+        "html": preview.html,
+        "list_unsubscribe": unsubscribe::header_value(&link, mailto),
+    });
+    let key = format!("campaign-test:{}:{}:{}", id, found.id, actor.now.as_millisecond());
+    app.store
+        .add_job(tickler_store::JobKind::Reminder, actor.account_id(), &payload.to_string(), &key, actor.now)
+        .await?;
+    Ok(TestSend { to: to.as_str().to_string(), rendered_for: found.name().to_string() })
+}
+
 /// Render a campaign's message: the template with the contact's fields, then
 /// the Markdown to HTML (raw HTML in it shown as text, never run), each part
 /// ending with the unsubscribe link.

@@ -12,6 +12,8 @@ pub enum CampaignCommand {
     Show(CampaignRef),
     /// The message as a contact would get it, with the tone check
     Preview(CampaignPreviewArgs),
+    /// Send the message, as a contact would get it, to yourself (the worker sends it; "[Test]" before the subject)
+    Test(CampaignTestArgs),
     /// Send from a natural-language moment in the account's zone ("first tuesday of next month 9am"), or now
     Schedule(CampaignScheduleArgs),
     /// Pause sending; resume carries on where it stopped
@@ -54,4 +56,14 @@ pub struct CampaignScheduleArgs {
     pub id: i64,
     /// When ("first tuesday of next month 9am"); default now
     pub when: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignTestArgs {
+    pub id: i64,
+    /// The contact it is rendered for: id, email or name
+    pub contact: String,
+    /// Where to send it (default: your From address)
+    #[arg(long)]
+    pub to: Option<String>,
 }

@@ -65,8 +65,8 @@ pub use lists::{ChangedBy, ListSummary, Member, MembershipChange};
 pub use mail_accounts::{MailAccount, MailAccountSettings, MailServerSettings, MailSide};
 pub use operations::{Backlog, PoolUsage};
 pub use outbox::{
-    CampaignRun, Delivery, MAX_SEND_ATTEMPTS, OutboundEmail, OutboxState, Prepare, Prepared, SendFailure, StepRun,
-    backoff,
+    CampaignRun, Delivery, MAX_SEND_ATTEMPTS, NoticeExtra, OutboundEmail, OutboxState, Prepare, Prepared, SendFailure,
+    StepRun, backoff,
 };
 pub use plans::{DEFAULT_REVIEW_HOUR, MailSettings};
 pub use replies::{MailboxPoll, RecordedReply, ReplyOutcome};

@@ -449,7 +449,11 @@ async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> 
         job_kind::REMINDER => format!("{}:{}:{}", job.kind, job.account_id, job.id),
         _ => format!("{}:{}:{}", job.kind, job.account_id, job.payload),
     };
-    let Some(email) = store.queue_notice(job, &key, &to, &rendered, now).await? else {
+    let extra = match job.kind {
+        job_kind::REMINDER => notices::reminder_extra(job),
+        _ => tickler_store::NoticeExtra::default(),
+    };
+    let Some(email) = store.queue_notice(job, &key, &to, &rendered, &extra, now).await? else {
         report.closed += 1;
         return Ok(report);
     };

@@ -49,6 +49,15 @@ pub async fn run(cx: &Context, command: CampaignCommand) -> Outcome {
             }
             return Ok(());
         }
+        CampaignCommand::Test(args) => {
+            let sent =
+                campaigns::test_send(app, actor, CampaignId::new(args.id), &args.contact, args.to.as_deref()).await?;
+            if cx.json {
+                return render::json(&sent);
+            }
+            say!("Queued a test to {} (rendered for {}); the worker sends it", sent.to, sent.rendered_for);
+            return Ok(());
+        }
         CampaignCommand::Schedule(args) => {
             campaigns::schedule(app, actor, CampaignId::new(args.id), &ScheduleInput { when: args.when }).await?
         }

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use tickler_app::campaigns::{self, CampaignInput, CampaignView, Preview, ScheduleInput};
+use tickler_app::campaigns::{self, CampaignInput, CampaignView, Preview, ScheduleInput, TestSend};
 use tickler_core::ids::CampaignId;
 use utoipa::{IntoParams, ToSchema};
 
@@ -69,6 +69,29 @@ pub async fn schedule(
     ApiJson(input): ApiJson<ScheduleInput>,
 ) -> Result<Json<CampaignView>> {
     Ok(Json(campaigns::schedule(&state.app, &caller.actor(&state), id, &input).await?))
+}
+
+/// Whom to render a test send for, and where it goes.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestInput {
+    /// The contact it is rendered for: id, email or name.
+    pub contact: String,
+    /// Where it goes; default: the caller's own address.
+    pub to: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/test", tag = "campaigns", operation_id = "test_campaign",
+    params(("id" = i64, Path)), request_body = TestInput,
+    responses((status = 202, body = TestSend, description = "Queued: the worker sends it"), Errors))]
+pub async fn test(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<CampaignId>,
+    ApiJson(input): ApiJson<TestInput>,
+) -> Result<(StatusCode, Json<TestSend>)> {
+    let sent = campaigns::test_send(&state.app, &caller.actor(&state), id, &input.contact, input.to.as_deref()).await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)))
 }
 
 /// Pause, resume or cancel.

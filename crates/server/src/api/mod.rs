@@ -125,6 +125,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(campaigns::show))
         .routes(routes!(campaigns::preview))
         .routes(routes!(campaigns::schedule))
+        .routes(routes!(campaigns::test))
         .routes(routes!(campaigns::change))
         .routes(routes!(reports::report))
         .routes(routes!(plans::plans))

@@ -186,6 +186,26 @@ pub async fn schedule(
 }
 
 #[derive(Debug, Default, Deserialize)]
+pub struct TestForm {
+    contact: String,
+}
+
+/// Send the message, as a contact would get it, to the signed-in user.
+pub async fn test(State(state): State<AppState>, Path(id): Path<CampaignId>, form: PageForm<TestForm>) -> Response {
+    let PageForm { caller, form } = form;
+    match campaigns::test_send(&state.app, &caller.actor(&state), id, &form.contact, None).await {
+        Ok(_) => done_redirect(&format!("/campaigns/{id}"), "campaign-test"),
+        Err(error) => {
+            let failure: Failure = error.into();
+            let failure = Failure { field: failure.field.or_else(|| Some("contact".into())), ..failure };
+            let mut errors = FormErrors::new();
+            place("test", &failure, &mut errors);
+            show_one(&state, &caller, id, failure.status, errors, None, None).await
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
 pub struct Empty {}
 
 pub async fn change(

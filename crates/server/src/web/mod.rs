@@ -74,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .route("/campaigns", get(campaigns::page).post(campaigns::create))
         .route("/campaigns/{id}", get(campaigns::one))
         .route("/campaigns/{id}/schedule", post(campaigns::schedule))
+        .route("/campaigns/{id}/test", post(campaigns::test))
         .route("/campaigns/{id}/{change}", post(campaigns::change))
         .route("/s/{key}", get(sign_up::page).post(sign_up::submit))
         .route("/s/confirm/{token}", get(sign_up::confirm_page).post(sign_up::confirm))
@@ -178,6 +179,7 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "campaign-created" => "Campaign saved as a draft: preview it, then schedule it.",
         "campaign-scheduled" => "Scheduled: it goes from then, a few a minute, inside your sending hours.",
         "campaign-changed" => "Campaign updated.",
+        "campaign-test" => "Test queued to your address: the worker sends it in a moment.",
         "list-created" => "List created.",
         "members-added" => "Added to the list.",
         "members-removed" => "Removed from the list: they left it (their other lists and follow-ups are untouched).",

@@ -6,7 +6,12 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tickler_test_support::both;
 
-use crate::common::Server;
+use tickler_app::App;
+use tickler_app::worker::{Clock, WorkerConfig, drain};
+use tickler_mail::{Mailer, Security, SmtpConfig};
+use tickler_test_support::smtp_sink::SmtpSink;
+
+use crate::common::{self, Server};
 
 both!(a_campaign_is_written_previewed_scheduled_and_stopped, async |server: &Server| {
     let user = server.first_user("sam@example.com").await;
@@ -64,4 +69,40 @@ both!(a_campaign_is_written_previewed_scheduled_and_stopped, async |server: &Ser
     assert_eq!(shown["state"], "cancelled");
     let (_, page) = browser.page("/campaigns").await;
     assert!(page.contains("News") && page.contains("cancelled"), "{page}");
+});
+
+both!(a_test_send_goes_to_yourself_as_the_contact_would_get_it, async |server: &Server| {
+    let user = server.first_user("sam@example.com").await;
+    let api = server.api(&user).await;
+    api.post("/api/v1/contacts", json!({ "name": "Ann Lee", "emails": ["ann@acme.com"] })).await;
+    api.post("/api/v1/lists", json!({ "name": "Monthly letter" })).await;
+    let body = "Hello {{ contact.first_name }}, *three* ideas.";
+    let (_, created) =
+        api.post("/api/v1/campaigns", json!({ "list": "Monthly letter", "subject": "News", "body": body })).await;
+    let path = format!("/api/v1/campaigns/{}/test", created["id"]);
+    let (status, error) = api.post(&path, json!({ "contact": "ann", "to": "nope" })).await;
+    assert_eq!((status, error["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("to")), "{error}");
+    let (status, sent) = api.post(&path, json!({ "contact": "ann" })).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{sent}");
+    assert_eq!((sent["to"].as_str(), sent["rendered_for"].as_str()), (Some("sam@example.com"), Some("Ann Lee")));
+
+    let sink = SmtpSink::start();
+    let config = SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        security: Security::None,
+        from_address: "letters@tickler.example".into(),
+        ..SmtpConfig::default()
+    };
+    let app = App::from_store(server.db.store.clone());
+    drain(&app, &Mailer::new(&config).unwrap(), &WorkerConfig::new(Clock::starting_at(common::now()))).await.unwrap();
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1, "only the test, to the user; nothing to Ann");
+    let message = &messages[0];
+    assert_eq!((message.header("to"), message.header("subject")), (Some("sam@example.com"), Some("[Test] News")));
+    assert_eq!(message.header("list-unsubscribe-post"), Some("List-Unsubscribe=One-Click"));
+    assert!(message.header("list-unsubscribe").unwrap().contains("/u/"));
+    assert!(message.body.contains("Hello Ann") && message.body.contains("<em>three</em>"), "{}", message.body);
+    let (_, shown) = api.get(&format!("/api/v1/campaigns/{}", created["id"])).await;
+    assert_eq!(shown["state"], "draft", "a test changes nothing");
 });

@@ -73,6 +73,13 @@ pub struct OutboundEmail {
     pub list_unsubscribe: Option<String>,
 }
 
+/// What a notice may carry beside its text: a newsletter's test send has its HTML part and unsubscribe header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoticeExtra {
+    pub html: Option<String>,
+    pub list_unsubscribe: Option<String>,
+}
+
 /// What claiming a plan step led to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepRun {
@@ -180,6 +187,7 @@ impl Store {
         key: &str,
         to: &str,
         rendered: &Rendered,
+        extra: &NoticeExtra,
         now: Timestamp,
     ) -> Result<Option<OutboundEmail>> {
         crate::error::during("queueing a notice", async {
@@ -189,7 +197,8 @@ impl Store {
             let message_id = format!("<{}.{}@{domain}>", key.replace([':', ' '], "."), job.account_id);
             sqlx::query(
             "INSERT INTO outbox (account_id, dedupe_key, message_id, refs, to_address, subject, body, state, attempts, \
-             created_at) VALUES ($1, $2, $3, '', $4, $5, $6, 'queued', 0, $7) ON CONFLICT (dedupe_key) DO NOTHING",
+             created_at, html_body, list_unsubscribe) VALUES ($1, $2, $3, '', $4, $5, $6, 'queued', 0, $7, $8, $9) \
+             ON CONFLICT (dedupe_key) DO NOTHING",
         )
         .bind(job.account_id.get())
         .bind(key)
@@ -198,6 +207,8 @@ impl Store {
         .bind(&rendered.subject)
         .bind(&rendered.body)
         .bind(seconds(now))
+        .bind(extra.html.as_deref())
+        .bind(extra.list_unsubscribe.as_deref())
         .execute(&mut *tx)
         .await?;
             let statement = format!("{EMAIL_SELECT} WHERE o.dedupe_key = $1");
