@@ -2,6 +2,8 @@
 
 mod common;
 
+#[path = "conformance/campaigns.rs"]
+mod campaigns;
 #[path = "conformance/consent.rs"]
 mod consent;
 #[path = "conformance/contacts.rs"]
