@@ -20,10 +20,14 @@ pub(super) async fn run(
     let mut report = PassReport::default();
     let now = clock.now();
     let Some(base_url) = app.public_url() else {
-        let reason = "newsletters need the address people reach Tickler at, for their unsubscribe links: \
-                      set --public-url (TICKLER_PUBLIC_URL)";
-        store.finish_job(job, Some(reason), now).await?;
-        report.failed += 1;
+        // Left claimed: the job comes back when its lease runs out, and goes once the address is set.
+        tracing::warn!(
+            target: events::TARGET,
+            job_id = job.id,
+            "a newsletter waits: its unsubscribe links need the address people reach Tickler at; \
+             set --public-url (TICKLER_PUBLIC_URL)"
+        );
+        report.held += 1;
         return Ok(report);
     };
     let key = match crate::unsubscribe::link_key(app, now).await {
