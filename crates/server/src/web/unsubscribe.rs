@@ -25,10 +25,9 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> R
 
 /// One click from a mail app, or a choice on the page.
 pub async fn choose(State(state): State<AppState>, Path(token): Path<String>, body: Bytes) -> Response {
-    let pairs = match form_pairs(&body) {
-        Ok(pairs) => pairs,
-        Err(failure) => return failure_page(&state, &failure),
-    };
+    // Mail apps may send the one-click body as multipart/form-data (RFC 8058): whatever does not read as this
+    // page's own form is a one-click "leave this list", never more.
+    let pairs = form_pairs(&body).unwrap_or_default();
     let never = pairs.iter().any(|(key, value)| key == "choice" && value == "never");
     let done = if never {
         unsubscribe::never(&state.app, &token, state.now()).await

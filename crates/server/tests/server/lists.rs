@@ -104,6 +104,21 @@ both!(the_unsubscribe_link_works_in_one_click_and_refuses_a_changed_token, async
     let (_, members) = api.get(&format!("/api/v1/lists/{}/members?state=subscribed", lists[1])).await;
     assert_eq!(members.as_array().unwrap().len(), 2, "the other list is untouched");
 
+    // A mail app may send the one-click body as multipart/form-data: it leaves the list, nothing more.
+    let bob_letter = token(&bob, lists[0]).await;
+    let response = anonymous
+        .request(Method::POST, &format!("/u/{bob_letter}"))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body("--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--XyZ--\r\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (_, left) = api.get(&format!("/api/v1/lists/{}/members?state=left", lists[0])).await;
+    assert_eq!(left.as_array().unwrap().len(), 2, "{left}");
+    let (_, shown) = api.get(&format!("/api/v1/contacts/{}", bob["id"])).await;
+    assert_eq!(shown["consent"]["state"], "active");
+
     // "Please don't contact me at all": do-not-contact, recorded with when and why.
     let bob_news = token(&bob, lists[1]).await;
     let response =

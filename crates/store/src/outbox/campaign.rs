@@ -111,10 +111,8 @@ impl Store {
                     set_send(&mut tx, key, SendState::Skipped, Some("the contact was deleted"), now).await?;
                     continue;
                 };
-                if let Some((email, state)) = batch.outbox.get(&contact_id)
-                    && *state == OutboxState::Sent
-                {
-                    let _ = email;
+                if batch.outbox.get(&contact_id).is_some_and(|(_, state)| *state == OutboxState::Sent) {
+                    // The server took it; the worker that sent it stopped before recording that.
                     set_send(&mut tx, key, SendState::Sent, None, now).await?;
                     continue;
                 }
