@@ -254,7 +254,7 @@ async function everyPageOnAPhone(browser, signedIn) {
 }
 
 /** Pages beyond the demo's links that must fit a phone too. */
-const EXTRA_PAGES = ["/drifting", "/focus", "/reports", "/reports?period=6m"];
+const EXTRA_PAGES = ["/drifting", "/focus", "/reports", "/reports?period=6m", "/lists", "/campaigns"];
 
 /** Press a key that leads to another page, and wait for it. */
 async function pressAndLoad(page, key) {
