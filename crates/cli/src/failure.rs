@@ -69,6 +69,7 @@ fn flag_name(field: &str) -> Option<&'static str> {
         "imap_password" => "imap-password",
         "inbox_folder" => "inbox-folder",
         "sent_folder" => "sent-folder",
+        "per_minute" => "per-minute",
         _ => return None,
     })
 }

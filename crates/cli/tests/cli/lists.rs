@@ -44,3 +44,38 @@ both!(lists_hold_members_with_how_and_why, |t: &Tickler| {
     t.rejects(&["lists", "members", "Monthly letter", "--state", "maybe"], 2, &["state"]);
     t.rejects(&["lists", "create", "  "], 2, &["name", "empty"]);
 });
+
+both!(campaigns_from_the_command_line, |t: &Tickler| {
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    t.ok(&["lists", "create", "Monthly letter"]);
+    t.ok(&["lists", "add", "Monthly letter", "ann"]);
+    let letter = "Hi {{ contact.first_name }},\n\nAs per my last email, **three** ideas.\n";
+    let output = t.run_with_stdin(
+        &["campaign", "create", "Monthly letter", "--subject", "News", "--body", "-", "--json"],
+        Some(letter),
+    );
+    let created = output.success().json();
+    assert_eq!((created["state"].as_str(), created["progress"]["waiting"].as_i64()), (Some("draft"), Some(1)));
+    let id = created["id"].as_i64().unwrap().to_string();
+    let preview = t.json(&["campaign", "preview", &id, "ann"]);
+    assert!(preview["text"].as_str().unwrap().starts_with("Hi Ann,"), "{preview}");
+    assert!(!preview["tone"].as_array().unwrap().is_empty(), "the tone check: {preview}");
+    let scheduled = t.json(&["campaign", "schedule", &id, "first tuesday of next month 9am"]);
+    assert_eq!(scheduled["send_at"], "2026-12-01T14:00:00Z", "9am in New York: {scheduled}");
+    assert_eq!(t.json(&["campaign", "pause", &id])["state"], "paused");
+    t.rejects(&["campaign", "pause", &id], 1, &["paused"]);
+    assert_eq!(t.json(&["campaign", "resume", &id])["state"], "scheduled");
+    assert_eq!(t.json(&["campaign", "cancel", &id])["state"], "cancelled");
+    let text = t.ok(&["campaign", "list"]).stdout;
+    assert!(
+        text.contains("cancelled") && text.contains("\"News\"") && text.contains("0 waiting"),
+        "a cancelled campaign waits for nobody: {text}"
+    );
+    t.rejects(&["campaign", "create", "Weekly", "--subject", "x", "--body", "y"], 2, &["no list matches"]);
+    t.rejects(
+        &["campaign", "create", "Monthly letter", "--subject", "x", "--body", "y", "--per-minute", "0"],
+        2,
+        &["per-minute"],
+    );
+    t.rejects(&["campaign", "show", "999"], 2, &["no campaign matches", "tickler campaign list"]);
+});
