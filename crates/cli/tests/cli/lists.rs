@@ -79,3 +79,42 @@ both!(campaigns_from_the_command_line, |t: &Tickler| {
     );
     t.rejects(&["campaign", "show", "999"], 2, &["no campaign matches", "tickler campaign list"]);
 });
+
+both!(an_import_column_names_the_lists_each_contact_joins, |t: &Tickler| {
+    t.ok(&["lists", "create", "Monthly letter"]);
+    t.ok(&["lists", "create", "Product news"]);
+    t.add("Cy Dee", &["--email", "cy@acme.com"]);
+    t.ok(&["lists", "add", "Product news", "cy"]);
+    t.ok(&["lists", "remove", "Product news", "cy"]);
+    let csv = "Name,Email,Lists\n\
+               Ann Lee,ann@acme.com,\"Monthly letter; Product news\"\n\
+               Bob Ray,bob@acme.com,monthly LETTER\n\
+               Cy Dee,cy@acme.com,Product news\n\
+               Di Eng,di@acme.com,Weekly\n";
+    let path = std::env::temp_dir().join(format!("tickler-lists-{}-{}.csv", std::process::id(), t.database().len()));
+    std::fs::write(&path, csv).unwrap();
+    let dry = t.json(&["import", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(dry["created"].as_u64(), Some(3));
+    assert_eq!(array(t.json(&["lists", "members", "Monthly letter"])).len(), 0, "a dry run joins nobody");
+    let report = t.json(&["import", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).unwrap();
+    let warnings: Vec<String> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| format!("{} {} {}", w["row"], w["field"], w["reason"]))
+        .collect();
+    assert!(warnings.iter().any(|w| w.starts_with("4 \"lists\"") && w.contains("left this list")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.starts_with("5 \"lists\"") && w.contains("no list is named \\\"Weekly\\\"")),
+        "{warnings:?}"
+    );
+    let monthly = array(t.json(&["lists", "members", "Monthly letter"]));
+    let names: Vec<&str> = monthly.iter().map(|m| m["contact_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Ann Lee", "Bob Ray"]);
+    assert!(monthly.iter().all(|m| m["source"] == "import"), "{monthly:?}");
+    let news = array(t.json(&["lists", "members", "Product news"]));
+    let states: Vec<(&str, &str)> =
+        news.iter().map(|m| (m["contact_name"].as_str().unwrap(), m["state"].as_str().unwrap())).collect();
+    assert_eq!(states, [("Ann Lee", "subscribed"), ("Cy Dee", "left")], "an import never puts back someone who left");
+});
