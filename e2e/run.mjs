@@ -13,6 +13,11 @@
 //                                         Focus, the daily block, with the keyboard only:
 //                                         five follow-ups due today (set up by the caller)
 //                                         worked with d, n, s, x, j/k, e and ?, to the summary
+//   node e2e/run.mjs unsubscribe URL EMAIL PASSWORD LIST_PATH LEAVE_LINK NEVER_LINK
+//                                         the unsubscribe links of two received newsletters:
+//                                         "just this list" on one, "don't contact me at all"
+//                                         on the other, a tampered link refused; then the
+//                                         list's page as its user sees it
 //
 // The server must run with `--now 2026-11-24T10:00:00-05:00` (a Tuesday), so
 // "next tuesday 3pm" is Tue 1 Dec 2026, 15:00. Exits non-zero on the first
@@ -21,8 +26,8 @@ import { chromium } from "playwright-core";
 
 const [mode, base, ...rest] = process.argv.slice(2);
 const screenshot = mode === "demo" ? rest[0] : undefined;
-if (!["flow", "demo", "focus"].includes(mode) || !base) {
-  console.error("usage: node e2e/run.mjs flow|demo URL [SCREENSHOT.png] | focus URL EMAIL PASSWORD");
+if (!["flow", "demo", "focus", "unsubscribe"].includes(mode) || !base) {
+  console.error("usage: node e2e/run.mjs flow|demo URL [SCREENSHOT.png] | focus URL EMAIL PASSWORD | unsubscribe URL EMAIL PASSWORD LIST_PATH LEAVE_LINK NEVER_LINK");
   process.exit(2);
 }
 const url = (path) => new URL(path, base).toString();
@@ -260,7 +265,7 @@ async function everyPageOnAPhone(browser, signedIn) {
 }
 
 /** Pages beyond the demo's links that must fit a phone too. */
-const EXTRA_PAGES = ["/drifting", "/focus", "/reports", "/reports?period=6m"];
+const EXTRA_PAGES = ["/drifting", "/focus", "/reports", "/reports?period=6m", "/lists", "/campaigns"];
 
 /** Press a key that leads to another page, and wait for it. */
 async function pressAndLoad(page, key) {
@@ -380,6 +385,49 @@ async function focus(browser) {
   await context.close();
 }
 
+async function unsubscribe(browser) {
+  const [email, password, listPath, leaveLink, neverLink] = rest;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "America/New_York" });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+
+  // "Fewer emails: just this list", from the first message's link, without signing in.
+  let response = await page.goto(leaveLink);
+  check(response.status() === 200, `the unsubscribe link opens (${response.status()})`);
+  const heading = await page.locator("h1").innerText();
+  check(heading.includes("Monthly letter"), `the page names the list (${heading})`);
+  const text = await page.locator("main").innerText();
+  check(!text.includes("Ann") && !text.includes("@"), "the page says nothing about the contact");
+  await submit(page, page.locator("#choose-list"));
+  check(await page.locator("#done-list").isVisible(), "leaving the list is confirmed");
+  check((await page.locator("#choose-list").count()) === 0, "the list is left: that choice is gone");
+
+  // "Please don't contact me at all", from the second message's link.
+  await page.goto(neverLink);
+  await submit(page, page.locator("#choose-never"));
+  check(await page.locator("#done-never").isVisible(), "do-not-contact is confirmed");
+
+  // A tampered token: one character of its signature changed.
+  const last = neverLink.slice(-1);
+  const tampered = neverLink.slice(0, -1) + (last === "A" ? "B" : "A");
+  response = await page.goto(tampered);
+  check(response.status() === 403, `a tampered link is refused (${response.status()})`);
+  check((await page.locator("main").innerText()).includes("not valid"), "the refusal says the link is not valid");
+
+  // The user sees both changes on the list's page.
+  await page.goto(url("/login"));
+  await page.fill("#f-login-email", email);
+  await page.fill("#f-login-password", password);
+  await page.keyboard.press("Enter");
+  await page.waitForURL(url("/today"));
+  await page.goto(url(listPath));
+  const ann = await page.locator("tr", { hasText: "Ann Lee" }).innerText();
+  check(ann.includes("left") && ann.includes("unsubscribe"), `Ann left the list through the link (${ann})`);
+  const bob = await page.locator("tr", { hasText: "Bob Ray" }).innerText();
+  check(bob.includes("do not contact") && bob.includes("left"), `Bob is do-not-contact and off the list (${bob})`);
+  await context.close();
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
@@ -387,7 +435,7 @@ const browser = await chromium.launch({
 });
 let failed = false;
 try {
-  await ({ flow, demo, focus }[mode])(browser);
+  await ({ flow, demo, focus, unsubscribe }[mode])(browser);
 } catch (error) {
   failed = true;
   console.error(`FAIL (${mode}) after ${passed} checks: ${error.stack || error}`);

@@ -4,7 +4,7 @@
 use std::io::BufRead;
 
 use serde::Serialize;
-use tickler_core::import::{ImportSummary, OnDuplicate};
+use tickler_core::import::{ImportSummary, OnDuplicate, RowIssue};
 use tickler_core::intake::non_blank;
 use tickler_transfer::{ColumnMap, CsvContacts, Format, Layout, RowRead};
 
@@ -88,13 +88,18 @@ pub async fn import(
     let mut import = app.store.begin_import(actor.account_id(), on_duplicate, options.dry_run, actor.now).await?;
     let mut layout = None;
     let mut left_out = Vec::new();
+    let mut joining = Joining::default();
     match format {
         Format::Csv => {
             let mut rows = CsvContacts::new(input, &maps).map_err(file_error)?;
             layout = Some(rows.layout());
             let mut batch: Vec<RowRead> = Vec::with_capacity(ROWS_PER_TRANSACTION);
             for row in rows.by_ref() {
-                batch.push(row.map_err(file_error)?);
+                let row = row.map_err(file_error)?;
+                if let Ok(read) = &row {
+                    joining.note(read);
+                }
+                batch.push(row);
                 if batch.len() == ROWS_PER_TRANSACTION {
                     import.add_batch(std::mem::take(&mut batch)).await?;
                 }
@@ -113,6 +118,9 @@ pub async fn import(
     }
     let mut summary = import.finish().await?;
     summary.left_out = left_out;
+    if !summary.dry_run {
+        joining.join(app, actor, file_name, &mut summary).await?;
+    }
     Ok(ImportReport { format, layout, on_duplicate, summary })
 }
 
@@ -121,5 +129,52 @@ fn file_error(error: tickler_transfer::Error) -> Error {
     match error {
         tickler_transfer::Error::Io(error) => Error::new(Kind::Unavailable, format!("file: cannot read: {error}")),
         other => Error::invalid("file", other.to_string()),
+    }
+}
+
+/// The lists each imported row names, joined once its contact is written.
+#[derive(Default)]
+struct Joining {
+    /// (row, the contact's first address, the list names).
+    rows: Vec<(u64, String, Vec<String>)>,
+}
+
+impl Joining {
+    fn note(&mut self, row: &tickler_core::import::ImportRow) {
+        if let (false, Some(email)) = (row.lists.is_empty(), row.details.emails.first()) {
+            self.rows.push((row.row, email.as_str().to_string(), row.lists.clone()));
+        }
+    }
+
+    /// Add each contact to the lists its row names (source: import). A list that does not exist,
+    /// or a contact who left it or said "never", is a warning naming the row; the contact stays imported.
+    async fn join(self, app: &App, actor: &Actor, file_name: &str, summary: &mut ImportSummary) -> Result<()> {
+        let reason = format!("imported from {file_name}");
+        let by = tickler_store::ChangedBy {
+            user_id: actor.user.as_ref().map(|user| user.id),
+            reason: &reason,
+            now: actor.now,
+        };
+        let join = tickler_store::MembershipChange::Join(tickler_core::list::MembershipSource::Import);
+        let mut found = std::collections::HashMap::new();
+        for (row, email, names) in self.rows {
+            let contact = app.store.find_contact(actor.account_id(), &email).await?;
+            for name in names {
+                let key = name.to_lowercase();
+                if !found.contains_key(&key) {
+                    found.insert(key.clone(), app.store.find_list(actor.account_id(), &name).await.ok());
+                }
+                let Some(list) = found[&key].as_ref() else {
+                    summary.warn(RowIssue::new(row, "lists", format!("no list is named \"{name}\"; create it first")));
+                    continue;
+                };
+                if let Err(error) = app.store.change_membership(actor.account_id(), list.id, contact.id, join, by).await
+                {
+                    let error = Error::from(error);
+                    summary.warn(RowIssue::new(row, "lists", format!("not added to \"{name}\": {}", error.message)));
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -10,6 +10,7 @@
 pub mod access;
 mod actor;
 pub mod calendar;
+pub mod campaigns;
 pub mod consent;
 pub mod contacts;
 pub mod correspondents;
@@ -22,6 +23,7 @@ pub mod focus;
 pub mod follow_ups;
 pub mod import;
 pub mod keep_in_touch;
+pub mod lists;
 pub mod library;
 pub mod mail;
 pub mod mail_accounts;
@@ -33,7 +35,9 @@ pub mod reports;
 pub mod sealed;
 pub mod secret;
 pub mod settings;
+pub mod sign_up;
 pub mod touches;
+pub mod unsubscribe;
 pub mod users;
 pub mod work_addresses;
 pub mod worker;
@@ -49,7 +53,8 @@ pub use error::{Error, Kind, Result};
 pub use sealed::SecretKey;
 /// The records actions return, defined by the store.
 pub use tickler_store::{
-    AgendaRow, Backend, BulkEnrolled, Change, ChangeFeed, LibrarySend, Logged, MailSettings, Migration, Record,
+    AgendaRow, Backend, BulkEnrolled, Change, ChangeFeed, LibrarySend, ListSummary, Logged, MailSettings, Member,
+    Migration, Record,
     RestoreSummary, Scheduled, SchemaStatus, Undeliverable, UnknownCorrespondent,
 };
 
@@ -61,17 +66,19 @@ pub struct App {
     secret_key: Option<SecretKey>,
     /// The installation's inbound address (`followup@example.org`): its plus-addresses are users' work addresses.
     inbound: Option<String>,
+    /// Where people reach this installation (`https://tickler.example.org`): newsletters' unsubscribe links start here.
+    public_url: Option<String>,
 }
 
 impl App {
     /// Open the database at `url` (a SQLite path or a `postgres://` URL), creating and migrating it.
     pub async fn open(url: &str) -> Result<App> {
-        Ok(App { store: Store::open(url).await?, secret_key: None, inbound: None })
+        Ok(App { store: Store::open(url).await?, secret_key: None, inbound: None, public_url: None })
     }
 
     /// Connect to the database at `url` without migrating it: `tickler migrate` reads and applies the migrations itself.
     pub async fn connect(url: &str) -> Result<App> {
-        Ok(App { store: Store::connect(url).await?, secret_key: None, inbound: None })
+        Ok(App { store: Store::connect(url).await?, secret_key: None, inbound: None, public_url: None })
     }
 
     /// The database's migrations beside this binary's.
@@ -91,7 +98,7 @@ impl App {
 
     /// The application over a store already open (the benchmarks and tests).
     pub fn from_store(store: Store) -> App {
-        App { store, secret_key: None, inbound: None }
+        App { store, secret_key: None, inbound: None, public_url: None }
     }
 
     /// The same application with the installation's secret key (the binary reads it once, at start).
@@ -108,6 +115,17 @@ impl App {
     pub fn with_inbound_address(mut self, address: Option<String>) -> App {
         self.inbound = address.map(|address| address.trim().to_lowercase()).filter(|address| address.contains('@'));
         self
+    }
+
+    /// The application with the address people reach it at (`--public-url`), for unsubscribe links.
+    pub fn with_public_url(mut self, url: Option<String>) -> App {
+        self.public_url = url.map(|url| url.trim().trim_end_matches('/').to_string()).filter(|url| !url.is_empty());
+        self
+    }
+
+    /// The address people reach this installation at, when set.
+    pub fn public_url(&self) -> Option<&str> {
+        self.public_url.as_deref()
     }
 
     /// The installation's inbound address, when one is set.

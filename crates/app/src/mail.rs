@@ -119,6 +119,8 @@ pub(crate) async fn send_test_as(
         in_reply_to: None,
         references: Vec::new(),
         date: std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(stamp).unwrap_or(0)),
+        html_body: None,
+        list_unsubscribe: None,
     };
     let answer = mailer.send(&email).await.map_err(mail_error)?;
     Ok(TestSent {

@@ -2,6 +2,8 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::args_campaigns::*;
+pub use crate::args_lists::*;
 pub use crate::args_library::*;
 pub use crate::args_plans::*;
 
@@ -30,6 +32,9 @@ pub struct Global {
     /// Pretend it is this instant (RFC 3339, e.g. 2026-11-24T09:00:00-05:00); for scripts and tests
     #[arg(long, global = true, env = "TICKLER_NOW")]
     pub now: Option<String>,
+    /// The address people reach this Tickler at (https://tickler.example.org): newsletters' unsubscribe links start here
+    #[arg(long, global = true, env = "TICKLER_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +100,14 @@ pub enum Command {
     /// Action plans: list, show, create and edit steps; pause, resume or stop enrollments
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Newsletter lists: create, list with member counts, add and remove contacts, show members
+    Lists {
+        #[command(subcommand)]
+        command: Option<ListsCommand>,
+    },
+    /// Newsletter campaigns: write in Markdown, preview, schedule, pause, resume, cancel, follow progress
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
     /// Enroll a contact in a plan (`enroll ann "After interview"`), or every contact with --tag
     Enroll(EnrollArgs),
     /// List enrollments: each contact's plans, next step and why it waits

@@ -35,7 +35,7 @@ impl Context {
         let inbound = tickler_mail::ImapConfig::inbound_address(mail_file.as_deref(), |key| std::env::var(key).ok())
             .ok()
             .flatten();
-        let app = App::open(url).await?.with_inbound_address(inbound);
+        let app = App::open(url).await?.with_inbound_address(inbound).with_public_url(global.public_url.clone());
         let creation_zone = flag_zone.clone().unwrap_or_else(system_zone);
         let account = app.default_account(&creation_zone, instant).await?;
         let mut actor = Actor::new(account, None, instant);

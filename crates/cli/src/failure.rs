@@ -70,6 +70,7 @@ fn flag_name(field: &str) -> Option<&'static str> {
         "imap_password" => "imap-password",
         "inbox_folder" => "inbox-folder",
         "sent_folder" => "sent-folder",
+        "per_minute" => "per-minute",
         _ => return None,
     })
 }
@@ -94,6 +95,8 @@ impl From<tickler_app::Error> for Failure {
                     Record::Plan | Record::PlanStep => "; see the plans with: tickler plan list",
                     Record::Enrollment => "; see the ids with: tickler enrollments",
                     Record::User => "; see them with: tickler user list",
+                    Record::List => "; see the lists with: tickler lists",
+                    Record::Campaign => "; see the campaigns with: tickler campaign list",
                     _ => "",
                 };
                 Failure::Usage(format!("{message}{hint}"))

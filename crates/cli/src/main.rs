@@ -4,6 +4,8 @@
 #[macro_use]
 mod render;
 mod args;
+mod args_campaigns;
+mod args_lists;
 mod args_library;
 mod args_plans;
 mod commands;

@@ -61,6 +61,10 @@ ids! {
     EnrollmentId;
     /// A touch: one contact made with a person.
     TouchId;
+    /// A newsletter list: who receives its campaigns.
+    ListId;
+    /// A campaign: one newsletter sent to a list.
+    CampaignId;
     /// An item of the library: something worth sending.
     LibraryItemId;
 }

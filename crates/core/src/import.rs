@@ -50,6 +50,8 @@ pub struct ImportRow {
     pub details: ContactDetails,
     /// Values of the row that were dropped (e.g. a phone that is not a number); the rest is imported.
     pub warnings: Vec<RowIssue>,
+    /// The newsletter lists the row names, as written (joined after the contacts are written).
+    pub lists: Vec<String>,
 }
 
 /// A problem with one row of an import file, named so the person can find and fix it.

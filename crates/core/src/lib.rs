@@ -4,6 +4,7 @@
 pub mod account;
 pub mod agenda;
 pub mod cadence;
+pub mod campaign;
 pub mod consent;
 pub mod contact;
 pub mod digest;
@@ -13,6 +14,7 @@ pub mod follow_up;
 pub mod ids;
 pub mod import;
 pub mod intake;
+pub mod list;
 pub mod library;
 mod names;
 pub mod pacing;

@@ -3,8 +3,8 @@
 //! and the plan's later emails thread with the earlier ones.
 
 use lettre::Message;
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Mailboxes};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Mailboxes, MultiPart};
 
 use crate::{MailError, SmtpConfig};
 
@@ -24,6 +24,11 @@ pub struct Email {
     pub references: Vec<String>,
     /// The Date header: when the worker sends it, on its clock.
     pub date: std::time::SystemTime,
+    /// An HTML part beside the plain text `body` (a newsletter): the message becomes multipart/alternative.
+    pub html_body: Option<String>,
+    /// The `List-Unsubscribe` value (`<https://…>, <mailto:…>`) of a newsletter; with it goes
+    /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+    pub list_unsubscribe: Option<String>,
 }
 
 impl Email {
@@ -50,17 +55,26 @@ impl Email {
             .mailbox(lettre::message::header::To::from(to))
             .subject(self.subject.clone())
             .message_id(Some(self.message_id.clone()))
-            .date(self.date)
-            .header(ContentType::TEXT_PLAIN);
+            .date(self.date);
         if let Some(parent) = &self.in_reply_to {
             builder = builder.in_reply_to(parent.clone());
         }
         if !self.references.is_empty() {
             builder = builder.references(self.references.join(" "));
         }
-        builder
-            .body(self.body.clone())
-            .map_err(|error| MailError::Config { field: "message", message: error.to_string() })
+        if let Some(unsubscribe) = &self.list_unsubscribe {
+            builder = builder
+                .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), unsubscribe.clone()))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_string(),
+                ));
+        }
+        let built = match &self.html_body {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(self.body.clone(), html.clone())),
+            None => builder.header(ContentType::TEXT_PLAIN).body(self.body.clone()),
+        };
+        built.map_err(|error| MailError::Config { field: "message", message: error.to_string() })
     }
 }
 
@@ -89,6 +103,8 @@ mod tests {
             in_reply_to: Some("<plan.1.2.1.0@x.org>".into()),
             references: vec!["<plan.1.2.1.0@x.org>".into()],
             date: std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_000_000),
+            html_body: None,
+            list_unsubscribe: None,
         };
         let text = String::from_utf8(email.to_message(&SmtpConfig::default()).unwrap().formatted()).unwrap();
         assert!(text.contains("Message-ID: <plan.1.2.2.0@x.org>"), "{text}");
@@ -97,6 +113,35 @@ mod tests {
         assert!(text.contains("Date: Wed, 18 Nov 2026 11:06:40 +0000"), "{text}");
         assert!(
             text.contains("From: \"Sam Stone\" <sam@x.org>") || text.contains("From: Sam Stone <sam@x.org>"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_newsletter_is_multipart_with_one_click_unsubscribe() {
+        let email = Email {
+            message_id: "<campaign.1.2.3@x.org>".into(),
+            from_name: "Sam".into(),
+            from_address: "sam@x.org".into(),
+            to: "ann@acme.com".into(),
+            subject: "News".into(),
+            body: "Hi Ann\n".into(),
+            in_reply_to: None,
+            references: vec![],
+            date: std::time::SystemTime::now(),
+            html_body: Some("<p>Hi Ann</p>".into()),
+            list_unsubscribe: Some("<https://t.example/u/abc>, <mailto:sam@x.org?subject=unsubscribe>".into()),
+        };
+        let text = String::from_utf8(email.to_message(&SmtpConfig::default()).unwrap().formatted()).unwrap();
+        // Long headers are folded; unfolded, they read as set.
+        let text = text.replace("\r\n ", " ");
+        assert!(
+            text.contains("List-Unsubscribe: <https://t.example/u/abc>, <mailto:sam@x.org?subject=unsubscribe>"),
+            "{text}"
+        );
+        assert!(text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{text}");
+        assert!(
+            text.contains("multipart/alternative") && text.contains("text/html") && text.contains("text/plain"),
             "{text}"
         );
     }
@@ -113,6 +158,8 @@ mod tests {
             in_reply_to: None,
             references: vec![],
             date: std::time::SystemTime::now(),
+            html_body: None,
+            list_unsubscribe: None,
         };
         let error = email.to_message(&SmtpConfig::default()).unwrap_err().to_string();
         assert!(error.starts_with("from_address:"), "{error}");

@@ -137,6 +137,15 @@ fn is_follow_up_state(text: &str) -> bool {
 fn is_date_order(text: &str) -> bool {
     tickler_core::when::DateOrder::parse(text).is_ok()
 }
+fn is_list_name(text: &str) -> bool {
+    tickler_core::list::ListName::parse(text).is_ok_and(|name| name.as_str() == text)
+}
+fn is_membership_state(text: &str) -> bool {
+    tickler_core::list::MembershipState::parse(text).is_ok()
+}
+fn is_membership_source(text: &str) -> bool {
+    tickler_core::list::MembershipSource::parse(text).is_ok()
+}
 fn is_item_kind(text: &str) -> bool {
     tickler_core::library::ItemKind::parse(text).is_ok_and(|kind| kind.as_str() == text)
 }
@@ -378,6 +387,71 @@ pub(crate) const SECTIONS: &[Section] = &[
         order: "id",
         merge: false,
     },
+    // Lists and who is on them; a list's name is unique in its account, so they come back only into an empty one.
+    Section {
+        table: "lists",
+        columns: &[
+            id(),
+            account(),
+            checked("name", false, is_list_name),
+            text("name_key", false),
+            text("description", false),
+            text("public_key", false),
+            integer("created_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+        merge: false,
+    },
+    Section {
+        table: "list_members",
+        columns: &[
+            account(),
+            refers("list_id", "lists", false),
+            refers("contact_id", "contacts", false),
+            checked("state", false, is_membership_state),
+            checked("source", false, is_membership_source),
+            user("user_id", true),
+            text("reason", false),
+            integer("changed_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "list_id, contact_id",
+        merge: false,
+    },
+    Section {
+        table: "campaigns",
+        columns: &[
+            id(),
+            account(),
+            refers("list_id", "lists", false),
+            text("subject", false),
+            text("body", false),
+            text("state", false),
+            integer("send_at", true),
+            integer("per_minute", false),
+            user("user_id", true),
+            integer("created_at", false),
+            integer("updated_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "id",
+        merge: false,
+    },
+    Section {
+        table: "campaign_sends",
+        columns: &[
+            account(),
+            refers("campaign_id", "campaigns", false),
+            refers("contact_id", "contacts", false),
+            text("state", false),
+            text("reason", true),
+            integer("updated_at", false),
+        ],
+        scope: "account_id = $1",
+        order: "campaign_id, contact_id",
+        merge: false,
+    },
     Section {
         table: "outbox",
         columns: &[
@@ -400,6 +474,9 @@ pub(crate) const SECTIONS: &[Section] = &[
             integer("created_at", false),
             integer("sent_at", true),
             user("user_id", true),
+            refers("campaign_id", "campaigns", true),
+            text("html_body", true),
+            text("list_unsubscribe", true),
         ],
         scope: "account_id = $1",
         order: "id",

@@ -47,6 +47,10 @@ pub enum Record {
     Contact,
     Enrollment,
     FollowUp,
+    /// A newsletter list.
+    List,
+    /// A newsletter campaign.
+    Campaign,
     /// An item of the library.
     LibraryItem,
     Plan,
@@ -66,6 +70,8 @@ impl Record {
             Record::Contact => "contact",
             Record::Enrollment => "enrollment",
             Record::FollowUp => "follow-up",
+            Record::List => "list",
+            Record::Campaign => "campaign",
             Record::LibraryItem => "library item",
             Record::Plan => "plan",
             Record::PlanStep => "step",

@@ -145,7 +145,7 @@ impl ContactImport {
 
     /// Decide what one row does: create, skip, update, or keep both.
     async fn place(&mut self, tx: &mut Transaction<'static, Any>, batch: &mut Batch, row: ImportRow) -> Result<()> {
-        let ImportRow { row: number, details, warnings } = row;
+        let ImportRow { row: number, details, warnings, .. } = row;
         let duplicate = batch.owner_of(&details);
         match (duplicate, self.on_duplicate) {
             (None, _) => batch.create(details),

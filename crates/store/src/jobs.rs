@@ -26,12 +26,20 @@ pub enum JobKind {
     Reminder,
     /// Send the weekly review of an account; payload: the local date it is for.
     Review,
+    /// Send the next messages of a newsletter campaign; payload: the campaign id.
+    Campaign,
 }
 
 impl JobKind {
     /// Every kind of job.
-    pub const ALL: [JobKind; 5] =
-        [JobKind::PlanStep, JobKind::Digest, JobKind::PromiseAlert, JobKind::Reminder, JobKind::Review];
+    pub const ALL: [JobKind; 6] = [
+        JobKind::PlanStep,
+        JobKind::Digest,
+        JobKind::PromiseAlert,
+        JobKind::Reminder,
+        JobKind::Review,
+        JobKind::Campaign,
+    ];
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
@@ -41,6 +49,7 @@ impl JobKind {
             JobKind::PromiseAlert => "promise-alert",
             JobKind::Reminder => "reminder",
             JobKind::Review => "weekly-review",
+            JobKind::Campaign => "campaign",
         }
     }
 
@@ -70,6 +79,8 @@ pub mod kind {
     pub const REMINDER: JobKind = JobKind::Reminder;
     /// Send the weekly review; payload: the local date.
     pub const REVIEW: JobKind = JobKind::Review;
+    /// Send a campaign's next messages; payload: the campaign id.
+    pub const CAMPAIGN: JobKind = JobKind::Campaign;
 }
 
 /// Where a job is in its life; stored as its text.

@@ -9,6 +9,7 @@ mod agenda;
 mod api_tokens;
 mod backup;
 mod backup_sections;
+mod campaigns;
 mod changes;
 mod consent;
 mod contacts;
@@ -23,6 +24,7 @@ mod follow_ups;
 mod import;
 mod jobs;
 mod keep_in_touch;
+mod lists;
 mod library;
 mod mail_accounts;
 mod operations;
@@ -46,6 +48,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use agenda::{AGENDA_SQL, AgendaRow};
 pub use backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, RestoreSummary};
+pub use campaigns::{Campaign, CampaignDraft, Progress};
 pub use changes::{CHANGES_CHANNEL, Change, ChangeFeed};
 pub use contacts::ContactFilter;
 pub use dialect::Backend;
@@ -59,10 +62,14 @@ pub use follow_ups::{IMPORT_BATCH, Scheduled};
 pub use import::{ContactImport, phone_key};
 pub use jobs::{Job, JobKind, MAX_CLAIMS, kind as job_kind};
 pub use keep_in_touch::KeepInTouchRow;
+pub use lists::{ChangedBy, ListSummary, Member, MembershipChange};
 pub use library::{LibrarySend, claim_next_library_item, via as library_via};
 pub use mail_accounts::{MailAccount, MailAccountSettings, MailServerSettings, MailSide};
 pub use operations::{Backlog, PoolUsage};
-pub use outbox::{Delivery, MAX_SEND_ATTEMPTS, OutboundEmail, OutboxState, SendFailure, StepRun, backoff};
+pub use outbox::{
+    CampaignRun, Delivery, MAX_SEND_ATTEMPTS, NoticeExtra, OutboundEmail, OutboxState, Prepare, Prepared, SendFailure,
+    StepRun, backoff,
+};
 pub use plans::{DEFAULT_REVIEW_HOUR, MailSettings};
 pub use replies::{MailboxPoll, RecordedReply, ReplyOutcome};
 pub use schema::{Migration, SchemaStatus};

@@ -4,6 +4,8 @@ mod common;
 
 #[path = "conformance/calendar_steps.rs"]
 mod calendar_steps;
+#[path = "conformance/campaigns.rs"]
+mod campaigns;
 #[path = "conformance/consent.rs"]
 mod consent;
 #[path = "conformance/contacts.rs"]
@@ -16,6 +18,8 @@ mod follow_ups;
 mod keep_in_touch;
 #[path = "conformance/library.rs"]
 mod library;
+#[path = "conformance/lists.rs"]
+mod lists;
 #[path = "conformance/mail_accounts.rs"]
 mod mail_accounts;
 #[path = "conformance/plans.rs"]

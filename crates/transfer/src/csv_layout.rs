@@ -23,6 +23,8 @@ pub enum Field {
     Stage,
     Zone,
     Source,
+    /// The newsletter lists the contact joins (names, separated by commas or semicolons).
+    Lists,
     /// A part of the postal address in `slot` (several columns make one address).
     Address(AddressSlot, AddressPart),
     Ignore,
@@ -69,7 +71,7 @@ pub enum AddressPart {
 }
 
 impl Field {
-    const NAMED: [(&'static str, Field); 20] = [
+    const NAMED: [(&'static str, Field); 21] = [
         ("name", Field::Name),
         ("first-name", Field::GivenName),
         ("middle-name", Field::MiddleName),
@@ -83,6 +85,7 @@ impl Field {
         ("stage", Field::Stage),
         ("zone", Field::Zone),
         ("source", Field::Source),
+        ("lists", Field::Lists),
         ("address", Field::Address(AddressSlot::Plain, AddressPart::Whole)),
         ("street", Field::Address(AddressSlot::Plain, AddressPart::Street)),
         ("city", Field::Address(AddressSlot::Plain, AddressPart::City)),
@@ -364,6 +367,7 @@ fn field_of(key: &str) -> Field {
         "stage" => Some(Field::Stage),
         "zone" | "time zone" | "timezone" | "tz" => Some(Field::Zone),
         "source" => Some(Field::Source),
+        "lists" | "list" | "newsletters" | "mailing lists" | "mailing list" => Some(Field::Lists),
         "address" | "postal address" | "mailing address" | "full address" => {
             Some(Field::Address(AddressSlot::Plain, AddressPart::Whole))
         }

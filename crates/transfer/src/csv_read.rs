@@ -111,6 +111,7 @@ impl<R: Read> CsvContacts<R> {
                 Field::Stage => raw.stage = Some(text),
                 Field::Zone => raw.zone = Some(text),
                 Field::Source => set(&mut raw.source, text),
+                Field::Lists => raw.lists.push(text),
                 Field::Address(slot, part) => address(&mut raw.addresses, *slot).set(*part, text),
                 Field::Ignore => {}
             }

@@ -28,6 +28,8 @@ pub struct RawContact {
     pub stage: Option<String>,
     pub zone: Option<String>,
     pub source: Option<String>,
+    /// The newsletter lists named in the row, as written.
+    pub lists: Vec<String>,
     /// Postal addresses, each under the slot its columns share (CSV) or in card order (vCard).
     pub addresses: Vec<(AddressSlot, RawAddress)>,
 }
@@ -190,7 +192,8 @@ impl RawContact {
                 Err(error) => bad_value("address", message(&error))?,
             }
         }
-        Ok(ImportRow { row, details: details.deduplicated(), warnings })
+        let lists = self.lists.iter().flat_map(|cell| split_list(cell)).map(str::to_string).collect();
+        Ok(ImportRow { row, details: details.deduplicated(), warnings, lists })
     }
 
     /// The display name: as given, else composed from its parts, else the

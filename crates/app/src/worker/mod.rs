@@ -7,6 +7,7 @@
 //! user's own mail server when they set one, else the relay ([`senders`]). It
 //! reads time from a [`Clock`] so tests and `--now` control it.
 
+mod campaigns;
 mod clock;
 pub mod events;
 mod heartbeat;
@@ -423,6 +424,9 @@ async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> 
         report.failed += 1;
         return Ok(report);
     }
+    if job.kind == job_kind::CAMPAIGN {
+        return campaigns::run(store, senders, clock, job).await;
+    }
     let now = clock.now();
     let notice = match job.kind {
         job_kind::DIGEST => notices::digest(store, job, now).await?,
@@ -445,7 +449,11 @@ async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> 
         job_kind::REMINDER => format!("{}:{}:{}", job.kind, job.account_id, job.id),
         _ => format!("{}:{}:{}", job.kind, job.account_id, job.payload),
     };
-    let Some(email) = store.queue_notice(job, &key, &to, &rendered, now).await? else {
+    let extra = match job.kind {
+        job_kind::REMINDER => notices::reminder_extra(job),
+        _ => tickler_store::NoticeExtra::default(),
+    };
+    let Some(email) = store.queue_notice(job, &key, &to, &rendered, &extra, now).await? else {
         report.closed += 1;
         return Ok(report);
     };
@@ -481,5 +489,7 @@ pub fn to_email(email: &OutboundEmail, date: jiff::Timestamp) -> Email {
         body: email.body.clone(),
         in_reply_to: email.in_reply_to.clone(),
         references: email.references.clone(),
+        html_body: email.html_body.clone(),
+        list_unsubscribe: email.list_unsubscribe.clone(),
     }
 }

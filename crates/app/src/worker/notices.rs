@@ -71,6 +71,15 @@ pub fn reminder(job: &Job) -> Notice {
     Some((to, Rendered { subject: text("subject").unwrap_or_default(), body: text("body").unwrap_or_default() }))
 }
 
+/// The HTML part and unsubscribe header a reminder's payload may carry (a newsletter's test send).
+pub fn reminder_extra(job: &Job) -> tickler_store::NoticeExtra {
+    let payload: Option<serde_json::Value> = serde_json::from_str(&job.payload).ok();
+    let text = |field: &str| {
+        payload.as_ref().and_then(|payload| payload.get(field)).and_then(serde_json::Value::as_str).map(str::to_string)
+    };
+    tickler_store::NoticeExtra { html: text("html"), list_unsubscribe: text("list_unsubscribe") }
+}
+
 async fn at_risk(
     store: &Store,
     account_id: AccountId,

@@ -61,6 +61,11 @@ impl Senders {
         }))
     }
 
+    /// The application the worker acts for.
+    pub(crate) fn app(&self) -> &App {
+        &self.0.app
+    }
+
     /// Start a round: each user's mail account is read again the next time one of their emails goes.
     pub(crate) fn next_round(&self) {
         self.0.round.fetch_add(1, Ordering::Relaxed);

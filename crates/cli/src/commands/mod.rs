@@ -1,6 +1,7 @@
 //! One module per group of commands; `run` dispatches.
 
 mod backup;
+mod campaigns;
 mod consent;
 mod contacts;
 mod demo;
@@ -9,6 +10,7 @@ mod export;
 mod follow_ups;
 mod import;
 mod keep_in_touch;
+mod lists;
 mod library;
 mod mail;
 mod mail_account;
@@ -97,6 +99,8 @@ pub async fn run(cli: Cli) -> Outcome {
         Command::Backup(args) => backup::backup(&app, args).await,
         Command::Restore(args) => backup::restore(&app, args).await,
         Command::Plan(command) => plans::run(&app, command).await,
+        Command::Lists { command } => lists::run(&app, command).await,
+        Command::Campaign(command) => campaigns::run(&app, command).await,
         Command::Enroll(args) => plans::enroll(&app, args).await,
         Command::Enrollments(args) => plans::enrollments(&app, args).await,
         Command::Template(command) => plans::template(&app, command).await,

@@ -19,7 +19,8 @@ pub async fn run(global: &Global, args: &ServeArgs) -> Outcome {
     let app = App::open(&config.database)
         .await?
         .with_secret_key(secret_key(&args.smtp)?)
-        .with_inbound_address(inbound_address(&args.smtp)?);
+        .with_inbound_address(inbound_address(&args.smtp)?)
+        .with_public_url(global.public_url.clone());
     let mut config = config;
     if args.demo {
         let zone = match &global.tz {

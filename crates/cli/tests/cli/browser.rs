@@ -112,3 +112,63 @@ fn focus_with_the_keyboard_in_a_browser() {
     assert!(bo.contains("Left a voicemail; calls back Friday"), "Bo's note is recorded: {bo}");
     assert!(!server.stderr().contains("panicked"), "the server panicked:\n{}", server.stderr());
 }
+
+/// The unsubscribe links of real newsletters in Chromium (`e2e/run.mjs unsubscribe`): a campaign is sent by
+/// `tickler worker` to smtp-sink, each kind of no is chosen from a received message's `List-Unsubscribe` link,
+/// a tampered link is refused, and the states are read back through the API.
+#[test]
+fn unsubscribe_from_a_received_newsletter_in_a_browser() {
+    let t = Tickler::new(Backend::Sqlite);
+    let server = Server::start(&t.database(), &["--no-worker"]);
+    let session = server.set_up_first_user("Tess Tester", "tess@example.com");
+    let token = server.create_token(&session, "newsletter test");
+    t.ok(&["mail", "from", "--name", "Tess Tester", "--address", "tess@example.com"]);
+    let mut contacts = Vec::new();
+    for (name, email) in [("Ann Lee", "ann@example.com"), ("Bob Ray", "bob@example.com")] {
+        let body = json!({ "name": name, "emails": [email] });
+        contacts.push(live::id_of(&server.send_json("POST", "/api/v1/contacts", &token, &body).expect(201)));
+    }
+    let list = server.send_json("POST", "/api/v1/lists", &token, &json!({ "name": "Monthly letter" })).expect(201);
+    let list = live::id_of(&list);
+    let members = json!({ "contacts": ["ann@example.com", "bob@example.com"] });
+    server.send_json("POST", &format!("/api/v1/lists/{list}/members"), &token, &members).expect(200);
+    let campaign =
+        json!({ "list": "Monthly letter", "subject": "Our letter", "body": "Hello {{ contact.first_name }}." });
+    let campaign = live::id_of(&server.send_json("POST", "/api/v1/campaigns", &token, &campaign).expect(201));
+    server.send_json("POST", &format!("/api/v1/campaigns/{campaign}/schedule"), &token, &json!({})).expect(200);
+
+    let sink = tickler_test_support::smtp_sink::SmtpSink::start();
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_tickler"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("TICKLER_") {
+            worker.env_remove(key);
+        }
+    }
+    worker
+        .args(["--database", &t.database(), "--now", crate::common::NOW, "--tz", crate::common::TZ])
+        .args(["--public-url", &server.url, "worker", "--once"])
+        .envs(sink.env());
+    let (ok, _, stderr) = live::run(&mut worker, None);
+    assert!(ok, "the worker failed: {stderr}");
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 2, "one newsletter each");
+    let link = |to: &str| {
+        let message = messages.iter().find(|message| message.header("to") == Some(to)).expect("a message");
+        assert_eq!(message.header("list-unsubscribe-post"), Some("List-Unsubscribe=One-Click"));
+        let header = message.header("list-unsubscribe").expect("List-Unsubscribe");
+        assert!(header.ends_with(", <mailto:tess@example.com?subject=unsubscribe>"), "{header}");
+        header.trim_start_matches('<').split('>').next().unwrap().to_string()
+    };
+    let (ann, bob) = (link("ann@example.com"), link("bob@example.com"));
+    assert!(ann.starts_with(&format!("{}/u/", server.url)), "{ann}");
+
+    let list_path = format!("/lists/{list}");
+    let output = run_node(&["unsubscribe", &server.url, "tess@example.com", live::PASSWORD, &list_path, &ann, &bob]);
+    assert!(output.contains("checks passed"), "{output}");
+    let contact = |id: i64| server.get(&format!("/api/v1/contacts/{id}"), &token).expect(200).json();
+    assert_eq!(contact(contacts[0])["consent"]["state"], "active", "leaving a list is not never");
+    assert_eq!(contact(contacts[1])["consent"]["state"], "never");
+    let left = server.get(&format!("/api/v1/lists/{list}/members?state=left"), &token).expect(200).json();
+    assert_eq!(left.as_array().map(Vec::len), Some(2), "{left}");
+    assert!(!server.stderr().contains("panicked"), "the server panicked:\n{}", server.stderr());
+}

@@ -3,11 +3,13 @@
 //! `/api/openapi.json` is generated from these handlers and their types.
 
 pub mod account;
+mod campaigns;
 pub mod contacts;
 mod extract;
 mod follow_ups;
 mod keep_in_touch;
 mod library;
+mod lists;
 pub mod mail_account;
 mod mailbox;
 pub mod plans;
@@ -121,6 +123,15 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(library::show, library::edit, library::remove))
         .routes(routes!(library::draft, library::share))
         .routes(routes!(library::of_contact))
+        .routes(routes!(lists::all, lists::create))
+        .routes(routes!(lists::members, lists::add))
+        .routes(routes!(lists::remove))
+        .routes(routes!(campaigns::all, campaigns::create))
+        .routes(routes!(campaigns::show))
+        .routes(routes!(campaigns::preview))
+        .routes(routes!(campaigns::schedule))
+        .routes(routes!(campaigns::test))
+        .routes(routes!(campaigns::change))
         .routes(routes!(reports::report))
         .routes(routes!(plans::plans))
         .routes(routes!(plans::create, plans::of_contact))

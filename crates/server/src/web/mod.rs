@@ -2,21 +2,25 @@
 //! fields, call the same actions as the API ([`crate::ops`]), then redirect
 //! (or show the form again with each error beside its field).
 
+mod campaigns;
 mod contact;
 mod contacts;
 mod focus;
 mod follow_ups;
 mod keep_in_touch;
 mod library;
+mod lists;
 mod mailbox;
 mod plans;
 mod reports;
 mod review;
 mod settings;
 mod sign_in;
+mod sign_up;
 pub mod templates;
 mod today;
 mod transfer;
+mod unsubscribe;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -68,6 +72,18 @@ pub fn router() -> Router<AppState> {
         .route("/library/share", get(library::share_page).post(library::share))
         .route("/library/{id}", get(library::page).post(library::edit))
         .route("/library/{id}/delete", post(library::delete))
+        .route("/lists", get(lists::page).post(lists::create))
+        .route("/lists/{id}", get(lists::members))
+        .route("/lists/{id}/add", post(lists::add))
+        .route("/lists/{id}/remove", post(lists::remove))
+        .route("/campaigns", get(campaigns::page).post(campaigns::create))
+        .route("/campaigns/{id}", get(campaigns::one))
+        .route("/campaigns/{id}/schedule", post(campaigns::schedule))
+        .route("/campaigns/{id}/test", post(campaigns::test))
+        .route("/campaigns/{id}/{change}", post(campaigns::change))
+        .route("/s/{key}", get(sign_up::page).post(sign_up::submit))
+        .route("/s/confirm/{token}", get(sign_up::confirm_page).post(sign_up::confirm))
+        .route("/u/{token}", get(unsubscribe::page).post(unsubscribe::choose))
         .route("/reports", get(reports::page))
         .route("/reports/{file}", get(reports::download))
         .route("/plans", get(plans::list).post(plans::create))
@@ -169,6 +185,13 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "library-added" => "Added to the library.",
         "library-removed" => "Removed from the library.",
         "library-shared" => "Shared through Tickler: the email is on its way and the touch is logged.",
+        "campaign-created" => "Campaign saved as a draft: preview it, then schedule it.",
+        "campaign-scheduled" => "Scheduled: it goes from then, a few a minute, inside your sending hours.",
+        "campaign-changed" => "Campaign updated.",
+        "campaign-test" => "Test queued to your address: the worker sends it in a moment.",
+        "list-created" => "List created.",
+        "members-added" => "Added to the list.",
+        "members-removed" => "Removed from the list: they left it (their other lists and follow-ups are untouched).",
         "deliverable" => "Marked as working again: automatic email may go there.",
         _ => return None,
     })

@@ -4,7 +4,7 @@
 use minijinja::Environment;
 
 /// Every page template, compiled into the binary.
-const TEMPLATES: [(&str, &str); 19] = [
+const TEMPLATES: [(&str, &str); 26] = [
     ("base.html", include_str!("templates/base.html")),
     ("forms.html", include_str!("templates/forms.html")),
     ("sign_in.html", include_str!("templates/sign_in.html")),
@@ -24,6 +24,13 @@ const TEMPLATES: [(&str, &str); 19] = [
     ("library.html", include_str!("templates/library.html")),
     ("library_item.html", include_str!("templates/library_item.html")),
     ("library_share.html", include_str!("templates/library_share.html")),
+    ("unsubscribe.html", include_str!("templates/unsubscribe.html")),
+    ("lists.html", include_str!("templates/lists.html")),
+    ("list.html", include_str!("templates/list.html")),
+    ("campaigns.html", include_str!("templates/campaigns.html")),
+    ("campaign.html", include_str!("templates/campaign.html")),
+    ("sign_up.html", include_str!("templates/sign_up.html")),
+    ("sign_up_confirm.html", include_str!("templates/sign_up_confirm.html")),
 ];
 
 /// The page templates; `.html` templates escape every value unless marked safe.

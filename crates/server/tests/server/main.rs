@@ -6,10 +6,12 @@
 mod common;
 
 mod api;
+mod campaigns;
 mod delivery;
 mod focus;
 mod health;
 mod keep_in_touch;
+mod lists;
 mod library;
 mod mail_account;
 mod own_mail;
@@ -17,3 +19,4 @@ mod pages;
 mod replies;
 mod reports;
 mod security;
+mod sign_up;

@@ -522,6 +522,9 @@ fn new_email(
         subject: rendered.subject,
         body: rendered.body,
         attempts: 0,
+        campaign_id: None,
+        html_body: None,
+        list_unsubscribe: None,
     }
 }
 

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, Origin};
-use tickler_core::ids::{AccountId, ContactId, EnrollmentId, FollowUpId, UserId};
+use tickler_core::ids::{AccountId, CampaignId, ContactId, EnrollmentId, FollowUpId, UserId};
 use tickler_core::plan::{Enrollment, Plan, Step, StepAction};
 use tickler_core::send_window::Hold;
 use tickler_core::template::{
@@ -20,10 +20,12 @@ use tickler_core::template::{
 };
 use tickler_core::work_week::WorkWeek;
 
+mod campaign;
 mod claim;
 mod record;
 mod state;
 
+pub use campaign::{CampaignRun, Prepare, Prepared};
 pub use state::OutboxState;
 
 use std::collections::HashMap;
@@ -63,6 +65,19 @@ pub struct OutboundEmail {
     pub body: String,
     /// Tries so far, this one included.
     pub attempts: u32,
+    /// The newsletter this email is one of.
+    pub campaign_id: Option<CampaignId>,
+    /// A newsletter's HTML part beside `body`.
+    pub html_body: Option<String>,
+    /// A newsletter's `List-Unsubscribe` header value.
+    pub list_unsubscribe: Option<String>,
+}
+
+/// What a notice may carry beside its text: a newsletter's test send has its HTML part and unsubscribe header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoticeExtra {
+    pub html: Option<String>,
+    pub list_unsubscribe: Option<String>,
 }
 
 /// What claiming a plan step led to.
@@ -136,6 +151,16 @@ impl Store {
         .await
     }
 
+    /// The template fields of `contact` at `now` (a campaign's preview).
+    pub async fn template_fields(&self, account_id: AccountId, contact: &Contact, now: Timestamp) -> Result<Fields> {
+        crate::error::during("reading a contact's template fields", async {
+            let mut connection = self.pool.acquire().await?;
+            let zone = contact_zone(&mut connection, account_id, contact).await?;
+            fields_for(&mut connection, account_id, contact, None, &zone, now).await
+        })
+        .await
+    }
+
     /// Every outbox row of a contact (or the account), newest first, for status and tests.
     pub async fn outbox(
         &self,
@@ -166,6 +191,7 @@ impl Store {
         key: &str,
         to: &str,
         rendered: &Rendered,
+        extra: &NoticeExtra,
         now: Timestamp,
     ) -> Result<Option<OutboundEmail>> {
         crate::error::during("queueing a notice", async {
@@ -175,7 +201,8 @@ impl Store {
             let message_id = format!("<{}.{}@{domain}>", key.replace([':', ' '], "."), job.account_id);
             sqlx::query(
             "INSERT INTO outbox (account_id, dedupe_key, message_id, refs, to_address, subject, body, state, attempts, \
-             created_at) VALUES ($1, $2, $3, '', $4, $5, $6, 'queued', 0, $7) ON CONFLICT (dedupe_key) DO NOTHING",
+             created_at, html_body, list_unsubscribe) VALUES ($1, $2, $3, '', $4, $5, $6, 'queued', 0, $7, $8, $9) \
+             ON CONFLICT (dedupe_key) DO NOTHING",
         )
         .bind(job.account_id.get())
         .bind(key)
@@ -184,6 +211,8 @@ impl Store {
         .bind(&rendered.subject)
         .bind(&rendered.body)
         .bind(seconds(now))
+        .bind(extra.html.as_deref())
+        .bind(extra.list_unsubscribe.as_deref())
         .execute(&mut *tx)
         .await?;
             let statement = format!("{EMAIL_SELECT} WHERE o.dedupe_key = $1");
@@ -486,6 +515,9 @@ pub(super) fn email_from_row(row: &AnyRow) -> Result<OutboundEmail> {
         subject: row.try_get("subject")?,
         body: row.try_get("body")?,
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        campaign_id: row.try_get::<Option<i64>, _>("campaign_id")?.map(CampaignId::new),
+        html_body: row.try_get("html_body")?,
+        list_unsubscribe: row.try_get("list_unsubscribe")?,
     })
 }
 

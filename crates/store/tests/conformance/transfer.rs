@@ -22,7 +22,7 @@ use crate::follow_ups::{day_due, follow};
 fn row(number: u64, name: &str, email: Option<&str>, phone: Option<&str>) -> Result<ImportRow, RowIssue> {
     let mut details = draft(name, email);
     details.phones = phone.map(|p| Phone::parse(p).unwrap()).into_iter().collect();
-    Ok(ImportRow { row: number, details, warnings: Vec::new() })
+    Ok(ImportRow { row: number, details, warnings: Vec::new(), lists: Vec::new() })
 }
 
 async fn import(

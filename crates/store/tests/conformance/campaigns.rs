@@ -1,0 +1,110 @@
+//! Campaign claims: only inside the account's sending hours, nothing while
+//! paused, "not now" receives while "never", leavers and bounced addresses
+//! are skipped at claim time, and each (campaign, contact) is rendered once.
+
+use jiff::{SignedDuration, Timestamp};
+use tickler_core::campaign::CampaignChange;
+use tickler_core::consent::ConsentState;
+use tickler_core::list::{ListName, MembershipSource};
+use tickler_store::{CampaignDraft, CampaignRun, ChangedBy, Delivery, MembershipChange, Prepared};
+use tickler_test_support::both;
+
+use crate::common::{TestDb, now};
+use crate::contacts::draft;
+
+fn prepare(
+    _: &tickler_store::Campaign,
+    contact: &tickler_core::contact::Contact,
+    fields: &tickler_core::template::Fields,
+) -> Result<Prepared, String> {
+    Ok(Prepared {
+        subject: format!("For {}", fields.contact.first_name),
+        text: format!("Hello {}", contact.name()),
+        html: "<p>Hello</p>".into(),
+        list_unsubscribe: "<https://t.example/u/x>".into(),
+    })
+}
+
+async fn claim(db: &TestDb, at: Timestamp) -> Vec<CampaignRun> {
+    let jobs = db.store.claim_jobs("test", at, SignedDuration::from_mins(5), 10).await.unwrap();
+    let mut runs = Vec::new();
+    for job in jobs {
+        let run = db.store.claim_campaign(&job, at, &prepare).await.unwrap();
+        if let CampaignRun::Send { emails, next_at } = &run {
+            let deliveries: Vec<Delivery> = emails
+                .iter()
+                .map(|email| Delivery { job: job.clone(), email: email.clone(), result: Ok(()) })
+                .collect();
+            db.store.record_campaign_sends(&job, &deliveries, *next_at, at).await.unwrap();
+        }
+        runs.push(run);
+    }
+    runs
+}
+
+both!(a_campaign_goes_inside_sending_hours_to_those_who_may_receive_it, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let store = &db.store;
+    let list = store.create_list(account, &ListName::parse("Letter").unwrap(), "", "k", now()).await.unwrap();
+    let by = ChangedBy { user_id: None, reason: "", now: now() };
+    let mut ids = Vec::new();
+    for (name, email) in [
+        ("Ann", "ann@acme.com"),
+        ("Bob", "bob@acme.com"),
+        ("Cy", "cy@acme.com"),
+        ("Di", "di@acme.com"),
+        ("Ed", "ed@acme.com"),
+    ] {
+        let contact = store.create_contact(account, &draft(name, Some(email)), now()).await.unwrap();
+        store
+            .change_membership(account, list.id, contact.id, MembershipChange::Join(MembershipSource::User), by)
+            .await
+            .unwrap();
+        ids.push(contact.id);
+    }
+    let draft_campaign =
+        CampaignDraft { list_id: list.id, subject: "s".into(), body: "b".into(), per_minute: 60, user_id: None };
+    let campaign = store.create_campaign(account, &draft_campaign, now()).await.unwrap();
+    // Saturday 28 November, 11:00 in New York: outside the working week.
+    let saturday: Timestamp = "2026-11-28T16:00:00Z".parse().unwrap();
+    store.change_campaign(account, campaign.id, CampaignChange::Schedule, Some(saturday), saturday).await.unwrap();
+    let runs = claim(db, saturday).await;
+    match &runs[..] {
+        [CampaignRun::Held(hold)] => {
+            assert_eq!(hold.until, "2026-11-30T14:00:00Z".parse::<Timestamp>().unwrap(), "Monday 9:00")
+        }
+        other => panic!("expected a hold, got {other:?}"),
+    }
+    // Until Monday: Bob says "not now" (still gets it), Cy "never", Di leaves, Ed's address bounces; the campaign pauses.
+    store
+        .set_consent(account, ids[1], ConsentState::NotNow, Some(jiff::civil::date(2027, 3, 1)), "", saturday)
+        .await
+        .unwrap();
+    store.set_consent(account, ids[2], ConsentState::DoNotContact, None, "", saturday).await.unwrap();
+    store
+        .change_membership(
+            account,
+            list.id,
+            ids[3],
+            MembershipChange::Leave(MembershipSource::Unsubscribe),
+            ChangedBy { now: saturday, ..by },
+        )
+        .await
+        .unwrap();
+    store.record_bounce(account, "ed@acme.com", true, "550 unknown", saturday).await.unwrap();
+    store.change_campaign(account, campaign.id, CampaignChange::Pause, None, saturday).await.unwrap();
+    let monday: Timestamp = "2026-11-30T14:30:00Z".parse().unwrap();
+    assert!(matches!(&claim(db, monday).await[..], [CampaignRun::Closed(_)]), "a paused campaign sends nothing");
+    store.change_campaign(account, campaign.id, CampaignChange::Resume, None, monday).await.unwrap();
+    let runs = claim(db, monday).await;
+    let [CampaignRun::Send { emails, .. }] = &runs[..] else { panic!("expected sends, got {runs:?}") };
+    let to: Vec<&str> = emails.iter().map(|email| email.to.as_str()).collect();
+    assert_eq!(to, ["ann@acme.com", "bob@acme.com"], "not-now receives; never, the leaver and the bounced do not");
+    assert!(emails.iter().all(|email| email.list_unsubscribe.as_deref() == Some("<https://t.example/u/x>")));
+    let later = monday + SignedDuration::from_mins(5);
+    assert!(matches!(&claim(db, later).await[..], [CampaignRun::Closed(_)]), "then it is done");
+    let (shown, progress) = store.campaign(account, campaign.id).await.unwrap();
+    assert_eq!(shown.state.as_str(), "done");
+    assert_eq!((progress.sent, progress.skipped, progress.waiting, progress.unsubscribed), (2, 2, 0, 1));
+    assert_eq!(store.outbox(account, None).await.unwrap().len(), 2, "one outbox row per message sent");
+});
