@@ -23,8 +23,8 @@ pub mod focus;
 pub mod follow_ups;
 pub mod import;
 pub mod keep_in_touch;
-pub mod lists;
 pub mod library;
+pub mod lists;
 pub mod mail;
 pub mod mail_accounts;
 pub mod mailbox;
@@ -54,8 +54,7 @@ pub use sealed::SecretKey;
 /// The records actions return, defined by the store.
 pub use tickler_store::{
     AgendaRow, Backend, BulkEnrolled, Change, ChangeFeed, LibrarySend, ListSummary, Logged, MailSettings, Member,
-    Migration, Record,
-    RestoreSummary, Scheduled, SchemaStatus, Undeliverable, UnknownCorrespondent,
+    Migration, Record, RestoreSummary, Scheduled, SchemaStatus, Undeliverable, UnknownCorrespondent,
 };
 
 /// The application: the store the actions act on, and the installation's key

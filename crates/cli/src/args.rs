@@ -3,8 +3,8 @@
 use clap::{Args, Parser, Subcommand};
 
 pub use crate::args_campaigns::*;
-pub use crate::args_lists::*;
 pub use crate::args_library::*;
+pub use crate::args_lists::*;
 pub use crate::args_plans::*;
 
 /// Tickler: remembers every contact and every touch, and tells you whom to follow up with today.

@@ -5,8 +5,8 @@
 mod render;
 mod args;
 mod args_campaigns;
-mod args_lists;
 mod args_library;
+mod args_lists;
 mod args_plans;
 mod commands;
 mod context;
