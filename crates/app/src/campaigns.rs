@@ -138,7 +138,11 @@ pub async fn preview(app: &App, actor: &Actor, id: CampaignId, contact: &str) ->
     let base_url = app.public_url().unwrap_or("https://tickler.invalid");
     let (campaign, _) = app.store.campaign(actor.account_id(), id).await?;
     let contact = crate::contacts::find(app, actor, contact).await?;
-    let fields = app.store.template_fields(actor.account_id(), &contact, actor.now).await?;
+    let mut fields = app.store.template_fields(actor.account_id(), &contact, actor.now).await?;
+    // The item `{{ library.next }}` would pick for them now; nothing is recorded until the worker sends.
+    if template::uses_library(&campaign.subject, &campaign.body) {
+        fields.library_next = app.store.peek_next_library_item(actor.account_id(), &contact).await?;
+    }
     let target = Target { account_id: actor.account_id(), list_id: campaign.list_id, contact_id: contact.id };
     let token = unsubscribe::sign(app, Purpose::Unsubscribe, &target, actor.now).await?;
     let link = format!("{}/u/{token}", base_url.trim_end_matches('/'));

@@ -46,6 +46,8 @@ pub mod via {
     pub const PLAN: &str = "plan";
     /// "Share with a contact".
     pub const SHARE: &str = "share";
+    /// A newsletter campaign's `{{ library.next }}`.
+    pub const CAMPAIGN: &str = "campaign";
 }
 
 fn item_from_row(row: &AnyRow) -> Result<Item> {

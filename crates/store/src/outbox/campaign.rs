@@ -104,6 +104,7 @@ impl Store {
             }
             let batch = Facts::load(self.backend, &mut tx, &campaign, &ids, now).await?;
             let settings = mail_settings_in(&mut tx, job.account_id).await?;
+            let uses_library = tickler_core::template::uses_library(&campaign.subject, &campaign.body);
             let mut emails = Vec::new();
             for contact_id in ids {
                 let key = (campaign.id.get(), contact_id);
@@ -135,7 +136,27 @@ impl Store {
                     emails.push(OutboundEmail { attempts: email.attempts + 1, ..email.clone() });
                     continue;
                 }
-                let fields = fields(contact, None, &zone, &settings, &batch.render, now);
+                let mut fields = fields(contact, None, &zone, &settings, &batch.render, now);
+                // `{{ library.next }}`: picked and recorded here, under the contact's lock, so an item never
+                // reaches a contact twice; with nothing new for them, their message is left out and says why.
+                if uses_library {
+                    match crate::library::claim_next_library_item(
+                        &mut tx,
+                        job.account_id,
+                        contact,
+                        crate::library::via::CAMPAIGN,
+                        now,
+                    )
+                    .await?
+                    {
+                        Some(item) => fields.library_next = Some(item),
+                        None => {
+                            let why = "nothing new in the library for their tags";
+                            set_send(&mut tx, key, SendState::Skipped, Some(why), now).await?;
+                            continue;
+                        }
+                    }
+                }
                 let prepared = match prepare(&campaign, contact, &fields) {
                     Ok(prepared) => prepared,
                     Err(reason) => {

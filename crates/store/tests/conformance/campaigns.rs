@@ -108,3 +108,66 @@ both!(a_campaign_goes_inside_sending_hours_to_those_who_may_receive_it, async |d
     assert_eq!((progress.sent, progress.skipped, progress.waiting, progress.unsubscribed), (2, 2, 0, 1));
     assert_eq!(store.outbox(account, None).await.unwrap().len(), 2, "one outbox row per message sent");
 });
+
+/// A renderer that prints the library item `{{ library.next }}` picked, as the app's does.
+fn with_item(
+    _: &tickler_store::Campaign,
+    _: &tickler_core::contact::Contact,
+    fields: &tickler_core::template::Fields,
+) -> Result<Prepared, String> {
+    let title = fields.library_next.as_ref().map(|item| item.title.clone()).unwrap_or_default();
+    Ok(Prepared { subject: "News".into(), text: title, html: String::new(), list_unsubscribe: String::new() })
+}
+
+// `{{ library.next }}` in a campaign: each member gets the newest item for their tags that they
+// have not had, recorded in the claiming transaction; with nothing new, their message is left out.
+both!(a_campaign_with_library_next_sends_each_member_a_new_item, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let store = &db.store;
+    let item = |title: &str, tag: &str| {
+        let url = format!("https://example.com/{}", title.replace(' ', "-"));
+        let tags = vec![tag.to_string()];
+        tickler_core::library::ItemDraft::new(&tickler_core::library::TypedItem {
+            title: Some(title),
+            url: Some(&url),
+            tags: &tags,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    store.add_library_item(account, &item("Pricing guide", "pricing"), now()).await.unwrap();
+    store
+        .add_library_item(account, &item("Hiring checklist", "hiring"), now() + SignedDuration::from_mins(1))
+        .await
+        .unwrap();
+    let list = store.create_list(account, &ListName::parse("Letter").unwrap(), "", "k", now()).await.unwrap();
+    let by = ChangedBy { user_id: None, reason: "", now: now() };
+    for (name, email, tag) in
+        [("Ann", "ann@acme.com", "pricing"), ("Bob", "bob@acme.com", "hiring"), ("Cy", "cy@acme.com", "legal")]
+    {
+        let mut details = draft(name, Some(email));
+        details.tags = vec![tickler_core::contact::Tag::parse(tag).unwrap()];
+        let contact = store.create_contact(account, &details, now()).await.unwrap();
+        store
+            .change_membership(account, list.id, contact.id, MembershipChange::Join(MembershipSource::User), by)
+            .await
+            .unwrap();
+    }
+    let body = "This month: {{ library.next.title }}";
+    let campaign_draft =
+        CampaignDraft { list_id: list.id, subject: "News".into(), body: body.into(), per_minute: 60, user_id: None };
+    let campaign = store.create_campaign(account, &campaign_draft, now()).await.unwrap();
+    let monday: Timestamp = "2026-11-30T15:00:00Z".parse().unwrap();
+    store.change_campaign(account, campaign.id, CampaignChange::Schedule, Some(monday), monday).await.unwrap();
+    let jobs = store.claim_jobs("test", monday, SignedDuration::from_mins(5), 10).await.unwrap();
+    let [job] = &jobs[..] else { panic!("one campaign job: {jobs:?}") };
+    let run = store.claim_campaign(job, monday, &with_item).await.unwrap();
+    let CampaignRun::Send { emails, .. } = &run else { panic!("expected sends, got {run:?}") };
+    let sent: Vec<(&str, &str)> = emails.iter().map(|email| (email.to.as_str(), email.body.as_str())).collect();
+    assert_eq!(sent, [("ann@acme.com", "Pricing guide"), ("bob@acme.com", "Hiring checklist")]);
+    let (_, progress) = store.campaign(account, campaign.id).await.unwrap();
+    assert_eq!(progress.skipped, 1, "Cy's tags match nothing new: left out");
+    // The items are recorded as sent to them: the next pick for Ann has nothing left.
+    let ann = store.find_contact(account, "ann@acme.com").await.unwrap();
+    assert_eq!(store.peek_next_library_item(account, &ann).await.unwrap(), None);
+});
