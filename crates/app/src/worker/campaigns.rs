@@ -44,22 +44,7 @@ pub(super) async fn run(
         CampaignRun::Send { emails, next_at } => {
             let mut deliveries = Vec::with_capacity(emails.len());
             for email in emails {
-                let result = senders.send(&email, clock).await;
-                match &result {
-                    Ok(reply) => events::sent(job, &email, reply),
-                    Err(failure) => events::failed(job, &email, failure),
-                }
-                let result = match result {
-                    Ok(reply) => {
-                        store.mark_delivered(&[(email.outbox_id, reply)], clock.now()).await?;
-                        report.sent += 1;
-                        Ok(())
-                    }
-                    Err(failure) => {
-                        report.failed += 1;
-                        Err(failure)
-                    }
-                };
+                let result = super::send_one(store, senders, clock, job, &email, &mut report).await?;
                 deliveries.push(Delivery { job: job.clone(), email, result });
             }
             store.record_campaign_sends(job, &deliveries, next_at, clock.now()).await?;

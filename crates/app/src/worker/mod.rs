@@ -415,6 +415,31 @@ pub async fn run_worker(
 }
 
 /// Run one job other than a plan step: a digest, a promise alert, or one parked after too many claims.
+/// Hand one email of `job` to its mail server: logged as sent or failed, marked delivered at once
+/// when the server took it (so a crash before the batch is recorded never sends it again), counted.
+pub(crate) async fn send_one(
+    store: &Store,
+    senders: &Senders,
+    clock: &Clock,
+    job: &Job,
+    email: &OutboundEmail,
+    report: &mut PassReport,
+) -> Result<Result<(), tickler_store::SendFailure>, SchedulerError> {
+    match senders.send(email, clock).await {
+        Ok(reply) => {
+            events::sent(job, email, &reply);
+            store.mark_delivered(&[(email.outbox_id, reply)], clock.now()).await?;
+            report.sent += 1;
+            Ok(Ok(()))
+        }
+        Err(failure) => {
+            events::failed(job, email, &failure);
+            report.failed += 1;
+            Ok(Err(failure))
+        }
+    }
+}
+
 async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> Result<PassReport, SchedulerError> {
     let mut report = PassReport::default();
     if job.attempts > MAX_CLAIMS {
@@ -457,22 +482,7 @@ async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> 
         report.closed += 1;
         return Ok(report);
     };
-    let result = senders.send(&email, clock).await;
-    match &result {
-        Ok(reply) => events::sent(job, &email, reply),
-        Err(failure) => events::failed(job, &email, failure),
-    }
-    let result = match result {
-        Ok(reply) => {
-            store.mark_delivered(&[(email.outbox_id, reply)], clock.now()).await?;
-            report.sent += 1;
-            Ok(())
-        }
-        Err(failure) => {
-            report.failed += 1;
-            Err(failure)
-        }
-    };
+    let result = send_one(store, senders, clock, job, &email, &mut report).await?;
     store.record_sends(&[Delivery { job: job.clone(), email, result }], clock.now()).await?;
     Ok(report)
 }

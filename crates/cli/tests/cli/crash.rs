@@ -86,22 +86,25 @@ fn worker(database: &str, sink: &SmtpSink, now: Timestamp) -> Command {
     command
 }
 
-both!(every_due_email_arrives_once_per_step_across_sigkills, |t: &Tickler| {
-    let start: Timestamp = common::NOW.parse().unwrap();
-    let database = t.database();
-    seed(&database, start, CONTACTS);
-    let sink = SmtpSink::start();
+/// Start a worker (`worker(now)`, its clock at `now`) and SIGKILL it after a random pause
+/// (`pause.0` ms plus up to `pause.1`), `times` times, each restart two minutes later on its
+/// clock (past the dead worker's 60 s leases); then let one run to the end. Returns the kills.
+pub fn kill_and_restart(
+    start: Timestamp,
+    times: usize,
+    pause: (u64, u64),
+    worker: impl Fn(Timestamp) -> Command,
+) -> usize {
     let mut random = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
     eprintln!("kill schedule seed {random}");
     let mut kills = 0;
-    // Each restart is two minutes later on the worker's clock, past the dead worker's 60 s leases.
     let mut now = start;
-    for _ in 0..KILLS {
+    for _ in 0..times {
         random ^= random << 13;
         random ^= random >> 7;
         random ^= random << 17;
-        let mut child = worker(&database, &sink, now).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(150 + random % 900));
+        let mut child = worker(now).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(pause.0 + random % pause.1));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             kills += 1;
@@ -109,8 +112,17 @@ both!(every_due_email_arrives_once_per_step_across_sigkills, |t: &Tickler| {
         child.wait().unwrap();
         now += SignedDuration::from_mins(2);
     }
-    let output = worker(&database, &sink, now).output().unwrap();
+    let output = worker(now).output().unwrap();
     assert!(output.status.success(), "the last worker failed: {}", String::from_utf8_lossy(&output.stderr));
+    kills
+}
+
+both!(every_due_email_arrives_once_per_step_across_sigkills, |t: &Tickler| {
+    let start: Timestamp = common::NOW.parse().unwrap();
+    let database = t.database();
+    seed(&database, start, CONTACTS);
+    let sink = SmtpSink::start();
+    let kills = kill_and_restart(start, KILLS, (150, 900), |now| worker(&database, &sink, now));
 
     let messages = sink.messages();
     let mut by_id: BTreeMap<String, Vec<&smtp_sink::Received>> = BTreeMap::new();

@@ -9,9 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use tickler_core::campaign::CampaignChange;
 use tickler_core::consent::ConsentState;
 use tickler_core::contact::{ContactDetails, ContactName, EmailAddress, ZoneName};
@@ -125,26 +124,7 @@ both!(a_campaign_reaches_each_member_once_across_sigkills, |t: &Tickler| {
     let database = t.database();
     let campaign = seed(&database, start, MEMBERS);
     let sink = SmtpSink::start();
-    let mut random = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
-    eprintln!("kill schedule seed {random}");
-    let mut kills = 0;
-    // Each restart is two minutes later on the worker's clock, past the dead worker's 60 s lease.
-    let mut now = start;
-    for _ in 0..KILLS {
-        random ^= random << 13;
-        random ^= random >> 7;
-        random ^= random << 17;
-        let mut child = worker(&database, &sink, now).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(300 + random % 1500));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            kills += 1;
-        }
-        child.wait().unwrap();
-        now += SignedDuration::from_mins(2);
-    }
-    let output = worker(&database, &sink, now).output().unwrap();
-    assert!(output.status.success(), "the last worker failed: {}", String::from_utf8_lossy(&output.stderr));
+    let kills = crate::crash::kill_and_restart(start, KILLS, (300, 1500), |now| worker(&database, &sink, now));
 
     let messages = sink.messages();
     let mut by_id: BTreeMap<String, Vec<_>> = BTreeMap::new();
