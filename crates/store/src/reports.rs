@@ -152,6 +152,22 @@ fn place(row: &sqlx::any::AnyRow) -> Result<usize> {
 }
 
 impl Store {
+    /// The rows of a report `statement` bound as every weekly count is: account, period start, period end.
+    async fn period_rows(
+        &self,
+        statement: String,
+        account_id: AccountId,
+        buckets: &[Bucket],
+    ) -> Result<Vec<sqlx::any::AnyRow>> {
+        let (start, end) = span(buckets);
+        Ok(sqlx::query(sqlx::AssertSqlSafe(statement))
+            .bind(account_id.get())
+            .bind(start)
+            .bind(end)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     /// Follow-ups closed in each of `buckets`: on time, late (with the median lateness), skipped.
     pub async fn report_follow_ups(&self, account_id: AccountId, buckets: &[Bucket]) -> Result<Vec<FollowUpWeek>> {
         crate::error::during("counting follow-ups for a report", async {
@@ -331,13 +347,7 @@ impl Store {
     /// Touches in each of `buckets` by channel and direction (`email out`).
     pub async fn report_touches(&self, account_id: AccountId, buckets: &[Bucket]) -> Result<Vec<WeekCount>> {
         crate::error::during("counting touches for a report", async {
-            let (start, end) = span(buckets);
-            let rows = sqlx::query(sqlx::AssertSqlSafe(touches_sql(self.backend, buckets)))
-                .bind(account_id.get())
-                .bind(start)
-                .bind(end)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows = self.period_rows(touches_sql(self.backend, buckets), account_id, buckets).await?;
             week_counts(buckets, &rows)
         })
         .await
@@ -346,13 +356,7 @@ impl Store {
     /// Consent changes in each of `buckets` by the state changed to.
     pub async fn report_consent(&self, account_id: AccountId, buckets: &[Bucket]) -> Result<Vec<WeekCount>> {
         crate::error::during("counting consent changes for a report", async {
-            let (start, end) = span(buckets);
-            let rows = sqlx::query(sqlx::AssertSqlSafe(consent_sql(self.backend, buckets)))
-                .bind(account_id.get())
-                .bind(start)
-                .bind(end)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows = self.period_rows(consent_sql(self.backend, buckets), account_id, buckets).await?;
             week_counts(buckets, &rows)
         })
         .await
@@ -361,13 +365,7 @@ impl Store {
     /// Contacts in each stage at the end of each of `buckets` (`none` without one), from the stage changes kept.
     pub async fn report_stages(&self, account_id: AccountId, buckets: &[Bucket]) -> Result<Vec<WeekCount>> {
         crate::error::during("counting contacts by stage for a report", async {
-            let (start, end) = span(buckets);
-            let rows = sqlx::query(sqlx::AssertSqlSafe(stages_sql(self.backend, buckets)))
-                .bind(account_id.get())
-                .bind(start)
-                .bind(end)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows = self.period_rows(stages_sql(self.backend, buckets), account_id, buckets).await?;
             // Moves in and out per stage and bucket (-1 before the first), then summed up to each bucket's end.
             let mut added: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
             for row in &rows {

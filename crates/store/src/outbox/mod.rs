@@ -271,14 +271,7 @@ impl Store {
                 let hour: i64 = row.try_get("digest_hour")?;
                 let local = now.to_zoned_datetime(zone.clone());
                 for day in [local.date(), local.date().tomorrow().unwrap_or(local.date())] {
-                    let at = day
-                        .to_datetime(
-                            Time::new(i8::try_from(hour.clamp(0, 23)).unwrap_or(8), 0, 0, 0)
-                                .unwrap_or(Time::midnight()),
-                        )
-                        .to_zoned_datetime(zone.clone())
-                        .map(|moment| moment.timestamp())
-                        .unwrap_or(now);
+                    let at = at_hour(day, hour, &zone).unwrap_or(now);
                     if now.duration_until(at) < -SignedDuration::from_hours(2) {
                         continue;
                     }
@@ -297,14 +290,7 @@ impl Store {
                 let this_week =
                     tickler_core::report::next_weekday(tickler_core::report::week_start(local.date()), day.weekday());
                 for date in [this_week, this_week.checked_add(jiff::Span::new().weeks(1)).unwrap_or(this_week)] {
-                    let at = date
-                        .to_datetime(
-                            Time::new(i8::try_from(hour.clamp(0, 23)).unwrap_or(16), 0, 0, 0)
-                                .unwrap_or(Time::midnight()),
-                        )
-                        .to_zoned_datetime(zone.clone())
-                        .map(|moment| moment.timestamp())
-                        .unwrap_or(now);
+                    let at = at_hour(date, hour, &zone).unwrap_or(now);
                     if now.duration_until(at) < -SignedDuration::from_hours(2) {
                         continue;
                     }
@@ -325,6 +311,12 @@ impl Store {
         })
         .await
     }
+}
+
+/// `hour` o'clock (clamped to 0–23) on `day` in `zone`: when a digest or weekly review is due.
+fn at_hour(day: jiff::civil::Date, hour: i64, zone: &TimeZone) -> Option<Timestamp> {
+    let hour = i8::try_from(hour.clamp(0, 23)).ok()?;
+    Some(day.to_datetime(Time::new(hour, 0, 0, 0).ok()?).to_zoned_datetime(zone.clone()).ok()?.timestamp())
 }
 
 /// Backoff after the `attempt`-th failed try: 1 min, 5 min, 30 min, 2 h.
