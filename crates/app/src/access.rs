@@ -34,8 +34,7 @@ pub async fn start_session(app: &App, user: &User, now: Timestamp, lifetime: Sig
 /// The user and account behind a session id, if it is current.
 pub async fn session(app: &App, id: &str, now: Timestamp) -> Result<Option<Authenticated>> {
     let Some(session) = app.store.session(&secret::hash_secret(id), now).await? else { return Ok(None) };
-    let account = app.store.account(session.user.account_id).await?;
-    Ok(Some(Authenticated { user: session.user, account, csrf: Some(session.csrf) }))
+    Ok(Some(Authenticated { user: session.user, account: session.account, csrf: Some(session.csrf) }))
 }
 
 /// End a session.
@@ -45,11 +44,10 @@ pub async fn end_session(app: &App, id: &str) -> Result<()> {
 
 /// The user and account behind an API token; `Unauthorized` when it is unknown or revoked.
 pub async fn token_holder(app: &App, token: &str, now: Timestamp) -> Result<Authenticated> {
-    let Some(user) = app.store.user_by_api_token(&secret::hash_secret(token), now).await? else {
+    let Some(holder) = app.store.token_holder(&secret::hash_secret(token), now).await? else {
         return Err(Error::new(Kind::Unauthorized, "the API token is unknown or revoked"));
     };
-    let account = app.store.account(user.account_id).await?;
-    Ok(Authenticated { user, account, csrf: None })
+    Ok(Authenticated { user: holder.user, account: holder.account, csrf: None })
 }
 
 /// A new token: the secret is shown this once and never again.

@@ -126,7 +126,9 @@ impl From<StoreError> for Error {
             }
             StoreError::Pacing(warning) => Error::new(Kind::Pacing(warning.clone()), warning.message()),
             StoreError::SchemaNewer(_) => Error::refused(error.to_string()),
-            StoreError::Database { .. } | StoreError::Config(_) => Error::new(Kind::Unavailable, error.to_string()),
+            StoreError::Database { .. } | StoreError::Sqlite { .. } | StoreError::Config(_) => {
+                Error::new(Kind::Unavailable, error.to_string())
+            }
             StoreError::Corrupt(_) | StoreError::Migrate(_) => Error::internal(error),
         }
     }

@@ -308,6 +308,52 @@ impl Seeded {
         Ok((seeded, open))
     }
 
+    /// `accounts` accounts sharing `contacts`, `touches` and `follow_ups`
+    /// evenly, each seeded as [`Seeded::agenda_book`] seeds its one; the
+    /// returned `Seeded` holds the first account, the list every account.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn agenda_books(
+        target: &Target,
+        label: &str,
+        accounts: usize,
+        contacts: usize,
+        touches: usize,
+        follow_ups: usize,
+        open_share: f64,
+        now: &jiff::ZonedDateTime,
+    ) -> crate::Result<(Seeded, Vec<tickler_core::account::Account>, i64)> {
+        let accounts = accounts.max(1);
+        let seeded = Seeded::contacts(target, label, contacts / accounts).await?;
+        let mut all = vec![seeded.account.clone()];
+        let settings = seeded.account.settings.clone();
+        for index in 1..accounts {
+            all.push(seeded.store.create_account(&format!("bench {index}"), &settings, now.timestamp()).await?);
+        }
+        crate::progress(format!(
+            "{label}: seeding {accounts} account(s), each {} contacts, {} touches, {} follow-ups ({:.1}% open)",
+            contacts / accounts,
+            touches / accounts,
+            follow_ups / accounts,
+            open_share * 100.0
+        ));
+        let native = &seeded.native;
+        for (index, account) in all.iter().enumerate() {
+            let ids = if index == 0 {
+                seeded.contact_ids.clone()
+            } else {
+                native.insert_all(&crate::seed::contacts(account.id, contacts / accounts, now)).await?;
+                native.contact_ids(account.id).await?
+            };
+            native.insert_all(&crate::seed::touches(account.id, &ids, touches / accounts, now)).await?;
+            native
+                .insert_all(&crate::seed::follow_ups(account.id, &ids, follow_ups / accounts, open_share, now))
+                .await?;
+        }
+        native.analyze().await?;
+        let open = native.scalar("SELECT COUNT(*) FROM follow_ups WHERE state = 'open'").await?;
+        Ok((seeded, all, open))
+    }
+
     /// Create the database and seed it; `label` prefixes the progress lines.
     pub async fn contacts(target: &Target, label: &str, contacts: usize) -> crate::Result<Seeded> {
         let now = crate::seed::now();

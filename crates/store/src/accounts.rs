@@ -2,8 +2,6 @@
 
 use jiff::Timestamp;
 use jiff::civil::Time;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use tickler_core::account::{Account, Settings};
 use tickler_core::contact::ZoneName;
 use tickler_core::ids::AccountId;
@@ -12,6 +10,7 @@ use tickler_core::work_week::WorkWeek;
 
 use crate::Store;
 use crate::error::{Error, Record, Result};
+use crate::reads::Param;
 use crate::rows::{parsed, seconds, time_text};
 
 impl Store {
@@ -57,8 +56,13 @@ impl Store {
 
     /// One account by id.
     pub async fn account(&self, id: AccountId) -> Result<Account> {
-        crate::error::during("reading an account", async { account_in(&mut *self.pool.acquire().await?, id).await })
-            .await
+        crate::error::during("reading an account", async {
+            self.reader
+                .optional(ACCOUNT_SQL, &[Param::Int(id.get())], |row| account_from_row(row))
+                .await?
+                .ok_or_else(|| Error::not_found(Record::Account, id))
+        })
+        .await
     }
 
     /// Save an account's settings.
@@ -86,14 +90,16 @@ impl Store {
 }
 
 /// One account, read inside a transaction or on a connection.
+/// One account by id.
+const ACCOUNT_SQL: &str =
+    "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days, date_order FROM accounts WHERE id = $1";
+
 pub(crate) async fn account_in(connection: &mut sqlx::AnyConnection, id: AccountId) -> Result<Account> {
-    let row = sqlx::query(
-        "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days, date_order FROM accounts WHERE id = $1",
-    )
-    .bind(id.get())
-    .fetch_optional(&mut *connection)
-    .await?
-    .ok_or_else(|| Error::not_found(Record::Account, id))?;
+    let row = sqlx::query(ACCOUNT_SQL)
+        .bind(id.get())
+        .fetch_optional(&mut *connection)
+        .await?
+        .ok_or_else(|| Error::not_found(Record::Account, id))?;
     account_from_row(&row)
 }
 
@@ -101,25 +107,23 @@ fn work_days_text(work_week: &WorkWeek) -> String {
     work_week.days.iter().map(|on| if *on { '1' } else { '0' }).collect()
 }
 
-fn account_from_row(row: &AnyRow) -> Result<Account> {
+pub(crate) fn account_from_row<R: crate::rows::Columns + ?Sized>(row: &R) -> Result<Account> {
     let parse_time = |column: &str| -> Result<Time> {
-        let text: String = row.try_get(column)?;
-        text.parse().map_err(|error| Error::Corrupt(format!("{column}: {error}")))
+        row.text(column)?.parse().map_err(|error| Error::Corrupt(format!("{column}: {error}")))
     };
-    let days_text: String = row.try_get("work_days")?;
+    let days_text = row.text("work_days")?;
     let mut days = [false; 7];
     for (day, flag) in days.iter_mut().zip(days_text.chars()) {
         *day = flag == '1';
     }
-    let gap: i64 = row.try_get("pacing_gap_days")?;
-    let order: Option<String> = row.try_get("date_order")?;
-    let date_order = match order {
+    let gap = row.int("pacing_gap_days")?;
+    let date_order = match row.optional_text("date_order")? {
         Some(text) => Some(DateOrder::parse(&text).map_err(|error| Error::Corrupt(format!("date_order: {error}")))?),
         None => None,
     };
     Ok(Account {
-        id: AccountId::new(row.try_get("id")?),
-        name: row.try_get("name")?,
+        id: AccountId::new(row.int("id")?),
+        name: row.text("name")?,
         settings: Settings {
             zone: parsed(row, "zone", ZoneName::parse)?,
             work_week: WorkWeek { start: parse_time("work_start")?, end: parse_time("work_end")?, days },

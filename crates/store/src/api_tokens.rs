@@ -9,8 +9,17 @@ use tickler_core::user::{ApiToken, User};
 
 use crate::Store;
 use crate::error::{Error, Record, Result};
+use crate::reads::Param;
 use crate::rows::{instant, optional_instant, seconds};
-use crate::users::user_from_row;
+use crate::users::{HOLDER_COLUMNS, Holder, holder_from_row};
+
+static TOKEN_HOLDER_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT t.id AS token_id, t.last_used_at, {HOLDER_COLUMNS} FROM api_tokens t \
+         JOIN users u ON u.id = t.user_id JOIN accounts a ON a.id = u.account_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+    )
+});
 
 const TOKEN_COLUMNS: &str = "id, user_id, name, prefix, created_at, last_used_at, revoked_at";
 
@@ -76,29 +85,25 @@ impl Store {
         .await
     }
 
-    /// The user a live token with this hash acts for; marks the token used.
-    pub async fn user_by_api_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
+    /// The user a live token with this hash acts for, with their account; marks the token used.
+    pub async fn token_holder(&self, token_hash: &str, now: Timestamp) -> Result<Option<Holder>> {
         crate::error::during("checking an API token", async {
-            let row = sqlx::query(
-            "SELECT t.id AS token_id, t.last_used_at, u.id, u.account_id, u.email, u.name, u.is_admin, u.created_at \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-            let Some(row) = row else { return Ok(None) };
+            let found = self
+                .reader
+                .optional(&TOKEN_HOLDER_SQL, &[Param::Text(token_hash)], |row| {
+                    Ok((row.int("token_id")?, optional_instant(row, "last_used_at")?, holder_from_row(row)?))
+                })
+                .await?;
+            let Some((token_id, last_used, holder)) = found else { return Ok(None) };
             // "Last used" is kept to the minute, so a busy token does not write on every request.
-            let last_used = optional_instant(&row, "last_used_at")?;
             if last_used.is_none_or(|at| seconds(now) - seconds(at) >= 60) {
-                let token_id: i64 = row.try_get("token_id")?;
                 sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
                     .bind(token_id)
                     .bind(seconds(now))
                     .execute(&self.pool)
                     .await?;
             }
-            Ok(Some(user_from_row(&row)?))
+            Ok(Some(holder))
         })
         .await
     }

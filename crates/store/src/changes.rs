@@ -10,6 +10,7 @@ use tickler_core::ids::AccountId;
 
 use crate::Store;
 use crate::error::Result;
+use crate::reads::Param;
 
 /// The channel the triggers notify with an account id.
 pub const CHANGES_CHANNEL: &str = "tickler_changes";
@@ -23,14 +24,15 @@ impl Store {
     /// contacts and their addresses, touches, follow-ups), whichever process made it.
     pub async fn account_version(&self, account_id: AccountId) -> Result<i64> {
         crate::error::during("reading the account's version", async {
-            let row = sqlx::query("SELECT version FROM account_versions WHERE account_id = $1")
-                .bind(account_id.get())
-                .fetch_optional(&self.pool)
+            let version = self
+                .reader
+                .optional(
+                    "SELECT version FROM account_versions WHERE account_id = $1",
+                    &[Param::Int(account_id.get())],
+                    |row| row.int("version"),
+                )
                 .await?;
-            Ok(match row {
-                Some(row) => row.try_get("version")?,
-                None => 0,
-            })
+            Ok(version.unwrap_or(0))
         })
         .await
     }

@@ -29,6 +29,9 @@ pub enum Error {
     /// The database failed while the store did `operation` (as a phrase: "scheduling a follow-up").
     #[error("database error while {operation}: {source}")]
     Database { operation: &'static str, source: sqlx::Error },
+    /// A fast read on SQLite's own driver failed (see `reads`).
+    #[error("database error while {operation}: {source}")]
+    Sqlite { operation: &'static str, source: rusqlite::Error },
     /// The database was migrated by a newer binary: the message names the migrations this one does not know.
     #[error("{0}")]
     SchemaNewer(String),
@@ -130,6 +133,7 @@ impl<T> During<T> for Result<T> {
     fn during(self, operation: &'static str) -> Result<T> {
         self.map_err(|error| match error {
             Error::Database { source, .. } => Error::Database { operation, source },
+            Error::Sqlite { source, .. } => Error::Sqlite { operation, source },
             other => other,
         })
     }

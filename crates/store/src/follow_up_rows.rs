@@ -3,14 +3,13 @@
 //! worker (tasks, failed sends), so none of them imports another for it.
 
 use jiff::Timestamp;
-use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::follow_up::{Due, FollowUp, FollowUpState, Origin};
 use tickler_core::ids::{AccountId, ContactId, FollowUpId};
 use tickler_core::touch::Channel;
 
 use crate::error::Result;
-use crate::rows::{due, due_columns, instant, optional_instant, parsed, seconds};
+use crate::rows::{Columns, due, due_columns, instant, optional_instant, parsed, seconds};
 
 pub(crate) const FOLLOW_UP_COLUMNS: &str = "f.id, f.contact_id, f.due_date, f.due_time, f.due_zone, f.channel, f.purpose, \
      f.origin, f.state, f.snoozes, f.created_at, f.closed_at, f.until_reply, f.closed_reason, f.agreed";
@@ -48,21 +47,21 @@ pub(crate) async fn insert_follow_up(
 }
 
 /// Read a follow-up from a row with [`FOLLOW_UP_COLUMNS`].
-pub(crate) fn follow_up_from_row(row: &AnyRow) -> Result<FollowUp> {
-    let snoozes: i64 = row.try_get("snoozes")?;
+pub(crate) fn follow_up_from_row<R: Columns + ?Sized>(row: &R) -> Result<FollowUp> {
+    let snoozes = row.int("snoozes")?;
     Ok(FollowUp {
-        id: FollowUpId::new(row.try_get("id")?),
-        contact_id: ContactId::new(row.try_get("contact_id")?),
-        due: due(row, "due")?,
+        id: FollowUpId::new(row.int("id")?),
+        contact_id: ContactId::new(row.int("contact_id")?),
+        due: due(row)?,
         channel: parsed(row, "channel", Channel::parse)?,
-        purpose: row.try_get("purpose")?,
+        purpose: row.text("purpose")?,
         origin: parsed(row, "origin", Origin::parse)?,
         state: parsed(row, "state", FollowUpState::parse)?,
         snoozes: u32::try_from(snoozes).unwrap_or(0),
         created_at: instant(row, "created_at")?,
         closed_at: optional_instant(row, "closed_at")?,
-        until_reply: row.try_get::<i64, _>("until_reply")? != 0,
-        closed_reason: row.try_get("closed_reason")?,
-        agreed: row.try_get::<Option<i64>, _>("agreed")?.is_some_and(|agreed| agreed != 0),
+        until_reply: row.int("until_reply")? != 0,
+        closed_reason: row.optional_text("closed_reason")?,
+        agreed: row.flag("agreed")?,
     })
 }

@@ -1,8 +1,10 @@
 //! Tickler's persistence: one [`Store`] over SQLite (embedded default, WAL)
 //! and PostgreSQL. Both speak the same SQL through sqlx's `Any` driver; the
 //! backends differ only in their migration sets and the few dialect
-//! fragments in [`dialect`]. Every method takes the account it acts for, and
-//! every query is scoped to it.
+//! fragments in [`dialect`]. The reads every request makes (who holds a token
+//! or a session, the agenda, an account's version) run the same SQL on each
+//! backend's native driver instead (`reads`). Every method takes the account
+//! it acts for, and every query is scoped to it.
 
 mod accounts;
 mod agenda;
@@ -31,6 +33,7 @@ mod operations;
 mod outbox;
 mod plans;
 mod promises;
+mod reads;
 mod replies;
 pub mod reports;
 mod rows;
@@ -75,7 +78,7 @@ pub use replies::{MailboxPoll, RecordedReply, ReplyOutcome};
 pub use schema::{Migration, SchemaStatus};
 pub use sessions::Session;
 pub use touches::Logged;
-pub use users::Credentials;
+pub use users::{Credentials, Holder};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -84,6 +87,8 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    /// The native driver, for the reads every request makes (see [`reads`]).
+    reader: reads::Reader,
     backend: Backend,
     /// Where the pool connects: the change feed opens its own connection there.
     url: DatabaseUrl,
@@ -153,7 +158,8 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|error| Error::Config(format!("cannot open database {}: {error}", dialect::redact(&url))))?;
-        Ok(Store { pool, backend, url: DatabaseUrl(url.into()) })
+        let reader = reads::Reader::new(backend, &url)?;
+        Ok(Store { pool, reader, backend, url: DatabaseUrl(url.into()) })
     }
 
     /// Which backend this store runs on.
@@ -190,6 +196,7 @@ impl Store {
 
     /// Close every connection (SQLite checkpoints its WAL).
     pub async fn close(self) {
+        self.reader.close().await;
         self.pool.close().await;
     }
 }

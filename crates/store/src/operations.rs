@@ -70,13 +70,15 @@ impl Store {
         .await
     }
 
-    /// How many of the pool's connections are lent out and how many wait.
+    /// How many of the store's connections are lent out and how many wait:
+    /// its pool's and its fast reads' together.
     pub fn pool_usage(&self) -> PoolUsage {
         let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        let reads = self.reader.usage();
         PoolUsage {
-            in_use: self.pool.size().saturating_sub(idle),
-            idle,
-            max: self.pool.options().get_max_connections(),
+            in_use: self.pool.size().saturating_sub(idle) + reads.in_use,
+            idle: idle + reads.idle,
+            max: self.pool.options().get_max_connections() + reads.max,
         }
     }
 

@@ -2,19 +2,27 @@
 //! keeps only its hash, the user it signs in, and the session's CSRF token.
 
 use jiff::Timestamp;
-use sqlx::Row;
 use tickler_core::ids::UserId;
 use tickler_core::user::User;
 
 use crate::Store;
 use crate::error::Result;
+use crate::reads::Param;
 use crate::rows::seconds;
-use crate::users::user_from_row;
+use crate::users::{HOLDER_COLUMNS, Holder, holder_from_row};
+
+static SESSION_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {HOLDER_COLUMNS}, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
+         JOIN accounts a ON a.id = u.account_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+    )
+});
 
 /// A live session: who it signs in and the token its forms must carry.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub user: User,
+    pub account: tickler_core::account::Account,
     pub csrf: String,
     pub expires_at: Timestamp,
 }
@@ -52,20 +60,17 @@ impl Store {
     /// The session with this hash, when it has not expired.
     pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
         crate::error::during("reading a session", async {
-            let row = sqlx::query(
-                "SELECT u.id, u.account_id, u.email, u.name, u.is_admin, u.created_at, s.csrf, s.expires_at \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
-            )
-            .bind(token_hash)
-            .bind(seconds(now))
-            .fetch_optional(&self.pool)
-            .await?;
-            let Some(row) = row else { return Ok(None) };
-            Ok(Some(Session {
-                user: user_from_row(&row)?,
-                csrf: row.try_get("csrf")?,
-                expires_at: crate::rows::instant(&row, "expires_at")?,
-            }))
+            self.reader
+                .optional(&SESSION_SQL, &[Param::Text(token_hash), Param::Int(seconds(now))], |row| {
+                    let Holder { user, account } = holder_from_row(row)?;
+                    Ok(Session {
+                        user,
+                        account,
+                        csrf: row.text("csrf")?,
+                        expires_at: crate::rows::instant(row, "expires_at")?,
+                    })
+                })
+                .await
         })
         .await
     }

@@ -4,7 +4,6 @@
 
 use jiff::Timestamp;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 use tickler_core::contact::EmailAddress;
 use tickler_core::ids::{AccountId, UserId};
 use tickler_core::user::{User, UserDraft};
@@ -14,6 +13,26 @@ use crate::error::{Error, Record, Result};
 use crate::rows::{instant, parsed, seconds};
 
 const USER_COLUMNS: &str = "id, account_id, email, name, is_admin, created_at";
+
+/// The user a token or a session acts for, with their account: read together, in one statement.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub user: User,
+    pub account: tickler_core::account::Account,
+}
+
+/// The columns [`holder_from_row`] reads, from `users u JOIN accounts a`.
+pub(crate) const HOLDER_COLUMNS: &str = "u.id, u.account_id, u.email, u.name, u.is_admin, u.created_at, \
+     a.name AS account_name, a.zone, a.pacing_gap_days, a.work_start, a.work_end, a.work_days, a.date_order";
+
+/// Read a [`Holder`] from a row with [`HOLDER_COLUMNS`].
+pub(crate) fn holder_from_row<R: crate::rows::Columns + ?Sized>(row: &R) -> Result<Holder> {
+    let account = crate::accounts::account_from_row(&crate::rows::Renamed {
+        row,
+        names: &[("id", "account_id"), ("name", "account_name")],
+    })?;
+    Ok(Holder { user: user_from_row(row)?, account })
+}
 
 /// A user with the hash their password must match, for signing in.
 #[derive(Debug, Clone)]
@@ -183,14 +202,13 @@ impl Store {
     }
 }
 
-pub(crate) fn user_from_row(row: &AnyRow) -> Result<User> {
-    let is_admin: i64 = row.try_get("is_admin")?;
+pub(crate) fn user_from_row<R: crate::rows::Columns + ?Sized>(row: &R) -> Result<User> {
     Ok(User {
-        id: UserId::new(row.try_get("id")?),
-        account_id: AccountId::new(row.try_get("account_id")?),
+        id: UserId::new(row.int("id")?),
+        account_id: AccountId::new(row.int("account_id")?),
         email: parsed(row, "email", EmailAddress::parse)?,
-        name: row.try_get("name")?,
-        is_admin: is_admin != 0,
+        name: row.text("name")?,
+        is_admin: row.int("is_admin")? != 0,
         created_at: instant(row, "created_at")?,
     })
 }

@@ -6,14 +6,22 @@
 //! ```text
 //! bench-web --backend sqlite|postgres --tickler PATH [--wrk wrk] [--lua scripts/bench_wrk.lua]
 //!           [--contacts 100000] [--follow-ups 1000000] [--touches 300000] [--open-share 0.03]
+//!           [--accounts 100] [--users 1000] [--instances 1]
 //!           [--connections 64] [--threads 2] [--seconds 15] [--warmup 5] [--rounds 2]
 //!           [--days 7] [--limit 50] [--cache-ms 1000] [--sqlite PATH] [--postgres URL] [--keep]
 //! ```
 //!
-//! Seeds one account as `bench-agenda` does (setup, not measured), adds a
-//! user to it and an API token with `tickler user add` and `tickler token
-//! create`, and starts `tickler serve --listen 127.0.0.1:0` with the seed's
-//! "now". After a warm-up of each endpoint, every round loads both with `wrk`
+//! Seeds `--accounts` accounts sharing the contacts, touches and follow-ups
+//! evenly, each as `bench-agenda` seeds its one (setup, not measured), and
+//! `--users` users spread over them, each with an API token of their own;
+//! one more user is added with `tickler user add` and `tickler token create`
+//! (the commands a person runs). It starts `tickler serve --listen
+//! 127.0.0.1:0` with the seed's "now" (`--instances` of them on the same
+//! database, each loaded by its own `wrk` with its share of the connections,
+//! all at once). Every agenda request of the load
+//! carries the next token in turn (`scripts/bench_wrk.lua` reads them from a
+//! file), so each asks for its own user's agenda, as many users do. After a
+//! warm-up of each endpoint, every round loads both with `wrk`
 //! (`--connections` connections, `--seconds` each), alternating which goes
 //! first; the best round of each endpoint is reported beside every round's
 //! figures. `--cache-ms` sets the server's response cache (`TICKLER_CACHE_MS`;
@@ -43,6 +51,10 @@ struct Report {
     backend: &'static str,
     database_version: String,
     wrk_version: String,
+    accounts: usize,
+    users: usize,
+    /// `tickler serve` processes sharing the database and the load.
+    instances: usize,
     contacts: usize,
     follow_ups: usize,
     open_follow_ups: i64,
@@ -234,48 +246,81 @@ impl Wrk {
             .unwrap_or_else(|| "wrk".to_string())
     }
 
-    /// Load `url` for `seconds` (warm-ups run the same way; their figures are dropped).
-    fn run(&self, url: &str, token: Option<&str>, seconds: u32, endpoint: &'static str, round: u32) -> Result<Load> {
-        let mut command = Command::new(&self.binary);
-        command.args([
-            "--threads",
-            &self.threads.to_string(),
-            "--connections",
-            &self.connections.to_string(),
-            "--duration",
-            &format!("{seconds}s"),
-            "--timeout",
-            "10s",
-            "--script",
-            &self.lua,
-        ]);
-        if let Some(token) = token {
-            command.args(["--header", &format!("Authorization: Bearer {token}")]);
+    /// Load each of `urls` (one per server, the same path) for `seconds` at
+    /// once, the connections shared out among them (warm-ups run the same way;
+    /// their figures are dropped). Requests add up; each latency figure is the
+    /// worst server's, as one merged histogram is not to be had from several wrk runs.
+    fn run(
+        &self,
+        urls: &[String],
+        tokens: Option<&str>,
+        seconds: u32,
+        endpoint: &'static str,
+        round: u32,
+    ) -> Result<Load> {
+        let share = (self.connections / urls.len() as u32).max(1);
+        let threads = (self.threads / urls.len() as u32).max(1);
+        let mut children = Vec::new();
+        for url in urls {
+            let mut command = Command::new(&self.binary);
+            command.args([
+                "--threads",
+                &threads.to_string(),
+                "--connections",
+                &share.max(threads).to_string(),
+                "--duration",
+                &format!("{seconds}s"),
+                "--timeout",
+                "10s",
+                "--script",
+                &self.lua,
+            ]);
+            command.arg(url);
+            if let Some(tokens) = tokens {
+                // The script's own arguments: the file of tokens it takes turns with.
+                command.args(["--", tokens]);
+            }
+            children.push((url, command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn()?));
         }
-        let output = command.arg(url).stdin(Stdio::null()).stderr(Stdio::inherit()).output()?;
-        let text = String::from_utf8_lossy(&output.stdout);
-        let line = text
-            .lines()
-            .find_map(|line| line.strip_prefix("bench-web-result "))
-            .ok_or_else(|| format!("wrk printed no result for {url} (is {} wrk 4?):\n{text}", self.lua))?;
-        let result: WrkResult = serde_json::from_str(line)?;
-        if result.errors.status > 0 {
-            return Err(
-                format!("{url}: {} of {} answers were not 2xx or 3xx", result.errors.status, result.requests).into()
-            );
+        let mut results = Vec::new();
+        for (url, child) in children {
+            let output = child.wait_with_output()?;
+            let text = String::from_utf8_lossy(&output.stdout);
+            let line = text
+                .lines()
+                .find_map(|line| line.strip_prefix("bench-web-result "))
+                .ok_or_else(|| format!("wrk printed no result for {url} (is {} wrk 4?):\n{text}", self.lua))?;
+            let result: WrkResult = serde_json::from_str(line)?;
+            if result.errors.status > 0 {
+                return Err(format!(
+                    "{url}: {} of {} answers were not 2xx or 3xx",
+                    result.errors.status, result.requests
+                )
+                .into());
+            }
+            results.push(result);
         }
         let ms = |us: f64| us / 1_000.0;
+        let worst = |pick: fn(&WrkResult) -> u64| results.iter().map(pick).max().unwrap_or(0) as f64;
+        let requests: u64 = results.iter().map(|result| result.requests).sum();
         Ok(Load {
             endpoint,
             round,
-            requests: result.requests,
-            requests_per_second: result.requests as f64 / (result.duration_us as f64 / 1e6),
-            mean_ms: ms(result.latency_us.mean),
-            p50_ms: ms(result.latency_us.p50 as f64),
-            p90_ms: ms(result.latency_us.p90 as f64),
-            p99_ms: ms(result.latency_us.p99 as f64),
-            max_ms: ms(result.latency_us.max as f64),
-            socket_errors: result.errors.connect + result.errors.read + result.errors.write + result.errors.timeout,
+            requests,
+            requests_per_second: results
+                .iter()
+                .map(|result| result.requests as f64 / (result.duration_us as f64 / 1e6))
+                .sum(),
+            mean_ms: ms(results.iter().map(|result| result.latency_us.mean * result.requests as f64).sum::<f64>()
+                / requests.max(1) as f64),
+            p50_ms: ms(worst(|result| result.latency_us.p50)),
+            p90_ms: ms(worst(|result| result.latency_us.p90)),
+            p99_ms: ms(worst(|result| result.latency_us.p99)),
+            max_ms: ms(worst(|result| result.latency_us.max)),
+            socket_errors: results
+                .iter()
+                .map(|result| result.errors.connect + result.errors.read + result.errors.write + result.errors.timeout)
+                .sum(),
         })
     }
 }
@@ -304,6 +349,12 @@ async fn main() -> Result<()> {
     let days: u32 = args.get("days", 7)?;
     let limit: u32 = args.get("limit", 50)?;
     let cache_ms: u64 = args.get("cache-ms", 1000)?;
+    let accounts: usize = args.get("accounts", 100)?;
+    let users: usize = args.get("users", 1000)?;
+    let instances: usize = args.get("instances", 1)?;
+    if instances == 0 {
+        return Err("--instances: at least 1".into());
+    }
     let wrk = Wrk {
         binary: args.text("wrk", "wrk"),
         lua: args.text("lua", "scripts/bench_wrk.lua"),
@@ -317,9 +368,33 @@ async fn main() -> Result<()> {
     let now = seed::now();
 
     let seeding = Instant::now();
-    let (Seeded { store, native, .. }, open_follow_ups) =
-        Seeded::agenda_book(&target, &format!("web/{backend}"), contacts, touches, follow_ups, open_share, &now)
+    let (Seeded { store, native, .. }, books, open_follow_ups) = Seeded::agenda_books(
+        &target,
+        &format!("web/{backend}"),
+        accounts,
+        contacts,
+        touches,
+        follow_ups,
+        open_share,
+        &now,
+    )
+    .await?;
+    progress(format!("web/{backend}: adding {users} users with a token each"));
+    let mut tokens = Vec::with_capacity(users);
+    let password_hash = tickler_app::secret::hash_password(PASSWORD);
+    for index in 0..users {
+        let account = &books[index % books.len()];
+        let draft = tickler_core::user::UserDraft::new(&format!("user{index}@bench.example"), "", false)?;
+        let user = store
+            .create_user(account.id, &draft, &password_hash, &tickler_app::secret::random_secret(), now.timestamp())
             .await?;
+        let secret = tickler_app::secret::new_api_token();
+        let prefix: String = secret.chars().take(12).collect();
+        store
+            .create_api_token(&user, "bench-web", &prefix, &tickler_app::secret::hash_secret(&secret), now.timestamp())
+            .await?;
+        tokens.push(secret);
+    }
     native.checkpoint().await?;
     let database_version = native.version().await?;
     store.close().await;
@@ -340,11 +415,17 @@ async fn main() -> Result<()> {
     let created: serde_json::Value =
         serde_json::from_str(&tickler.run(&["--json", "token", "create", "--user", EMAIL, "bench-web"], "")?)?;
     let token = created["secret"].as_str().ok_or("token create printed no secret")?.to_string();
+    tokens.push(token.clone());
+    let tokens_file = directory.join("tokens.txt");
+    std::fs::write(&tokens_file, tokens.join("\n") + "\n")?;
+    let tokens_file = tokens_file.display().to_string();
 
-    let server = Server::start(&tickler)?;
+    let servers = (0..instances).map(|_| Server::start(&tickler)).collect::<Result<Vec<_>>>()?;
+    let server = &servers[0];
     std::thread::sleep(SETTLE);
     let (rss_idle_mb, _) = server.memory()?;
-    progress(format!("web/{backend}: tickler serve at {} ({rss_idle_mb:.1} MiB resident, idle)", server.address));
+    let addresses: Vec<&str> = servers.iter().map(|server| server.address.as_str()).collect();
+    progress(format!("web/{backend}: tickler serve at {} ({rss_idle_mb:.1} MiB resident, idle)", addresses.join(", ")));
 
     let agenda_path = format!("/api/v1/agenda?days={days}&limit={limit}");
     let (status, body) = server.get(&agenda_path, Some(&token))?;
@@ -356,30 +437,38 @@ async fn main() -> Result<()> {
     if rows_returned == 0 {
         return Err(format!("GET {agenda_path} returned no items: is the user in the seeded account? {body}").into());
     }
-    let (status, health) = server.get("/health", None)?;
-    if status != 200 || health.trim() != "ok" {
-        return Err(format!("GET /health: {status} {health}").into());
+    // Every token answers, with its own account's agenda, on every server.
+    for (index, token) in tokens.iter().step_by((tokens.len() / 10).max(1)).enumerate() {
+        let (status, body) = servers[index % servers.len()].get(&agenda_path, Some(token))?;
+        if status != 200 {
+            return Err(format!("GET {agenda_path} with a seeded token: {status} {body}").into());
+        }
+    }
+    for server in &servers {
+        let (status, health) = server.get("/health", None)?;
+        if status != 200 || health.trim() != "ok" {
+            return Err(format!("GET /health: {status} {health}").into());
+        }
     }
 
-    let base = format!("http://{}", server.address);
-    let agenda_url = format!("{base}{agenda_path}");
-    let health_url = format!("{base}/health");
+    let agenda_urls: Vec<String> = addresses.iter().map(|address| format!("http://{address}{agenda_path}")).collect();
+    let health_urls: Vec<String> = addresses.iter().map(|address| format!("http://{address}/health")).collect();
     progress(format!(
-        "web/{backend}: {} connections, {} wrk threads; {warmup} s warm-up of each endpoint, then {rounds} round(s) \
-         of {seconds} s each",
+        "web/{backend}: {} connections, {} wrk threads over {instances} server(s); {warmup} s warm-up of each \
+         endpoint, then {rounds} round(s) of {seconds} s each",
         wrk.connections, wrk.threads
     ));
-    wrk.run(&agenda_url, Some(&token), warmup, "agenda", 0)?;
-    wrk.run(&health_url, None, warmup, "health", 0)?;
+    wrk.run(&agenda_urls, Some(&tokens_file), warmup, "agenda", 0)?;
+    wrk.run(&health_urls, None, warmup, "health", 0)?;
     let mut runs = Vec::new();
     for round in 1..=rounds {
         // Alternate which goes first, so neither always runs on a warmer (or hotter) machine.
         let agenda_first = round % 2 == 1;
         for agenda_now in [agenda_first, !agenda_first] {
             let run = if agenda_now {
-                wrk.run(&agenda_url, Some(&token), seconds, "agenda", round)?
+                wrk.run(&agenda_urls, Some(&tokens_file), seconds, "agenda", round)?
             } else {
-                wrk.run(&health_url, None, seconds, "health", round)?
+                wrk.run(&health_urls, None, seconds, "health", round)?
             };
             progress(format!(
                 "web/{backend}: round {round} {}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
@@ -390,8 +479,9 @@ async fn main() -> Result<()> {
     }
     std::thread::sleep(SETTLE);
     let (rss_after_load_mb, rss_peak_mb) = server.memory()?;
-    drop(server);
+    drop(servers);
     std::fs::remove_dir_all(&directory)?;
+    let users = tokens.len();
     if !args.flag("keep") {
         target.drop_database().await?;
     }
@@ -402,6 +492,9 @@ async fn main() -> Result<()> {
         benchmark: "web",
         backend,
         database_version,
+        accounts: books.len(),
+        users,
+        instances,
         wrk_version: wrk.version(),
         contacts,
         follow_ups,

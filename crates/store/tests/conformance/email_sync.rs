@@ -229,6 +229,18 @@ both!(bounces_mark_addresses_and_plans_skip_them, async |db: &TestDb| {
     let mut two = draft("Ann Lee", Some("ann@acme.com"));
     two.emails.push(tickler_core::contact::EmailAddress::parse("ann@home.example").unwrap());
     let ann = db.store.create_contact(account, &two, now()).await.unwrap().id;
+    let quiet = db.store.create_contact(account, &draft("No Mail", None), now()).await.unwrap().id;
+    for contact in [ann, quiet] {
+        let due = crate::follow_ups::day_due(2026, 12, 1);
+        db.store.schedule_follow_up(account, &crate::follow_ups::follow(contact, due), true, now()).await.unwrap();
+    }
+    // The agenda says whether email can reach each contact: all their addresses bounced, or not.
+    let unreachable = async |contact| {
+        let rows = db.store.agenda(account, now() + SignedDuration::from_hours(24 * 400), 500).await.unwrap();
+        let row = rows.iter().find(|row| row.follow_up.contact_id == contact).expect("a follow-up on the agenda");
+        row.email_undeliverable
+    };
+    assert!(!unreachable(ann).await && !unreachable(quiet).await, "nothing bounced yet; no address is not a bounce");
     let soft = db.store.record_bounce(account, "ANN@acme.com", false, "4.2.2 mailbox full", now()).await.unwrap();
     assert_eq!(soft.contacts, vec![ann]);
     assert!(!soft.undeliverable);
@@ -240,6 +252,7 @@ both!(bounces_mark_addresses_and_plans_skip_them, async |db: &TestDb| {
     assert_eq!(marked.len(), 1);
     assert_eq!(marked[0].email, "ann@acme.com");
     assert_eq!(marked[0].reason, "4.2.2 mailbox full");
+    assert!(!unreachable(ann).await, "one of two addresses bounced: the other still reaches her");
     // A permanent failure marks at once; a stranger's address changes nothing.
     let hard = db.store.record_bounce(account, "nobody@x.example", true, "5.1.1", now()).await.unwrap();
     assert!(hard.contacts.is_empty());
@@ -255,6 +268,7 @@ both!(bounces_mark_addresses_and_plans_skip_them, async |db: &TestDb| {
 
     // Both addresses bounced: no email, a task on the agenda says so.
     db.store.record_bounce(account, "ann@home.example", true, "5.1.1 user unknown", now()).await.unwrap();
+    assert!(unreachable(ann).await, "both of her addresses bounced");
     let bob = db.store.create_contact(account, &draft("Bob Roe", Some("bob@roe.example")), now()).await.unwrap().id;
     db.store.record_bounce(account, "bob@roe.example", true, "5.1.1 user unknown", now()).await.unwrap();
     db.store.enroll(account, plan.id, bob, now()).await.unwrap();
@@ -265,7 +279,9 @@ both!(bounces_mark_addresses_and_plans_skip_them, async |db: &TestDb| {
     let tasks = db.store.follow_ups_of(account, bob).await.unwrap();
     assert!(tasks.iter().any(|task| task.purpose.contains("bounced")), "{tasks:?}");
 
+    assert!(unreachable(bob).await);
     assert_eq!(db.store.clear_bounces(account, "bob@roe.example").await.unwrap(), 1);
+    assert!(!unreachable(bob).await, "a cleared bounce reaches him again");
     assert!(db.store.undeliverable_emails(account, bob).await.unwrap().is_empty());
 });
 

@@ -33,6 +33,7 @@ both!(sessions_expire_and_end_with_a_new_password, async |db: &TestDb| {
     db.store.create_session(ann.id, "session-a", "csrf-a", now(), expires).await.unwrap();
     let session = db.store.session("session-a", now()).await.unwrap().unwrap();
     assert_eq!((session.user.id, session.csrf.as_str()), (ann.id, "csrf-a"));
+    assert_eq!(session.account, account, "the session's account comes with it");
     assert!(db.store.session("session-a", expires).await.unwrap().is_none(), "expired at its end");
     assert!(db.store.session("nonexistent", now()).await.unwrap().is_none());
     // Signing in later sweeps the expired session away.
@@ -65,18 +66,19 @@ both!(tokens_are_found_by_hash_until_revoked, async |db: &TestDb| {
         .unwrap();
     let token = db.store.create_api_token(&ann, "sync", "tkl_abcdef", "hash-of-secret", now()).await.unwrap();
     assert_eq!(token.last_used_at, None);
-    let user = db.store.user_by_api_token("hash-of-secret", now()).await.unwrap().unwrap();
-    assert_eq!(user.id, ann.id);
+    let holder = db.store.token_holder("hash-of-secret", now()).await.unwrap().unwrap();
+    assert_eq!(holder.user, ann);
+    assert_eq!(holder.account, account, "the token's account comes with it");
     assert_eq!(db.store.api_tokens(&ann).await.unwrap()[0].last_used_at, Some(now()));
     assert!(matches!(db.store.revoke_api_token(&eve, token.id, now()).await, Err(Error::NotFound { .. })));
     assert!(
-        db.store.user_by_api_token("hash-of-secret", now()).await.unwrap().is_some(),
+        db.store.token_holder("hash-of-secret", now()).await.unwrap().is_some(),
         "another account cannot revoke it"
     );
     let later = now() + SignedDuration::from_mins(5);
     let revoked = db.store.revoke_api_token(&ann, token.id, later).await.unwrap();
     assert_eq!(revoked.revoked_at, Some(later));
-    assert!(db.store.user_by_api_token("hash-of-secret", later).await.unwrap().is_none());
+    assert!(db.store.token_holder("hash-of-secret", later).await.unwrap().is_none());
     let again = db.store.revoke_api_token(&ann, token.id, later + SignedDuration::from_mins(5)).await.unwrap();
     assert_eq!(again.revoked_at, Some(later), "revoking twice keeps the first time");
     assert!(db.store.api_tokens(&eve).await.unwrap().is_empty());

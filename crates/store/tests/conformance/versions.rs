@@ -33,7 +33,7 @@ both!(versions_move_with_every_change_of_their_account, async |db: &TestDb| {
     db.store.create_api_token(&user, "laptop", "tkl_ab", "hash-1", now()).await.unwrap();
     let before = version(account.id).await;
     let later = now() + jiff::SignedDuration::from_hours(1);
-    assert!(db.store.user_by_api_token("hash-1", later).await.unwrap().is_some());
+    assert!(db.store.token_holder("hash-1", later).await.unwrap().is_some());
     assert_eq!(version(account.id).await, before, "a token's use is not a change");
     let token = db.store.api_tokens(&user).await.unwrap().remove(0);
     db.store.revoke_api_token(&user, token.id, later).await.unwrap();
