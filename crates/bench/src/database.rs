@@ -297,20 +297,15 @@ impl Seeded {
         open_share: f64,
         now: &jiff::ZonedDateTime,
     ) -> crate::Result<(Seeded, i64)> {
-        let seeded = Seeded::contacts(target, label, contacts).await?;
-        let (account, native, ids) = (seeded.account.id, &seeded.native, &seeded.contact_ids);
-        crate::progress(format!("{label}: seeding {touches} touches"));
-        native.insert_all(&crate::seed::touches(account, ids, touches, now)).await?;
-        crate::progress(format!("{label}: seeding {follow_ups} follow-ups ({:.1}% open)", open_share * 100.0));
-        native.insert_all(&crate::seed::follow_ups(account, ids, follow_ups, open_share, now)).await?;
-        native.analyze().await?;
-        let open = native.scalar("SELECT COUNT(*) FROM follow_ups WHERE state = 'open'").await?;
+        let (seeded, _, open) =
+            Seeded::agenda_books(target, label, 1, contacts, touches, follow_ups, open_share, now).await?;
         Ok((seeded, open))
     }
 
     /// `accounts` accounts sharing `contacts`, `touches` and `follow_ups`
-    /// evenly, each seeded as [`Seeded::agenda_book`] seeds its one; the
-    /// returned `Seeded` holds the first account, the list every account.
+    /// evenly (open ones a share `open_share`), analysed; the returned
+    /// `Seeded` holds the first account, the list every account, and how
+    /// many follow-ups are open.
     #[allow(clippy::too_many_arguments)]
     pub async fn agenda_books(
         target: &Target,

@@ -89,11 +89,11 @@ impl Store {
     }
 }
 
-/// One account, read inside a transaction or on a connection.
 /// One account by id.
 const ACCOUNT_SQL: &str =
     "SELECT id, name, zone, pacing_gap_days, work_start, work_end, work_days, date_order FROM accounts WHERE id = $1";
 
+/// One account, read inside a transaction or on a connection.
 pub(crate) async fn account_in(connection: &mut sqlx::AnyConnection, id: AccountId) -> Result<Account> {
     let row = sqlx::query(ACCOUNT_SQL)
         .bind(id.get())

@@ -83,6 +83,9 @@ pub use users::{Credentials, Holder};
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// What every PostgreSQL connection of the store sets first (its pool's and the fast reads').
+pub(crate) const POSTGRES_SESSION: &str = "SET jit = off";
+
 /// The one interface to Tickler's data.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -148,7 +151,7 @@ impl Store {
             // passes a threshold, and spends milliseconds on each (an analytics feature).
             Backend::Postgres => AnyPoolOptions::new().max_connections(16).after_connect(|connection, _| {
                 Box::pin(async move {
-                    connection.execute("SET jit = off").await?;
+                    connection.execute(POSTGRES_SESSION).await?;
                     Ok(())
                 })
             }),

@@ -73,13 +73,8 @@ impl Store {
     /// How many of the store's connections are lent out and how many wait:
     /// its pool's and its fast reads' together.
     pub fn pool_usage(&self) -> PoolUsage {
-        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
-        let reads = self.reader.usage();
-        PoolUsage {
-            in_use: self.pool.size().saturating_sub(idle) + reads.in_use,
-            idle: idle + reads.idle,
-            max: self.pool.options().get_max_connections() + reads.max,
-        }
+        let (pool, reads) = (usage_of(&self.pool), self.reader.usage());
+        PoolUsage { in_use: pool.in_use + reads.in_use, idle: pool.idle + reads.idle, max: pool.max + reads.max }
     }
 
     /// When `mailbox` (a position key) was last read through to its end; `None` when never.
@@ -112,4 +107,10 @@ impl Store {
         })
         .await
     }
+}
+
+/// How many of a sqlx pool's connections are lent out and how many wait.
+pub(crate) fn usage_of<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) -> PoolUsage {
+    let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+    PoolUsage { in_use: pool.size().saturating_sub(idle), idle, max: pool.options().get_max_connections() }
 }

@@ -171,7 +171,6 @@ impl Store {
     /// Follow-ups closed in each of `buckets`: on time, late (with the median lateness), skipped.
     pub async fn report_follow_ups(&self, account_id: AccountId, buckets: &[Bucket]) -> Result<Vec<FollowUpWeek>> {
         crate::error::during("counting follow-ups for a report", async {
-            let (start, end) = span(buckets);
             let mut weeks: Vec<FollowUpWeek> = buckets
                 .iter()
                 .map(|b| FollowUpWeek {
@@ -182,13 +181,7 @@ impl Store {
                     skipped: 0,
                 })
                 .collect();
-            let statement = follow_ups_sql(self.backend, buckets);
-            let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id.get())
-                .bind(start)
-                .bind(end)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows = self.period_rows(follow_ups_sql(self.backend, buckets), account_id, buckets).await?;
             for row in &rows {
                 if let Some(week) = weeks.get_mut(place(row)?) {
                     week.on_time = row.try_get("on_time")?;
@@ -196,13 +189,7 @@ impl Store {
                     week.skipped = row.try_get("skipped")?;
                 }
             }
-            let statement = lateness_sql(self.backend, buckets);
-            let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id.get())
-                .bind(start)
-                .bind(end)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows = self.period_rows(lateness_sql(self.backend, buckets), account_id, buckets).await?;
             let mut middles: BTreeMap<usize, (Vec<i64>, i64)> = BTreeMap::new();
             for row in &rows {
                 let entry = middles.entry(place(row)?).or_default();

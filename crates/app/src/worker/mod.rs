@@ -414,7 +414,6 @@ pub async fn run_worker(
     }
 }
 
-/// Run one job other than a plan step: a digest, a promise alert, or one parked after too many claims.
 /// Hand one email of `job` to its mail server: logged as sent or failed, marked delivered at once
 /// when the server took it (so a crash before the batch is recorded never sends it again), counted.
 pub(crate) async fn send_one(
@@ -440,6 +439,7 @@ pub(crate) async fn send_one(
     }
 }
 
+/// Run one job other than a plan step: a digest, a promise alert, or one parked after too many claims.
 async fn run_job(store: &Store, senders: &Senders, clock: &Clock, job: &Job) -> Result<PassReport, SchedulerError> {
     let mut report = PassReport::default();
     if job.attempts > MAX_CLAIMS {

@@ -21,7 +21,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use crate::dialect::Backend;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::rows::Columns;
 
 /// A statement's parameter, in `$N` order.
@@ -84,14 +84,7 @@ impl Reader {
     pub(crate) fn usage(&self) -> crate::PoolUsage {
         match self {
             Reader::Sqlite(readers) => readers.usage(),
-            Reader::Postgres(pool) => {
-                let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
-                crate::PoolUsage {
-                    in_use: pool.size().saturating_sub(idle),
-                    idle,
-                    max: pool.options().get_max_connections(),
-                }
-            }
+            Reader::Postgres(pool) => crate::operations::usage_of(pool),
         }
     }
 
@@ -102,9 +95,4 @@ impl Reader {
             Reader::Postgres(pool) => pool.close().await,
         }
     }
-}
-
-/// A column a statement does not have, or a value of a kind the store never writes there.
-fn unreadable(column: &str, problem: impl std::fmt::Display) -> Error {
-    Error::Corrupt(format!("{column}: {problem}"))
 }

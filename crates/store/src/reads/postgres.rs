@@ -6,9 +6,9 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Executor, Row};
 
-use super::{Param, unreadable};
+use super::Param;
 use crate::error::{Error, Result};
-use crate::rows::Columns;
+use crate::rows::{Columns, corrupt};
 
 /// Connections of the read pool: the requests' reads are short, and the
 /// store's own pool keeps its sixteen for everything else.
@@ -23,8 +23,7 @@ pub(super) fn pool(url: &str) -> Result<PgPool> {
         .acquire_timeout(Duration::from_secs(30))
         .after_connect(|connection, _| {
             Box::pin(async move {
-                // As the store's pool: no JIT compilation of short statements.
-                connection.execute("SET jit = off").await?;
+                connection.execute(crate::POSTGRES_SESSION).await?;
                 Ok(())
             })
         })
@@ -54,7 +53,7 @@ impl Columns for PgRow {
         match self.try_get::<Option<i64>, _>(column) {
             Ok(value) => Ok(value),
             Err(sqlx::Error::ColumnDecode { .. }) => {
-                Ok(self.try_get::<Option<i32>, _>(column).map_err(|error| unreadable(column, error))?.map(i64::from))
+                Ok(self.try_get::<Option<i32>, _>(column).map_err(|error| corrupt(column, error))?.map(i64::from))
             }
             Err(error) => Err(error.into()),
         }

@@ -10,9 +10,9 @@ use rusqlite::config::DbConfig;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Param, unreadable};
+use super::Param;
 use crate::error::{Error, Result};
-use crate::rows::Columns;
+use crate::rows::{Columns, corrupt};
 
 /// Idle connections kept; more are opened when more reads run at once, and closed after.
 const IDLE: usize = 8;
@@ -148,7 +148,7 @@ impl SqliteRow<'_> {
                 .names
                 .iter()
                 .position(|name| name == column)
-                .ok_or_else(|| unreadable(column, "no such column in the statement"))?,
+                .ok_or_else(|| corrupt(column, "no such column in the statement"))?,
         };
         self.next.set(index + 1);
         self.row.get_ref(index).map_err(failed)
@@ -160,7 +160,7 @@ impl Columns for SqliteRow<'_> {
         match self.value(column)? {
             ValueRef::Null => Ok(None),
             ValueRef::Integer(value) => Ok(Some(value)),
-            other => Err(unreadable(column, format!("an integer was expected, not {:?}", other.data_type()))),
+            other => Err(corrupt(column, format!("an integer was expected, not {:?}", other.data_type()))),
         }
     }
 
@@ -168,9 +168,9 @@ impl Columns for SqliteRow<'_> {
         match self.value(column)? {
             ValueRef::Null => Ok(None),
             ValueRef::Text(bytes) => {
-                String::from_utf8(bytes.to_vec()).map(Some).map_err(|error| unreadable(column, error))
+                String::from_utf8(bytes.to_vec()).map(Some).map_err(|error| corrupt(column, error))
             }
-            other => Err(unreadable(column, format!("text was expected, not {:?}", other.data_type()))),
+            other => Err(corrupt(column, format!("text was expected, not {:?}", other.data_type()))),
         }
     }
 }
@@ -230,6 +230,31 @@ mod tests {
         assert!(error.contains("nope: no such column"), "{error}");
         let error = readers.rows("SELECT n FROM t", &[Param::Int(1)], |row| row.int("n")).unwrap_err().to_string();
         assert!(error.contains("no parameter $1"), "{error}");
+        drop(readers);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn a_statement_is_compiled_once_whatever_its_parameters() {
+        let (path, readers) = database("stable-plans");
+        {
+            let writer = Connection::open(&path).unwrap();
+            // A partial index makes SQLite weigh each term against its condition, reading bound values.
+            writer.execute_batch("CREATE INDEX t_named ON t (n) WHERE s IS NOT NULL; ANALYZE;").unwrap();
+        }
+        let sql = "SELECT n FROM t WHERE n >= $1 ORDER BY n LIMIT $2";
+        for (low, limit) in [(0, 1), (1, 2), (2, 3), (0, 2)] {
+            readers.rows(sql, &[Param::Int(low), Param::Int(limit)], |row| row.int("n")).unwrap();
+        }
+        let connection = readers.idle.lock().unwrap().pop().expect("the connection went back to the pool");
+        let statement = connection.prepare_cached(sql).unwrap();
+        assert_eq!(
+            statement.get_status(rusqlite::StatementStatus::RePrepare),
+            0,
+            "new values must not compile the statement again"
+        );
+        drop(statement);
+        drop(connection);
         drop(readers);
         let _ = std::fs::remove_file(&path);
     }
