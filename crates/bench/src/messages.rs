@@ -503,4 +503,56 @@ mod tests {
         let wrapped = wrap(&"word ".repeat(40));
         assert!(wrapped.lines().all(|line| line.chars().count() <= 76), "{wrapped}");
     }
+
+    /// The INBOX as fetched: CRLF line ends, the text cut at 32 KiB.
+    fn fetched(mailbox: &Mailbox) -> Vec<Vec<u8>> {
+        (0..mailbox.inbox)
+            .map(|n| {
+                let crlf = String::from_utf8(mailbox.inbox_message(n)).expect("UTF-8").replace('\n', "\r\n");
+                let split = crlf.find("\r\n\r\n").map_or(crlf.len(), |at| at + 4);
+                let end = (split + 32 * 1024).min(crlf.len());
+                crlf.as_bytes()[..end].to_vec()
+            })
+            .collect()
+    }
+
+    /// Delivered mail (`Received`, `DKIM-Signature`, reports, lists, attachments)
+    /// reads the same with mail-parser set to read only the fields used.
+    #[test]
+    fn the_inbox_reads_the_same_reading_only_the_fields_used() {
+        let mailbox = mailbox();
+        for (uid, raw) in fetched(&mailbox).iter().enumerate().take(600) {
+            let lean = tickler_mail::InboundMessage::parse(uid as u32, raw, None);
+            assert_eq!(lean, tickler_mail::InboundMessage::parse_reading_every_field(uid as u32, raw, None));
+            assert!(lean.date.is_some() && !lean.subject.is_empty() && !lean.snippet.is_empty(), "{lean:?}");
+        }
+    }
+
+    /// What parsing costs per message of this INBOX, as fetched (CRLF, the text
+    /// cut at 32 KiB), without a mail server: `cargo test -p tickler-bench
+    /// --release --lib -- --ignored --nocapture parsing_the_inbox`.
+    #[test]
+    #[ignore = "a timing, not a check"]
+    fn parsing_the_inbox() {
+        let mailbox = Mailbox { inbox: 11_000, sent: 1_000, ..mailbox() };
+        let raws = fetched(&mailbox);
+        for round in 0..3 {
+            let start = std::time::Instant::now();
+            for (uid, raw) in raws.iter().enumerate() {
+                std::hint::black_box(tickler_mail::InboundMessage::parse(uid as u32, raw, None));
+            }
+            let took = start.elapsed();
+            let start = std::time::Instant::now();
+            for (uid, raw) in raws.iter().enumerate() {
+                std::hint::black_box(tickler_mail::InboundMessage::parse_reading_every_field(uid as u32, raw, None));
+            }
+            let every = start.elapsed();
+            println!(
+                "round {round}: {} messages in {took:?}, {:?} each ({:?} each with mail-parser reading every field)",
+                raws.len(),
+                took / raws.len() as u32,
+                every / raws.len() as u32
+            );
+        }
+    }
 }

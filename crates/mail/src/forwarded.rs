@@ -107,8 +107,12 @@ pub fn inline(text: &str, outlook_counts: bool) -> Option<Forwarded> {
     None
 }
 
+/// Lines [`starts_earlier_message`] looks at, at most: the first and the two after it.
+pub const EARLIER_MESSAGE_LINES: usize = 3;
+
 /// Whether `lines` start a quoted or forwarded earlier message: a forward
 /// or Outlook separator line, or Outlook's bare From/Sent header block.
+/// Only the first [`EARLIER_MESSAGE_LINES`] count.
 pub fn starts_earlier_message(lines: &[&str]) -> bool {
     lines.first().is_some_and(|line| separator(unquoted(line)).is_some()) || bare_block_starts(lines)
 }
@@ -274,7 +278,11 @@ fn bare_block_starts(lines: &[&str]) -> bool {
     if !matches!(lines.first().and_then(|line| field(line)), Some((Label::From, _))) {
         return false;
     }
-    let labels: Vec<Label> = lines[1..].iter().take(2).map_while(|line| field(line).map(|(label, _)| label)).collect();
+    let labels: Vec<Label> = lines[1..]
+        .iter()
+        .take(EARLIER_MESSAGE_LINES - 1)
+        .map_while(|line| field(line).map(|(label, _)| label))
+        .collect();
     labels.contains(&Label::Date)
 }
 

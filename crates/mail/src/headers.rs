@@ -11,8 +11,13 @@ const MAX_ID_BYTES: usize = 998;
 /// fields (an mbox `From ` line, garbage) are skipped.
 pub fn header_fields(raw: &[u8]) -> Vec<(String, String)> {
     // Only the header is read: the body (up to 32 KiB of it) need not be converted.
-    let text = String::from_utf8_lossy(&raw[..header_end(raw)]);
-    let mut fields: Vec<(String, String)> = Vec::new();
+    let head = &raw[..header_end(raw)];
+    // Checking is quicker than converting: most headers are UTF-8 (or ASCII) already.
+    let text = match std::str::from_utf8(head) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(head),
+    };
+    let mut fields: Vec<(String, String)> = Vec::with_capacity(32);
     for line in text.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.is_empty() {
@@ -32,7 +37,10 @@ pub fn header_fields(raw: &[u8]) -> Vec<(String, String)> {
         fields.push((name.to_ascii_lowercase(), value.to_string()));
     }
     for (_, value) in &mut fields {
-        *value = value.trim().to_string();
+        // Trimmed where it is, without a copy.
+        value.truncate(value.trim_end().len());
+        let leading = value.len() - value.trim_start().len();
+        value.drain(..leading);
     }
     fields
 }
