@@ -8,7 +8,7 @@
 //!           [--contacts 100000] [--follow-ups 1000000] [--touches 300000] [--open-share 0.03]
 //!           [--accounts 100] [--users 1000] [--instances 1]
 //!           [--connections 64] [--threads 2] [--seconds 15] [--warmup 5] [--rounds 2]
-//!           [--days 7] [--limit 50] [--cache-ms 1000] [--sqlite PATH] [--postgres URL] [--keep]
+//!           [--days 7] [--limit 50] [--cache-ms 1000] [--sqlite PATH] [--postgres URL] [--pgbench pgbench] [--keep]
 //! ```
 //!
 //! Seeds `--accounts` accounts sharing the contacts, touches and follow-ups
@@ -26,8 +26,11 @@
 //! first; the best round of each endpoint is reported beside every round's
 //! figures. `--cache-ms` sets the server's response cache (`TICKLER_CACHE_MS`;
 //! 0 turns it off, so every agenda request runs the query). Resident memory (VmRSS) is read once the server has started and
-//! is idle, and again once the load is over. Prints one JSON document on
-//! standard output.
+//! is idle, and again once the load is over. Then, with the servers gone, the
+//! agenda's SQL alone runs for `--seconds` on every core (rusqlite on SQLite,
+//! `pgbench` on PostgreSQL): the most agenda reads the database gives on this
+//! machine with no server around them, beside the same `/health`. Prints one
+//! JSON document on standard output.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -82,6 +85,25 @@ struct Report {
     rss_idle_mb: f64,
     rss_after_load_mb: f64,
     rss_peak_mb: f64,
+    /// The agenda's SQL alone, as the database answers it with nothing around it.
+    sql_alone: SqlAlone,
+    /// `sql_alone` over health requests/s: the highest ratio any server could reach on this machine.
+    sql_alone_ratio: f64,
+}
+
+/// The very statement the server runs for the agenda (`tickler_store::AGENDA_SQL`),
+/// for each account in turn, with nothing around it: no HTTP, no JSON, no
+/// token to look up. SQLite: one read-only connection per core, set as the
+/// server's readers are, in this process. PostgreSQL: `pgbench` with the
+/// statement prepared, one client per core and eight in all. What the
+/// database gives here bounds any server's agenda on this machine.
+#[derive(Debug, Clone, Serialize)]
+struct SqlAlone {
+    tool: String,
+    clients: usize,
+    seconds: u32,
+    queries: u64,
+    queries_per_second: f64,
 }
 
 /// One `wrk` run against one endpoint.
@@ -481,6 +503,23 @@ async fn main() -> Result<()> {
     let (rss_after_load_mb, rss_peak_mb) = server.memory()?;
     drop(servers);
     std::fs::remove_dir_all(&directory)?;
+    let account_ids: Vec<i64> = books.iter().map(|account| account.id.get()).collect();
+    let until = tickler_core::agenda::window_end(&now, days).as_second();
+    let sql_alone = match &target {
+        Target::Sqlite { path } => sql_alone_sqlite(path, &account_ids, until, i64::from(limit) + 1, seconds)?,
+        Target::Postgres { .. } => sql_alone_postgres(
+            &args.text("pgbench", "pgbench"),
+            &target.url(),
+            &account_ids,
+            until,
+            i64::from(limit) + 1,
+            seconds,
+        )?,
+    };
+    progress(format!(
+        "web/{backend}: the agenda's SQL alone ({}, {} clients): {:.0} queries/s",
+        sql_alone.tool, sql_alone.clients, sql_alone.queries_per_second
+    ));
     let users = tokens.len();
     if !args.flag("keep") {
         target.drop_database().await?;
@@ -513,12 +552,14 @@ async fn main() -> Result<()> {
         rows_returned,
         agenda_bytes: body.len(),
         ratio: agenda.requests_per_second / health.requests_per_second,
+        sql_alone_ratio: sql_alone.queries_per_second / health.requests_per_second,
         agenda,
         health,
         runs,
         rss_idle_mb,
         rss_after_load_mb,
         rss_peak_mb,
+        sql_alone,
     };
     progress(format!(
         "web/{backend}: agenda {:.0} req/s, health {:.0} req/s ({:.3}x); {rss_idle_mb:.1} MiB idle, \
@@ -527,4 +568,123 @@ async fn main() -> Result<()> {
     ));
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
+}
+
+/// Cores of this machine: the SQL-alone reference runs one client on each.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}
+
+/// [`SqlAlone`] on SQLite: one thread per core, each with a read-only
+/// connection set as the server's readers are (32 MB of page cache, the
+/// planner's stability guarantee), running the statement prepared once over
+/// the accounts in turn and reading every column of every row.
+fn sql_alone_sqlite(
+    path: &std::path::Path,
+    accounts: &[i64],
+    until: i64,
+    limit: i64,
+    seconds: u32,
+) -> Result<SqlAlone> {
+    use rusqlite::config::DbConfig;
+    use rusqlite::{Connection, OpenFlags};
+    let clients = cores();
+    let deadline = Instant::now() + Duration::from_secs(u64::from(seconds));
+    let run = |offset: usize| -> std::result::Result<u64, rusqlite::Error> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = Connection::open_with_flags(path, flags)?;
+        connection.pragma_update(None, "cache_size", -32_768)?;
+        connection.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        let mut statement = connection.prepare(tickler_store::AGENDA_SQL.as_str())?;
+        let columns = statement.column_count();
+        let mut queries = 0u64;
+        let mut turn = offset;
+        while Instant::now() < deadline {
+            let account = accounts[turn % accounts.len()];
+            turn += 1;
+            let mut rows = statement.query(rusqlite::params![account, until, limit])?;
+            while let Some(row) = rows.next()? {
+                for column in 0..columns {
+                    std::hint::black_box(row.get_ref(column)?);
+                }
+            }
+            queries += 1;
+        }
+        Ok(queries)
+    };
+    let started = Instant::now();
+    let counts: Vec<std::result::Result<u64, rusqlite::Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..clients).map(|offset| scope.spawn(move || run(offset))).collect();
+        handles.into_iter().map(|handle| handle.join().unwrap_or(Err(rusqlite::Error::InvalidQuery))).collect()
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut queries = 0;
+    for count in counts {
+        queries += count.map_err(|error| format!("the agenda's SQL on SQLite: {error}"))?;
+    }
+    Ok(SqlAlone {
+        tool: format!("rusqlite (SQLite {})", rusqlite::version()),
+        clients,
+        seconds,
+        queries,
+        queries_per_second: queries as f64 / elapsed,
+    })
+}
+
+/// [`SqlAlone`] on PostgreSQL: `pgbench -M prepared` running the statement
+/// with a random account of the seeded ones each time, eight clients on as
+/// many threads as cores (the server's pool holds eight connections).
+fn sql_alone_postgres(
+    pgbench: &str,
+    url: &str,
+    accounts: &[i64],
+    until: i64,
+    limit: i64,
+    seconds: u32,
+) -> Result<SqlAlone> {
+    let (low, high) = (accounts.iter().min().copied().unwrap_or(1), accounts.iter().max().copied().unwrap_or(1));
+    if high - low + 1 != accounts.len() as i64 {
+        return Err(
+            format!("the seeded accounts are not numbered {low}..={high} in a row: pgbench picks among them").into()
+        );
+    }
+    let sql = tickler_store::AGENDA_SQL
+        .replace("$1", ":account")
+        .replace("$2", &until.to_string())
+        .replace("$3", &limit.to_string());
+    let script = std::env::temp_dir().join(format!("tickler-bench-agenda-{}.sql", std::process::id()));
+    std::fs::write(&script, format!("\\set account random({low}, {high})\n{sql};\n"))?;
+    let clients = 8;
+    let output = Command::new(pgbench)
+        .args(["-n", "-M", "prepared", "-c", &clients.to_string(), "-j", &cores().to_string()])
+        .args(["-T", &seconds.to_string(), "-f", &script.display().to_string(), url])
+        .output();
+    std::fs::remove_file(&script)?;
+    let output = output.map_err(|error| format!("{pgbench}: {error} (Debian: apt-get install postgresql-client)"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!("{pgbench} failed: {}{}", text, String::from_utf8_lossy(&output.stderr)).into());
+    }
+    let field = |label: &str| -> Option<f64> {
+        text.lines().find_map(|line| line.trim().strip_prefix(label)).and_then(|rest| {
+            rest.trim_start_matches([' ', '=', ':']).split_whitespace().next().and_then(|value| value.parse().ok())
+        })
+    };
+    let tps = field("tps").ok_or_else(|| format!("{pgbench} printed no tps: {text}"))?;
+    let processed = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("number of transactions actually processed:"))
+        .and_then(|rest| rest.trim().split('/').next().and_then(|count| count.parse::<u64>().ok()));
+    let queries = processed.unwrap_or((tps * f64::from(seconds)) as u64);
+    let version = Command::new(pgbench)
+        .arg("--version")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string());
+    Ok(SqlAlone {
+        tool: version.unwrap_or_else(|_| pgbench.to_string()),
+        clients,
+        seconds,
+        queries,
+        queries_per_second: tps,
+    })
 }
