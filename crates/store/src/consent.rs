@@ -3,8 +3,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use tickler_core::consent::{ConsentChange, ConsentState};
 use tickler_core::contact::Contact;
 use tickler_core::follow_up::{Due, FollowUpState, Origin};
@@ -15,7 +14,8 @@ use tickler_core::touch::Channel;
 use crate::contacts::contact_in;
 use crate::error::Result;
 use crate::follow_up_rows::insert_follow_up;
-use crate::rows::{instant, optional_date, parsed, seconds};
+use crate::reads::Param;
+use crate::rows::{Columns, instant, optional_date, parsed, seconds};
 use crate::{Backend, Store};
 
 /// A consent change to make.
@@ -72,15 +72,15 @@ impl Store {
     /// The consent history of a contact, oldest first.
     pub async fn consent_changes(&self, account_id: AccountId, contact_id: ContactId) -> Result<Vec<ConsentChange>> {
         crate::error::during("reading the consent history", async {
-            let rows = sqlx::query(
-                "SELECT id, contact_id, state, until_date, reason, at FROM consent_changes \
-             WHERE account_id = $1 AND contact_id = $2 ORDER BY at, id",
-            )
-            .bind(account_id.get())
-            .bind(contact_id.get())
-            .fetch_all(&self.pool)
-            .await?;
-            rows.iter().map(change_from_row).collect()
+            let params = [Param::Int(account_id.get()), Param::Int(contact_id.get())];
+            self.reader
+                .rows(
+                    "SELECT id, contact_id, state, until_date, reason, at FROM consent_changes \
+                     WHERE account_id = $1 AND contact_id = $2 ORDER BY at, id",
+                    &params,
+                    |row| change_from_row(row),
+                )
+                .await
         })
         .await
     }
@@ -169,13 +169,13 @@ async fn account_zone(tx: &mut Transaction<'_, Any>, account_id: AccountId) -> R
     parsed(&row, "zone", tickler_core::contact::ZoneName::parse)
 }
 
-fn change_from_row(row: &AnyRow) -> Result<ConsentChange> {
+fn change_from_row<R: Columns + ?Sized>(row: &R) -> Result<ConsentChange> {
     Ok(ConsentChange {
-        id: row.try_get("id")?,
-        contact_id: ContactId::new(row.try_get("contact_id")?),
+        id: row.int("id")?,
+        contact_id: ContactId::new(row.int("contact_id")?),
         state: parsed(row, "state", ConsentState::parse)?,
         until: optional_date(row, "until_date")?,
-        reason: row.try_get("reason")?,
+        reason: row.text("reason")?,
         at: instant(row, "at")?,
     })
 }

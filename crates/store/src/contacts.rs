@@ -14,7 +14,8 @@ use tickler_core::touch::Channel;
 
 use crate::Store;
 use crate::error::{Error, Record, Result};
-use crate::rows::{instant, optional_date, optional_parsed, parsed, seconds};
+use crate::reads::Param;
+use crate::rows::{Columns, instant, optional_date, optional_parsed, parsed, seconds};
 
 /// Separator of the aggregated emails, phones and tags; no valid value contains it.
 const SEPARATOR: char = '\u{1f}';
@@ -135,8 +136,12 @@ impl Store {
     /// One contact by id.
     pub async fn contact(&self, account_id: AccountId, id: ContactId) -> Result<Contact> {
         crate::error::during("reading a contact", async {
-            let mut connection = self.pool.acquire().await?;
-            contact_in(&mut connection, account_id, id).await
+            let statement = format!("{CONTACT_SELECT} WHERE c.account_id = $1 AND c.id = $2");
+            let params = [Param::Int(account_id.get()), Param::Int(id.get())];
+            self.reader
+                .optional(&statement, &params, |row| contact_from_row(row))
+                .await?
+                .ok_or_else(|| Error::not_found(Record::Contact, id))
         })
         .await
     }
@@ -211,17 +216,17 @@ impl Store {
              AND ($4 IS NULL OR c.stage = $4) AND ($5 IS NULL OR c.consent = $5) \
              ORDER BY c.name_key, c.id LIMIT $6 OFFSET $7"
             );
-            let rows = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id.get())
-                .bind(filter.tag.as_ref().map(|tag| tag.as_str().to_string()))
-                .bind(filter.search.as_ref().map(|text| format!("%{}%", escape_like(&text.trim().to_lowercase()))))
-                .bind(filter.stage.map(|stage| stage.as_str().to_string()))
-                .bind(filter.consent.map(|state| state.as_str().to_string()))
-                .bind(filter.limit.map_or(i64::MAX, i64::from))
-                .bind(i64::from(filter.offset))
-                .fetch_all(&self.pool)
-                .await?;
-            rows.iter().map(contact_from_row).collect()
+            let search = filter.search.as_ref().map(|text| format!("%{}%", escape_like(&text.trim().to_lowercase())));
+            let params = [
+                Param::Int(account_id.get()),
+                Param::OptionalText(filter.tag.as_ref().map(|tag| tag.as_str())),
+                Param::OptionalText(search.as_deref()),
+                Param::OptionalText(filter.stage.as_ref().map(|stage| stage.as_str())),
+                Param::OptionalText(filter.consent.as_ref().map(|state| state.as_str())),
+                Param::Int(filter.limit.map_or(i64::MAX, i64::from)),
+                Param::Int(i64::from(filter.offset)),
+            ];
+            self.reader.rows(&statement, &params, |row| contact_from_row(row)).await
         })
         .await
     }
@@ -376,16 +381,16 @@ async fn insert_parts(
 }
 
 /// Read a contact from a [`CONTACT_SELECT`] row.
-pub(crate) fn contact_from_row(row: &AnyRow) -> Result<Contact> {
+pub(crate) fn contact_from_row<R: Columns + ?Sized>(row: &R) -> Result<Contact> {
     let split = |column: &str| -> Result<Vec<String>> {
-        let joined: Option<String> = row.try_get(column)?;
+        let joined: Option<String> = row.optional_text(column)?;
         Ok(joined.map(|text| text.split(SEPARATOR).map(str::to_string).collect()).unwrap_or_default())
     };
     let corrupt = |column: &'static str| move |error: tickler_core::Error| Error::Corrupt(format!("{column}: {error}"));
-    let gap: Option<i64> = row.try_get("pacing_gap_days")?;
+    let gap: Option<i64> = row.optional_int("pacing_gap_days")?;
     let details = ContactDetails {
         name: parsed(row, "name", ContactName::parse)?,
-        organisation: row.try_get("organisation")?,
+        organisation: row.optional_text("organisation")?,
         emails: split("emails")?
             .iter()
             .map(|e| EmailAddress::parse(e))
@@ -400,16 +405,16 @@ pub(crate) fn contact_from_row(row: &AnyRow) -> Result<Contact> {
         zone: optional_parsed(row, "zone", ZoneName::parse)?,
         birthday: optional_date(row, "birthday")?,
         stage: optional_parsed(row, "stage", Stage::parse)?,
-        source: row.try_get("source")?,
-        referred_by: row.try_get::<Option<i64>, _>("referred_by")?.map(ContactId::new),
+        source: row.optional_text("source")?,
+        referred_by: row.optional_int("referred_by")?.map(ContactId::new),
         preferred_channel: optional_parsed(row, "preferred_channel", Channel::parse)?,
         pacing_gap_days: gap.map(|days| u32::try_from(days).unwrap_or(0)),
-        notes: row.try_get("notes")?,
+        notes: row.text("notes")?,
         addresses: postal_addresses(row)?,
         cadence: optional_parsed(row, "cadence", Cadence::parse)?,
     };
     Ok(Contact {
-        id: ContactId::new(row.try_get("id")?),
+        id: ContactId::new(row.int("id")?),
         details,
         consent: Consent {
             state: parsed(row, "consent", ConsentState::parse)?,
@@ -450,8 +455,8 @@ pub(crate) fn postal_addresses_json(addresses: &[PostalAddress]) -> Option<Strin
 }
 
 /// A contact's addresses from the `postal_addresses` column.
-pub(crate) fn postal_addresses(row: &AnyRow) -> Result<Vec<PostalAddress>> {
-    let text: Option<String> = row.try_get("postal_addresses")?;
+pub(crate) fn postal_addresses<R: Columns + ?Sized>(row: &R) -> Result<Vec<PostalAddress>> {
+    let text: Option<String> = row.optional_text("postal_addresses")?;
     match text.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
         None => Ok(Vec::new()),
         Some(text) => serde_json::from_str(text).map_err(|error| Error::Corrupt(format!("postal_addresses: {error}"))),

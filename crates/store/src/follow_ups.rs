@@ -13,6 +13,7 @@ use tickler_core::touch::TouchDraft;
 use crate::error::{Error, Record, Result};
 use crate::follow_up_rows::{FOLLOW_UP_COLUMNS, follow_up_from_row, insert_follow_up};
 use crate::jobs::{JobKind, insert_job};
+use crate::reads::Param;
 use crate::rows::{due_columns, optional_instant, parsed, seconds};
 use crate::touches::{Logged, insert_touch};
 use crate::{Backend, Store};
@@ -213,9 +214,8 @@ impl Store {
             let statement = format!(
                 "SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups f WHERE f.account_id = $1 AND f.contact_id = $2 ORDER BY f.due_at, f.id"
             );
-            let rows =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id.get()).fetch_all(&self.pool).await?;
-            rows.iter().map(follow_up_from_row).collect()
+            let params = [Param::Int(account_id.get()), Param::Int(contact_id.get())];
+            self.reader.rows(&statement, &params, |row| follow_up_from_row(row)).await
         })
         .await
     }

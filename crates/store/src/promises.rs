@@ -1,7 +1,6 @@
 //! Promises: record, list the open ones, close them kept or late.
 
 use jiff::Timestamp;
-use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tickler_core::contact::ZoneName;
 use tickler_core::ids::{AccountId, ContactId, PromiseId};
@@ -13,7 +12,8 @@ use tickler_core::touch::TouchDraft;
 use crate::Store;
 use crate::error::{Error, Record, Result};
 use crate::jobs::{JobKind, insert_job};
-use crate::rows::{instant, optional_instant, parsed, seconds};
+use crate::reads::Param;
+use crate::rows::{Columns, instant, optional_instant, parsed, seconds};
 use crate::touches::{Logged, insert_touch};
 
 const PROMISE_COLUMNS: &str =
@@ -76,9 +76,8 @@ impl Store {
             let statement = format!(
                 "SELECT {PROMISE_COLUMNS} FROM promises p WHERE p.account_id = $1 AND p.contact_id = $2 ORDER BY p.told_at, p.id"
             );
-            let rows =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id.get()).fetch_all(&self.pool).await?;
-            rows.iter().map(promise_from_row).collect()
+            let params = [Param::Int(account_id.get()), Param::Int(contact_id.get())];
+            self.reader.rows(&statement, &params, |row| promise_from_row(row)).await
         })
         .await
     }
@@ -169,11 +168,11 @@ async fn promise_in(tx: &mut Transaction<'_, Any>, account_id: AccountId, id: Pr
     promise_from_row(&row)
 }
 
-fn promise_from_row(row: &AnyRow) -> Result<Promise> {
+fn promise_from_row<R: Columns + ?Sized>(row: &R) -> Result<Promise> {
     Ok(Promise {
-        id: PromiseId::new(row.try_get("id")?),
-        contact_id: ContactId::new(row.try_get("contact_id")?),
-        what: row.try_get("what")?,
+        id: PromiseId::new(row.int("id")?),
+        contact_id: ContactId::new(row.int("contact_id")?),
+        what: row.text("what")?,
         aim: instant(row, "aim_at")?,
         told: instant(row, "told_at")?,
         zone: parsed(row, "zone", ZoneName::parse)?,

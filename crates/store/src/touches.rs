@@ -3,8 +3,7 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use tickler_core::consent::ConsentChange;
 use tickler_core::contact::Contact;
 use tickler_core::ids::{AccountId, ContactId, TouchId};
@@ -13,7 +12,8 @@ use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 use crate::consent::{ConsentRequest, apply};
 use crate::dialect::multi_row_insert;
 use crate::error::Result;
-use crate::rows::{instant, optional_parsed, parsed, seconds};
+use crate::reads::Param;
+use crate::rows::{Columns, instant, optional_parsed, parsed, seconds};
 use crate::{Backend, Store};
 
 /// A recorded touch and the consent change its outcome caused, if any.
@@ -46,9 +46,8 @@ impl Store {
             let statement = format!(
                 "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC"
             );
-            let rows =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(contact_id.get()).fetch_all(&self.pool).await?;
-            rows.iter().map(touch_from_row).collect()
+            let params = [Param::Int(account_id.get()), Param::Int(contact_id.get())];
+            self.reader.rows(&statement, &params, |row| touch_from_row(row)).await
         })
         .await
     }
@@ -220,14 +219,14 @@ pub(crate) async fn insert_touch_rows(
         .collect()
 }
 
-pub(crate) fn touch_from_row(row: &AnyRow) -> Result<Touch> {
+pub(crate) fn touch_from_row<R: Columns + ?Sized>(row: &R) -> Result<Touch> {
     Ok(Touch {
-        id: TouchId::new(row.try_get("id")?),
-        contact_id: ContactId::new(row.try_get("contact_id")?),
+        id: TouchId::new(row.int("id")?),
+        contact_id: ContactId::new(row.int("contact_id")?),
         at: instant(row, "at")?,
         channel: parsed(row, "channel", Channel::parse)?,
         direction: parsed(row, "direction", Direction::parse)?,
-        summary: row.try_get("summary")?,
+        summary: row.text("summary")?,
         outcome: optional_parsed(row, "outcome", Outcome::parse)?,
         created_at: instant(row, "created_at")?,
     })

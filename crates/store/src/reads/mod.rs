@@ -29,6 +29,8 @@ use crate::rows::Columns;
 pub(crate) enum Param<'a> {
     Int(i64),
     Text(&'a str),
+    /// Text or `NULL` (a filter left out).
+    OptionalText(Option<&'a str>),
 }
 
 /// The native side of a store, for its fast reads.

@@ -41,6 +41,7 @@ pub(super) async fn rows<T>(
         query = match *param {
             Param::Int(value) => query.bind(value),
             Param::Text(value) => query.bind(value),
+            Param::OptionalText(value) => query.bind(value),
         };
     }
     let rows = query.fetch_all(pool).await?;

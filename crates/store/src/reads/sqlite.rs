@@ -119,6 +119,7 @@ fn run<T>(
         match *param {
             Param::Int(value) => statement.raw_bind_parameter(index, value),
             Param::Text(value) => statement.raw_bind_parameter(index, value),
+            Param::OptionalText(value) => statement.raw_bind_parameter(index, value),
         }
         .map_err(failed)?;
     }
