@@ -178,8 +178,8 @@ fn mime_structure<'x>(parser: &MessageParser, raw: &'x [u8]) -> Option<Message<'
 /// (an attached message's too). Every other field is stepped over unread:
 /// they are read from [`header_fields`], and mail-parser's default reads
 /// each one into its structure first (`Received` and `DKIM-Signature`, the
-/// longest of a delivered header, among them) — a third of its time on a
-/// delivered message for fields nobody looks at.
+/// longest of a delivered header, among them): on the benchmark's INBOX a
+/// parse took about 20 µs this way against 23–29 µs reading every field.
 fn structure_parser() -> &'static MessageParser {
     static PARSER: std::sync::OnceLock<MessageParser> = std::sync::OnceLock::new();
     PARSER.get_or_init(|| {
