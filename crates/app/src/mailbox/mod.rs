@@ -198,7 +198,13 @@ async fn read_folder(
     let mut messages = inbox.fetch_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
     loop {
         let newest = messages.last().map_or(last_uid, |message| message.uid);
-        let handling = batch::handle_all(app, owner, inbound, folder, &messages, clock, report);
+        // The place is saved once the batch is handled, while the next one is still being fetched.
+        let handling = async {
+            batch::handle_all(app, owner, inbound, folder, &messages, clock, report).await?;
+            let poll = MailboxPoll { uid_validity: status.uid_validity, last_uid: newest };
+            app.store.save_mailbox_poll(key, poll, clock.now()).await?;
+            Ok::<(), crate::error::Error>(())
+        };
         let (handled, next) = if messages.len() < BATCH {
             (handling.await, None)
         } else {
@@ -209,8 +215,6 @@ async fn read_folder(
         read += messages.len() as u64;
         report.read += messages.len() as u64;
         last_uid = newest;
-        let poll = MailboxPoll { uid_validity: status.uid_validity, last_uid };
-        app.store.save_mailbox_poll(key, poll, clock.now()).await?;
         progress(Progress { folder, read, total: status.messages });
         match next {
             Some(next) => messages = next.map_err(crate::mail::mail_error)?,
