@@ -29,6 +29,10 @@ pub(crate) const CONTACT_SELECT: &str = "SELECT c.id, c.name, c.organisation, c.
      (SELECT string_agg(t.tag, '\u{1f}' ORDER BY t.tag) FROM contact_tags t WHERE t.contact_id = c.id) AS tags \
      FROM contacts c";
 
+/// One contact of an account by id (`$1` the account, `$2` the contact).
+static CONTACT_BY_ID_SQL: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{CONTACT_SELECT} WHERE c.account_id = $1 AND c.id = $2"));
+
 /// Which contacts to list.
 #[derive(Debug, Clone, Default)]
 pub struct ContactFilter {
@@ -136,10 +140,9 @@ impl Store {
     /// One contact by id.
     pub async fn contact(&self, account_id: AccountId, id: ContactId) -> Result<Contact> {
         crate::error::during("reading a contact", async {
-            let statement = format!("{CONTACT_SELECT} WHERE c.account_id = $1 AND c.id = $2");
             let params = [Param::Int(account_id.get()), Param::Int(id.get())];
             self.reader
-                .optional(&statement, &params, |row| contact_from_row(row))
+                .optional(CONTACT_BY_ID_SQL.as_str(), &params, |row| contact_from_row(row))
                 .await?
                 .ok_or_else(|| Error::not_found(Record::Contact, id))
         })
@@ -270,8 +273,7 @@ pub(crate) async fn contact_in(
     account_id: AccountId,
     id: ContactId,
 ) -> Result<Contact> {
-    let statement = format!("{CONTACT_SELECT} WHERE c.account_id = $1 AND c.id = $2");
-    let row = sqlx::query(sqlx::AssertSqlSafe(statement))
+    let row = sqlx::query(CONTACT_BY_ID_SQL.as_str())
         .bind(account_id.get())
         .bind(id.get())
         .fetch_optional(&mut *connection)

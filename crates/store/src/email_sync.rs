@@ -21,6 +21,7 @@ use crate::Backend;
 use crate::Store;
 use crate::dialect::{id_list, multi_row_insert, one_off};
 use crate::error::Result;
+use crate::reads::Param;
 use crate::replies::live_plans;
 use crate::rows::{optional_instant, seconds};
 use crate::touches::{insert_touch, insert_touch_rows};
@@ -518,23 +519,21 @@ impl Store {
         contact_id: ContactId,
     ) -> Result<Vec<Undeliverable>> {
         crate::error::during("reading undeliverable addresses", async {
-            let rows = sqlx::query(
-                "SELECT email, undeliverable_at, bounce_reason FROM contact_emails \
-                 WHERE account_id = $1 AND contact_id = $2 AND undeliverable_at IS NOT NULL ORDER BY position",
-            )
-            .bind(account_id.get())
-            .bind(contact_id.get())
-            .fetch_all(&self.pool)
-            .await?;
-            rows.iter()
-                .map(|row| {
-                    Ok(Undeliverable {
-                        email: row.try_get("email")?,
-                        since: crate::rows::instant(row, "undeliverable_at")?,
-                        reason: row.try_get::<Option<String>, _>("bounce_reason")?.unwrap_or_default(),
-                    })
-                })
-                .collect()
+            let params = [Param::Int(account_id.get()), Param::Int(contact_id.get())];
+            self.reader
+                .rows(
+                    "SELECT email, undeliverable_at, bounce_reason FROM contact_emails \
+                     WHERE account_id = $1 AND contact_id = $2 AND undeliverable_at IS NOT NULL ORDER BY position",
+                    &params,
+                    |row| {
+                        Ok(Undeliverable {
+                            email: row.text("email")?,
+                            since: crate::rows::instant(row, "undeliverable_at")?,
+                            reason: row.optional_text("bounce_reason")?.unwrap_or_default(),
+                        })
+                    },
+                )
+                .await
         })
         .await
     }

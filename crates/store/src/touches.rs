@@ -58,12 +58,8 @@ impl Store {
             let statement = format!(
                 "SELECT {TOUCH_COLUMNS} FROM touches WHERE account_id = $1 AND contact_id = $2 ORDER BY at DESC, id DESC LIMIT 1"
             );
-            let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-                .bind(account_id.get())
-                .bind(contact_id.get())
-                .fetch_optional(&self.pool)
-                .await?;
-            row.as_ref().map(touch_from_row).transpose()
+            let params = [Param::Int(account_id.get()), Param::Int(contact_id.get())];
+            self.reader.optional(&statement, &params, |row| touch_from_row(row)).await
         })
         .await
     }

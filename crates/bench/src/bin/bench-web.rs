@@ -613,9 +613,15 @@ fn sql_alone_sqlite(
         Ok(queries)
     };
     let started = Instant::now();
-    let counts: Vec<std::result::Result<u64, rusqlite::Error>> = std::thread::scope(|scope| {
+    let counts: Vec<std::result::Result<u64, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..clients).map(|offset| scope.spawn(move || run(offset))).collect();
-        handles.into_iter().map(|handle| handle.join().unwrap_or(Err(rusqlite::Error::InvalidQuery))).collect()
+        handles
+            .into_iter()
+            .map(|handle| match handle.join() {
+                Ok(count) => count.map_err(|error| error.to_string()),
+                Err(_) => Err("a client thread panicked".to_string()),
+            })
+            .collect()
     });
     let elapsed = started.elapsed().as_secs_f64();
     let mut queries = 0;

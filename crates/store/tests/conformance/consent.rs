@@ -95,6 +95,11 @@ both!(the_timeline_holds_every_kind_newest_first, async |db: &TestDb| {
     assert!(matches!(timeline[1], Entry::Consent(_)));
     assert!(matches!(timeline[2], Entry::Touch(_)));
     assert!(timeline.windows(2).all(|pair| pair[0].at() >= pair[1].at()));
+    // Only the account's own contacts have a timeline there: another account's, or none at all, is not found.
+    let other = db.store.create_account("Other", &account.settings, now()).await.unwrap();
+    assert!(matches!(db.store.timeline(other.id, ann.id).await, Err(Error::NotFound { .. })));
+    let missing = tickler_core::ids::ContactId::new(ann.id.get() + 1000);
+    assert!(matches!(db.store.timeline(account.id, missing).await, Err(Error::NotFound { .. })));
 });
 
 // Many follow-ups are scheduled while, concurrently, the contact becomes
