@@ -524,7 +524,7 @@ mod tests {
         for (uid, raw) in fetched(&mailbox).iter().enumerate().take(600) {
             let lean = tickler_mail::InboundMessage::parse(uid as u32, raw, None);
             assert_eq!(lean, tickler_mail::InboundMessage::parse_reading_every_field(uid as u32, raw, None));
-            assert!(lean.date.is_some() && !lean.subject.is_empty() && !lean.snippet.is_empty(), "{lean:?}");
+            assert!(lean.date.is_some() && !lean.subject.is_empty() && !lean.snippet().is_empty(), "{lean:?}");
         }
     }
 

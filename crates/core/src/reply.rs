@@ -58,16 +58,7 @@ impl InboundReply {
         let subject = clip(parts.subject.trim(), MAX_SUBJECT_CHARS);
         let snippet = parts.snippet.trim().to_string();
         let from = parts.from.and_then(|address| EmailAddress::parse(address).ok());
-        let key = match parts.message_id.map(str::trim).filter(|id| !id.is_empty()) {
-            Some(id) if id.chars().count() <= MAX_KEY_CHARS => id.to_string(),
-            Some(id) => format!("<long-id.{:016x}@tickler.invalid>", fnv1a(id)),
-            None => {
-                let from_text = from.as_ref().map_or("", EmailAddress::as_str);
-                let dated = parts.dated.map_or(String::new(), |at| at.as_second().to_string());
-                let fingerprint = format!("{from_text}\n{dated}\n{subject}\n{snippet}");
-                format!("<no-id.{:016x}@tickler.invalid>", fnv1a(&fingerprint))
-            }
-        };
+        let key = key(parts);
         InboundReply { key, thread, from, dated: parts.dated, subject, snippet }
     }
 
@@ -90,6 +81,29 @@ impl InboundReply {
 }
 
 /// `text` cut to at most `limit` characters, on a character boundary.
+/// The key of an inbound email ([`InboundReply::key`]): its Message-ID, or a
+/// stand-in made from it when too long; without one, a stand-in made from
+/// the sender, date, subject and snippet. Only then is the snippet read.
+pub fn key(parts: &ReplyParts<'_>) -> String {
+    match parts.message_id.map(str::trim).filter(|id| !id.is_empty()) {
+        Some(id) if id.chars().count() <= MAX_KEY_CHARS => id.to_string(),
+        Some(id) => format!("<long-id.{:016x}@tickler.invalid>", fnv1a(id)),
+        None => {
+            let from = parts.from.and_then(|address| EmailAddress::parse(address).ok());
+            let from_text = from.as_ref().map_or("", EmailAddress::as_str);
+            let dated = parts.dated.map_or(String::new(), |at| at.as_second().to_string());
+            let subject = clip(parts.subject.trim(), MAX_SUBJECT_CHARS);
+            let fingerprint = format!("{from_text}\n{dated}\n{subject}\n{}", parts.snippet.trim());
+            format!("<no-id.{:016x}@tickler.invalid>", fnv1a(&fingerprint))
+        }
+    }
+}
+
+/// Whether [`key`] reads the snippet: only for an email without a Message-ID.
+pub fn key_needs_snippet(message_id: Option<&str>) -> bool {
+    message_id.map(str::trim).is_none_or(str::is_empty)
+}
+
 fn clip(text: &str, limit: usize) -> String {
     match text.char_indices().nth(limit) {
         Some((end, _)) => format!("{}…", text[..end].trim_end()),
@@ -144,6 +158,23 @@ mod tests {
         let long = "<".to_string() + &"x".repeat(400) + "@y>";
         let reply = InboundReply::new(&ReplyParts { message_id: Some(&long), ..parts });
         assert!(reply.key.starts_with("<long-id."), "{}", reply.key);
+    }
+
+    /// A message with a Message-ID is keyed by it whatever its text: the
+    /// mailbox sync keys a message without reading its body when it has one.
+    #[test]
+    fn only_a_message_without_an_id_is_keyed_by_its_text() {
+        let parts = ReplyParts { message_id: Some(" <a@b> "), subject: "Hi", snippet: "Yes", ..ReplyParts::default() };
+        assert!(!key_needs_snippet(parts.message_id));
+        assert_eq!(key(&parts), "<a@b>");
+        assert_eq!(key(&ReplyParts { snippet: "", ..parts.clone() }), key(&parts));
+        assert_eq!(InboundReply::new(&parts).key, key(&parts));
+        for missing in [None, Some(""), Some("  ")] {
+            let parts = ReplyParts { message_id: missing, ..parts.clone() };
+            assert!(key_needs_snippet(missing));
+            assert_ne!(key(&ReplyParts { snippet: "", ..parts.clone() }), key(&parts));
+            assert_eq!(InboundReply::new(&parts).key, key(&parts));
+        }
     }
 
     #[test]

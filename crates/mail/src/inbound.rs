@@ -5,15 +5,23 @@
 //! what the receiving server checked about the sender; whether a person or
 //! a machine (auto-responder, list, bounce) sent it; and the original of a
 //! forward. Parsing never fails: what cannot be read is left empty.
+//!
+//! What the header tells is read at once. What only the body tells (the
+//! snippet, the excerpt, a forward's original) and the receiving server's
+//! checks are read the first time they are asked for: most of a mailbox is
+//! mail that never becomes a touch (strangers, lists, auto-replies), and
+//! reading a body is most of what parsing a message costs. A message that
+//! may be a bounce is read whole at once, since its kind depends on its body.
+
+use std::sync::OnceLock;
 
 use jiff::Timestamp;
 use mail_parser::{HeaderName, Message, MessageParser};
-use serde::Serialize;
 
 use crate::authentication::Authentication;
 use crate::forwarded::{EARLIER_MESSAGE_LINES, Forwarded, forwarded, starts_earlier_message};
 use crate::headers::{first, from_address, header_fields, message_ids};
-use crate::message_kind::{Clues, MessageKind, message_kind};
+use crate::message_kind::{Clues, MessageKind, may_be_a_bounce, message_kind};
 use crate::parties::{Party, parties};
 
 /// Characters of the body kept as the snippet.
@@ -26,7 +34,7 @@ pub const EXCERPT_CHARS: usize = 2000;
 const DELIVERY_FIELDS: [&str; 4] = ["delivered-to", "x-original-to", "x-delivered-to", "envelope-to"];
 
 /// An email in the watched mailbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone)]
 pub struct InboundMessage {
     /// The IMAP UID (within the mailbox's UIDVALIDITY).
     pub uid: u32,
@@ -39,7 +47,6 @@ pub struct InboundMessage {
     /// The Date header, else when the server received it.
     pub date: Option<Timestamp>,
     pub subject: String,
-    pub snippet: String,
     /// Sent by a machine (auto-reply, delivery report, list mail), not a
     /// person answering: `!matches!(kind, MessageKind::Person)`.
     pub automatic: bool,
@@ -52,34 +59,54 @@ pub struct InboundMessage {
     /// The addresses of Delivered-To, X-Original-To, X-Delivered-To and
     /// Envelope-To, lower-cased, in header order, each once.
     pub delivered_to: Vec<String>,
-    /// What the receiving server said about the sender.
-    pub authentication: Authentication,
     /// Who sent it: a person, an auto-responder, a list, or a mail server reporting a bounce.
     pub kind: MessageKind,
-    /// The original message, when this one forwards it (never for a bounce or other report).
-    pub forwarded: Option<Forwarded>,
-    /// The opening lines of the body text as written (quotes and blank lines
-    /// kept, line ends as `\n`), at most [`EXCERPT_CHARS`] characters, for
-    /// quoting in a reminder.
-    pub excerpt: String,
+    /// The message as fetched, and what is read from it when first asked.
+    later: Later,
+}
+
+/// What a message tells only when asked: read from its bytes, kept once read.
+#[derive(Clone)]
+struct Later {
+    raw: Box<[u8]>,
+    parser: &'static MessageParser,
+    /// The body text a person would read (the first text part, decoded).
+    text: OnceLock<String>,
+    snippet: OnceLock<String>,
+    excerpt: OnceLock<String>,
+    forwarded: OnceLock<Option<Forwarded>>,
+    authentication: OnceLock<Authentication>,
 }
 
 impl InboundMessage {
     /// Read a message (or its header and the start of its text) as fetched; `received` is the server's INTERNALDATE.
     pub fn parse(uid: u32, raw: &[u8], received: Option<Timestamp>) -> InboundMessage {
-        InboundMessage::parse_with(structure_parser(), uid, raw, received)
+        InboundMessage::read(uid, raw.into(), received)
     }
 
-    /// [`InboundMessage::parse`] with mail-parser reading every header field
-    /// into its structure, as it does by default: the property tests check
-    /// that reading only what is used reads every message the same.
+    /// [`InboundMessage::parse`] of a message the caller owns, without a copy of it.
+    pub fn read(uid: u32, raw: Box<[u8]>, received: Option<Timestamp>) -> InboundMessage {
+        InboundMessage::read_with(structure_parser(), false, uid, raw, received)
+    }
+
+    /// [`InboundMessage::parse`] as it was first written: mail-parser reading
+    /// every header field into its structure, as it does by default, and the
+    /// whole message read at once. The property tests check that reading only
+    /// what is used, and the body only when asked, reads every message the same.
     #[doc(hidden)]
     pub fn parse_reading_every_field(uid: u32, raw: &[u8], received: Option<Timestamp>) -> InboundMessage {
-        InboundMessage::parse_with(&MessageParser::default(), uid, raw, received)
+        static PARSER: OnceLock<MessageParser> = OnceLock::new();
+        InboundMessage::read_with(PARSER.get_or_init(MessageParser::default), true, uid, raw.into(), received)
     }
 
-    fn parse_with(parser: &MessageParser, uid: u32, raw: &[u8], received: Option<Timestamp>) -> InboundMessage {
-        let fields = header_fields(raw);
+    fn read_with(
+        parser: &'static MessageParser,
+        whole: bool,
+        uid: u32,
+        raw: Box<[u8]>,
+        received: Option<Timestamp>,
+    ) -> InboundMessage {
+        let fields = header_fields(&raw);
         let ids = |name: &str| first(&fields, name).map(message_ids).unwrap_or_default();
         let mailboxes = |name: &str| {
             let mut found: Vec<Party> = Vec::new();
@@ -90,22 +117,6 @@ impl InboundMessage {
             }
             found
         };
-        let parsed = mime_structure(parser, raw);
-        let date = parsed
-            .as_ref()
-            .and_then(|message| message.date())
-            .filter(|date| date.is_valid())
-            .and_then(|date| Timestamp::from_second(date.to_timestamp()).ok())
-            .or(received);
-        let subject = parsed
-            .as_ref()
-            .and_then(|message| message.subject().map(str::to_string))
-            .or_else(|| first(&fields, "subject").map(str::to_string))
-            .unwrap_or_default();
-        let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
-        let text =
-            parsed.as_ref().and_then(|message| message.body_text(0)).map(|text| text.into_owned()).unwrap_or_default();
-
         let from_value = first(&fields, "from");
         let from = from_value.and_then(from_address);
         let from_name = from_value
@@ -123,6 +134,21 @@ impl InboundMessage {
                 }
             }
         }
+        // The subject as the header alone tells it, to see whether the body is needed now.
+        let head = parser.parse_headers(&raw);
+        let subject = subject(head.as_ref(), &fields);
+        let whole = whole || may_be_a_bounce(&fields, &subject, from.as_deref(), &raw);
+        let parsed = if whole { mime_structure(parser, &raw) } else { None };
+        let structure = if whole { parsed.as_ref() } else { head.as_ref() };
+        let date = structure
+            .and_then(|message| message.date())
+            .filter(|date| date.is_valid())
+            .and_then(|date| Timestamp::from_second(date.to_timestamp()).ok())
+            .or(received);
+        // The whole message is read as the header is for most messages; a
+        // malformed one may read otherwise whole (its subject comes from there then).
+        let subject = if whole { self::subject(parsed.as_ref(), &fields) } else { subject };
+        let text = parsed.as_ref().map(body_text);
 
         let ours: Vec<String> =
             to.iter().map(|party| party.address.clone()).chain(delivered_to.iter().cloned()).collect();
@@ -130,18 +156,26 @@ impl InboundMessage {
             fields: &fields,
             subject: &subject,
             from: from.as_deref(),
-            text: &text,
+            text: text.as_deref().unwrap_or_default(),
             message: parsed.as_ref(),
             ours: &ours,
         });
-        // A report (bounce, read receipt) returns the original message; it does not forward it.
-        let report =
-            first(&fields, "content-type").is_some_and(|kind| kind.to_ascii_lowercase().contains("multipart/report"));
-        let forwarded = match kind {
-            MessageKind::Bounce(_) => None,
-            _ if report => None,
-            _ => forwarded(&subject, &text, parsed.as_ref()),
+        let later = Later {
+            raw: Box::default(),
+            parser,
+            text: OnceLock::new(),
+            snippet: OnceLock::new(),
+            excerpt: OnceLock::new(),
+            forwarded: OnceLock::new(),
+            authentication: OnceLock::new(),
         };
+        if let Some(text) = text {
+            let _ = later.forwarded.set(forwarded_of(&kind, &fields, &subject, &text, parsed.as_ref()));
+            let _ = later.text.set(text);
+            let _ = later.authentication.set(Authentication::from_fields(&fields));
+        }
+        drop(parsed);
+        drop(head);
         InboundMessage {
             uid,
             message_id: ids("message-id").into_iter().next(),
@@ -149,18 +183,129 @@ impl InboundMessage {
             references: ids("references"),
             from,
             date,
-            snippet: snippet(&text, SNIPPET_CHARS),
-            excerpt: excerpt(&text, EXCERPT_CHARS),
             subject,
             automatic: kind != MessageKind::Person,
             from_name,
             to,
             cc,
             delivered_to,
-            authentication: Authentication::from_fields(&fields),
             kind,
-            forwarded,
+            later: Later { raw, ..later },
         }
+    }
+
+    /// The first words of what the sender wrote ([`snippet`], [`SNIPPET_CHARS`] of them).
+    pub fn snippet(&self) -> &str {
+        self.later.snippet.get_or_init(|| snippet(self.text(), SNIPPET_CHARS))
+    }
+
+    /// The opening lines of the body text as written (quotes and blank lines
+    /// kept, line ends as `\n`), at most [`EXCERPT_CHARS`] characters, for
+    /// quoting in a reminder ([`excerpt`]).
+    pub fn excerpt(&self) -> &str {
+        self.later.excerpt.get_or_init(|| excerpt(self.text(), EXCERPT_CHARS))
+    }
+
+    /// The original message, when this one forwards it (never for a bounce or other report).
+    pub fn forwarded(&self) -> Option<&Forwarded> {
+        self.later
+            .forwarded
+            .get_or_init(|| {
+                let parsed = mime_structure(self.later.parser, &self.later.raw);
+                forwarded_of(&self.kind, &header_fields(&self.later.raw), &self.subject, self.text(), parsed.as_ref())
+            })
+            .as_ref()
+    }
+
+    /// What the receiving server said about the sender.
+    pub fn authentication(&self) -> &Authentication {
+        self.later.authentication.get_or_init(|| Authentication::from_fields(&header_fields(&self.later.raw)))
+    }
+
+    /// The body text a person would read: the first text part, decoded.
+    fn text(&self) -> &str {
+        self.later.text.get_or_init(|| {
+            mime_structure(self.later.parser, &self.later.raw).as_ref().map(body_text).unwrap_or_default()
+        })
+    }
+}
+
+/// The subject, whitespace collapsed: decoded by mail-parser, else as the field reads.
+fn subject(message: Option<&Message<'_>>, fields: &[(String, String)]) -> String {
+    let subject =
+        message.and_then(|message| message.subject()).or_else(|| first(fields, "subject")).unwrap_or_default();
+    subject.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of the first text part (HTML turned into text when there is no plain one).
+fn body_text(message: &Message<'_>) -> String {
+    message.body_text(0).map(|text| text.into_owned()).unwrap_or_default()
+}
+
+/// The original a message forwards: never a bounce's or another report's (it returns the original, not forwards it).
+fn forwarded_of(
+    kind: &MessageKind,
+    fields: &[(String, String)],
+    subject: &str,
+    text: &str,
+    message: Option<&Message<'_>>,
+) -> Option<Forwarded> {
+    let report =
+        first(fields, "content-type").is_some_and(|kind| kind.to_ascii_lowercase().contains("multipart/report"));
+    match kind {
+        MessageKind::Bounce(_) => None,
+        _ if report => None,
+        _ => forwarded(subject, text, message),
+    }
+}
+
+impl PartialEq for InboundMessage {
+    /// Equal when everything they tell is (what is read when asked is read for it).
+    fn eq(&self, other: &InboundMessage) -> bool {
+        self.uid == other.uid
+            && self.message_id == other.message_id
+            && self.in_reply_to == other.in_reply_to
+            && self.references == other.references
+            && self.from == other.from
+            && self.date == other.date
+            && self.subject == other.subject
+            && self.automatic == other.automatic
+            && self.from_name == other.from_name
+            && self.to == other.to
+            && self.cc == other.cc
+            && self.delivered_to == other.delivered_to
+            && self.kind == other.kind
+            && self.snippet() == other.snippet()
+            && self.excerpt() == other.excerpt()
+            && self.forwarded() == other.forwarded()
+            && self.authentication() == other.authentication()
+    }
+}
+
+impl Eq for InboundMessage {}
+
+impl std::fmt::Debug for InboundMessage {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("InboundMessage")
+            .field("uid", &self.uid)
+            .field("message_id", &self.message_id)
+            .field("in_reply_to", &self.in_reply_to)
+            .field("references", &self.references)
+            .field("from", &self.from)
+            .field("date", &self.date)
+            .field("subject", &self.subject)
+            .field("automatic", &self.automatic)
+            .field("from_name", &self.from_name)
+            .field("to", &self.to)
+            .field("cc", &self.cc)
+            .field("delivered_to", &self.delivered_to)
+            .field("kind", &self.kind)
+            .field("snippet", &self.snippet())
+            .field("excerpt", &self.excerpt())
+            .field("forwarded", &self.forwarded())
+            .field("authentication", self.authentication())
+            .finish()
     }
 }
 
@@ -337,8 +482,33 @@ wrote:\r\n\
         assert_eq!(message.from.as_deref(), Some("ann@acme.com"));
         assert_eq!(message.date, Some("2026-11-24T17:30:00Z".parse().unwrap()));
         assert_eq!(message.subject, "Re: Thank you, Ann");
-        assert_eq!(message.snippet, "Thanks Sam, let's talk Tuesday.");
+        assert_eq!(message.snippet(), "Thanks Sam, let's talk Tuesday.");
         assert!(!message.automatic);
+    }
+
+    /// A person's message is read from its header alone until its body is
+    /// asked for; a message that may be a bounce is read whole at once.
+    #[test]
+    fn the_body_is_read_when_first_asked_for() {
+        let reply = crlf(
+            "From: Ann <ann@acme.example>\nSubject: Re: visit\nContent-Type: text/plain\n\nYes, Tuesday.\n> old\n",
+        );
+        let message = InboundMessage::parse(1, &reply, None);
+        assert!(message.later.text.get().is_none() && message.later.authentication.get().is_none());
+        assert_eq!(message.kind, MessageKind::Person);
+        assert_eq!(message.snippet(), "Yes, Tuesday.");
+        assert_eq!(message.later.text.get().map(String::as_str), Some("Yes, Tuesday.\r\n> old\r\n"));
+        assert!(message.later.excerpt.get().is_none(), "only what is asked is read");
+
+        for bounce in [
+            "From: MAILER-DAEMON@mx.example\nSubject: Undelivered Mail\n\nann@acme.example: no such user\n",
+            "From: mx@mx.example\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\
+             Content-Type: Message/Delivery-Status\n\nFinal-Recipient: rfc822; ann@acme.example\nAction: failed\n--b--\n",
+        ] {
+            let message = InboundMessage::parse(2, &crlf(bounce), None);
+            assert!(message.later.text.get().is_some(), "{bounce}");
+            assert!(matches!(message.kind, MessageKind::Bounce(_)), "{bounce}: {:?}", message.kind);
+        }
     }
 
     #[test]
@@ -492,10 +662,10 @@ Let's meet.
         assert_eq!(message.delivered_to, ["sam@stone.example", "sales@stone.example", "archive@stone.example"]);
         assert_eq!(message.kind, MessageKind::Person);
         assert!(!message.automatic);
-        assert!(message.authentication.passes_for("acme.example"));
-        assert_eq!(message.forwarded, None);
-        assert_eq!(message.excerpt, "Hello Sam,\n\n> an old quote\nLet's meet.");
-        assert_eq!(message.snippet, "Hello Sam, Let's meet.");
+        assert!(message.authentication().passes_for("acme.example"));
+        assert_eq!(message.forwarded(), None);
+        assert_eq!(message.excerpt(), "Hello Sam,\n\n> an old quote\nLet's meet.");
+        assert_eq!(message.snippet(), "Hello Sam, Let's meet.");
     }
 
     #[test]
@@ -568,7 +738,7 @@ Hi Ann, just checking in.
         );
         assert!(recipient.is_permanent());
         assert!(message.automatic);
-        assert_eq!(message.forwarded, None, "the returned message is not a forward");
+        assert_eq!(message.forwarded(), None, "the returned message is not a forward");
 
         // Cut off before the returned message: the report's own X-Original-Message-ID names it.
         let cut = &raw[..raw.windows(22).position(|window| window == b"Last-Attempt-Date: Tue").unwrap()];
@@ -607,7 +777,7 @@ Hi
         );
         let message = InboundMessage::parse(15, &raw, None);
         assert_eq!(message.kind, MessageKind::AutoReply);
-        assert_eq!(message.forwarded, None);
+        assert_eq!(message.forwarded(), None);
     }
 
     #[test]
@@ -722,7 +892,7 @@ I am out of the office until 1 December. For urgent matters please write to=
         assert!(message.automatic);
         assert_eq!(message.in_reply_to, ["<plan.6.1.2.9@stone.example>"]);
         assert_eq!(
-            message.excerpt,
+            message.excerpt(),
             "I am out of the office until 1 December. For urgent matters please write to bob@acme.example."
         );
     }
@@ -756,14 +926,14 @@ Please pay the invoice to our new account.
 "#,
         );
         let message = InboundMessage::parse(9, &raw, None);
-        assert!(message.authentication.has_results());
-        assert_eq!(message.authentication.headers, 2);
-        assert!(!message.authentication.passes_for("acme.example"));
+        assert!(message.authentication().has_results());
+        assert_eq!(message.authentication().headers, 2);
+        assert!(!message.authentication().passes_for("acme.example"));
         assert_eq!(message.kind, MessageKind::Person);
 
         let unchecked = InboundMessage::parse(10, b"From: ann@acme.example\r\n\r\nHi\r\n", None);
-        assert!(!unchecked.authentication.has_results());
-        assert!(!unchecked.authentication.passes_for("acme.example"));
+        assert!(!unchecked.authentication().has_results());
+        assert!(!unchecked.authentication().passes_for("acme.example"));
     }
 
     #[test]
@@ -799,14 +969,14 @@ Content-Type: text/html; charset="utf-8"
         let message = InboundMessage::parse(11, &raw, None);
         assert_eq!(message.kind, MessageKind::Person);
         assert_eq!(message.to, [party("tickler@stone.example", "")]);
-        let forwarded = message.forwarded.expect("a forward");
+        let forwarded = message.forwarded().expect("a forward");
         assert_eq!(forwarded.from, Some(party("ann@acme.example", "Ann Lée")));
         assert_eq!(forwarded.to, [party("sam@stone.example", "Sam Stone")]);
         assert_eq!(forwarded.cc, [party("bob@acme.example", "Bob Ray")]);
         assert_eq!(forwarded.subject, "Quarterly numbers");
         assert_eq!(forwarded.date, Some("2026-11-24T16:05:00Z".parse().unwrap()));
-        assert_eq!(message.snippet, "Can you follow up with Ann next week?");
-        assert!(message.excerpt.starts_with("Can you follow up with Ann next week?\n\nFrom: Ann Lée"));
+        assert_eq!(message.snippet(), "Can you follow up with Ann next week?");
+        assert!(message.excerpt().starts_with("Can you follow up with Ann next week?\n\nFrom: Ann Lée"));
     }
 
     #[test]
@@ -838,7 +1008,7 @@ Guten Tag
         );
         let message = InboundMessage::parse(12, &raw, None);
         assert_eq!(message.subject, "Fwd: Angebot für 2027");
-        let forwarded = message.forwarded.expect("a forward");
+        let forwarded = message.forwarded().expect("a forward");
         assert_eq!(forwarded.from, Some(party("joerg@acme.example", "Jörg Müller")));
         assert_eq!(forwarded.to, [party("sam@stone.example", "Sam Stone"), party("bob@acme.example", "Bob")]);
         assert_eq!(forwarded.cc, [party("carl@c.example", "")]);
@@ -870,7 +1040,7 @@ To: <sam@stone.example>
 Can we meet on Frid"#,
         );
         let message = InboundMessage::parse(13, &raw, None);
-        let forwarded = message.forwarded.expect("a forward");
+        let forwarded = message.forwarded().expect("a forward");
         assert_eq!(forwarded.from, Some(party("ann@acme.example", "Ann Lee")));
         assert_eq!(forwarded.to, [party("sam@stone.example", "")]);
         assert_eq!(forwarded.date, Some("2026-11-24T10:00:00Z".parse().unwrap()));

@@ -167,6 +167,25 @@ fn bounce(clues: &Clues<'_>) -> Option<DeliveryReport> {
     Some(DeliveryReport { recipients, original_message_id })
 }
 
+/// Whether a message may be a bounce, told without its body: only a message
+/// sent by a mail system ([`sent_by_mail_system`]) or with a delivery-status
+/// part (`multipart/report; report-type=delivery-status`, or a
+/// `message/delivery-status` or `message/global-delivery-status` part, whose
+/// type is written as it is read) can be one. Any other message's kind is
+/// told by its header alone.
+pub(crate) fn may_be_a_bounce(fields: &[(String, String)], subject: &str, from: Option<&str>, raw: &[u8]) -> bool {
+    let clues = Clues { fields, subject, from, text: "", message: None, ours: &[] };
+    sent_by_mail_system(&clues) || holds_ignoring_case(raw, b"delivery-status")
+}
+
+/// Whether `haystack` holds `needle` (ASCII letters of either case).
+fn holds_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((first, rest)) = needle.split_first() else { return true };
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), haystack).any(|at| {
+        haystack.get(at + 1..at + 1 + rest.len()).is_some_and(|candidate| candidate.eq_ignore_ascii_case(rest))
+    })
+}
+
 /// Whether a message without a delivery-status part is still a mail
 /// server's report: from MAILER-DAEMON, or with a bounce's subject from
 /// postmaster, Exchange, an empty return path or an automatic sender.

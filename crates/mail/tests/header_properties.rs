@@ -82,8 +82,8 @@ proptest! {
         );
         let message = InboundMessage::parse(9, raw.as_bytes(), None);
         prop_assert_eq!(message.message_id.as_deref(), Some(ids[0].as_str()));
-        prop_assert_eq!(message.from, Some(address.to_lowercase()));
-        prop_assert_eq!(message.subject, subject.split_whitespace().collect::<Vec<_>>().join(" "));
-        prop_assert_eq!(message.snippet, "Hello there.");
+        prop_assert_eq!(&message.from, &Some(address.to_lowercase()));
+        prop_assert_eq!(&message.subject, &subject.split_whitespace().collect::<Vec<_>>().join(" "));
+        prop_assert_eq!(message.snippet(), "Hello there.");
     }
 }

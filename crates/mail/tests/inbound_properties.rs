@@ -15,7 +15,7 @@ fn check(message: &InboundMessage) -> Result<(), TestCaseError> {
         .to
         .iter()
         .chain(&message.cc)
-        .chain(message.forwarded.iter().flat_map(|f| f.to.iter().chain(&f.cc).chain(&f.from)));
+        .chain(message.forwarded().into_iter().flat_map(|f| f.to.iter().chain(&f.cc).chain(&f.from)));
     for party in named {
         prop_assert!(party.address.contains('@'), "{party:?}");
         prop_assert_eq!(party.address.to_lowercase(), party.address.clone());
@@ -28,10 +28,10 @@ fn check(message: &InboundMessage) -> Result<(), TestCaseError> {
         for recipient in &report.recipients {
             prop_assert!(recipient.address.contains('@') && recipient.address == recipient.address.to_lowercase());
         }
-        prop_assert!(message.forwarded.is_none());
+        prop_assert!(message.forwarded().is_none());
     }
     prop_assert_eq!(message.automatic, message.kind != MessageKind::Person);
-    prop_assert!(message.excerpt.chars().count() <= EXCERPT_CHARS);
+    prop_assert!(message.excerpt().chars().count() <= EXCERPT_CHARS);
     Ok(())
 }
 
@@ -48,6 +48,12 @@ fn header_value() -> impl Strategy<Value = String> {
         Just("\r\n\t".to_string()),
         Just(";\r\n\tboundary=\"b\"".to_string()),
         Just("multipart/report; report-type=delivery-status".to_string()),
+        Just("Multipart/Report; Report-Type=Delivery-Status".to_string()),
+        // What makes a message a mail system's report without a delivery-status part.
+        Just("Mail Delivery System <MAILER-DAEMON@mx.example>".to_string()),
+        Just("postmaster@mx.example".to_string()),
+        Just("Undelivered Mail Returned to Sender".to_string()),
+        Just("<>".to_string()),
         Just("spf=pass smtp.mailfrom=acme.example; dkim=pass header.d=acme.example".to_string()),
     ];
     prop::collection::vec(piece, 0..5).prop_map(|pieces| pieces.concat())
@@ -156,6 +162,8 @@ fn part() -> impl Strategy<Value = Part> {
             "text/html",
             "text/plain; charset=iso-8859-1",
             "message/delivery-status",
+            "Message/Delivery-Status",
+            "message/global-delivery-status",
             "text/rfc822-headers",
             "application/pdf",
             "text/plain; charset=\"bogus\"",
@@ -175,6 +183,7 @@ fn part() -> impl Strategy<Value = Part> {
                     "mixed",
                     "alternative",
                     "report; report-type=delivery-status",
+                    "REPORT; report-type=DELIVERY-STATUS",
                     "related",
                     "digest"
                 ]),
@@ -301,7 +310,7 @@ proptest! {
             "From: sam@stone.example\r\nSubject: Fwd: {subject}\r\n\r\nFYI\r\n\r\n{separator}\r\nFrom: Ann <{from}>\r\nDate: Tue, Nov 24, 2026 at 10:00 AM\r\nSubject: {subject}\r\nTo: {to_line}\r\n\r\nBody\r\n"
         );
         let message = InboundMessage::parse(1, raw.as_bytes(), None);
-        let forwarded = message.forwarded.clone().expect("a forward");
+        let forwarded = message.forwarded().cloned().expect("a forward");
         prop_assert_eq!(forwarded.from.map(|party| party.address), Some(from.to_lowercase()));
         let mut expected: Vec<String> = Vec::new();
         for address in &to {

@@ -87,23 +87,77 @@ async fn run(
     clock: &Clock,
     report: &mut SyncReport,
 ) -> Result<()> {
+    let decided = decide(app, owner, folder, messages, clock, report).await?;
+    decided.bounces(app, owner, report).await?;
+    decided.pending.write(app, owner, report).await
+}
+
+/// Whether a batch can be decided while the batch before it is still being
+/// written ([`decide`]): none of its messages is to a work address (such mail
+/// acts at once, on the record as the messages before it left it).
+pub fn decidable_apart(owner: &Owner, inbound: Option<&str>, messages: &[InboundMessage]) -> bool {
+    !messages.iter().any(|message| to_work_address(owner, inbound, message))
+}
+
+/// Look up and decide messages none of which is to a work address, writing
+/// nothing: what they look up (contacts by address, the threads Tickler or the
+/// Sent folder wrote, the outbox) is not what a batch writes (touches,
+/// strangers to review, bounced addresses), so a batch is decided while the
+/// one before it is written. Its bounces and writes are made once that is done.
+pub async fn decide<'m>(
+    app: &App,
+    owner: &Owner,
+    folder: Folder,
+    messages: &'m [InboundMessage],
+    clock: &Clock,
+    report: &mut SyncReport,
+) -> Result<Decided<'m>> {
     let lookups = Lookups::fetch(app, owner, folder, messages).await?;
     let mut writes = Writes::default();
     let mut decisions = Vec::with_capacity(messages.len());
+    let mut bounces = Vec::new();
     for message in messages {
         let now = clock.now();
         match message::ordinary(owner, folder, message, &lookups, now, &mut writes, report) {
-            Decision::Bounce => {
-                message::bounce(app, owner, message, now, report).await?;
-            }
+            Decision::Bounce => bounces.push((message, now)),
             decision => decisions.push(decision),
         }
     }
-    let recorded = writes.flush(app, owner, clock.now()).await?;
-    for decision in decisions {
-        decided(decision, &recorded, report);
+    Ok(Decided { bounces, pending: Pending { writes, decisions, now: clock.now() } })
+}
+
+/// A batch decided ([`decide`]): its bounces to record, then its writes.
+pub struct Decided<'m> {
+    bounces: Vec<(&'m InboundMessage, Timestamp)>,
+    pub pending: Pending,
+}
+
+impl Decided<'_> {
+    /// Record the batch's bounces (each marks an address; nothing the batch's other messages read).
+    pub async fn bounces(&self, app: &App, owner: &Owner, report: &mut SyncReport) -> Result<()> {
+        for (message, now) in &self.bounces {
+            message::bounce(app, owner, message, *now, report).await?;
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// What a decided batch writes, with what its messages were decided to do.
+pub struct Pending {
+    writes: Writes,
+    decisions: Vec<Decision>,
+    now: Timestamp,
+}
+
+impl Pending {
+    /// Write it in one transaction and count what each message came to.
+    pub async fn write(self, app: &App, owner: &Owner, report: &mut SyncReport) -> Result<()> {
+        let recorded = self.writes.flush(app, owner, self.now).await?;
+        for decision in self.decisions {
+            decided(decision, &recorded, report);
+        }
+        Ok(())
+    }
 }
 
 /// What a decision came to once its writes were made, counted in the report.

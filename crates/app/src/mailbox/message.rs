@@ -29,7 +29,7 @@ use serde::Serialize;
 use tickler_core::follow_up::{Due, FollowUpDraft, Origin};
 use tickler_core::ids::ContactId;
 use tickler_core::reminder::{self, Original};
-use tickler_core::reply::{InboundReply, ReplyParts};
+use tickler_core::reply::{self, ReplyParts};
 use tickler_core::touch::{Channel, Direction};
 use tickler_core::when;
 use tickler_core::work_address::{self, Found, Work};
@@ -70,13 +70,21 @@ pub enum Handled {
     Unmatched,
 }
 
-/// The Message-ID, or a stable stand-in made from the message.
+/// The Message-ID, or a stable stand-in made from the message. A message
+/// with a Message-ID is keyed by it alone: its body is not read for the key
+/// (most messages of a mailbox never need their body read at all).
 pub fn key(message: &InboundMessage) -> String {
-    InboundReply::new(&parts(message)).key
+    let snippet = if reply::key_needs_snippet(message.message_id.as_deref()) { message.snippet() } else { "" };
+    reply::key(&parts_with(message, snippet))
 }
 
 /// The parts of a message that reply matching reads.
 pub(crate) fn parts(message: &InboundMessage) -> ReplyParts<'_> {
+    parts_with(message, message.snippet())
+}
+
+/// [`parts`] with this snippet.
+fn parts_with<'a>(message: &'a InboundMessage, snippet: &'a str) -> ReplyParts<'a> {
     ReplyParts {
         message_id: message.message_id.as_deref(),
         in_reply_to: &message.in_reply_to,
@@ -84,7 +92,7 @@ pub(crate) fn parts(message: &InboundMessage) -> ReplyParts<'_> {
         from: message.from.as_deref(),
         dated: message.date,
         subject: &message.subject,
-        snippet: &message.snippet,
+        snippet,
     }
 }
 
@@ -154,7 +162,7 @@ fn sent(
     let addresses: Vec<String> = recipients.iter().map(|party| party.address.clone()).collect();
     let known = lookups.contacts_with(&addresses);
     let at = message.date.unwrap_or(now);
-    let summary = summary(&message.subject, &message.snippet);
+    let summary = summary(&message.subject, message.snippet());
     let touches = Touches { owner, key, direction: Direction::Out, at, summary: &summary, replied: false };
     match touches.queue(&recipients, &known, writes, report) {
         Some(range) => Decision::Touches(range),
@@ -199,7 +207,7 @@ fn received(
         }
         return Decision::Unmatched;
     }
-    let summary = summary(&message.subject, &message.snippet);
+    let summary = summary(&message.subject, message.snippet());
     Decision::Touches(writes.touches(key, &contacts, Direction::In, at, &summary, true))
 }
 
@@ -271,7 +279,7 @@ async fn work(
     let key = key(message);
     match &found.work {
         Work::Log => {
-            let (parties, forwarded_from) = match &message.forwarded {
+            let (parties, forwarded_from) = match message.forwarded() {
                 Some(forwarded) => {
                     let from = forwarded.from.clone();
                     let parties: Vec<Party> = from
@@ -285,9 +293,9 @@ async fn work(
                 None => (message.to.iter().chain(&message.cc).cloned().collect(), None),
             };
             let recipients = others(&acting, parties.iter(), inbound);
-            let subject = message.forwarded.as_ref().map_or(message.subject.as_str(), |f| f.subject.as_str());
-            let summary = summary(subject, &message.snippet);
-            let at = message.forwarded.as_ref().and_then(|f| f.date).or(message.date).unwrap_or(now);
+            let subject = message.forwarded().map_or(message.subject.as_str(), |f| f.subject.as_str());
+            let summary = summary(subject, message.snippet());
+            let at = message.forwarded().and_then(|f| f.date).or(message.date).unwrap_or(now);
             let (incoming, outgoing): (Vec<Party>, Vec<Party>) =
                 recipients.into_iter().partition(|party| forwarded_from.as_deref() == Some(party.address.as_str()));
             let mut touches =
@@ -374,7 +382,7 @@ async fn remind(
                 from: &from,
                 to: &to,
                 date: date.as_deref().unwrap_or(""),
-                text: &message.excerpt,
+                text: message.excerpt(),
             },
             phrase,
         );
@@ -383,7 +391,7 @@ async fn remind(
         return Ok(Handled::Reminder { due: shown });
     }
     // Sent to contacts: the message is a touch on each, and a follow-up waits for their reply.
-    let summary = summary(&message.subject, &message.snippet);
+    let summary = summary(&message.subject, message.snippet());
     let at = message.date.unwrap_or(now);
     log_on(app, owner, key, &recipients, Direction::Out, &summary, at, false, now, report).await?;
     let mut contacts = Vec::new();
@@ -464,7 +472,7 @@ fn verified(owner: &Owner, message: &InboundMessage) -> std::result::Result<(), 
         return Err(format!("sender not verified: {from} is not one of the user's addresses"));
     }
     let domain = from.rsplit_once('@').map_or("", |(_, domain)| domain);
-    if message.authentication.has_results() && !message.authentication.passes_for(domain) {
+    if message.authentication().has_results() && !message.authentication().passes_for(domain) {
         return Err(format!("sender not verified: neither SPF nor DKIM passed for {domain}"));
     }
     Ok(())

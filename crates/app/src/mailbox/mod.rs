@@ -107,6 +107,15 @@ pub struct SyncReport {
     pub sent_folder: Option<String>,
 }
 
+impl SyncReport {
+    /// Add what a batch's writes counted (the touches recorded, or found recorded before).
+    fn add_written(&mut self, written: &SyncReport) {
+        self.received += written.received;
+        self.sent += written.sent;
+        self.already += written.already;
+    }
+}
+
 /// How far a sync has got, for a progress line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Progress {
@@ -172,8 +181,11 @@ pub(crate) async fn sync_open(
 }
 
 /// Read one folder past its saved place, saving the place after every batch.
-/// While a batch is handled the next one is fetched, so the mail server and
-/// the database work at the same time.
+/// Three batches are in hand at once: while one is decided, the one before
+/// it is written (then its place saved) and the one after it fetched, so the
+/// mail server, this process and the database work at the same time. A
+/// batch with mail to a work address is handled alone, once the one before
+/// it is written (such mail acts on the record as the mail before it left it).
 #[allow(clippy::too_many_arguments)]
 async fn read_folder(
     app: &App,
@@ -187,37 +199,71 @@ async fn read_folder(
     progress: &mut (dyn FnMut(Progress) + Send),
     report: &mut SyncReport,
 ) -> Result<()> {
-    let mut last_uid = match app.store.mailbox_poll(key).await? {
+    let last_uid = match app.store.mailbox_poll(key).await? {
         Some(poll) if poll.uid_validity == status.uid_validity => poll.last_uid,
         _ => {
             report.from_start = true;
             0
         }
     };
+    let save = |last_uid: u32| async move {
+        let poll = MailboxPoll { uid_validity: status.uid_validity, last_uid };
+        app.store.save_mailbox_poll(key, poll, clock.now()).await
+    };
     let mut read = 0u64;
+    // The batch decided but not written yet, and the place it reaches.
+    let mut pending: Option<(batch::Pending, u32)> = None;
     let mut messages = inbox.fetch_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
     loop {
         let newest = messages.last().map_or(last_uid, |message| message.uid);
-        // The place is saved once the batch is handled, while the next one is still being fetched.
-        let handling = async {
-            batch::handle_all(app, owner, inbound, folder, &messages, clock, report).await?;
-            let poll = MailboxPoll { uid_validity: status.uid_validity, last_uid: newest };
-            app.store.save_mailbox_poll(key, poll, clock.now()).await?;
-            Ok::<(), crate::error::Error>(())
+        let more = messages.len() >= BATCH;
+        let fetching = async { if more { Some(inbox.fetch_after(newest, BATCH).await) } else { None } };
+        // What the batch before counts once written (the report is this batch's meanwhile).
+        let mut written = SyncReport::default();
+        let writing = async {
+            if let Some((before, reached)) = pending.take() {
+                before.write(app, owner, &mut written).await?;
+                save(reached).await?;
+            }
+            Ok::<(), Error>(())
         };
-        let (handled, next) = if messages.len() < BATCH {
-            (handling.await, None)
+        let next = if batch::decidable_apart(owner, inbound, &messages) {
+            let (wrote, decided, next) =
+                tokio::join!(writing, batch::decide(app, owner, folder, &messages, clock, report), fetching);
+            wrote?;
+            let decided = decided?;
+            decided.bounces(app, owner, report).await?;
+            pending = Some((decided.pending, newest));
+            next
         } else {
-            let (handled, next) = tokio::join!(handling, inbox.fetch_after(newest, BATCH));
-            (handled, Some(next))
+            let handling = async {
+                writing.await?;
+                batch::handle_all(app, owner, inbound, folder, &messages, clock, report).await?;
+                save(newest).await?;
+                Ok::<(), Error>(())
+            };
+            let (handled, next) = tokio::join!(handling, fetching);
+            handled?;
+            next
         };
-        handled?;
+        report.add_written(&written);
         read += messages.len() as u64;
         report.read += messages.len() as u64;
-        last_uid = newest;
         progress(Progress { folder, read, total: status.messages });
+        let next = match next.map(|next| next.map_err(crate::mail::mail_error)) {
+            Some(Ok(next)) => Some(next),
+            failed => {
+                // The last batch, or the next one could not be fetched: what was decided is written first.
+                if let Some((last, reached)) = pending.take() {
+                    last.write(app, owner, report).await?;
+                    save(reached).await?;
+                }
+                failed.transpose()?;
+                None
+            }
+        };
         match next {
-            Some(next) => messages = next.map_err(crate::mail::mail_error)?,
+            Some(next) => messages = next,
             None => return Ok(()),
         }
     }

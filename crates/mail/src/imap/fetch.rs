@@ -46,7 +46,9 @@ struct Fetched {
 /// instead of taking turns with it on one thread.
 async fn parse_apart(raws: Vec<Fetched>) -> Result<Vec<InboundMessage>, MailError> {
     tokio::task::spawn_blocking(move || {
-        raws.iter().map(|fetched| InboundMessage::parse(fetched.uid, &fetched.raw, fetched.received)).collect()
+        raws.into_iter()
+            .map(|fetched| InboundMessage::read(fetched.uid, fetched.raw.into_boxed_slice(), fetched.received))
+            .collect()
     })
     .await
     .map_err(|error| MailError::Permanent(format!("parsing the fetched messages failed: {error}")))

@@ -57,6 +57,6 @@ async fn a_bcc_to_the_detail_address_is_read_from_the_inbox() {
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0].message_id.as_deref(), Some("<thanks-1@example.org>"));
     assert_eq!(messages[0].from.as_deref(), Some("sam@example.org"));
-    assert_eq!(messages[0].snippet, "Thank you, Ann.");
+    assert_eq!(messages[0].snippet(), "Thank you, Ann.");
     inbox.close().await;
 }
