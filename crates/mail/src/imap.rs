@@ -12,6 +12,8 @@
 //! the caller opens the mailbox again.
 
 mod fetch;
+
+pub use fetch::Fetched;
 mod folders;
 mod idle;
 

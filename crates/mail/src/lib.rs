@@ -31,7 +31,7 @@ pub use authentication::{AuthResult, Authentication};
 pub use config::{ImapConfig, Security, SmtpConfig, secret_key_setting};
 pub use delivery_report::{BouncedRecipient, DeliveryAction, DeliveryReport};
 pub use forwarded::Forwarded;
-pub use imap::{Inbox, MailboxStatus};
+pub use imap::{Fetched, Inbox, MailboxStatus};
 pub use inbound::{EXCERPT_CHARS, InboundMessage, SNIPPET_CHARS, excerpt, snippet};
 pub use message::Email;
 pub use message_kind::MessageKind;

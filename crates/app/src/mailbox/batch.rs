@@ -88,7 +88,7 @@ async fn run(
     report: &mut SyncReport,
 ) -> Result<()> {
     let decided = decide(app, owner, folder, messages, clock, report).await?;
-    decided.bounces(app, owner, report).await?;
+    decided.bounces(app, owner, messages, report).await?;
     decided.pending.write(app, owner, report).await
 }
 
@@ -104,22 +104,22 @@ pub fn decidable_apart(owner: &Owner, inbound: Option<&str>, messages: &[Inbound
 /// Sent folder wrote, the outbox) is not what a batch writes (touches,
 /// strangers to review, bounced addresses), so a batch is decided while the
 /// one before it is written. Its bounces and writes are made once that is done.
-pub async fn decide<'m>(
+pub async fn decide(
     app: &App,
     owner: &Owner,
     folder: Folder,
-    messages: &'m [InboundMessage],
+    messages: &[InboundMessage],
     clock: &Clock,
     report: &mut SyncReport,
-) -> Result<Decided<'m>> {
+) -> Result<Decided> {
     let lookups = Lookups::fetch(app, owner, folder, messages).await?;
     let mut writes = Writes::default();
     let mut decisions = Vec::with_capacity(messages.len());
     let mut bounces = Vec::new();
-    for message in messages {
+    for (index, message) in messages.iter().enumerate() {
         let now = clock.now();
         match message::ordinary(owner, folder, message, &lookups, now, &mut writes, report) {
-            Decision::Bounce => bounces.push((message, now)),
+            Decision::Bounce => bounces.push((index, now)),
             decision => decisions.push(decision),
         }
     }
@@ -127,16 +127,24 @@ pub async fn decide<'m>(
 }
 
 /// A batch decided ([`decide`]): its bounces to record, then its writes.
-pub struct Decided<'m> {
-    bounces: Vec<(&'m InboundMessage, Timestamp)>,
+pub struct Decided {
+    /// The bounces among the batch's messages (by index), and when each was decided.
+    bounces: Vec<(usize, Timestamp)>,
     pub pending: Pending,
 }
 
-impl Decided<'_> {
-    /// Record the batch's bounces (each marks an address; nothing the batch's other messages read).
-    pub async fn bounces(&self, app: &App, owner: &Owner, report: &mut SyncReport) -> Result<()> {
-        for (message, now) in &self.bounces {
-            message::bounce(app, owner, message, *now, report).await?;
+impl Decided {
+    /// Record the bounces among the batch's `messages` (each marks an
+    /// address; nothing the batch's other messages read).
+    pub async fn bounces(
+        &self,
+        app: &App,
+        owner: &Owner,
+        messages: &[InboundMessage],
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        for (index, now) in &self.bounces {
+            message::bounce(app, owner, &messages[*index], *now, report).await?;
         }
         Ok(())
     }

@@ -181,11 +181,12 @@ pub(crate) async fn sync_open(
 }
 
 /// Read one folder past its saved place, saving the place after every batch.
-/// Three batches are in hand at once: while one is decided, the one before
-/// it is written (then its place saved) and the one after it fetched, so the
-/// mail server, this process and the database work at the same time. A
-/// batch with mail to a work address is handled alone, once the one before
-/// it is written (such mail acts on the record as the mail before it left it).
+/// Three batches are in hand at once: while one is parsed and decided, the
+/// one before it is written (then its place saved) and the one after it
+/// fetched, so the mail server, this process and the database work at the
+/// same time. A batch with mail to a work address is handled alone, once the
+/// one before it is written (such mail acts on the record as the mail before
+/// it left it).
 #[allow(clippy::too_many_arguments)]
 async fn read_folder(
     app: &App,
@@ -213,11 +214,14 @@ async fn read_folder(
     let mut read = 0u64;
     // The batch decided but not written yet, and the place it reaches.
     let mut pending: Option<(batch::Pending, u32)> = None;
-    let mut messages = inbox.fetch_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
+    let mut fetched = inbox.fetch_unread_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
+    // The highest UID fetched so far.
+    let mut reached = last_uid;
     loop {
-        let newest = messages.last().map_or(last_uid, |message| message.uid);
-        let more = messages.len() >= BATCH;
-        let fetching = async { if more { Some(inbox.fetch_after(newest, BATCH).await) } else { None } };
+        let newest = fetched.newest().map_or(reached, |newest| newest.max(reached));
+        reached = newest;
+        let more = fetched.len() >= BATCH;
+        let fetching = async { if more { Some(inbox.fetch_unread_after(newest, BATCH).await) } else { None } };
         // What the batch before counts once written (the report is this batch's meanwhile).
         let mut written = SyncReport::default();
         let writing = async {
@@ -227,25 +231,29 @@ async fn read_folder(
             }
             Ok::<(), Error>(())
         };
-        let next = if batch::decidable_apart(owner, inbound, &messages) {
-            let (wrote, decided, next) =
-                tokio::join!(writing, batch::decide(app, owner, folder, &messages, clock, report), fetching);
-            wrote?;
-            let decided = decided?;
-            decided.bounces(app, owner, report).await?;
-            pending = Some((decided.pending, newest));
-            next
-        } else {
-            let handling = async {
-                writing.await?;
+        // Parsed and decided here, beside the writing and the fetching: a
+        // batch with mail to a work address is only parsed, and handled below.
+        let deciding = async {
+            let messages = fetched.parse().await.map_err(crate::mail::mail_error)?;
+            if !batch::decidable_apart(owner, inbound, &messages) {
+                return Ok::<_, Error>((messages, None));
+            }
+            let decided = batch::decide(app, owner, folder, &messages, clock, report).await?;
+            Ok((messages, Some(decided)))
+        };
+        let (wrote, decided, next) = tokio::join!(writing, deciding, fetching);
+        wrote?;
+        let (messages, decided) = decided?;
+        match decided {
+            Some(decided) => {
+                decided.bounces(app, owner, &messages, report).await?;
+                pending = Some((decided.pending, newest));
+            }
+            None => {
                 batch::handle_all(app, owner, inbound, folder, &messages, clock, report).await?;
                 save(newest).await?;
-                Ok::<(), Error>(())
-            };
-            let (handled, next) = tokio::join!(handling, fetching);
-            handled?;
-            next
-        };
+            }
+        }
         report.add_written(&written);
         read += messages.len() as u64;
         report.read += messages.len() as u64;
@@ -263,7 +271,7 @@ async fn read_folder(
             }
         };
         match next {
-            Some(next) => messages = next,
+            Some(next) => fetched = next,
             None => return Ok(()),
         }
     }

@@ -17,7 +17,9 @@
 //!
 //! The chosen UIDs are then fetched in one `UID FETCH` (the header whole and
 //! the first [`TEXT_BYTES`] of the text) and parsed together on a blocking
-//! thread: what is held at once is one batch as fetched and as parsed. Read this way, the 50,000-message
+//! thread, by [`Inbox::fetch_after`] at once or by the caller of
+//! [`Inbox::fetch_unread_after`] when it wants the connection free meanwhile:
+//! what is held at once is a batch or two as fetched and as parsed. Read this way, the 50,000-message
 //! folder of `tests/imap_big_folder.rs` keeps the whole test process under
 //! 10 MB resident.
 
@@ -33,8 +35,14 @@ use crate::inbound::InboundMessage;
 /// message further down.
 const TEXT_BYTES: usize = 32 * 1024;
 
-/// One message as the server sent it, not parsed yet.
-struct Fetched {
+/// A batch of messages as the server sent them, not parsed yet
+/// ([`Inbox::fetch_unread_after`]); [`Fetched::parse`] reads them.
+pub struct Fetched {
+    raws: Vec<Raw>,
+}
+
+/// One message as the server sent it.
+struct Raw {
     uid: u32,
     raw: Vec<u8>,
     received: Option<Timestamp>,
@@ -44,7 +52,7 @@ struct Fetched {
 /// sync spends, and there it runs beside what the caller does meanwhile (the
 /// batch before handled on the runtime's threads, the database's own work)
 /// instead of taking turns with it on one thread.
-async fn parse_apart(raws: Vec<Fetched>) -> Result<Vec<InboundMessage>, MailError> {
+async fn parse_apart(raws: Vec<Raw>) -> Result<Vec<InboundMessage>, MailError> {
     tokio::task::spawn_blocking(move || {
         raws.into_iter()
             .map(|fetched| InboundMessage::read(fetched.uid, fetched.raw.into_boxed_slice(), fetched.received))
@@ -52,6 +60,31 @@ async fn parse_apart(raws: Vec<Fetched>) -> Result<Vec<InboundMessage>, MailErro
     })
     .await
     .map_err(|error| MailError::Permanent(format!("parsing the fetched messages failed: {error}")))
+}
+
+impl Fetched {
+    /// How many messages were fetched.
+    pub fn len(&self) -> usize {
+        self.raws.len()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.raws.is_empty()
+    }
+
+    /// The highest UID fetched.
+    pub fn newest(&self) -> Option<u32> {
+        self.raws.iter().map(|raw| raw.uid).max()
+    }
+
+    /// The messages parsed (on a blocking thread), oldest first, each once.
+    pub async fn parse(self) -> Result<Vec<InboundMessage>, MailError> {
+        let mut messages = parse_apart(self.raws).await?;
+        messages.sort_by_key(|message| message.uid);
+        messages.dedup_by_key(|message| message.uid);
+        Ok(messages)
+    }
 }
 
 /// Bounded windows of UIDs searched before the search runs open-ended: widths
@@ -64,10 +97,17 @@ impl Inbox {
     /// whole header and the first 32 KiB of its text, read as
     /// [`InboundMessage::parse`] reads them. Nothing is marked read.
     pub async fn fetch_after(&mut self, last_uid: u32, limit: usize) -> Result<Vec<InboundMessage>, MailError> {
+        self.fetch_unread_after(last_uid, limit).await?.parse().await
+    }
+
+    /// [`Inbox::fetch_after`] without the parsing: a caller that has other
+    /// work for this thread parses the batch when it needs it, and the
+    /// connection is free for the next fetch meanwhile.
+    pub async fn fetch_unread_after(&mut self, last_uid: u32, limit: usize) -> Result<Fetched, MailError> {
         self.open_folder()?;
         let uids = self.uids_after(last_uid, limit.max(1)).await?;
         if uids.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Fetched { raws: Vec::new() });
         }
         let set = uid_set(&uids);
         let query = format!("(UID INTERNALDATE BODY.PEEK[HEADER] BODY.PEEK[TEXT]<0.{TEXT_BYTES}>)");
@@ -86,16 +126,12 @@ impl Inbox {
                 raw.extend_from_slice(header);
                 raw.extend_from_slice(fetch.text().unwrap_or_default());
                 let received = fetch.internal_date().and_then(|date| Timestamp::from_second(date.timestamp()).ok());
-                raws.push(Fetched { uid, raw, received });
+                raws.push(Raw { uid, raw, received });
             }
             Ok(raws)
         })
         .await;
-        let raws = self.settle(fetched)?;
-        let mut messages = parse_apart(raws).await?;
-        messages.sort_by_key(|message| message.uid);
-        messages.dedup_by_key(|message| message.uid);
-        Ok(messages)
+        Ok(Fetched { raws: self.settle(fetched)? })
     }
 
     /// The first `limit` UIDs above `last_uid`, ascending, searched window by window (see the module's comment).
