@@ -160,22 +160,20 @@ impl InboundMessage {
             message: parsed.as_ref(),
             ours: &ours,
         });
-        let later = Later {
-            raw: Box::default(),
-            parser,
-            text: OnceLock::new(),
-            snippet: OnceLock::new(),
-            excerpt: OnceLock::new(),
-            forwarded: OnceLock::new(),
-            authentication: OnceLock::new(),
-        };
-        if let Some(text) = text {
-            let _ = later.forwarded.set(forwarded_of(&kind, &fields, &subject, &text, parsed.as_ref()));
-            let _ = later.text.set(text);
-            let _ = later.authentication.set(Authentication::from_fields(&fields));
-        }
+        // Read whole already: what the body tells is kept now rather than read again when asked.
+        let forwarded = text.as_ref().map(|text| forwarded_of(&kind, &fields, &subject, text, parsed.as_ref()));
+        let authentication = text.is_some().then(|| Authentication::from_fields(&fields));
         drop(parsed);
         drop(head);
+        let later = Later {
+            parser,
+            text: known(text),
+            snippet: OnceLock::new(),
+            excerpt: OnceLock::new(),
+            forwarded: known(forwarded),
+            authentication: known(authentication),
+            raw,
+        };
         InboundMessage {
             uid,
             message_id: ids("message-id").into_iter().next(),
@@ -190,7 +188,7 @@ impl InboundMessage {
             cc,
             delivered_to,
             kind,
-            later: Later { raw, ..later },
+            later,
         }
     }
 
@@ -211,8 +209,10 @@ impl InboundMessage {
         self.later
             .forwarded
             .get_or_init(|| {
+                // One parse serves the text too, when it was not read yet.
                 let parsed = mime_structure(self.later.parser, &self.later.raw);
-                forwarded_of(&self.kind, &header_fields(&self.later.raw), &self.subject, self.text(), parsed.as_ref())
+                let text = self.later.text.get_or_init(|| parsed.as_ref().map(body_text).unwrap_or_default());
+                forwarded_of(&self.kind, &header_fields(&self.later.raw), &self.subject, text, parsed.as_ref())
             })
             .as_ref()
     }
@@ -228,6 +228,11 @@ impl InboundMessage {
             mime_structure(self.later.parser, &self.later.raw).as_ref().map(body_text).unwrap_or_default()
         })
     }
+}
+
+/// A lazily read value, already read when `value` is there.
+fn known<T>(value: Option<T>) -> OnceLock<T> {
+    value.map_or_else(OnceLock::new, OnceLock::from)
 }
 
 /// The subject, whitespace collapsed: decoded by mail-parser, else as the field reads.
@@ -499,6 +504,10 @@ wrote:\r\n\
         assert_eq!(message.snippet(), "Yes, Tuesday.");
         assert_eq!(message.later.text.get().map(String::as_str), Some("Yes, Tuesday.\r\n> old\r\n"));
         assert!(message.later.excerpt.get().is_none(), "only what is asked is read");
+        // A forward's original is read with the text, in one parse.
+        let fresh = InboundMessage::parse(1, &reply, None);
+        assert_eq!(fresh.forwarded(), None);
+        assert!(fresh.later.text.get().is_some_and(|text| text.starts_with("Yes, Tuesday.")));
 
         for bounce in [
             "From: MAILER-DAEMON@mx.example\nSubject: Undelivered Mail\n\nann@acme.example: no such user\n",
