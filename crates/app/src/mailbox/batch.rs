@@ -88,7 +88,7 @@ async fn run(
     report: &mut SyncReport,
 ) -> Result<()> {
     let decided = decide(app, owner, folder, messages, clock, report).await?;
-    decided.bounces(app, owner, messages, report).await?;
+    decided.bounces(app, owner, report).await?;
     decided.pending.write(app, owner, report).await
 }
 
@@ -116,10 +116,10 @@ pub async fn decide(
     let mut writes = Writes::default();
     let mut decisions = Vec::with_capacity(messages.len());
     let mut bounces = Vec::new();
-    for (index, message) in messages.iter().enumerate() {
+    for message in messages {
         let now = clock.now();
         match message::ordinary(owner, folder, message, &lookups, now, &mut writes, report) {
-            Decision::Bounce => bounces.push((index, now)),
+            Decision::Bounce => bounces.push((message.clone(), now)),
             decision => decisions.push(decision),
         }
     }
@@ -128,23 +128,17 @@ pub async fn decide(
 
 /// A batch decided ([`decide`]): its bounces to record, then its writes.
 pub struct Decided {
-    /// The bounces among the batch's messages (by index), and when each was decided.
-    bounces: Vec<(usize, Timestamp)>,
+    /// The bounces among the batch's messages (few), and when each was decided.
+    bounces: Vec<(InboundMessage, Timestamp)>,
     pub pending: Pending,
 }
 
 impl Decided {
-    /// Record the bounces among the batch's `messages` (each marks an
-    /// address; nothing the batch's other messages read).
-    pub async fn bounces(
-        &self,
-        app: &App,
-        owner: &Owner,
-        messages: &[InboundMessage],
-        report: &mut SyncReport,
-    ) -> Result<()> {
-        for (index, now) in &self.bounces {
-            message::bounce(app, owner, &messages[*index], *now, report).await?;
+    /// Record the batch's bounces (each marks an address; nothing the
+    /// batch's other messages read).
+    pub async fn bounces(&self, app: &App, owner: &Owner, report: &mut SyncReport) -> Result<()> {
+        for (message, now) in &self.bounces {
+            message::bounce(app, owner, message, *now, report).await?;
         }
         Ok(())
     }
@@ -158,6 +152,27 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// The messages decided (bounces aside), of every batch merged into it.
+    pub fn len(&self) -> usize {
+        self.decisions.len()
+    }
+
+    /// Take in the batch decided after this one, to be written in the same transaction.
+    pub fn merge(&mut self, later: Pending) {
+        let offset = self.writes.emails.len();
+        self.writes.emails.extend(later.writes.emails);
+        self.writes.unknown.extend(later.writes.unknown);
+        self.decisions.extend(later.decisions.into_iter().map(|decision| match decision {
+            Decision::Touches(range) => Decision::Touches(range.start + offset..range.end + offset),
+            other => other,
+        }));
+        self.now = self.now.max(later.now);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.decisions.is_empty()
+    }
+
     /// Write it in one transaction and count what each message came to.
     pub async fn write(self, app: &App, owner: &Owner, report: &mut SyncReport) -> Result<()> {
         let recorded = self.writes.flush(app, owner, self.now).await?;
@@ -339,5 +354,44 @@ impl Writes {
             })
             .collect();
         Ok(app.store.record_mail(&emails, &unknown, now).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(key: &str, contacts: &[i64], unknown: &str, at: Timestamp) -> Pending {
+        let mut writes = Writes::default();
+        let ids: Vec<ContactId> = contacts.iter().map(|id| ContactId::new(*id)).collect();
+        let touches = writes.touches(key, &ids, Direction::In, at, key, true);
+        writes.note(Party { address: unknown.into(), name: String::new() }, Direction::In, at);
+        Pending { writes, decisions: vec![Decision::Own, Decision::Touches(touches), Decision::Unmatched], now: at }
+    }
+
+    #[test]
+    fn a_merged_batch_keeps_each_decision_on_its_own_touches() {
+        let early = Timestamp::from_second(1_000).unwrap();
+        let late = Timestamp::from_second(2_000).unwrap();
+        let mut merged = pending("<a@x>", &[1, 2], "s1@x.example", early);
+        merged.merge(pending("<b@x>", &[3, 4, 5], "s2@x.example", late));
+        assert_eq!(merged.len(), 6);
+        assert_eq!(merged.now, late, "written as of the later batch");
+        let ranges: Vec<Range<usize>> = merged
+            .decisions
+            .iter()
+            .filter_map(|decision| match decision {
+                Decision::Touches(range) => Some(range.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ranges, vec![0..2, 2..5]);
+        let keys: Vec<(&str, i64)> = ranges[1]
+            .clone()
+            .map(|i| (merged.writes.emails[i].key.as_str(), merged.writes.emails[i].contact_id.get()))
+            .collect();
+        assert_eq!(keys, vec![("<b@x>", 3), ("<b@x>", 4), ("<b@x>", 5)]);
+        let strangers: Vec<&str> = merged.writes.unknown.iter().map(|(party, ..)| party.address.as_str()).collect();
+        assert_eq!(strangers, vec!["s1@x.example", "s2@x.example"]);
     }
 }

@@ -108,11 +108,12 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
-    /// Add what a batch's writes counted (the touches recorded, or found recorded before).
+    /// Add what the writes counted: the touches recorded (or found recorded before), and the bounces.
     fn add_written(&mut self, written: &SyncReport) {
         self.received += written.received;
         self.sent += written.sent;
         self.already += written.already;
+        self.bounces += written.bounces;
     }
 }
 
@@ -180,13 +181,15 @@ pub(crate) async fn sync_open(
     Ok(report)
 }
 
-/// Read one folder past its saved place, saving the place after every batch.
-/// Three batches are in hand at once: while one is parsed and decided, the
-/// one before it is written (then its place saved) and the one after it
-/// fetched, so the mail server, this process and the database work at the
-/// same time. A batch with mail to a work address is handled alone, once the
-/// one before it is written (such mail acts on the record as the mail before
-/// it left it).
+/// Read one folder past its saved place, saving the place after every write.
+/// Reading and writing go on side by side: the reading half fetches the next
+/// batch while it parses and decides the one in hand, and hands each batch
+/// decided to the writing half ([`write_decided`]), which writes what has
+/// queued up meanwhile in one transaction, then saves the place it reaches.
+/// So the mail server, this process and the database work at the same time,
+/// and the slower the database, the fewer (larger) its transactions. A batch
+/// with mail to a work address is handled alone, once all before it is
+/// written (such mail acts on the record as the mail before it left it).
 #[allow(clippy::too_many_arguments)]
 async fn read_folder(
     app: &App,
@@ -207,74 +210,137 @@ async fn read_folder(
             0
         }
     };
-    let save = |last_uid: u32| async move {
-        let poll = MailboxPoll { uid_validity: status.uid_validity, last_uid };
-        app.store.save_mailbox_poll(key, poll, clock.now()).await
-    };
-    let mut read = 0u64;
-    // The batch decided but not written yet, and the place it reaches.
-    let mut pending: Option<(batch::Pending, u32)> = None;
-    let mut fetched = inbox.fetch_unread_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
-    // The highest UID fetched so far.
-    let mut reached = last_uid;
-    loop {
-        let newest = fetched.newest().map_or(reached, |newest| newest.max(reached));
-        reached = newest;
-        let more = fetched.len() >= BATCH;
-        let fetching = async { if more { Some(inbox.fetch_unread_after(newest, BATCH).await) } else { None } };
-        // What the batch before counts once written (the report is this batch's meanwhile).
-        let mut written = SyncReport::default();
-        let writing = async {
-            if let Some((before, reached)) = pending.take() {
-                before.write(app, owner, &mut written).await?;
-                save(reached).await?;
-            }
-            Ok::<(), Error>(())
-        };
-        // Parsed and decided here, beside the writing and the fetching: a
-        // batch with mail to a work address is only parsed, and handled below.
-        let deciding = async {
-            let messages = fetched.parse().await.map_err(crate::mail::mail_error)?;
-            if !batch::decidable_apart(owner, inbound, &messages) {
-                return Ok::<_, Error>((messages, None));
-            }
-            let decided = batch::decide(app, owner, folder, &messages, clock, report).await?;
-            Ok((messages, Some(decided)))
-        };
-        let (wrote, decided, next) = tokio::join!(writing, deciding, fetching);
-        wrote?;
-        let (messages, decided) = decided?;
-        match decided {
-            Some(decided) => {
-                decided.bounces(app, owner, &messages, report).await?;
-                pending = Some((decided.pending, newest));
-            }
-            None => {
-                batch::handle_all(app, owner, inbound, folder, &messages, clock, report).await?;
-                save(newest).await?;
-            }
-        }
-        report.add_written(&written);
-        read += messages.len() as u64;
-        report.read += messages.len() as u64;
-        progress(Progress { folder, read, total: status.messages });
-        let next = match next.map(|next| next.map_err(crate::mail::mail_error)) {
-            Some(Ok(next)) => Some(next),
-            failed => {
-                // The last batch, or the next one could not be fetched: what was decided is written first.
-                if let Some((last, reached)) = pending.take() {
-                    last.write(app, owner, report).await?;
-                    save(reached).await?;
+    let place = Place { app, key, uid_validity: status.uid_validity, clock };
+    let (queue, decided) = tokio::sync::mpsc::channel(QUEUED);
+    let reading = async {
+        // Owned here: once the reading ends, however it ends, so does the writing.
+        let queue = queue;
+        let mut read = 0u64;
+        let mut fetched = inbox.fetch_unread_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
+        // The highest UID fetched so far (a fetch returns only UIDs above it).
+        let mut reached = last_uid;
+        loop {
+            reached = fetched.newest().unwrap_or(reached);
+            let more = fetched.len() >= BATCH;
+            let fetching = async { if more { Some(inbox.fetch_unread_after(reached, BATCH).await) } else { None } };
+            // Parsed and decided here, beside the fetching: a batch with mail
+            // to a work address is only parsed, and handled below.
+            let deciding = async {
+                let messages = fetched.parse().await.map_err(crate::mail::mail_error)?;
+                if !batch::decidable_apart(owner, inbound, &messages) {
+                    return Ok::<_, Error>((messages, None));
                 }
-                failed.transpose()?;
-                None
+                let decided = batch::decide(app, owner, folder, &messages, clock, report).await?;
+                Ok((messages, Some(decided)))
+            };
+            let (decided, next) = tokio::join!(deciding, fetching);
+            let (messages, decided) = decided?;
+            let handed = match decided {
+                Some(decided) => queue.send(Step::Decided(decided, reached)).await.is_ok(),
+                None => {
+                    let (written, done) = tokio::sync::oneshot::channel();
+                    if queue.send(Step::Drain(written)).await.is_err() || done.await.is_err() {
+                        false
+                    } else {
+                        batch::handle_all(app, owner, inbound, folder, &messages, clock, report).await?;
+                        place.save(reached).await?;
+                        true
+                    }
+                }
+            };
+            if !handed {
+                // The writing half stopped on an error, which it returns.
+                return Ok(());
             }
-        };
-        match next {
-            Some(next) => fetched = next,
-            None => return Ok(()),
+            read += messages.len() as u64;
+            report.read += messages.len() as u64;
+            progress(Progress { folder, read, total: status.messages });
+            // An error fetching the next batch ends the reading; what was decided is still written.
+            match next.transpose().map_err(crate::mail::mail_error)? {
+                Some(next) => fetched = next,
+                None => return Ok(()),
+            }
         }
+    };
+    let (read, written) = tokio::join!(reading, write_decided(app, owner, decided, &place));
+    report.add_written(&written?);
+    read
+}
+
+/// Batches decided and not written yet, at most, before the reading waits.
+const QUEUED: usize = 8;
+
+/// Messages written in one transaction, at most (what queued up, merged).
+const MERGED: usize = 8 * BATCH;
+
+/// What the reading half of [`read_folder`] hands the writing half.
+enum Step {
+    /// A batch decided, and the UID it reaches.
+    Decided(batch::Decided, u32),
+    /// Write all that came before, then say so.
+    Drain(tokio::sync::oneshot::Sender<()>),
+}
+
+/// Where a folder's place is saved.
+struct Place<'a> {
+    app: &'a App,
+    key: &'a str,
+    uid_validity: u32,
+    clock: &'a Clock,
+}
+
+impl Place<'_> {
+    async fn save(&self, last_uid: u32) -> Result<()> {
+        let poll = MailboxPoll { uid_validity: self.uid_validity, last_uid };
+        Ok(self.app.store.save_mailbox_poll(self.key, poll, self.clock.now()).await?)
     }
+}
+
+/// The writing half of [`read_folder`]: each time, what has been decided
+/// since the last write (up to [`MERGED`] messages), its bounces recorded
+/// then its touches and strangers written in one transaction, then the place
+/// it reaches saved; until the reading half ends. What it wrote, counted.
+async fn write_decided(
+    app: &App,
+    owner: &Owner,
+    mut decided: tokio::sync::mpsc::Receiver<Step>,
+    place: &Place<'_>,
+) -> Result<SyncReport> {
+    let mut written = SyncReport::default();
+    let mut next = decided.recv().await;
+    while next.is_some() {
+        let mut merged: Option<(batch::Pending, u32)> = None;
+        let mut drained = None;
+        while let Some(step) = next.take() {
+            match step {
+                Step::Decided(batch, reached) => {
+                    batch.bounces(app, owner, &mut written).await?;
+                    match &mut merged {
+                        Some((pending, place)) => {
+                            pending.merge(batch.pending);
+                            *place = reached;
+                        }
+                        None => merged = Some((batch.pending, reached)),
+                    }
+                }
+                Step::Drain(done) => drained = Some(done),
+            }
+            let full = merged.as_ref().is_some_and(|(pending, _)| pending.len() >= MERGED);
+            if drained.is_none() && !full {
+                next = decided.try_recv().ok();
+            }
+        }
+        if let Some((pending, reached)) = merged {
+            pending.write(app, owner, &mut written).await?;
+            place.save(reached).await?;
+        }
+        if let Some(done) = drained {
+            // The reading half waits for this; if it is gone, so is the sync.
+            let _ = done.send(());
+        }
+        next = decided.recv().await;
+    }
+    Ok(written)
 }
 
 /// Where the count of a user's ignored work-address mail is kept (whichever mailbox it arrived in).

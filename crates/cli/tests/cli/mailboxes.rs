@@ -300,6 +300,64 @@ both!(mail_read_in_one_batch_acts_in_the_order_it_came, |t: &Tickler| {
     assert_eq!(directions.iter().filter(|d| **d == "out").count(), 1, "{directions:?}");
 });
 
+both!(a_mailbox_of_many_batches_is_written_whole_and_in_order, |t: &Tickler| {
+    // 650 messages: seven fetches, written while the next are read. Ann writes
+    // in every batch; Bo's address bounces in the third; the fifth batch holds
+    // a reminder address on a message to Ann, so her replies before it leave
+    // the follow-up it makes waiting, and her replies after it cancel it.
+    const MESSAGES: usize = 650;
+    const REMINDER: usize = 420;
+    const BOUNCE: usize = 230;
+    let mail = Mail::start(t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    t.add("Bo Day", &["--email", "bo@day.example"]);
+    mail.dovecot.fill("sam", "INBOX", MESSAGES, |n| {
+        let head = format!("To: sam@stone.example\r\nDate: {DATE}\r\nMessage-ID: <many{n}@x.example>\r\n");
+        let message = if n == REMINDER {
+            format!(
+                "Delivered-To: sam+tickler-3days@stone.example\r\n\
+                 Authentication-Results: mx.stone.example; spf=pass smtp.mailfrom=stone.example\r\n\
+                 From: sam@stone.example\r\nTo: ann@acme.com\r\nSubject: The terms\r\nDate: {DATE}\r\n\
+                 Message-ID: <many{n}@x.example>\r\n\r\nAnn, the terms.\r\n"
+            )
+        } else if n == BOUNCE {
+            format!(
+                "From: MAILER-DAEMON@mx.stone.example\r\n{head}Subject: Undelivered Mail\r\nMIME-Version: 1.0\r\n\
+                 Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n\
+                 --b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.stone.example\r\n\r\n\
+                 Final-Recipient: rfc822; bo@day.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--b1--\r\n"
+            )
+        } else if n % 50 == 7 {
+            format!("From: Ann Lee <ann@acme.com>\r\n{head}Subject: Re: Terms {n}\r\n\r\nNoted, {n}.\r\n")
+        } else {
+            format!("From: person{n}@example.net\r\n{head}Subject: Hello {n}\r\n\r\nHi.\r\n")
+        };
+        message.into_bytes()
+    });
+    let report = mail.check(t, "sam");
+    let replies = (0..MESSAGES).filter(|n| n % 50 == 7).count() as u64;
+    assert_eq!(report["read"].as_u64(), Some(MESSAGES as u64), "{report}");
+    assert_eq!(report["received"].as_u64(), Some(replies), "{report}");
+    assert_eq!((report["bounces"].as_u64(), report["follow_ups"].as_u64()), (Some(1), Some(1)), "{report}");
+    assert_eq!(report["unknown"].as_u64(), Some(MESSAGES as u64 - replies - 2), "{report}");
+    let inbound: Vec<String> = touches(t, "ann")
+        .iter()
+        .filter(|touch| touch["direction"] == "in")
+        .filter_map(|touch| touch["summary"].as_str().map(String::from))
+        .collect();
+    assert_eq!(inbound.len() as u64, replies, "{inbound:?}");
+    assert!(t.ok(&["show", "bo"]).stdout.contains("bo@day.example bounced"));
+    // The follow-up was made in its batch, before the replies after it were written: the first of them cancelled it.
+    let timeline = t.timeline("ann");
+    let follow_up = timeline.iter().find(|entry| entry["kind"] == "follow-up").unwrap();
+    assert_eq!(follow_up["state"], "cancelled", "{follow_up}");
+    assert_eq!(follow_up["closed_reason"], "Ann Lee replied first");
+    // The place was saved at the end: nothing is read twice.
+    let again = mail.check(t, "sam");
+    assert_eq!((again["read"].as_u64(), again["received"].as_u64()), (Some(0), Some(0)), "{again}");
+    assert_eq!(touches(t, "ann").len() as u64, replies + 1);
+});
+
 both!(a_reminder_to_the_address_alone_is_emailed_at_that_time, |t: &Tickler| {
     let (mail, sink) = (Mail::start(t), SmtpSink::start());
     mail.deliver(
