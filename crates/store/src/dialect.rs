@@ -61,6 +61,51 @@ pub(crate) fn multi_row_insert(backend: Backend, table: &str, columns: &str, wid
     statement
 }
 
+/// The elements of a JSON array of strings bound as the `number`th value, as
+/// a subquery of one column, `value`: a list of any length in a statement
+/// that is prepared once (`IN ($2, $3, …)` is a new statement for each length).
+pub(crate) fn json_texts(backend: Backend, number: usize) -> String {
+    format!("SELECT value FROM {}", json_elements(backend, number))
+}
+
+/// The elements of a JSON array of integers bound as the `number`th value, as [`json_texts`].
+pub(crate) fn json_ints(backend: Backend, number: usize) -> String {
+    format!("SELECT CAST(value AS BIGINT) FROM {}", json_elements(backend, number))
+}
+
+fn json_elements(backend: Backend, number: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_each(${number})"),
+        Backend::Postgres => format!("json_array_elements_text(${number}::json) AS e(value)"),
+    }
+}
+
+/// Values as a JSON array, to bind for [`json_texts`], [`json_ints`] or (each value an array) [`json_rows`].
+pub(crate) fn json_param(values: &impl Serialize) -> crate::error::Result<String> {
+    serde_json::to_string(values).map_err(|error| crate::error::Error::Corrupt(format!("values as JSON: {error}")))
+}
+
+/// The elements of a JSON array of arrays bound as the `number`th value, as
+/// rows for a `FROM`: each is `e.value`, its fields read with [`json_int`]
+/// and [`json_text`]. Rows of any number in one statement, prepared once.
+pub(crate) fn json_rows(backend: Backend, number: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_each(${number}) AS e"),
+        // jsonb: each element parsed once, not again for every field read.
+        Backend::Postgres => format!("jsonb_array_elements(${number}::jsonb) AS e(value)"),
+    }
+}
+
+/// The `index`th field of a [`json_rows`] row, an integer (`NULL` when null).
+pub(crate) fn json_int(index: usize) -> String {
+    format!("CAST(e.value ->> {index} AS BIGINT)")
+}
+
+/// The `index`th field of a [`json_rows`] row, text (`NULL` when null).
+pub(crate) fn json_text(index: usize) -> String {
+    format!("(e.value ->> {index})")
+}
+
 /// Integer ids as a literal SQL list (`1, 2, 3`; `NULL` when empty, matching nothing).
 pub(crate) fn id_list(ids: impl Iterator<Item = i64>) -> String {
     let list = ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ");

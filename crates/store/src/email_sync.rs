@@ -17,9 +17,8 @@ use tickler_core::follow_up::FollowUpState;
 use tickler_core::ids::{AccountId, ContactId, FollowUpId, UserId};
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
-use crate::Backend;
 use crate::Store;
-use crate::dialect::{id_list, multi_row_insert, one_off};
+use crate::dialect::{id_list, json_int, json_ints, json_param, json_rows, json_text, json_texts, one_off};
 use crate::error::Result;
 use crate::reads::Param;
 use crate::replies::live_plans;
@@ -108,12 +107,6 @@ pub struct UnknownNote<'a> {
     pub at: Timestamp,
 }
 
-/// Unknown correspondents noted per statement (eight values each).
-const UNKNOWN_ROWS: usize = 100;
-
-/// Email keys read or written (six values each) per statement.
-const KEY_ROWS: usize = 200;
-
 impl Store {
     /// The contacts of the account with any of these addresses (lower case), in the order of `addresses`.
     pub async fn contacts_with_emails(&self, account_id: AccountId, addresses: &[String]) -> Result<Vec<KnownAddress>> {
@@ -124,23 +117,20 @@ impl Store {
             let statement = format!(
                 "SELECT ce.email, ce.contact_id, c.name FROM contact_emails ce JOIN contacts c ON c.id = ce.contact_id \
                  WHERE ce.account_id = $1 AND ce.email IN ({})",
-                numbered(self.backend, 2, addresses.len())
+                json_texts(self.backend, 2)
             );
-            // A batch's long list is prepared for that once: cached, each length would push out the statements reused.
-            let mut query =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).persistent(addresses.len() <= 8).bind(account_id.get());
-            for address in addresses {
-                query = query.bind(address.as_str());
-            }
-            let rows = query.fetch_all(&self.pool).await?;
-            let mut found = Vec::with_capacity(rows.len());
-            for row in &rows {
-                found.push(KnownAddress {
-                    address: row.try_get("email")?,
-                    contact_id: ContactId::new(row.try_get("contact_id")?),
-                    contact_name: row.try_get("name")?,
-                });
-            }
+            let list = json_param(&addresses)?;
+            let params = [Param::Int(account_id.get()), Param::Text(&list)];
+            let mut found = self
+                .reader
+                .rows(&statement, &params, |row| {
+                    Ok(KnownAddress {
+                        address: row.text("email")?,
+                        contact_id: ContactId::new(row.int("contact_id")?),
+                        contact_name: row.text("name")?,
+                    })
+                })
+                .await?;
             found.sort_by_key(|known| addresses.iter().position(|address| *address == known.address));
             Ok(found)
         })
@@ -155,14 +145,10 @@ impl Store {
         crate::error::during("looking up sent emails", async {
             let statement = format!(
                 "SELECT DISTINCT message_id FROM outbox WHERE message_id IN ({})",
-                numbered(self.backend, 1, message_ids.len())
+                json_texts(self.backend, 1)
             );
-            let mut query = one_off(statement);
-            for id in message_ids {
-                query = query.bind(id.as_str());
-            }
-            let rows = query.fetch_all(&self.pool).await?;
-            rows.iter().map(|row| Ok(row.try_get("message_id")?)).collect()
+            let list = json_param(&message_ids)?;
+            self.reader.rows(&statement, &[Param::Text(&list)], |row| row.text("message_id")).await
         })
         .await
     }
@@ -179,20 +165,17 @@ impl Store {
             return Ok(Vec::new());
         }
         crate::error::during("finding the contacts of threads", async {
-            let list = numbered(self.backend, 2, message_ids.len());
+            let ids = json_texts(self.backend, 2);
             let statement = format!(
                 "SELECT message_id, contact_id FROM outbox WHERE account_id = $1 AND contact_id IS NOT NULL \
-                 AND message_id IN ({list}) UNION SELECT message_id, contact_id FROM email_touches \
-                 WHERE account_id = $1 AND direction = 'out' AND message_id IN ({list})"
+                 AND message_id IN ({ids}) UNION SELECT message_id, contact_id FROM email_touches \
+                 WHERE account_id = $1 AND direction = 'out' AND message_id IN ({ids})"
             );
-            let mut query = one_off(statement).bind(account_id.get());
-            for id in message_ids {
-                query = query.bind(id.as_str());
-            }
-            let rows = query.fetch_all(&self.pool).await?;
-            rows.iter()
-                .map(|row| Ok((row.try_get("message_id")?, ContactId::new(row.try_get("contact_id")?))))
-                .collect()
+            let list = json_param(&message_ids)?;
+            let params = [Param::Int(account_id.get()), Param::Text(&list)];
+            self.reader
+                .rows(&statement, &params, |row| Ok((row.text("message_id")?, ContactId::new(row.int("contact_id")?))))
+                .await
         })
         .await
     }
@@ -247,23 +230,27 @@ impl Store {
         let mut ids: Vec<i64> = emails.iter().map(|email| email.contact_id.get()).collect();
         ids.sort_unstable();
         ids.dedup();
-        let list = id_list(ids.iter().copied());
+        let ids = json_param(&ids)?;
         // The contacts that are still there, locked in id order as one by one would lock each.
         let statement = format!(
-            "SELECT id, name FROM contacts WHERE account_id = $1 AND id IN ({list}) ORDER BY id{}",
+            "SELECT id, name FROM contacts WHERE account_id = $1 AND id IN ({}) ORDER BY id{}",
+            json_ints(self.backend, 2),
             self.backend.pick("", " FOR UPDATE")
         );
         let mut names: HashMap<i64, String> = HashMap::new();
-        for row in one_off(statement).bind(account_id.get()).fetch_all(&mut **tx).await? {
+        let query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(&ids);
+        for row in query.fetch_all(&mut **tx).await? {
             names.insert(row.try_get("id")?, row.try_get("name")?);
         }
+        let list = json_ints(self.backend, 2);
         let statement = format!(
             "SELECT contact_id FROM enrollments WHERE account_id = $1 AND state IN ('active', 'paused') \
              AND contact_id IN ({list}) UNION SELECT contact_id FROM follow_ups WHERE account_id = $1 \
              AND state = 'open' AND until_reply = 1 AND contact_id IN ({list})"
         );
         let mut busy: HashSet<i64> = HashSet::new();
-        for row in one_off(statement).bind(account_id.get()).fetch_all(&mut **tx).await? {
+        let query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(&ids);
+        for row in query.fetch_all(&mut **tx).await? {
             busy.insert(row.try_get("contact_id")?);
         }
         let mut simple: Vec<usize> = Vec::new();
@@ -291,16 +278,13 @@ impl Store {
         }
         message_ids.sort_unstable();
         message_ids.dedup();
-        for chunk in message_ids.chunks(KEY_ROWS) {
+        if !message_ids.is_empty() {
             let statement = format!(
                 "SELECT message_id, contact_id, direction FROM email_touches WHERE account_id = $1 \
                  AND message_id IN ({})",
-                numbered(self.backend, 2, chunk.len())
+                json_texts(self.backend, 2)
             );
-            let mut query = one_off(statement).bind(account_id.get());
-            for message_id in chunk {
-                query = query.bind(*message_id);
-            }
+            let query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(json_param(&message_ids)?);
             for row in query.fetch_all(&mut **tx).await? {
                 keys.remove(&(row.try_get("message_id")?, row.try_get("contact_id")?, row.try_get("direction")?));
             }
@@ -324,29 +308,31 @@ impl Store {
         // The keys go in with their touches; one another reader put in meanwhile
         // (it waited for us or we for it) keeps its touch, and ours goes.
         let mut taken: HashSet<Key> = HashSet::new();
-        for chunk in new_emails.iter().zip(&touches).collect::<Vec<_>>().chunks(KEY_ROWS) {
+        if !new_emails.is_empty() {
+            let rows: Vec<(&str, i64, &str, i64)> = new_emails
+                .iter()
+                .zip(&touches)
+                .map(|(index, touch)| {
+                    let email = &emails[*index];
+                    (email.message_id, email.contact_id.get(), email.direction.as_str(), touch.id.get())
+                })
+                .collect();
+            // `WHERE true`: SQLite reads an upsert's `ON` after a bare `FROM` as a join's.
             let statement = format!(
-                "{} ON CONFLICT (account_id, message_id, contact_id, direction) DO NOTHING \
+                "INSERT INTO email_touches (account_id, message_id, contact_id, direction, touch_id, created_at) \
+                 SELECT $1, {}, {}, {}, {}, $2 FROM {} WHERE true \
+                 ON CONFLICT (account_id, message_id, contact_id, direction) DO NOTHING \
                  RETURNING message_id, contact_id, direction",
-                multi_row_insert(
-                    self.backend,
-                    "email_touches",
-                    "account_id, message_id, contact_id, direction, touch_id, created_at",
-                    6,
-                    chunk.len()
-                )
+                json_text(0),
+                json_int(1),
+                json_text(2),
+                json_int(3),
+                json_rows(self.backend, 3)
             );
-            let mut query = one_off(statement);
-            for (index, touch) in chunk {
-                let email = &emails[**index];
-                query = query
-                    .bind(account_id.get())
-                    .bind(email.message_id)
-                    .bind(email.contact_id.get())
-                    .bind(email.direction.as_str())
-                    .bind(touch.id.get())
-                    .bind(seconds(now));
-            }
+            let query = sqlx::query(sqlx::AssertSqlSafe(statement))
+                .bind(account_id.get())
+                .bind(seconds(now))
+                .bind(json_param(&rows)?);
             for row in query.fetch_all(&mut **tx).await? {
                 taken.insert((row.try_get("message_id")?, row.try_get("contact_id")?, row.try_get("direction")?));
             }
@@ -559,7 +545,7 @@ impl Store {
     /// Note `notes` in `tx`: those of one person (user and address) are
     /// merged first, to the same end as noting them one by one (counts added,
     /// the first and last time seen kept, the last name given kept), then
-    /// written [`UNKNOWN_ROWS`] to a statement.
+    /// written in one statement.
     async fn unknown_in(&self, tx: &mut Transaction<'static, Any>, notes: &[UnknownNote<'_>]) -> Result<()> {
         struct Merged {
             user_id: i64,
@@ -604,38 +590,39 @@ impl Store {
                 }
             }
         }
-        for chunk in merged.chunks(UNKNOWN_ROWS) {
-            let statement = format!(
-                "{} ON CONFLICT (user_id, email) DO UPDATE SET \
-                 sent = unknown_correspondents.sent + excluded.sent, \
-                 received = unknown_correspondents.received + excluded.received, \
-                 name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE unknown_correspondents.name END, \
-                 first_seen = CASE WHEN excluded.first_seen < unknown_correspondents.first_seen \
-                     THEN excluded.first_seen ELSE unknown_correspondents.first_seen END, \
-                 last_seen = CASE WHEN excluded.last_seen > unknown_correspondents.last_seen \
-                     THEN excluded.last_seen ELSE unknown_correspondents.last_seen END",
-                multi_row_insert(
-                    self.backend,
-                    "unknown_correspondents",
-                    "user_id, account_id, email, name, sent, received, first_seen, last_seen",
-                    8,
-                    chunk.len()
-                )
-            );
-            let mut query = one_off(statement);
-            for note in chunk {
-                query = query
-                    .bind(note.user_id)
-                    .bind(note.account_id)
-                    .bind(note.email.as_str())
-                    .bind(note.name.as_str())
-                    .bind(note.sent)
-                    .bind(note.received)
-                    .bind(note.first_seen)
-                    .bind(note.last_seen);
-            }
-            query.execute(&mut **tx).await?;
+        if merged.is_empty() {
+            return Ok(());
         }
+        let rows: Vec<(i64, i64, &str, &str, i64, i64, i64, i64)> = merged
+            .iter()
+            .map(|note| {
+                let Merged { user_id, account_id, email, name, sent, received, first_seen, last_seen } = note;
+                (*user_id, *account_id, email.as_str(), name.as_str(), *sent, *received, *first_seen, *last_seen)
+            })
+            .collect();
+        let statement = format!(
+            "INSERT INTO unknown_correspondents \
+             (user_id, account_id, email, name, sent, received, first_seen, last_seen) \
+             SELECT {}, {}, {}, {}, {}, {}, {}, {} FROM {} WHERE true \
+             ON CONFLICT (user_id, email) DO UPDATE SET \
+             sent = unknown_correspondents.sent + excluded.sent, \
+             received = unknown_correspondents.received + excluded.received, \
+             name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE unknown_correspondents.name END, \
+             first_seen = CASE WHEN excluded.first_seen < unknown_correspondents.first_seen \
+                 THEN excluded.first_seen ELSE unknown_correspondents.first_seen END, \
+             last_seen = CASE WHEN excluded.last_seen > unknown_correspondents.last_seen \
+                 THEN excluded.last_seen ELSE unknown_correspondents.last_seen END",
+            json_int(0),
+            json_int(1),
+            json_text(2),
+            json_text(3),
+            json_int(4),
+            json_int(5),
+            json_int(6),
+            json_int(7),
+            json_rows(self.backend, 1)
+        );
+        sqlx::query(sqlx::AssertSqlSafe(statement)).bind(json_param(&rows)?).execute(&mut **tx).await?;
         Ok(())
     }
 
@@ -846,14 +833,4 @@ pub(crate) async fn cancel_until_reply(
             .await?;
     }
     Ok(ids)
-}
-
-/// `count` numbered placeholders from the `first`th (`?N` on SQLite, `$N` on
-/// PostgreSQL), for statements that also use `$1` or name a value twice.
-fn numbered(backend: Backend, first: usize, count: usize) -> String {
-    let sign = match backend {
-        Backend::Sqlite => '?',
-        Backend::Postgres => '$',
-    };
-    (first..first + count).map(|number| format!("{sign}{number}")).collect::<Vec<_>>().join(",")
 }

@@ -10,7 +10,7 @@ use tickler_core::ids::{AccountId, ContactId, TouchId};
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
 use crate::consent::{ConsentRequest, apply};
-use crate::dialect::multi_row_insert;
+use crate::dialect::{json_int, json_param, json_rows, json_text, multi_row_insert};
 use crate::error::Result;
 use crate::reads::Param;
 use crate::rows::{Columns, instant, optional_parsed, parsed, seconds};
@@ -138,12 +138,9 @@ pub(crate) async fn insert_touch(
     Ok(Logged { touch, consent })
 }
 
-/// Touches inserted per statement by [`insert_touch_rows`] (eight values each).
-const TOUCH_ROWS: usize = 200;
-
-/// Insert the rows of many touches inside `tx`, a statement per [`TOUCH_ROWS`],
-/// with no consent effect and no plan stopped (for touches that can have
-/// neither); the touches in the order of `drafts`.
+/// Insert the rows of many touches inside `tx` in one statement, with no
+/// consent effect and no plan stopped (for touches that can have neither);
+/// the touches in the order of `drafts`.
 pub(crate) async fn insert_touch_rows(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
@@ -168,6 +165,9 @@ pub(crate) async fn insert_touch_rows(
             outcome.map(|outcome| outcome.as_str().to_string()),
         )
     };
+    if drafts.is_empty() {
+        return Ok(Vec::new());
+    }
     // RETURNING names no order: each row goes back to a draft with the same
     // content (drafts alike are interchangeable).
     let mut waiting: HashMap<Content, Vec<usize>> = HashMap::new();
@@ -175,39 +175,40 @@ pub(crate) async fn insert_touch_rows(
         let key = content(draft.contact_id, draft.at, draft.channel, draft.direction, &draft.summary, draft.outcome);
         waiting.entry(key).or_default().push(index);
     }
-    let mut touches: Vec<Option<Touch>> = vec![None; drafts.len()];
-    for chunk in drafts.chunks(TOUCH_ROWS) {
-        let statement = format!(
-            "{} RETURNING {TOUCH_COLUMNS}",
-            multi_row_insert(
-                backend,
-                "touches",
-                "account_id, contact_id, at, channel, direction, summary, outcome, created_at",
-                8,
-                chunk.len()
+    let rows: Vec<(i64, i64, &str, &str, &str, Option<&str>)> = drafts
+        .iter()
+        .map(|draft| {
+            (
+                draft.contact_id.get(),
+                seconds(draft.at),
+                draft.channel.as_str(),
+                draft.direction.as_str(),
+                draft.summary.as_str(),
+                draft.outcome.map(Outcome::as_str),
             )
-        );
-        let mut query = crate::dialect::one_off(statement);
-        for draft in chunk {
-            query = query
-                .bind(account_id.get())
-                .bind(draft.contact_id.get())
-                .bind(seconds(draft.at))
-                .bind(draft.channel.as_str())
-                .bind(draft.direction.as_str())
-                .bind(draft.summary.clone())
-                .bind(draft.outcome.map(Outcome::as_str))
-                .bind(seconds(now));
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            let touch = touch_from_row(&row)?;
-            let key =
-                content(touch.contact_id, touch.at, touch.channel, touch.direction, &touch.summary, touch.outcome);
-            let index = waiting.get_mut(&key).and_then(Vec::pop).ok_or_else(|| {
-                crate::error::Error::Corrupt(format!("a touch came back unlike any inserted: {touch:?}"))
-            })?;
-            touches[index] = Some(touch);
-        }
+        })
+        .collect();
+    let statement = format!(
+        "INSERT INTO touches (account_id, contact_id, at, channel, direction, summary, outcome, created_at) \
+         SELECT $1, {}, {}, {}, {}, {}, {}, $2 FROM {} RETURNING {TOUCH_COLUMNS}",
+        json_int(0),
+        json_int(1),
+        json_text(2),
+        json_text(3),
+        json_text(4),
+        json_text(5),
+        json_rows(backend, 3)
+    );
+    let query =
+        sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(seconds(now)).bind(json_param(&rows)?);
+    let mut touches: Vec<Option<Touch>> = vec![None; drafts.len()];
+    for row in query.fetch_all(&mut **tx).await? {
+        let touch = touch_from_row(&row)?;
+        let key = content(touch.contact_id, touch.at, touch.channel, touch.direction, &touch.summary, touch.outcome);
+        let index = waiting.get_mut(&key).and_then(Vec::pop).ok_or_else(|| {
+            crate::error::Error::Corrupt(format!("a touch came back unlike any inserted: {touch:?}"))
+        })?;
+        touches[index] = Some(touch);
     }
     touches
         .into_iter()

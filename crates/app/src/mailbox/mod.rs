@@ -182,9 +182,9 @@ pub(crate) async fn sync_open(
 }
 
 /// Read one folder past its saved place, saving the place after every write.
-/// Reading and writing go on side by side: the reading half fetches the next
-/// batch while it parses and decides the one in hand, and hands each batch
-/// decided to the writing half ([`write_decided`]), which writes what has
+/// Reading and writing go on side by side: the reading half decides the
+/// batch in hand while it parses the next one and fetches the one after, and
+/// hands each batch decided to the writing half ([`write_decided`]), which writes what has
 /// queued up meanwhile in one transaction, then saves the place it reaches.
 /// So the mail server, this process and the database work at the same time,
 /// and the slower the database, the fewer (larger) its transactions. A batch
@@ -216,26 +216,39 @@ async fn read_folder(
         // Owned here: once the reading ends, however it ends, so does the writing.
         let queue = queue;
         let mut read = 0u64;
-        let mut fetched = inbox.fetch_unread_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
-        // The highest UID fetched so far (a fetch returns only UIDs above it).
-        let mut reached = last_uid;
+        let first = inbox.fetch_unread_after(last_uid, BATCH).await.map_err(crate::mail::mail_error)?;
+        // The batch in hand (parsed) and the UID it reaches (a fetch returns only UIDs above it).
+        let mut reached = first.newest().unwrap_or(last_uid);
+        let more = first.len() >= BATCH;
+        let fetching = async { if more { Some(inbox.fetch_unread_after(reached, BATCH).await) } else { None } };
+        let (messages, upcoming) = tokio::join!(first.parse(), fetching);
+        let mut messages = messages.map_err(crate::mail::mail_error)?;
+        // The batch after it, fetched and not parsed yet.
+        let mut upcoming = upcoming.transpose().map_err(crate::mail::mail_error)?;
         loop {
-            reached = fetched.newest().unwrap_or(reached);
-            let more = fetched.len() >= BATCH;
-            let fetching = async { if more { Some(inbox.fetch_unread_after(reached, BATCH).await) } else { None } };
-            // Parsed and decided here, beside the fetching: a batch with mail
-            // to a work address is only parsed, and handled below.
-            let deciding = async {
-                let messages = fetched.parse().await.map_err(crate::mail::mail_error)?;
-                if !batch::decidable_apart(owner, inbound, &messages) {
-                    return Ok::<_, Error>((messages, None));
+            // Three batches at once: this one decided, the next parsed, the one after it fetched.
+            let next_reached = upcoming.as_ref().and_then(|next| next.newest()).unwrap_or(reached);
+            let more = upcoming.as_ref().is_some_and(|next| next.len() >= BATCH);
+            let fetching =
+                async { if more { Some(inbox.fetch_unread_after(next_reached, BATCH).await) } else { None } };
+            let next = upcoming.take();
+            let parsing = async {
+                match next {
+                    Some(next) => Some(next.parse().await),
+                    None => None,
                 }
-                let decided = batch::decide(app, owner, folder, &messages, clock, report).await?;
-                Ok((messages, Some(decided)))
             };
-            let (decided, next) = tokio::join!(deciding, fetching);
-            let (messages, decided) = decided?;
-            let handed = match decided {
+            // A batch with mail to a work address is not decided here, but handled below.
+            let apart = batch::decidable_apart(owner, inbound, &messages);
+            let deciding = async {
+                if apart {
+                    Ok(Some(batch::decide(app, owner, folder, &messages, clock, report).await?))
+                } else {
+                    Ok(None)
+                }
+            };
+            let (decided, parsed, fetched): (Result<_>, _, _) = tokio::join!(deciding, parsing, fetching);
+            let handed = match decided? {
                 Some(decided) => queue.send(Step::Decided(decided, reached)).await.is_ok(),
                 None => {
                     let (written, done) = tokio::sync::oneshot::channel();
@@ -255,11 +268,11 @@ async fn read_folder(
             read += messages.len() as u64;
             report.read += messages.len() as u64;
             progress(Progress { folder, read, total: status.messages });
-            // An error fetching the next batch ends the reading; what was decided is still written.
-            match next.transpose().map_err(crate::mail::mail_error)? {
-                Some(next) => fetched = next,
-                None => return Ok(()),
-            }
+            // An error parsing or fetching ends the reading; what was decided is still written.
+            let Some(parsed) = parsed else { return Ok(()) };
+            messages = parsed.map_err(crate::mail::mail_error)?;
+            reached = next_reached;
+            upcoming = fetched.transpose().map_err(crate::mail::mail_error)?;
         }
     };
     let (read, written) = tokio::join!(reading, write_decided(app, owner, decided, &place));

@@ -203,6 +203,42 @@ both!(a_batch_of_mail_is_recorded_as_one_by_one_would, async |db: &TestDb| {
     assert!(db.store.sent_by_tickler_among(&ids).await.unwrap().is_empty());
 });
 
+both!(a_batch_keeps_every_character_of_its_text, async |db: &TestDb| {
+    let account = db.account().await.id;
+    let sam = user(db, "sam@stone.example").await;
+    let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap().id;
+    // Quotes, backslashes, a JSON look-alike, accents, an emoji, a tab and a line break.
+    let summary = "Re: \"Q4\" quote \\ {\"a\": [1]} — Müller's 😀\tterms\nline two";
+    let message_id = "<\"odd\"\\id\u{e9}@acme.example>";
+    let emails = [
+        SyncedEmail { message_id, summary, ..synced(account, ann, Direction::In, false) },
+        SyncedEmail { message_id: "<plain@acme.example>", summary: "1", ..synced(account, ann, Direction::Out, false) },
+    ];
+    let unknown = [UnknownNote {
+        user_id: sam,
+        account_id: account,
+        email: "o'brien+\"x\"@zed.example",
+        name: "Seán \"Ó\" Brien \\ 李",
+        direction: Direction::In,
+        at: now(),
+    }];
+    let recorded = db.store.record_mail(&emails, &unknown, now()).await.unwrap();
+    assert_eq!(recorded[0].as_ref().unwrap().touch.summary, summary);
+    // A summary that reads as a number stays text.
+    assert_eq!(recorded[1].as_ref().unwrap().touch.summary, "1");
+    let stored: Vec<String> = db.store.touches(account, ann).await.unwrap().into_iter().map(|t| t.summary).collect();
+    assert!(stored.contains(&summary.to_string()), "{stored:?}");
+    let listed = db.store.unknown_correspondents(sam).await.unwrap();
+    assert_eq!((listed[0].email.as_str(), listed[0].name.as_str()), (unknown[0].email, unknown[0].name));
+    // The odd Message-ID is the key: found again, and recorded only once.
+    let again = db.store.record_mail(&emails, &[], now()).await.unwrap();
+    assert!(again.iter().all(Option::is_none), "{again:?}");
+    let ids = vec![message_id.to_string()];
+    assert!(db.store.thread_contacts_by_message(account, &ids).await.unwrap().is_empty(), "inbound: no thread");
+    let known = db.store.contacts_with_emails(account, &["ann@acme.com".to_string(), "o'x\"@y".to_string()]).await;
+    assert_eq!(known.unwrap().iter().map(|k| k.contact_id).collect::<Vec<_>>(), vec![ann]);
+});
+
 both!(two_readers_of_one_batch_record_each_touch_once, async |db: &TestDb| {
     let account = db.account().await.id;
     let ann = db.store.create_contact(account, &draft("Ann Lee", Some("ann@acme.com")), now()).await.unwrap().id;
