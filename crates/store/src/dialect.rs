@@ -61,26 +61,28 @@ pub(crate) fn multi_row_insert(backend: Backend, table: &str, columns: &str, wid
     statement
 }
 
-/// The elements of a JSON array of strings bound as the `number`th value, as
-/// a subquery of one column, `value`: a list of any length in a statement
-/// that is prepared once (`IN ($2, $3, …)` is a new statement for each length).
-pub(crate) fn json_texts(backend: Backend, number: usize) -> String {
-    format!("SELECT value FROM {}", json_elements(backend, number))
-}
-
-/// The elements of a JSON array of integers bound as the `number`th value, as [`json_texts`].
-pub(crate) fn json_ints(backend: Backend, number: usize) -> String {
-    format!("SELECT CAST(value AS BIGINT) FROM {}", json_elements(backend, number))
-}
-
-fn json_elements(backend: Backend, number: usize) -> String {
+/// `column` is one of the strings of a JSON array bound as the `number`th
+/// value: a list of any length in a statement that is prepared once (`IN ($2,
+/// $3, …)` is a new statement for each length). On PostgreSQL as `= ANY` of
+/// an array, which an index on `column` answers whatever the list's length.
+pub(crate) fn json_in_texts(backend: Backend, column: &str, number: usize) -> String {
     match backend {
-        Backend::Sqlite => format!("json_each(${number})"),
-        Backend::Postgres => format!("json_array_elements_text(${number}::json) AS e(value)"),
+        Backend::Sqlite => format!("{column} IN (SELECT value FROM json_each(${number}))"),
+        Backend::Postgres => format!("{column} = ANY(ARRAY(SELECT json_array_elements_text(${number}::json)))"),
     }
 }
 
-/// Values as a JSON array, to bind for [`json_texts`], [`json_ints`] or (each value an array) [`json_rows`].
+/// `column` is one of the integers of a JSON array bound as the `number`th value ([`json_in_texts`]).
+pub(crate) fn json_in_ints(backend: Backend, column: &str, number: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("{column} IN (SELECT value FROM json_each(${number}))"),
+        Backend::Postgres => format!(
+            "{column} = ANY(ARRAY(SELECT CAST(value AS BIGINT) FROM json_array_elements_text(${number}::json) AS e(value)))"
+        ),
+    }
+}
+
+/// Values as a JSON array, to bind for [`json_in_texts`], [`json_in_ints`] or (each value an array) [`json_rows`].
 pub(crate) fn json_param(values: &impl Serialize) -> crate::error::Result<String> {
     serde_json::to_string(values).map_err(|error| crate::error::Error::Corrupt(format!("values as JSON: {error}")))
 }

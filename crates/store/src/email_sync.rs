@@ -18,7 +18,7 @@ use tickler_core::ids::{AccountId, ContactId, FollowUpId, UserId};
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
 use crate::Store;
-use crate::dialect::{id_list, json_int, json_ints, json_param, json_rows, json_text, json_texts, one_off};
+use crate::dialect::{id_list, json_in_ints, json_in_texts, json_int, json_param, json_rows, json_text, one_off};
 use crate::error::Result;
 use crate::reads::Param;
 use crate::replies::live_plans;
@@ -107,6 +107,10 @@ pub struct UnknownNote<'a> {
     pub at: Timestamp,
 }
 
+/// A stranger noted, as a JSON row: user, account, email, name, sent,
+/// received, first and last seen.
+type UnknownRow<'a> = (i64, i64, &'a str, &'a str, i64, i64, i64, i64);
+
 impl Store {
     /// The contacts of the account with any of these addresses (lower case), in the order of `addresses`.
     pub async fn contacts_with_emails(&self, account_id: AccountId, addresses: &[String]) -> Result<Vec<KnownAddress>> {
@@ -115,9 +119,10 @@ impl Store {
         }
         crate::error::during("finding contacts by email", async {
             let statement = format!(
-                "SELECT ce.email, ce.contact_id, c.name FROM contact_emails ce JOIN contacts c ON c.id = ce.contact_id \
-                 WHERE ce.account_id = $1 AND ce.email IN ({})",
-                json_texts(self.backend, 2)
+                // The name read per address found: a join would read every contact to hash them.
+                "SELECT ce.email, ce.contact_id, (SELECT c.name FROM contacts c WHERE c.id = ce.contact_id) AS name \
+                 FROM contact_emails ce WHERE ce.account_id = $1 AND {}",
+                json_in_texts(self.backend, "ce.email", 2)
             );
             let list = json_param(&addresses)?;
             let params = [Param::Int(account_id.get()), Param::Text(&list)];
@@ -144,8 +149,8 @@ impl Store {
         }
         crate::error::during("looking up sent emails", async {
             let statement = format!(
-                "SELECT DISTINCT message_id FROM outbox WHERE message_id IN ({})",
-                json_texts(self.backend, 1)
+                "SELECT DISTINCT message_id FROM outbox WHERE {}",
+                json_in_texts(self.backend, "message_id", 1)
             );
             let list = json_param(&message_ids)?;
             self.reader.rows(&statement, &[Param::Text(&list)], |row| row.text("message_id")).await
@@ -165,11 +170,11 @@ impl Store {
             return Ok(Vec::new());
         }
         crate::error::during("finding the contacts of threads", async {
-            let ids = json_texts(self.backend, 2);
+            let ids = json_in_texts(self.backend, "message_id", 2);
             let statement = format!(
                 "SELECT message_id, contact_id FROM outbox WHERE account_id = $1 AND contact_id IS NOT NULL \
-                 AND message_id IN ({ids}) UNION SELECT message_id, contact_id FROM email_touches \
-                 WHERE account_id = $1 AND direction = 'out' AND message_id IN ({ids})"
+                 AND {ids} UNION SELECT message_id, contact_id FROM email_touches \
+                 WHERE account_id = $1 AND direction = 'out' AND {ids}"
             );
             let list = json_param(&message_ids)?;
             let params = [Param::Int(account_id.get()), Param::Text(&list)];
@@ -233,8 +238,8 @@ impl Store {
         let ids = json_param(&ids)?;
         // The contacts that are still there, locked in id order as one by one would lock each.
         let statement = format!(
-            "SELECT id, name FROM contacts WHERE account_id = $1 AND id IN ({}) ORDER BY id{}",
-            json_ints(self.backend, 2),
+            "SELECT id, name FROM contacts WHERE account_id = $1 AND {} ORDER BY id{}",
+            json_in_ints(self.backend, "id", 2),
             self.backend.pick("", " FOR UPDATE")
         );
         let mut names: HashMap<i64, String> = HashMap::new();
@@ -242,11 +247,11 @@ impl Store {
         for row in query.fetch_all(&mut **tx).await? {
             names.insert(row.try_get("id")?, row.try_get("name")?);
         }
-        let list = json_ints(self.backend, 2);
+        let listed = json_in_ints(self.backend, "contact_id", 2);
         let statement = format!(
             "SELECT contact_id FROM enrollments WHERE account_id = $1 AND state IN ('active', 'paused') \
-             AND contact_id IN ({list}) UNION SELECT contact_id FROM follow_ups WHERE account_id = $1 \
-             AND state = 'open' AND until_reply = 1 AND contact_id IN ({list})"
+             AND {listed} UNION SELECT contact_id FROM follow_ups WHERE account_id = $1 \
+             AND state = 'open' AND until_reply = 1 AND {listed}"
         );
         let mut busy: HashSet<i64> = HashSet::new();
         let query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(&ids);
@@ -280,11 +285,11 @@ impl Store {
         message_ids.dedup();
         if !message_ids.is_empty() {
             let statement = format!(
-                "SELECT message_id, contact_id, direction FROM email_touches WHERE account_id = $1 \
-                 AND message_id IN ({})",
-                json_texts(self.backend, 2)
+                "SELECT message_id, contact_id, direction FROM email_touches WHERE account_id = $1 AND {}",
+                json_in_texts(self.backend, "message_id", 2)
             );
-            let query = sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(json_param(&message_ids)?);
+            let query =
+                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(json_param(&message_ids)?);
             for row in query.fetch_all(&mut **tx).await? {
                 keys.remove(&(row.try_get("message_id")?, row.try_get("contact_id")?, row.try_get("direction")?));
             }
@@ -593,7 +598,7 @@ impl Store {
         if merged.is_empty() {
             return Ok(());
         }
-        let rows: Vec<(i64, i64, &str, &str, i64, i64, i64, i64)> = merged
+        let rows: Vec<UnknownRow<'_>> = merged
             .iter()
             .map(|note| {
                 let Merged { user_id, account_id, email, name, sent, received, first_seen, last_seen } = note;

@@ -138,6 +138,9 @@ pub(crate) async fn insert_touch(
     Ok(Logged { touch, consent })
 }
 
+/// A touch as a JSON row: contact, at, channel, direction, summary, outcome.
+type TouchRow<'a> = (i64, i64, &'a str, &'a str, &'a str, Option<&'a str>);
+
 /// Insert the rows of many touches inside `tx` in one statement, with no
 /// consent effect and no plan stopped (for touches that can have neither);
 /// the touches in the order of `drafts`.
@@ -175,7 +178,7 @@ pub(crate) async fn insert_touch_rows(
         let key = content(draft.contact_id, draft.at, draft.channel, draft.direction, &draft.summary, draft.outcome);
         waiting.entry(key).or_default().push(index);
     }
-    let rows: Vec<(i64, i64, &str, &str, &str, Option<&str>)> = drafts
+    let rows: Vec<TouchRow<'_>> = drafts
         .iter()
         .map(|draft| {
             (
@@ -205,9 +208,10 @@ pub(crate) async fn insert_touch_rows(
     for row in query.fetch_all(&mut **tx).await? {
         let touch = touch_from_row(&row)?;
         let key = content(touch.contact_id, touch.at, touch.channel, touch.direction, &touch.summary, touch.outcome);
-        let index = waiting.get_mut(&key).and_then(Vec::pop).ok_or_else(|| {
-            crate::error::Error::Corrupt(format!("a touch came back unlike any inserted: {touch:?}"))
-        })?;
+        let index = waiting
+            .get_mut(&key)
+            .and_then(Vec::pop)
+            .ok_or_else(|| crate::error::Error::Corrupt(format!("a touch came back unlike any inserted: {touch:?}")))?;
         touches[index] = Some(touch);
     }
     touches

@@ -210,7 +210,8 @@ async fn read_folder(
             0
         }
     };
-    let place = Place { app, key, uid_validity: status.uid_validity, clock };
+    let place =
+        Place { app: app.clone(), key: key.to_string(), uid_validity: status.uid_validity, clock: clock.clone() };
     let (queue, decided) = tokio::sync::mpsc::channel(QUEUED);
     let reading = async {
         // Owned here: once the reading ends, however it ends, so does the writing.
@@ -275,7 +276,13 @@ async fn read_folder(
             upcoming = fetched.transpose().map_err(crate::mail::mail_error)?;
         }
     };
-    let (read, written) = tokio::join!(reading, write_decided(app, owner, decided, &place));
+    // Its own task: on a runtime of several threads, it writes on one while the reading goes on on another.
+    let writing = tokio::spawn({
+        let (owner, place) = (owner.clone(), place.clone());
+        async move { write_decided(&owner, decided, &place).await }
+    });
+    let read = reading.await;
+    let written = writing.await.map_err(|error| Error::internal(format!("writing the mail read failed: {error}")))?;
     report.add_written(&written?);
     read
 }
@@ -295,17 +302,18 @@ enum Step {
 }
 
 /// Where a folder's place is saved.
-struct Place<'a> {
-    app: &'a App,
-    key: &'a str,
+#[derive(Clone)]
+struct Place {
+    app: App,
+    key: String,
     uid_validity: u32,
-    clock: &'a Clock,
+    clock: Clock,
 }
 
-impl Place<'_> {
+impl Place {
     async fn save(&self, last_uid: u32) -> Result<()> {
         let poll = MailboxPoll { uid_validity: self.uid_validity, last_uid };
-        Ok(self.app.store.save_mailbox_poll(self.key, poll, self.clock.now()).await?)
+        Ok(self.app.store.save_mailbox_poll(&self.key, poll, self.clock.now()).await?)
     }
 }
 
@@ -314,11 +322,11 @@ impl Place<'_> {
 /// then its touches and strangers written in one transaction, then the place
 /// it reaches saved; until the reading half ends. What it wrote, counted.
 async fn write_decided(
-    app: &App,
     owner: &Owner,
     mut decided: tokio::sync::mpsc::Receiver<Step>,
-    place: &Place<'_>,
+    place: &Place,
 ) -> Result<SyncReport> {
+    let app = &place.app;
     let mut written = SyncReport::default();
     let mut next = decided.recv().await;
     while next.is_some() {
