@@ -184,8 +184,9 @@ pub(crate) async fn sync_open(
 /// Read one folder past its saved place, saving the place after every write.
 /// Reading and writing go on side by side: the reading half decides the
 /// batch in hand while it parses the next one and fetches the one after, and
-/// hands each batch decided to the writing half ([`write_decided`]), which writes what has
-/// queued up meanwhile in one transaction, then saves the place it reaches.
+/// hands each batch decided to the writing half ([`write_decided`]), which
+/// writes what has queued up meanwhile in one transaction, then saves the
+/// place it reaches.
 /// So the mail server, this process and the database work at the same time,
 /// and the slower the database, the fewer (larger) its transactions. A batch
 /// with mail to a work address is handled alone, once all before it is
