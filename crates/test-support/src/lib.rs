@@ -13,6 +13,7 @@
 //! This crate depends on none of Tickler's crates: the suites it serves are
 //! the ones that test them.
 
+pub mod cutting_relay;
 mod database;
 pub mod dovecot;
 pub mod hanging_imap;

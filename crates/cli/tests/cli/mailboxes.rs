@@ -7,6 +7,7 @@
 //! whose mail never crosses.
 
 use tickler_test_support::both;
+use tickler_test_support::cutting_relay::CuttingRelay;
 use tickler_test_support::dovecot::Dovecot;
 use tickler_test_support::smtp_sink::SmtpSink;
 
@@ -356,6 +357,61 @@ both!(a_mailbox_of_many_batches_is_written_whole_and_in_order, |t: &Tickler| {
     let again = mail.check(t, "sam");
     assert_eq!((again["read"].as_u64(), again["received"].as_u64()), (Some(0), Some(0)), "{again}");
     assert_eq!(touches(t, "ann").len() as u64, replies + 1);
+});
+
+both!(a_server_gone_mid_sync_leaves_what_was_decided_written_and_its_place_saved, |t: &Tickler| {
+    // Ten batches; the server goes away when the sixth is asked for. The
+    // batches decided by then are written and their place saved, so the next
+    // check reads on from there: every message of Ann's is on her timeline once.
+    const MESSAGES: usize = 1000;
+    const FETCHES: usize = 5;
+    let mail = Mail::start(t);
+    t.add("Ann Lee", &["--email", "ann@acme.com"]);
+    mail.dovecot.fill("sam", "INBOX", MESSAGES, |n| {
+        let from = if n % 10 == 3 { "Ann Lee <ann@acme.com>".to_string() } else { format!("person{n}@example.net") };
+        format!(
+            "From: {from}\r\nTo: sam@stone.example\r\nSubject: Note {n}\r\nDate: {DATE}\r\n\
+             Message-ID: <cut{n}@x.example>\r\n\r\nA note.\r\n"
+        )
+        .into_bytes()
+    });
+    let relay = CuttingRelay::start(mail.dovecot.port, FETCHES);
+    std::fs::write(&mail.password_file, "sam-pw").unwrap();
+    let (port, file) = (relay.port.to_string(), mail.password_file.to_str().unwrap().to_string());
+    t.run_env(
+        &[
+            "mail",
+            "account",
+            "set",
+            "--user",
+            "sam@stone.example",
+            "--imap-host",
+            "127.0.0.1",
+            "--imap-port",
+            &port,
+            "--imap-security",
+            "none",
+            "--imap-username",
+            "sam",
+            "--imap-password-file",
+            &file,
+            "--from-address",
+            "sam@stone.example",
+        ],
+        &[("TICKLER_SECRET_KEY", KEY)],
+    )
+    .success();
+    let cut = t.run_env(&["mail", "check", "--user", "sam@stone.example", "--json"], &[("TICKLER_SECRET_KEY", KEY)]);
+    assert!(relay.has_cut(), "the relay cut the connection");
+    // The fetch fails as such, not as a batch that came back empty (the INBOX read to its end).
+    assert_ne!(cut.code, 0, "{}{}", cut.stdout, cut.stderr);
+    assert!(cut.stderr.contains("fetching messages"), "{}", cut.stderr);
+    // Four batches decided before the sixth fetch failed (the fifth was fetched and parsed, not decided).
+    let written = touches(t, "ann").len();
+    assert_eq!(written, (FETCHES - 1) * 10, "Ann's touches after the cut");
+    let again = mail.check(t, "sam");
+    assert_eq!(again["read"].as_u64(), Some((MESSAGES - (FETCHES - 1) * 100) as u64), "{again}");
+    assert_eq!(touches(t, "ann").len(), MESSAGES / 10, "each of Ann's messages once");
 });
 
 both!(a_reminder_to_the_address_alone_is_emailed_at_that_time, |t: &Tickler| {

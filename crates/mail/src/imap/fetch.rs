@@ -128,6 +128,17 @@ impl Inbox {
                 let received = fetch.internal_date().and_then(|date| Timestamp::from_second(date.timestamp()).ok());
                 raws.push(Raw { uid, raw, received });
             }
+            drop(fetches);
+            if raws.len() < uids.len() {
+                // Fewer than asked for: expunged meanwhile, or the connection
+                // closed in the middle of the answer, which ends the stream as
+                // its end would. A NOOP that must be answered OK tells them
+                // apart (`noop` itself takes a closed connection for an answer).
+                session
+                    .run_command_and_check_ok("NOOP")
+                    .await
+                    .map_err(|error| failure(config, "fetching messages", error))?;
+            }
             Ok(raws)
         })
         .await;
