@@ -160,8 +160,14 @@ impl Inbox {
             let found = within(config, "searching the mailbox", async {
                 if open {
                     // A session sees mail that came since its EXAMINE only once the server has
-                    // told it (EXISTS), which it does at a command's end: NOOP first.
-                    session.noop().await.map_err(|error| failure(config, "asking for news", error))?;
+                    // told it (EXISTS), which it does at a command's end: NOOP first. It must be
+                    // answered OK: a closed connection would answer the search with no UIDs,
+                    // as if there were no new mail (async-imap's `noop` and search take EOF
+                    // for the end of their answer).
+                    session
+                        .run_command_and_check_ok("NOOP")
+                        .await
+                        .map_err(|error| failure(config, "asking for news", error))?;
                 }
                 session
                     .uid_search(format!("UID {range}"))
