@@ -31,36 +31,42 @@ impl Mail {
         for (user, password) in [("sam", "sam-pw"), ("kim", "kim-pw")] {
             let email = format!("{user}@stone.example");
             t.run_with_stdin(&["user", "add", &email, "--name", user], Some("a long password 1\n")).success();
-            std::fs::write(&mail.password_file, password).unwrap();
-            let port = mail.dovecot.port.to_string();
-            let file = mail.password_file.to_str().unwrap().to_string();
-            t.run_env(
-                &[
-                    "mail",
-                    "account",
-                    "set",
-                    "--user",
-                    &email,
-                    "--imap-host",
-                    "127.0.0.1",
-                    "--imap-port",
-                    &port,
-                    "--imap-security",
-                    "none",
-                    "--imap-username",
-                    user,
-                    "--imap-password-file",
-                    &file,
-                    "--from-address",
-                    &email,
-                    "--unknown",
-                    "review",
-                ],
-                &[("TICKLER_SECRET_KEY", KEY)],
-            )
-            .success();
+            mail.watch(t, user, password, mail.dovecot.port);
         }
         mail
+    }
+
+    /// Set `user`'s mail account: their IMAP mailbox on `port` (Dovecot's, or
+    /// something in front of it), their own From, strangers listed for review.
+    fn watch(&self, t: &Tickler, user: &str, password: &str, port: u16) {
+        let email = format!("{user}@stone.example");
+        std::fs::write(&self.password_file, password).unwrap();
+        let (port, file) = (port.to_string(), self.password_file.to_str().unwrap().to_string());
+        t.run_env(
+            &[
+                "mail",
+                "account",
+                "set",
+                "--user",
+                &email,
+                "--imap-host",
+                "127.0.0.1",
+                "--imap-port",
+                &port,
+                "--imap-security",
+                "none",
+                "--imap-username",
+                user,
+                "--imap-password-file",
+                &file,
+                "--from-address",
+                &email,
+                "--unknown",
+                "review",
+            ],
+            &[("TICKLER_SECRET_KEY", KEY)],
+        )
+        .success();
     }
 
     /// `tickler mail check --user …` as JSON (the first mailbox's report).
@@ -376,31 +382,7 @@ both!(a_server_gone_mid_sync_leaves_what_was_decided_written_and_its_place_saved
         .into_bytes()
     });
     let relay = CuttingRelay::start(mail.dovecot.port, FETCHES);
-    std::fs::write(&mail.password_file, "sam-pw").unwrap();
-    let (port, file) = (relay.port.to_string(), mail.password_file.to_str().unwrap().to_string());
-    t.run_env(
-        &[
-            "mail",
-            "account",
-            "set",
-            "--user",
-            "sam@stone.example",
-            "--imap-host",
-            "127.0.0.1",
-            "--imap-port",
-            &port,
-            "--imap-security",
-            "none",
-            "--imap-username",
-            "sam",
-            "--imap-password-file",
-            &file,
-            "--from-address",
-            "sam@stone.example",
-        ],
-        &[("TICKLER_SECRET_KEY", KEY)],
-    )
-    .success();
+    mail.watch(t, "sam", "sam-pw", relay.port);
     let cut = t.run_env(&["mail", "check", "--user", "sam@stone.example", "--json"], &[("TICKLER_SECRET_KEY", KEY)]);
     assert!(relay.has_cut(), "the relay cut the connection");
     // The fetch fails as such, not as a batch that came back empty (the INBOX read to its end).
