@@ -80,7 +80,6 @@ impl InboundReply {
     }
 }
 
-/// `text` cut to at most `limit` characters, on a character boundary.
 /// The key of an inbound email ([`InboundReply::key`]): its Message-ID, or a
 /// stand-in made from it when too long; without one, a stand-in made from
 /// the sender, date, subject and snippet. Only then is the snippet read.
@@ -104,6 +103,7 @@ pub fn key_needs_snippet(message_id: Option<&str>) -> bool {
     message_id.map(str::trim).is_none_or(str::is_empty)
 }
 
+/// `text` cut to at most `limit` characters, on a character boundary.
 fn clip(text: &str, limit: usize) -> String {
     match text.char_indices().nth(limit) {
         Some((end, _)) => format!("{}…", text[..end].trim_end()),
