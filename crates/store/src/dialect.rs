@@ -72,6 +72,34 @@ pub(crate) fn json_in_texts(backend: Backend, column: &str, number: usize) -> St
     }
 }
 
+/// `SELECT columns FROM table WHERE filter AND column` is one of the strings
+/// of a JSON array bound as the `number`th value: each key looked up on its
+/// own, whatever the statistics say. On SQLite as [`json_in_texts`]; on
+/// PostgreSQL each key through a `LATERAL` subquery, kept out of the join
+/// planning by `OFFSET 0`, so its lookup is an index probe on `column`.
+/// A table that grows during a sync (`email_touches`) has no statistics
+/// yet: planned as `= ANY`, the lookup read every row the `filter` matched
+/// (the account's) and compared each with the whole list, so each batch cost
+/// more than the last. The output columns are named as `columns` name them.
+pub(crate) fn rows_by_keys(
+    backend: Backend,
+    columns: &str,
+    table: &str,
+    filter: &str,
+    column: &str,
+    number: usize,
+) -> String {
+    match backend {
+        Backend::Sqlite => {
+            format!("SELECT {columns} FROM {table} WHERE {filter} AND {}", json_in_texts(backend, column, number))
+        }
+        Backend::Postgres => format!(
+            "SELECT found.* FROM json_array_elements_text(${number}::json) AS k(key) CROSS JOIN LATERAL \
+             (SELECT {columns} FROM {table} WHERE {filter} AND {column} = k.key OFFSET 0) AS found"
+        ),
+    }
+}
+
 /// `column` is one of the integers of a JSON array bound as the `number`th value ([`json_in_texts`]).
 pub(crate) fn json_in_ints(backend: Backend, column: &str, number: usize) -> String {
     match backend {

@@ -18,7 +18,7 @@ use tickler_core::ids::{AccountId, ContactId, FollowUpId, UserId};
 use tickler_core::touch::{Channel, Direction, Outcome, Touch, TouchDraft};
 
 use crate::Store;
-use crate::dialect::{id_list, json_in_ints, json_in_texts, json_int, json_param, json_rows, json_text, one_off};
+use crate::dialect::{id_list, json_in_ints, json_int, json_param, json_rows, json_text, one_off, rows_by_keys};
 use crate::error::Result;
 use crate::reads::Param;
 use crate::replies::live_plans;
@@ -107,6 +107,13 @@ pub struct UnknownNote<'a> {
     pub at: Timestamp,
 }
 
+/// The keys of the email touches recorded with any of the Message-IDs of a
+/// JSON array (`$2`) in an account (`$1`): one index probe per Message-ID,
+/// however many touches the account has ([`rows_by_keys`]).
+fn touch_keys_statement(backend: crate::dialect::Backend) -> String {
+    rows_by_keys(backend, "message_id, contact_id, direction", "email_touches", "account_id = $1", "message_id", 2)
+}
+
 /// A stranger noted, as a JSON row: user, account, email, name, sent,
 /// received, first and last seen.
 type UnknownRow<'a> = (i64, i64, &'a str, &'a str, i64, i64, i64, i64);
@@ -118,11 +125,14 @@ impl Store {
             return Ok(Vec::new());
         }
         crate::error::during("finding contacts by email", async {
-            let statement = format!(
+            let statement = rows_by_keys(
+                self.backend,
                 // The name read per address found: a join would read every contact to hash them.
-                "SELECT ce.email, ce.contact_id, (SELECT c.name FROM contacts c WHERE c.id = ce.contact_id) AS name \
-                 FROM contact_emails ce WHERE ce.account_id = $1 AND {}",
-                json_in_texts(self.backend, "ce.email", 2)
+                "ce.email, ce.contact_id, (SELECT c.name FROM contacts c WHERE c.id = ce.contact_id) AS name",
+                "contact_emails ce",
+                "ce.account_id = $1",
+                "ce.email",
+                2,
             );
             let list = json_param(&addresses)?;
             let params = [Param::Int(account_id.get()), Param::Text(&list)];
@@ -149,8 +159,8 @@ impl Store {
         }
         crate::error::during("looking up sent emails", async {
             let statement = format!(
-                "SELECT DISTINCT message_id FROM outbox WHERE {}",
-                json_in_texts(self.backend, "message_id", 1)
+                "SELECT DISTINCT message_id FROM ({}) AS sent",
+                rows_by_keys(self.backend, "message_id", "outbox", "true", "message_id", 1)
             );
             let list = json_param(&message_ids)?;
             self.reader.rows(&statement, &[Param::Text(&list)], |row| row.text("message_id")).await
@@ -170,11 +180,25 @@ impl Store {
             return Ok(Vec::new());
         }
         crate::error::during("finding the contacts of threads", async {
-            let ids = json_in_texts(self.backend, "message_id", 2);
+            let columns = "message_id, contact_id";
             let statement = format!(
-                "SELECT message_id, contact_id FROM outbox WHERE account_id = $1 AND contact_id IS NOT NULL \
-                 AND {ids} UNION SELECT message_id, contact_id FROM email_touches \
-                 WHERE account_id = $1 AND direction = 'out' AND {ids}"
+                "{} UNION {}",
+                rows_by_keys(
+                    self.backend,
+                    columns,
+                    "outbox",
+                    "account_id = $1 AND contact_id IS NOT NULL",
+                    "message_id",
+                    2
+                ),
+                rows_by_keys(
+                    self.backend,
+                    columns,
+                    "email_touches",
+                    "account_id = $1 AND direction = 'out'",
+                    "message_id",
+                    2
+                )
             );
             let list = json_param(&message_ids)?;
             let params = [Param::Int(account_id.get()), Param::Text(&list)];
@@ -284,12 +308,9 @@ impl Store {
         message_ids.sort_unstable();
         message_ids.dedup();
         if !message_ids.is_empty() {
-            let statement = format!(
-                "SELECT message_id, contact_id, direction FROM email_touches WHERE account_id = $1 AND {}",
-                json_in_texts(self.backend, "message_id", 2)
-            );
-            let query =
-                sqlx::query(sqlx::AssertSqlSafe(statement)).bind(account_id.get()).bind(json_param(&message_ids)?);
+            let query = sqlx::query(sqlx::AssertSqlSafe(touch_keys_statement(self.backend)))
+                .bind(account_id.get())
+                .bind(json_param(&message_ids)?);
             for row in query.fetch_all(&mut **tx).await? {
                 keys.remove(&(row.try_get("message_id")?, row.try_get("contact_id")?, row.try_get("direction")?));
             }
@@ -838,4 +859,50 @@ pub(crate) async fn cancel_until_reply(
             .await?;
     }
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::AssertSqlSafe;
+    use tickler_test_support::FreshDatabase;
+
+    use super::*;
+    use crate::dialect::Backend;
+
+    /// How the database plans the touch keys' read on a new database, whose
+    /// tables have no statistics yet (as in a mailbox's first sync).
+    async fn touch_keys_plan(backend: tickler_test_support::Backend) -> String {
+        let database = FreshDatabase::new(backend);
+        let store = Store::open(database.url()).await.expect("open the store");
+        let (explain, column) = match store.backend {
+            Backend::Sqlite => ("EXPLAIN QUERY PLAN", 3),
+            Backend::Postgres => ("EXPLAIN", 0),
+        };
+        let statement = format!("{explain} {}", touch_keys_statement(store.backend));
+        let rows = sqlx::query(AssertSqlSafe(statement))
+            .bind(1i64)
+            .bind(json_param(&["<a@mail.example>", "<b@mail.example>"]).unwrap())
+            .fetch_all(store.pool())
+            .await
+            .expect("explain the touch keys' read");
+        let plan: Vec<String> = rows.iter().map(|row| row.try_get::<String, _>(column).unwrap()).collect();
+        store.close().await;
+        plan.join("\n")
+    }
+
+    #[tokio::test]
+    async fn the_touch_keys_are_read_by_one_index_probe_per_message_id_on_sqlite() {
+        let plan = touch_keys_plan(tickler_test_support::Backend::Sqlite).await;
+        assert!(plan.contains("email_touches_once (account_id=? AND message_id=?)"), "{plan}");
+    }
+
+    #[tokio::test]
+    async fn the_touch_keys_are_read_by_one_index_probe_per_message_id_on_postgres() {
+        let plan = touch_keys_plan(tickler_test_support::Backend::Postgres).await;
+        // Planned as `= ANY` of the list, the account's keys were all read
+        // (`Index Cond: (account_id = $1)`) and each compared with the whole list.
+        let probe = plan.lines().any(|line| line.contains("Index Cond") && line.contains("message_id = k.key"));
+        assert!(probe, "{plan}");
+        assert!(!plan.lines().any(|line| line.contains("Filter") && line.contains("message_id")), "{plan}");
+    }
 }
