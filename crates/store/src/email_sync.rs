@@ -869,19 +869,42 @@ mod tests {
     use super::*;
     use crate::dialect::Backend;
 
-    /// How the database plans the touch keys' read on a new database, whose
-    /// tables have no statistics yet (as in a mailbox's first sync).
+    /// How the database plans the touch keys' read once a first sync has
+    /// recorded 2,000 touches, its tables not analysed yet (as in a mailbox's
+    /// first sync: the statistics come a minute later, if at all).
     async fn touch_keys_plan(backend: tickler_test_support::Backend) -> String {
         let database = FreshDatabase::new(backend);
         let store = Store::open(database.url()).await.expect("open the store");
+        let now: Timestamp = "2026-11-24T15:00:00Z".parse().unwrap();
+        let zone = tickler_core::contact::ZoneName::parse("America/New_York").unwrap();
+        let account = store.default_account(&zone, now).await.unwrap().id;
+        let name = tickler_core::contact::ContactName::parse("Ann Lee").unwrap();
+        let details = tickler_core::contact::ContactDetails::named(name);
+        let ann = store.create_contact(account, &details, now).await.unwrap().id;
+        let keys: Vec<String> = (0..2_000).map(|n| format!("<{n}.k7f2@mail.example>")).collect();
+        for batch in keys.chunks(400) {
+            let emails: Vec<SyncedEmail<'_>> = batch
+                .iter()
+                .map(|key| SyncedEmail {
+                    account_id: account,
+                    message_id: key,
+                    contact_id: ann,
+                    direction: Direction::Out,
+                    at: now,
+                    summary: "Proposal",
+                    replied: false,
+                })
+                .collect();
+            store.record_mail(&emails, &[], now).await.unwrap();
+        }
         let (explain, column) = match store.backend {
             Backend::Sqlite => ("EXPLAIN QUERY PLAN", 3),
             Backend::Postgres => ("EXPLAIN", 0),
         };
         let statement = format!("{explain} {}", touch_keys_statement(store.backend));
         let rows = sqlx::query(AssertSqlSafe(statement))
-            .bind(1i64)
-            .bind(json_param(&["<a@mail.example>", "<b@mail.example>"]).unwrap())
+            .bind(account.get())
+            .bind(json_param(&keys[..100].to_vec()).unwrap())
             .fetch_all(store.pool())
             .await
             .expect("explain the touch keys' read");
