@@ -166,19 +166,51 @@ pub(crate) async fn sync_open(
 ) -> Result<SyncReport> {
     let mut report = SyncReport { mailbox: display(&mailbox.imap), ..SyncReport::default() };
     let inbox_key = position_key(mailbox, &mailbox.imap.mailbox);
-    read_folder(app, owner, inbox, status, &inbox_key, Folder::Inbox, inbound, clock, progress, &mut report).await?;
+    let folder = Folder::Inbox;
+    let writing =
+        read_folder(app, owner, inbox, status, &inbox_key, folder, inbound, clock, progress, &mut report, None);
+    let writing = writing.await?;
+    // The INBOX's last writes go on while the Sent folder is found and read
+    // (its writes wait for them): the mail server and this process need not
+    // stand idle meanwhile.
     let sent = match &mailbox.sent_folder {
-        Some(folder) => Some(folder.clone()),
-        None => inbox.sent_folder().await.map_err(crate::mail::mail_error)?,
+        Some(folder) => Ok(Some(folder.clone())),
+        None => inbox.sent_folder().await.map_err(crate::mail::mail_error),
     };
-    if let Some(sent) = sent.filter(|sent| *sent != mailbox.imap.mailbox) {
-        let status = inbox.examine(&sent).await.map_err(crate::mail::mail_error)?;
-        let key = position_key(mailbox, &sent);
-        read_folder(app, owner, inbox, status, &key, Folder::Sent, inbound, clock, progress, &mut report).await?;
-        inbox.examine(&mailbox.imap.mailbox).await.map_err(crate::mail::mail_error)?;
-        report.sent_folder = Some(sent);
-    }
+    let sent = match sent {
+        Ok(sent) => sent.filter(|sent| *sent != mailbox.imap.mailbox),
+        Err(error) => return Err(written(writing, &mut report).await.err().unwrap_or(error)),
+    };
+    let Some(sent) = sent else {
+        written(writing, &mut report).await?;
+        return Ok(report);
+    };
+    let status = match inbox.examine(&sent).await {
+        Ok(status) => status,
+        Err(error) => {
+            let error = crate::mail::mail_error(error);
+            return Err(written(writing, &mut report).await.err().unwrap_or(error));
+        }
+    };
+    let key = position_key(mailbox, &sent);
+    let folder = Folder::Sent;
+    let writing =
+        read_folder(app, owner, inbox, status, &key, folder, inbound, clock, progress, &mut report, Some(writing));
+    written(writing.await?, &mut report).await?;
+    inbox.examine(&mailbox.imap.mailbox).await.map_err(crate::mail::mail_error)?;
+    report.sent_folder = Some(sent);
     Ok(report)
+}
+
+/// The writing half of a folder's read ([`write_decided`]), perhaps still
+/// going: what it wrote (and the writing before it, which it waited for).
+type Writing = tokio::task::JoinHandle<Result<SyncReport>>;
+
+/// Wait for `writing` to end; what it wrote is counted in `report`.
+async fn written(writing: Writing, report: &mut SyncReport) -> Result<()> {
+    let written = writing.await.map_err(|error| Error::internal(format!("writing the mail read failed: {error}")))?;
+    report.add_written(&written?);
+    Ok(())
 }
 
 /// Read one folder past its saved place, saving the place after every write.
@@ -191,6 +223,12 @@ pub(crate) async fn sync_open(
 /// and the slower the database, the fewer (larger) its transactions. A batch
 /// with mail to a work address is handled alone, once all before it is
 /// written (such mail acts on the record as the mail before it left it).
+///
+/// The writing half first waits for `before` (the previous folder's, still
+/// writing), so what is written stays in the order it was read. Once the
+/// reading is done, the writing half is handed back still going; when the
+/// reading fails, it is waited for first (what was decided is written and
+/// its place saved), and its own error, if any, is the one returned.
 #[allow(clippy::too_many_arguments)]
 async fn read_folder(
     app: &App,
@@ -203,8 +241,18 @@ async fn read_folder(
     clock: &Clock,
     progress: &mut (dyn FnMut(Progress) + Send),
     report: &mut SyncReport,
-) -> Result<()> {
-    let last_uid = match app.store.mailbox_poll(key).await? {
+    before: Option<Writing>,
+) -> Result<Writing> {
+    let last_uid = match app.store.mailbox_poll(key).await {
+        Ok(poll) => poll,
+        Err(error) => {
+            return match before {
+                Some(before) => Err(written(before, report).await.err().unwrap_or(error.into())),
+                None => Err(error.into()),
+            };
+        }
+    };
+    let last_uid = match last_uid {
         Some(poll) if poll.uid_validity == status.uid_validity => poll.last_uid,
         _ => {
             report.from_start = true;
@@ -280,12 +328,19 @@ async fn read_folder(
     // Its own task: on a runtime of several threads, it writes on one while the reading goes on on another.
     let writing = tokio::spawn({
         let (owner, place) = (owner.clone(), place.clone());
-        async move { write_decided(&owner, decided, &place).await }
+        async move {
+            let mut written = SyncReport::default();
+            if let Some(before) = before {
+                self::written(before, &mut written).await?;
+            }
+            written.add_written(&write_decided(&owner, decided, &place).await?);
+            Ok(written)
+        }
     });
-    let read = reading.await;
-    let written = writing.await.map_err(|error| Error::internal(format!("writing the mail read failed: {error}")))?;
-    report.add_written(&written?);
-    read
+    match reading.await {
+        Ok(()) => Ok(writing),
+        Err(error) => Err(written(writing, report).await.err().unwrap_or(error)),
+    }
 }
 
 /// Batches decided and not written yet, at most, before the reading waits.
